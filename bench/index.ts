@@ -1,0 +1,45 @@
+/**
+ * `npm run bench [-- NAME ...] [--json]`: runs the named benchmarks (all when none is named),
+ * printing each one's figures as a table; with --json the last line is one JSON object of the
+ * figures (keyed by benchmark when more than one ran).
+ */
+import { renderTable } from '../src/cli/output';
+import type { Benchmark, Figures } from './harness';
+
+// Each benchmark lives in its own file, loaded only when it runs.
+const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
+  config: () => import('./config').then((m) => m.benchmark),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  const names = argv.filter((a) => !a.startsWith('--'));
+  const chosen = names.length > 0 ? names : Object.keys(BENCHMARKS);
+  for (const n of chosen) {
+    if (!BENCHMARKS[n]) {
+      process.stderr.write(`unknown benchmark "${n}"; known: ${Object.keys(BENCHMARKS).join(', ') || '(none)'}\n`);
+      return 2;
+    }
+  }
+  const all: Record<string, Figures> = {};
+  for (const n of chosen) {
+    const bench = await BENCHMARKS[n]!();
+    process.stdout.write(`\n== ${bench.name}: ${bench.description}\n`);
+    const figures = await bench.run(argv.filter((a) => a !== '--json' && a !== n));
+    all[n] = figures;
+    process.stdout.write(renderTable(Object.entries(figures), [
+      { header: 'figure', value: ([k]) => k },
+      { header: 'value', value: ([, v]) => v, align: 'right' },
+    ]) + '\n');
+  }
+  if (json) process.stdout.write(JSON.stringify(chosen.length === 1 ? all[chosen[0]!] : all) + '\n');
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

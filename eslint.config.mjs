@@ -1,0 +1,31 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.data/**', '.tools/**', 'bin/**', 'scripts/*.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    // Workflow code is bundled and replayed: it may import only workflow-safe modules.
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net'], message: 'workflow code must stay deterministic: no Node APIs' },
+            { group: ['pg', 'undici', 'googleapis', '@temporalio/worker', '@temporalio/client', '@temporalio/activity'], message: 'workflow code must not do I/O' },
+            { group: ['**/db/**', '**/sources/**', '**/sheets/**', '**/dashboard/**', '**/cli/**', '**/config/index', '**/config'], message: 'workflows import only types and domain/' },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { describeEnv } from '../../config';
+import { migrate, migrationStatus } from '../../db/migrate';
+import { runDevStack } from '../../dev';
+import { runWorker } from '../../worker';
+import type { CliContext } from '../context';
+import { printRows } from '../output';
+
+/** dev, worker, db, config: running the product and looking after its storage. */
+export function registerCoreCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('dev')
+    .description('run the embedded stack: Temporal dev server, PostgreSQL, worker (what `npm start` runs)')
+    .action(async () => {
+      const env = ctx.getEnv();
+      await runDevStack(env, ctx.logger());
+    });
+
+  program
+    .command('worker')
+    .description('run a production worker against TEMPORAL_ADDRESS and DATABASE_URL')
+    .action(async () => {
+      await runWorker(ctx.getEnv(), ctx.logger());
+    });
+
+  const db = program.command('db').description('database schema');
+  db.command('migrate')
+    .description('apply pending migrations')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const applied = await migrate(await ctx.getDb());
+      printRows(applied, [
+        { header: 'version', value: (m) => m.version },
+        { header: 'applied', value: (m) => m.name },
+      ], opts);
+    });
+  db.command('status')
+    .description('list applied and pending migrations')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const status = await migrationStatus(await ctx.getDb());
+      printRows(status, [
+        { header: 'version', value: (m) => m.version },
+        { header: 'name', value: (m) => m.name },
+        { header: 'state', value: (m) => m.state },
+        { header: 'applied at', value: (m) => m.appliedAt },
+      ], opts);
+    });
+
+  program
+    .command('config')
+    .description('print the effective configuration (secrets masked)')
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean }) => {
+      printRows(describeEnv(ctx.getEnv()), [
+        { header: 'variable', value: (r) => r.variable },
+        { header: 'value', value: (r) => r.value },
+      ], opts);
+    });
+}

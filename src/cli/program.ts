@@ -1,0 +1,13 @@
+import { Command } from 'commander';
+import { registerCoreCommands } from './commands/core';
+import type { CliContext } from './context';
+
+/** The whole command tree of `ticket-tracker`; each area registers its own commands. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('ticket-tracker')
+    .description('Track secondary-market ticket prices over time with Temporal and PostgreSQL')
+    .showHelpAfterError('(add --help for usage)')
+    .configureHelp({ sortSubcommands: false });
+  registerCoreCommands(program, ctx);
+  return program;
+}

@@ -1,0 +1,135 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { ENV_VARS, envSchema, MARKETPLACES, SECRET_VARS, type Env, type EnvVarName, type Marketplace } from './schema';
+import { registerSecret } from './redact';
+
+export { ENV_VARS, MARKETPLACES, type Env, type Marketplace };
+
+/** Raised for any invalid setting: one message that names every bad variable and why. */
+export class ConfigError extends Error {
+  readonly problems: { variable: string; reason: string }[];
+  constructor(problems: { variable: string; reason: string }[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p.variable}: ${p.reason}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/**
+ * Reads `.env` from `cwd` (when present) under the real environment: a variable set in the
+ * environment always wins over the file, as with dotenv's defaults.
+ */
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Record<string, string | undefined> {
+  const file = path.join(cwd, '.env');
+  const fromFile = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
+  return { ...fromFile, ...env };
+}
+
+export function parseEnv(raw: Record<string, string | undefined>): Env {
+  const known: Record<string, string | undefined> = {};
+  for (const name of Object.keys(ENV_VARS)) known[name] = raw[name];
+  const result = envSchema.safeParse(known);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => ({
+      variable: issue.path.map(String).join('.') || '(environment)',
+      reason: issue.message,
+    }));
+    throw new ConfigError(problems);
+  }
+  const parsed = result.data;
+  const problems: { variable: string; reason: string }[] = [];
+  if (parsed.MIN_RANDOM_FACTOR > parsed.MAX_RANDOM_FACTOR) {
+    problems.push({ variable: 'MIN_RANDOM_FACTOR', reason: `must not exceed MAX_RANDOM_FACTOR (${parsed.MAX_RANDOM_FACTOR})` });
+  }
+  if (parsed.REQUEST_DELAY_MIN_MS > parsed.REQUEST_DELAY_MAX_MS) {
+    problems.push({ variable: 'REQUEST_DELAY_MIN_MS', reason: `must not exceed REQUEST_DELAY_MAX_MS (${parsed.REQUEST_DELAY_MAX_MS})` });
+  }
+  for (const m of parsed.MARKETPLACES) {
+    if (!(MARKETPLACES as readonly string[]).includes(m)) {
+      problems.push({ variable: 'MARKETPLACES', reason: `unknown marketplace "${m}" (known: ${MARKETPLACES.join(', ')})` });
+    }
+  }
+  if (!isValidTimeZone(parsed.DEFAULT_EVENT_TIMEZONE)) {
+    problems.push({ variable: 'DEFAULT_EVENT_TIMEZONE', reason: `unknown time zone "${parsed.DEFAULT_EVENT_TIMEZONE}"` });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  for (const name of SECRET_VARS) registerSecretValue(parsed[name]);
+  return parsed;
+}
+
+function registerSecretValue(value: unknown): void {
+  if (typeof value === 'string') {
+    registerSecret(value);
+    // A URL's password is a secret on its own too (it may be logged as part of another URL).
+    if (URL.canParse(value)) {
+      const u = new URL(value);
+      if (u.password) registerSecret(decodeURIComponent(u.password));
+    }
+  } else if (Array.isArray(value)) {
+    for (const v of value) registerSecretValue(v);
+  }
+}
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Loads and validates the configuration: environment over `.env`. Throws ConfigError. */
+export function loadEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Env {
+  return parseEnv(readEnvironment(env, cwd));
+}
+
+/** The configuration as printable pairs, every secret masked. */
+export function describeEnv(env: Env): { variable: EnvVarName; value: string }[] {
+  return (Object.keys(ENV_VARS) as EnvVarName[]).map((name) => {
+    const value = env[name];
+    const shown = value === undefined ? '' : Array.isArray(value) ? value.join(',') : String(value);
+    return { variable: name, value: ENV_VARS[name].secret && shown !== '' ? maskSecret(name, shown) : shown };
+  });
+}
+
+function maskSecret(name: EnvVarName, value: string): string {
+  if (name === 'DATABASE_URL' && URL.canParse(value)) {
+    const u = new URL(value);
+    if (u.password) u.password = '***';
+    return u.toString();
+  }
+  return '***';
+}
+
+/** Marketplaces the configuration enables: the explicit list, or every one with what it needs. */
+export function enabledMarketplaces(env: Env): { enabled: Marketplace[]; disabled: { marketplace: Marketplace; reason: string }[] } {
+  const wanted: Marketplace[] = env.MARKETPLACES.length > 0 ? (env.MARKETPLACES as Marketplace[]) : [...MARKETPLACES];
+  const enabled: Marketplace[] = [];
+  const disabled: { marketplace: Marketplace; reason: string }[] = [];
+  for (const m of wanted) {
+    const missing = env.MOCK_MARKETPLACE ? undefined : missingCredential(env, m);
+    if (missing) disabled.push({ marketplace: m, reason: missing });
+    else enabled.push(m);
+  }
+  return { enabled, disabled };
+}
+
+function missingCredential(env: Env, m: Marketplace): string | undefined {
+  switch (m) {
+    case 'stubhub':
+      return env.STUBHUB_PRO_TOKEN || (env.STUBHUB_CLIENT_ID && env.STUBHUB_CLIENT_SECRET)
+        ? undefined
+        : 'set STUBHUB_PRO_TOKEN (listings) or STUBHUB_CLIENT_ID and STUBHUB_CLIENT_SECRET (price summary)';
+    case 'seatgeek':
+      return env.SEATGEEK_CLIENT_ID ? undefined : 'set SEATGEEK_CLIENT_ID';
+    case 'ticketmaster':
+      return env.TICKETMASTER_API_KEY ? undefined : 'set TICKETMASTER_API_KEY';
+    case 'vividseats':
+      return undefined;
+  }
+}

@@ -1,0 +1,197 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the product reads, in one table. The zod schema, the
+ * README's configuration table, `.env.example` and the docker-compose check are all
+ * derived from (or checked against) this table, so they cannot drift apart.
+ */
+export interface EnvVarSpec<S extends z.ZodType = z.ZodType> {
+  schema: S;
+  description: string;
+  /** Secret values are masked in logs, printed config and error messages. */
+  secret?: boolean;
+  group: string;
+}
+
+function spec<S extends z.ZodType>(group: string, schema: S, description: string, secret = false): EnvVarSpec<S> {
+  return { schema, description, secret, group };
+}
+
+const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const optionalString = () => z.preprocess(emptyToUndefined, z.string().optional());
+const port = (def: number) => z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).default(def));
+const positive = (def: number) => z.preprocess(emptyToUndefined, z.coerce.number().positive().default(def));
+const positiveInt = (def: number) => z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(def));
+const nonNegativeInt = (def: number) => z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(def));
+const bool = (def: boolean) =>
+  z.preprocess(
+    (v) => {
+      const e = emptyToUndefined(v);
+      if (typeof e !== 'string') return e;
+      const s = e.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+      if (['0', 'false', 'no', 'off'].includes(s)) return false;
+      return e;
+    },
+    z.boolean({ error: 'must be true/false, yes/no, on/off or 1/0' }).default(def),
+  );
+const httpUrl = () =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine((s) => /^https?:\/\/[^\s]+$/.test(s) && URL.canParse(s), 'must be an http(s) URL')
+      .optional(),
+  );
+const postgresUrl = () =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine(
+        (s) => URL.canParse(s) && /^postgres(ql)?:$/.test(new URL(s).protocol),
+        'must be a postgres:// or postgresql:// URL, e.g. postgres://localhost:5432/ticket_tracker',
+      )
+      .optional(),
+  );
+const hostPort = (def: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233')
+      .default(def),
+  );
+const commaList = () =>
+  z.preprocess(
+    (v) => {
+      const e = emptyToUndefined(v);
+      return typeof e === 'string'
+        ? e
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s.length > 0)
+        : e;
+    },
+    z.array(z.string()).default([]),
+  );
+
+export const MARKETPLACES = ['stubhub', 'vividseats', 'seatgeek', 'ticketmaster'] as const;
+export type Marketplace = (typeof MARKETPLACES)[number];
+
+export const RANDOMIZATION_STRATEGIES = ['uniform', 'poisson', 'normal'] as const;
+export const DELAY_DISTRIBUTIONS = ['none', 'uniform', 'normal', 'exponential'] as const;
+
+export const ENV_VARS = {
+  // Temporal
+  TEMPORAL_ADDRESS: spec('Temporal', hostPort('127.0.0.1:7233'), 'Temporal frontend address (host:port).'),
+  TEMPORAL_NAMESPACE: spec('Temporal', z.preprocess(emptyToUndefined, z.string().min(1).default('default')), 'Temporal namespace.'),
+  TEMPORAL_TASK_QUEUE: spec(
+    'Temporal',
+    z.preprocess(emptyToUndefined, z.string().min(1).default('ticket-tracker')),
+    'Main task queue (workflows and database activities). Marketplace fetches run on `<queue>-<marketplace>`.',
+  ),
+  TEMPORAL_CLI_PATH: spec('Temporal', optionalString(), 'Path to a `temporal` CLI binary to use instead of the one on PATH or the project\'s own.'),
+  TEMPORAL_TEST_SERVER_PATH: spec('Temporal', optionalString(), 'Path to a `temporal-test-server` binary (time-skipping tests).'),
+  TEMPORAL_UI_PORT: spec('Temporal', port(8233), 'Port of the Temporal Web UI started by `ticket-tracker dev`.'),
+  TEMPORAL_PORT: spec('Temporal', port(7233), 'Frontend port of the Temporal dev server started by `ticket-tracker dev`.'),
+  WORKER_MAX_CACHED_WORKFLOWS: spec('Temporal', positiveInt(200), 'Workflow cache size of each worker.'),
+  WORKER_SHUTDOWN_GRACE_SECONDS: spec('Temporal', nonNegativeInt(30), 'How long in-flight activities may run after SIGTERM before the worker exits.'),
+  WORKER_BUNDLE_PATH: spec('Temporal', optionalString(), 'Prebuilt workflow bundle (made by `npm run build`); when unset the worker bundles at start.'),
+
+  // Database
+  DATABASE_URL: spec('Database', postgresUrl(), 'PostgreSQL connection URL. When unset, `ticket-tracker dev` runs an embedded PostgreSQL.', true),
+  DATABASE_POOL_MAX: spec('Database', positiveInt(10), 'Maximum connections in the pool.'),
+  STORAGE_MODE: spec(
+    'Database',
+    z.preprocess(emptyToUndefined, z.enum(['auto', 'plain']).default('auto')),
+    '`auto` uses TimescaleDB when the extension is available; `plain` forces plain PostgreSQL partitioning.',
+  ),
+  EMBEDDED_PG_PORT: spec('Database', port(54329), 'Port of the embedded PostgreSQL started by `ticket-tracker dev`.'),
+  DATA_DIR: spec('Database', z.preprocess(emptyToUndefined, z.string().min(1).default('.data')), 'Folder for the embedded stack\'s data (PostgreSQL cluster, Temporal SQLite file).'),
+
+  // Event catalog
+  GOOGLE_SHEET_ID: spec('Events', optionalString(), 'Google Sheet id holding the events to track. When unset, EVENTS_FILE is used.'),
+  GOOGLE_SHEET_WORKSHEET: spec('Events', z.preprocess(emptyToUndefined, z.string().min(1).default('Events')), 'Worksheet (tab) name in the sheet.'),
+  GOOGLE_APPLICATION_CREDENTIALS: spec('Events', optionalString(), 'Service-account key file; when unset, Application Default Credentials are used.'),
+  GOOGLE_SHEETS_ROOT_URL: spec('Events', httpUrl(), 'Override of the Sheets API root URL (tests, proxies).'),
+  EVENTS_FILE: spec('Events', z.preprocess(emptyToUndefined, z.string().min(1).default('samples/events.csv')), 'CSV or JSON events file used when no sheet is configured.'),
+  DEFAULT_EVENT_TIMEZONE: spec('Events', z.preprocess(emptyToUndefined, z.string().min(1).default('America/New_York')), 'Time zone for event dates when the row has none.'),
+  PAST_EVENT_GRACE_HOURS: spec('Events', nonNegativeInt(6), 'Hours after an event\'s start during which it is still scraped.'),
+
+  // Scraping schedule
+  SCRAPE_INTERVAL_HOURS: spec('Schedule', positive(12), 'Base interval between scrape cycles.'),
+  RANDOMIZATION_STRATEGY: spec('Schedule', z.preprocess(emptyToUndefined, z.enum(RANDOMIZATION_STRATEGIES).default('poisson')), 'How each sleep is drawn around the base interval.'),
+  MIN_RANDOM_FACTOR: spec('Schedule', positive(0.7), 'Lower clamp of a sleep, as a factor of the base interval.'),
+  MAX_RANDOM_FACTOR: spec('Schedule', positive(1.3), 'Upper clamp of a sleep, as a factor of the base interval.'),
+  SCRAPE_FANOUT: spec('Schedule', positiveInt(10), 'Scrape child workflows in flight at once per cycle.'),
+  ERROR_ALERT_THRESHOLD: spec('Schedule', positiveInt(10), 'Scrape errors in the last hour that raise an operator alert.'),
+
+  // Marketplaces
+  MARKETPLACES: spec(
+    'Marketplaces',
+    commaList(),
+    `Marketplaces to scrape (comma-separated: ${MARKETPLACES.join(', ')}). Empty = every one that is configured.`,
+  ),
+  MOCK_MARKETPLACE: spec('Marketplaces', bool(false), 'Serve every marketplace from the local mock (on by default in `ticket-tracker dev`).'),
+  MOCK_MARKETPLACE_PORT: spec('Marketplaces', port(8787), 'Port of the mock marketplace.'),
+  MOCK_MARKETPLACE_SEED: spec('Marketplaces', nonNegativeInt(42), 'Seed of the mock marketplace\'s generated data.'),
+  STUBHUB_BASE_URL: spec('Marketplaces', httpUrl(), 'StubHub / viagogo API base URL.'),
+  STUBHUB_CLIENT_ID: spec('Marketplaces', optionalString(), 'StubHub OAuth client id.', true),
+  STUBHUB_CLIENT_SECRET: spec('Marketplaces', optionalString(), 'StubHub OAuth client secret.', true),
+  STUBHUB_PRO_TOKEN: spec('Marketplaces', optionalString(), 'StubHub Pro session token: enables listing-level data.', true),
+  VIVIDSEATS_BASE_URL: spec('Marketplaces', httpUrl(), 'Vivid Seats base URL.'),
+  SEATGEEK_BASE_URL: spec('Marketplaces', httpUrl(), 'SeatGeek Platform API base URL.'),
+  SEATGEEK_CLIENT_ID: spec('Marketplaces', optionalString(), 'SeatGeek client id.', true),
+  SEATGEEK_CLIENT_SECRET: spec('Marketplaces', optionalString(), 'SeatGeek client secret.', true),
+  TICKETMASTER_BASE_URL: spec('Marketplaces', httpUrl(), 'Ticketmaster Discovery API base URL.'),
+  TICKETMASTER_API_KEY: spec('Marketplaces', optionalString(), 'Ticketmaster API key.', true),
+  STUBHUB_RATE_PER_SECOND: spec('Marketplaces', positive(2), 'Requests per second to StubHub, across every worker.'),
+  VIVIDSEATS_RATE_PER_SECOND: spec('Marketplaces', positive(2), 'Requests per second to Vivid Seats, across every worker.'),
+  SEATGEEK_RATE_PER_SECOND: spec('Marketplaces', positive(5), 'Requests per second to SeatGeek, across every worker.'),
+  TICKETMASTER_RATE_PER_SECOND: spec('Marketplaces', positive(4), 'Requests per second to Ticketmaster, across every worker (its limit is 5).'),
+  MARKETPLACE_CONCURRENCY: spec('Marketplaces', positiveInt(4), 'Fetch activities in flight per marketplace per worker.'),
+  HTTP_USER_AGENT: spec(
+    'Marketplaces',
+    z.preprocess(emptyToUndefined, z.string().min(1).default('ticket-tracker/0.1 (+price research)')),
+    'User agent of marketplace requests.',
+  ),
+  HTTP_PROXIES: spec('Marketplaces', commaList(), 'Proxy URLs rotated per request (comma-separated); standard HTTPS_PROXY/HTTP_PROXY also apply.', true),
+  HTTP_TIMEOUT_MS: spec('Marketplaces', positiveInt(15000), 'Connect and body timeout of marketplace requests.'),
+  REQUEST_DELAY_DISTRIBUTION: spec('Marketplaces', z.preprocess(emptyToUndefined, z.enum(DELAY_DISTRIBUTIONS).default('none')), 'Random delay before each request.'),
+  REQUEST_DELAY_MIN_MS: spec('Marketplaces', nonNegativeInt(0), 'Minimum random delay before a request.'),
+  REQUEST_DELAY_MAX_MS: spec('Marketplaces', nonNegativeInt(0), 'Maximum random delay before a request.'),
+
+  // Alerts
+  ALERT_WEBHOOK_URL: spec('Alerts', httpUrl(), 'Generic JSON webhook for price and operator alerts.', true),
+  DISCORD_WEBHOOK_URL: spec('Alerts', httpUrl(), 'Discord webhook for price and operator alerts.', true),
+  SLACK_WEBHOOK_URL: spec('Alerts', httpUrl(), 'Slack webhook for price and operator alerts.', true),
+
+  // Retention
+  RETENTION_RAW_DAYS: spec('Retention', positiveInt(120), 'Raw listings and snapshots kept before moving to the archive.'),
+  RETENTION_HOURLY_DAYS: spec('Retention', positiveInt(180), 'Hourly rollups kept.'),
+  RETENTION_RUNS_DAYS: spec('Retention', positiveInt(90), 'Scrape runs kept.'),
+  RETENTION_ERRORS_DAYS: spec('Retention', positiveInt(30), 'Scrape errors kept.'),
+
+  // Process
+  LOG_LEVEL: spec('Process', z.preprocess(emptyToUndefined, z.enum(['debug', 'info', 'warn', 'error']).default('info')), 'Log level.'),
+  DASHBOARD_PORT: spec('Process', port(8080), 'Port of the dashboard.'),
+  METRICS_PORT: spec('Process', z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(9464)), 'Port of the worker\'s Prometheus metrics and health endpoint (0 disables).'),
+} satisfies Record<string, EnvVarSpec>;
+
+export type EnvVarName = keyof typeof ENV_VARS;
+type Shape = { [K in EnvVarName]: (typeof ENV_VARS)[K]['schema'] };
+
+function buildShape(): Shape {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [name, s] of Object.entries(ENV_VARS)) shape[name] = s.schema;
+  return shape as Shape;
+}
+
+export const envSchema = z.object(buildShape());
+export type Env = z.infer<typeof envSchema>;
+
+export const SECRET_VARS: readonly EnvVarName[] = (Object.keys(ENV_VARS) as EnvVarName[]).filter(
+  (k) => ENV_VARS[k].secret === true,
+);

@@ -1,0 +1,66 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/embedded/postgres';
+import { freePort } from '../../src/embedded/ports';
+import { startTemporalDevServer, type DevServerHandle } from '../../src/embedded/temporal-dev-server';
+import { resolveTemporalBinary } from '../../src/tools/temporal-binaries';
+
+/**
+ * Shared test infrastructure: one PostgreSQL and one Temporal dev server per test run. The
+ * runner (scripts/run-tests.ts) starts them and passes their addresses to every test file
+ * through these variables; a test file run on its own starts its own.
+ */
+export const ADMIN_URL_VAR = 'TT_TEST_ADMIN_DATABASE_URL';
+export const TEMPORAL_ADDRESS_VAR = 'TT_TEST_TEMPORAL_ADDRESS';
+
+export interface TestInfra {
+  adminDatabaseUrl: string;
+  temporalAddress: string;
+  stop(): Promise<void>;
+}
+
+/** DATABASE_URL when set (a real server the user chose), else an embedded cluster in a temp folder. */
+export async function startPostgresForTests(): Promise<{ adminUrl: string; stop(): Promise<void> }> {
+  if (process.env.DATABASE_URL) return { adminUrl: process.env.DATABASE_URL, stop: async () => undefined };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-pg-'));
+  chmodSync(dir, 0o755); // when we are root, PostgreSQL runs as `postgres` and must reach its folder
+  let pg: EmbeddedPostgresHandle;
+  try {
+    pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port: await freePort() });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    adminUrl: pg.adminUrl,
+    stop: async () => {
+      await pg.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startTemporalForTests(): Promise<{ address: string; stop(): Promise<void> }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-temporal-'));
+  let server: DevServerHandle;
+  try {
+    server = await startTemporalDevServer({
+      cliPath: resolveTemporalBinary('cli'),
+      dataDir: dir,
+      port: await freePort(),
+      uiPort: await freePort(),
+      namespace: 'default',
+    });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    address: server.address,
+    stop: async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
