@@ -56,7 +56,7 @@ async function main(): Promise<number> {
       failed++;
     });
     await new Promise<void>((resolve, reject) => {
-      const out = stream.compose(spec);
+      const out = stream.compose(new spec());
       out.on('data', (chunk: string | Buffer) => process.stdout.write(chunk));
       out.on('end', resolve);
       out.on('error', reject);

