@@ -14,12 +14,6 @@ import { resolveTemporalBinary } from '../../src/tools/temporal-binaries';
 export const ADMIN_URL_VAR = 'TT_TEST_ADMIN_DATABASE_URL';
 export const TEMPORAL_ADDRESS_VAR = 'TT_TEST_TEMPORAL_ADDRESS';
 
-export interface TestInfra {
-  adminDatabaseUrl: string;
-  temporalAddress: string;
-  stop(): Promise<void>;
-}
-
 /** DATABASE_URL when set (a real server the user chose), else an embedded cluster in a temp folder. */
 export async function startPostgresForTests(): Promise<{ adminUrl: string; stop(): Promise<void> }> {
   if (process.env.DATABASE_URL) return { adminUrl: process.env.DATABASE_URL, stop: async () => undefined };
@@ -43,18 +37,22 @@ export async function startPostgresForTests(): Promise<{ adminUrl: string; stop(
 
 export async function startTemporalForTests(): Promise<{ address: string; stop(): Promise<void> }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-temporal-'));
-  let server: DevServerHandle;
-  try {
-    server = await startTemporalDevServer({
-      cliPath: resolveTemporalBinary('cli'),
-      dataDir: dir,
-      port: await freePort(),
-      uiPort: await freePort(),
-      namespace: 'default',
-    });
-  } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
-    throw err;
+  let server: DevServerHandle | undefined;
+  // A free port can be taken by someone else between our probe and the server's bind: retry.
+  for (let attempt = 1; !server; attempt++) {
+    try {
+      server = await startTemporalDevServer({
+        cliPath: resolveTemporalBinary('cli'),
+        dataDir: dir,
+        port: await freePort(),
+        uiPort: await freePort(),
+        namespace: 'default',
+      });
+    } catch (err) {
+      if (attempt < 3) continue;
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
   }
   return {
     address: server.address,
