@@ -23,7 +23,10 @@ export interface WorkerDeps {
 export const DEFAULT_BUNDLE_PATH = fromRoot('dist', 'workflow-bundle.js');
 
 export function workflowSource(bundlePath?: string): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
-  const codePath = bundlePath ?? (existsSync(DEFAULT_BUNDLE_PATH) ? DEFAULT_BUNDLE_PATH : undefined);
+  // Only compiled code (the production image) picks up dist/'s bundle by itself: a checkout
+  // running from src/ must never execute a bundle built from older sources.
+  const runningCompiled = __filename.endsWith('.js');
+  const codePath = bundlePath ?? (runningCompiled && existsSync(DEFAULT_BUNDLE_PATH) ? DEFAULT_BUNDLE_PATH : undefined);
   if (codePath) return { workflowBundle: { codePath } };
   return { workflowsPath: require.resolve('./workflows') };
 }
