@@ -1,2 +1,5 @@
 // Everything exported here is registered as a workflow type by the worker's bundle.
 export { selfCheck } from './self-check';
+export { trackerLoop } from './tracker-loop';
+export { scrapeEvent } from './scrape-event';
+export { hourlyRollup, dailyRollup, archiveAndRetention } from './maintenance';

@@ -1,7 +1,7 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import type { MainActivities } from '../activities/types';
 
-const { recordSelfCheck } = proxyActivities<ReturnType<typeof createActivities>>({
+const { recordSelfCheck } = proxyActivities<MainActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 5 },
   summary: 'write and read back a self-check row',

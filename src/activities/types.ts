@@ -1,0 +1,45 @@
+import type { MarketplaceName } from '../domain/listing';
+import type { CycleSummary, DueEvent, StoredScrapeRef } from '../domain/tracker';
+
+/**
+ * The activity contracts workflows call through typed proxies. Implementations live beside
+ * this file and are checked against these with `satisfies`.
+ */
+export interface CatalogSyncSummary {
+  source: string;
+  added: number;
+  updated: number;
+  unchanged: number;
+  untracked: number;
+  invalid: number;
+}
+
+/** Activities on the main task queue (database work). */
+export interface MainActivities {
+  recordSelfCheck(input: { workflowId: string; runId: string }): Promise<{ workflowId: string; checkedAt: string; workerIdentity: string; totalChecks: number }>;
+  syncCatalog(): Promise<CatalogSyncSummary>;
+  listDueEvents(): Promise<DueEvent[]>;
+  startCycle(input: { jobId: string; startedAt: string }): Promise<void>;
+  finishCycle(input: { summary: CycleSummary }): Promise<void>;
+  recordScrapeFailure(input: { jobId: string; eventId: number; marketplace: MarketplaceName; attempt: number; message: string }): Promise<void>;
+  markScraped(input: { eventId: number; marketplace: MarketplaceName; ok: boolean }): Promise<void>;
+  detectPriceChanges(ref: StoredScrapeRef): Promise<{ previousLowest: number | null; changePercent: number | null }>;
+  checkErrorRate(input: { threshold: number; windowMinutes: number }): Promise<{ errors: number; alerted: boolean }>;
+  rollupHourly(input: { from: string; to: string }): Promise<{ rows: number }>;
+  rollupDaily(input: { from: string; to: string }): Promise<{ rows: number }>;
+  applyRetention(input: { now: string }): Promise<Record<string, number>>;
+}
+
+/** The activity on each marketplace's own task queue, rate-limited there across every worker. */
+export interface MarketplaceActivities {
+  /**
+   * Fetches one event's prices from the marketplace and stores them (listings and snapshots) under
+   * `scrapeId`; returns a reference and a summary, never the listings (claim check).
+   */
+  fetchListings(input: { scrapeId: string; eventId: number; marketplace: MarketplaceName; marketplaceEventId: string }): Promise<StoredScrapeRef>;
+}
+
+/** `ticket-tracker-stubhub` and so on: one queue per marketplace so each has its own rate limit. */
+export function marketplaceTaskQueue(mainTaskQueue: string, marketplace: MarketplaceName): string {
+  return `${mainTaskQueue}-${marketplace}`;
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/**
+ * Randomized intervals between scrape cycles. Pure functions of a random source, so workflows
+ * pass Temporal's deterministic Math.random and tests pass a seeded generator.
+ */
+export const RANDOMIZATION = ['uniform', 'poisson', 'normal'] as const;
+export type Randomization = (typeof RANDOMIZATION)[number];
+
+/** A source of uniform numbers in [0, 1). */
+export type RandomSource = () => number;
+
+export const intervalSettingsSchema = z
+  .object({
+    intervalHours: z.number().positive('must be positive').max(24 * 30, 'must be at most 720 hours'),
+    randomization: z.enum(RANDOMIZATION),
+    minFactor: z.number().positive('must be positive'),
+    maxFactor: z.number().positive('must be positive'),
+  })
+  .strict()
+  .refine((s) => s.minFactor <= 1 && s.maxFactor >= 1, {
+    error: 'minFactor must be at most 1 and maxFactor at least 1, so the base interval stays reachable',
+    path: ['minFactor'],
+  });
+export type IntervalSettings = z.infer<typeof intervalSettingsSchema>;
+
+/** Box-Muller: one standard normal draw from two uniforms. */
+function standardNormal(random: RandomSource): number {
+  const u1 = 1 - random(); // (0, 1]: log is finite
+  const u2 = random();
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+/**
+ * The unclamped draw, as a factor of the base interval:
+ * - uniform: evenly spread between minFactor and maxFactor;
+ * - poisson: the gap of a Poisson process with the base interval as its mean (exponential), so
+ *   cycles arrive at random with no memory, as the seeds' tracker did;
+ * - normal: centred on the base interval with 99.7% of draws inside [minFactor, maxFactor].
+ */
+export function drawFactor(settings: Pick<IntervalSettings, 'randomization' | 'minFactor' | 'maxFactor'>, random: RandomSource): number {
+  switch (settings.randomization) {
+    case 'uniform':
+      return settings.minFactor + (settings.maxFactor - settings.minFactor) * random();
+    case 'poisson':
+      return -Math.log(1 - random());
+    case 'normal': {
+      const sigma = (settings.maxFactor - settings.minFactor) / 6;
+      return 1 + sigma * standardNormal(random);
+    }
+  }
+}
+
+/** Milliseconds to sleep before the next cycle: a draw clamped to [minFactor, maxFactor] × base. */
+export function nextIntervalMs(settings: IntervalSettings, random: RandomSource): number {
+  const factor = Math.min(settings.maxFactor, Math.max(settings.minFactor, drawFactor(settings, random)));
+  return Math.round(factor * settings.intervalHours * 3_600_000);
+}
+
+/** mulberry32: a small seeded generator for tests, benchmarks and the mock marketplace. */
+export function seededRandom(seed: number): RandomSource {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

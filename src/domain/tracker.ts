@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { MARKETPLACE_NAMES, type MarketplaceName } from './listing';
+import { intervalSettingsSchema, RANDOMIZATION } from './schedule';
+
+/**
+ * Shapes that travel through workflow history: the tracker loop's input and state, the
+ * per-event scrape input, and the summaries they return. All small, all plain JSON.
+ */
+export const DEFAULT_TRACKER_WORKFLOW_ID = 'tracker';
+
+const settingsFields = {
+  intervalHours: z.number().positive('must be positive').max(720, 'must be at most 720 hours'),
+  randomization: z.enum(RANDOMIZATION),
+  minFactor: z.number().positive('must be positive'),
+  maxFactor: z.number().positive('must be positive'),
+  fanout: z.number().int('must be a whole number').min(1, 'must be at least 1').max(200, 'must be at most 200'),
+  errorAlertThreshold: z.number().int().min(1, 'must be at least 1'),
+};
+
+export const trackerSettingsSchema = z
+  .object({
+    intervalHours: settingsFields.intervalHours.default(12),
+    randomization: settingsFields.randomization.default('poisson'),
+    minFactor: settingsFields.minFactor.default(0.7),
+    maxFactor: settingsFields.maxFactor.default(1.3),
+    fanout: settingsFields.fanout.default(10),
+    errorAlertThreshold: settingsFields.errorAlertThreshold.default(10),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const check = intervalSettingsSchema.safeParse({ intervalHours: s.intervalHours, randomization: s.randomization, minFactor: s.minFactor, maxFactor: s.maxFactor });
+    if (!check.success) for (const issue of check.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  });
+export type TrackerSettings = z.infer<typeof trackerSettingsSchema>;
+
+/** What the `reconfigure` update accepts: any subset of the settings. */
+export const trackerSettingsPatchSchema = z
+  .object({
+    intervalHours: settingsFields.intervalHours.optional(),
+    randomization: settingsFields.randomization.optional(),
+    minFactor: settingsFields.minFactor.optional(),
+    maxFactor: settingsFields.maxFactor.optional(),
+    fanout: settingsFields.fanout.optional(),
+    errorAlertThreshold: settingsFields.errorAlertThreshold.optional(),
+  })
+  .strict();
+export type TrackerSettingsPatch = z.infer<typeof trackerSettingsPatchSchema>;
+
+export interface CycleSummary {
+  cycle: number;
+  jobId: string;
+  startedAt: string;
+  finishedAt: string;
+  eventsDue: number;
+  eventsScraped: number;
+  eventsFailed: number;
+  marketplacesOk: number;
+  marketplacesFailed: number;
+  listingsStored: number;
+  catalogError: string | null;
+}
+
+const cycleSummarySchema = z.object({
+  cycle: z.number().int(),
+  jobId: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  eventsDue: z.number().int(),
+  eventsScraped: z.number().int(),
+  eventsFailed: z.number().int(),
+  marketplacesOk: z.number().int(),
+  marketplacesFailed: z.number().int(),
+  listingsStored: z.number().int(),
+  catalogError: z.string().nullable(),
+});
+
+/** State carried across continue-as-new. */
+export const trackerStateSchema = z
+  .object({
+    cycle: z.number().int().min(0).default(0),
+    paused: z.boolean().default(false),
+    /** A scrapeNow not yet served: the next cycle starts at once, even when paused. */
+    runNow: z.boolean().default(false),
+    lastCycle: cycleSummarySchema.nullable().default(null),
+  })
+  .strict();
+export type TrackerState = z.infer<typeof trackerStateSchema>;
+
+export const trackerInputSchema = z
+  .object({
+    settings: trackerSettingsSchema.default(() => trackerSettingsSchema.parse({})),
+    state: trackerStateSchema.default(() => trackerStateSchema.parse({})),
+  })
+  .strict();
+export type TrackerInput = z.input<typeof trackerInputSchema>;
+
+export type TrackerPhase = 'starting' | 'scraping' | 'sleeping' | 'paused';
+
+export interface TrackerStatus {
+  phase: TrackerPhase;
+  paused: boolean;
+  cycle: number;
+  nextWakeAt: string | null;
+  settings: TrackerSettings;
+  lastCycle: CycleSummary | null;
+}
+
+/** One marketplace id of an event. */
+export interface EventSourceRef {
+  marketplace: MarketplaceName;
+  marketplaceEventId: string;
+}
+
+/** What the tracker hands each scrapeEvent child: small, whatever the number of listings. */
+export interface DueEvent {
+  id: number;
+  name: string;
+  startsAt: string | null;
+  sources: EventSourceRef[];
+}
+
+export const scrapeEventInputSchema = z
+  .object({
+    event: z.object({
+      id: z.number().int().positive(),
+      name: z.string(),
+      startsAt: z.string().nullable(),
+      sources: z.array(z.object({ marketplace: z.enum(MARKETPLACE_NAMES), marketplaceEventId: z.string().min(1) })),
+    }),
+    jobId: z.string().min(1),
+    /** Marketplaces to skip (for example because they are disabled on this deployment). */
+    onlyMarketplaces: z.array(z.enum(MARKETPLACE_NAMES)).optional(),
+  })
+  .strict();
+export type ScrapeEventInput = z.infer<typeof scrapeEventInputSchema>;
+
+/** The claim check a fetch returns: a reference to what it stored, and a summary. */
+export interface StoredScrapeRef {
+  scrapeId: string;
+  eventId: number;
+  marketplace: MarketplaceName;
+  capturedAt: string;
+  kind: 'listings' | 'summary';
+  listingsStored: number;
+  listingsRejected: number;
+  snapshots: number;
+  lowestPrice: number | null;
+  alreadyPersisted: boolean;
+}
+
+export interface MarketplaceOutcome {
+  marketplace: MarketplaceName;
+  ok: boolean;
+  scrapeId: string;
+  listingsStored: number;
+  lowestPrice: number | null;
+  priceChangePercent: number | null;
+  error: string | null;
+}
+
+export interface ScrapeEventResult {
+  eventId: number;
+  outcomes: MarketplaceOutcome[];
+}
+
+/** Deterministic scrape id: the same event, cycle and marketplace always name the same scrape. */
+export function scrapeIdFor(jobId: string, eventId: number, marketplace: MarketplaceName): string {
+  return `${jobId}/${eventId}/${marketplace}`;
+}
+
+/** `path: message; path: message` from a zod error, for messages that name what was wrong. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.map(String).join('.') : 'input'}: ${i.message}`).join('; ');
+}

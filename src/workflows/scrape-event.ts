@@ -1,0 +1,72 @@
+import { ActivityFailure, ApplicationFailure, proxyActivities, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
+import type { MainActivities, MarketplaceActivities } from '../activities/types';
+import { marketplaceTaskQueue } from '../activities/types';
+import type { MarketplaceName } from '../domain/listing';
+import { describeZodError, scrapeEventInputSchema, scrapeIdFor, type MarketplaceOutcome, type ScrapeEventResult } from '../domain/tracker';
+
+const db = proxyActivities<MainActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+});
+
+/** Attempts per fetch: the marketplace's own 429/503 Retry-After overrides the backoff in between. */
+export const FETCH_MAX_ATTEMPTS = 4;
+
+function fetcherFor(marketplace: MarketplaceName, eventName: string, marketplaceEventId: string): MarketplaceActivities {
+  return proxyActivities<MarketplaceActivities>({
+    taskQueue: marketplaceTaskQueue(workflowInfo().taskQueue, marketplace),
+    // Waiting in the rate-limited queue counts toward scheduleToClose, not startToClose.
+    startToCloseTimeout: '2 minutes',
+    scheduleToCloseTimeout: '30 minutes',
+    heartbeatTimeout: '1 minute',
+    retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: FETCH_MAX_ATTEMPTS },
+    summary: `${marketplace} ${marketplaceEventId}: ${eventName}`.slice(0, 200),
+  });
+}
+
+function failureMessage(err: unknown): string {
+  if (err instanceof ActivityFailure && err.cause) {
+    const cause = err.cause;
+    if (cause instanceof TimeoutFailure) return `timed out (${cause.timeoutType})`;
+    return cause.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * One event, one cycle: every marketplace of the event is fetched on its own task queue and
+ * stored, then checked for price changes. A failing marketplace is recorded and does not fail
+ * the event; the result says what happened to each.
+ */
+export async function scrapeEvent(rawInput: unknown): Promise<ScrapeEventResult> {
+  const parsed = scrapeEventInputSchema.safeParse(rawInput);
+  if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid scrapeEvent input: ${describeZodError(parsed.error)}`, 'InvalidInput');
+  const { event, jobId, onlyMarketplaces } = parsed.data;
+  const sources = event.sources.filter((s) => !onlyMarketplaces || onlyMarketplaces.includes(s.marketplace));
+
+  const outcomes = await Promise.all(
+    sources.map(async ({ marketplace, marketplaceEventId }): Promise<MarketplaceOutcome> => {
+      const scrapeId = scrapeIdFor(jobId, event.id, marketplace);
+      try {
+        const ref = await fetcherFor(marketplace, event.name, marketplaceEventId).fetchListings({
+          scrapeId,
+          eventId: event.id,
+          marketplace,
+          marketplaceEventId,
+        });
+        const change = await db.detectPriceChanges(ref);
+        await db.markScraped({ eventId: event.id, marketplace, ok: true });
+        return { marketplace, ok: true, scrapeId, listingsStored: ref.listingsStored, lowestPrice: ref.lowestPrice, priceChangePercent: change.changePercent, error: null };
+      } catch (err) {
+        const message = failureMessage(err);
+        // Failed attempts that reached the activity recorded themselves; a timeout never did.
+        if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) {
+          await db.recordScrapeFailure({ jobId, eventId: event.id, marketplace, attempt: FETCH_MAX_ATTEMPTS, message: `${marketplace} ${marketplaceEventId}: ${message}` });
+        }
+        await db.markScraped({ eventId: event.id, marketplace, ok: false });
+        return { marketplace, ok: false, scrapeId, listingsStored: 0, lowestPrice: null, priceChangePercent: null, error: message };
+      }
+    }),
+  );
+  return { eventId: event.id, outcomes };
+}
