@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import {
+  CURRENCIES,
+  normalizedListingSchema,
+  priceSummarySchema,
+  type Currency,
+  type FetchedPrices,
+  type NormalizedListing,
+  type PriceSummary,
+  type SkippedRecord,
+} from '../domain/listing';
+import { PayloadShapeError } from './errors';
+
+/**
+ * Shared pieces of payload normalization: zod helpers for the marketplaces' loose JSON, paths
+ * named the way an operator reads them (`tickets[3].p`), and the rule that one malformed
+ * listing is skipped and counted while a wrong envelope fails the whole payload.
+ */
+
+/** "tickets", 3, "p" -> "tickets[3].p" */
+export function formatPath(path: readonly PropertyKey[], prefix = ''): string {
+  let out = prefix;
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+function firstIssue(error: z.ZodError, prefix = ''): { path: string; reason: string } {
+  const issue = error.issues[0];
+  if (!issue) return { path: prefix, reason: 'invalid' };
+  return { path: formatPath(issue.path, prefix), reason: issue.message };
+}
+
+/** Parses the envelope of a payload; a mismatch is a PayloadShapeError naming the field path. */
+export function parseEnvelope<S extends z.ZodType>(schema: S, payload: unknown): z.infer<S> {
+  const result = schema.safeParse(payload);
+  if (result.success) return result.data;
+  const { path, reason } = firstIssue(result.error);
+  throw new PayloadShapeError(path, reason);
+}
+
+/** A number that may arrive as a string ("123.45"), as Vivid Seats sends them. */
+export const numberish = z.union([
+  z.number(),
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+(\.\d+)?$/, 'must be a number')
+    .transform(Number),
+]);
+
+/** An identifier that may arrive as a number or a string; always a string after parsing. */
+export const idish = z.union([z.string().min(1), z.number().int().transform(String)]);
+
+export function isCurrency(code: string): code is Currency {
+  return (CURRENCIES as readonly string[]).includes(code);
+}
+
+/**
+ * Maps every raw item to a listing: the item is parsed with `itemSchema`, converted with
+ * `toListing`, and validated with the normalized schema; any failure skips (and counts) only
+ * that item, with the path of what was wrong.
+ */
+export function normalizeListings<S extends z.ZodType>(
+  items: readonly unknown[],
+  basePath: string,
+  itemSchema: S,
+  toListing: (item: z.infer<S>) => NormalizedListing | { skip: string; field: string },
+): FetchedPrices & { kind: 'listings' } {
+  const listings: NormalizedListing[] = [];
+  const skipped: SkippedRecord[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const itemPath = `${basePath}[${i}]`;
+    const raw = itemSchema.safeParse(items[i]);
+    if (!raw.success) {
+      skipped.push(firstIssue(raw.error, itemPath));
+      continue;
+    }
+    const candidate = toListing(raw.data);
+    if ('skip' in candidate) {
+      skipped.push({ path: `${itemPath}.${candidate.field}`, reason: candidate.skip });
+      continue;
+    }
+    const checked = normalizedListingSchema.safeParse(candidate);
+    if (!checked.success) {
+      const issue = firstIssue(checked.error);
+      skipped.push({ path: `${itemPath} (normalized ${issue.path})`, reason: issue.reason });
+      continue;
+    }
+    listings.push(checked.data);
+  }
+  return { kind: 'listings', listings, skipped };
+}
+
+/**
+ * A summary from raw figures: each figure that is not a valid price (zero, negative, absurd)
+ * becomes null and is recorded as skipped, so one bad figure does not lose the others.
+ */
+export function normalizeSummary(
+  figures: { [K in 'lowest' | 'average' | 'median' | 'highest']: { value: number | null | undefined; path: string } } & {
+    listingCount: { value: number | null | undefined; path: string };
+    ticketCount: { value: number | null | undefined; path: string };
+  },
+  currency: { value: string; path: string },
+): FetchedPrices & { kind: 'summary' } {
+  if (!isCurrency(currency.value)) {
+    throw new PayloadShapeError(currency.path, `unsupported currency "${currency.value}" (known: ${CURRENCIES.join(', ')})`);
+  }
+  const skipped: SkippedRecord[] = [];
+  const shape = priceSummarySchema.shape;
+  const pick = <K extends 'lowest' | 'average' | 'median' | 'highest' | 'listingCount' | 'ticketCount'>(key: K): number | null => {
+    const { value, path } = figures[key];
+    if (value === null || value === undefined) return null;
+    const ok = shape[key].safeParse(value);
+    if (ok.success) return ok.data;
+    skipped.push({ path, reason: `${ok.error.issues[0]?.message ?? 'invalid'} (got ${value}); recorded as null` });
+    return null;
+  };
+  const summary: PriceSummary = {
+    lowest: pick('lowest'),
+    average: pick('average'),
+    median: pick('median'),
+    highest: pick('highest'),
+    listingCount: pick('listingCount'),
+    ticketCount: pick('ticketCount'),
+    currency: currency.value,
+  };
+  return { kind: 'summary', summary, skipped };
+}

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import type { FetchedPrices } from '../domain/listing';
+import { MarketplaceError } from './errors';
+import type { MarketplaceHttp } from './http';
+import { idish, isCurrency, normalizeListings, normalizeSummary, parseEnvelope } from './payload';
+import { withShapeContext } from './shape-context';
+import type { MarketplaceAdapter } from './types';
+
+/**
+ * StubHub / viagogo, two ways, keyed by the viagogo event id:
+ * - with a StubHub Pro session (STUBHUB_PRO_TOKEN): the comparable-listings endpoint Pro's
+ *   inventory page loads, `GET /api/Listing/GetCompListingsByEventId?viagogoEventId=ID`, a JSON
+ *   array of listings {listingId, section, row, availableTickets, sellerNetProceeds {amt},
+ *   sellerAllInPrice {amt}, currencyCode}: listing-level data.
+ * - with OAuth client credentials only: the official Catalog API (HAL+JSON),
+ *   `GET /catalog/events/ID`, whose event carries `min_ticket_price` {amount, currency_code}:
+ *   a price summary (other sellers' listings are not exposed there).
+ */
+export const STUBHUB_PRO_LISTINGS_PATH = '/api/Listing/GetCompListingsByEventId';
+export const STUBHUB_EVENT_PATH = '/catalog/events/';
+export const STUBHUB_TOKEN_PATH = '/oauth2/token';
+
+/** Pro listings have no zone field; they are grouped under this zone. */
+export const STUBHUB_UNZONED = 'UNZONED';
+
+const money = z.object({ amt: z.number() });
+const compListingSchema = z.object({
+  listingId: idish,
+  section: z.string().trim().min(1, 'section is empty'),
+  row: z.string().nullish(),
+  availableTickets: z.number(),
+  sellerNetProceeds: money,
+  sellerAllInPrice: money.nullish(),
+  currencyCode: z.string(),
+  /** Zone name, where the payload carries one. */
+  ticketClassName: z.string().nullish(),
+});
+
+/** Pure: a Pro comparable-listings payload -> normalized listings. */
+export function parseStubHubCompListings(payload: unknown): FetchedPrices {
+  const items = parseEnvelope(z.array(z.unknown(), { error: 'expected an array of listings' }), payload);
+  return normalizeListings(items, '', compListingSchema, (l) => {
+    if (!isCurrency(l.currencyCode)) return { skip: `unsupported currency "${l.currencyCode}"`, field: 'currencyCode' };
+    const row = l.row?.trim();
+    return {
+      listingId: l.listingId,
+      zone: l.ticketClassName?.trim() || STUBHUB_UNZONED,
+      section: l.section,
+      row: row ? row : null,
+      quantity: l.availableTickets,
+      splits: [],
+      pricePerTicket: l.sellerNetProceeds.amt,
+      allInPrice: l.sellerAllInPrice?.amt ?? null,
+      currency: l.currencyCode,
+    };
+  });
+}
+
+const catalogEventSchema = z.object({
+  id: idish,
+  min_ticket_price: z.object({ amount: z.number().nullable(), currency_code: z.string() }).nullish(),
+  _links: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** Pure: a Catalog API event (HAL+JSON) -> a price summary. */
+export function parseStubHubCatalogEvent(payload: unknown, fallbackCurrency = 'USD'): FetchedPrices {
+  const event = parseEnvelope(catalogEventSchema, payload);
+  const min = event.min_ticket_price;
+  const none = { value: null, path: '' };
+  return normalizeSummary(
+    {
+      lowest: { value: min?.amount, path: 'min_ticket_price.amount' },
+      average: none,
+      median: none,
+      highest: none,
+      listingCount: none,
+      ticketCount: none,
+    },
+    min ? { value: min.currency_code, path: 'min_ticket_price.currency_code' } : { value: fallbackCurrency, path: 'min_ticket_price' },
+  );
+}
+
+/** Either payload: an array is Pro comparable listings, an object a Catalog event. */
+export function parseStubHubPayload(payload: unknown): FetchedPrices {
+  return Array.isArray(payload) ? parseStubHubCompListings(payload) : parseStubHubCatalogEvent(payload);
+}
+
+const tokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.number().positive().optional(), token_type: z.string().optional() });
+
+export type StubHubAdapterOptions =
+  | { mode: 'listings'; pro: MarketplaceHttp; proToken: string }
+  | { mode: 'summary'; catalog: MarketplaceHttp; account: MarketplaceHttp; clientId: string; clientSecret: string; now?: () => number };
+
+export function createStubHubAdapter(options: StubHubAdapterOptions): MarketplaceAdapter {
+  if (options.mode === 'listings') {
+    const { pro, proToken } = options;
+    return {
+      name: 'stubhub',
+      yields: 'listings',
+      async fetchPrices(eventId, signal) {
+        const query = new URLSearchParams({ viagogoEventId: eventId });
+        const payload = await pro.json(eventId, {
+          path: `${STUBHUB_PRO_LISTINGS_PATH}?${query}`,
+          // The Pro web app authenticates with its session cookies; the token is that cookie string.
+          headers: { cookie: proToken },
+          signal,
+        });
+        return withShapeContext('stubhub', eventId, () => parseStubHubCompListings(payload));
+      },
+      close: () => pro.close(),
+    };
+  }
+
+  const { catalog, account, clientId, clientSecret } = options;
+  const now = options.now ?? Date.now;
+  let token: { value: string; expiresAt: number } | undefined;
+
+  async function accessToken(eventId: string, signal?: AbortSignal): Promise<string> {
+    if (token && token.expiresAt > now()) return token.value;
+    const body = new URLSearchParams({ grant_type: 'client_credentials', scope: 'read:events' }).toString();
+    const raw = await account.json(eventId, {
+      path: STUBHUB_TOKEN_PATH,
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body,
+      signal,
+    });
+    const parsed = tokenSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new MarketplaceError({ marketplace: 'stubhub', eventId, kind: 'bad-payload', message: 'OAuth token response has no access_token' });
+    }
+    // Renew a minute early so a token never expires between this check and the request.
+    token = { value: parsed.data.access_token, expiresAt: now() + ((parsed.data.expires_in ?? 3600) - 60) * 1000 };
+    return token.value;
+  }
+
+  return {
+    name: 'stubhub',
+    yields: 'summary',
+    async fetchPrices(eventId, signal) {
+      const get = async (): Promise<unknown> =>
+        catalog.json(eventId, {
+          path: `${STUBHUB_EVENT_PATH}${encodeURIComponent(eventId)}`,
+          headers: { authorization: `Bearer ${await accessToken(eventId, signal)}`, accept: 'application/hal+json' },
+          signal,
+        });
+      let payload: unknown;
+      try {
+        payload = await get();
+      } catch (err) {
+        // A token revoked or expired early: fetch a fresh one once before giving up.
+        if (!(err instanceof MarketplaceError && err.status === 401)) throw err;
+        token = undefined;
+        payload = await get();
+      }
+      return withShapeContext('stubhub', eventId, () => parseStubHubCatalogEvent(payload));
+    },
+    close: async () => {
+      await Promise.all([catalog.close(), account.close()]);
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { FetchedPrices } from '../domain/listing';
+import type { ErrorDescriber, MarketplaceHttp } from './http';
+import { idish, normalizeSummary, parseEnvelope } from './payload';
+import { withShapeContext } from './shape-context';
+import type { MarketplaceAdapter } from './types';
+
+/**
+ * Ticketmaster Discovery API v2, `GET /discovery/v2/events/ID.json?apikey=...`: face-value
+ * `priceRanges` [{type, currency, min, max}] (optional: absent when Ticketmaster has no prices
+ * to show). Limits are 5 requests a second and a daily quota; responses carry Rate-Limit,
+ * Rate-Limit-Available, Rate-Limit-Over and Rate-Limit-Reset (epoch milliseconds), and a 429
+ * body names the violated policy: {"fault": {"faultstring", "detail": {"errorcode":
+ * "policies.ratelimit.QuotaViolation" | "policies.ratelimit.SpikeArrestViolation"}}}.
+ */
+export const TICKETMASTER_EVENT_PATH = '/discovery/v2/events/';
+
+const rangeSchema = z.object({ type: z.string().optional(), currency: z.string(), min: z.number().optional(), max: z.number().optional() });
+const eventSchema = z.object({ id: idish, priceRanges: z.array(rangeSchema).optional() });
+
+/** Pure: a Discovery API event -> a price summary of face values (standard ranges preferred). */
+export function parseTicketmasterEvent(payload: unknown): FetchedPrices {
+  const event = parseEnvelope(eventSchema, payload);
+  const ranges = event.priceRanges ?? [];
+  const standard = ranges.filter((r) => (r.type ?? 'standard') === 'standard');
+  const chosen = standard.length > 0 ? standard : ranges;
+  const currency = chosen[0]?.currency ?? 'USD';
+  const sameCurrency = chosen.filter((r) => r.currency === currency);
+  const mins = sameCurrency.map((r) => r.min).filter((v): v is number => v !== undefined);
+  const maxs = sameCurrency.map((r) => r.max).filter((v): v is number => v !== undefined);
+  const none = { value: null, path: '' };
+  const result = normalizeSummary(
+    {
+      lowest: { value: mins.length > 0 ? Math.min(...mins) : null, path: 'priceRanges[].min' },
+      average: none,
+      median: none,
+      highest: { value: maxs.length > 0 ? Math.max(...maxs) : null, path: 'priceRanges[].max' },
+      listingCount: none,
+      ticketCount: none,
+    },
+    { value: currency, path: 'priceRanges[0].currency' },
+  );
+  ranges.forEach((r, i) => {
+    if (chosen.includes(r) && r.currency !== currency) {
+      result.skipped.push({ path: `priceRanges[${i}].currency`, reason: `range in ${r.currency} ignored (summary is in ${currency})` });
+    }
+  });
+  return result;
+}
+
+const faultSchema = z.object({
+  fault: z.object({ faultstring: z.string().optional(), detail: z.object({ errorcode: z.string() }).optional() }),
+});
+const errorsSchema = z.object({ errors: z.array(z.object({ code: z.string().optional(), detail: z.string().optional() })).min(1) });
+
+/** Names the violated policy of a 429 and derives the retry delay from Rate-Limit-Reset. */
+export function describeTicketmasterError(now: () => number = Date.now): ErrorDescriber {
+  return (status, headers, body) => {
+    const out: { policy?: string; detail?: string; retryAfterMs?: number } = {};
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      json = undefined;
+    }
+    const fault = faultSchema.safeParse(json);
+    if (fault.success) {
+      const code = fault.data.fault.detail?.errorcode;
+      if (code) out.policy = code;
+      const kind = code?.endsWith('QuotaViolation') ? 'daily quota used up' : code?.endsWith('SpikeArrestViolation') ? 'more than the allowed requests per second' : undefined;
+      out.detail = [kind, fault.data.fault.faultstring?.replace(/Identifier : \S+/, 'Identifier : (api key)')].filter(Boolean).join(': ');
+    } else {
+      const errors = errorsSchema.safeParse(json);
+      if (errors.success) out.detail = errors.data.errors.map((e) => [e.code, e.detail].filter(Boolean).join(' ')).join('; ');
+    }
+    if (status === 429) {
+      const reset = headers['rate-limit-reset'];
+      const at = Number(Array.isArray(reset) ? reset[0] : reset);
+      if (Number.isFinite(at) && at > 0) out.retryAfterMs = Math.max(0, at - now());
+      const available = headers['rate-limit-available'];
+      if (available !== undefined) out.detail = `${out.detail ?? ''} (Rate-Limit-Available ${String(available)})`.trim();
+    }
+    return out;
+  };
+}
+
+export interface TicketmasterAdapterOptions {
+  http: MarketplaceHttp;
+  apiKey: string;
+  now?: () => number;
+}
+
+export function createTicketmasterAdapter({ http, apiKey, now }: TicketmasterAdapterOptions): MarketplaceAdapter {
+  const describe = describeTicketmasterError(now);
+  return {
+    name: 'ticketmaster',
+    yields: 'summary',
+    async fetchPrices(eventId, signal) {
+      const query = new URLSearchParams({ apikey: apiKey });
+      const payload = await http.json(eventId, { path: `${TICKETMASTER_EVENT_PATH}${encodeURIComponent(eventId)}.json?${query}`, signal }, describe);
+      return withShapeContext('ticketmaster', eventId, () => parseTicketmasterEvent(payload));
+    },
+    close: () => http.close(),
+  };
+}
