@@ -1,4 +1,6 @@
-import { Agent, EnvHttpProxyAgent, ProxyAgent, interceptors, type Dispatcher } from 'undici';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
 import type { MarketplaceName } from '../domain/listing';
 import { MarketplaceError, hintForStatus, kindForStatus, parseRetryAfter } from './errors';
 import { drawDelayMs, sleep, type DelayPolicy, type RandomSource } from './politeness';
@@ -45,7 +47,7 @@ const MAX_ERROR_BODY = 2000;
 
 /**
  * A pooled, keep-alive HTTP client for one marketplace: one dispatcher (or one per proxy),
- * gzip/deflate/br decompression, timeouts, a user agent, the politeness delay before each
+ * gzip/deflate/br decompression (by hand: undici's interceptor is still experimental), timeouts, a user agent, the politeness delay before each
  * request, and every failure turned into a classified MarketplaceError.
  */
 export class MarketplaceHttp {
@@ -71,7 +73,7 @@ export class MarketplaceHttp {
         ? options.proxies.map((uri) => new ProxyAgent({ uri, ...agentOptions }))
         : [options.useEnvProxy ? new EnvHttpProxyAgent(agentOptions) : new Agent(agentOptions)];
     this.closers = bases;
-    this.dispatchers = bases.map((d) => d.compose(interceptors.decompress()));
+    this.dispatchers = bases;
   }
 
   /** Sends one request and parses the JSON body; throws MarketplaceError for anything else. */
@@ -119,7 +121,7 @@ export class MarketplaceHttp {
     }
     let body: string;
     try {
-      body = await response.body.text();
+      body = await decodeBody(Buffer.from(await response.body.arrayBuffer()), response.headers['content-encoding']);
     } catch (err) {
       throw this.networkError(eventId, where, err, spec.signal);
     }
@@ -181,4 +183,18 @@ function pathOnly(path: string): string {
 function joinPath(baseUrl: string, path: string): string {
   const prefix = new URL(baseUrl).pathname.replace(/\/+$/, '');
   return `${prefix}${path.startsWith('/') ? '' : '/'}${path}`;
+}
+
+const gunzip = promisify(zlib.gunzip);
+const inflate = promisify(zlib.inflate);
+const brotli = promisify(zlib.brotliDecompress);
+
+/** The body as text, undoing Content-Encoding (a corrupt or cut stream fails like a network error). */
+async function decodeBody(raw: Buffer, encodingHeader: string | string[] | undefined): Promise<string> {
+  const encoding = (Array.isArray(encodingHeader) ? encodingHeader.join(',') : (encodingHeader ?? '')).trim().toLowerCase();
+  if (encoding === '' || encoding === 'identity') return raw.toString('utf8');
+  if (encoding === 'gzip' || encoding === 'x-gzip') return (await gunzip(raw)).toString('utf8');
+  if (encoding === 'deflate') return (await inflate(raw)).toString('utf8');
+  if (encoding === 'br') return (await brotli(raw)).toString('utf8');
+  throw Object.assign(new Error(`unsupported content-encoding "${encoding}"`), { code: 'UNSUPPORTED_ENCODING' });
 }
