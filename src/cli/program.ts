@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerCoreCommands } from './commands/core';
+import { registerSourcesCommands } from './commands/sources';
 import type { CliContext } from './context';
 
 /** The whole command tree of `ticket-tracker`; each area registers its own commands. */
@@ -9,5 +10,6 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError('(add --help for usage)')
     .configureHelp({ sortSubcommands: false });
   registerCoreCommands(program, ctx);
+  registerSourcesCommands(program, ctx);
   return program;
 }

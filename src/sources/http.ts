@@ -43,7 +43,8 @@ export interface ErrorDetails {
 }
 export type ErrorDescriber = (status: number, headers: Record<string, string | string[] | undefined>, body: string) => ErrorDetails;
 
-const MAX_ERROR_BODY = 2000;
+/** How much of an error body goes into a message. */
+const MAX_ERROR_BODY = 200;
 
 /**
  * A pooled, keep-alive HTTP client for one marketplace: one dispatcher (or one per proxy),
@@ -138,7 +139,7 @@ export class MarketplaceHttp {
     if (kind === 'rate-limited') parts.push(retryAfterMs !== undefined ? `retry in ${Math.ceil(retryAfterMs / 1000)} s` : 'retry with backoff');
     else if (kind === 'unavailable') parts.push('marketplace unavailable; will retry');
     else parts.push(hintForStatus(status, this.options.credentialSetting));
-    if (!described.detail && body && kind === 'rejected') parts.push(`body: ${body.slice(0, 200).replace(/\s+/g, ' ')}`);
+    if (!described.detail && body && kind === 'rejected') parts.push(`body: ${body.slice(0, MAX_ERROR_BODY).replace(/\s+/g, ' ')}`);
     throw new MarketplaceError({
       marketplace,
       eventId,
