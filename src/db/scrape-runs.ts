@@ -1,0 +1,148 @@
+import type { Db } from './pool';
+
+/**
+ * Scrape runs (one per tracker cycle or one-off job) and scrape errors: the operator's record of
+ * what ran and what failed. Writes are idempotent so that retried activities record once.
+ */
+export type ScrapeRunStatus = 'running' | 'succeeded' | 'partial' | 'failed';
+
+export interface ScrapeRun {
+  jobId: string;
+  status: ScrapeRunStatus;
+  startedAt: Date;
+  finishedAt: Date | null;
+  eventsScraped: number;
+  errorsCount: number;
+  durationMs: number | null;
+  details: unknown;
+}
+
+export interface ScrapeError {
+  id: number;
+  jobId: string | null;
+  eventId: number | null;
+  marketplace: string | null;
+  attempt: number;
+  message: string;
+  occurredAt: Date;
+}
+
+interface RunRow {
+  job_id: string;
+  status: ScrapeRunStatus;
+  started_at: Date;
+  finished_at: Date | null;
+  events_scraped: number;
+  errors_count: number;
+  duration_ms: string | null;
+  details: unknown;
+}
+
+const toRun = (r: RunRow): ScrapeRun => ({
+  jobId: r.job_id,
+  status: r.status,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  eventsScraped: r.events_scraped,
+  errorsCount: r.errors_count,
+  durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
+  details: r.details,
+});
+
+const RUN_COLUMNS = 'job_id, status, started_at, finished_at, events_scraped, errors_count, duration_ms, details';
+
+/** Records that a run started; a repeated call for the same job id returns the existing run. */
+export async function startScrapeRun(db: Db, input: { jobId: string; startedAt: Date }): Promise<ScrapeRun> {
+  const res = await db.query<RunRow>(
+    `INSERT INTO scrape_runs (job_id, status, started_at) VALUES ($1, 'running', $2)
+     ON CONFLICT (job_id) DO UPDATE SET job_id = EXCLUDED.job_id
+     RETURNING ${RUN_COLUMNS}`,
+    [input.jobId, input.startedAt],
+  );
+  return toRun(res.rows[0]!);
+}
+
+export interface FinishScrapeRunInput {
+  jobId: string;
+  status: Exclude<ScrapeRunStatus, 'running'>;
+  eventsScraped: number;
+  errors: number;
+  finishedAt: Date;
+  /** Defaults to finishedAt - startedAt. */
+  durationMs?: number;
+  details?: unknown;
+}
+
+/**
+ * Records a run's outcome (setting the same outcome twice is harmless). A run that was never
+ * started is created finished, so a lost start does not lose the outcome.
+ */
+export async function finishScrapeRun(db: Db, input: FinishScrapeRunInput): Promise<ScrapeRun> {
+  const res = await db.query<RunRow>(
+    `INSERT INTO scrape_runs (job_id, status, started_at, finished_at, events_scraped, errors_count, duration_ms, details)
+     VALUES ($1, $2, $3::timestamptz - make_interval(secs => coalesce($5::bigint, 0) / 1000.0), $3::timestamptz, $4, $6, $5::bigint, $7)
+     ON CONFLICT (job_id) DO UPDATE SET
+       status = EXCLUDED.status,
+       finished_at = EXCLUDED.finished_at,
+       events_scraped = EXCLUDED.events_scraped,
+       errors_count = EXCLUDED.errors_count,
+       duration_ms = coalesce($5::bigint, (extract(epoch FROM EXCLUDED.finished_at - scrape_runs.started_at) * 1000)::bigint),
+       details = EXCLUDED.details
+     RETURNING ${RUN_COLUMNS}`,
+    [input.jobId, input.status, input.finishedAt, input.eventsScraped, input.durationMs ?? null, input.errors, input.details === undefined ? null : JSON.stringify(input.details)],
+  );
+  return toRun(res.rows[0]!);
+}
+
+export interface RecordScrapeErrorInput {
+  jobId?: string | null;
+  eventId?: number | null;
+  marketplace?: string | null;
+  attempt: number;
+  message: string;
+  at: Date;
+}
+
+/**
+ * Records one failed attempt. With a job id the (job, event, marketplace, attempt) tuple is the
+ * key, so a replayed activity records its failure once; returns false when it was already there.
+ */
+export async function recordScrapeError(db: Db, input: RecordScrapeErrorInput): Promise<boolean> {
+  const key = input.jobId ? `${input.jobId}|${input.eventId ?? ''}|${input.marketplace ?? ''}|${input.attempt}` : null;
+  const res = await db.query(
+    `INSERT INTO scrape_errors (job_id, event_id, marketplace, attempt, message, occurred_at, dedupe_key)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING`,
+    [input.jobId ?? null, input.eventId ?? null, input.marketplace ?? null, input.attempt, input.message.slice(0, 4000), input.at, key],
+  );
+  return (res.rowCount ?? 0) > 0;
+}
+
+/** Errors recorded at or after `since` (the error-rate alert counts these). */
+export async function countRecentErrors(db: Db, since: Date): Promise<number> {
+  const res = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM scrape_errors WHERE occurred_at >= $1', [since]);
+  return res.rows[0]?.n ?? 0;
+}
+
+/** The latest runs, newest first. */
+export async function listScrapeRuns(db: Db, limit: number): Promise<ScrapeRun[]> {
+  const res = await db.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM scrape_runs ORDER BY started_at DESC LIMIT $1`, [limit]);
+  return res.rows.map(toRun);
+}
+
+/** Errors since `since`, newest first. */
+export async function listScrapeErrors(db: Db, since: Date, limit = 500): Promise<ScrapeError[]> {
+  const res = await db.query<{ id: string; job_id: string | null; event_id: string | null; marketplace: string | null; attempt: number; message: string; occurred_at: Date }>(
+    `SELECT id, job_id, event_id, marketplace, attempt, message, occurred_at FROM scrape_errors
+      WHERE occurred_at >= $1 ORDER BY occurred_at DESC LIMIT $2`,
+    [since, limit],
+  );
+  return res.rows.map((r) => ({
+    id: Number(r.id),
+    jobId: r.job_id,
+    eventId: r.event_id === null ? null : Number(r.event_id),
+    marketplace: r.marketplace,
+    attempt: r.attempt,
+    message: r.message,
+    occurredAt: r.occurred_at,
+  }));
+}

@@ -1,0 +1,162 @@
+import { SUMMARY_ZONE, type Currency, type NormalizedListing, type PriceSummary } from './listing';
+
+/**
+ * Snapshot metrics of one scrape: pure functions over normalized listings (no I/O; safe in workflows).
+ *
+ * One scrape yields three levels of rows so that every reader works from the same table:
+ *  - one row per (zone, section);
+ *  - one row per zone with section = ZONE_TOTAL_SECTION (metrics over every listing of the zone,
+ *    not averages of section averages);
+ *  - one row for the whole event, zone = SUMMARY_ZONE ('ALL'), which is also the only row a
+ *    summary-only marketplace produces, so "the whole event" means the same for every source.
+ */
+export const ZONE_TOTAL_SECTION = '';
+
+/** Group sizes whose lowest "together" price is kept. */
+export const GROUP_SIZES = [2, 4] as const;
+
+export interface SnapshotMetrics {
+  zone: string;
+  /** A section name, or ZONE_TOTAL_SECTION for the row that covers the whole zone (or event). */
+  section: string;
+  /** Per-ticket prices; null when nothing is known (an empty scrape, a summary without figures). */
+  lowestPrice: number | null;
+  averagePrice: number | null;
+  highestPrice: number | null;
+  /** Lowest total price for 2 (4) tickets bought together from one listing, respecting its splits. */
+  lowestPrice2: number | null;
+  lowestPrice4: number | null;
+  /** Null when the marketplace does not say (summary-only sources). */
+  totalTickets: number | null;
+  totalListings: number | null;
+  available: boolean;
+  currency: Currency;
+}
+
+/** Prices are stored with cents; rounding here keeps what we compute equal to what SQL recomputes. */
+export function roundCents(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+/**
+ * Whether a buyer can take exactly `n` tickets from this listing: enough tickets, and either the
+ * seller allows any split (empty `splits`) or lists `n` among the allowed purchase sizes.
+ */
+export function canSellTogether(listing: Pick<NormalizedListing, 'quantity' | 'splits'>, n: number): boolean {
+  if (n < 1 || n > listing.quantity) return false;
+  return listing.splits.length === 0 || listing.splits.includes(n);
+}
+
+/** Lowest total price for `n` tickets together from one listing, or null when no listing can sell `n`. */
+export function lowestGroupPrice(listings: readonly NormalizedListing[], n: number): number | null {
+  let best: number | null = null;
+  for (const l of listings) {
+    if (!canSellTogether(l, n)) continue;
+    const total = roundCents(l.pricePerTicket * n);
+    if (best === null || total < best) best = total;
+  }
+  return best;
+}
+
+/** The most frequent currency (first seen wins a tie); marketplaces price an event in one currency. */
+function dominantCurrency(listings: readonly NormalizedListing[], fallback: Currency): Currency {
+  const counts = new Map<Currency, number>();
+  let best: Currency = fallback;
+  let bestCount = 0;
+  for (const l of listings) {
+    const c = (counts.get(l.currency) ?? 0) + 1;
+    counts.set(l.currency, c);
+    if (c > bestCount) {
+      best = l.currency;
+      bestCount = c;
+    }
+  }
+  return best;
+}
+
+/** Metrics over one group of listings (a section, a zone, or the whole event). */
+export function metricsOf(zone: string, section: string, listings: readonly NormalizedListing[], fallbackCurrency: Currency = 'USD'): SnapshotMetrics {
+  let lowest: number | null = null;
+  let highest: number | null = null;
+  let sum = 0;
+  let tickets = 0;
+  for (const l of listings) {
+    const p = l.pricePerTicket;
+    if (lowest === null || p < lowest) lowest = p;
+    if (highest === null || p > highest) highest = p;
+    sum += p;
+    tickets += l.quantity;
+  }
+  return {
+    zone,
+    section,
+    lowestPrice: lowest,
+    averagePrice: listings.length > 0 ? roundCents(sum / listings.length) : null,
+    highestPrice: highest,
+    lowestPrice2: lowestGroupPrice(listings, 2),
+    lowestPrice4: lowestGroupPrice(listings, 4),
+    totalTickets: tickets,
+    totalListings: listings.length,
+    available: tickets > 0,
+    currency: dominantCurrency(listings, fallbackCurrency),
+  };
+}
+
+/**
+ * Every snapshot row of a listings scrape: per section, per zone, and for the whole event.
+ * An empty scrape still yields the event row (available = false), which records a sell-out.
+ * Prices are expected with at most cent precision (persistScrape rounds them first).
+ */
+export function computeSnapshots(listings: readonly NormalizedListing[], fallbackCurrency: Currency = 'USD'): SnapshotMetrics[] {
+  const byZone = new Map<string, Map<string, NormalizedListing[]>>();
+  for (const l of listings) {
+    let sections = byZone.get(l.zone);
+    if (!sections) byZone.set(l.zone, (sections = new Map()));
+    const list = sections.get(l.section);
+    if (list) list.push(l);
+    else sections.set(l.section, [l]);
+  }
+  const out: SnapshotMetrics[] = [];
+  const zones = [...byZone.keys()].sort();
+  for (const zone of zones) {
+    const sections = byZone.get(zone)!;
+    const zoneListings: NormalizedListing[] = [];
+    for (const section of [...sections.keys()].sort()) {
+      const list = sections.get(section)!;
+      out.push(metricsOf(zone, section, list, fallbackCurrency));
+      zoneListings.push(...list);
+    }
+    // A marketplace zone literally named like the event row would collide with it: the event row wins.
+    if (zone !== SUMMARY_ZONE) out.push(metricsOf(zone, ZONE_TOTAL_SECTION, zoneListings, fallbackCurrency));
+  }
+  out.push(metricsOf(SUMMARY_ZONE, ZONE_TOTAL_SECTION, listings, fallbackCurrency));
+  return out;
+}
+
+/** The single event-level row of a summary-only marketplace. */
+export function summarySnapshot(summary: PriceSummary): SnapshotMetrics {
+  const round = (v: number | null): number | null => (v === null ? null : roundCents(v));
+  const tickets = summary.ticketCount;
+  const listings = summary.listingCount;
+  const known = tickets ?? listings;
+  return {
+    zone: SUMMARY_ZONE,
+    section: ZONE_TOTAL_SECTION,
+    lowestPrice: round(summary.lowest),
+    averagePrice: round(summary.average),
+    highestPrice: round(summary.highest),
+    lowestPrice2: null,
+    lowestPrice4: null,
+    totalTickets: tickets,
+    totalListings: listings,
+    // Without counts, a lowest price still proves something is for sale.
+    available: known !== null ? known > 0 : summary.lowest !== null,
+    currency: summary.currency,
+  };
+}
+
+/** The event row's lowest price: what a scrape reports as its headline figure. */
+export function eventLowest(snapshots: readonly SnapshotMetrics[]): number | null {
+  const row = snapshots.find((s) => s.zone === SUMMARY_ZONE && s.section === ZONE_TOTAL_SECTION);
+  return row?.lowestPrice ?? null;
+}

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { persistScrape } from '../../src/db/ingest';
+import { SUMMARY_ZONE } from '../../src/domain/listing';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { createEvent, makeListings } from '../fixtures/storage/data';
+
+describe('persistScrape', () => {
+  let t: TestDatabase;
+  let eventId: number;
+  before(async () => {
+    t = await createTestDatabase();
+    eventId = await createEvent(t.db, 'ingest');
+  });
+  after(async () => t?.drop());
+
+  const count = async (sql: string, params: unknown[]): Promise<number> => Number((await t.db.query<{ n: string }>(sql, params)).rows[0]!.n);
+
+  it('stores the listings and snapshots once, however often the same scrape id is persisted', async () => {
+    const listings = makeListings(300, 7);
+    const input = { scrapeId: 'ingest:cycle-1:stubhub', eventId, marketplace: 'stubhub' as const, capturedAt: new Date('2026-03-02T10:15:00Z'), fetched: { kind: 'listings' as const, listings, skipped: [] } };
+    const first = await persistScrape(t.db, input);
+    assert.equal(first.alreadyPersisted, false);
+    assert.equal(first.listingsStored, 300);
+    assert.equal(first.lowestPrice, Math.min(...listings.map((l) => l.pricePerTicket)));
+    // A retry and two concurrent replays.
+    const again = await Promise.all([persistScrape(t.db, input), persistScrape(t.db, input), persistScrape(t.db, input)]);
+    for (const r of again) {
+      assert.equal(r.alreadyPersisted, true);
+      assert.deepEqual({ ...r, alreadyPersisted: false }, first);
+    }
+    assert.equal(await count('SELECT count(*) AS n FROM listings WHERE event_id = $1', [eventId]), 300);
+    assert.equal(await count('SELECT count(*) AS n FROM ticket_snapshots WHERE event_id = $1', [eventId]), first.snapshots);
+    assert.equal(await count('SELECT count(*) AS n FROM scrapes WHERE scrape_key = $1', [input.scrapeId]), 1);
+  });
+
+  it('rejects bad listings before SQL, counts and reports them, and stores the rest', async () => {
+    const good = makeListings(20, 3, 'G');
+    const bad: unknown[] = [
+      { ...good[0]!, listingId: 'neg', pricePerTicket: -5 },
+      { ...good[0]!, listingId: 'absurd', pricePerTicket: 9_999_999 },
+      { ...good[0]!, listingId: 'zero-qty', quantity: 0 },
+      { ...good[0]!, listingId: 'peso', currency: 'XXX' },
+      { ...good[0]!, listingId: 'sub-cent', pricePerTicket: 0.001 },
+      { ...good[1]! }, // duplicate listing id
+    ];
+    const res = await persistScrape(t.db, {
+      scrapeId: 'ingest:cycle-2:vividseats',
+      eventId,
+      marketplace: 'vividseats',
+      capturedAt: new Date('2026-03-02T11:00:00Z'),
+      fetched: { kind: 'listings', listings: [...good, ...(bad as typeof good)], skipped: [{ path: 'listings[99]', reason: 'adapter could not read it' }] },
+    });
+    assert.equal(res.listingsStored, 20);
+    assert.equal(res.listingsRejected, 7);
+    const paths = res.rejected.map((r) => r.path);
+    assert.deepEqual(paths, ['listings[99]', 'listings[20].pricePerTicket', 'listings[21].pricePerTicket', 'listings[22].quantity', 'listings[23].currency', 'listings[24].pricePerTicket', 'listings[25].listingId']);
+    assert.ok(res.rejected.every((r) => r.reason.length > 0));
+    const stored = await t.db.query<{ listing_id: string }>(`SELECT l.listing_id FROM listings l JOIN scrapes s ON s.id = l.scrape_ref WHERE s.scrape_key = 'ingest:cycle-2:vividseats'`);
+    assert.deepEqual(stored.rows.map((r) => r.listing_id).sort(), good.map((l) => l.listingId).sort());
+    const kept = await t.db.query<{ listings_rejected: number; rejected: unknown[] }>(`SELECT listings_rejected, rejected FROM scrapes WHERE scrape_key = 'ingest:cycle-2:vividseats'`);
+    assert.equal(kept.rows[0]!.listings_rejected, 7);
+    assert.equal(kept.rows[0]!.rejected.length, 7);
+  });
+
+  it('stores a summary-only fetch as one event-level snapshot in zone ALL', async () => {
+    const res = await persistScrape(t.db, {
+      scrapeId: 'ingest:cycle-3:seatgeek',
+      eventId,
+      marketplace: 'seatgeek',
+      capturedAt: new Date('2026-03-02T12:00:00Z'),
+      fetched: { kind: 'summary', summary: { lowest: 55.5, average: 120.25, median: 99, highest: 900, listingCount: 40, ticketCount: 130, currency: 'USD' }, skipped: [] },
+    });
+    assert.equal(res.snapshots, 1);
+    assert.equal(res.lowestPrice, 55.5);
+    const row = await t.db.query(`SELECT zone, section, lowest_price, average_price, highest_price, total_tickets, total_listings, available FROM ticket_snapshots WHERE marketplace = 'seatgeek'`);
+    assert.deepEqual(row.rows, [{ zone: SUMMARY_ZONE, section: '', lowest_price: '55.50', average_price: '120.25', highest_price: '900.00', total_tickets: 130, total_listings: 40, available: true }]);
+  });
+
+  it('refuses a scrape id reused for another event, and an invalid envelope', async () => {
+    const other = await createEvent(t.db, 'ingest-other');
+    await assert.rejects(
+      persistScrape(t.db, { scrapeId: 'ingest:cycle-3:seatgeek', eventId: other, marketplace: 'seatgeek', capturedAt: new Date(), fetched: { kind: 'listings', listings: [], skipped: [] } }),
+      /already used for event/,
+    );
+    await assert.rejects(
+      persistScrape(t.db, { scrapeId: 'x'.repeat(201), eventId, marketplace: 'stubhub', capturedAt: new Date(), fetched: { kind: 'listings', listings: [], skipped: [] } }),
+      /scrapeId/,
+    );
+  });
+
+  it('keeps rows whose time falls outside every partition in the default partition, then moves them into the partition created for them', async () => {
+    const capturedAt = new Date('2031-06-04T08:00:00Z');
+    await persistScrape(t.db, { scrapeId: 'ingest:future', eventId, marketplace: 'stubhub', capturedAt, fetched: { kind: 'listings', listings: makeListings(10, 9, 'F'), skipped: [] } });
+    assert.equal(await count(`SELECT count(*) AS n FROM listings_default WHERE captured_at >= '2031-01-01'`, []), 10);
+    const { ensurePartitions } = await import('../../src/db/partitions');
+    const client = await t.db.connect();
+    try {
+      const created = await ensurePartitions(client, { from: capturedAt, to: new Date(capturedAt.getTime() + 1) });
+      assert.deepEqual(created, ['listings_p20310602', 'ticket_snapshots_p20310602']);
+    } finally {
+      client.release();
+    }
+    assert.equal(await count(`SELECT count(*) AS n FROM listings_default WHERE captured_at >= '2031-01-01'`, []), 0);
+    assert.equal(await count('SELECT count(*) AS n FROM listings_p20310602', []), 10);
+    assert.equal(await count(`SELECT count(*) AS n FROM ticket_snapshots_default WHERE captured_at >= '2031-01-01'`, []), 0);
+  });
+});
