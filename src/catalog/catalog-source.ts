@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Env } from '../config';
+import type { ParsedCatalog } from '../domain/catalog';
+import { createFileSource } from './file-source';
+import { createSheetsSource, type SheetsSourceOptions } from './sheets-source';
+import type { CatalogSource } from './source';
+import { fromRoot } from '../tools/paths';
+
+/**
+ * The configured catalog: the Google Sheet when GOOGLE_SHEET_ID is set, else EVENTS_FILE.
+ * `file` forces a file (the CLI's --file); `auth` hands the Sheets client ready credentials.
+ */
+export function catalogSource(env: Env, opts: { file?: string; auth?: SheetsSourceOptions['auth'] } = {}): CatalogSource {
+  if (!opts.file && env.GOOGLE_SHEET_ID) {
+    return createSheetsSource({
+      spreadsheetId: env.GOOGLE_SHEET_ID,
+      worksheet: env.GOOGLE_SHEET_WORKSHEET,
+      defaultTimeZone: env.DEFAULT_EVENT_TIMEZONE,
+      rootUrl: env.GOOGLE_SHEETS_ROOT_URL,
+      keyFile: env.GOOGLE_APPLICATION_CREDENTIALS,
+      auth: opts.auth,
+    });
+  }
+  return createFileSource({ file: locate(opts.file ?? env.EVENTS_FILE), defaultTimeZone: env.DEFAULT_EVENT_TIMEZONE });
+}
+
+/** Reads and parses the configured catalog. Throws CatalogReadError when it cannot be read. */
+export function readCatalog(env: Env): Promise<ParsedCatalog> {
+  return catalogSource(env).read();
+}
+
+/** A relative path is taken from the working folder, or from the project when it is not there (the default sample). */
+function locate(file: string): string {
+  if (path.isAbsolute(file) || existsSync(file)) return file;
+  const inProject = fromRoot(file);
+  return existsSync(inProject) ? inProject : file;
+}

@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { CatalogFormatError, parseCatalog, tableFromRows, type CellValue, type RawCatalogTable, type RawRecord } from '../domain/catalog';
+import { CsvError, parseCsv } from './csv';
+import { CatalogReadError, type CatalogSource } from './source';
+
+/**
+ * The catalog as a CSV or JSON file with the same columns as the sheet. JSON is an array of
+ * objects keyed by header (or `{ "events": [...] }`); values are strings, numbers, booleans or
+ * null. The format follows the extension, or the first character when the extension says nothing.
+ */
+export function createFileSource(opts: { file: string; defaultTimeZone: string }): CatalogSource {
+  const origin = `file ${opts.file}`;
+  return {
+    origin,
+    async read() {
+      let text: string;
+      try {
+        text = await readFile(opts.file, 'utf8');
+      } catch (err) {
+        throw new CatalogReadError(`cannot read ${origin}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { cause: err });
+      }
+      try {
+        const table = isJson(opts.file, text) ? jsonTable(origin, text) : csvTable(origin, text);
+        return parseCatalog(table, { defaultTimeZone: opts.defaultTimeZone });
+      } catch (err) {
+        if (err instanceof CatalogFormatError || err instanceof CsvError) throw new CatalogReadError(`${origin}: ${err.message}`, { cause: err });
+        throw err;
+      }
+    },
+  };
+}
+
+function isJson(file: string, text: string): boolean {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.json') return true;
+  if (ext === '.csv' || ext === '.txt') return false;
+  return /^\s*[[{]/.test(text.replace(/^\uFEFF/, ''));
+}
+
+function csvTable(origin: string, text: string): RawCatalogTable {
+  const records = parseCsv(text);
+  // CSV records are numbered like spreadsheet rows: the header is 1, the first event 2, … —
+  // which is also the line number unless a quoted field spans lines.
+  return tableFromRows(origin, records.map((r) => r.fields));
+}
+
+const cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const jsonItem = z.record(z.string(), cell);
+const jsonDocument = z.union([z.array(z.unknown()), z.object({ events: z.array(z.unknown()) }).transform((d) => d.events)]);
+
+function jsonTable(origin: string, text: string): RawCatalogTable {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    throw new CatalogFormatError(`not valid JSON (${(err as Error).message})`);
+  }
+  const items = jsonDocument.safeParse(doc);
+  if (!items.success) throw new CatalogFormatError('expected a JSON array of events, or an object with an "events" array');
+  const headers: string[] = [];
+  const seen = new Set<string>();
+  const parsed = items.data.map((item) => jsonItem.safeParse(item));
+  for (const p of parsed) {
+    if (!p.success) continue;
+    for (const key of Object.keys(p.data)) {
+      if (!seen.has(key)) {
+        seen.add(key);
+        headers.push(key);
+      }
+    }
+  }
+  const records: RawRecord[] = parsed.map((p, i) => {
+    if (!p.success) {
+      const issue = p.error.issues[0];
+      const where = issue && issue.path.length > 0 ? `"${issue.path.map(String).join('.')}" ` : '';
+      return { rowNumber: i + 1, cells: [], problem: `item ${i + 1}: ${where}${issue?.message ?? 'is not an object'} (an event is an object of text, number or boolean values)` };
+    }
+    const obj = p.data;
+    return { rowNumber: i + 1, cells: headers.map((h): CellValue => obj[h] ?? null) };
+  });
+  return { origin, headers, records };
+}

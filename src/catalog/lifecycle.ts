@@ -1,0 +1,170 @@
+import type { Db } from '../db/pool';
+import { MARKETPLACE_NAMES, type MarketplaceName } from '../domain/listing';
+
+/**
+ * The tracking lifecycle: which events are due for scraping, the last scrape per event and
+ * marketplace, and finding an event by any of its ids. Instants cross this boundary as ISO
+ * strings, because these values travel through Temporal payloads (JSON) as they are.
+ */
+export interface DueEvent {
+  id: number;
+  name: string;
+  venue: string | null;
+  startsAt: string;
+  sources: { marketplace: MarketplaceName; marketplaceEventId: string }[];
+}
+
+/**
+ * Tracked events that have not started, or started less than `graceHours` ago, and have at
+ * least one marketplace id; soonest first.
+ */
+export async function listDueEvents(db: Db, now: Date, graceHours: number): Promise<DueEvent[]> {
+  const res = await db.query<{ id: string; name: string; venue: string | null; starts_at: Date; sources: DueEvent['sources'] }>(
+    `SELECT e.id::text AS id, e.name, e.venue, e.starts_at,
+            json_agg(json_build_object('marketplace', s.marketplace, 'marketplaceEventId', s.marketplace_event_id) ORDER BY s.marketplace) AS sources
+       FROM events e JOIN event_sources s ON s.event_id = e.id
+      WHERE e.tracked AND e.starts_at > $1::timestamptz - $2::float8 * interval '1 hour'
+      GROUP BY e.id
+      ORDER BY e.starts_at, e.id`,
+    [now.toISOString(), graceHours],
+  );
+  return res.rows.map((r) => ({ id: Number(r.id), name: r.name, venue: r.venue, startsAt: r.starts_at.toISOString(), sources: r.sources }));
+}
+
+/**
+ * Records a scrape of one event on one marketplace. Times only move forward, so a retried or
+ * late activity never rewinds them. Returns false when the event has no id on that marketplace.
+ */
+export async function markScraped(db: Db, eventId: number, marketplace: MarketplaceName, result: { ok: boolean; at: Date | string }): Promise<boolean> {
+  const at = typeof result.at === 'string' ? result.at : result.at.toISOString();
+  const res = await db.query(
+    `UPDATE event_sources
+        SET last_scraped_at = GREATEST(last_scraped_at, $3::timestamptz),
+            last_success_at = CASE WHEN $4::bool THEN GREATEST(last_success_at, $3::timestamptz) ELSE last_success_at END
+      WHERE event_id = $1 AND marketplace = $2`,
+    [eventId, marketplace, at, result.ok],
+  );
+  return (res.rowCount ?? 0) > 0;
+}
+
+export interface EventSourceState {
+  marketplace: MarketplaceName;
+  marketplaceEventId: string;
+  lastScrapedAt: string | null;
+  lastSuccessAt: string | null;
+}
+
+export interface CatalogEvent {
+  id: number;
+  catalogKey: string;
+  name: string;
+  venue: string | null;
+  city: string | null;
+  state: string | null;
+  country: string | null;
+  startsAt: string | null;
+  timezone: string | null;
+  category: string | null;
+  capacity: number | null;
+  tracked: boolean;
+  inCatalog: boolean;
+  sources: EventSourceState[];
+}
+
+interface EventRow {
+  id: string;
+  catalog_key: string;
+  name: string;
+  venue: string | null;
+  city: string | null;
+  state: string | null;
+  country: string | null;
+  starts_at: Date | null;
+  timezone: string | null;
+  category: string | null;
+  capacity: number | null;
+  tracked: boolean;
+  in_catalog: boolean;
+  sources: EventSourceState[];
+}
+
+const EVENT_SELECT = `
+  SELECT e.id::text AS id, e.catalog_key, e.name, e.venue, e.city, e.state, e.country, e.starts_at, e.timezone,
+         e.category, e.capacity, e.tracked, e.in_catalog,
+         coalesce((SELECT json_agg(json_build_object(
+                           'marketplace', s.marketplace, 'marketplaceEventId', s.marketplace_event_id,
+                           'lastScrapedAt', s.last_scraped_at, 'lastSuccessAt', s.last_success_at) ORDER BY s.marketplace)
+                     FROM event_sources s WHERE s.event_id = e.id), '[]') AS sources
+    FROM events e`;
+
+function toEvent(r: EventRow): CatalogEvent {
+  // json_build_object writes timestamptz without a normalised zone; make them ISO instants.
+  const iso = (v: string | null): string | null => (v === null ? null : new Date(v).toISOString());
+  return {
+    id: Number(r.id),
+    catalogKey: r.catalog_key,
+    name: r.name,
+    venue: r.venue,
+    city: r.city,
+    state: r.state,
+    country: r.country,
+    startsAt: r.starts_at ? r.starts_at.toISOString() : null,
+    timezone: r.timezone,
+    category: r.category,
+    capacity: r.capacity,
+    tracked: r.tracked,
+    inCatalog: r.in_catalog,
+    sources: r.sources.map((s) => ({ ...s, lastScrapedAt: iso(s.lastScrapedAt), lastSuccessAt: iso(s.lastSuccessAt) })),
+  };
+}
+
+/**
+ * Events for `events list`: by default the ones being tracked now (tracked, not past the grace
+ * period); with `all`, every event, untracked and past ones included.
+ */
+export async function listEvents(db: Db, opts: { all?: boolean; now?: Date; graceHours?: number } = {}): Promise<CatalogEvent[]> {
+  const res = opts.all
+    ? await db.query<EventRow>(`${EVENT_SELECT} ORDER BY e.starts_at NULLS LAST, e.id`)
+    : await db.query<EventRow>(
+        `${EVENT_SELECT} WHERE e.tracked AND e.starts_at > $1::timestamptz - $2::float8 * interval '1 hour' ORDER BY e.starts_at, e.id`,
+        [(opts.now ?? new Date()).toISOString(), opts.graceHours ?? 0],
+      );
+  return res.rows.map(toEvent);
+}
+
+/** An event reference that names more than one event. */
+export class AmbiguousEventError extends Error {
+  override name = 'AmbiguousEventError';
+}
+
+/**
+ * Finds an event by reference: its internal id, or any marketplace's id for it. Forms:
+ * "42" (internal id or any marketplace id), "stubhub:123456" (that marketplace only),
+ * "id:42" or "#42" (internal id only). Throws AmbiguousEventError when a bare reference
+ * names two different events, undefined when it names none.
+ */
+export async function resolveEvent(db: Db, ref: string | number): Promise<CatalogEvent | undefined> {
+  const text = String(ref).trim();
+  const prefixed = /^([a-z]+):(.+)$/i.exec(text);
+  let where: string;
+  let params: unknown[];
+  if (/^#\d+$/.test(text) || (prefixed && prefixed[1]!.toLowerCase() === 'id')) {
+    const id = text.replace(/^#|^id:/i, '');
+    if (!/^\d{1,18}$/.test(id)) return undefined;
+    where = 'e.id = $1::bigint';
+    params = [id];
+  } else if (prefixed && (MARKETPLACE_NAMES as readonly string[]).includes(prefixed[1]!.toLowerCase())) {
+    where = 'e.id IN (SELECT event_id FROM event_sources WHERE marketplace = $1 AND marketplace_event_id = $2)';
+    params = [prefixed[1]!.toLowerCase(), prefixed[2]!];
+  } else {
+    where = `(e.id::text = $1 OR e.id IN (SELECT event_id FROM event_sources WHERE marketplace_event_id = $1))`;
+    params = [text];
+  }
+  const res = await db.query<EventRow>(`${EVENT_SELECT} WHERE ${where} ORDER BY e.id`, params);
+  if (res.rows.length > 1) {
+    const names = res.rows.map((r) => `#${r.id} "${r.name}"`).join(', ');
+    throw new AmbiguousEventError(`"${text}" names ${res.rows.length} events (${names}): write id:N for an internal id or <marketplace>:ID (e.g. stubhub:${text})`);
+  }
+  const row = res.rows[0];
+  return row ? toEvent(row) : undefined;
+}

@@ -1,0 +1,268 @@
+import type pg from 'pg';
+import { withTransaction, type Db } from '../db/pool';
+import { MARKETPLACE_LABELS, type CatalogRow, type DuplicateRow, type MarketplaceName, type ParsedCatalog } from '../domain/catalog';
+import type { CatalogSource } from './source';
+
+/**
+ * Catalog -> database. One transaction per sync, under an advisory lock (the CLI and the
+ * tracker loop may sync at once), so a sync lands whole or not at all; a source that cannot
+ * be read throws before anything is written.
+ *
+ * Identity: a row is the event that holds any of its marketplace ids. So a renamed event, a
+ * postponed one, or one that gains an id keeps its history. A new event's `catalog_key` is
+ * "<marketplace>:<id>" of its first marketplace id (StubHub, Vivid Seats, SeatGeek,
+ * Ticketmaster order) and is never rewritten afterwards.
+ *
+ * Tracking: a row marked not tracked stops its event being due (its data is kept); a new row
+ * that is not tracked is not imported. An event whose row is gone from the catalog is only
+ * flagged (in_catalog = false): `cleanupUntracked` is what stops or deletes it.
+ */
+export interface SyncReport {
+  origin: string;
+  /** Rows with content (blank rows excluded). */
+  rows: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  /** Rows marked not tracked: their events, if any, are untracked; new ones are not imported. */
+  untracked: number;
+  invalid: { row: number; reason: string }[];
+  duplicates: DuplicateRow[];
+  blank: number;
+  /** Headers that name no known column (typos show up here). */
+  ignoredColumns: string[];
+  /** Tracked events whose row is no longer in the catalog (see `events cleanup-untracked`). */
+  missingFromCatalog: number;
+}
+
+// "tt-catalog" as a number; any fixed key works, this one is recognisable in pg_locks.
+const SYNC_LOCK_KEY = '7483701281849036';
+
+interface StoredEvent {
+  id: string;
+  catalog_key: string;
+  name: string;
+  venue: string | null;
+  city: string | null;
+  state: string | null;
+  country: string | null;
+  starts_at: Date | null;
+  timezone: string | null;
+  category: string | null;
+  capacity: number | null;
+  tracked: boolean;
+  in_catalog: boolean;
+  sources: { m: MarketplaceName; id: string }[];
+}
+
+interface Plan {
+  inserts: CatalogRow[];
+  updates: { id: string; row: CatalogRow }[];
+  sourceDeletes: { eventId: string; marketplace: MarketplaceName }[];
+  sourceInserts: { eventId: string; marketplace: MarketplaceName; marketplaceEventId: string }[];
+  seen: Set<string>;
+  report: SyncReport;
+}
+
+/** Reads the source (when given one) and applies it. See SyncReport for what comes back. */
+export async function syncEvents(db: Db, source: CatalogSource | ParsedCatalog): Promise<SyncReport> {
+  const catalog = 'read' in source ? await source.read() : source;
+  return withTransaction(db, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [SYNC_LOCK_KEY]);
+    const stored = await loadEvents(client);
+    const plan = planSync(catalog, stored);
+    await applyPlan(client, plan, new Set(stored.map((e) => e.catalog_key)));
+    return plan.report;
+  });
+}
+
+async function loadEvents(client: pg.PoolClient): Promise<StoredEvent[]> {
+  const res = await client.query<StoredEvent>(
+    `SELECT e.id::text AS id, e.catalog_key, e.name, e.venue, e.city, e.state, e.country, e.starts_at, e.timezone,
+            e.category, e.capacity, e.tracked, e.in_catalog,
+            coalesce(json_agg(json_build_object('m', s.marketplace, 'id', s.marketplace_event_id)) FILTER (WHERE s.event_id IS NOT NULL), '[]') AS sources
+       FROM events e LEFT JOIN event_sources s ON s.event_id = e.id
+      GROUP BY e.id`,
+  );
+  return res.rows;
+}
+
+function planSync(catalog: ParsedCatalog, stored: StoredEvent[]): Plan {
+  const report: SyncReport = {
+    origin: catalog.origin,
+    rows: catalog.rows.length + catalog.invalid.length + catalog.duplicates.length,
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    untracked: 0,
+    invalid: catalog.invalid.map(({ row, reason }) => ({ row, reason })),
+    duplicates: [...catalog.duplicates],
+    blank: catalog.blank,
+    ignoredColumns: catalog.ignoredColumns,
+    missingFromCatalog: 0,
+  };
+  const plan: Plan = { inserts: [], updates: [], sourceDeletes: [], sourceInserts: [], seen: new Set(), report };
+  const bySource = new Map<string, StoredEvent>();
+  for (const e of stored) for (const s of e.sources) bySource.set(`${s.m}:${s.id}`, e);
+  const claimedBy = new Map<string, number>(); // event id -> row that claimed it
+
+  // An invalid row still names its event: it stays "in the catalog" (and unchanged).
+  for (const bad of catalog.invalid) {
+    for (const s of bad.sources) {
+      const e = bySource.get(`${s.marketplace}:${s.marketplaceEventId}`);
+      if (e) plan.seen.add(e.id);
+    }
+  }
+
+  for (const row of catalog.rows) {
+    const matches = new Map<string, { event: StoredEvent; via: string[] }>();
+    for (const s of row.sources) {
+      const e = bySource.get(`${s.marketplace}:${s.marketplaceEventId}`);
+      if (!e) continue;
+      const m = matches.get(e.id) ?? { event: e, via: [] };
+      m.via.push(`${MARKETPLACE_LABELS[s.marketplace]} ${s.marketplaceEventId}`);
+      matches.set(e.id, m);
+    }
+    if (matches.size > 1) {
+      const which = [...matches.values()].map((m) => `${m.via.join(', ')} -> event #${m.event.id} "${m.event.name}"`).join('; ');
+      report.invalid.push({ row: row.rowNumber, reason: `its marketplace ids belong to different events (${which}): correct the ids, or delete one of the events` });
+      for (const id of matches.keys()) plan.seen.add(id);
+      continue;
+    }
+    const event = [...matches.values()][0]?.event;
+    if (!event) {
+      if (row.tracked) {
+        plan.inserts.push(row);
+        report.added++;
+      } else {
+        report.untracked++;
+      }
+      continue;
+    }
+    const first = claimedBy.get(event.id);
+    if (first !== undefined) {
+      report.duplicates.push({ row: row.rowNumber, firstRow: first, reason: `is the same event (#${event.id}) as row ${first}` });
+      continue;
+    }
+    claimedBy.set(event.id, row.rowNumber);
+    plan.seen.add(event.id);
+
+    const have = new Map(event.sources.map((s) => [s.m, s.id] as const));
+    const want = new Map(row.sources.map((s) => [s.marketplace, s.marketplaceEventId] as const));
+    let sourcesChanged = false;
+    for (const [m, id] of have) {
+      if (want.get(m) !== id) {
+        plan.sourceDeletes.push({ eventId: event.id, marketplace: m });
+        sourcesChanged = true;
+      }
+    }
+    for (const [m, id] of want) {
+      if (have.get(m) !== id) {
+        plan.sourceInserts.push({ eventId: event.id, marketplace: m, marketplaceEventId: id });
+        sourcesChanged = true;
+      }
+    }
+    const fieldsChanged = !sameFields(event, row);
+    if (fieldsChanged) plan.updates.push({ id: event.id, row });
+    if (!row.tracked) report.untracked++;
+    else if (fieldsChanged || sourcesChanged || !event.in_catalog) report.updated++;
+    else report.unchanged++;
+  }
+  report.invalid.sort((a, b) => a.row - b.row);
+  report.duplicates.sort((a, b) => a.row - b.row);
+  return plan;
+}
+
+function sameFields(e: StoredEvent, r: CatalogRow): boolean {
+  return (
+    e.name === r.name &&
+    e.venue === r.venue &&
+    e.city === r.city &&
+    e.state === r.state &&
+    e.country === r.country &&
+    e.starts_at?.getTime() === r.startsAt.getTime() &&
+    e.timezone === r.timezone &&
+    e.category === r.category &&
+    e.capacity === r.capacity &&
+    e.tracked === r.tracked
+  );
+}
+
+/** catalog_key of a new event: its first marketplace id, made unique if an old event already uses it. */
+function newCatalogKey(row: CatalogRow, taken: Set<string>): string {
+  const first = row.sources[0]!;
+  const base = `${first.marketplace}:${first.marketplaceEventId}`;
+  let key = base;
+  for (let n = 2; taken.has(key); n++) key = `${base}~${n}`;
+  taken.add(key);
+  return key;
+}
+
+function columns(rows: CatalogRow[]) {
+  return [
+    rows.map((r) => r.name),
+    rows.map((r) => r.venue),
+    rows.map((r) => r.city),
+    rows.map((r) => r.state),
+    rows.map((r) => r.country),
+    rows.map((r) => r.startsAt.toISOString()),
+    rows.map((r) => r.timezone),
+    rows.map((r) => r.category),
+    rows.map((r) => r.capacity),
+    rows.map((r) => r.tracked),
+  ];
+}
+
+const ROW_TYPES = `$2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::int[], $11::bool[]`;
+
+async function applyPlan(client: pg.PoolClient, plan: Plan, takenKeys: Set<string>): Promise<void> {
+  if (plan.updates.length > 0) {
+    await client.query(
+      `UPDATE events e
+          SET name = u.name, venue = u.venue, city = u.city, state = u.state, country = u.country, starts_at = u.starts_at,
+              timezone = u.timezone, category = u.category, capacity = u.capacity, tracked = u.tracked, updated_at = now()
+         FROM unnest($1::bigint[], ${ROW_TYPES})
+              AS u(id, name, venue, city, state, country, starts_at, timezone, category, capacity, tracked)
+        WHERE e.id = u.id`,
+      [plan.updates.map((u) => u.id), ...columns(plan.updates.map((u) => u.row))],
+    );
+  }
+  if (plan.sourceDeletes.length > 0) {
+    await client.query(
+      `DELETE FROM event_sources s USING unnest($1::bigint[], $2::text[]) AS d(event_id, marketplace)
+        WHERE s.event_id = d.event_id AND s.marketplace = d.marketplace`,
+      [plan.sourceDeletes.map((d) => d.eventId), plan.sourceDeletes.map((d) => d.marketplace)],
+    );
+  }
+  const sourceInserts = [...plan.sourceInserts];
+  if (plan.inserts.length > 0) {
+    const keys = plan.inserts.map((r) => newCatalogKey(r, takenKeys));
+    const res = await client.query<{ id: string; catalog_key: string }>(
+      `INSERT INTO events (catalog_key, name, venue, city, state, country, starts_at, timezone, category, capacity, tracked)
+       SELECT * FROM unnest($1::text[], ${ROW_TYPES})
+       RETURNING id::text AS id, catalog_key`,
+      [keys, ...columns(plan.inserts)],
+    );
+    const idByKey = new Map(res.rows.map((r) => [r.catalog_key, r.id]));
+    plan.inserts.forEach((row, i) => {
+      const eventId = idByKey.get(keys[i]!)!;
+      plan.seen.add(eventId);
+      for (const s of row.sources) sourceInserts.push({ eventId, marketplace: s.marketplace, marketplaceEventId: s.marketplaceEventId });
+    });
+  }
+  if (sourceInserts.length > 0) {
+    await client.query(
+      `INSERT INTO event_sources (event_id, marketplace, marketplace_event_id)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])`,
+      [sourceInserts.map((s) => s.eventId), sourceInserts.map((s) => s.marketplace), sourceInserts.map((s) => s.marketplaceEventId)],
+    );
+  }
+  const seen = [...plan.seen];
+  await client.query(
+    `UPDATE events SET in_catalog = false, left_catalog_at = now() WHERE in_catalog AND NOT (id = ANY($1::bigint[]))`,
+    [seen],
+  );
+  await client.query(`UPDATE events SET in_catalog = true, left_catalog_at = NULL WHERE NOT in_catalog AND id = ANY($1::bigint[])`, [seen]);
+  const stillMissing = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE tracked AND NOT in_catalog`);
+  plan.report.missingFromCatalog = stillMissing.rows[0]?.n ?? 0;
+}
