@@ -7,10 +7,12 @@ import { renderTable } from '../src/cli/output';
 import type { Benchmark, Figures } from './harness';
 
 import { benchmark as config } from './config';
+import { benchmark as parse } from './parse';
 
 // Each benchmark lives in its own file; add one line here per file.
 const BENCHMARKS: Record<string, Benchmark> = {
   config,
+  parse,
 };
 
 async function main(argv: string[]): Promise<number> {

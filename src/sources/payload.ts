@@ -41,15 +41,19 @@ export function parseEnvelope<S extends z.ZodType>(schema: S, payload: unknown):
   throw new PayloadShapeError(path, reason);
 }
 
-/** A number that may arrive as a string ("123.45"), as Vivid Seats sends them. */
-export const numberish = z.union([
-  z.number(),
-  z
-    .string()
-    .trim()
-    .regex(/^-?\d+(\.\d+)?$/, 'must be a number')
-    .transform(Number),
-]);
+/** Text or a number, left for the normalizer to convert (cheaper than a zod transform per field). */
+export const textOrNumber = z.union([z.string(), z.number()]);
+
+/**
+ * A number from text or a number: the numeric value, or undefined when it is not one ("n/a", "").
+ * Kept out of zod on purpose: it runs for every field of every listing.
+ */
+export function toNumber(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (value.trim() === '') return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : undefined;
+}
 
 /** An identifier that may arrive as a number or a string; always a string after parsing. */
 export const idish = z.union([z.string().min(1), z.number().int().transform(String)]);

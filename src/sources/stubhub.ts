@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FetchedPrices } from '../domain/listing';
 import { MarketplaceError } from './errors';
 import type { MarketplaceHttp } from './http';
-import { idish, isCurrency, normalizeListings, normalizeSummary, parseEnvelope } from './payload';
+import { idish, isCurrency, normalizeListings, normalizeSummary, parseEnvelope, textOrNumber } from './payload';
 import { withShapeContext } from './shape-context';
 import type { MarketplaceAdapter } from './types';
 
@@ -25,8 +25,8 @@ export const STUBHUB_UNZONED = 'UNZONED';
 
 const money = z.object({ amt: z.number() });
 const compListingSchema = z.object({
-  listingId: idish,
-  section: z.string().trim().min(1, 'section is empty'),
+  listingId: textOrNumber,
+  section: z.string(),
   row: z.string().nullish(),
   availableTickets: z.number(),
   sellerNetProceeds: money,
@@ -43,9 +43,9 @@ export function parseStubHubCompListings(payload: unknown): FetchedPrices {
     if (!isCurrency(l.currencyCode)) return { skip: `unsupported currency "${l.currencyCode}"`, field: 'currencyCode' };
     const row = l.row?.trim();
     return {
-      listingId: l.listingId,
+      listingId: String(l.listingId),
       zone: l.ticketClassName?.trim() || STUBHUB_UNZONED,
-      section: l.section,
+      section: l.section.trim(),
       row: row ? row : null,
       quantity: l.availableTickets,
       splits: [],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Currency, FetchedPrices } from '../domain/listing';
 import type { MarketplaceHttp } from './http';
-import { idish, normalizeListings, numberish, parseEnvelope } from './payload';
+import { idish, normalizeListings, parseEnvelope, textOrNumber, toNumber } from './payload';
 import { withShapeContext } from './shape-context';
 import type { MarketplaceAdapter } from './types';
 
@@ -22,14 +22,15 @@ const envelopeSchema = z.object({
   sections: z.array(z.unknown()).optional(),
 });
 
+// Numbers arrive as strings; they are converted by hand in the normalizer (the hot path).
 const ticketSchema = z.object({
-  i: idish,
-  s: z.string().trim().min(1, 'section is empty'),
+  i: textOrNumber,
+  s: z.string(),
   r: z.string().nullish(),
-  q: numberish,
-  p: numberish,
-  aip: numberish.nullish(),
-  g: idish.nullish(),
+  q: textOrNumber,
+  p: textOrNumber,
+  aip: textOrNumber.nullish(),
+  g: textOrNumber.nullish(),
 });
 
 /** Pure: a Vivid Seats listings payload -> normalized listings (malformed tickets skipped). */
@@ -38,18 +39,24 @@ export function parseVividSeatsListings(payload: unknown, currency: Currency = '
   const zones = new Map<string, string>();
   for (const g of envelope.groups ?? []) zones.set(g.i, g.n.trim());
   return normalizeListings(envelope.tickets, 'tickets', ticketSchema, (t) => {
-    const zone = t.g !== undefined && t.g !== null ? zones.get(t.g) : undefined;
+    const zone = t.g !== undefined && t.g !== null ? zones.get(String(t.g)) : undefined;
     if (!zone) return { skip: `group ${t.g ?? '(none)'} is not among the payload's groups`, field: 'g' };
+    const quantity = toNumber(t.q);
+    if (quantity === undefined) return { skip: `quantity ${JSON.stringify(t.q)} is not a number`, field: 'q' };
+    const price = toNumber(t.p);
+    if (price === undefined) return { skip: `price ${JSON.stringify(t.p)} is not a number`, field: 'p' };
+    const allIn = t.aip === undefined || t.aip === null || t.aip === '' ? null : toNumber(t.aip);
+    if (allIn === undefined) return { skip: `all-in price ${JSON.stringify(t.aip)} is not a number`, field: 'aip' };
     const row = t.r?.trim();
     return {
-      listingId: t.i,
+      listingId: String(t.i),
       zone,
-      section: t.s,
+      section: t.s.trim(),
       row: row ? row : null,
-      quantity: t.q,
+      quantity,
       splits: [],
-      pricePerTicket: t.p,
-      allInPrice: t.aip ?? null,
+      pricePerTicket: price,
+      allInPrice: allIn,
       currency,
     };
   });
