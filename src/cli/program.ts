@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerCoreCommands } from './commands/core';
+import { registerEventsCommands } from './commands/events';
 import { registerSourcesCommands } from './commands/sources';
 import type { CliContext } from './context';
 
@@ -10,6 +11,7 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError('(add --help for usage)')
     .configureHelp({ sortSubcommands: false });
   registerCoreCommands(program, ctx);
+  registerEventsCommands(program, ctx);
   registerSourcesCommands(program, ctx);
   return program;
 }

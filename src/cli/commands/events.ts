@@ -1,0 +1,141 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { catalogSource } from '../../catalog/catalog-source';
+import { cleanupUntracked, type CleanupReport } from '../../catalog/cleanup';
+import { listEvents, type CatalogEvent } from '../../catalog/lifecycle';
+import { syncEvents, type SyncReport } from '../../catalog/sync';
+import { formatWallTime } from '../../domain/local-time';
+import type { CliContext } from '../context';
+import { printObject, printRows, UsageError } from '../output';
+import { parseOptions } from '../parse';
+
+const syncOptions = z.object({ file: z.string().min(1, 'needs a path').optional(), json: z.boolean().optional() });
+const listOptions = z.object({ all: z.boolean().optional(), json: z.boolean().optional() });
+const cleanupOptions = z.object({
+  apply: z.boolean().optional(),
+  delete: z.boolean().optional(),
+  yes: z.boolean().optional(),
+  json: z.boolean().optional(),
+});
+
+/** `events sync | list | cleanup-untracked`: the event catalog. */
+export function registerEventsCommands(program: Command, ctx: CliContext): void {
+  const events = program.command('events').description('the event catalog (Google Sheet or events file) and its tracking state');
+
+  events
+    .command('sync')
+    .description('read the catalog (the Google Sheet when GOOGLE_SHEET_ID is set, else EVENTS_FILE) into the database')
+    .option('--file <path>', 'read this CSV or JSON file instead of the configured catalog')
+    .option('--json', 'print JSON')
+    .action(async (raw: unknown) => {
+      const opts = parseOptions(syncOptions, raw);
+      const env = ctx.getEnv();
+      const source = catalogSource(env, { file: opts.file });
+      // A source that cannot be read throws (exit 1) before the database is touched.
+      const report = await syncEvents(await ctx.getDb(), source);
+      printSyncReport(report, opts.json);
+    });
+
+  events
+    .command('list')
+    .description('events with their marketplaces, tracked state and last scrape (tracked and upcoming unless --all)')
+    .option('--all', 'every event: untracked, past and removed from the catalog too')
+    .option('--json', 'print JSON')
+    .action(async (raw: unknown) => {
+      const opts = parseOptions(listOptions, raw);
+      const env = ctx.getEnv();
+      const rows = await listEvents(await ctx.getDb(), { all: opts.all, now: new Date(), graceHours: env.PAST_EVENT_GRACE_HOURS });
+      printRows(rows, EVENT_COLUMNS, { json: opts.json });
+    });
+
+  events
+    .command('cleanup-untracked')
+    .description('events the catalog no longer tracks: a dry run by default; --apply marks them untracked (keeps data); --delete --yes deletes them with their data')
+    .option('--apply', 'mark them untracked; their data is kept')
+    .option('--delete', 'delete them and all their data (needs --yes)')
+    .option('--yes', 'confirm --delete')
+    .option('--json', 'print JSON')
+    .action(async (raw: unknown) => {
+      const opts = parseOptions(cleanupOptions, raw);
+      if (opts.apply && opts.delete) throw new UsageError('--apply and --delete: choose one');
+      if (opts.delete && !opts.yes) throw new UsageError('--delete deletes events with all their data: add --yes to confirm (run without flags first to see which)');
+      if (opts.yes && !opts.delete) throw new UsageError('--yes only confirms --delete');
+      const mode = opts.delete ? 'delete' : opts.apply ? 'apply' : 'dry-run';
+      const report = await cleanupUntracked(await ctx.getDb(), mode);
+      printCleanupReport(report, opts.json);
+    });
+}
+
+function printSyncReport(report: SyncReport, json: boolean | undefined): void {
+  if (json) return printObject(report as unknown as Record<string, unknown>, { json });
+  printObject(
+    {
+      source: report.origin,
+      rows: report.rows,
+      added: report.added,
+      updated: report.updated,
+      unchanged: report.unchanged,
+      untracked: report.untracked,
+      invalid: report.invalid.length,
+      duplicates: report.duplicates.length,
+      ...(report.blank > 0 ? { 'blank rows': report.blank } : {}),
+      ...(report.ignoredColumns.length > 0 ? { 'ignored columns': report.ignoredColumns.join(', ') } : {}),
+      ...(report.missingFromCatalog > 0 ? { 'missing from catalog': `${report.missingFromCatalog} tracked event(s): see \`events cleanup-untracked\`` } : {}),
+    },
+    {},
+  );
+  const problems = [
+    ...report.invalid.map((i) => ({ row: i.row, problem: 'invalid', reason: i.reason })),
+    ...report.duplicates.map((d) => ({ row: d.row, problem: 'duplicate', reason: d.reason })),
+  ].sort((a, b) => a.row - b.row);
+  if (problems.length > 0) {
+    process.stdout.write('\n');
+    printRows(problems, [
+      { header: 'row', value: (p) => p.row, align: 'right' },
+      { header: 'skipped', value: (p) => p.problem },
+      { header: 'reason', value: (p) => p.reason },
+    ], {});
+  }
+}
+
+function localStart(e: CatalogEvent): string {
+  if (!e.startsAt) return '';
+  return e.timezone ? `${formatWallTime(new Date(e.startsAt), e.timezone)} ${e.timezone}` : e.startsAt;
+}
+
+function latest(values: (string | null)[]): Date | null {
+  const times = values.filter((v): v is string => v !== null).map((v) => new Date(v).getTime());
+  return times.length > 0 ? new Date(Math.max(...times)) : null;
+}
+
+const EVENT_COLUMNS = [
+  { header: 'id', value: (e: CatalogEvent) => e.id, align: 'right' as const },
+  { header: 'event', value: (e: CatalogEvent) => e.name },
+  { header: 'venue', value: (e: CatalogEvent) => [e.venue, e.city].filter(Boolean).join(', ') },
+  { header: 'starts (local)', value: localStart },
+  { header: 'tracked', value: (e: CatalogEvent) => (e.tracked ? (e.inCatalog ? 'yes' : 'yes (not in catalog)') : e.inCatalog ? 'no' : 'no (not in catalog)') },
+  { header: 'marketplaces', value: (e: CatalogEvent) => e.sources.map((s) => `${s.marketplace}:${s.marketplaceEventId}`).join(' ') },
+  { header: 'last scrape', value: (e: CatalogEvent) => latest(e.sources.map((s) => s.lastScrapedAt)) },
+  { header: 'last success', value: (e: CatalogEvent) => latest(e.sources.map((s) => s.lastSuccessAt)) },
+];
+
+function printCleanupReport(report: CleanupReport, json: boolean | undefined): void {
+  if (json) return printObject(report as unknown as Record<string, unknown>, { json });
+  printRows(report.events, [
+    { header: 'id', value: (e) => e.id, align: 'right' },
+    { header: 'event', value: (e) => e.name },
+    { header: 'starts', value: (e) => (e.startsAt ? new Date(e.startsAt) : null) },
+    { header: 'why', value: (e) => e.reason },
+    { header: report.mode === 'dry-run' ? '--apply would' : 'done', value: (e) => e.action },
+  ], {});
+  const lines: string[] = [];
+  if (report.mode === 'dry-run') {
+    lines.push(`dry run, nothing changed: --apply would mark ${report.toMark} event(s) untracked (data kept); --delete --yes would delete ${report.toDelete} event(s) with their data`);
+  } else if (report.mode === 'apply') {
+    lines.push(`marked ${report.toMark} event(s) untracked; their data is kept`);
+  } else {
+    const rows = Object.entries(report.deletedRows ?? {}).filter(([, n]) => n > 0).map(([t, n]) => `${n} ${t}`);
+    lines.push(`deleted ${report.toDelete} event(s)${rows.length > 0 ? `: ${rows.join(', ')}` : ''}`);
+  }
+  process.stdout.write('\n' + lines.join('\n') + '\n');
+}
