@@ -78,20 +78,21 @@ function dominantCurrency(listings: readonly NormalizedListing[], fallback: Curr
 export function metricsOf(zone: string, section: string, listings: readonly NormalizedListing[], fallbackCurrency: Currency = 'USD'): SnapshotMetrics {
   let lowest: number | null = null;
   let highest: number | null = null;
-  let sum = 0;
+  // Summed in whole cents: exact, so the average does not depend on the order of the listings.
+  let sumCents = 0;
   let tickets = 0;
   for (const l of listings) {
     const p = l.pricePerTicket;
     if (lowest === null || p < lowest) lowest = p;
     if (highest === null || p > highest) highest = p;
-    sum += p;
+    sumCents += Math.round(p * 100);
     tickets += l.quantity;
   }
   return {
     zone,
     section,
     lowestPrice: lowest,
-    averagePrice: listings.length > 0 ? roundCents(sum / listings.length) : null,
+    averagePrice: listings.length > 0 ? Math.round(sumCents / listings.length) / 100 : null,
     highestPrice: highest,
     lowestPrice2: lowestGroupPrice(listings, 2),
     lowestPrice4: lowestGroupPrice(listings, 4),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { persistScrape } from '../../src/db/ingest';
+import { ensurePartitions } from '../../src/db/partitions';
 import { SUMMARY_ZONE } from '../../src/domain/listing';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { createEvent, makeListings } from '../fixtures/storage/data';
@@ -93,7 +94,6 @@ describe('persistScrape', () => {
     const capturedAt = new Date('2031-06-04T08:00:00Z');
     await persistScrape(t.db, { scrapeId: 'ingest:future', eventId, marketplace: 'stubhub', capturedAt, fetched: { kind: 'listings', listings: makeListings(10, 9, 'F'), skipped: [] } });
     assert.equal(await count(`SELECT count(*) AS n FROM listings_default WHERE captured_at >= '2031-01-01'`, []), 10);
-    const { ensurePartitions } = await import('../../src/db/partitions');
     const client = await t.db.connect();
     try {
       const created = await ensurePartitions(client, { from: capturedAt, to: new Date(capturedAt.getTime() + 1) });

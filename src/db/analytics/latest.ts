@@ -1,0 +1,134 @@
+import type { MarketplaceName } from '../../domain/listing';
+import { num, type BuiltQuery, type Queryable } from './query';
+
+/** What the latest scrape of each marketplace saw: prices per zone, and the listings themselves. */
+export interface LatestPriceRow {
+  source: string;
+  zone: string;
+  capturedAt: Date;
+  lowest: number | null;
+  average: number | null;
+  highest: number | null;
+  lowest2: number | null;
+  lowest4: number | null;
+  tickets: number | null;
+  listings: number | null;
+  available: boolean;
+  currency: string;
+}
+
+// The latest scrape per marketplace comes from scrapes' (event_id, marketplace, captured_at DESC)
+// index; its rows are then found by time (partition or chunk pruning) and scrape.
+const LATEST_SCRAPES = `SELECT DISTINCT ON (marketplace) id, marketplace, captured_at FROM scrapes
+  WHERE event_id = $1 AND ($2::text IS NULL OR marketplace = $2) ORDER BY marketplace, captured_at DESC, id DESC`;
+
+export function buildLatestPricesQuery(eventId: number, source?: MarketplaceName): BuiltQuery {
+  return {
+    text: `WITH latest AS (${LATEST_SCRAPES})
+           SELECT s.marketplace, s.zone, s.captured_at, s.lowest_price, s.average_price, s.highest_price, s.lowest_price_2,
+                  s.lowest_price_4, s.total_tickets, s.total_listings, s.available, s.currency
+             FROM latest l
+             JOIN ticket_snapshots s ON s.event_id = $1 AND s.captured_at = l.captured_at AND s.scrape_ref = l.id
+            WHERE s.section = ''
+            ORDER BY s.zone = 'ALL' DESC, s.zone, s.marketplace`,
+    values: [eventId, source ?? null],
+  };
+}
+
+/** Latest prices per zone (and for the whole event, zone 'ALL') and marketplace. */
+export async function latestPrices(db: Queryable, eventId: number, source?: MarketplaceName): Promise<LatestPriceRow[]> {
+  const b = buildLatestPricesQuery(eventId, source);
+  const res = await db.query<{
+    marketplace: string; zone: string; captured_at: Date; lowest_price: string | null; average_price: string | null; highest_price: string | null;
+    lowest_price_2: string | null; lowest_price_4: string | null; total_tickets: number | null; total_listings: number | null; available: boolean; currency: string;
+  }>(b.text, b.values);
+  return res.rows.map((r) => ({
+    source: r.marketplace,
+    zone: r.zone,
+    capturedAt: r.captured_at,
+    lowest: num(r.lowest_price),
+    average: num(r.average_price),
+    highest: num(r.highest_price),
+    lowest2: num(r.lowest_price_2),
+    lowest4: num(r.lowest_price_4),
+    tickets: r.total_tickets,
+    listings: r.total_listings,
+    available: r.available,
+    currency: r.currency,
+  }));
+}
+
+export interface ListingRow {
+  source: string;
+  capturedAt: Date;
+  listingId: string;
+  zone: string;
+  section: string;
+  row: string | null;
+  quantity: number;
+  splits: number[];
+  pricePerTicket: number;
+  allInPrice: number | null;
+  currency: string;
+}
+
+export function buildLatestListingsQuery(eventId: number, limit: number, source?: MarketplaceName): BuiltQuery {
+  return {
+    text: `WITH latest AS (${LATEST_SCRAPES})
+           SELECT x.marketplace, x.captured_at, x.listing_id, x.zone, x.section, x.seat_row, x.quantity, x.splits,
+                  x.price_per_ticket, x.all_in_price, x.currency
+             FROM latest l
+             JOIN listings x ON x.captured_at = l.captured_at AND x.scrape_ref = l.id
+            ORDER BY x.price_per_ticket, x.marketplace, x.listing_id
+            LIMIT $3`,
+    values: [eventId, source ?? null, limit],
+  };
+}
+
+interface ListingRaw {
+  marketplace: string; captured_at: Date; listing_id: string; zone: string; section: string; seat_row: string | null;
+  quantity: number; splits: number[]; price_per_ticket: string; all_in_price: string | null; currency: string;
+}
+
+const toListing = (r: ListingRaw): ListingRow => ({
+  source: r.marketplace,
+  capturedAt: r.captured_at,
+  listingId: r.listing_id,
+  zone: r.zone,
+  section: r.section,
+  row: r.seat_row,
+  quantity: r.quantity,
+  splits: r.splits,
+  pricePerTicket: Number(r.price_per_ticket),
+  allInPrice: num(r.all_in_price),
+  currency: r.currency.trim(),
+});
+
+/** The listings of the latest scrape of each marketplace, cheapest first. */
+export async function latestListings(db: Queryable, eventId: number, limit: number, source?: MarketplaceName): Promise<ListingRow[]> {
+  const b = buildLatestListingsQuery(eventId, limit, source);
+  const res = await db.query<ListingRaw>(b.text, b.values);
+  return res.rows.map(toListing);
+}
+
+/**
+ * Listings moved to the archive by retention, for one event and period: the archive is queried
+ * like the live table (same columns), just separately so live queries never scan it.
+ */
+export function buildArchivedListingsQuery(eventId: number, from: Date, to: Date, limit: number): BuiltQuery {
+  return {
+    text: `SELECT x.marketplace, x.captured_at, x.listing_id, x.zone, x.section, x.seat_row, x.quantity, x.splits,
+                  x.price_per_ticket, x.all_in_price, x.currency
+             FROM listings_archive x
+            WHERE x.event_id = $1 AND x.captured_at >= $2 AND x.captured_at < $3
+            ORDER BY x.captured_at, x.marketplace, x.listing_id
+            LIMIT $4`,
+    values: [eventId, from, to, limit],
+  };
+}
+
+export async function archivedListings(db: Queryable, eventId: number, from: Date, to: Date, limit = 10_000): Promise<ListingRow[]> {
+  const b = buildArchivedListingsQuery(eventId, from, to, limit);
+  const res = await db.query<ListingRaw>(b.text, b.values);
+  return res.rows.map(toListing);
+}
