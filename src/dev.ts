@@ -9,7 +9,11 @@ import { startEmbeddedPostgres } from './embedded/postgres';
 import { startTemporalDevServer } from './embedded/temporal-dev-server';
 import type { Logger } from './logging/logger';
 import { resolveTemporalBinary } from './tools/temporal-binaries';
-import { createWorker } from './worker';
+import { applySchedules, MAINTENANCE_SCHEDULES } from './schedules';
+import { startTracker, trackerSettingsFrom } from './tracker/control';
+import { startMockMarketplace } from './mock-marketplace';
+import { createMarketplaceAdapters } from './sources';
+import { adapterMap, createWorkers } from './worker';
 
 /** Something the dev stack started, stopped in reverse order on shutdown. */
 interface Running {
@@ -77,23 +81,27 @@ export async function runDevStack(env: Env, logger: Logger): Promise<void> {
     const applied = await migrate(pool);
     logger.info('migrations applied', { count: applied.length });
 
+    let mockUrl: string | undefined;
+    if (env.MOCK_MARKETPLACE) {
+      const mock = await startMockMarketplace({ port: env.MOCK_MARKETPLACE_PORT, seed: env.MOCK_MARKETPLACE_SEED, host: '127.0.0.1' });
+      running.push({ name: 'Mock marketplace', detail: `${mock.url} (all four formats, seed ${env.MOCK_MARKETPLACE_SEED})`, stop: () => mock.close() });
+      mockUrl = mock.url;
+    }
+    const marketplaces = createMarketplaceAdapters(env, mockUrl ? { mockUrl } : {});
+    running.push({ name: 'Marketplace clients', detail: '', hidden: true, stop: () => marketplaces.close() });
+    for (const d of marketplaces.disabled) logger.warn(`marketplace ${d.marketplace} disabled: ${d.reason}`);
+    const adapters = adapterMap(marketplaces.adapters);
+
     const connection = await NativeConnection.connect({ address: temporal.address });
     running.push({ name: 'Worker connection', detail: temporal.address, hidden: true, stop: () => connection.close() });
-    const worker = await createWorker({
-      connection,
-      namespace: env.TEMPORAL_NAMESPACE,
-      taskQueue: env.TEMPORAL_TASK_QUEUE,
-      db: pool,
-      maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
-      shutdownGraceTime: `${env.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
-    });
-    const workerRun = worker.run();
+    const workers = await createWorkers({ connection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, db: pool, env, logger, adapters });
+    const workerRun = workers.run();
     running.push({
       name: 'Worker',
-      detail: `task queue ${env.TEMPORAL_TASK_QUEUE}`,
+      detail: `task queues ${workers.all.map((w) => w.options.taskQueue).join(', ')}`,
       stop: async () => {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await workerRun;
+        workers.shutdown();
+        await workerRun.catch(() => undefined);
       },
     });
 
@@ -105,17 +113,22 @@ export async function runDevStack(env: Env, logger: Logger): Promise<void> {
       workflowId: `self-check/${new Date().toISOString()}`,
       workflowExecutionTimeout: '2 minutes',
     });
+    await applySchedules(client, env.TEMPORAL_TASK_QUEUE);
+    const settings = trackerSettingsFrom(env, {});
+    const tracker = await startTracker(client, env, settings);
 
     say('');
     say('Ticket Tracker is running:');
     for (const r of running.filter((x) => !x.hidden)) say(`  ${r.name.padEnd(28)} ${r.detail}`);
     say(`  ${'Self-check'.padEnd(28)} workflow -> worker -> PostgreSQL ok (${(check as { totalChecks: number }).totalChecks} so far)`);
+    say(`  ${'Schedules'.padEnd(28)} ${MAINTENANCE_SCHEDULES.map((x) => x.id).join(', ')}`);
+    say(`  ${'Tracker loop'.padEnd(28)} workflow "tracker" ${tracker.started ? 'started' : 'already running'}: every ~${settings.intervalHours} h (${settings.randomization}) over ${env.GOOGLE_SHEET_ID ? 'the Google Sheet' : env.EVENTS_FILE}`);
     say('');
     say(`Temporal Web UI: ${temporal.uiUrl}   (temporal workflow list --address ${temporal.address})`);
     say('Press Ctrl-C to stop everything.');
 
     // A worker that dies on its own ends the stack too: nothing useful runs without it.
-    await Promise.race([stopRequested, workerRun.then(() => {
+    await Promise.race([stopRequested, workerRun.catch((err: unknown) => logger.error('worker failed', { err })).then(() => {
       if (!stopping) logger.error('worker stopped unexpectedly');
     })]);
   } finally {

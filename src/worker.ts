@@ -1,23 +1,18 @@
 import { existsSync } from 'node:fs';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities } from './activities';
+import type { Context as ActivityContext } from '@temporalio/activity';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, createMarketplaceActivities } from './activities';
+import { marketplaceTaskQueue } from './activities/types';
 import type { Env } from './config';
 import { createPool, type Db } from './db/pool';
 import { migrate } from './db/migrate';
+import type { MarketplaceName } from './domain/listing';
 import type { Logger } from './logging/logger';
+import { createLogger } from './logging/logger';
+import { createWorkerMetrics, type WorkerMetrics } from './observability/metrics';
+import { startHealthServer } from './observability/server';
+import { createMarketplaceAdapters, type MarketplaceAdapter } from './sources';
 import { fromRoot } from './tools/paths';
-
-export interface WorkerDeps {
-  connection: NativeConnection;
-  namespace: string;
-  taskQueue: string;
-  db: Db;
-  /** Path of a prebuilt workflow bundle; when absent the worker bundles `src/workflows` at start. */
-  workflowBundlePath?: string;
-  maxCachedWorkflows?: number;
-  shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
-  identity?: string;
-}
 
 /** The prebuilt bundle `npm run build` writes; production workers load it instead of bundling. */
 export const DEFAULT_BUNDLE_PATH = fromRoot('dist', 'workflow-bundle.js');
@@ -31,45 +26,196 @@ export function workflowSource(bundlePath?: string): Pick<WorkerOptions, 'workfl
   return { workflowsPath: require.resolve('./workflows') };
 }
 
-/** Wires activities and workflows onto the main task queue. */
-export async function createWorker(deps: WorkerDeps): Promise<Worker> {
-  return Worker.create({
+/** Counts and times every activity attempt, by type and task queue, for /metrics. */
+function metricsInterceptor(metrics: WorkerMetrics) {
+  return (ctx: ActivityContext) => ({
+    inbound: {
+      async execute(input: { args: unknown[] }, next: (input: never) => Promise<unknown>): Promise<unknown> {
+        const labels = { activity: ctx.info.activityType, task_queue: ctx.info.taskQueue };
+        const started = process.hrtime.bigint();
+        try {
+          const result = await next(input as never);
+          metrics.activitiesCompleted.inc(labels);
+          return result;
+        } catch (err) {
+          metrics.activitiesFailed.inc(labels);
+          throw err;
+        } finally {
+          metrics.activitySeconds.inc(labels, Number(process.hrtime.bigint() - started) / 1e9);
+        }
+      },
+    },
+  });
+}
+
+export interface WorkerDeps {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  db: Db;
+  env: Env;
+  logger: Logger;
+  /** Adapters of the enabled marketplaces; one rate-limited worker is created per entry. */
+  adapters?: ReadonlyMap<MarketplaceName, MarketplaceAdapter>;
+  /** Path of a prebuilt workflow bundle; when absent the worker bundles `src/workflows` at start. */
+  workflowBundlePath?: string;
+  metrics?: WorkerMetrics;
+  identity?: string;
+}
+
+export interface TrackerWorkers {
+  main: Worker;
+  marketplaces: Map<MarketplaceName, Worker>;
+  all: Worker[];
+  /** Polls every queue until shutdown() (or a fatal error); resolves when all have stopped. */
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+/**
+ * Wires the main task queue (workflows and database activities) and one task queue per enabled
+ * marketplace. Each marketplace queue carries `maxTaskQueueActivitiesPerSecond`, which the server
+ * enforces for the whole queue: the rate limit holds however many workers run.
+ */
+export async function createWorkers(deps: WorkerDeps): Promise<TrackerWorkers> {
+  const metrics = deps.metrics ?? createWorkerMetrics();
+  const adapters = deps.adapters ?? new Map<MarketplaceName, MarketplaceAdapter>();
+  const common = {
     connection: deps.connection,
     namespace: deps.namespace,
-    taskQueue: deps.taskQueue,
-    activities: createActivities({ db: deps.db }),
-    ...workflowSource(deps.workflowBundlePath),
-    maxCachedWorkflows: deps.maxCachedWorkflows ?? 200,
-    shutdownGraceTime: deps.shutdownGraceTime ?? '30s',
+    shutdownGraceTime: `${deps.env.WORKER_SHUTDOWN_GRACE_SECONDS}s` as const,
+    interceptors: { activity: [metricsInterceptor(metrics)] },
     ...(deps.identity ? { identity: deps.identity } : {}),
+  };
+  const main = await Worker.create({
+    ...common,
+    taskQueue: deps.taskQueue,
+    activities: createActivities({ db: deps.db, env: deps.env, logger: deps.logger, enabledMarketplaces: [...adapters.keys()] }),
+    ...workflowSource(deps.workflowBundlePath),
+    maxCachedWorkflows: deps.env.WORKER_MAX_CACHED_WORKFLOWS,
+  });
+  const marketplaces = new Map<MarketplaceName, Worker>();
+  for (const [name, adapter] of adapters) {
+    const taskQueue = marketplaceTaskQueue(deps.taskQueue, name);
+    marketplaces.set(
+      name,
+      await Worker.create({
+        ...common,
+        taskQueue,
+        activities: createMarketplaceActivities({ db: deps.db, adapter, logger: deps.logger }),
+        maxTaskQueueActivitiesPerSecond: ratePerSecond(deps.env, name),
+        maxConcurrentActivityTaskExecutions: deps.env.MARKETPLACE_CONCURRENCY,
+      }),
+    );
+  }
+  const all = [main, ...marketplaces.values()];
+  const queues = [deps.taskQueue, ...[...marketplaces.keys()].map((m) => marketplaceTaskQueue(deps.taskQueue, m))];
+  return {
+    main,
+    marketplaces,
+    all,
+    async run() {
+      queues.forEach((q) => metrics.workerRunning.set({ task_queue: q }, 1));
+      try {
+        // If one worker fails, stop the others too: a half-served deployment is worse than a restart.
+        await Promise.all(
+          all.map((w) =>
+            w.run().catch((err: unknown) => {
+              all.forEach((o) => o.getState() === 'RUNNING' && o.shutdown());
+              throw err;
+            }),
+          ),
+        );
+      } finally {
+        queues.forEach((q) => metrics.workerRunning.set({ task_queue: q }, 0));
+      }
+    },
+    shutdown() {
+      for (const w of all) if (w.getState() === 'RUNNING') w.shutdown();
+    },
+  };
+}
+
+export function adapterMap(adapters: Partial<Record<MarketplaceName, MarketplaceAdapter>>): Map<MarketplaceName, MarketplaceAdapter> {
+  return new Map(Object.entries(adapters).filter((e): e is [MarketplaceName, MarketplaceAdapter] => e[1] !== undefined));
+}
+
+export function ratePerSecond(env: Env, marketplace: MarketplaceName): number {
+  switch (marketplace) {
+    case 'stubhub':
+      return env.STUBHUB_RATE_PER_SECOND;
+    case 'vividseats':
+      return env.VIVIDSEATS_RATE_PER_SECOND;
+    case 'seatgeek':
+      return env.SEATGEEK_RATE_PER_SECOND;
+    case 'ticketmaster':
+      return env.TICKETMASTER_RATE_PER_SECOND;
+  }
+}
+
+/** Temporal's own log lines (with workflow and activity context) as our JSON lines. */
+export function installRuntime(env: Env, logger: Logger, shutdownSignals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM']): void {
+  const level = env.LOG_LEVEL === 'debug' ? 'DEBUG' : env.LOG_LEVEL === 'info' ? 'INFO' : env.LOG_LEVEL === 'warn' ? 'WARN' : 'ERROR';
+  Runtime.install({
+    shutdownSignals,
+    logger: new DefaultLogger(level, (entry: LogEntry) => {
+      const fields = { component: 'temporal', ...(entry.meta ?? {}) };
+      const lvl = entry.level === 'TRACE' || entry.level === 'DEBUG' ? 'debug' : entry.level === 'INFO' ? 'info' : entry.level === 'WARN' ? 'warn' : 'error';
+      logger[lvl](entry.message, fields);
+    }),
   });
 }
 
 /**
- * `ticket-tracker worker`: connects, migrates, and polls until SIGINT/SIGTERM. On a signal the
- * SDK stops polling and lets in-flight activities finish within the grace time, then we exit 0.
+ * `ticket-tracker worker`: connects, migrates, serves every queue, and on SIGINT/SIGTERM stops
+ * polling, lets in-flight activities finish within WORKER_SHUTDOWN_GRACE_SECONDS, and exits 0.
  */
-export async function runWorker(env: Env, logger: Logger): Promise<void> {
+export async function runWorker(env: Env, logger: Logger = createLogger(env.LOG_LEVEL)): Promise<void> {
   if (!env.DATABASE_URL) throw new Error('DATABASE_URL is required for `ticket-tracker worker` (use `ticket-tracker dev` for the embedded stack)');
+  installRuntime(env, logger);
   const db = createPool(env.DATABASE_URL, env.DATABASE_POOL_MAX, (err) => logger.warn('idle database client error', { err }));
+  const marketplaces = createMarketplaceAdapters(env);
+  for (const d of marketplaces.disabled) logger.warn(`marketplace ${d.marketplace} disabled: ${d.reason}`);
+  const adapters = adapterMap(marketplaces.adapters);
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const metrics = createWorkerMetrics();
+  let health: Awaited<ReturnType<typeof startHealthServer>> | undefined;
   try {
     const applied = await migrate(db);
     if (applied.length > 0) logger.info('applied migrations', { migrations: applied.map((m) => `${m.version}_${m.name}`) });
-    const worker = await createWorker({
+    const workers = await createWorkers({
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       db,
+      env,
+      logger,
+      adapters,
       workflowBundlePath: env.WORKER_BUNDLE_PATH,
-      maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
-      shutdownGraceTime: `${env.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
+      metrics,
     });
-    logger.info('worker polling', { taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE, address: env.TEMPORAL_ADDRESS });
-    // The SDK installs SIGINT/SIGTERM handlers that call worker.shutdown(); run() resolves after it.
-    await worker.run();
+    if (env.METRICS_PORT > 0) {
+      health = await startHealthServer({
+        port: env.METRICS_PORT,
+        registry: metrics.registry,
+        healthy: () => {
+          const states = Object.fromEntries(workers.all.map((w) => [w.options.taskQueue, w.getState()]));
+          return { ok: Object.values(states).every((s) => s === 'RUNNING'), detail: { workers: states } };
+        },
+      });
+    }
+    logger.info('worker polling', {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueues: workers.all.map((w) => w.options.taskQueue),
+      metricsPort: health?.port ?? null,
+    });
+    // The runtime's signal handlers call shutdown() on every worker; run() resolves after it.
+    await workers.run();
     logger.info('worker stopped');
   } finally {
+    await health?.close();
+    await marketplaces.close().catch(() => undefined);
     await connection.close();
     await db.end();
   }

@@ -1,36 +1,32 @@
-import { Context } from '@temporalio/activity';
 import type { Db } from '../db/pool';
+import type { Logger } from '../logging/logger';
+import { createWebhookNotifier } from '../alerts/webhooks';
+import type { MarketplaceAdapter } from '../sources';
+import { catalogActivities } from './catalog';
+import { maintenanceActivities } from './maintenance';
+import { runActivities } from './runs';
+import { fetchActivities, priceChangeActivities } from './scrape';
+import { selfCheckActivities } from './self-check';
+import type { ActivityDeps, MainActivities, MarketplaceActivities } from './types';
 
-export interface ActivityDeps {
-  db: Db;
-}
+export type { ActivityDeps } from './types';
 
-/** Activities are built from their dependencies, so tests and the worker wire them the same way. */
-export function createActivities({ db }: ActivityDeps) {
+/**
+ * Activities of the main task queue, built from their dependencies so that the worker and the
+ * tests wire them the same way.
+ */
+export function createActivities(deps: ActivityDeps): MainActivities {
+  const notifier = deps.notifier ?? createWebhookNotifier(deps.env, deps.logger);
   return {
-    /** Idempotent by (workflow, run): a retry returns the row the first attempt wrote. */
-    async recordSelfCheck(input: { workflowId: string; runId: string }) {
-      const identity = Context.current().info.taskQueue + '@' + process.pid;
-      await db.query(
-        `INSERT INTO self_checks (workflow_id, run_id, worker_identity) VALUES ($1, $2, $3)
-         ON CONFLICT (workflow_id, run_id) DO NOTHING`,
-        [input.workflowId, input.runId, identity],
-      );
-      const row = await db.query<{ checked_at: Date; worker_identity: string; total: string }>(
-        `SELECT checked_at, worker_identity, (SELECT count(*) FROM self_checks) AS total
-           FROM self_checks WHERE workflow_id = $1 AND run_id = $2`,
-        [input.workflowId, input.runId],
-      );
-      const r = row.rows[0];
-      if (!r) throw new Error(`self-check row for ${input.workflowId} was not found after writing it`);
-      return {
-        workflowId: input.workflowId,
-        checkedAt: r.checked_at.toISOString(),
-        workerIdentity: r.worker_identity,
-        totalChecks: Number(r.total),
-      };
-    },
+    ...selfCheckActivities(deps.db),
+    ...catalogActivities(deps),
+    ...runActivities({ ...deps, notifier }),
+    ...priceChangeActivities(deps.db),
+    ...maintenanceActivities(deps),
   };
 }
 
-export type Activities = ReturnType<typeof createActivities>;
+/** The fetch activity of one marketplace's task queue. */
+export function createMarketplaceActivities(deps: { db: Db; adapter: MarketplaceAdapter; logger: Logger }): MarketplaceActivities {
+  return fetchActivities(deps);
+}

@@ -1,4 +1,8 @@
+import type { Notifier } from '../alerts/webhooks';
+import type { Env } from '../config';
+import type { Db } from '../db/pool';
 import type { MarketplaceName } from '../domain/listing';
+import type { Logger } from '../logging/logger';
 import type { CycleSummary, DueEvent, StoredScrapeRef } from '../domain/tracker';
 
 /**
@@ -42,4 +46,14 @@ export interface MarketplaceActivities {
 /** `ticket-tracker-stubhub` and so on: one queue per marketplace so each has its own rate limit. */
 export function marketplaceTaskQueue(mainTaskQueue: string, marketplace: MarketplaceName): string {
   return `${mainTaskQueue}-${marketplace}`;
+}
+
+/** What the main queue's activities are built from. */
+export interface ActivityDeps {
+  db: Db;
+  env: Env;
+  logger: Logger;
+  /** Marketplaces this deployment scrapes; events' other marketplace ids are left alone. */
+  enabledMarketplaces: readonly MarketplaceName[];
+  notifier?: Notifier;
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerCoreCommands } from './commands/core';
 import { registerEventsCommands } from './commands/events';
 import { registerSourcesCommands } from './commands/sources';
+import { registerTrackerCommands } from './commands/tracker';
 import type { CliContext } from './context';
 
 /** The whole command tree of `ticket-tracker`; each area registers its own commands. */
@@ -13,5 +14,6 @@ export function buildProgram(ctx: CliContext): Command {
   registerCoreCommands(program, ctx);
   registerEventsCommands(program, ctx);
   registerSourcesCommands(program, ctx);
+  registerTrackerCommands(program, ctx);
   return program;
 }

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createWorker } from '../../src/worker';
+import { parseEnv } from '../../src/config';
+import { createLogger } from '../../src/logging/logger';
+import { createWorkers } from '../../src/worker';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { startDevServerEnv, uniqueTaskQueue } from '../helpers/temporal';
 
@@ -17,7 +19,14 @@ describe('selfCheck workflow on a real Temporal server and PostgreSQL', () => {
 
   it('writes a row through an activity and reads it back', async () => {
     const taskQueue = uniqueTaskQueue('self-check');
-    const worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, db: database.db });
+    const { main: worker } = await createWorkers({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      db: database.db,
+      env: parseEnv({}),
+      logger: createLogger('warn'),
+    });
     const result = await worker.runUntil(async () => {
       const first = await env.client.workflow.execute('selfCheck', { taskQueue, workflowId: `self-check-a-${taskQueue}` });
       const second = await env.client.workflow.execute('selfCheck', { taskQueue, workflowId: `self-check-b-${taskQueue}` });

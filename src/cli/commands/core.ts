@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { describeEnv } from '../../config';
+import { describeEnv, readEnvironment, type Env } from '../../config';
 import { migrate, migrationStatus } from '../../db/migrate';
 import { runDevStack } from '../../dev';
 import { runWorker } from '../../worker';
@@ -12,8 +12,7 @@ export function registerCoreCommands(program: Command, ctx: CliContext): void {
     .command('dev')
     .description('run the embedded stack: Temporal dev server, PostgreSQL, worker (what `npm start` runs)')
     .action(async () => {
-      const env = ctx.getEnv();
-      await runDevStack(env, ctx.logger());
+      await runDevStack(devEnvironment(ctx.getEnv(), readEnvironment()), ctx.logger());
     });
 
   program
@@ -57,4 +56,15 @@ export function registerCoreCommands(program: Command, ctx: CliContext): void {
         { header: 'value', value: (r) => r.value },
       ], opts);
     });
+}
+
+/**
+ * The embedded stack serves marketplaces from the local mock unless told otherwise: when
+ * MOCK_MARKETPLACE is not set and no marketplace credential is configured. With a real
+ * credential and no explicit MOCK_MARKETPLACE, the real marketplaces are used.
+ */
+export function devEnvironment(env: Env, raw: Record<string, string | undefined>): Env {
+  const hasCredential = Boolean(env.STUBHUB_PRO_TOKEN || env.STUBHUB_CLIENT_ID || env.SEATGEEK_CLIENT_ID || env.TICKETMASTER_API_KEY);
+  if (raw.MOCK_MARKETPLACE === undefined && !hasCredential) return { ...env, MOCK_MARKETPLACE: true };
+  return env;
 }

@@ -1,0 +1,88 @@
+import { Context } from '@temporalio/activity';
+import { persistScrape } from '../db/ingest';
+import type { Db } from '../db/pool';
+import { recordScrapeError } from '../db/scrape-runs';
+import type { StoredScrapeRef } from '../domain/tracker';
+import type { Logger } from '../logging/logger';
+import { toActivityFailure, type MarketplaceAdapter } from '../sources';
+import type { MainActivities, MarketplaceActivities } from './types';
+
+/** Job id of a scrape id `<job>/<event>/<marketplace>` (see scrapeIdFor). */
+function jobOf(scrapeId: string): string {
+  return scrapeId.split('/').slice(0, -2).join('/');
+}
+
+export function fetchActivities({ db, adapter, logger }: { db: Db; adapter: MarketplaceAdapter; logger: Logger }): MarketplaceActivities {
+  return {
+    /**
+     * Claim check: the listings go straight from the marketplace into PostgreSQL under the scrape
+     * id; the workflow gets a reference and a summary. A retry after the commit writes nothing
+     * (persistScrape is idempotent by scrape id). Each failed attempt is recorded with its number.
+     */
+    async fetchListings({ scrapeId, eventId, marketplace, marketplaceEventId }): Promise<StoredScrapeRef> {
+      const ctx = Context.current();
+      const attempt = ctx.info.attempt;
+      try {
+        ctx.heartbeat('fetching');
+        const fetched = await adapter.fetchPrices(marketplaceEventId, ctx.cancellationSignal);
+        ctx.heartbeat('persisting');
+        const capturedAt = new Date();
+        const stored = await persistScrape(db, { scrapeId, eventId, marketplace, capturedAt, fetched });
+        const skipped = fetched.skipped.length;
+        if (skipped + stored.listingsRejected > 0) {
+          logger.warn(`${marketplace} ${marketplaceEventId}: ${skipped} malformed and ${stored.listingsRejected} invalid listing(s) skipped`, {
+            scrapeId,
+            examples: [...fetched.skipped, ...stored.rejected].slice(0, 5),
+          });
+        }
+        return {
+          scrapeId,
+          eventId,
+          marketplace,
+          capturedAt: capturedAt.toISOString(),
+          kind: fetched.kind,
+          listingsStored: stored.listingsStored,
+          listingsRejected: stored.listingsRejected + skipped,
+          snapshots: stored.snapshots,
+          lowestPrice: stored.lowestPrice,
+          alreadyPersisted: stored.alreadyPersisted,
+        };
+      } catch (err) {
+        const failure = toActivityFailure(err);
+        await recordScrapeError(db, {
+          jobId: jobOf(scrapeId),
+          eventId,
+          marketplace,
+          attempt,
+          message: `${marketplace} ${marketplaceEventId}: ${failure.message}`,
+          at: new Date(),
+        }).catch((recordErr: unknown) => logger.warn('could not record a scrape error', { err: recordErr }));
+        throw failure;
+      }
+    },
+  };
+}
+
+export function priceChangeActivities(db: Db): Pick<MainActivities, 'detectPriceChanges'> {
+  return {
+    /**
+     * The lowest price of this scrape against the previous scrape of the same event on the same
+     * marketplace. (Alert rules and notifications build on this.)
+     */
+    async detectPriceChanges(ref) {
+      const prev = await db.query<{ lowest_price: string | null }>(
+        `SELECT lowest_price FROM scrapes
+          WHERE event_id = $1 AND marketplace = $2 AND scrape_key <> $3
+            AND captured_at < (SELECT captured_at FROM scrapes WHERE scrape_key = $3)
+          ORDER BY captured_at DESC LIMIT 1`,
+        [ref.eventId, ref.marketplace, ref.scrapeId],
+      );
+      const previousLowest = prev.rows[0]?.lowest_price == null ? null : Number(prev.rows[0].lowest_price);
+      const changePercent =
+        previousLowest !== null && ref.lowestPrice !== null && previousLowest > 0
+          ? Math.round(((ref.lowestPrice - previousLowest) / previousLowest) * 10_000) / 100
+          : null;
+      return { previousLowest, changePercent };
+    },
+  };
+}

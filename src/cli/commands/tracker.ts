@@ -1,0 +1,145 @@
+import type { Command } from 'commander';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { DEFAULT_TRACKER_WORKFLOW_ID, type TrackerSettings, type TrackerStatus } from '../../domain/tracker';
+import { settingsOptions, startTracker, trackerSettingsFrom } from '../../tracker/control';
+import { applySchedules, listSchedules } from '../../schedules';
+import type { CliContext } from '../context';
+import { printObject, printRows, UsageError } from '../output';
+import { parseOptions } from '../parse';
+
+function withSettingsFlags(cmd: Command): Command {
+  return cmd
+    .option('--interval-hours <h>', 'base interval between cycles (default SCRAPE_INTERVAL_HOURS)')
+    .option('--randomization <strategy>', `uniform | poisson | normal (default RANDOMIZATION_STRATEGY)`)
+    .option('--min-factor <f>', 'lower clamp of a sleep, as a factor of the interval')
+    .option('--max-factor <f>', 'upper clamp of a sleep, as a factor of the interval')
+    .option('--fanout <n>', 'scrape child workflows in flight at once');
+}
+
+function printStatus(status: TrackerStatus, json: boolean | undefined): void {
+  if (json) return printObject(status as unknown as Record<string, unknown>, { json });
+  const s = status.settings;
+  const last = status.lastCycle;
+  printObject(
+    {
+      phase: status.phase,
+      cycle: status.cycle,
+      'next wake-up': status.nextWakeAt ?? '-',
+      interval: `${s.intervalHours} h, ${s.randomization}, factors ${s.minFactor}..${s.maxFactor}, fan-out ${s.fanout}`,
+      'last cycle': last
+        ? `${last.startedAt} → ${last.finishedAt}: ${last.eventsScraped}/${last.eventsDue} events, ${last.marketplacesFailed} marketplace failures, ${last.listingsStored} listings${last.catalogError ? `; catalog: ${last.catalogError}` : ''}`
+        : '-',
+    },
+    {},
+  );
+}
+
+async function trackerHandle(ctx: CliContext): Promise<ReturnType<Client['workflow']['getHandle']>> {
+  return (await ctx.getTemporal()).workflow.getHandle(DEFAULT_TRACKER_WORKFLOW_ID);
+}
+
+async function notRunning<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new Error('the tracker is not running (start it with `ticket-tracker tracker start`)', { cause: err });
+    throw err;
+  }
+}
+
+/** `tracker ...` and `schedules ...`: driving the long-running workflows. */
+export function registerTrackerCommands(program: Command, ctx: CliContext): void {
+  const tracker = program.command('tracker').description('the long-running scrape loop (workflow id "tracker")');
+
+  withSettingsFlags(tracker.command('start').description('start the tracker loop'))
+    .option('--json', 'print JSON')
+    .action(async (opts: Record<string, unknown>) => {
+      const env = ctx.getEnv();
+      const settings = trackerSettingsFrom(env, parseOptions(settingsOptions, opts));
+      const { started } = await startTracker(await ctx.getTemporal(), env, settings);
+      if (!started) throw new Error('the tracker is already running: see `ticket-tracker tracker status`, or `tracker configure` to change its settings');
+      printObject({ started: DEFAULT_TRACKER_WORKFLOW_ID, ...settings }, { json: opts.json === true });
+    });
+
+  tracker
+    .command('status')
+    .description('state, cycle, next wake-up and the last cycle')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const handle = await trackerHandle(ctx);
+      const status = await notRunning(() => handle.query<TrackerStatus>('status'));
+      printStatus(status, opts.json);
+    });
+
+  for (const [name, signal, description] of [
+    ['pause', 'pause', 'no new cycle starts until resumed'],
+    ['resume', 'resume', 'let cycles run again'],
+    ['now', 'scrapeNow', 'cut the current sleep short and run a cycle now'],
+  ] as const) {
+    tracker
+      .command(name)
+      .description(description)
+      .action(async () => {
+        const handle = await trackerHandle(ctx);
+        await notRunning(() => handle.signal(signal));
+        process.stdout.write(`sent ${signal} to the tracker\n`);
+      });
+  }
+
+  withSettingsFlags(tracker.command('configure').description('change the interval or strategy of the running tracker (validated)'))
+    .option('--json', 'print JSON')
+    .action(async (opts: Record<string, unknown>) => {
+      const flags = parseOptions(settingsOptions, opts);
+      const patch = Object.fromEntries(
+        Object.entries({ intervalHours: flags.intervalHours, randomization: flags.randomization, minFactor: flags.minFactor, maxFactor: flags.maxFactor, fanout: flags.fanout }).filter(
+          ([, v]) => v !== undefined,
+        ),
+      );
+      if (Object.keys(patch).length === 0) throw new UsageError('give at least one setting to change, e.g. --interval-hours 6');
+      const handle = await trackerHandle(ctx);
+      try {
+        const settings = await notRunning(() => handle.executeUpdate<TrackerSettings, [unknown]>('reconfigure', { args: [patch] }));
+        printObject(settings as unknown as Record<string, unknown>, { json: opts.json === true });
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) throw new UsageError(err.cause?.message ?? err.message);
+        throw err;
+      }
+    });
+
+  tracker
+    .command('stop')
+    .description('stop the tracker (cancels the loop; data and schedules stay)')
+    .action(async () => {
+      const handle = await trackerHandle(ctx);
+      await notRunning(() => handle.cancel());
+      await handle.result().catch(() => undefined);
+      process.stdout.write('tracker stopped\n');
+    });
+
+  const schedules = program.command('schedules').description('Temporal Schedules for rollups and retention');
+  schedules
+    .command('apply')
+    .description('create or update the maintenance schedules (idempotent)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const rows = await applySchedules(await ctx.getTemporal(), ctx.getEnv().TEMPORAL_TASK_QUEUE);
+      printRows(rows, [
+        { header: 'schedule', value: (r) => r.id },
+        { header: 'action', value: (r) => r.action },
+      ], opts);
+    });
+  schedules
+    .command('list')
+    .description('the schedules with their next runs')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const rows = await listSchedules(await ctx.getTemporal());
+      printRows(rows, [
+        { header: 'schedule', value: (r) => r.id },
+        { header: 'workflow', value: (r) => r.workflowType },
+        { header: 'paused', value: (r) => (r.paused ? 'yes' : 'no') },
+        { header: 'next run', value: (r) => r.nextRuns[0] ?? null },
+        { header: 'description', value: (r) => r.description },
+      ], opts);
+    });
+}
