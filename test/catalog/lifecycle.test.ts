@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { AmbiguousEventError, listDueEvents, listEvents, markScraped, resolveEvent } from '../../src/catalog/lifecycle';
+import { syncEvents } from '../../src/catalog/sync';
+import { parseCatalog, tableFromRows, type CellValue } from '../../src/domain/catalog';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+
+const HEADER = ['Name', 'Date', 'Time Zone', 'viagId', 'SeatGeek ID', 'Ticketmaster ID', 'Tracked'];
+const catalog = (rows: CellValue[][]) => parseCatalog(tableFromRows('lifecycle', [HEADER, ...rows]), { defaultTimeZone: 'UTC' });
+
+describe('tracking lifecycle', () => {
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDatabase();
+  });
+  after(async () => {
+    await t?.drop();
+  });
+  beforeEach(async () => {
+    await t.db.query('TRUNCATE events RESTART IDENTITY CASCADE');
+    await syncEvents(
+      t.db,
+      catalog([
+        ['Past long ago', '2027-01-01 10:00', 'UTC', '1001', null, null, 'TRUE'],
+        ['Started 2 h ago', '2027-01-10 10:00', 'UTC', '1002', '2002', null, 'TRUE'],
+        ['Upcoming', '2027-01-20 10:00', 'UTC', '1003', '2003', 'TM3', 'TRUE'],
+        ['Upcoming, untracked', '2027-01-21 10:00', 'UTC', '1004', null, null, 'TRUE'],
+      ]),
+    );
+    // Untrack the last one through the catalog, as a user would.
+    await syncEvents(
+      t.db,
+      catalog([
+        ['Past long ago', '2027-01-01 10:00', 'UTC', '1001', null, null, 'TRUE'],
+        ['Started 2 h ago', '2027-01-10 10:00', 'UTC', '1002', '2002', null, 'TRUE'],
+        ['Upcoming', '2027-01-20 10:00', 'UTC', '1003', '2003', 'TM3', 'TRUE'],
+        ['Upcoming, untracked', '2027-01-21 10:00', 'UTC', '1004', null, null, 'FALSE'],
+      ]),
+    );
+  });
+
+  const now = new Date('2027-01-10T12:00:00Z');
+
+  it('only tracked events that have not started, or started within the grace period, are due', async () => {
+    const due = await listDueEvents(t.db, now, 6);
+    assert.deepEqual(due.map((e) => e.name), ['Started 2 h ago', 'Upcoming']);
+    assert.deepEqual(due[1], {
+      id: due[1]!.id,
+      name: 'Upcoming',
+      venue: null,
+      startsAt: '2027-01-20T10:00:00.000Z',
+      sources: [
+        { marketplace: 'seatgeek', marketplaceEventId: '2003' },
+        { marketplace: 'stubhub', marketplaceEventId: '1003' },
+        { marketplace: 'ticketmaster', marketplaceEventId: 'TM3' },
+      ],
+    });
+    assert.deepEqual((await listDueEvents(t.db, now, 1)).map((e) => e.name), ['Upcoming'], 'past the grace period');
+    assert.deepEqual((await listDueEvents(t.db, now, 2)).map((e) => e.name), ['Upcoming'], 'exactly at the end of the grace period');
+    assert.deepEqual((await listDueEvents(t.db, now, 2.5)).map((e) => e.name), ['Started 2 h ago', 'Upcoming']);
+  });
+
+  it('keeps the last scrape and last success per event and marketplace, never moving back in time', async () => {
+    const [, upcoming] = await listDueEvents(t.db, now, 6);
+    const id = upcoming!.id;
+    assert.equal(await markScraped(t.db, id, 'stubhub', { ok: true, at: new Date('2027-01-10T12:00:00Z') }), true);
+    assert.equal(await markScraped(t.db, id, 'stubhub', { ok: false, at: '2027-01-10T13:00:00Z' }), true);
+    assert.equal(await markScraped(t.db, id, 'stubhub', { ok: true, at: new Date('2027-01-10T11:00:00Z') }), true, 'a late retry');
+    assert.equal(await markScraped(t.db, id, 'vividseats', { ok: true, at: new Date() }), false, 'no Vivid Seats id for this event');
+    const e = await resolveEvent(t.db, id);
+    const stubhub = e!.sources.find((s) => s.marketplace === 'stubhub')!;
+    assert.equal(stubhub.lastScrapedAt, '2027-01-10T13:00:00.000Z');
+    assert.equal(stubhub.lastSuccessAt, '2027-01-10T12:00:00.000Z');
+    assert.equal(e!.sources.find((s) => s.marketplace === 'seatgeek')!.lastScrapedAt, null);
+  });
+
+  it('finds an event by internal id or by any marketplace id', async () => {
+    const upcoming = (await listDueEvents(t.db, now, 6))[1]!;
+    for (const ref of [String(upcoming.id), upcoming.id, '1003', '2003', 'TM3', 'stubhub:1003', 'ticketmaster:TM3', `id:${upcoming.id}`, `#${upcoming.id}`]) {
+      assert.equal((await resolveEvent(t.db, ref))?.id, upcoming.id, `ref ${ref}`);
+    }
+    assert.equal(await resolveEvent(t.db, 'seatgeek:1003'), undefined, 'a StubHub id is not a SeatGeek id');
+    assert.equal(await resolveEvent(t.db, 'nothing'), undefined);
+  });
+
+  it('says so when a bare reference names two events', async () => {
+    // Event #1's internal id is "1"; make another event's SeatGeek id "1" too.
+    await t.db.query(`UPDATE event_sources SET marketplace_event_id = '1' WHERE marketplace = 'seatgeek' AND marketplace_event_id = '2003'`);
+    await assert.rejects(resolveEvent(t.db, '1'), (e: unknown) => e instanceof AmbiguousEventError && /id:N/.test(e.message));
+    assert.equal((await resolveEvent(t.db, 'id:1'))?.name, 'Past long ago');
+    assert.equal((await resolveEvent(t.db, 'seatgeek:1'))?.name, 'Upcoming');
+  });
+
+  it('lists tracked current events by default, every event with all', async () => {
+    assert.deepEqual((await listEvents(t.db, { now, graceHours: 6 })).map((e) => e.name), ['Started 2 h ago', 'Upcoming']);
+    const all = await listEvents(t.db, { all: true });
+    assert.deepEqual(all.map((e) => [e.name, e.tracked]), [
+      ['Past long ago', true],
+      ['Started 2 h ago', true],
+      ['Upcoming', true],
+      ['Upcoming, untracked', false],
+    ]);
+  });
+});

@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CatalogFormatError, mapColumns, parseCatalog, parseEventDateTime, tableFromRows, type CellValue } from '../../src/domain/catalog';
+
+const NY = 'America/New_York';
+const parse = (rows: CellValue[][], defaultTimeZone = NY) => parseCatalog(tableFromRows('test sheet', rows), { defaultTimeZone });
+
+describe('catalog rows: columns found by header', () => {
+  it("accepts the seeds' headers as they are (Event Name, Event Date (Local), viagId, is_tracked)", () => {
+    const c = parse([
+      ['Event Name', 'Venue', 'City', 'Country', 'Event Date (Local)', 'viagId', 'is_tracked'],
+      ['Knicks vs Celtics', 'Madison Square Garden', 'New York', 'US', '2027-02-12 19:30:00', '153928471', 'TRUE'],
+    ]);
+    assert.deepEqual(c.invalid, []);
+    assert.equal(c.rows.length, 1);
+    const r = c.rows[0]!;
+    assert.equal(r.rowNumber, 2);
+    assert.equal(r.name, 'Knicks vs Celtics');
+    assert.equal(r.startsAt.toISOString(), '2027-02-13T00:30:00.000Z');
+    assert.deepEqual(r.sources, [{ marketplace: 'stubhub', marketplaceEventId: '153928471' }]);
+    assert.equal(r.tracked, true);
+    assert.equal(r.timezone, NY);
+  });
+
+  it('accepts the other seed spelling (Name, Date, viagogoID) and the extra marketplace columns', () => {
+    const c = parse([
+      ['Name', 'Venue', 'Date', 'viagogoID', 'Vivid Seats ID', 'SeatGeek ID', 'Ticketmaster ID', 'Category', 'Capacity', 'Time Zone', 'State'],
+      ['Cubs vs Cardinals', 'Wrigley Field', '2027-07-10 13:20', 154689014, 5351287, '7201556', '04006177D2E5A3B6', 'Sports', '41,649', 'America/Chicago', 'IL'],
+    ]);
+    const r = c.rows[0]!;
+    assert.deepEqual(r.sources.map((s) => `${s.marketplace}:${s.marketplaceEventId}`), [
+      'stubhub:154689014',
+      'vividseats:5351287',
+      'seatgeek:7201556',
+      'ticketmaster:04006177D2E5A3B6',
+    ]);
+    assert.equal(r.capacity, 41649);
+    assert.equal(r.category, 'Sports');
+    assert.equal(r.state, 'IL');
+    assert.equal(r.timezone, 'America/Chicago');
+    assert.equal(r.startsAt.toISOString(), '2027-07-10T18:20:00.000Z');
+  });
+
+  it('finds columns wherever they are and reports the ones it does not know', () => {
+    const c = parse([
+      ['Notes', 'viagId', 'is_tracked', 'Event Date (Local)', 'Venue', 'Event Name', 'Venu Capacity'],
+      ['call box office', '1', 'yes', '2027-03-01 20:00', 'Ryman', 'Show'],
+    ]);
+    assert.equal(c.rows[0]!.name, 'Show');
+    assert.equal(c.rows[0]!.venue, 'Ryman');
+    assert.deepEqual(c.ignoredColumns, ['Notes', 'Venu Capacity']);
+  });
+
+  it('refuses a table without a name, a date or any marketplace id column, listing the headers found', () => {
+    assert.throws(() => parse([['Venue', 'City'], ['A', 'B']]), (e: unknown) => e instanceof CatalogFormatError && /event name/.test(e.message) && /"Venue", "City"/.test(e.message));
+    assert.throws(() => parse([['Name', 'Date'], ['A', '2027-01-01 10:00']]), (e: unknown) => e instanceof CatalogFormatError && /marketplace id/.test(e.message));
+    assert.throws(() => parse([]), CatalogFormatError);
+  });
+
+  it('a table without a tracked column tracks every row', () => {
+    assert.equal(parse([['Name', 'Date', 'viagId'], ['A', '2027-01-01 10:00', '9']]).rows[0]!.tracked, true);
+  });
+});
+
+describe('catalog rows: messy sheets', () => {
+  const header = ['Event Name', 'Venue', 'Event Date (Local)', 'viagId', 'Ticketmaster ID', 'is_tracked'];
+
+  it('reads the tracked flag spelled TRUE, true, yes, 1, a checkbox, and its opposites', () => {
+    const flags: CellValue[] = ['TRUE', 'true', 'yes', '1', 1, true, 'Y', 'FALSE', 'false', 'no', '0', 0, false, '', null];
+    const c = parse([header, ...flags.map((f, i) => [`E${i}`, 'V', '2027-05-01 19:00', String(100 + i), null, f])]);
+    assert.deepEqual(c.invalid, []);
+    assert.deepEqual(c.rows.map((r) => r.tracked), [true, true, true, true, true, true, true, false, false, false, false, false, false, false, false]);
+  });
+
+  it('refuses a tracked flag it cannot read, naming the column', () => {
+    const c = parse([header, ['E', 'V', '2027-05-01 19:00', '5', null, 'maybe']]);
+    assert.equal(c.invalid[0]!.row, 2);
+    assert.match(c.invalid[0]!.reason, /^is_tracked: must be TRUE\/FALSE/);
+  });
+
+  it('skips blank rows and keeps counting rows as the sheet does', () => {
+    const c = parse([[], header, ['A', 'V', '2027-05-01 19:00', '1'], [], ['', '  ', null], ['B', 'V', '2027-05-02 19:00', '2']]);
+    assert.equal(c.blank, 2);
+    assert.deepEqual(c.rows.map((r) => r.rowNumber), [3, 6]);
+  });
+
+  it('reports bad dates, missing names and missing ids with the row number, and keeps the good rows', () => {
+    const c = parse([
+      header,
+      ['Good', 'V', '2027-05-01 19:00', '1', 'TM1', 'TRUE'],
+      ['Bad date', 'V', '2027-02-30 19:00', '2', null, 'TRUE'],
+      ['No time', 'V', '2027-05-01', '3', null, 'TRUE'],
+      ['Words', 'V', 'next friday', '4', null, 'TRUE'],
+      ['', 'V', '2027-05-01 19:00', '5', null, 'TRUE'],
+      ['No ids', 'V', '2027-05-01 19:00', '', 'n/a', 'TRUE'],
+      ['Bad id', 'V', '2027-05-01 19:00', 'https://stubhub.com/e/1', null, 'TRUE'],
+      ['Also good', 'V', '5/2/2027 7:30 PM', null, 'TM2', 'yes'],
+    ]);
+    assert.deepEqual(c.rows.map((r) => r.name), ['Good', 'Also good']);
+    assert.equal(c.rows[1]!.startsAt.toISOString(), '2027-05-02T23:30:00.000Z');
+    const reasons = new Map(c.invalid.map((i) => [i.row, i.reason]));
+    assert.deepEqual([...reasons.keys()], [3, 4, 5, 6, 7, 8]);
+    assert.match(reasons.get(3)!, /Event Date \(Local\): "2027-02-30 19:00" is not a valid date/);
+    assert.match(reasons.get(4)!, /no time of day/);
+    assert.match(reasons.get(5)!, /is not a date and time/);
+    assert.match(reasons.get(6)!, /Event Name: is empty/);
+    assert.match(reasons.get(7)!, /no marketplace id: fill at least one of "viagId", "Ticketmaster ID"/);
+    assert.match(reasons.get(8)!, /viagId: is not a marketplace event id/);
+    // A bad row still says which event it is about, so the sync does not take it for removed.
+    assert.deepEqual(c.invalid.find((i) => i.row === 3)!.sources, [{ marketplace: 'stubhub', marketplaceEventId: '2' }]);
+  });
+
+  it('lists every problem of a row at once', () => {
+    const c = parse([[...header, 'Time Zone'], ['X', 'V', 'soon', '1', null, 'perhaps', 'Nowhere/City']]);
+    const reason = c.invalid[0]!.reason;
+    assert.match(reason, /Time Zone: unknown time zone "Nowhere\/City"/);
+    assert.match(reason, /is_tracked: must be/);
+    assert.match(reason, /Event Date \(Local\): "soon"/);
+  });
+
+  it('keeps the first of duplicated rows: same marketplace id, or same name, venue and start', () => {
+    const c = parse([
+      header,
+      ['A', 'V', '2027-05-01 19:00', '1', 'TM1', 'TRUE'],
+      ['A again', 'V', '2027-05-01 19:00', '9', 'TM1', 'TRUE'],
+      ['B', 'Arena', '2027-06-01 19:00', '2', null, 'TRUE'],
+      ['b', 'arena', '2027-06-01 19:00', '3', null, 'TRUE'],
+    ]);
+    assert.deepEqual(c.rows.map((r) => r.rowNumber), [2, 4]);
+    assert.deepEqual(c.duplicates, [
+      { row: 3, firstRow: 2, reason: 'Ticketmaster id TM1 is already on row 2' },
+      { row: 5, firstRow: 4, reason: 'same event name, venue and start as row 4' },
+    ]);
+  });
+
+  it("reads dates in the row's time zone, else the default one", () => {
+    const c = parse(
+      [
+        ['Name', 'Date', 'viagId', 'Time Zone'],
+        ['London', '2027-04-24 17:30', '1', 'Europe/London'],
+        ['Default', '2027-04-24 17:30', '2', ''],
+      ],
+      'America/Los_Angeles',
+    );
+    assert.deepEqual(c.rows.map((r) => [r.startsAt.toISOString(), r.timezone]), [
+      ['2027-04-24T16:30:00.000Z', 'Europe/London'],
+      ['2027-04-25T00:30:00.000Z', 'America/Los_Angeles'],
+    ]);
+  });
+});
+
+describe('event date cells', () => {
+  it('reads spreadsheet serial numbers as wall time in the zone (as UNFORMATTED_VALUE sends dates)', () => {
+    // 46572 is 2027-07-04; .8125 of a day is 19:30.
+    const r = parseEventDateTime(46572.8125, 'America/New_York');
+    assert.ok(r.ok);
+    assert.equal(r.instant.toISOString(), '2027-07-04T23:30:00.000Z');
+    assert.equal(parseEventDateTime(46572, 'America/New_York').ok, false);
+  });
+
+  it('honours an explicit offset and accepts ISO with T and seconds, and 12-hour US dates', () => {
+    const iso = (v: string): string | undefined => {
+      const r = parseEventDateTime(v, 'America/Chicago');
+      return r.ok ? r.instant.toISOString() : undefined;
+    };
+    assert.equal(iso('2027-07-04T19:30:00-04:00'), '2027-07-04T23:30:00.000Z');
+    assert.equal(iso('2027-07-04T19:30:00Z'), '2027-07-04T19:30:00.000Z');
+    assert.equal(iso('2027-07-04T19:30:15'), '2027-07-05T00:30:15.000Z');
+    assert.equal(iso('7/4/2027 12:05 AM'), '2027-07-04T05:05:00.000Z');
+    assert.equal(iso('7/4/2027 12:05 pm'), '2027-07-04T17:05:00.000Z');
+    assert.equal(iso('7/4/2027 13:05 PM'), undefined);
+    assert.equal(iso('2027-13-01 10:00'), undefined);
+  });
+
+  it('maps headers loosely: case, spaces and punctuation do not matter', () => {
+    const m = mapColumns(['EVENT NAME', 'event_date_local', 'Viagogo ID', 'IS TRACKED', 'ticketmaster-id']);
+    assert.deepEqual(m.index, { name: 0, startsAt: 1, stubhub: 2, tracked: 3, ticketmaster: 4 });
+  });
+});
