@@ -93,6 +93,16 @@ export interface ColumnMap {
   ignored: string[];
 }
 
+function missingColumns(map: ColumnMap): string[] {
+  const missing: string[] = [];
+  if (map.index.name === undefined) missing.push('an event name column ("Event Name" or "Name")');
+  if (map.index.startsAt === undefined) missing.push('a date column ("Event Date (Local)" or "Date")');
+  if (!MARKETPLACE_NAMES.some((m) => map.index[m] !== undefined)) {
+    missing.push('a marketplace id column ("viagogoID"/"viagId" for StubHub, "Vivid Seats ID", "SeatGeek ID" or "Ticketmaster ID")');
+  }
+  return missing;
+}
+
 /** Finds each field's column by header. The leftmost column wins when two name the same field. */
 export function mapColumns(headers: readonly string[]): ColumnMap {
   const map: ColumnMap = { index: {}, header: {}, ignored: [] };
@@ -107,14 +117,9 @@ export function mapColumns(headers: readonly string[]): ColumnMap {
     map.index[field] = i;
     map.header[field] = header;
   });
-  const missing: string[] = [];
-  if (map.index.name === undefined) missing.push('an event name column ("Event Name" or "Name")');
-  if (map.index.startsAt === undefined) missing.push('a date column ("Event Date (Local)" or "Date")');
-  if (!MARKETPLACE_NAMES.some((m) => map.index[m] !== undefined)) {
-    missing.push('a marketplace id column ("viagogoID"/"viagId" for StubHub, "Vivid Seats ID", "SeatGeek ID" or "Ticketmaster ID")');
-  }
+  const missing = missingColumns(map);
   if (missing.length > 0) {
-    throw new CatalogFormatError(`the header row has no ${missing.join(', no ')} (headers found: ${headers.filter((h) => h.trim()).map((h) => `"${h}"`).join(', ') || 'none'})`);
+    throw new CatalogFormatError(`the header row lacks ${missing.join('; ')} (headers found: ${headers.filter((h) => h.trim()).map((h) => `"${h}"`).join(', ') || 'none'})`);
   }
   return map;
 }
@@ -433,14 +438,29 @@ function duplicateOf(row: CatalogRow, byId: Map<string, number>, byIdentity: Map
   return undefined;
 }
 
+/** How far down a sheet the header row may be (below a title or a note, say). */
+const HEADER_SEARCH_ROWS = 10;
+
 /**
  * Splits rows of cells (a sheet's values, a CSV file) into a header and records. The header is
- * the first row with anything in it; row numbers count from 1 at the top, as a spreadsheet does.
+ * the first of the top non-empty rows that names the needed columns (a title or a note may sit
+ * above it), else the first non-empty row. Row numbers count from 1 at the top, as a
+ * spreadsheet does.
  */
 export function tableFromRows(origin: string, rows: readonly (readonly CellValue[])[]): RawCatalogTable {
-  const headerIndex = rows.findIndex((r) => r.some((c) => !isBlank(c)));
-  if (headerIndex < 0) return { origin, headers: [], records: [] };
-  const headers = rows[headerIndex]!.map((c) => (c === null ? '' : String(c)));
+  const text = (r: readonly CellValue[]): string[] => r.map((c) => (c === null ? '' : String(c)));
+  const nonEmpty = rows.flatMap((r, i) => (r.some((c) => !isBlank(c)) ? [i] : [])).slice(0, HEADER_SEARCH_ROWS);
+  if (nonEmpty.length === 0) return { origin, headers: [], records: [] };
+  const headerIndex =
+    nonEmpty.find((i) => {
+      const map: ColumnMap = { index: {}, header: {}, ignored: [] };
+      text(rows[i]!).forEach((h, col) => {
+        const f = FIELD_BY_ALIAS.get(normalizeHeader(h));
+        if (f && map.index[f] === undefined) map.index[f] = col;
+      });
+      return missingColumns(map).length === 0;
+    }) ?? nonEmpty[0]!;
+  const headers = text(rows[headerIndex]!);
   const records = rows.slice(headerIndex + 1).map((cells, i) => ({ rowNumber: headerIndex + i + 2, cells: [...cells] }));
   return { origin, headers, records };
 }
