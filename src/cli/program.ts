@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAnalyticsCommands } from './commands/analytics';
 import { registerCoreCommands } from './commands/core';
 import { registerEventsCommands } from './commands/events';
 import { registerSourcesCommands } from './commands/sources';
@@ -12,6 +13,7 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError('(add --help for usage)')
     .configureHelp({ sortSubcommands: false });
   registerCoreCommands(program, ctx);
+  registerAnalyticsCommands(program, ctx);
   registerEventsCommands(program, ctx);
   registerSourcesCommands(program, ctx);
   registerTrackerCommands(program, ctx);

@@ -25,6 +25,7 @@ export interface PersistScrapeInput {
 export interface PersistScrapeResult {
   scrapeId: string;
   listingsStored: number;
+  /** Listings rejected by validation here (the adapter's own `fetched.skipped` are not included). */
   listingsRejected: number;
   /** The first MAX_REJECTED_REPORTED rejected records, with the field and the reason. */
   rejected: SkippedRecord[];
@@ -94,10 +95,6 @@ export function validateListings(raw: readonly unknown[]): Validated {
   return { listings, rejected, rejectedCount };
 }
 
-function capRejected(first: readonly SkippedRecord[], second: readonly SkippedRecord[]): SkippedRecord[] {
-  return [...first, ...second].slice(0, MAX_REJECTED_REPORTED);
-}
-
 /** The scrape row, its snapshots and its rollup mark in one statement; no row back = seen before. */
 const INSERT_SCRAPE = `
   WITH s AS (
@@ -156,19 +153,19 @@ export async function persistScrape(db: Db, input: PersistScrapeInput): Promise<
     const v = validateListings(fetched.listings);
     listings = v.listings;
     snapshots = computeSnapshots(listings);
-    rejected = capRejected(fetched.skipped, v.rejected);
-    rejectedCount = fetched.skipped.length + v.rejectedCount;
+    rejected = v.rejected;
+    rejectedCount = v.rejectedCount;
   } else {
     const summary = priceSummarySchema.safeParse(fetched.summary);
     if (summary.success) {
       snapshots = [summarySnapshot(summary.data)];
-      rejected = capRejected(fetched.skipped, []);
-      rejectedCount = fetched.skipped.length;
+      rejected = [];
+      rejectedCount = 0;
     } else {
       const issue = summary.error.issues[0]!;
       snapshots = [];
-      rejected = capRejected(fetched.skipped, [{ path: `summary.${issue.path.map(String).join('.')}`, reason: issue.message }]);
-      rejectedCount = fetched.skipped.length + 1;
+      rejected = [{ path: `summary.${issue.path.map(String).join('.')}`, reason: issue.message }];
+      rejectedCount = 1;
     }
   }
   const lowestPrice = eventLowest(snapshots);

@@ -51,7 +51,7 @@ export async function applyRetention(db: Db, policy: RetentionPolicy, now: Date)
   const rawCutoff = daysBefore(now, policy.rawDays);
   const archived: Record<string, string[]> = {};
   let archivedRows = 0;
-  let hourlyDeleted = 0;
+  let hourlyDeleted: number;
   let partitionsCreated: string[] = [];
 
   const client = await db.connect();

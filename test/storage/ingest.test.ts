@@ -53,15 +53,15 @@ describe('persistScrape', () => {
       fetched: { kind: 'listings', listings: [...good, ...(bad as typeof good)], skipped: [{ path: 'listings[99]', reason: 'adapter could not read it' }] },
     });
     assert.equal(res.listingsStored, 20);
-    assert.equal(res.listingsRejected, 7);
+    assert.equal(res.listingsRejected, 6, 'validation rejects only; the adapter reported its own skipped record');
     const paths = res.rejected.map((r) => r.path);
-    assert.deepEqual(paths, ['listings[99]', 'listings[20].pricePerTicket', 'listings[21].pricePerTicket', 'listings[22].quantity', 'listings[23].currency', 'listings[24].pricePerTicket', 'listings[25].listingId']);
+    assert.deepEqual(paths, ['listings[20].pricePerTicket', 'listings[21].pricePerTicket', 'listings[22].quantity', 'listings[23].currency', 'listings[24].pricePerTicket', 'listings[25].listingId']);
     assert.ok(res.rejected.every((r) => r.reason.length > 0));
     const stored = await t.db.query<{ listing_id: string }>(`SELECT l.listing_id FROM listings l JOIN scrapes s ON s.id = l.scrape_ref WHERE s.scrape_key = 'ingest:cycle-2:vividseats'`);
     assert.deepEqual(stored.rows.map((r) => r.listing_id).sort(), good.map((l) => l.listingId).sort());
     const kept = await t.db.query<{ listings_rejected: number; rejected: unknown[] }>(`SELECT listings_rejected, rejected FROM scrapes WHERE scrape_key = 'ingest:cycle-2:vividseats'`);
-    assert.equal(kept.rows[0]!.listings_rejected, 7);
-    assert.equal(kept.rows[0]!.rejected.length, 7);
+    assert.equal(kept.rows[0]!.listings_rejected, 6);
+    assert.equal(kept.rows[0]!.rejected.length, 6);
   });
 
   it('stores a summary-only fetch as one event-level snapshot in zone ALL', async () => {

@@ -1,0 +1,270 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { availability } from '../../db/analytics/availability';
+import { resolveEvent, UnknownEventError, type EventRef } from '../../db/analytics/event-ref';
+import { history } from '../../db/analytics/history';
+import { latestListings, latestPrices } from '../../db/analytics/latest';
+import { daysAgo } from '../../db/analytics/query';
+import { sections } from '../../db/analytics/sections';
+import { trend } from '../../db/analytics/trend';
+import type { Db } from '../../db/pool';
+import { listScrapeErrors, listScrapeRuns } from '../../db/scrape-runs';
+import { MARKETPLACE_NAMES } from '../../domain/listing';
+import { parseBucket, type Bucket } from '../../domain/rollup';
+import type { CliContext } from '../context';
+import { printObject, printRows, UsageError } from '../output';
+import { parseOptions } from '../parse';
+
+/**
+ * Read commands of analysts and operators: listings, history, sections, trend, availability,
+ * prices, jobs, errors. Tables by default, JSON with --json. EVENT is the internal id or any
+ * marketplace id of the event.
+ */
+const days = (def: number) => z.coerce.number({ error: 'must be a number' }).positive('must be positive').max(3660, 'must be at most 3660').default(def);
+const limit = (def: number) => z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100_000).default(def);
+const source = z.enum(MARKETPLACE_NAMES, { error: `must be one of ${MARKETPLACE_NAMES.join(', ')}` }).optional();
+const zone = z.string().min(1, 'must not be empty').optional();
+const json = z.boolean().optional();
+const bucket = z.string().transform((s, ctx): Bucket => {
+  try {
+    return parseBucket(s);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+});
+const quantity = z.coerce
+  .number()
+  .refine((n) => n === 1 || n === 2 || n === 4, 'must be 1, 2 or 4')
+  .transform((n) => n as 1 | 2 | 4)
+  .default(1);
+
+async function eventOf(db: Db, ref: string): Promise<EventRef> {
+  try {
+    return await resolveEvent(db, ref);
+  } catch (err) {
+    if (err instanceof UnknownEventError) throw new UsageError(`EVENT: ${err.message}`);
+    throw err;
+  }
+}
+
+export function registerAnalyticsCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('listings')
+    .description("the listings of each marketplace's latest scrape of EVENT, cheapest first")
+    .argument('<event>', 'internal id or marketplace id of the event')
+    .option('--source <marketplace>', 'only this marketplace')
+    .option('--limit <n>', 'at most this many listings', '50')
+    .option('--json', 'print JSON')
+    .action(async (ref: string, raw: unknown) => {
+      const o = parseOptions(z.object({ source, limit: limit(50), json }), raw);
+      const db = await ctx.getDb();
+      const event = await eventOf(db, ref);
+      const rows = await latestListings(db, event.id, o.limit, o.source);
+      printRows(rows, [
+        { header: 'source', value: (r) => r.source },
+        { header: 'zone', value: (r) => r.zone },
+        { header: 'section', value: (r) => r.section },
+        { header: 'row', value: (r) => r.row },
+        { header: 'qty', value: (r) => r.quantity },
+        { header: 'splits', value: (r) => (r.splits.length ? r.splits.join(',') : 'any') },
+        { header: 'price', value: (r) => r.pricePerTicket },
+        { header: 'all-in', value: (r) => r.allInPrice },
+        { header: 'cur', value: (r) => r.currency },
+        { header: 'listing', value: (r) => r.listingId },
+        { header: 'captured', value: (r) => r.capturedAt },
+      ], o);
+    });
+
+  program
+    .command('history')
+    .description('prices of EVENT over time per bucket and marketplace (from rollups when the bucket allows)')
+    .argument('<event>', 'internal id or marketplace id of the event')
+    .option('--days <n>', 'how far back', '30')
+    .option('--bucket <interval>', 'bucket width, "5 minutes" to "1 week"', '1 day')
+    .option('--zone <zone>', 'one zone (default: the whole event)')
+    .option('--source <marketplace>', 'only this marketplace')
+    .option('--quantity <n>', '1: per-ticket prices; 2 or 4: lowest total for that many tickets together', '1')
+    .option('--json', 'print JSON')
+    .action(async (ref: string, raw: unknown) => {
+      const o = parseOptions(z.object({ days: days(30), bucket, zone, source, quantity, json }), raw);
+      const db = await ctx.getDb();
+      const event = await eventOf(db, ref);
+      const now = new Date();
+      const rows = await history(db, { eventId: event.id, from: daysAgo(now, o.days), to: now, bucket: o.bucket, zone: o.zone, source: o.source, quantity: o.quantity });
+      printRows(rows, [
+        { header: 'bucket', value: (r) => r.bucket },
+        { header: 'source', value: (r) => r.source },
+        { header: 'zone', value: (r) => r.zone },
+        { header: 'qty', value: (r) => r.quantity },
+        { header: 'lowest', value: (r) => r.lowest },
+        { header: 'average', value: (r) => r.average },
+        { header: 'highest', value: (r) => r.highest },
+        { header: 'tickets avg', value: (r) => r.ticketsAverage },
+        { header: 'tickets peak', value: (r) => r.ticketsPeak },
+        { header: 'listings avg', value: (r) => r.listingsAverage },
+        { header: 'samples', value: (r) => r.samples },
+        { header: 'from', value: (r) => r.resolution },
+      ], o);
+    });
+
+  program
+    .command('sections')
+    .description('per section of EVENT: lowest, latest, average and highest prices over the period')
+    .argument('<event>', 'internal id or marketplace id of the event')
+    .option('--days <n>', 'how far back', '7')
+    .option('--json', 'print JSON')
+    .action(async (ref: string, raw: unknown) => {
+      const o = parseOptions(z.object({ days: days(7), json }), raw);
+      const db = await ctx.getDb();
+      const event = await eventOf(db, ref);
+      const now = new Date();
+      const rows = await sections(db, { eventId: event.id, from: daysAgo(now, o.days), to: now });
+      printRows(rows, [
+        { header: 'zone', value: (r) => r.zone },
+        { header: 'section', value: (r) => r.section },
+        { header: 'source', value: (r) => r.source },
+        { header: 'lowest', value: (r) => r.lowest },
+        { header: 'latest', value: (r) => r.latestLowest },
+        { header: 'average', value: (r) => r.average },
+        { header: 'highest', value: (r) => r.highest },
+        { header: 'for 2', value: (r) => r.lowest2 },
+        { header: 'for 4', value: (r) => r.lowest4 },
+        { header: 'tickets', value: (r) => r.latestTickets },
+        { header: 'samples', value: (r) => r.samples },
+        { header: 'last seen', value: (r) => r.lastSeen },
+      ], o);
+    });
+
+  program
+    .command('trend')
+    .description('direction and percent change of the lowest price of EVENT per marketplace')
+    .argument('<event>', 'internal id or marketplace id of the event')
+    .option('--zone <zone>', 'one zone (default: the whole event)')
+    .option('--granularity <g>', 'hourly or daily', 'daily')
+    .option('--days <n>', 'how far back (default 2 hourly, 30 daily)')
+    .option('--source <marketplace>', 'only this marketplace')
+    .option('--quantity <n>', '1, 2 or 4 tickets together', '1')
+    .option('--json', 'print JSON')
+    .action(async (ref: string, raw: unknown) => {
+      const o = parseOptions(
+        z.object({ zone, granularity: z.enum(['hourly', 'daily'], { error: 'must be hourly or daily' }), days: z.coerce.number({ error: 'must be a number' }).positive('must be positive').max(3660).optional(), source, quantity, json }),
+        raw,
+      );
+      const db = await ctx.getDb();
+      const event = await eventOf(db, ref);
+      const now = new Date();
+      const span = o.days ?? (o.granularity === 'hourly' ? 2 : 30);
+      const r = await trend(db, { eventId: event.id, from: daysAgo(now, span), to: now, granularity: o.granularity, zone: o.zone, source: o.source, quantity: o.quantity });
+      if (o.json) return printObject({ event: event.id, ...r } as unknown as Record<string, unknown>, o);
+      printRows(r.lines, [
+        { header: 'source', value: (l) => l.source },
+        { header: 'zone', value: () => r.zone },
+        { header: 'first at', value: (l) => l.firstAt },
+        { header: 'first', value: (l) => l.first },
+        { header: 'last at', value: (l) => l.lastAt },
+        { header: 'last', value: (l) => l.last },
+        { header: 'change', value: (l) => l.change },
+        { header: '%', value: (l) => l.percentChange },
+        { header: 'direction', value: (l) => l.direction },
+        { header: 'points', value: (l) => l.points },
+      ], o);
+    });
+
+  program
+    .command('availability')
+    .description('tickets and listings on offer for EVENT over time, and the share of capacity when known')
+    .argument('<event>', 'internal id or marketplace id of the event')
+    .option('--days <n>', 'how far back', '7')
+    .option('--bucket <interval>', 'bucket width (default: 1 hour up to 3 days, else 1 day)')
+    .option('--zone <zone>', 'one zone (default: the whole event)')
+    .option('--source <marketplace>', 'only this marketplace')
+    .option('--json', 'print JSON')
+    .action(async (ref: string, raw: unknown) => {
+      const o = parseOptions(z.object({ days: days(7), bucket: bucket.optional(), zone, source, json }), raw);
+      const db = await ctx.getDb();
+      const event = await eventOf(db, ref);
+      const now = new Date();
+      const rows = await availability(db, {
+        eventId: event.id,
+        from: daysAgo(now, o.days),
+        to: now,
+        bucket: o.bucket ?? parseBucket(o.days <= 3 ? '1 hour' : '1 day'),
+        capacity: event.capacity,
+        zone: o.zone,
+        source: o.source,
+      });
+      printRows(rows, [
+        { header: 'bucket', value: (r) => r.bucket },
+        { header: 'source', value: (r) => r.source },
+        { header: 'tickets avg', value: (r) => r.ticketsAverage },
+        { header: 'tickets peak', value: (r) => r.ticketsPeak },
+        { header: 'listings avg', value: (r) => r.listingsAverage },
+        { header: 'listings peak', value: (r) => r.listingsPeak },
+        { header: '% of capacity', value: (r) => r.shareOfCapacityPct },
+      ], o);
+    });
+
+  program
+    .command('prices')
+    .description("latest prices of EVENT per zone and marketplace (each marketplace's latest scrape)")
+    .argument('<event>', 'internal id or marketplace id of the event')
+    .option('--source <marketplace>', 'only this marketplace')
+    .option('--json', 'print JSON')
+    .action(async (ref: string, raw: unknown) => {
+      const o = parseOptions(z.object({ source, json }), raw);
+      const db = await ctx.getDb();
+      const event = await eventOf(db, ref);
+      const rows = await latestPrices(db, event.id, o.source);
+      printRows(rows, [
+        { header: 'zone', value: (r) => r.zone },
+        { header: 'source', value: (r) => r.source },
+        { header: 'lowest', value: (r) => r.lowest },
+        { header: 'average', value: (r) => r.average },
+        { header: 'highest', value: (r) => r.highest },
+        { header: 'for 2', value: (r) => r.lowest2 },
+        { header: 'for 4', value: (r) => r.lowest4 },
+        { header: 'tickets', value: (r) => r.tickets },
+        { header: 'listings', value: (r) => r.listings },
+        { header: 'cur', value: (r) => r.currency },
+        { header: 'captured', value: (r) => r.capturedAt },
+      ], o);
+    });
+
+  program
+    .command('jobs')
+    .description('the latest scrape runs (tracker cycles), newest first')
+    .option('--limit <n>', 'how many', '20')
+    .option('--json', 'print JSON')
+    .action(async (raw: unknown) => {
+      const o = parseOptions(z.object({ limit: limit(20), json }), raw);
+      const rows = await listScrapeRuns(await ctx.getDb(), o.limit);
+      printRows(rows, [
+        { header: 'job', value: (r) => r.jobId },
+        { header: 'status', value: (r) => r.status },
+        { header: 'started', value: (r) => r.startedAt },
+        { header: 'finished', value: (r) => r.finishedAt },
+        { header: 'events', value: (r) => r.eventsScraped },
+        { header: 'errors', value: (r) => r.errorsCount },
+        { header: 'duration s', value: (r) => (r.durationMs === null ? null : Math.round(r.durationMs / 100) / 10) },
+      ], o);
+    });
+
+  program
+    .command('errors')
+    .description('scrape errors of the last hours, newest first')
+    .option('--hours <n>', 'how far back', '24')
+    .option('--json', 'print JSON')
+    .action(async (raw: unknown) => {
+      const o = parseOptions(z.object({ hours: z.coerce.number({ error: 'must be a number' }).positive('must be positive').max(24 * 3660).default(24), json }), raw);
+      const rows = await listScrapeErrors(await ctx.getDb(), new Date(Date.now() - o.hours * 3_600_000));
+      printRows(rows, [
+        { header: 'at', value: (r) => r.occurredAt },
+        { header: 'event', value: (r) => r.eventId },
+        { header: 'source', value: (r) => r.marketplace },
+        { header: 'attempt', value: (r) => r.attempt },
+        { header: 'job', value: (r) => r.jobId },
+        { header: 'message', value: (r) => r.message },
+      ], o);
+    });
+}
