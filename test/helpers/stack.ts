@@ -1,0 +1,96 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { parseEnv, type Env } from '../../src/config';
+import type { MarketplaceName } from '../../src/domain/listing';
+import { createLogger } from '../../src/logging/logger';
+import { startMockMarketplace, type MockMarketplace } from '../../src/mock-marketplace';
+import { createMarketplaceAdapters, type MarketplaceAdapters } from '../../src/sources';
+import { adapterMap, createWorkers, type TrackerWorkers } from '../../src/worker';
+import { createTestDatabase, type TestDatabase } from './db';
+import { uniqueTaskQueue } from './temporal';
+
+export interface TrackerStack {
+  env: Env;
+  database: TestDatabase;
+  mock: MockMarketplace;
+  marketplaces: MarketplaceAdapters;
+  taskQueue: string;
+  /** Fresh workers (a worker runs once) polling while `fn` runs, stopped after it. */
+  withWorkers<T>(fn: (workers: TrackerWorkers) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A catalog file in a temp folder, for tests that need their own events. */
+export function writeEventsFile(csv: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-events-'));
+  const file = path.join(dir, 'events.csv');
+  writeFileSync(file, csv);
+  return file;
+}
+
+export const EVENTS_HEADER = 'Event Name,Venue,City,State,Country,Event Date (Local),Time Zone,viagogoID,Vivid Seats ID,SeatGeek ID,Ticketmaster ID,is_tracked';
+
+/**
+ * The product's real parts wired for a test: a fresh database, the mock marketplace over HTTP,
+ * the real adapters pointed at it, and the real workers (main queue and one per marketplace)
+ * on the given Temporal environment.
+ */
+export async function startTrackerStack(
+  temporal: TestWorkflowEnvironment,
+  opts: { eventsFile: string; marketplaces?: MarketplaceName[]; env?: Record<string, string> } = { eventsFile: '' },
+): Promise<TrackerStack> {
+  const database = await createTestDatabase({ poolMax: 10 });
+  const mock = await startMockMarketplace({ port: 0, seed: 7, host: '127.0.0.1' });
+  const env = parseEnv({
+    MOCK_MARKETPLACE: 'true',
+    EVENTS_FILE: opts.eventsFile,
+    MARKETPLACES: (opts.marketplaces ?? ['stubhub', 'vividseats', 'seatgeek', 'ticketmaster']).join(','),
+    LOG_LEVEL: 'error',
+    WORKER_SHUTDOWN_GRACE_SECONDS: '2',
+    ...opts.env,
+  });
+  const marketplaces = createMarketplaceAdapters(env, { mockUrl: mock.url });
+  const taskQueue = uniqueTaskQueue('tracker');
+  return {
+    env,
+    database,
+    mock,
+    marketplaces,
+    taskQueue,
+    async withWorkers(fn) {
+      const workers = await createWorkers({
+        connection: temporal.nativeConnection,
+        namespace: temporal.namespace ?? 'default',
+        taskQueue,
+        db: database.db,
+        env,
+        logger: createLogger('error'),
+        adapters: adapterMap(marketplaces.adapters),
+      });
+      const running = workers.run();
+      try {
+        return await fn(workers);
+      } finally {
+        workers.shutdown();
+        await running;
+      }
+    },
+    async close() {
+      await marketplaces.close();
+      await mock.close();
+      await database.drop();
+    },
+  };
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
