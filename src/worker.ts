@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Context as ActivityContext } from '@temporalio/activity';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type ActivityInterceptorsFactory, type LogEntry, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, createMarketplaceActivities } from './activities';
 import { marketplaceTaskQueue } from './activities/types';
 import type { Env } from './config';
@@ -60,6 +60,8 @@ export interface WorkerDeps {
   /** Path of a prebuilt workflow bundle; when absent the worker bundles `src/workflows` at start. */
   workflowBundlePath?: string;
   metrics?: WorkerMetrics;
+  /** Extra activity interceptors (after the metrics one), on every queue. */
+  activityInterceptors?: ActivityInterceptorsFactory[];
   identity?: string;
 }
 
@@ -84,7 +86,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<TrackerWorkers> {
     connection: deps.connection,
     namespace: deps.namespace,
     shutdownGraceTime: `${deps.env.WORKER_SHUTDOWN_GRACE_SECONDS}s` as const,
-    interceptors: { activity: [metricsInterceptor(metrics)] },
+    interceptors: { activity: [metricsInterceptor(metrics), ...(deps.activityInterceptors ?? [])] },
     ...(deps.identity ? { identity: deps.identity } : {}),
   };
   const main = await Worker.create({

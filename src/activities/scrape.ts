@@ -1,7 +1,8 @@
 import { Context } from '@temporalio/activity';
-import { persistScrape } from '../db/ingest';
+import { persistScrape, type PersistScrapeResult } from '../db/ingest';
 import type { Db } from '../db/pool';
 import { recordScrapeError } from '../db/scrape-runs';
+import type { FetchedPrices } from '../domain/listing';
 import type { StoredScrapeRef } from '../domain/tracker';
 import type { Logger } from '../logging/logger';
 import { toActivityFailure, type MarketplaceAdapter } from '../sources';
@@ -21,44 +22,51 @@ export function fetchActivities({ db, adapter, logger }: { db: Db; adapter: Mark
      */
     async fetchListings({ scrapeId, eventId, marketplace, marketplaceEventId }): Promise<StoredScrapeRef> {
       const ctx = Context.current();
-      const attempt = ctx.info.attempt;
+      const record = (message: string): Promise<unknown> =>
+        recordScrapeError(db, { jobId: jobOf(scrapeId), eventId, marketplace, attempt: ctx.info.attempt, message, at: new Date() }).catch((recordErr: unknown) =>
+          logger.warn('could not record a scrape error', { err: recordErr }),
+        );
+
+      ctx.heartbeat('fetching');
+      let fetched: FetchedPrices;
       try {
-        ctx.heartbeat('fetching');
-        const fetched = await adapter.fetchPrices(marketplaceEventId, ctx.cancellationSignal);
-        ctx.heartbeat('persisting');
-        const capturedAt = new Date();
-        const stored = await persistScrape(db, { scrapeId, eventId, marketplace, capturedAt, fetched });
-        const skipped = fetched.skipped.length;
-        if (skipped + stored.listingsRejected > 0) {
-          logger.warn(`${marketplace} ${marketplaceEventId}: ${skipped} malformed and ${stored.listingsRejected} invalid listing(s) skipped`, {
-            scrapeId,
-            examples: [...fetched.skipped, ...stored.rejected].slice(0, 5),
-          });
-        }
-        return {
-          scrapeId,
-          eventId,
-          marketplace,
-          capturedAt: capturedAt.toISOString(),
-          kind: fetched.kind,
-          listingsStored: stored.listingsStored,
-          listingsRejected: stored.listingsRejected + skipped,
-          snapshots: stored.snapshots,
-          lowestPrice: stored.lowestPrice,
-          alreadyPersisted: stored.alreadyPersisted,
-        };
+        fetched = await adapter.fetchPrices(marketplaceEventId, ctx.cancellationSignal);
       } catch (err) {
+        // The marketplace's answer decides the retry: Retry-After, or non-retryable for 4xx and bad payloads.
         const failure = toActivityFailure(err);
-        await recordScrapeError(db, {
-          jobId: jobOf(scrapeId),
-          eventId,
-          marketplace,
-          attempt,
-          message: `${marketplace} ${marketplaceEventId}: ${failure.message}`,
-          at: new Date(),
-        }).catch((recordErr: unknown) => logger.warn('could not record a scrape error', { err: recordErr }));
+        await record(`${marketplace} ${marketplaceEventId}: ${failure.message}`);
         throw failure;
       }
+
+      ctx.heartbeat('persisting');
+      const capturedAt = new Date();
+      let stored: PersistScrapeResult;
+      try {
+        stored = await persistScrape(db, { scrapeId, eventId, marketplace, capturedAt, fetched });
+      } catch (err) {
+        // A database error is retried by the activity's policy; the fetch is repeated, which is cheap.
+        await record(`${marketplace} ${marketplaceEventId}: storing the scrape failed: ${(err as Error).message}`);
+        throw err;
+      }
+      const skipped = fetched.skipped.length;
+      if (skipped + stored.listingsRejected > 0) {
+        logger.warn(`${marketplace} ${marketplaceEventId}: ${skipped} malformed and ${stored.listingsRejected} invalid listing(s) skipped`, {
+          scrapeId,
+          examples: [...fetched.skipped, ...stored.rejected].slice(0, 5),
+        });
+      }
+      return {
+        scrapeId,
+        eventId,
+        marketplace,
+        capturedAt: capturedAt.toISOString(),
+        kind: fetched.kind,
+        listingsStored: stored.listingsStored,
+        listingsRejected: stored.listingsRejected + skipped,
+        snapshots: stored.snapshots,
+        lowestPrice: stored.lowestPrice,
+        alreadyPersisted: stored.alreadyPersisted,
+      };
     },
   };
 }

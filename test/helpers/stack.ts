@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { parseEnv, type Env } from '../../src/config';
 import type { MarketplaceName } from '../../src/domain/listing';
 import { createLogger } from '../../src/logging/logger';
@@ -18,7 +19,7 @@ export interface TrackerStack {
   marketplaces: MarketplaceAdapters;
   taskQueue: string;
   /** Fresh workers (a worker runs once) polling while `fn` runs, stopped after it. */
-  withWorkers<T>(fn: (workers: TrackerWorkers) => Promise<T>): Promise<T>;
+  withWorkers<T>(fn: (workers: TrackerWorkers) => Promise<T>, opts?: { activityInterceptors?: ActivityInterceptorsFactory[] }): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -59,7 +60,7 @@ export async function startTrackerStack(
     mock,
     marketplaces,
     taskQueue,
-    async withWorkers(fn) {
+    async withWorkers(fn, workerOpts) {
       const workers = await createWorkers({
         connection: temporal.nativeConnection,
         namespace: temporal.namespace ?? 'default',
@@ -68,6 +69,7 @@ export async function startTrackerStack(
         env,
         logger: createLogger('error'),
         adapters: adapterMap(marketplaces.adapters),
+        activityInterceptors: workerOpts?.activityInterceptors,
       });
       const running = workers.run();
       try {
