@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { fromRoot } from '../../src/tools/paths';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe('ticket-tracker events …', () => {
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDatabase();
+  });
+  after(async () => {
+    await t?.drop();
+  });
+
+  const cli = (...args: string[]): Promise<Run> =>
+    new Promise((resolve) => {
+      const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: t.url, LOG_LEVEL: 'warn' };
+      delete env.GOOGLE_SHEET_ID;
+      execFile(process.execPath, [fromRoot('bin', 'ticket-tracker.js'), ...args], { cwd: fromRoot(), env }, (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      });
+    });
+
+  it('events sync --file prints the report with invalid rows by number; a missing file exits 1', async () => {
+    const r = await cli('events', 'sync', '--file', fromRoot('test', 'fixtures', 'catalog', 'messy.csv'));
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^added\s+2$/m);
+    assert.match(r.stdout, /^untracked\s+1$/m);
+    assert.match(r.stdout, /^\s*5\s+invalid\s+Date: "2027-13-01 20:00" is not a valid date/m);
+    assert.match(r.stdout, /^\s*6\s+invalid\s+no marketplace id/m);
+    assert.match(r.stdout, /^\s*7\s+duplicate\s+StubHub id 153928471 is already on row 2/m);
+
+    const missing = await cli('events', 'sync', '--file', 'no/such/events.csv');
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /cannot read file no\/such\/events\.csv: no such file/);
+  });
+
+  it('events list shows marketplaces, tracked state and last scrape; --json for scripts', async () => {
+    await t.db.query(`UPDATE event_sources SET last_scraped_at = '2026-11-20T10:00:00Z', last_success_at = '2026-11-20T10:00:00Z' WHERE marketplace_event_id = '153928471'`);
+    const table = await cli('events', 'list');
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /Knicks vs\. Celtics .* 2027-02-12 19:30 America\/New_York\s+yes\s+seatgeek:7093311 stubhub:153928471 ticketmaster:3B00612D9C4B1F2A vividseats:5124873\s+2026-11-20 10:00:00Z\s+2026-11-20 10:00:00Z$/m);
+    assert.doesNotMatch(table.stdout, /Fest/, 'never imported: its row is not tracked');
+    const json = JSON.parse((await cli('events', 'list', '--all', '--json')).stdout) as { name: string; tracked: boolean; sources: unknown[] }[];
+    assert.deepEqual(json.map((e) => e.name), ['Knicks vs. Celtics', 'Hamilton, Matinee']);
+  });
+
+  it('events cleanup-untracked: dry run by default, --delete needs --yes, --delete --yes deletes', async () => {
+    // Hamilton is no longer in the catalog.
+    assert.equal((await cli('events', 'sync', '--file', fromRoot('test', 'fixtures', 'catalog', 'messy.json'))).code, 0);
+    const dry = await cli('events', 'cleanup-untracked');
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /Hamilton, Matinee .*no longer in the catalog.*mark untracked/);
+    assert.match(dry.stdout, /dry run, nothing changed: --apply would mark 1 event\(s\) untracked/);
+
+    const noYes = await cli('events', 'cleanup-untracked', '--delete');
+    assert.equal(noYes.code, 2);
+    assert.match(noYes.stderr, /add --yes/);
+
+    const deleted = await cli('events', 'cleanup-untracked', '--delete', '--yes');
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.match(deleted.stdout, /deleted 1 event\(s\)/);
+    const left = await t.db.query<{ name: string }>('SELECT name FROM events ORDER BY id');
+    assert.deepEqual(left.rows.map((r) => r.name), ['Knicks vs. Celtics', 'Arsenal vs. Chelsea']);
+  });
+});
