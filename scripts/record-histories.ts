@@ -1,0 +1,76 @@
+/**
+ * `npm run record-histories`: runs the product's workflows for real (dev server, mock marketplace,
+ * embedded PostgreSQL) and saves their histories to test/fixtures/histories/, which the replay
+ * test replays on every run. Re-record only on purpose, when a workflow change is meant to be
+ * incompatible (and old runs have been drained); otherwise the replay test is the guard.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { WorkflowHandle } from '@temporalio/client';
+import { fromRoot } from '../src/tools/paths';
+import { ADMIN_URL_VAR, TEMPORAL_ADDRESS_VAR, startPostgresForTests, startTemporalForTests } from '../test/helpers/infra';
+import { EVENTS_HEADER, startTrackerStack, waitFor, writeEventsFile } from '../test/helpers/stack';
+import { startDevServerEnv } from '../test/helpers/temporal';
+import type { TrackerStatus } from '../src/domain/tracker';
+
+const OUT = fromRoot('test', 'fixtures', 'histories');
+
+async function save(name: string, handle: WorkflowHandle, runId?: string): Promise<void> {
+  const history = await (runId ? handle.client.getHandle(handle.workflowId, runId) : handle).fetchHistory();
+  writeFileSync(path.join(OUT, `${name}.json`), historyToJSON(history) + '\n');
+  console.log(`saved ${name} (${history.events?.length ?? 0} events)`);
+}
+
+async function main(): Promise<void> {
+  const [pg, server] = await Promise.all([startPostgresForTests(), startTemporalForTests()]);
+  process.env[ADMIN_URL_VAR] = pg.adminUrl;
+  process.env[TEMPORAL_ADDRESS_VAR] = server.address;
+  const temporal = await startDevServerEnv();
+  const catalog = [
+    EVENTS_HEADER,
+    'Replay Night,Hall One,Boston,MA,US,2027-07-01 20:00,America/New_York,720001,820001,920001,TMREPLAY1,TRUE',
+    'Replay Matinee,Hall Two,Boston,MA,US,2027-07-02 14:00,America/New_York,720002,820002,920002,TMREPLAY2,TRUE',
+  ].join('\n');
+  const stack = await startTrackerStack(temporal, { eventsFile: writeEventsFile(catalog) });
+  // One marketplace fails once, so the history includes a retried activity.
+  stack.mock.setFault({ marketplace: 'seatgeek', eventId: '920001', fault: { kind: 'status', status: 500 }, times: 1 });
+  try {
+    await stack.withWorkers(async () => {
+      const c = temporal.client.workflow;
+      const opts = { taskQueue: stack.taskQueue };
+      const tracker = await c.start('trackerLoop', { ...opts, workflowId: 'replay-tracker', args: [{ settings: { intervalHours: 6, randomization: 'normal', fanout: 2 } }] });
+      await waitFor('cycle 1', async () => (await tracker.query<TrackerStatus>('status')).cycle >= 1, 120_000);
+      await tracker.signal('pause');
+      await tracker.executeUpdate('reconfigure', { args: [{ intervalHours: 8 }] });
+      await tracker.signal('scrapeNow');
+      await waitFor('cycle 2', async () => (await tracker.query<TrackerStatus>('status')).cycle >= 2, 120_000);
+      await save('tracker-loop-cycle-1', tracker, tracker.firstExecutionRunId);
+      await tracker.cancel();
+      await tracker.result();
+      await save('tracker-loop-cancelled', tracker);
+
+      for await (const wf of c.list({ query: `WorkflowType = "scrapeEvent" AND TaskQueue = "${stack.taskQueue}"` })) {
+        await save('scrape-event', c.getHandle(wf.workflowId, wf.runId));
+        break;
+      }
+      for (const type of ['hourlyRollup', 'dailyRollup', 'archiveAndRetention', 'selfCheck'] as const) {
+        const h = await c.start(type, { ...opts, workflowId: `replay-${type}` });
+        await h.result();
+        await save(type, h);
+      }
+    });
+  } finally {
+    await stack.close();
+    await temporal.teardown();
+    await Promise.all([pg.stop(), server.stop()]);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

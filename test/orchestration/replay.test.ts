@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { fromRoot } from '../../src/tools/paths';
+
+const DIR = fromRoot('test', 'fixtures', 'histories');
+const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+
+/**
+ * Histories recorded from the real workflows (npm run record-histories) are replayed against the
+ * current workflow code: a change that would break running workflows fails here.
+ */
+describe('replay of recorded workflow histories', () => {
+  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
+
+  it('has histories of every workflow type to replay', () => {
+    const types = new Set(files.map((f) => JSON.parse(readFileSync(path.join(DIR, f), 'utf8')).events[0].workflowExecutionStartedEventAttributes.workflowType.name as string));
+    assert.deepEqual([...types].sort(), ['archiveAndRetention', 'dailyRollup', 'hourlyRollup', 'scrapeEvent', 'selfCheck', 'trackerLoop']);
+  });
+
+  for (const file of files) {
+    it(`replays ${file} deterministically`, async () => {
+      const history = historyFromJSON(JSON.parse(readFileSync(path.join(DIR, file), 'utf8')));
+      await Worker.runReplayHistory({ workflowsPath: require.resolve('../../src/workflows') }, history, file);
+    });
+  }
+});
