@@ -1,0 +1,107 @@
+import { history } from '../src/db/analytics/history';
+import { ensurePartitions } from '../src/db/partitions';
+import type { Db } from '../src/db/pool';
+import { rollupDaily, rollupHourly } from '../src/db/rollup';
+import { parseBucket } from '../src/domain/rollup';
+import { withBenchDatabase } from './database';
+import { median, round, timeRuns, type Benchmark } from './harness';
+
+/**
+ * Analytics over 10 million listing rows: 100 events x 90 days, one scrape per event every
+ * 6 hours with ~278 listings each, generated in SQL (generate_series) inside a database made
+ * for the run. Snapshots are derived from the listings in SQL the way persistScrape derives them
+ * (per section, per zone, and the whole event), then the real rollup functions run over the 90
+ * days, and the two history queries of the issue are timed.
+ */
+const EVENTS = 100;
+const DAYS = 90;
+const SCRAPES_PER_DAY = 4;
+const LISTINGS_PER_SCRAPE = 278;
+const DAY_MS = 86_400_000;
+
+async function generate(db: Db, now: Date): Promise<{ listings: number; snapshots: number; seconds: Record<string, number> }> {
+  const seconds: Record<string, number> = {};
+  const step = async (name: string, fn: () => Promise<unknown>): Promise<void> => {
+    const t = Date.now();
+    await fn();
+    seconds[name] = round((Date.now() - t) / 1000, 1);
+  };
+  const start = new Date(Math.floor((now.getTime() - DAYS * DAY_MS) / DAY_MS) * DAY_MS);
+  const client = await db.connect();
+  try {
+    await ensurePartitions(client, { from: start, to: new Date(now.getTime() + 7 * DAY_MS) });
+    await step('generate_events_scrapes_s', async () => {
+      await client.query(`INSERT INTO events (catalog_key, name, capacity) SELECT 'bench-' || g, 'Bench event ' || g, 20000 FROM generate_series(1, $1) g`, [EVENTS]);
+      await client.query(
+        `INSERT INTO scrapes (scrape_key, event_id, marketplace, captured_at, kind, listings_stored, listings_rejected, snapshots)
+         SELECT 'bench/' || e.id || '/' || k, e.id, 'stubhub', $1::timestamptz + make_interval(hours => k * $3) + make_interval(mins => (e.id % 60)::int), 'listings', $4, 0, 0
+           FROM events e, generate_series(0, $2 - 1) k`,
+        [start, DAYS * SCRAPES_PER_DAY, 24 / SCRAPES_PER_DAY, LISTINGS_PER_SCRAPE],
+      );
+    });
+    await step('generate_listings_s', () =>
+      client.query(
+        `INSERT INTO listings (captured_at, event_id, marketplace, scrape_ref, listing_id, zone, section, seat_row, quantity, splits, price_per_ticket, all_in_price, currency)
+         SELECT s.captured_at, s.event_id, 'stubhub', s.id, 'L' || g,
+                (ARRAY['Floor','Lower Bowl','Upper Bowl','Club','Balcony','Suites'])[1 + (g % 6)],
+                'S' || (100 + (g * 7) % 24), chr(65 + (g % 20)), 1 + ((s.id + g) % 8),
+                CASE WHEN g % 3 = 0 THEN '{2,4}'::smallint[] ELSE '{}'::smallint[] END,
+                round((40 + ((s.id * 7919 + g * 104729) % 60000) / 100.0 + (s.event_id % 50))::numeric, 2),
+                NULL, 'USD'
+           FROM scrapes s, generate_series(1, $1) g
+          WHERE s.scrape_key LIKE 'bench/%'`,
+        [LISTINGS_PER_SCRAPE],
+      ),
+    );
+    await step('generate_snapshots_s', () =>
+      client.query(
+        `INSERT INTO ticket_snapshots (captured_at, event_id, marketplace, scrape_ref, zone, section, lowest_price, average_price, highest_price,
+                                       lowest_price_2, lowest_price_4, total_tickets, total_listings, available, currency)
+         SELECT captured_at, event_id, marketplace, scrape_ref, coalesce(zone, 'ALL'), coalesce(section, ''),
+                min(price_per_ticket), round(avg(price_per_ticket), 2), max(price_per_ticket),
+                min(price_per_ticket * 2) FILTER (WHERE quantity >= 2 AND (cardinality(splits) = 0 OR 2 = ANY (splits))),
+                min(price_per_ticket * 4) FILTER (WHERE quantity >= 4 AND (cardinality(splits) = 0 OR 4 = ANY (splits))),
+                sum(quantity), count(*), sum(quantity) > 0, 'USD'
+           FROM listings
+          GROUP BY GROUPING SETS ((captured_at, event_id, marketplace, scrape_ref, zone, section),
+                                  (captured_at, event_id, marketplace, scrape_ref, zone),
+                                  (captured_at, event_id, marketplace, scrape_ref))`,
+      ),
+    );
+    const window = { from: start, to: now };
+    await step('rollup_hourly_90d_s', () => rollupHourly(db, window));
+    await step('rollup_daily_90d_s', () => rollupDaily(db, window));
+    await step('analyze_s', () => client.query('ANALYZE'));
+    const counts = await client.query<{ l: string; s: string }>('SELECT (SELECT count(*) FROM listings) AS l, (SELECT count(*) FROM ticket_snapshots) AS s');
+    return { listings: Number(counts.rows[0]!.l), snapshots: Number(counts.rows[0]!.s), seconds };
+  } finally {
+    client.release();
+  }
+}
+
+export const benchmark: Benchmark = {
+  name: 'query',
+  description: `history over ${EVENTS} events x ${DAYS} days x ${SCRAPES_PER_DAY} scrapes/day x ${LISTINGS_PER_SCRAPE} listings (~10M rows), generated in SQL`,
+  async run() {
+    return withBenchDatabase(async (db, info) => {
+      const now = new Date();
+      const gen = await generate(db, now);
+      let i = 0;
+      const eventId = (): number => 1 + ((i++ * 37) % EVENTS);
+      const daily = await timeRuns(30, () => history(db, { eventId: eventId(), from: new Date(now.getTime() - 90 * DAY_MS), to: now, bucket: parseBucket('1 day') }), 3);
+      const hourly = await timeRuns(30, () => history(db, { eventId: eventId(), from: new Date(now.getTime() - 2 * DAY_MS), to: now, bucket: parseBucket('1 hour') }), 3);
+      const raw15 = await timeRuns(30, () => history(db, { eventId: eventId(), from: new Date(now.getTime() - 2 * DAY_MS), to: now, bucket: parseBucket('15 minutes') }), 3);
+      const sample = await history(db, { eventId: 1, from: new Date(now.getTime() - 90 * DAY_MS), to: now, bucket: parseBucket('1 day') });
+      return {
+        server: info.server,
+        rows: gen.listings,
+        snapshot_rows: gen.snapshots,
+        history_daily_90d_ms_median: round(median(daily), 2),
+        history_hourly_2d_ms_median: round(median(hourly), 2),
+        history_raw_15min_2d_ms_median: round(median(raw15), 2),
+        history_daily_90d_rows: sample.length,
+        ...gen.seconds,
+      };
+    });
+  },
+};
