@@ -9,12 +9,16 @@ import type { Benchmark, Figures } from './harness';
 import { benchmark as config } from './config';
 import { benchmark as parse } from './parse';
 import { benchmark as sync } from './sync';
+import { benchmark as ingest } from './ingest';
+import { benchmark as query } from './query';
 
 // Each benchmark lives in its own file; add one line here per file.
 const BENCHMARKS: Record<string, Benchmark> = {
   config,
   parse,
   sync,
+  ingest,
+  query,
 };
 
 async function main(argv: string[]): Promise<number> {
