@@ -1,10 +1,10 @@
 import { Context } from '@temporalio/activity';
 import { catalogSource } from '../catalog/catalog-source';
-import { listDueEvents, markScraped } from '../catalog/lifecycle';
+import { listDueEvents, markScraped, resolveEvent } from '../catalog/lifecycle';
 import { syncEvents } from '../catalog/sync';
 import type { ActivityDeps, MainActivities } from './types';
 
-export function catalogActivities({ db, env, logger, enabledMarketplaces }: ActivityDeps): Pick<MainActivities, 'syncCatalog' | 'listDueEvents' | 'markScraped'> {
+export function catalogActivities({ db, env, logger, enabledMarketplaces }: ActivityDeps): Pick<MainActivities, 'syncCatalog' | 'listDueEvents' | 'loadEvents' | 'markScraped'> {
   return {
     /** The whole sync is one transaction: a sheet that cannot be read changes nothing. */
     async syncCatalog() {
@@ -30,6 +30,13 @@ export function catalogActivities({ db, env, logger, enabledMarketplaces }: Acti
       return due
         .map((e) => ({ id: e.id, name: e.name, startsAt: e.startsAt, sources: e.sources.filter((s) => enabledMarketplaces.includes(s.marketplace)) }))
         .filter((e) => e.sources.length > 0);
+    },
+
+    async loadEvents({ ids }) {
+      const events = await Promise.all(ids.map((id) => resolveEvent(db, `id:${id}`)));
+      return events
+        .filter((e) => e !== undefined)
+        .map((e) => ({ id: e.id, name: e.name, startsAt: e.startsAt, sources: e.sources.filter((s) => enabledMarketplaces.includes(s.marketplace)) }));
     },
 
     async markScraped({ eventId, marketplace, ok }) {

@@ -23,6 +23,8 @@ export interface MainActivities {
   recordSelfCheck(input: { workflowId: string; runId: string }): Promise<{ workflowId: string; checkedAt: string; workerIdentity: string; totalChecks: number }>;
   syncCatalog(): Promise<CatalogSyncSummary>;
   listDueEvents(): Promise<DueEvent[]>;
+  /** The named events (tracked or not) with their ids on the marketplaces this deployment scrapes. */
+  loadEvents(input: { ids: number[] }): Promise<DueEvent[]>;
   startCycle(input: { jobId: string; startedAt: string }): Promise<void>;
   finishCycle(input: { summary: CycleSummary }): Promise<void>;
   recordScrapeFailure(input: { jobId: string; eventId: number; marketplace: MarketplaceName; attempt: number; message: string }): Promise<void>;

@@ -2,4 +2,5 @@
 export { selfCheck } from './self-check';
 export { trackerLoop } from './tracker-loop';
 export { scrapeEvent } from './scrape-event';
+export { scrapeEvents } from './scrape-events';
 export { hourlyRollup, dailyRollup, archiveAndRetention } from './maintenance';

@@ -1,12 +1,34 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { freePort, isListening } from '../../src/embedded/ports';
 import { fromRoot } from '../../src/tools/paths';
+
+const run = promisify(execFile);
+
+async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [fromRoot('bin', 'ticket-tracker.js'), ...args], { env, cwd: os.tmpdir() });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+async function waitForStatus(env: Record<string, string>): Promise<{ phase: string; cycle: number }> {
+  for (let i = 0; i < 100; i++) {
+    const r = await runCli(['tracker', 'status', '--json'], env);
+    if (r.code === 0) return JSON.parse(r.stdout) as { phase: string; cycle: number };
+    await new Promise((res) => setTimeout(res, 300));
+  }
+  throw new Error('tracker status never answered');
+}
 
 /** `npm start`'s path, for real: every process it starts, and every one stopped by SIGTERM. */
 describe('ticket-tracker dev (npm start)', () => {
@@ -44,6 +66,20 @@ describe('ticket-tracker dev (npm start)', () => {
       assert.match(stdout, new RegExp(`UI http://127\\.0\\.0\\.1:${uiPort}`));
       assert.ok(await isListening(uiPort), 'Web UI listens');
       assert.ok(await isListening(pgPort), 'embedded PostgreSQL listens');
+
+      // The operator's commands against the running stack.
+      const cliEnv = { PATH: process.env.PATH ?? '', TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, EMBEDDED_PG_PORT: String(pgPort) };
+      const status = await waitForStatus(cliEnv);
+      assert.ok(['scraping', 'sleeping'].includes(status.phase), status.phase);
+      const schedules = JSON.parse((await runCli(['schedules', 'list', '--json'], cliEnv)).stdout) as { id: string }[];
+      assert.deepEqual(schedules.map((x) => x.id), ['archive-retention', 'rollup-daily', 'rollup-hourly']);
+      const scrape = await runCli(['scrape', 'stubhub:153928471', '--json'], cliEnv);
+      assert.equal(scrape.code, 0, scrape.stderr);
+      const scraped = JSON.parse(scrape.stdout) as { outcomes: { marketplace: string; status: string; listingsStored: number }[] };
+      assert.ok(scraped.outcomes.length >= 3 && scraped.outcomes.every((o) => o.status === 'stored'), scrape.stdout);
+      const unknown = await runCli(['scrape', 'stubhub:000'], cliEnv);
+      assert.equal(unknown.code, 2);
+      assert.match(unknown.stderr, /no event "stubhub:000"/);
 
       const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
       try {

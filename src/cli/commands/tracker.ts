@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { DEFAULT_TRACKER_WORKFLOW_ID, type TrackerSettings, type TrackerStatus } from '../../domain/tracker';
 import { settingsOptions, startTracker, trackerSettingsFrom } from '../../tracker/control';
+import { AmbiguousEventError, resolveEvent } from '../../catalog/lifecycle';
+import type { ScrapeEventsResult } from '../../workflows/scrape-events';
 import { applySchedules, listSchedules } from '../../schedules';
 import type { CliContext } from '../context';
 import { printObject, printRows, UsageError } from '../output';
@@ -114,6 +116,62 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
       await notRunning(() => handle.cancel());
       await handle.result().catch(() => undefined);
       process.stdout.write('tracker stopped\n');
+    });
+
+  program
+    .command('scrape')
+    .description('scrape now, once, and print what was stored (EVENT: internal id or any marketplace id; all due events when none)')
+    .argument('[EVENT...]', 'events to scrape')
+    .option('--json', 'print JSON')
+    .action(async (refs: string[], opts: { json?: boolean }) => {
+      const env = ctx.getEnv();
+      const db = await ctx.getDb();
+      const ids: number[] = [];
+      for (const ref of refs) {
+        let event;
+        try {
+          event = await resolveEvent(db, ref);
+        } catch (err) {
+          if (err instanceof AmbiguousEventError) throw new UsageError(err.message);
+          throw err;
+        }
+        if (!event) throw new UsageError(`no event "${ref}": give an internal id or a marketplace id (see \`ticket-tracker events list --all\`)`);
+        ids.push(event.id);
+      }
+      const client = await ctx.getTemporal();
+      const result = await client.workflow.execute<(input: unknown) => Promise<ScrapeEventsResult>>('scrapeEvents', {
+        taskQueue: env.TEMPORAL_TASK_QUEUE,
+        workflowId: `scrape-once/${new Date().toISOString()}`,
+        args: [{ ...(ids.length > 0 ? { eventIds: ids } : {}), fanout: env.SCRAPE_FANOUT, errorAlertThreshold: env.ERROR_ALERT_THRESHOLD }],
+        staticSummary: ids.length > 0 ? `One-off scrape of event(s) ${ids.join(', ')}` : 'One-off scrape of every due event',
+      });
+      const rows = result.events.flatMap(({ event, result: r }) =>
+        (r?.outcomes ?? [{ marketplace: '-', ok: false, scrapeId: '', listingsStored: 0, lowestPrice: null, priceChangePercent: null, error: 'event workflow failed' }]).map((o) => ({
+          eventId: event.id,
+          event: event.name,
+          marketplace: o.marketplace,
+          status: o.ok ? 'stored' : 'failed',
+          listingsStored: o.listingsStored,
+          lowestPrice: o.lowestPrice,
+          changePercent: o.priceChangePercent,
+          error: o.error,
+        })),
+      );
+      if (opts.json) {
+        printObject({ summary: result.summary, outcomes: rows }, opts);
+      } else {
+        printRows(rows, [
+          { header: 'event', value: (r) => `${r.eventId} ${r.event}`.slice(0, 40) },
+          { header: 'marketplace', value: (r) => r.marketplace },
+          { header: 'status', value: (r) => r.status },
+          { header: 'listings', value: (r) => r.listingsStored, align: 'right' },
+          { header: 'lowest', value: (r) => r.lowestPrice, align: 'right' },
+          { header: 'change %', value: (r) => r.changePercent, align: 'right' },
+          { header: 'error', value: (r) => (r.error ?? '').slice(0, 80) },
+        ], opts);
+        process.stdout.write(`\n${result.summary.eventsScraped}/${result.summary.eventsDue} events stored, ${result.summary.listingsStored} listings, run ${result.summary.jobId}\n`);
+      }
+      if (result.summary.eventsDue > 0 && result.summary.eventsScraped === 0) throw new Error('nothing was stored: every scrape failed (see `ticket-tracker errors`)');
     });
 
   const schedules = program.command('schedules').description('Temporal Schedules for rollups and retention');
