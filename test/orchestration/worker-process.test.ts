@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { catalogSource } from '../../src/catalog/catalog-source';
+import { syncEvents } from '../../src/catalog/sync';
+import { parseEnv } from '../../src/config';
+import { freePort } from '../../src/embedded/ports';
+import { startMockMarketplace, type MockMarketplace } from '../../src/mock-marketplace';
+import { fromRoot } from '../../src/tools/paths';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { EVENTS_HEADER, waitFor, writeEventsFile } from '../helpers/stack';
+import { startDevServerEnv, uniqueTaskQueue } from '../helpers/temporal';
+
+const CATALOG = [EVENTS_HEADER, 'Omega Show,Big Hall,Miami,FL,US,2027-08-01 20:00,America/New_York,,830001,,,TRUE'].join('\n');
+
+/** `ticket-tracker worker` as operators run it: health, metrics, and a graceful SIGTERM. */
+describe('ticket-tracker worker process', () => {
+  let temporal: TestWorkflowEnvironment;
+  let database: TestDatabase;
+  let mock: MockMarketplace;
+  before(async () => {
+    [temporal, database, mock] = await Promise.all([startDevServerEnv(), createTestDatabase(), startMockMarketplace({ port: 0, seed: 3 })]);
+  });
+  after(async () => {
+    await mock?.close();
+    await database?.drop();
+    await temporal?.teardown();
+  });
+
+  it('serves /healthz and /metrics, and on SIGTERM lets the in-flight fetch finish and exits 0', async () => {
+    const eventsFile = writeEventsFile(CATALOG);
+    await syncEvents(database.db, catalogSource(parseEnv({ EVENTS_FILE: eventsFile })));
+    const taskQueue = uniqueTaskQueue('worker');
+    const metricsPort = await freePort();
+    const child = spawn(process.execPath, [fromRoot('bin', 'ticket-tracker.js'), 'worker'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATABASE_URL: database.url,
+        TEMPORAL_ADDRESS: process.env.TT_TEST_TEMPORAL_ADDRESS ?? '',
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        MOCK_MARKETPLACE: 'true',
+        MOCK_MARKETPLACE_PORT: String(mock.port),
+        MARKETPLACES: 'vividseats',
+        METRICS_PORT: String(metricsPort),
+        WORKER_SHUTDOWN_GRACE_SECONDS: '20',
+        EVENTS_FILE: eventsFile,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let logs = '';
+    child.stdout.on('data', (c: Buffer) => (logs += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (logs += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const health = await waitFor('healthz', async () => {
+        const r = await fetch(`http://127.0.0.1:${metricsPort}/healthz`).catch(() => undefined);
+        return r?.ok ? ((await r.json()) as { ok: boolean; workers: Record<string, string> }) : undefined;
+      }, 90_000).catch((err: unknown) => assert.fail(`${(err as Error).message}\n${logs.slice(-3000)}`));
+      assert.deepEqual(Object.keys(health.workers).sort(), [taskQueue, `${taskQueue}-vividseats`]);
+
+      // A slow marketplace answer keeps the fetch in flight while SIGTERM arrives.
+      mock.setFault({ marketplace: 'vividseats', fault: { kind: 'slow', delayMs: 3000 }, times: 1 });
+      const run = await temporal.client.workflow.start('scrapeEvents', { taskQueue, workflowId: `scrape-once-${taskQueue}`, args: [{}] });
+      await waitFor('the fetch to start', async () => /tt_activities_completed_total\{activity="startCycle"/.test(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()));
+      await new Promise((r) => setTimeout(r, 800));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, logs.slice(-3000));
+      const stored = await database.db.query<{ listings_stored: number }>(`SELECT listings_stored FROM scrapes WHERE marketplace = 'vividseats'`);
+      assert.equal(stored.rowCount, 1, 'the in-flight fetch finished and was stored before the worker exited');
+      await run.terminate('test over');
+      assert.match(logs, /"msg":"worker stopped"/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
