@@ -18,7 +18,9 @@ export interface LatestPriceRow {
 }
 
 // The latest scrape per marketplace comes from scrapes' (event_id, marketplace, captured_at DESC)
-// index; its rows are then found by time (partition or chunk pruning) and scrape.
+// index; its rows are then found by time (partition or chunk pruning) and scrape, through a
+// LATERAL subquery fenced with OFFSET 0, so the planner cannot flatten it into a hash join over
+// whole tables and looks the rows up per scrape (partition pruning at run time, then the index).
 const LATEST_SCRAPES = `SELECT DISTINCT ON (marketplace) id, marketplace, captured_at FROM scrapes
   WHERE event_id = $1 AND ($2::text IS NULL OR marketplace = $2) ORDER BY marketplace, captured_at DESC, id DESC`;
 
@@ -28,8 +30,11 @@ export function buildLatestPricesQuery(eventId: number, source?: MarketplaceName
            SELECT s.marketplace, s.zone, s.captured_at, s.lowest_price, s.average_price, s.highest_price, s.lowest_price_2,
                   s.lowest_price_4, s.total_tickets, s.total_listings, s.available, s.currency
              FROM latest l
-             JOIN ticket_snapshots s ON s.event_id = $1 AND s.captured_at = l.captured_at AND s.scrape_ref = l.id
-            WHERE s.section = ''
+             CROSS JOIN LATERAL (
+               SELECT * FROM ticket_snapshots x
+                WHERE x.event_id = $1 AND x.captured_at = l.captured_at AND x.scrape_ref = l.id AND x.section = ''
+               OFFSET 0
+             ) s
             ORDER BY s.zone = 'ALL' DESC, s.zone, s.marketplace`,
     values: [eventId, source ?? null],
   };
@@ -78,7 +83,7 @@ export function buildLatestListingsQuery(eventId: number, limit: number, source?
            SELECT x.marketplace, x.captured_at, x.listing_id, x.zone, x.section, x.seat_row, x.quantity, x.splits,
                   x.price_per_ticket, x.all_in_price, x.currency
              FROM latest l
-             JOIN listings x ON x.captured_at = l.captured_at AND x.scrape_ref = l.id
+             CROSS JOIN LATERAL (SELECT * FROM listings y WHERE y.captured_at = l.captured_at AND y.scrape_ref = l.id OFFSET 0) x
             ORDER BY x.price_per_ticket, x.marketplace, x.listing_id
             LIMIT $3`,
     values: [eventId, source ?? null, limit],

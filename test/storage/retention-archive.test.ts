@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { history } from '../../src/db/analytics/history';
+import { archivedListings } from '../../src/db/analytics/latest';
+import { persistScrape } from '../../src/db/ingest';
+import { ensurePartitions, listPartitions } from '../../src/db/partitions';
+import { applyRetention } from '../../src/db/retention';
+import { rollupDaily, rollupHourly } from '../../src/db/rollup';
+import { recordScrapeError, startScrapeRun } from '../../src/db/scrape-runs';
+import { parseBucket } from '../../src/domain/rollup';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { createEvent, makeListings } from '../fixtures/storage/data';
+
+const W1 = new Date('2025-06-02T12:00:00Z'); // a Monday: its week gets a partition
+const STRAY = new Date('2025-05-01T12:00:00Z'); // no partition: lands in DEFAULT
+const RECENT = new Date('2025-07-14T12:00:00Z');
+const NOW = new Date('2025-07-20T00:00:00Z');
+const DAY = 86_400_000;
+
+describe('retention moves whole old partitions to a queryable archive', () => {
+  let t: TestDatabase;
+  let eventId: number;
+  const n = async (sql: string): Promise<number> => Number((await t.db.query<{ n: string }>(sql)).rows[0]!.n);
+
+  before(async () => {
+    t = await createTestDatabase();
+    eventId = await createEvent(t.db, 'retention');
+    const client = await t.db.connect();
+    try {
+      await ensurePartitions(client, { from: W1, to: new Date(RECENT.getTime() + 7 * DAY) });
+    } finally {
+      client.release();
+    }
+    for (const [i, capturedAt] of [W1, STRAY, RECENT].entries()) {
+      await persistScrape(t.db, { scrapeId: `ret-${i}`, eventId, marketplace: 'stubhub', capturedAt, fetched: { kind: 'listings', listings: makeListings(40, i + 1), skipped: [] } });
+    }
+    await rollupHourly(t.db, { from: STRAY, to: NOW });
+    await rollupDaily(t.db, { from: STRAY, to: NOW });
+    await startScrapeRun(t.db, { jobId: 'old-run', startedAt: new Date(NOW.getTime() - 20 * DAY) });
+    await startScrapeRun(t.db, { jobId: 'new-run', startedAt: new Date(NOW.getTime() - DAY) });
+    await recordScrapeError(t.db, { jobId: 'old-run', eventId, marketplace: 'stubhub', attempt: 1, message: 'old', at: new Date(NOW.getTime() - 10 * DAY) });
+    await recordScrapeError(t.db, { jobId: 'new-run', eventId, marketplace: 'stubhub', attempt: 1, message: 'new', at: new Date(NOW.getTime() - DAY) });
+  });
+  after(async () => t?.drop());
+
+  it('archives, deletes by policy, keeps daily rollups, and a second run finds nothing to do', async () => {
+    const policy = { rawDays: 30, hourlyDays: 45, runsDays: 10, errorsDays: 5 };
+    const r = await applyRetention(t.db, policy, NOW);
+    assert.equal(r.mode, 'plain');
+    // Weeks ending on or before 2025-06-20 move (the cutoff), whole; the week of RECENT stays.
+    assert.deepEqual(r.archived.listings, ['listings_p20250602', 'listings_p20250609']);
+    assert.deepEqual(r.archived.ticket_snapshots, ['ticket_snapshots_p20250602', 'ticket_snapshots_p20250609']);
+    assert.equal(r.archivedRows > 0, true, 'stray rows of the DEFAULT partitions moved too');
+    assert.deepEqual([r.runsDeleted, r.errorsDeleted], [1, 1]);
+    assert.ok(r.hourlyDeleted > 0);
+    assert.equal(await n(`SELECT count(*) AS n FROM listings WHERE captured_at < '2025-06-20'`), 0);
+    assert.equal(await n(`SELECT count(*) AS n FROM listings`), 40);
+    assert.equal(await n(`SELECT count(*) AS n FROM ticket_snapshots WHERE captured_at < '2025-06-20'`), 0);
+    assert.ok((await listPartitions(t.db, 'listings_archive')).some((p) => p.name === 'listings_p20250602'));
+    // The archive answers like the live table.
+    const archived = await archivedListings(t.db, eventId, new Date('2025-04-01'), new Date('2025-06-30'));
+    assert.equal(archived.length, 80);
+    assert.deepEqual(new Set(archived.map((l) => l.capturedAt.toISOString())), new Set([W1.toISOString(), STRAY.toISOString()]));
+    assert.equal(await n(`SELECT count(*) AS n FROM ticket_snapshots_archive`) > 0, true);
+    // Daily rollups are kept forever: old history still answers.
+    const old = await history(t.db, { eventId, from: STRAY, to: NOW, bucket: parseBucket('1 day') });
+    assert.deepEqual(old.map((h) => h.bucket.toISOString().slice(0, 10)), ['2025-05-01', '2025-06-02', '2025-07-14']);
+    assert.equal(await n(`SELECT count(*) AS n FROM rollup_hourly WHERE bucket < '2025-06-05'`), 0);
+    // Rolling up an archived period again keeps what was rolled up.
+    await rollupDaily(t.db, { from: STRAY, to: NOW });
+    assert.equal((await history(t.db, { eventId, from: STRAY, to: NOW, bucket: parseBucket('1 day') })).length, 3);
+    const again = await applyRetention(t.db, policy, NOW);
+    assert.deepEqual([again.archived.listings, again.archived.ticket_snapshots, again.archivedRows, again.runsDeleted, again.errorsDeleted], [[], [], 0, 0, 0]);
+  });
+
+  it('deleting an event deletes its raw listings, live and archived', async () => {
+    await t.db.query('DELETE FROM events WHERE id = $1', [eventId]);
+    assert.equal(await n(`SELECT count(*) AS n FROM listings`), 0);
+    assert.equal(await n(`SELECT count(*) AS n FROM listings_archive`), 0);
+    assert.equal(await n(`SELECT count(*) AS n FROM ticket_snapshots`), 0);
+  });
+});
