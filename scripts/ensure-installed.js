@@ -19,7 +19,10 @@ function stale() {
 }
 
 if (stale()) {
-  const cmd = fs.existsSync(lock) ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund';
+  // Not `npm ci`: the lock file cannot list every platform build of @swc/core (the registries
+  // these machines reach lack some), and `npm ci` refuses such a lock while `npm install`
+  // installs exactly what the lock pins for this platform and leaves the lock unchanged.
+  const cmd = 'npm install --no-audit --no-fund';
   process.stderr.write(`installing npm dependencies (${cmd}) ...\n`);
   execSync(cmd, { cwd: root, stdio: 'inherit' });
 }
