@@ -78,7 +78,7 @@ export async function runDevStack(env: Env, logger: Logger): Promise<void> {
 
     const pool = createPool(databaseUrl, env.DATABASE_POOL_MAX, (err) => logger.warn('idle database client error', { err }));
     db = pool;
-    const applied = await migrate(pool);
+    const applied = await migrate(pool, undefined, { storageMode: env.STORAGE_MODE });
     logger.info('migrations applied', { count: applied.length });
 
     let mockUrl: string | undefined;

@@ -183,7 +183,7 @@ export async function runWorker(env: Env, logger: Logger = createLogger(env.LOG_
   const metrics = createWorkerMetrics();
   let health: Awaited<ReturnType<typeof startHealthServer>> | undefined;
   try {
-    const applied = await migrate(db);
+    const applied = await migrate(db, undefined, { storageMode: env.STORAGE_MODE });
     if (applied.length > 0) logger.info('applied migrations', { migrations: applied.map((m) => `${m.version}_${m.name}`) });
     const workers = await createWorkers({
       connection,

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { describeEnv, readEnvironment, type Env } from '../../config';
 import { migrate, migrationStatus } from '../../db/migrate';
+import { recordedStorageMode } from '../../db/storage-mode';
 import { runDevStack } from '../../dev';
 import { runWorker } from '../../worker';
 import type { CliContext } from '../context';
@@ -27,7 +28,7 @@ export function registerCoreCommands(program: Command, ctx: CliContext): void {
     .description('apply pending migrations')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const applied = await migrate(await ctx.getDb());
+      const applied = await migrate(await ctx.getDb(), undefined, { storageMode: ctx.getEnv().STORAGE_MODE });
       printRows(applied, [
         { header: 'version', value: (m) => m.version },
         { header: 'applied', value: (m) => m.name },
@@ -37,7 +38,14 @@ export function registerCoreCommands(program: Command, ctx: CliContext): void {
     .description('list applied and pending migrations')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const status = await migrationStatus(await ctx.getDb());
+      const db = await ctx.getDb();
+      const status = await migrationStatus(db);
+      if (!opts.json) {
+        const mode = await recordedStorageMode(db);
+        process.stdout.write(
+          mode ? `storage mode: ${mode.mode} (decided ${mode.decidedAt.toISOString()}: ${mode.reason})\n\n` : 'storage mode: not decided yet (decided by the first `db migrate`)\n\n',
+        );
+      }
       printRows(status, [
         { header: 'version', value: (m) => m.version },
         { header: 'name', value: (m) => m.name },
