@@ -7,6 +7,7 @@ import { renderTable } from '../src/cli/output';
 import type { Benchmark, Figures } from './harness';
 
 import { benchmark as config } from './config';
+import { benchmark as cycle } from './cycle';
 import { benchmark as parse } from './parse';
 import { benchmark as sync } from './sync';
 import { benchmark as ingest } from './ingest';
@@ -15,6 +16,7 @@ import { benchmark as query } from './query';
 // Each benchmark lives in its own file; add one line here per file.
 const BENCHMARKS: Record<string, Benchmark> = {
   config,
+  cycle,
   parse,
   sync,
   ingest,

@@ -10,6 +10,8 @@ export interface DevServerOptions {
   port: number;
   uiPort: number;
   namespace: string;
+  /** Keep history in `dataDir`'s SQLite file (default); false keeps it in memory only. */
+  persist?: boolean;
   /** Search attributes to register at start: name -> type (Keyword, Text, Int, Datetime ...). */
   searchAttributes?: Record<string, string>;
   onLog?: (line: string) => void;
@@ -45,8 +47,8 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
     String(opts.port),
     '--ui-port',
     String(opts.uiPort),
-    '--db-filename',
-    path.join(opts.dataDir, 'temporal.sqlite'),
+    // Without a file the server keeps everything in memory (tests and benchmarks).
+    ...(opts.persist === false ? [] : ['--db-filename', path.join(opts.dataDir, 'temporal.sqlite')]),
     '--namespace',
     opts.namespace,
     '--log-level',

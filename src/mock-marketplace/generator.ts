@@ -81,7 +81,8 @@ function range(n: number): number[] {
 }
 
 /** The event for an id: same seed and id, same event, whatever the time. */
-export function generateEvent(seed: number, eventId: string, epochMs: number): MockEvent {
+/** `poolSize` fixes how many listings an event ever has (load tests); by default 80 to 300. */
+export function generateEvent(seed: number, eventId: string, epochMs: number, poolSize?: number): MockEvent {
   const r = prng(hash32(`${seed}:${eventId}`));
   const popularity = 0.6 + r() * 1.4;
   const startsAt = epochMs + Math.floor(7 + r() * 90) * DAY + 19 * 3_600_000;
@@ -95,9 +96,9 @@ export function generateEvent(seed: number, eventId: string, epochMs: number): M
       sections: t.sections(r).map((name, si) => ({ id: `${zi + 1}${String(si).padStart(3, '0')}`, name })),
     };
   });
-  const poolSize = 80 + Math.floor(r() * 220);
+  const drawnPoolSize = 80 + Math.floor(r() * 220);
   const pool: MockListing[] = [];
-  for (let i = 0; i < poolSize; i++) {
+  for (let i = 0; i < (poolSize ?? drawnPoolSize); i++) {
     const zone = zones[Math.floor(r() * zones.length)]!;
     const section = zone.sections[Math.floor(r() * zone.sections.length)]!;
     const quantity = 1 + Math.floor(r() * 8);

@@ -29,6 +29,8 @@ export interface MockMarketplaceOptions {
   host?: string;
   /** The clock (default Date.now); a request's X-Mock-Now header overrides it. */
   now?: () => number;
+  /** Listings each event ever has (for load tests); by default each event draws 80 to 300. */
+  poolSize?: number;
   /** Day zero of the generated calendar: events start 7 to 97 days after it (default: this week's start). */
   epochMs?: number;
 }
@@ -55,7 +57,7 @@ export async function startMockMarketplace(options: MockMarketplaceOptions): Pro
   const eventFor = (id: string): MockEvent => {
     let e = events.get(id);
     if (!e) {
-      e = generateEvent(options.seed, id, epochMs);
+      e = generateEvent(options.seed, id, epochMs, options.poolSize);
       if (events.size > 10_000) events.clear();
       events.set(id, e);
     }

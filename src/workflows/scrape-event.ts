@@ -1,11 +1,14 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
 import type { MainActivities, MarketplaceActivities } from '../activities/types';
 import { marketplaceTaskQueue } from '../activities/types';
 import type { MarketplaceName } from '../domain/listing';
 import { describeZodError, scrapeEventInputSchema, scrapeIdFor, type MarketplaceOutcome, type ScrapeEventResult } from '../domain/tracker';
 
-const db = proxyActivities<MainActivities>({
+// Short database steps run as local activities: no task-queue round trip per step, which is
+// most of Temporal's cost per event (see `npm run bench -- cycle`).
+const db = proxyLocalActivities<MainActivities>({
   startToCloseTimeout: '1 minute',
+  localRetryThreshold: '10 seconds',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 });
 

@@ -45,13 +45,15 @@ export function registerSourcesCommands(program: Command, ctx: CliContext): void
     .option('--port <port>', 'port to listen on (default MOCK_MARKETPLACE_PORT)')
     .option('--seed <seed>', 'seed of the generated data (default MOCK_MARKETPLACE_SEED)')
     .option('--host <host>', 'address to bind', '127.0.0.1')
-    .action(async (raw: { port?: string; seed?: string; host: string }) => {
+    .option('--pool-size <n>', 'listings each event ever has (load tests); by default 80 to 300')
+    .action(async (raw: { port?: string; seed?: string; host: string; poolSize?: string }) => {
       const env = ctx.getEnv();
       const opts = parseOptions(
         z.object({
           port: z.coerce.number().int().min(0).max(65535).default(env.MOCK_MARKETPLACE_PORT),
           seed: z.coerce.number().int().min(0).default(env.MOCK_MARKETPLACE_SEED),
           host: z.string().min(1),
+          poolSize: z.coerce.number().int().min(1).max(100_000).optional(),
         }),
         raw,
       );

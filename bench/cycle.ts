@@ -1,0 +1,234 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { Client, Connection } from '@temporalio/client';
+
+import { catalogSource } from '../src/catalog/catalog-source';
+import { listDueEvents } from '../src/catalog/lifecycle';
+import { syncEvents } from '../src/catalog/sync';
+import { parseEnv, type Env } from '../src/config';
+import { persistScrape } from '../src/db/ingest';
+import { migrate } from '../src/db/migrate';
+import { createPool, type Db } from '../src/db/pool';
+import { startEmbeddedPostgres } from '../src/embedded/postgres';
+import { freePort, waitForPort } from '../src/embedded/ports';
+import { stopChild } from '../src/embedded/processes';
+import { startTemporalDevServer } from '../src/embedded/temporal-dev-server';
+import { createMarketplaceAdapters } from '../src/sources';
+import { fromRoot } from '../src/tools/paths';
+import { resolveTemporalBinary } from '../src/tools/temporal-binaries';
+import type { ScrapeEventsResult } from '../src/workflows/scrape-events';
+import { round, type Benchmark } from './harness';
+
+/**
+ * A scrape cycle through Temporal against the same fetch-and-persist work in a plain loop, on the
+ * mock marketplace with no added latency: Temporal's overhead per event, the history size of one
+ * event with 5,000 listings, and the worker's resident memory over consecutive cycles.
+ */
+/** The heap cap the production image gives workers (Dockerfile's NODE_OPTIONS). */
+const WORKER_NODE_OPTIONS = '--max-old-space-size=256';
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 25);
+
+async function startMock(poolSize: number): Promise<{ url: string; port: string; process: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [fromRoot('bin', 'ticket-tracker.js'), 'mock-marketplace', '--port', String(port), '--seed', '11', '--pool-size', String(poolSize)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitForPort(port, '127.0.0.1', 60_000, 'the mock marketplace', () => child.exitCode === null);
+  return { url: `http://127.0.0.1:${port}`, port: String(port), process: child };
+}
+
+async function createDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `tt_bench_cycle_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(adminUrl);
+  u.pathname = '/' + name;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** Resident memory of the worker process, from /proc: current, and the kernel's high-water mark. */
+function rssOf(pid: number): { rssMb: number; peakMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+}
+
+/**
+ * `ticket-tracker worker` from the production build (dist/, prebuilt workflow bundle), as its
+ * own process, so its memory is the worker's alone.
+ */
+async function startWorkerProcess(env: Record<string, string>): Promise<{ process: ChildProcess; healthPort: number }> {
+  const healthPort = await freePort();
+  const child = spawn(process.execPath, [fromRoot('dist', 'client.js'), 'worker'], {
+    env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? WORKER_NODE_OPTIONS, ...env, METRICS_PORT: String(healthPort), WORKER_BUNDLE_PATH: fromRoot('dist', 'workflow-bundle.js'), LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const ok = await fetch(`http://127.0.0.1:${healthPort}/healthz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error('the worker process did not become healthy');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { process: child, healthPort };
+}
+
+async function plainLoop(db: Db, env: Env, mockUrl: string, events: { id: number; sources: { marketplace: string; marketplaceEventId: string }[] }[], tag: string): Promise<number> {
+  const adapters = createMarketplaceAdapters(env, { mockUrl });
+  const adapter = adapters.adapters.vividseats!;
+  const started = process.hrtime.bigint();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < events.length) {
+        const e = events[next++]!;
+        const id = e.sources.find((s) => s.marketplace === 'vividseats')!.marketplaceEventId;
+        const fetched = await adapter.fetchPrices(id);
+        await persistScrape(db, { scrapeId: `${tag}/${e.id}/vividseats`, eventId: e.id, marketplace: 'vividseats', capturedAt: new Date(), fetched });
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await adapters.close();
+  return seconds;
+}
+
+export const benchmark: Benchmark = {
+  name: 'cycle',
+  description: 'one cycle of N events (500 listings each) through Temporal vs a plain loop; history size; worker memory',
+  async run(args) {
+    const events = Number(/^--events=(\d+)$/.exec(args.find((a) => a.startsWith('--events=')) ?? '')?.[1] ?? 1000);
+    const cycles = 10;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-bench-cycle-'));
+    chmodSync(dir, 0o755);
+    const cleanups: (() => Promise<unknown>)[] = [];
+    try {
+      // Infrastructure: PostgreSQL (DATABASE_URL or embedded), a Temporal dev server, the mock in its own process.
+      let adminUrl = process.env.DATABASE_URL;
+      if (!adminUrl) {
+        const pgServer = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort() });
+        cleanups.push(() => pgServer.stop());
+        adminUrl = pgServer.adminUrl;
+      }
+      const database = await createDatabase(adminUrl);
+      cleanups.push(() => database.drop());
+      const temporal = await startTemporalDevServer({ cliPath: resolveTemporalBinary('cli'), dataDir: path.join(dir, 'temporal'), port: await freePort(), uiPort: await freePort(), namespace: 'default', persist: process.env.BENCH_TEMPORAL_PERSIST === 'true' });
+      cleanups.push(() => temporal.stop());
+      const mock = await startMock(1500);
+      cleanups.push(() => stopChild(mock.process, 5000));
+
+      // The worker runs as in production: compiled, with the prebuilt workflow bundle.
+      execFileSync('npm', ['run', 'build', '--silent'], { cwd: fromRoot(), stdio: ['ignore', 'ignore', 'inherit'] });
+      const db = createPool(database.url, 20);
+      cleanups.push(() => db.end());
+      await migrate(db);
+      const catalogFile = path.join(dir, 'events.csv');
+      const rows = Array.from({ length: events }, (_, i) => `Bench Event ${i + 1},Bench Arena,Boston,MA,US,2027-09-01 20:00,America/New_York,,${100000 + i},,,TRUE`);
+      writeFileSync(catalogFile, ['Event Name,Venue,City,State,Country,Event Date (Local),Time Zone,viagogoID,Vivid Seats ID,SeatGeek ID,Ticketmaster ID,is_tracked', ...rows].join('\n'));
+      const env = parseEnv({
+        MOCK_MARKETPLACE: 'true',
+        MARKETPLACES: 'vividseats',
+        EVENTS_FILE: catalogFile,
+        VIVIDSEATS_RATE_PER_SECOND: '100000',
+        MARKETPLACE_CONCURRENCY: String(CONCURRENCY),
+        WORKER_SHUTDOWN_GRACE_SECONDS: '5',
+        LOG_LEVEL: 'error',
+      });
+      await syncEvents(db, catalogSource(env));
+      const due = await listDueEvents(db, new Date(), 0);
+
+      const connection = await Connection.connect({ address: temporal.address });
+      cleanups.push(() => connection.close());
+      const client = new Client({ connection });
+      const workerEnv = {
+        DATABASE_URL: database.url,
+        TEMPORAL_ADDRESS: temporal.address,
+        MOCK_MARKETPLACE: 'true',
+        MARKETPLACES: 'vividseats',
+        VIVIDSEATS_RATE_PER_SECOND: '100000',
+        MARKETPLACE_CONCURRENCY: String(CONCURRENCY),
+        WORKER_SHUTDOWN_GRACE_SECONDS: '5',
+        ...(process.env.WORKER_MAX_CACHED_WORKFLOWS ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+      };
+      const taskQueue = 'bench-cycle';
+      const worker = await startWorkerProcess({ ...workerEnv, TEMPORAL_TASK_QUEUE: taskQueue, MOCK_MARKETPLACE_PORT: mock.port });
+      cleanups.push(() => stopChild(worker.process, 10_000));
+
+      // Warm-up: one small cycle, so connection set-up and first-use costs are not measured.
+      await client.workflow.execute('scrapeEvents', { taskQueue, workflowId: 'bench-warmup', args: [{ eventIds: due.slice(0, 20).map((e) => e.id), fanout: CONCURRENCY }] });
+
+      const cycleSeconds: number[] = [];
+      const rssAfter: number[] = [];
+      let listings = 0;
+      for (let c = 0; c < cycles; c++) {
+        const t = process.hrtime.bigint();
+        const result = await client.workflow.execute<(i: unknown) => Promise<ScrapeEventsResult>>('scrapeEvents', {
+          taskQueue,
+          workflowId: `bench-cycle-${c}`,
+          args: [{ fanout: CONCURRENCY }],
+        });
+        cycleSeconds.push(Number(process.hrtime.bigint() - t) / 1e9);
+        if (c === 0) listings = result.summary.listingsStored;
+        if (result.summary.eventsScraped !== events) throw new Error(`cycle ${c}: only ${result.summary.eventsScraped}/${events} events stored`);
+        await new Promise((r) => setTimeout(r, 1000)); // let the worker's GC settle before reading its memory
+        rssAfter.push(rssOf(worker.process.pid!).rssMb);
+      }
+      const peak = rssOf(worker.process.pid!).peakMb;
+      await stopChild(worker.process, 10_000);
+
+      const plainSeconds = await plainLoop(db, env, mock.url, due, 'plain');
+
+      // History of one event with ~5,000 listings: a second mock with a deeper pool.
+      const bigMock = await startMock(22_000);
+      cleanups.push(() => stopChild(bigMock.process, 5000));
+      const bigWorker = await startWorkerProcess({ ...workerEnv, TEMPORAL_TASK_QUEUE: 'bench-history', MOCK_MARKETPLACE_PORT: bigMock.port });
+      cleanups.push(() => stopChild(bigWorker.process, 10_000));
+      const target = due.find((e) => e.sources[0]!.marketplaceEventId === '100006')!;
+      const one = await client.workflow.execute<(i: unknown) => Promise<ScrapeEventsResult>>('scrapeEvents', {
+        taskQueue: 'bench-history',
+        workflowId: 'bench-history',
+        args: [{ eventIds: [target.id] }],
+      });
+      const childId = `scrape/${target.id}/${one.summary.startedAt}`;
+      const history = await client.workflow.getHandle(childId).fetchHistory();
+
+      const temporalCycle = cycleSeconds[0]!;
+      return {
+        events,
+        listings_per_event: Math.round(listings / events),
+        temporal_cycle_s: round(temporalCycle, 2),
+        temporal_cycle_s_median_of_10: round([...cycleSeconds].sort((a, b) => a - b)[Math.floor(cycles / 2)]!, 2),
+        plain_loop_s: round(plainSeconds, 2),
+        ratio_temporal_to_plain: round(temporalCycle / plainSeconds, 2),
+        overhead_ms_per_event: round(((temporalCycle - plainSeconds) * 1000) / events, 2),
+        history_listings: one.events[0]?.result?.outcomes[0]?.listingsStored ?? 0,
+        history_bytes_5000: historyToJSON(history).length,
+        worker_rss_peak_mb: round(peak, 1),
+        rss_after_cycle_1_mb: round(rssAfter[0]!, 1),
+        rss_after_cycle_10_mb: round(rssAfter[cycles - 1]!, 1),
+        rss_growth_mb_10_cycles: round(rssAfter[cycles - 1]! - rssAfter[0]!, 1),
+        fanout: CONCURRENCY,
+        temporal_persistence: process.env.BENCH_TEMPORAL_PERSIST === 'true' ? 'sqlite file' : 'in memory',
+      };
+    } finally {
+      for (const c of cleanups.reverse()) await c().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
