@@ -62,6 +62,16 @@ describe('tracker loop end to end', () => {
       await handle.cancel();
       const final = await handle.result();
       assert.equal(final.cycle, 1);
+
+      // The maintenance workflows the schedules start: rollups of what the cycle stored, then retention.
+      const hourly = await temporal.client.workflow.execute('hourlyRollup', { taskQueue: stack.taskQueue, workflowId: `hourly-${stack.taskQueue}` });
+      assert.ok((hourly as { rows: number }).rows > 0);
+      const daily = await temporal.client.workflow.execute('dailyRollup', { taskQueue: stack.taskQueue, workflowId: `daily-${stack.taskQueue}` });
+      assert.ok((daily as { rows: number }).rows > 0);
+      const rolled = await db.query<{ n: string }>('SELECT count(DISTINCT event_id) AS n FROM rollup_daily');
+      assert.equal(Number(rolled.rows[0]!.n), tracked.rows.length);
+      const retention = await temporal.client.workflow.execute('archiveAndRetention', { taskQueue: stack.taskQueue, workflowId: `retention-${stack.taskQueue}` });
+      assert.equal((retention as { archivedRows: number }).archivedRows, 0, 'nothing is old enough to archive yet');
     });
   });
 });
