@@ -2,11 +2,11 @@
 // webpack (WORKER_BUNDLE_PATH, or dist/workflow-bundle.js which the worker finds by itself).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { fromRoot } from '../src/tools/paths';
 
 async function main(): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: fromRoot('src', 'workflows', 'index.ts') });
+  const { code } = await bundleWorkflowCode({ workflowsPath: fromRoot('src', 'workflows', 'index.ts'), logger: new DefaultLogger('WARN') });
   const out = fromRoot('dist', 'workflow-bundle.js');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, code);
