@@ -7,8 +7,10 @@ import { z } from 'zod';
 export const RANDOMIZATION = ['uniform', 'poisson', 'normal'] as const;
 export type Randomization = (typeof RANDOMIZATION)[number];
 
-/** A source of uniform numbers in [0, 1). */
-export type RandomSource = () => number;
+import { standardNormal, type RandomSource } from './random';
+
+export type { RandomSource } from './random';
+export { seededRandom } from './random';
 
 export const intervalSettingsSchema = z
   .object({
@@ -24,12 +26,6 @@ export const intervalSettingsSchema = z
   });
 export type IntervalSettings = z.infer<typeof intervalSettingsSchema>;
 
-/** Box-Muller: one standard normal draw from two uniforms. */
-function standardNormal(random: RandomSource): number {
-  const u1 = 1 - random(); // (0, 1]: log is finite
-  const u2 = random();
-  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-}
 
 /**
  * The unclamped draw, as a factor of the base interval:
@@ -55,16 +51,4 @@ export function drawFactor(settings: Pick<IntervalSettings, 'randomization' | 'm
 export function nextIntervalMs(settings: IntervalSettings, random: RandomSource): number {
   const factor = Math.min(settings.maxFactor, Math.max(settings.minFactor, drawFactor(settings, random)));
   return Math.round(factor * settings.intervalHours * 3_600_000);
-}
-
-/** mulberry32: a small seeded generator for tests, benchmarks and the mock marketplace. */
-export function seededRandom(seed: number): RandomSource {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

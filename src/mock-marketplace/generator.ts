@@ -5,6 +5,8 @@
  * same (seed, id, time) always gives the same market. Pure: no I/O.
  */
 
+import { seededRandom } from '../domain/random';
+
 const DAY = 86_400_000;
 
 /** FNV-1a, 32 bits. */
@@ -17,17 +19,6 @@ export function hash32(text: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: a small, fast, seedable PRNG with uniform output in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface MockZone {
   id: string;
@@ -83,7 +74,7 @@ function range(n: number): number[] {
 /** The event for an id: same seed and id, same event, whatever the time. */
 /** `poolSize` fixes how many listings an event ever has (load tests); by default 80 to 300. */
 export function generateEvent(seed: number, eventId: string, epochMs: number, poolSize?: number): MockEvent {
-  const r = prng(hash32(`${seed}:${eventId}`));
+  const r = seededRandom(hash32(`${seed}:${eventId}`));
   const popularity = 0.6 + r() * 1.4;
   const startsAt = epochMs + Math.floor(7 + r() * 90) * DAY + 19 * 3_600_000;
   const zones: MockZone[] = ZONE_TEMPLATES.filter((_, i) => i !== 2 || r() < 0.6).map((t, zi) => {

@@ -11,8 +11,9 @@ export interface DelayPolicy {
   maxMs: number;
 }
 
-/** A source of uniform numbers in [0, 1), e.g. Math.random. */
-export type RandomSource = () => number;
+import { standardNormal, type RandomSource } from '../domain/random';
+
+export type { RandomSource } from '../domain/random';
 
 /**
  * One delay in [minMs, maxMs]:
@@ -48,12 +49,6 @@ export function drawDelayMs(policy: DelayPolicy, random: RandomSource): number {
   }
 }
 
-/** Box–Muller; u1 is kept away from 0 so the log is finite. */
-function standardNormal(random: RandomSource): number {
-  const u1 = Math.max(random(), Number.MIN_VALUE);
-  const u2 = random();
-  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-}
 
 /** Waits `ms`, or rejects with the signal's reason when it aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

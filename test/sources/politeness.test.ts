@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { prng } from '../../src/mock-marketplace/generator';
+import { seededRandom } from '../../src/domain/random';
 import { drawDelayMs, type DelayPolicy } from '../../src/sources/politeness';
 
 const N = 20_000;
 function draws(policy: DelayPolicy, seed = 7): number[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   return Array.from({ length: N }, () => drawDelayMs(policy, random));
 }
 const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
