@@ -25,17 +25,31 @@ export function copyField(v: CopyValue): string {
  * newline), into `table (columns)`. Runs on the given client, so it joins that client's transaction.
  */
 export async function copyRows(client: pg.ClientBase, table: string, columns: readonly string[], count: number, row: (i: number) => string, chunkRows = 1000): Promise<void> {
-  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
   let i = 0;
+  await copyChunks(client, table, columns, () => {
+    if (i >= count) return null;
+    const end = Math.min(count, i + chunkRows);
+    let chunk = '';
+    for (; i < end; i++) chunk += row(i) + '\n';
+    return chunk;
+  });
+}
+
+/**
+ * Streams chunks of COPY text (whole lines, each ending in a newline) into `table (columns)`
+ * until `nextChunk` returns null. Chunks are asked for on demand, one ahead of the socket: the
+ * next chunk is prepared while the server is still parsing the previous one, so the work of
+ * producing them overlaps the server's work instead of adding to it. An empty string is allowed
+ * (nothing is sent for it). Runs on the given client, so it joins that client's transaction.
+ */
+export async function copyChunks(client: pg.ClientBase, table: string, columns: readonly string[], nextChunk: () => string | null): Promise<void> {
+  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
   const source = new Readable({
     read() {
-      if (i >= count) {
-        this.push(null);
-        return;
-      }
-      const end = Math.min(count, i + chunkRows);
-      let chunk = '';
-      for (; i < end; i++) chunk += row(i) + '\n';
+      let chunk: string | null;
+      // An empty push would not call read() again by itself; skip empty chunks here.
+      do chunk = nextChunk();
+      while (chunk === '');
       this.push(chunk);
     },
   });

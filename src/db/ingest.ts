@@ -10,7 +10,8 @@ import {
   type SkippedRecord,
 } from '../domain/listing';
 import { computeSnapshots, eventLowest, roundCents, summarySnapshot, type SnapshotMetrics } from '../domain/snapshot';
-import { copyField, copyRows } from './copy';
+import type pg from 'pg';
+import { copyChunks, copyField } from './copy';
 import type { Db } from './pool';
 
 export interface PersistScrapeInput {
@@ -57,63 +58,97 @@ interface Validated {
 }
 
 /**
- * Validates each listing with the domain schema before any SQL, so one bad row (negative or
- * absurd price, zero quantity, unknown currency) is counted and reported while the rest is
- * stored. Prices are rounded to cents here, once, so the snapshot computed in TypeScript equals
- * what SQL would recompute from the stored rows. A repeated listing id is kept once.
+ * Validates listings one at a time with the domain schema, so one bad row (negative or absurd
+ * price, zero quantity, unknown currency) is counted and reported while the rest is stored.
+ * Prices are rounded to cents here, once, so the snapshot computed in TypeScript equals what SQL
+ * would recompute from the stored rows. A repeated listing id is kept once (the first one).
  */
-export function validateListings(raw: readonly unknown[]): Validated {
-  const listings: NormalizedListing[] = [];
-  const rejected: SkippedRecord[] = [];
-  let rejectedCount = 0;
-  const seen = new Set<string>();
-  const reject = (path: string, reason: string): void => {
-    rejectedCount++;
-    if (rejected.length < MAX_REJECTED_REPORTED) rejected.push({ path, reason });
-  };
-  for (let i = 0; i < raw.length; i++) {
-    const parsed = normalizedListingSchema.safeParse(raw[i]);
+class ListingValidator implements Validated {
+  readonly listings: NormalizedListing[] = [];
+  readonly rejected: SkippedRecord[] = [];
+  rejectedCount = 0;
+  private readonly seen = new Set<string>();
+
+  /** The listing as it will be stored, or null when it was rejected (and recorded as such). */
+  accept(raw: unknown, i: number): NormalizedListing | null {
+    const parsed = normalizedListingSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      reject(`listings[${i}]${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`, issue.message);
-      continue;
+      return this.reject(`listings[${i}]${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`, issue.message);
     }
     const l = parsed.data;
     const price = roundCents(l.pricePerTicket);
     const allIn = l.allInPrice === null ? null : roundCents(l.allInPrice);
     if (price <= 0 || (allIn !== null && allIn <= 0)) {
-      reject(`listings[${i}].${price <= 0 ? 'pricePerTicket' : 'allInPrice'}`, 'must be at least 0.01');
-      continue;
+      return this.reject(`listings[${i}].${price <= 0 ? 'pricePerTicket' : 'allInPrice'}`, 'must be at least 0.01');
     }
-    if (seen.has(l.listingId)) {
-      reject(`listings[${i}].listingId`, `duplicate listing id "${l.listingId}" in this scrape`);
-      continue;
-    }
-    seen.add(l.listingId);
-    listings.push(price === l.pricePerTicket && allIn === l.allInPrice ? l : { ...l, pricePerTicket: price, allInPrice: allIn });
+    if (this.seen.has(l.listingId)) return this.reject(`listings[${i}].listingId`, `duplicate listing id "${l.listingId}" in this scrape`);
+    this.seen.add(l.listingId);
+    const stored = price === l.pricePerTicket && allIn === l.allInPrice ? l : { ...l, pricePerTicket: price, allInPrice: allIn };
+    this.listings.push(stored);
+    return stored;
   }
-  return { listings, rejected, rejectedCount };
+
+  private reject(path: string, reason: string): null {
+    this.rejectedCount++;
+    if (this.rejected.length < MAX_REJECTED_REPORTED) this.rejected.push({ path, reason });
+    return null;
+  }
 }
 
-/** The scrape row, its snapshots and its rollup mark in one statement; no row back = seen before. */
-const INSERT_SCRAPE = `
+/** Validates a whole scrape's listings (see ListingValidator); persistScrape does the same row by row. */
+export function validateListings(raw: readonly unknown[]): Validated {
+  const v = new ListingValidator();
+  for (let i = 0; i < raw.length; i++) v.accept(raw[i], i);
+  return { listings: v.listings, rejected: v.rejected, rejectedCount: v.rejectedCount };
+}
+
+/**
+ * One listing as a line of COPY text, after the fields every row of its scrape shares (`prefix`,
+ * see LISTING_COLUMNS); without the newline. The benchmark's raw COPY uses it too.
+ */
+export function listingCopyLine(prefix: string, l: NormalizedListing): string {
+  return (
+    prefix +
+    `${copyField(l.listingId)}\t${copyField(l.zone)}\t${copyField(l.section)}\t${copyField(l.row)}\t${l.quantity}\t` +
+    `${copyField(l.splits)}\t${l.pricePerTicket}\t${copyField(l.allInPrice)}\t${l.currency}`
+  );
+}
+
+/** The fields of LISTING_COLUMNS that every row of one scrape shares, encoded once. */
+export function listingCopyPrefix(capturedAt: Date, eventId: number, marketplace: MarketplaceName, scrapeRef: string | number): string {
+  return `${capturedAt.toISOString()}\t${eventId}\t${marketplace}\t${scrapeRef}\t`;
+}
+
+/**
+ * Claims the scrape id: the scrape row (its counts are filled in by FINISH_SCRAPE, in the same
+ * transaction, so no reader ever sees them unset) and its rollup mark. No row back = seen before;
+ * a concurrent claim of the same id waits here until the first transaction ends.
+ */
+const CLAIM_SCRAPE = `
   WITH s AS (
-    INSERT INTO scrapes (scrape_key, event_id, marketplace, captured_at, kind, listings_stored, listings_rejected, rejected, snapshots, lowest_price)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    INSERT INTO scrapes (scrape_key, event_id, marketplace, captured_at, kind, listings_stored, listings_rejected, snapshots)
+    VALUES ($1, $2, $3, $4, $5, 0, 0, 0)
     ON CONFLICT (scrape_key) DO NOTHING
     RETURNING id
-  ), snaps AS (
-    INSERT INTO ticket_snapshots (captured_at, event_id, marketplace, scrape_ref, zone, section, lowest_price, average_price,
-                                  highest_price, lowest_price_2, lowest_price_4, total_tickets, total_listings, available, currency)
-    SELECT $4, $2, $3, s.id, u.*
-      FROM s, unnest($11::text[], $12::text[], $13::numeric[], $14::numeric[], $15::numeric[], $16::numeric[], $17::numeric[],
-                     $18::integer[], $19::integer[], $20::boolean[], $21::text[]) AS u
   ), dirty AS (
     INSERT INTO rollup_dirty (kind, event_id, marketplace, period_start)
     SELECT 'hour', $2, $3, date_bin('1 hour', $4::timestamptz, '${BUCKET_ORIGIN}'::timestamptz) FROM s
     ON CONFLICT DO NOTHING
   )
   SELECT id FROM s`;
+
+/** The claimed scrape's counts and its snapshots, in one statement. */
+const FINISH_SCRAPE = `
+  WITH s AS (
+    UPDATE scrapes SET listings_stored = $2, listings_rejected = $3, rejected = $4, snapshots = $5, lowest_price = $6
+     WHERE id = $1
+  )
+  INSERT INTO ticket_snapshots (captured_at, event_id, marketplace, scrape_ref, zone, section, lowest_price, average_price,
+                                highest_price, lowest_price_2, lowest_price_4, total_tickets, total_listings, available, currency)
+  SELECT $7, $8, $9, $1, u.*
+    FROM unnest($10::text[], $11::text[], $12::numeric[], $13::numeric[], $14::numeric[], $15::numeric[], $16::numeric[],
+                $17::integer[], $18::integer[], $19::boolean[], $20::text[]) AS u`;
 
 function snapshotArrays(s: readonly SnapshotMetrics[]): unknown[] {
   return [
@@ -131,10 +166,59 @@ function snapshotArrays(s: readonly SnapshotMetrics[]): unknown[] {
   ];
 }
 
+/** What a scrape's payload came to, once validated: written by FINISH_SCRAPE. */
+interface ScrapeContents {
+  listingsStored: number;
+  rejected: SkippedRecord[];
+  rejectedCount: number;
+  snapshots: SnapshotMetrics[];
+}
+
+/** Listings validated per chunk of this many, each chunk streamed as soon as it is encoded. */
+const CHUNK_LISTINGS = 2000;
+
+/**
+ * Validates the listings and streams the valid ones into `listings` by COPY in one pass: each
+ * listing is validated before its line is written, and the server parses one chunk while the
+ * next is validated and encoded. The snapshots are computed once the last chunk is handed over,
+ * while the server is still busy with it. A rejected listing never reaches SQL.
+ */
+async function copyValidListings(client: pg.ClientBase, raw: readonly unknown[], prefix: string): Promise<ScrapeContents> {
+  const v = new ListingValidator();
+  let snapshots: SnapshotMetrics[] | null = null;
+  let i = 0;
+  const nextChunk = (): string | null => {
+    if (i >= raw.length) {
+      snapshots ??= computeSnapshots(v.listings);
+      return null;
+    }
+    const end = Math.min(raw.length, i + CHUNK_LISTINGS);
+    let chunk = '';
+    for (; i < end; i++) {
+      const l = v.accept(raw[i], i);
+      if (l !== null) chunk += listingCopyLine(prefix, l) + '\n';
+    }
+    return chunk;
+  };
+  if (raw.length > 0) await copyChunks(client, 'listings', LISTING_COLUMNS, nextChunk);
+  return { listingsStored: v.listings.length, rejected: v.rejected, rejectedCount: v.rejectedCount, snapshots: snapshots ?? computeSnapshots(v.listings) };
+}
+
+function summaryContents(raw: unknown): ScrapeContents {
+  const summary = priceSummarySchema.safeParse(raw);
+  if (summary.success) return { listingsStored: 0, rejected: [], rejectedCount: 0, snapshots: [summarySnapshot(summary.data)] };
+  const issue = summary.error.issues[0]!;
+  return { listingsStored: 0, rejected: [{ path: `summary.${issue.path.map(String).join('.')}`, reason: issue.message }], rejectedCount: 1, snapshots: [] };
+}
+
 /**
  * Persists one scrape (its raw listings and the snapshots computed from them) in one
  * transaction, idempotent by `scrapeId`: a retry or a replay writes nothing and returns what the
- * first call stored, with `alreadyPersisted: true`. Listings go through COPY.
+ * first call stored, with `alreadyPersisted: true`. The envelope is validated before any SQL and
+ * every listing before its row is written; listings go through COPY.
+ *
+ * Round trips: BEGIN, the claim of the scrape id, COPY (listings only), the scrape's counts and
+ * snapshots in one statement, COMMIT.
  */
 export async function persistScrape(db: Db, input: PersistScrapeInput): Promise<PersistScrapeResult> {
   const envelope = envelopeSchema.safeParse(input);
@@ -144,58 +228,29 @@ export async function persistScrape(db: Db, input: PersistScrapeInput): Promise<
   }
   const { scrapeId, eventId, marketplace, capturedAt } = envelope.data;
   const fetched = input.fetched;
-
-  let listings: NormalizedListing[] = [];
-  let snapshots: SnapshotMetrics[];
-  let rejected: SkippedRecord[];
-  let rejectedCount: number;
-  if (fetched.kind === 'listings') {
-    const v = validateListings(fetched.listings);
-    listings = v.listings;
-    snapshots = computeSnapshots(listings);
-    rejected = v.rejected;
-    rejectedCount = v.rejectedCount;
-  } else {
-    const summary = priceSummarySchema.safeParse(fetched.summary);
-    if (summary.success) {
-      snapshots = [summarySnapshot(summary.data)];
-      rejected = [];
-      rejectedCount = 0;
-    } else {
-      const issue = summary.error.issues[0]!;
-      snapshots = [];
-      rejected = [{ path: `summary.${issue.path.map(String).join('.')}`, reason: issue.message }];
-      rejectedCount = 1;
-    }
-  }
-  const lowestPrice = eventLowest(snapshots);
+  if (fetched.kind === 'listings' && !Array.isArray(fetched.listings)) throw new Error('persistScrape: fetched.listings: must be an array');
 
   const client = await db.connect();
   try {
     await client.query('BEGIN');
-    const inserted = await client.query<{ id: string }>(INSERT_SCRAPE, [
-      scrapeId, eventId, marketplace, capturedAt, fetched.kind, listings.length, rejectedCount, JSON.stringify(rejected),
-      snapshots.length, lowestPrice, ...snapshotArrays(snapshots),
-    ]);
-    const scrapeRef = inserted.rows[0]?.id;
+    const claimed = await client.query<{ id: string }>(CLAIM_SCRAPE, [scrapeId, eventId, marketplace, capturedAt, fetched.kind]);
+    const scrapeRef = claimed.rows[0]?.id;
     if (scrapeRef === undefined) {
       await client.query('ROLLBACK');
       return await storedResult(client, scrapeId, eventId, marketplace);
     }
-    if (listings.length > 0) {
-      // Fields shared by every row of the scrape are encoded once.
-      const prefix = `${capturedAt.toISOString()}\t${eventId}\t${marketplace}\t${scrapeRef}\t`;
-      await copyRows(client, 'listings', LISTING_COLUMNS, listings.length, (i) => {
-        const l = listings[i]!;
-        return (
-          prefix +
-          `${copyField(l.listingId)}\t${copyField(l.zone)}\t${copyField(l.section)}\t${copyField(l.row)}\t${l.quantity}\t` +
-          `${copyField(l.splits)}\t${l.pricePerTicket}\t${copyField(l.allInPrice)}\t${l.currency}`
-        );
-      });
-    }
+    const contents =
+      fetched.kind === 'listings'
+        ? await copyValidListings(client, fetched.listings, listingCopyPrefix(capturedAt, eventId, marketplace, scrapeRef))
+        : summaryContents(fetched.summary);
+    const { snapshots, rejected, rejectedCount, listingsStored } = contents;
+    const lowestPrice = eventLowest(snapshots);
+    await client.query(FINISH_SCRAPE, [
+      scrapeRef, listingsStored, rejectedCount, JSON.stringify(rejected), snapshots.length, lowestPrice,
+      capturedAt, eventId, marketplace, ...snapshotArrays(snapshots),
+    ]);
     await client.query('COMMIT');
-    return { scrapeId, listingsStored: listings.length, listingsRejected: rejectedCount, rejected, snapshots: snapshots.length, lowestPrice, alreadyPersisted: false };
+    return { scrapeId, listingsStored, listingsRejected: rejectedCount, rejected, snapshots: snapshots.length, lowestPrice, alreadyPersisted: false };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
