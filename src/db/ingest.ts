@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BUCKET_ORIGIN } from '../domain/rollup';
 import {
+  isNormalizedListing,
   MARKETPLACE_NAMES,
   normalizedListingSchema,
   priceSummarySchema,
@@ -71,12 +72,18 @@ class ListingValidator implements Validated {
 
   /** The listing as it will be stored, or null when it was rejected (and recorded as such). */
   accept(raw: unknown, i: number): NormalizedListing | null {
-    const parsed = normalizedListingSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      return this.reject(`listings[${i}]${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`, issue.message);
+    // The guard says yes only where the schema would return an equal object; anything else
+    // goes through the schema, which decides (and says why).
+    let l: NormalizedListing;
+    if (isNormalizedListing(raw)) l = raw;
+    else {
+      const parsed = normalizedListingSchema.safeParse(raw);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        return this.reject(`listings[${i}]${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`, issue.message);
+      }
+      l = parsed.data;
     }
-    const l = parsed.data;
     const price = roundCents(l.pricePerTicket);
     const allIn = l.allInPrice === null ? null : roundCents(l.allInPrice);
     if (price <= 0 || (allIn !== null && allIn <= 0)) {

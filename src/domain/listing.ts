@@ -39,6 +39,38 @@ export const normalizedListingSchema = z
   .strict();
 export type NormalizedListing = z.infer<typeof normalizedListingSchema>;
 
+const LISTING_KEYS = 9; // the keys of normalizedListingSchema's shape
+const CURRENCY_SET: ReadonlySet<string> = new Set(CURRENCIES);
+const isPrice = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= MAX_TICKET_PRICE;
+const isNonEmpty = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+/**
+ * A quick yes to "would normalizedListingSchema accept this value unchanged?", for the bulk
+ * ingest path where zod's copy of every listing costs more than the rest of the validation.
+ * Deliberately narrower than the schema (plain objects only, exactly its nine keys): true means
+ * the schema accepts the value and returns an equal object; false means nothing, ask the schema
+ * (which then also gives the reason). test/storage/listing-guard.test.ts holds it to that.
+ * Keep it in step with normalizedListingSchema.
+ */
+export function isNormalizedListing(v: unknown): v is NormalizedListing {
+  if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  const l = v as Record<string, unknown>;
+  if (!isNonEmpty(l.listingId) || !isNonEmpty(l.zone) || !isNonEmpty(l.section)) return false;
+  if (l.row !== null && typeof l.row !== 'string') return false;
+  const q = l.quantity;
+  if (typeof q !== 'number' || !Number.isSafeInteger(q) || q < 1 || q > MAX_LISTING_QUANTITY) return false;
+  const splits = l.splits;
+  if (!Array.isArray(splits) || Object.getPrototypeOf(splits) !== Array.prototype) return false;
+  for (let i = 0; i < splits.length; i++) {
+    const n: unknown = splits[i];
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n <= 0) return false;
+  }
+  if (!isPrice(l.pricePerTicket) || (l.allInPrice !== null && !isPrice(l.allInPrice))) return false;
+  if (typeof l.currency !== 'string' || !CURRENCY_SET.has(l.currency)) return false;
+  // Every key present and of the right type above; one more own key would be an unknown one.
+  return Object.keys(l).length === LISTING_KEYS;
+}
+
 /** Event-level figures, for marketplaces that expose no listings (SeatGeek, Ticketmaster, StubHub without Pro). */
 export const priceSummarySchema = z
   .object({
