@@ -58,35 +58,49 @@ export function lowestGroupPrice(listings: readonly NormalizedListing[], n: numb
   return best;
 }
 
-/** The most frequent currency (first seen wins a tie); marketplaces price an event in one currency. */
-function dominantCurrency(listings: readonly NormalizedListing[], fallback: Currency): Currency {
-  const counts = new Map<Currency, number>();
-  let best: Currency = fallback;
-  let bestCount = 0;
-  for (const l of listings) {
-    const c = (counts.get(l.currency) ?? 0) + 1;
-    counts.set(l.currency, c);
-    if (c > bestCount) {
-      best = l.currency;
-      bestCount = c;
-    }
-  }
-  return best;
-}
-
-/** Metrics over one group of listings (a section, a zone, or the whole event). */
+/**
+ * Metrics over one group of listings (a section, a zone, or the whole event), in one pass: it
+ * runs for every section, zone and the event on every scrape. Each figure means exactly what the
+ * helper above computes (lowestGroupPrice).
+ */
 export function metricsOf(zone: string, section: string, listings: readonly NormalizedListing[], fallbackCurrency: Currency = 'USD'): SnapshotMetrics {
   let lowest: number | null = null;
   let highest: number | null = null;
   // Summed in whole cents: exact, so the average does not depend on the order of the listings.
   let sumCents = 0;
   let tickets = 0;
+  const together: (number | null)[] = GROUP_SIZES.map(() => null);
+  // The most frequent currency; on a tie, the one that reached the top count first. Marketplaces
+  // price an event in one currency, so this only decides for mixed data.
+  let currency: Currency = fallbackCurrency;
+  let currencyCount = 0;
+  // Counted per currency only once a second one shows up (the usual group has one).
+  let counts: Map<Currency, number> | null = null;
   for (const l of listings) {
     const p = l.pricePerTicket;
     if (lowest === null || p < lowest) lowest = p;
     if (highest === null || p > highest) highest = p;
     sumCents += Math.round(p * 100);
     tickets += l.quantity;
+    for (let g = 0; g < GROUP_SIZES.length; g++) {
+      const n = GROUP_SIZES[g]!;
+      if (!canSellTogether(l, n)) continue;
+      const total = roundCents(p * n);
+      const best = together[g]!;
+      if (best === null || total < best) together[g] = total;
+    }
+    if (counts === null && (currencyCount === 0 || l.currency === currency)) {
+      currency = l.currency;
+      currencyCount++;
+      continue;
+    }
+    counts ??= new Map([[currency, currencyCount]]);
+    const c = (counts.get(l.currency) ?? 0) + 1;
+    counts.set(l.currency, c);
+    if (c > currencyCount) {
+      currency = l.currency;
+      currencyCount = c;
+    }
   }
   return {
     zone,
@@ -94,12 +108,12 @@ export function metricsOf(zone: string, section: string, listings: readonly Norm
     lowestPrice: lowest,
     averagePrice: listings.length > 0 ? Math.round(sumCents / listings.length) / 100 : null,
     highestPrice: highest,
-    lowestPrice2: lowestGroupPrice(listings, 2),
-    lowestPrice4: lowestGroupPrice(listings, 4),
+    lowestPrice2: together[0]!,
+    lowestPrice4: together[1]!,
     totalTickets: tickets,
     totalListings: listings.length,
     available: tickets > 0,
-    currency: dominantCurrency(listings, fallbackCurrency),
+    currency,
   };
 }
 
