@@ -32,7 +32,10 @@ import { round, type Benchmark } from './harness';
  */
 /** The heap cap the production image gives workers (Dockerfile's NODE_OPTIONS). */
 const WORKER_NODE_OPTIONS = '--max-old-space-size=256';
+/** Scrape children in flight (the tracker's fanout) and, in the plain loop, events in flight. */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 25);
+/** Fetch activities in flight on the worker (MARKETPLACE_CONCURRENCY). */
+const FETCH_CONCURRENCY = Number(process.env.BENCH_FETCH_CONCURRENCY ?? CONCURRENCY);
 
 async function startMock(poolSize: number): Promise<{ url: string; port: string; process: ChildProcess }> {
   const port = await freePort();
@@ -162,7 +165,7 @@ export const benchmark: Benchmark = {
         MOCK_MARKETPLACE: 'true',
         MARKETPLACES: 'vividseats',
         VIVIDSEATS_RATE_PER_SECOND: '100000',
-        MARKETPLACE_CONCURRENCY: String(CONCURRENCY),
+        MARKETPLACE_CONCURRENCY: String(FETCH_CONCURRENCY),
         WORKER_SHUTDOWN_GRACE_SECONDS: '5',
         ...(process.env.WORKER_MAX_CACHED_WORKFLOWS ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS } : {}),
       };
@@ -224,6 +227,7 @@ export const benchmark: Benchmark = {
         rss_after_cycle_10_mb: round(rssAfter[cycles - 1]!, 1),
         rss_growth_mb_10_cycles: round(rssAfter[cycles - 1]! - rssAfter[0]!, 1),
         fanout: CONCURRENCY,
+        fetch_concurrency: FETCH_CONCURRENCY,
         temporal_persistence: process.env.BENCH_TEMPORAL_PERSIST === 'true' ? 'sqlite file' : 'in memory',
       };
     } finally {
