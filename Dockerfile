@@ -11,10 +11,12 @@ COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim AS runtime
-# A capped heap keeps a months-long worker's memory flat: without it V8 grows the heap toward
-# its default limit before collecting (see `npm run bench -- cycle`).
+# A capped heap and two malloc arenas keep a months-long worker's memory flat: without them V8
+# grows its heap toward its default limit, and glibc's per-thread arenas fragment across the
+# SDK's native threads (see `npm run bench -- cycle`).
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-old-space-size=256 \
+    MALLOC_ARENA_MAX=2 \
     WORKER_BUNDLE_PATH=/app/dist/workflow-bundle.js
 WORKDIR /app
 COPY --from=build /app/package.json ./

@@ -32,8 +32,10 @@ import { round, type Benchmark } from './harness';
  */
 /** The heap cap the production image gives workers (Dockerfile's NODE_OPTIONS). */
 const WORKER_NODE_OPTIONS = '--max-old-space-size=256';
+/** glibc malloc arenas of the image (Dockerfile's MALLOC_ARENA_MAX): fewer arenas, less fragmentation across the SDK's threads. */
+const WORKER_MALLOC_ARENA_MAX = '2';
 /** Scrape children in flight (the tracker's fanout) and, in the plain loop, events in flight. */
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 25);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 /** Fetch activities in flight on the worker (MARKETPLACE_CONCURRENCY). */
 const FETCH_CONCURRENCY = Number(process.env.BENCH_FETCH_CONCURRENCY ?? CONCURRENCY);
 
@@ -79,7 +81,7 @@ function rssOf(pid: number): { rssMb: number; peakMb: number } {
 async function startWorkerProcess(env: Record<string, string>): Promise<{ process: ChildProcess; healthPort: number }> {
   const healthPort = await freePort();
   const child = spawn(process.execPath, [fromRoot('dist', 'client.js'), 'worker'], {
-    env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? WORKER_NODE_OPTIONS, ...env, METRICS_PORT: String(healthPort), WORKER_BUNDLE_PATH: fromRoot('dist', 'workflow-bundle.js'), LOG_LEVEL: 'error' },
+    env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? WORKER_NODE_OPTIONS, MALLOC_ARENA_MAX: process.env.BENCH_MALLOC_ARENA_MAX ?? WORKER_MALLOC_ARENA_MAX, ...env, METRICS_PORT: String(healthPort), WORKER_BUNDLE_PATH: fromRoot('dist', 'workflow-bundle.js'), LOG_LEVEL: 'error' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const deadline = Date.now() + 90_000;
