@@ -60,10 +60,17 @@ describe('ticket-tracker worker process', () => {
       assert.deepEqual(Object.keys(health.workers).sort(), [taskQueue, `${taskQueue}-vividseats`]);
 
       // A slow marketplace answer keeps the fetch in flight while SIGTERM arrives.
-      mock.setFault({ marketplace: 'vividseats', fault: { kind: 'slow', delayMs: 3000 }, times: 1 });
+      mock.setFault({ marketplace: 'vividseats', fault: { kind: 'slow', delayMs: 4000 }, times: 1 });
       const run = await temporal.client.workflow.start('scrapeEvents', { taskQueue, workflowId: `scrape-once-${taskQueue}`, args: [{}] });
-      await waitFor('the fetch to start', async () => /tt_activities_completed_total\{activity="startCycle"/.test(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()));
-      await new Promise((r) => setTimeout(r, 800));
+      await waitFor('the fetch to be running on the worker', async () => {
+        for await (const wf of temporal.client.workflow.list({ query: `WorkflowType = "scrapeEvent" AND TaskQueue = "${taskQueue}"` })) {
+          const described = await temporal.client.workflow.getHandle(wf.workflowId).describe();
+          const pending = described.raw.pendingActivities ?? [];
+          // PENDING_ACTIVITY_STATE_STARTED: a worker has picked the fetch up.
+          if (pending.some((a) => a.activityType?.name === 'fetchListings' && Number(a.state) === 2)) return true;
+        }
+        return false;
+      });
       child.kill('SIGTERM');
       assert.equal(await exited, 0, logs.slice(-3000));
       const stored = await database.db.query<{ listings_stored: number }>(`SELECT listings_stored FROM scrapes WHERE marketplace = 'vividseats'`);
