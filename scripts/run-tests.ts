@@ -36,6 +36,12 @@ async function main(): Promise<number> {
   installTemporalBinaries();
   const started = Date.now();
   const [pgServer, temporal] = await Promise.all([startPostgresForTests(), startTemporalForTests()]);
+  // Interrupted (Ctrl-C, a CI timeout): stop the servers, which run in their own process groups.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void Promise.allSettled([pgServer.stop(), temporal.stop()]).then(() => process.exit(130));
+    });
+  }
   process.env[ADMIN_URL_VAR] = pgServer.adminUrl;
   process.env[TEMPORAL_ADDRESS_VAR] = temporal.address;
   console.log(`test infrastructure up in ${((Date.now() - started) / 1000).toFixed(1)} s: PostgreSQL and Temporal ${temporal.address}`);
