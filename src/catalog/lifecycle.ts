@@ -71,7 +71,8 @@ export interface CatalogEvent {
   sources: EventSourceState[];
 }
 
-interface EventRow {
+/** The columns of an `events` row as `pg` returns them (sync and the readers share it). */
+export interface EventColumns {
   id: string;
   catalog_key: string;
   name: string;
@@ -85,6 +86,9 @@ interface EventRow {
   capacity: number | null;
   tracked: boolean;
   in_catalog: boolean;
+}
+
+interface EventRow extends EventColumns {
   sources: EventSourceState[];
 }
 

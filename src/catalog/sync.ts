@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { withTransaction, type Db } from '../db/pool';
 import { MARKETPLACE_LABELS, type CatalogRow, type DuplicateRow, type MarketplaceName, type ParsedCatalog } from '../domain/catalog';
 import type { CatalogSource } from './source';
+import type { EventColumns } from './lifecycle';
 
 /**
  * Catalog -> database. One transaction per sync, under an advisory lock (the CLI and the
@@ -38,20 +39,7 @@ export interface SyncReport {
 // "tt-catalog" as a number; any fixed key works, this one is recognisable in pg_locks.
 const SYNC_LOCK_KEY = '7483701281849036';
 
-interface StoredEvent {
-  id: string;
-  catalog_key: string;
-  name: string;
-  venue: string | null;
-  city: string | null;
-  state: string | null;
-  country: string | null;
-  starts_at: Date | null;
-  timezone: string | null;
-  category: string | null;
-  capacity: number | null;
-  tracked: boolean;
-  in_catalog: boolean;
+interface StoredEvent extends EventColumns {
   sources: { m: MarketplaceName; id: string }[];
 }
 
