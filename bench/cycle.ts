@@ -127,7 +127,8 @@ export const benchmark: Benchmark = {
       // Infrastructure: PostgreSQL (DATABASE_URL or embedded), a Temporal dev server, the mock in its own process.
       let adminUrl = process.env.DATABASE_URL;
       if (!adminUrl) {
-        const pgServer = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort() });
+        // Like the ingest bench's: no fsync (see bench/database.ts).
+        const pgServer = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), durable: false });
         cleanups.push(() => pgServer.stop());
         adminUrl = pgServer.adminUrl;
       }

@@ -11,7 +11,11 @@ import { freePort } from '../src/embedded/ports';
 
 /**
  * A database made for one benchmark run and dropped after it: a new database on DATABASE_URL's
- * server when set, else an embedded PostgreSQL on a free port in a temp folder.
+ * server when set, else an embedded PostgreSQL on a free port in a temp folder. That throwaway
+ * cluster does not fsync: the benchmarks compare software paths side by side, and a commit's
+ * wait for this shared, noisy disk would swamp them (a sequential caller waits for every flush;
+ * the worker, persisting many scrapes at once, shares flushes between them). The product's own
+ * cluster is durable; `npm run bench` with DATABASE_URL measures against a server of your choice.
  */
 export async function withBenchDatabase<T>(fn: (db: Db, info: { server: string }) => Promise<T>): Promise<T> {
   const env = loadEnv();
@@ -24,9 +28,9 @@ export async function withBenchDatabase<T>(fn: (db: Db, info: { server: string }
   } else {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-bench-pg-'));
     chmodSync(dir, 0o755);
-    const handle = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port: await freePort() });
+    const handle = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port: await freePort(), durable: false });
     adminUrl = handle.adminUrl;
-    server = 'embedded';
+    server = 'embedded (fsync off)';
     stopServer = async () => {
       await handle.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -20,6 +20,11 @@ export interface EmbeddedPostgresOptions {
   port: number;
   database?: string;
   onLog?: (line: string) => void;
+  /**
+   * False for throwaway clusters (tests): fsync off, so an OS crash may corrupt them. The
+   * product's own cluster keeps the default, since people keep months of prices in it.
+   */
+  durable?: boolean;
 }
 
 const USER = 'postgres';
@@ -90,7 +95,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   removeStalePid(dir);
   const child = spawn(
     bin.postgres,
-    ['-D', dir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off', '-c', 'max_connections=200'],
+    [
+      '-D', dir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200',
+      ...(opts.durable === false ? ['-c', 'fsync=off'] : []),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...owner },
   );
   let exited = false;

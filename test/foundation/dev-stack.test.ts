@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
 import { freePort, isListening } from '../../src/embedded/ports';
 import { fromRoot } from '../../src/tools/paths';
 
@@ -66,6 +67,14 @@ describe('ticket-tracker dev (npm start)', () => {
       assert.match(stdout, new RegExp(`UI http://127\\.0\\.0\\.1:${uiPort}`));
       assert.ok(await isListening(uiPort), 'Web UI listens');
       assert.ok(await isListening(pgPort), 'embedded PostgreSQL listens');
+      // The product's own cluster holds months of prices: it must flush its commits to disk.
+      const pgClient = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${pgPort}/postgres` });
+      await pgClient.connect();
+      try {
+        assert.equal((await pgClient.query<{ fsync: string }>('SHOW fsync')).rows[0]?.fsync, 'on');
+      } finally {
+        await pgClient.end();
+      }
 
       // The operator's commands against the running stack.
       const cliEnv = { PATH: process.env.PATH ?? '', TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, EMBEDDED_PG_PORT: String(pgPort) };

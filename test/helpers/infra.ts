@@ -21,7 +21,7 @@ export async function startPostgresForTests(): Promise<{ adminUrl: string; stop(
   chmodSync(dir, 0o755); // when we are root, PostgreSQL runs as `postgres` and must reach its folder
   let pg: EmbeddedPostgresHandle;
   try {
-    pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port: await freePort() });
+    pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port: await freePort(), durable: false });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;

@@ -35,6 +35,19 @@ describe('persistScrape', () => {
     assert.equal(await count('SELECT count(*) AS n FROM scrapes WHERE scrape_key = $1', [input.scrapeId]), 1);
   });
 
+  it('stores a scrape once when two first attempts race: the loser rolls back the listings it copied', async () => {
+    const listings = makeListings(400, 11);
+    const input = { scrapeId: 'ingest:race:stubhub', eventId, marketplace: 'stubhub' as const, capturedAt: new Date('2026-03-02T11:15:00Z'), fetched: { kind: 'listings' as const, listings, skipped: [] } };
+    const results = await Promise.all([persistScrape(t.db, input), persistScrape(t.db, input), persistScrape(t.db, input)]);
+    assert.deepEqual(results.map((r) => r.alreadyPersisted).sort(), [false, true, true]);
+    const stored = results.find((r) => !r.alreadyPersisted)!;
+    for (const r of results) assert.deepEqual({ ...r, alreadyPersisted: false }, stored);
+    const ref = `(SELECT id FROM scrapes WHERE scrape_key = $1)`;
+    assert.equal(await count(`SELECT count(*) AS n FROM listings WHERE scrape_ref = ${ref}`, [input.scrapeId]), 400);
+    assert.equal(await count(`SELECT count(*) AS n FROM listings WHERE captured_at = $1`, [input.capturedAt]), 400);
+    assert.equal(await count(`SELECT count(*) AS n FROM ticket_snapshots WHERE scrape_ref = ${ref}`, [input.scrapeId]), stored.snapshots);
+  });
+
   it('rejects bad listings before SQL, counts and reports them, and stores the rest', async () => {
     const good = makeListings(20, 3, 'G');
     const bad: unknown[] = [
