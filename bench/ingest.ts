@@ -37,24 +37,19 @@ function generate(count: number, seed: number): NormalizedListing[] {
   });
 }
 
-/** Raw COPY of all rows in one statement, encoded by the same function as the project's path. */
-async function rawCopy(client: pg.PoolClient, rows: NormalizedListing[], eventId: number, capturedAt: Date): Promise<void> {
-  const prefixes = Array.from({ length: Math.ceil(rows.length / SCRAPE_SIZE) }, (_, k) => listingCopyPrefix(capturedAt, eventId, 'stubhub', 1_000_000 + k));
-  await copyRows(client, 'listings', LISTING_COLUMNS, rows.length, (i) => listingCopyLine(prefixes[Math.floor(i / SCRAPE_SIZE)]!, rows[i]!));
-}
-
 /**
- * The same raw COPY cut at scrape boundaries: one COPY statement (its own transaction) per
- * SCRAPE_SIZE rows. The floor of any path that persists each scrape in its own transaction, as
- * ingest must: PostgreSQL spends a fixed ~2-3 ms per COPY statement here (perf: the resource
- * owner bookkeeping of the multi-insert buffer's tuple slots, created and dropped per statement;
- * seen on PostgreSQL 15 and 17, with and without indexes and partitions), which one statement
- * for all rows pays once.
+ * Raw COPY of the rows, encoded by the same function as the project's path, each SCRAPE_SIZE
+ * rows with a scrape ref of their own. `statementRows` = all rows: one statement. = SCRAPE_SIZE:
+ * one statement (its own transaction) per scrape, the floor of any path that persists each scrape
+ * in its own transaction, as ingest must: PostgreSQL spends a fixed ~2-3 ms per COPY statement
+ * here (perf: the resource owner bookkeeping of the multi-insert buffer's tuple slots, created and
+ * dropped per statement; seen on PostgreSQL 15 and 17, with and without indexes and partitions),
+ * which one statement for all rows pays once.
  */
-async function rawCopyPerScrape(client: pg.PoolClient, rows: NormalizedListing[], eventId: number, capturedAt: Date): Promise<void> {
-  for (let s = 0, k = 0; s < rows.length; s += SCRAPE_SIZE, k++) {
-    const prefix = listingCopyPrefix(capturedAt, eventId, 'stubhub', 3_000_000 + k);
-    await copyRows(client, 'listings', LISTING_COLUMNS, Math.min(SCRAPE_SIZE, rows.length - s), (i) => listingCopyLine(prefix, rows[s + i]!));
+async function rawCopy(client: pg.PoolClient, rows: NormalizedListing[], eventId: number, capturedAt: Date, statementRows = rows.length): Promise<void> {
+  const prefixes = Array.from({ length: Math.ceil(rows.length / SCRAPE_SIZE) }, (_, k) => listingCopyPrefix(capturedAt, eventId, 'stubhub', 1_000_000 + k));
+  for (let s = 0; s < rows.length; s += statementRows) {
+    await copyRows(client, 'listings', LISTING_COLUMNS, Math.min(statementRows, rows.length - s), (i) => listingCopyLine(prefixes[Math.floor((s + i) / SCRAPE_SIZE)]!, rows[s + i]!));
   }
 }
 
@@ -81,7 +76,7 @@ type Method = 'project' | 'copy' | 'copyPerScrape' | 'seed';
 const METHODS: readonly Method[] = ['project', 'copy', 'copyPerScrape', 'seed'];
 
 /**
- * The machine is shared and its load drifts: the three methods run in ROUNDS interleaved rounds
+ * The machine is shared and its load drifts: the methods run in ROUNDS interleaved rounds
  * (the order rotating each round), each on an empty table after a forced GC, and the figures are
  * medians over rounds; the ratios are medians of each round's own ratios (methods measured
  * seconds apart, under the same load).
@@ -101,7 +96,7 @@ async function measure(db: Db): Promise<Record<string, number | string>> {
     // Warm-up of every method (plans, JIT of validation and encoding).
     for (let i = 0; i < 2; i++) await persistScrape(db, { scrapeId: `warm-${i}`, eventId, marketplace: 'stubhub', capturedAt, fetched: { kind: 'listings', listings: scrapes[i]!, skipped: [] } });
     await rawCopy(client, scrapes[0]!, eventId, capturedAt);
-    await rawCopyPerScrape(client, scrapes[0]!, eventId, capturedAt);
+    await rawCopy(client, scrapes[0]!, eventId, capturedAt, SCRAPE_SIZE);
     await seedInserts(client, scrapes[1]!, eventId, stamp);
 
     const perScrape: number[] = [];
@@ -120,7 +115,7 @@ async function measure(db: Db): Promise<Record<string, number | string>> {
         return all.length;
       },
       copyPerScrape: async () => {
-        await rawCopyPerScrape(client, all, eventId, capturedAt);
+        await rawCopy(client, all, eventId, capturedAt, SCRAPE_SIZE);
         return all.length;
       },
       seed: async () => {
