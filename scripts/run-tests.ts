@@ -12,7 +12,39 @@ import path from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 import { installTemporalBinaries } from '../src/tools/temporal-binaries';
-import { ADMIN_URL_VAR, TEMPORAL_ADDRESS_VAR, startPostgresForTests, startTemporalForTests } from '../test/helpers/infra';
+import {
+  ADMIN_URL_VAR,
+  TEMPORAL_ADDRESS_VAR,
+  TIMESCALE_ADMIN_URL_VAR,
+  TIMESCALE_SKIP_VAR,
+  startPostgresForTests,
+  startTemporalForTests,
+  startTimescaleForTests,
+} from '../test/helpers/infra';
+
+/** Tests declared per storage layout by describeLayouts carry "[layout]" in their suite's name. */
+const LAYOUT_TAG = /\[(plain|timescaledb)\]$/;
+type Tally = { passed: number; failed: number; skipped: number };
+
+/** The layout of a test from the names of its enclosing suites (tracked per file from test:start). */
+class LayoutTracker {
+  private stacks = new Map<string, string[]>();
+  readonly counts = new Map<string, Tally>();
+  start(e: { file?: string; name: string; nesting: number }): void {
+    const stack = this.stacks.get(e.file ?? '') ?? [];
+    stack.length = e.nesting;
+    stack.push(e.name);
+    this.stacks.set(e.file ?? '', stack);
+  }
+  count(e: { file?: string; nesting: number }, outcome: keyof Tally): void {
+    const ancestors = (this.stacks.get(e.file ?? '') ?? []).slice(0, e.nesting);
+    const layout = ancestors.map((n) => LAYOUT_TAG.exec(n)?.[1]).find((l) => l !== undefined);
+    if (!layout) return;
+    const t = this.counts.get(layout) ?? { passed: 0, failed: 0, skipped: 0 };
+    t[outcome]++;
+    this.counts.set(layout, t);
+  }
+}
 
 function findTests(target: string): string[] {
   const st = statSync(target);
@@ -35,31 +67,43 @@ async function main(): Promise<number> {
   }
   installTemporalBinaries();
   const started = Date.now();
-  const [pgServer, temporal] = await Promise.all([startPostgresForTests(), startTemporalForTests()]);
+  const [pgServer, tsdb, temporal] = await Promise.all([startPostgresForTests(), startTimescaleForTests(), startTemporalForTests()]);
+  const stopAll = (): Promise<unknown> => Promise.allSettled([pgServer.stop(), 'stop' in tsdb ? tsdb.stop() : undefined, temporal.stop()]);
   // Interrupted (Ctrl-C, a CI timeout): stop the servers, which run in their own process groups.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      void Promise.allSettled([pgServer.stop(), temporal.stop()]).then(() => process.exit(130));
+      void stopAll().then(() => process.exit(130));
     });
   }
   process.env[ADMIN_URL_VAR] = pgServer.adminUrl;
   process.env[TEMPORAL_ADDRESS_VAR] = temporal.address;
-  console.log(`test infrastructure up in ${((Date.now() - started) / 1000).toFixed(1)} s: PostgreSQL and Temporal ${temporal.address}`);
+  if ('skipped' in tsdb) process.env[TIMESCALE_SKIP_VAR] = tsdb.skipped;
+  else process.env[TIMESCALE_ADMIN_URL_VAR] = tsdb.adminUrl;
+  console.log(
+    `test infrastructure up in ${((Date.now() - started) / 1000).toFixed(1)} s: PostgreSQL, ` +
+      `${'skipped' in tsdb ? 'no TimescaleDB' : 'TimescaleDB'} and Temporal ${temporal.address}`,
+  );
+  if ('skipped' in tsdb) console.log(`TimescaleDB layout tests will be skipped: ${tsdb.skipped}`);
 
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  const layouts = new LayoutTracker();
   try {
-    const stream = run({ files, concurrency: 2, timeout: 5 * 60_000 });
-    stream.on('test:pass', (e: { details: { type?: string }; skip?: unknown; todo?: unknown }) => {
+    const stream = run({ files, concurrency: 2, timeout: 10 * 60_000 });
+    stream.on('test:start', (e: { file?: string; name: string; nesting: number }) => layouts.start(e));
+    stream.on('test:pass', (e: { file?: string; nesting: number; details: { type?: string }; skip?: unknown; todo?: unknown }) => {
       if (e.details.type === 'suite') return;
-      if (e.skip !== undefined || e.todo !== undefined) skipped++;
+      const outcome = e.skip !== undefined || e.todo !== undefined ? 'skipped' : 'passed';
+      if (outcome === 'skipped') skipped++;
       else passed++;
+      layouts.count(e, outcome);
     });
-    stream.on('test:fail', (e: { details: { type?: string; error?: { failureType?: string } } }) => {
+    stream.on('test:fail', (e: { file?: string; nesting: number; details: { type?: string; error?: { failureType?: string } } }) => {
       // A suite fails when a test inside it fails; count the tests, and suites only when their hooks fail.
       if (e.details.type === 'suite' && e.details.error?.failureType === 'subtestsFailed') return;
       failed++;
+      layouts.count(e, 'failed');
     });
     await new Promise<void>((resolve, reject) => {
       const out = stream.compose(new spec());
@@ -68,9 +112,15 @@ async function main(): Promise<number> {
       out.on('error', reject);
     });
   } finally {
-    await Promise.allSettled([pgServer.stop(), temporal.stop()]);
+    await stopAll();
   }
-  console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  console.log('');
+  for (const [layout, t] of [...layouts.counts].sort()) {
+    console.log(`  ${layout} layout: ${t.passed} passed, ${t.failed} failed${t.skipped ? `, ${t.skipped} skipped` : ''}`);
+  }
+  const reason = 'skipped' in tsdb && skipped > 0 ? ` (TimescaleDB: ${tsdb.skipped})` : '';
+  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped${reason}` : ''} in ${seconds} s`);
   return failed > 0 || passed === 0 ? 1 : 0;
 }
 

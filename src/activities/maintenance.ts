@@ -32,6 +32,7 @@ export function maintenanceActivities({ db, env }: ActivityDeps): Pick<MainActiv
         hourlyDeleted: r.hourlyDeleted,
         runsDeleted: r.runsDeleted,
         errorsDeleted: r.errorsDeleted,
+        chunksCompressed: r.chunksCompressed,
       };
     },
   };

@@ -97,7 +97,9 @@ export async function ensurePartitionsAround(client: Client, now: Date, weeksAhe
 
 export interface ArchiveResult {
   partitions: string[];
-  /** Rows moved one by one from the DEFAULT partition (strays older than the cutoff). */
+  /** Rows moved to the archive: those of the partitions, and strays from the DEFAULT partition. */
+  rows: number;
+  /** Of those, rows moved one by one from the DEFAULT partition (strays older than the cutoff). */
   strayRows: number;
 }
 
@@ -110,10 +112,13 @@ export interface ArchiveResult {
 export async function archiveOldPartitions(client: Client, parent: PartitionedTable, cutoff: Date): Promise<ArchiveResult> {
   const archive = `${parent}_archive`;
   const moved: string[] = [];
+  let rows = 0;
   for (const p of await listPartitions(client, parent)) {
     if (p.to.getTime() > cutoff.getTime()) continue;
     await inTransaction(client, async () => {
       const id = client.escapeIdentifier(p.name);
+      // Counted for the report, under the same lock as the move (a maintenance job, not a hot path).
+      rows += Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${id}`)).rows[0]?.n ?? 0);
       await client.query(`ALTER TABLE ${parent} DETACH PARTITION ${id}`);
       await client.query('SAVEPOINT attach');
       try {
@@ -135,5 +140,5 @@ export async function archiveOldPartitions(client: Client, parent: PartitionedTa
       [cutoff],
     ),
   );
-  return { partitions: moved, strayRows: strays.rowCount ?? 0 };
+  return { partitions: moved, rows: rows + (strays.rowCount ?? 0), strayRows: strays.rowCount ?? 0 };
 }

@@ -1,6 +1,5 @@
 import { BUCKET_ORIGIN, bucketStart } from '../domain/rollup';
 import { withTransaction, type Db } from './pool';
-import { storageModeOf } from './storage-mode';
 
 /**
  * Hourly rollups from the zone-level snapshot rows, daily rollups from hourly, per event,
@@ -14,8 +13,9 @@ import { storageModeOf } from './storage-mode';
  * late data re-aggregates exactly the periods it touches. Rows are never deleted here, so
  * recomputing a period whose sources were archived keeps what was rolled up.
  *
- * TimescaleDB mode: continuous aggregates refreshed by their policies; these calls refresh the
- * window (and the dirty periods) explicitly.
+ * Both storage layouts: the same tables and this same code (TimescaleDB's continuous aggregates
+ * were replaced in migration 040 because they answered differently on late data, archived periods
+ * and deleted events; see that migration).
  */
 export interface RollupWindow {
   from: Date;
@@ -23,7 +23,7 @@ export interface RollupWindow {
 }
 
 export interface RollupResult {
-  /** Rollup rows written (inserted or updated). */
+  /** Rollup rows written (inserted or updated), counted once per row even when a dirty period repeats the window. */
   rows: number;
   /** Dirty periods claimed besides the window. */
   dirtyPeriods: number;
@@ -104,14 +104,25 @@ async function claimDirty(client: { query: Db['query'] }, kind: 'hour' | 'day'):
   };
 }
 
+function outsideWindow(d: DirtyPeriods, w: RollupWindow): DirtyPeriods {
+  const keep = d.starts.map((s) => s < w.from || s >= w.to);
+  return {
+    eventIds: d.eventIds.filter((_, i) => keep[i]),
+    marketplaces: d.marketplaces.filter((_, i) => keep[i]),
+    starts: d.starts.filter((_, i) => keep[i]),
+  };
+}
+
 async function rollup(db: Db, window: RollupWindow, level: 'hour' | 'day'): Promise<RollupResult> {
   const seconds = level === 'hour' ? HOUR_S : DAY_S;
   const w = align(window, seconds);
   const table = level === 'hour' ? 'rollup_hourly' : 'rollup_daily';
-  if ((await storageModeOf(db)) === 'timescaledb') return refreshContinuous(db, table, w, level);
   return withTransaction(db, async (client) => {
     // Claimed first: a scrape committed after this point marks its hour again for the next run.
-    const dirty = await claimDirty(client, level);
+    const claimed = await claimDirty(client, level);
+    // Dirty periods inside the window are recomputed with it: leaving them out here keeps `rows`
+    // a count of distinct rows written.
+    const dirty = outsideWindow(claimed, w);
     const select = level === 'hour' ? hourlySelect : dailySelect;
     const alias = level === 'hour' ? 's' : 'h';
     const source = level === 'hour' ? 'ticket_snapshots s' : 'rollup_hourly h';
@@ -123,22 +134,11 @@ async function rollup(db: Db, window: RollupWindow, level: 'hour' | 'day'): Prom
       const from = `unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS d(event_id, marketplace, period_start)
         JOIN ${source} ON ${alias}.event_id = d.event_id AND ${alias}.marketplace = d.marketplace
          AND ${timeCol} >= d.period_start AND ${timeCol} < d.period_start + interval '${seconds} seconds'`;
-      // Dirty periods inside the window were just recomputed; recomputing them again is harmless.
       const res = await client.query<{ n: number }>(upsert(table, select(from, 'true'), level === 'hour'), [dirty.eventIds, dirty.marketplaces, dirty.starts]);
       rows += res.rows[0]?.n ?? 0;
     }
-    return { rows, dirtyPeriods: dirty.starts.length };
+    return { rows, dirtyPeriods: claimed.starts.length };
   });
-}
-
-async function refreshContinuous(db: Db, view: string, w: RollupWindow, level: 'hour' | 'day'): Promise<RollupResult> {
-  // Continuous aggregates track late data themselves; the marks are only cleared here.
-  const dirty = await claimDirty(db, level);
-  let from = w.from;
-  for (const s of dirty.starts) if (s < from) from = s;
-  await db.query(`CALL refresh_continuous_aggregate($1, $2::timestamptz, $3::timestamptz)`, [view, from, w.to]);
-  const res = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${view} WHERE bucket >= $1 AND bucket < $2`, [from, w.to]);
-  return { rows: res.rows[0]?.n ?? 0, dirtyPeriods: dirty.starts.length };
 }
 
 /** Recomputes the hourly rollup for the hours overlapping [from, to) and every dirty hour. */

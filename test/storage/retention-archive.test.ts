@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import { history } from '../../src/db/analytics/history';
 import { archivedListings } from '../../src/db/analytics/latest';
 import { persistScrape } from '../../src/db/ingest';
@@ -8,7 +7,7 @@ import { applyRetention } from '../../src/db/retention';
 import { rollupDaily, rollupHourly } from '../../src/db/rollup';
 import { recordScrapeError, startScrapeRun } from '../../src/db/scrape-runs';
 import { parseBucket } from '../../src/domain/rollup';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { createTestDatabase, describeLayouts, type TestDatabase } from '../helpers/db';
 import { createEvent, makeListings } from '../fixtures/storage/data';
 
 const W1 = new Date('2025-06-02T12:00:00Z'); // a Monday: its week gets a partition
@@ -17,17 +16,17 @@ const RECENT = new Date('2025-07-14T12:00:00Z');
 const NOW = new Date('2025-07-20T00:00:00Z');
 const DAY = 86_400_000;
 
-describe('retention moves whole old partitions to a queryable archive', () => {
+describeLayouts('retention moves whole old partitions or chunks to a queryable archive', ({ layout, it, before, after }) => {
   let t: TestDatabase;
   let eventId: number;
   const n = async (sql: string): Promise<number> => Number((await t.db.query<{ n: string }>(sql)).rows[0]!.n);
 
   before(async () => {
-    t = await createTestDatabase();
+    t = await createTestDatabase({ layout });
     eventId = await createEvent(t.db, 'retention');
     const client = await t.db.connect();
     try {
-      await ensurePartitions(client, { from: W1, to: new Date(RECENT.getTime() + 7 * DAY) });
+      if (layout === 'plain') await ensurePartitions(client, { from: W1, to: new Date(RECENT.getTime() + 7 * DAY) });
     } finally {
       client.release();
     }
@@ -46,17 +45,27 @@ describe('retention moves whole old partitions to a queryable archive', () => {
   it('archives, deletes by policy, keeps daily rollups, and a second run finds nothing to do', async () => {
     const policy = { rawDays: 30, hourlyDays: 45, runsDays: 10, errorsDays: 5 };
     const r = await applyRetention(t.db, policy, NOW);
-    assert.equal(r.mode, 'plain');
-    // Weeks ending on or before 2025-06-20 move (the cutoff), whole; the week of RECENT stays.
-    assert.deepEqual(r.archived.listings, ['listings_p20250602', 'listings_p20250609']);
-    assert.deepEqual(r.archived.ticket_snapshots, ['ticket_snapshots_p20250602', 'ticket_snapshots_p20250609']);
-    assert.equal(r.archivedRows > 0, true, 'stray rows of the DEFAULT partitions moved too');
+    assert.equal(r.mode, layout);
+    // now - 30 days is Friday 2025-06-20: the cutoff is the Monday before, in both layouts, so
+    // weeks ending on or before 2025-06-16 move, whole; the week of RECENT stays.
+    assert.equal(r.archiveCutoff.toISOString(), '2025-06-16T00:00:00.000Z');
+    if (layout === 'plain') {
+      assert.deepEqual(r.archived.listings, ['listings_p20250602', 'listings_p20250609']);
+      assert.deepEqual(r.archived.ticket_snapshots, ['ticket_snapshots_p20250602', 'ticket_snapshots_p20250609']);
+      assert.ok((await listPartitions(t.db, 'listings_archive')).some((p) => p.name === 'listings_p20250602'));
+    } else {
+      assert.equal(r.archived.listings!.length, 2, 'the chunks of STRAY and W1');
+      assert.equal(r.archived.ticket_snapshots!.length, 2);
+      assert.equal(r.chunksCompressed, 0, 'the old chunks went to the archive; the chunk of RECENT is 6 days old');
+    }
+    // Rows, not partitions or chunks, in both layouts (stray rows of the DEFAULT partitions too).
+    assert.equal(r.archivedRows, (await n(`SELECT count(*) AS n FROM listings_archive`)) + (await n(`SELECT count(*) AS n FROM ticket_snapshots_archive`)));
     assert.deepEqual([r.runsDeleted, r.errorsDeleted], [1, 1]);
-    assert.ok(r.hourlyDeleted > 0);
+    // Hourly rollups before now - 45 days (2025-06-05) go row by row: those of STRAY and W1.
+    assert.equal(r.hourlyDeleted, await n(`SELECT count(*) AS n FROM rollup_daily WHERE bucket < '2025-06-05'`));
     assert.equal(await n(`SELECT count(*) AS n FROM listings WHERE captured_at < '2025-06-20'`), 0);
     assert.equal(await n(`SELECT count(*) AS n FROM listings`), 40);
     assert.equal(await n(`SELECT count(*) AS n FROM ticket_snapshots WHERE captured_at < '2025-06-20'`), 0);
-    assert.ok((await listPartitions(t.db, 'listings_archive')).some((p) => p.name === 'listings_p20250602'));
     // The archive answers like the live table.
     const archived = await archivedListings(t.db, eventId, new Date('2025-04-01'), new Date('2025-06-30'));
     assert.equal(archived.length, 80);

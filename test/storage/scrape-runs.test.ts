@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import { countRecentErrors, finishScrapeRun, listScrapeErrors, listScrapeRuns, recordScrapeError, startScrapeRun } from '../../src/db/scrape-runs';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { createTestDatabase, describeLayouts, type TestDatabase } from '../helpers/db';
 import { createEvent } from '../fixtures/storage/data';
 
-describe('scrape runs and errors', () => {
+describeLayouts('scrape runs and errors', ({ layout, it, before, after }) => {
   let t: TestDatabase;
   before(async () => {
-    t = await createTestDatabase();
+    t = await createTestDatabase({ layout });
   });
   after(async () => t?.drop());
 

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { persistScrape } from '../../src/db/ingest';
 import { rollupDaily, rollupHourly } from '../../src/db/rollup';
 import type { MarketplaceName, NormalizedListing } from '../../src/domain/listing';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { createTestDatabase, describeLayouts, type TestDatabase } from '../helpers/db';
 import { createEvent } from '../fixtures/storage/data';
 
 /**
@@ -89,11 +88,11 @@ function toListings(raw: { zone: string; section: string; quantity: number; spli
   }));
 }
 
-describe('snapshots and rollups equal a brute-force recomputation from raw rows', () => {
+describeLayouts('snapshots and rollups equal a brute-force recomputation from raw rows', ({ layout, it, before, after }) => {
   let t: TestDatabase;
   let events: number[];
   before(async () => {
-    t = await createTestDatabase();
+    t = await createTestDatabase({ layout });
     events = [await createEvent(t.db, 'prop-a'), await createEvent(t.db, 'prop-b')];
   });
   after(async () => t?.drop());
