@@ -9,6 +9,7 @@ import { createLogger } from '../../src/logging/logger';
 import { startMockMarketplace, type MockMarketplace } from '../../src/mock-marketplace';
 import { createMarketplaceAdapters, type MarketplaceAdapters } from '../../src/sources';
 import { adapterMap, createWorkers, type TrackerWorkers } from '../../src/worker';
+import type { StorageMode } from '../../src/db/storage-mode';
 import { createTestDatabase, type TestDatabase } from './db';
 import { uniqueTaskQueue } from './temporal';
 
@@ -40,9 +41,9 @@ export const EVENTS_HEADER = 'Event Name,Venue,City,State,Country,Event Date (Lo
  */
 export async function startTrackerStack(
   temporal: TestWorkflowEnvironment,
-  opts: { eventsFile: string; marketplaces?: MarketplaceName[]; env?: Record<string, string> } = { eventsFile: '' },
+  opts: { eventsFile: string; marketplaces?: MarketplaceName[]; env?: Record<string, string>; layout?: StorageMode } = { eventsFile: '' },
 ): Promise<TrackerStack> {
-  const database = await createTestDatabase({ poolMax: 10 });
+  const database = await createTestDatabase({ poolMax: 10, layout: opts.layout });
   const mock = await startMockMarketplace({ port: 0, seed: 7, host: '127.0.0.1' });
   const env = parseEnv({
     MOCK_MARKETPLACE: 'true',

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TrackerStatus } from '../../src/domain/tracker';
 import { fromRoot } from '../../src/tools/paths';
+import { describeLayouts } from '../helpers/db';
 import { startTrackerStack, waitFor, type TrackerStack } from '../helpers/stack';
 import { startDevServerEnv } from '../helpers/temporal';
 
-/** npm start's path on a real dev server: sample catalog, mock marketplace, real PostgreSQL. */
-describe('tracker loop end to end', () => {
+/** npm start's path on a real dev server: sample catalog, mock marketplace, real PostgreSQL (either layout). */
+describeLayouts('tracker loop end to end', ({ layout, it, before, after }) => {
   let temporal: TestWorkflowEnvironment;
   let stack: TrackerStack;
   before(async () => {
     temporal = await startDevServerEnv();
-    stack = await startTrackerStack(temporal, { eventsFile: fromRoot('samples', 'events.csv') });
+    stack = await startTrackerStack(temporal, { eventsFile: fromRoot('samples', 'events.csv'), layout });
   });
   after(async () => {
     await stack?.close();

@@ -82,10 +82,11 @@ describeLayouts('retention moves whole old partitions or chunks to a queryable a
     assert.deepEqual([again.archived.listings, again.archived.ticket_snapshots, again.archivedRows, again.runsDeleted, again.errorsDeleted], [[], [], 0, 0, 0]);
   });
 
-  it('deleting an event deletes its raw listings, live and archived', async () => {
+  it('deleting an event deletes its raw listings, live and archived, and its rollups', async () => {
     await t.db.query('DELETE FROM events WHERE id = $1', [eventId]);
     assert.equal(await n(`SELECT count(*) AS n FROM listings`), 0);
     assert.equal(await n(`SELECT count(*) AS n FROM listings_archive`), 0);
     assert.equal(await n(`SELECT count(*) AS n FROM ticket_snapshots`), 0);
+    assert.equal(await n(`SELECT (SELECT count(*) FROM rollup_hourly) + (SELECT count(*) FROM rollup_daily) AS n`), 0, 'and its rollups');
   });
 });

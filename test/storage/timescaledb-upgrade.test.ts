@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { history } from '../../src/db/analytics/history';
+import { persistScrape } from '../../src/db/ingest';
+import { loadMigrations, migrate } from '../../src/db/migrate';
+import { rollupDaily, rollupHourly } from '../../src/db/rollup';
+import { parseBucket } from '../../src/domain/rollup';
+import { createTestDatabase, pausePolicies, timescaleSkipReason, type TestDatabase } from '../helpers/db';
+import { createEvent, makeListings } from '../fixtures/storage/data';
+
+/**
+ * A TimescaleDB deployment made before migration 040 (rollups as continuous aggregates) upgrades
+ * in place: what the aggregates had materialized is kept, the hours they missed are recomputed,
+ * and from then on the rollups are the same tables the plain layout has.
+ */
+describe('upgrading a TimescaleDB deployment from continuous aggregates (migration 040)', () => {
+  let skip: string | null = null;
+  let t: TestDatabase | undefined;
+  before(async () => {
+    skip = await timescaleSkipReason();
+    if (skip === null) t = await createTestDatabase({ layout: 'timescaledb', migrate: false });
+  });
+  after(async () => t?.drop());
+
+  it('keeps materialized rollups, recomputes the rest, and leaves tables and no refresh policies', async (ctx) => {
+    if (skip !== null || !t) return ctx.skip(skip ?? 'no database');
+    const db = t.db;
+    await migrate(db, loadMigrations().filter((m) => m.version < 40));
+    await pausePolicies(db);
+    const eventId = await createEvent(db, 'upgrade');
+    const day1 = new Date('2026-02-02T10:00:00Z');
+    const day2 = new Date('2026-02-03T10:00:00Z');
+    await persistScrape(db, { scrapeId: 'u1', eventId, marketplace: 'stubhub', capturedAt: day1, fetched: { kind: 'listings', listings: makeListings(30, 1), skipped: [] } });
+    await db.query(`CALL refresh_continuous_aggregate('rollup_hourly', NULL, NULL)`);
+    await db.query(`CALL refresh_continuous_aggregate('rollup_daily', NULL, NULL)`);
+    const before = (await db.query(`SELECT * FROM rollup_daily ORDER BY zone`)).rows;
+    assert.ok(before.length > 0);
+    // Late data the aggregates never saw.
+    await persistScrape(db, { scrapeId: 'u2', eventId, marketplace: 'stubhub', capturedAt: day2, fetched: { kind: 'listings', listings: makeListings(30, 2), skipped: [] } });
+
+    await migrate(db);
+    const kinds = await db.query<{ relname: string; relkind: string }>(`SELECT relname, relkind::text FROM pg_class WHERE relname IN ('rollup_hourly', 'rollup_daily') ORDER BY relname`);
+    assert.deepEqual(kinds.rows, [{ relname: 'rollup_daily', relkind: 'r' }, { relname: 'rollup_hourly', relkind: 'r' }]);
+    assert.deepEqual((await db.query(`SELECT * FROM rollup_daily ORDER BY zone`)).rows, before, 'materialized rows kept as they were');
+    const jobs = await db.query<{ proc_name: string }>(`SELECT proc_name FROM timescaledb_information.jobs WHERE job_id >= 1000 ORDER BY proc_name`);
+    assert.deepEqual(jobs.rows.map((j) => j.proc_name), ['policy_compression', 'policy_compression']);
+    const interval = await db.query<{ i: string }>(`SELECT time_interval::text AS i FROM timescaledb_information.dimensions WHERE hypertable_name = 'listings'`);
+    assert.deepEqual(interval.rows, [{ i: '1 day' }]);
+
+    // The next schedules' runs, over windows that do not include the late day, still bring it in.
+    const window = { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-03-01T01:00:00Z') };
+    await rollupHourly(db, window);
+    await rollupDaily(db, window);
+    const days = await history(db, { eventId, from: day1, to: new Date('2026-02-05T00:00:00Z'), bucket: parseBucket('1 day') });
+    assert.deepEqual(days.map((d) => [d.bucket.toISOString().slice(0, 10), d.samples]), [['2026-02-02', 1], ['2026-02-03', 1]]);
+    await db.query('DELETE FROM events WHERE id = $1', [eventId]);
+    const left = await db.query<{ n: string }>(`SELECT (SELECT count(*) FROM rollup_hourly) + (SELECT count(*) FROM rollup_daily) AS n`);
+    assert.equal(Number(left.rows[0]!.n), 0, 'deleting the event deletes its rollups');
+  });
+});
