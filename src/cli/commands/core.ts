@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { describeEnv, readEnvironment, type Env } from '../../config';
 import { migrate, migrationStatus } from '../../db/migrate';
 import { recordedStorageMode } from '../../db/storage-mode';
+import { timescaleStatus, type TimescaleStatus } from '../../db/timescale-status';
 import { runDevStack } from '../../dev';
 import { runWorker } from '../../worker';
 import type { CliContext } from '../context';
@@ -40,12 +41,16 @@ export function registerCoreCommands(program: Command, ctx: CliContext): void {
     .action(async (opts: { json?: boolean }) => {
       const db = await ctx.getDb();
       const status = await migrationStatus(db);
-      if (!opts.json) {
-        const mode = await recordedStorageMode(db);
-        process.stdout.write(
-          mode ? `storage mode: ${mode.mode} (decided ${mode.decidedAt.toISOString()}: ${mode.reason})\n\n` : 'storage mode: not decided yet (decided by the first `db migrate`)\n\n',
-        );
+      const mode = await recordedStorageMode(db);
+      const tsdb = mode?.mode === 'timescaledb' ? await timescaleStatus(db) : null;
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({ storageMode: mode, timescaledb: tsdb, migrations: status }, null, 2) + '\n');
+        return;
       }
+      process.stdout.write(
+        mode ? `storage mode: ${mode.mode} (decided ${mode.decidedAt.toISOString()}: ${mode.reason})\n\n` : 'storage mode: not decided yet (decided by the first `db migrate`)\n\n',
+      );
+      if (tsdb) printTimescaleStatus(tsdb);
       printRows(status, [
         { header: 'version', value: (m) => m.version },
         { header: 'name', value: (m) => m.name },
@@ -75,4 +80,34 @@ export function devEnvironment(env: Env, raw: Record<string, string | undefined>
   const hasCredential = Boolean(env.STUBHUB_PRO_TOKEN || env.STUBHUB_CLIENT_ID || env.SEATGEEK_CLIENT_ID || env.TICKETMASTER_API_KEY);
   if (raw.MOCK_MARKETPLACE === undefined && !hasCredential) return { ...env, MOCK_MARKETPLACE: true };
   return env;
+}
+
+const mb = (bytes: number | null): string => (bytes === null ? '' : `${(bytes / 1048576).toFixed(1)} MB`);
+
+/** The TimescaleDB part of `db status`: hypertables with chunks and compression, then policies with their last run. */
+function printTimescaleStatus(s: TimescaleStatus): void {
+  process.stdout.write(`TimescaleDB ${s.extensionVersion}\n`);
+  printRows(s.hypertables, [
+    { header: 'hypertable', value: (h) => h.hypertable },
+    { header: 'chunks', value: (h) => h.chunks },
+    { header: 'compressed', value: (h) => h.compressedChunks },
+    { header: 'before', value: (h) => mb(h.bytesBeforeCompression) },
+    { header: 'after', value: (h) => mb(h.bytesAfterCompression) },
+    { header: 'ratio', value: (h) => (h.compressionRatio === null ? '' : `${h.compressionRatio}x`) },
+    { header: 'total size', value: (h) => mb(h.totalBytes) },
+  ], {});
+  process.stdout.write('\npolicies (a second line: the maintenance workflows compress explicitly)\n');
+  printRows(s.policies, [
+    { header: 'job', value: (p) => p.jobId },
+    { header: 'policy', value: (p) => p.policy },
+    { header: 'hypertable', value: (p) => p.hypertable ?? '' },
+    { header: 'every', value: (p) => p.scheduleInterval },
+    { header: 'scheduled', value: (p) => (p.scheduled ? 'yes' : 'no') },
+    { header: 'last run', value: (p) => p.lastRunStartedAt ?? 'never' },
+    { header: 'status', value: (p) => p.lastRunStatus ?? '' },
+    { header: 'runs', value: (p) => p.totalRuns },
+    { header: 'failures', value: (p) => p.totalFailures },
+    { header: 'last error', value: (p) => p.lastError ?? '' },
+  ], {});
+  process.stdout.write('\n');
 }
