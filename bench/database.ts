@@ -7,6 +7,9 @@ import { loadEnv } from '../src/config';
 import { migrate } from '../src/db/migrate';
 import { createPool, type Db } from '../src/db/pool';
 import { startEmbeddedPostgres } from '../src/embedded/postgres';
+import { findTimescaleBinDir, startTimescaleCluster, TIMESCALE_TEST_URL_VAR } from '../src/embedded/timescale';
+import { storageModeOf, type StorageMode } from '../src/db/storage-mode';
+import type { Figures, LayoutFigure } from './harness';
 import { freePort } from '../src/embedded/ports';
 
 /**
@@ -16,13 +19,35 @@ import { freePort } from '../src/embedded/ports';
  * wait for this shared, noisy disk would swamp them (a sequential caller waits for every flush;
  * the worker, persisting many scrapes at once, shares flushes between them). The product's own
  * cluster is durable; `npm run bench` with DATABASE_URL measures against a server of your choice.
+ * The TimescaleDB layout runs on TIMESCALE_TEST_URL's server, else on a throwaway cluster of the
+ * machine's PostgreSQL with TimescaleDB (as the tests do).
  */
-export async function withBenchDatabase<T>(fn: (db: Db, info: { server: string }) => Promise<T>): Promise<T> {
+export async function withBenchDatabase<T>(fn: (db: Db, info: { server: string }) => Promise<T>, layout: StorageMode = 'plain'): Promise<T> {
   const env = loadEnv();
   let adminUrl: string;
   let stopServer = async (): Promise<void> => undefined;
   let server: string;
-  if (env.DATABASE_URL) {
+  if (layout === 'timescaledb') {
+    const url = process.env[TIMESCALE_TEST_URL_VAR];
+    const found = url ? null : findTimescaleBinDir();
+    if (url) {
+      adminUrl = url;
+      server = TIMESCALE_TEST_URL_VAR;
+    } else if (found && 'binDir' in found) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-bench-tsdb-'));
+      chmodSync(dir, 0o755);
+      const handle = await startTimescaleCluster(found.binDir, path.join(dir, 'data'));
+      const version = await serverVersion(handle.adminUrl);
+      adminUrl = handle.adminUrl;
+      server = `${found.binDir} ${version} (fsync off)`;
+      stopServer = async () => {
+        await handle.stop();
+        rmSync(dir, { recursive: true, force: true });
+      };
+    } else {
+      throw new LayoutUnavailable(found && 'reason' in found ? found.reason : 'no TimescaleDB');
+    }
+  } else if (env.DATABASE_URL) {
     adminUrl = env.DATABASE_URL;
     server = 'DATABASE_URL';
   } else {
@@ -44,7 +69,9 @@ export async function withBenchDatabase<T>(fn: (db: Db, info: { server: string }
   url.pathname = '/' + name;
   const db = createPool(url.toString(), 4);
   try {
-    await migrate(db, undefined, { storageMode: env.STORAGE_MODE });
+    await migrate(db, undefined, { storageMode: layout === 'plain' ? 'plain' : 'auto' });
+    const mode = await storageModeOf(db);
+    if (mode !== layout) throw new Error(`the benchmark database for the ${layout} layout was set up as ${mode}`);
     return await fn(db, { server });
   } finally {
     await db.end().catch(() => undefined);
@@ -52,4 +79,47 @@ export async function withBenchDatabase<T>(fn: (db: Db, info: { server: string }
     await admin.end().catch(() => undefined);
     await stopServer();
   }
+}
+
+/** The layout cannot be benchmarked here (no TimescaleDB); the reason is reported beside the figures. */
+export class LayoutUnavailable extends Error {
+  override name = 'LayoutUnavailable';
+}
+
+async function serverVersion(adminUrl: string): Promise<string> {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    return (await c.query<{ v: string }>(`SELECT 'PostgreSQL ' || current_setting('server_version') AS v`)).rows[0]!.v;
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * Runs a benchmark once per storage layout, one after the other, and sets the figures side by side
+ * (figure -> { plain, timescaledb }). A layout that cannot be had gets its reason instead.
+ */
+export async function forEachLayout(fn: (db: Db, info: { server: string }) => Promise<Figures>): Promise<Figures> {
+  const byLayout: Partial<Record<StorageMode, Figures>> = {};
+  const unavailable: Partial<Record<StorageMode, string>> = {};
+  for (const layout of ['plain', 'timescaledb'] as const) {
+    try {
+      byLayout[layout] = await withBenchDatabase(fn, layout);
+    } catch (err) {
+      if (!(err instanceof LayoutUnavailable)) throw err;
+      unavailable[layout] = err.message;
+    }
+  }
+  const keys = [...new Set([...Object.keys(byLayout.plain ?? {}), ...Object.keys(byLayout.timescaledb ?? {})])];
+  const out: Figures = {};
+  for (const k of keys) {
+    const cell = (l: StorageMode): number | string | null => {
+      const v = byLayout[l]?.[k];
+      return v === undefined || typeof v === 'object' ? (unavailable[l] !== undefined ? 'n/a' : null) : v;
+    };
+    out[k] = { plain: cell('plain'), timescaledb: cell('timescaledb') } satisfies LayoutFigure;
+  }
+  for (const [layout, reason] of Object.entries(unavailable)) out[`${layout}_unavailable`] = reason;
+  return out;
 }

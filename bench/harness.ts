@@ -2,7 +2,13 @@
  * Shared shape of a benchmark: it measures, returns its figures, and the runner prints them as
  * a table (and, with --json, one JSON object as the last line, so runs can be compared).
  */
-export type Figures = Record<string, number | string>;
+export type Figures = Record<string, number | string | LayoutFigure>;
+
+/** One figure measured in each storage layout (null: not measured there). */
+export interface LayoutFigure {
+  plain: number | string | null;
+  timescaledb: number | string | null;
+}
 
 export interface Benchmark {
   name: string;

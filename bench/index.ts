@@ -4,7 +4,7 @@
  * figures (keyed by benchmark when more than one ran).
  */
 import { renderTable } from '../src/cli/output';
-import type { Benchmark, Figures } from './harness';
+import type { Benchmark, Figures, LayoutFigure } from './harness';
 
 import { benchmark as config } from './config';
 import { benchmark as cycle } from './cycle';
@@ -39,10 +39,24 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`\n== ${bench.name}: ${bench.description}\n`);
     const figures = await bench.run(argv.filter((a) => a !== '--json' && a !== n));
     all[n] = figures;
-    process.stdout.write(renderTable(Object.entries(figures), [
-      { header: 'figure', value: ([k]) => k },
-      { header: 'value', value: ([, v]) => v, align: 'right' },
-    ]) + '\n');
+    const sideBySide = Object.values(figures).some((v) => typeof v === 'object');
+    const cell = (v: Figures[string], layout?: keyof LayoutFigure): string | number | null =>
+      typeof v === 'object' ? (layout ? v[layout] : null) : layout === 'timescaledb' ? null : v;
+    process.stdout.write(
+      renderTable(
+        Object.entries(figures),
+        sideBySide
+          ? [
+              { header: 'figure', value: ([k]) => k },
+              { header: 'plain', value: ([, v]) => cell(v, 'plain'), align: 'right' },
+              { header: 'timescaledb', value: ([, v]) => cell(v, 'timescaledb'), align: 'right' },
+            ]
+          : [
+              { header: 'figure', value: ([k]) => k },
+              { header: 'value', value: ([, v]) => cell(v), align: 'right' },
+            ],
+      ) + '\n',
+    );
   }
   if (json) process.stdout.write(JSON.stringify(chosen.length === 1 ? all[chosen[0]!] : all) + '\n');
   return 0;

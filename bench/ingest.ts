@@ -3,7 +3,7 @@ import { copyRows } from '../src/db/copy';
 import { LISTING_COLUMNS, listingCopyLine, listingCopyPrefix, persistScrape } from '../src/db/ingest';
 import type { Db } from '../src/db/pool';
 import type { NormalizedListing } from '../src/domain/listing';
-import { withBenchDatabase } from './database';
+import { forEachLayout } from './database';
 import { median, round, type Benchmark } from './harness';
 
 /**
@@ -81,7 +81,7 @@ const METHODS: readonly Method[] = ['project', 'copy', 'copyPerScrape', 'seed'];
  * medians over rounds; the ratios are medians of each round's own ratios (methods measured
  * seconds apart, under the same load).
  */
-async function measure(db: Db): Promise<Record<string, number | string>> {
+async function measure(db: Db): Promise<Record<string, number>> {
   const ev = await db.query<{ id: string }>(`INSERT INTO events (catalog_key, name) VALUES ('bench-ingest', 'Bench') RETURNING id`);
   const eventId = Number(ev.rows[0]!.id);
   const scrapes = Array.from({ length: SCRAPES + 2 }, (_, i) => generate(SCRAPE_SIZE, i + 1));
@@ -159,8 +159,8 @@ async function measure(db: Db): Promise<Record<string, number | string>> {
 
 export const benchmark: Benchmark = {
   name: 'ingest',
-  description: `persistScrape (${SCRAPES} scrapes x ${SCRAPE_SIZE} listings, snapshots included) vs one raw COPY of the same rows, vs a raw COPY per scrape, vs 100 INSERTs per round trip; ${ROUNDS} interleaved rounds, medians`,
+  description: `in each storage layout, persistScrape (${SCRAPES} scrapes x ${SCRAPE_SIZE} listings, snapshots included) vs one raw COPY of the same rows, vs a raw COPY per scrape, vs 100 INSERTs per round trip; ${ROUNDS} interleaved rounds, medians`,
   async run() {
-    return withBenchDatabase(async (db, info) => ({ server: info.server, ...(await measure(db)) }));
+    return forEachLayout(async (db, info) => ({ server: info.server, ...(await measure(db)) }));
   },
 };

@@ -2,8 +2,9 @@ import { history } from '../src/db/analytics/history';
 import { ensurePartitions } from '../src/db/partitions';
 import type { Db } from '../src/db/pool';
 import { rollupDaily, rollupHourly } from '../src/db/rollup';
+import { storageModeOf } from '../src/db/storage-mode';
 import { parseBucket } from '../src/domain/rollup';
-import { withBenchDatabase } from './database';
+import { forEachLayout } from './database';
 import { median, round, timeRuns, type Benchmark } from './harness';
 
 /**
@@ -29,7 +30,7 @@ async function generate(db: Db, now: Date): Promise<{ listings: number; snapshot
   const start = new Date(Math.floor((now.getTime() - DAYS * DAY_MS) / DAY_MS) * DAY_MS);
   const client = await db.connect();
   try {
-    await ensurePartitions(client, { from: start, to: new Date(now.getTime() + 7 * DAY_MS) });
+    if ((await storageModeOf(db)) === 'plain') await ensurePartitions(client, { from: start, to: new Date(now.getTime() + 7 * DAY_MS) });
     await step('generate_events_scrapes_s', async () => {
       await client.query(`INSERT INTO events (catalog_key, name, capacity) SELECT 'bench-' || g, 'Bench event ' || g, 20000 FROM generate_series(1, $1) g`, [EVENTS]);
       await client.query(
@@ -81,9 +82,9 @@ async function generate(db: Db, now: Date): Promise<{ listings: number; snapshot
 
 export const benchmark: Benchmark = {
   name: 'query',
-  description: `history over ${EVENTS} events x ${DAYS} days x ${SCRAPES_PER_DAY} scrapes/day x ${LISTINGS_PER_SCRAPE} listings (~10M rows), generated in SQL`,
+  description: `in each storage layout, history over ${EVENTS} events x ${DAYS} days x ${SCRAPES_PER_DAY} scrapes/day x ${LISTINGS_PER_SCRAPE} listings (~10M rows), generated in SQL`,
   async run() {
-    return withBenchDatabase(async (db, info) => {
+    return forEachLayout(async (db, info) => {
       const now = new Date();
       const gen = await generate(db, now);
       let i = 0;

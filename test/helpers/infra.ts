@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/embedded/postgres';
 import { freePort } from '../../src/embedded/ports';
+import { findTimescaleBinDir, startTimescaleCluster, TIMESCALE_TEST_URL_VAR } from '../../src/embedded/timescale';
 import { startTemporalDevServer, type DevServerHandle } from '../../src/embedded/temporal-dev-server';
 import { resolveTemporalBinary } from '../../src/tools/temporal-binaries';
 
@@ -17,8 +17,7 @@ export const TEMPORAL_ADDRESS_VAR = 'TT_TEST_TEMPORAL_ADDRESS';
 /** The TimescaleDB cluster of the run, or why there is none (then its layout's tests are skipped). */
 export const TIMESCALE_ADMIN_URL_VAR = 'TT_TEST_TIMESCALE_ADMIN_URL';
 export const TIMESCALE_SKIP_VAR = 'TT_TEST_TIMESCALE_SKIP_REASON';
-/** A TimescaleDB server (Timescale license) chosen by the user, instead of the throwaway cluster. */
-export const TIMESCALE_TEST_URL_VAR = 'TIMESCALE_TEST_URL';
+export { TIMESCALE_TEST_URL_VAR };
 
 /** DATABASE_URL when set (a real server the user chose), else an embedded cluster in a temp folder. */
 export async function startPostgresForTests(): Promise<{ adminUrl: string; stop(): Promise<void> }> {
@@ -69,40 +68,6 @@ export async function startTemporalForTests(): Promise<{ address: string; stop()
   };
 }
 
-/** Where PostgreSQL installations with TimescaleDB are looked for (Debian's layout), newest first. */
-const PG_ROOT = '/usr/lib/postgresql';
-
-/**
- * The bin folder of a local PostgreSQL whose library folder holds TimescaleDB (what
- * ../shared/tools/install-timescaledb installs), or why there is none. TIMESCALE_PG_BIN overrides.
- */
-export function findTimescaleBinDir(): { binDir: string } | { reason: string } {
-  const forced = process.env.TIMESCALE_PG_BIN;
-  const candidates = forced
-    ? [forced]
-    : existsSync(PG_ROOT)
-      ? readdirSync(PG_ROOT)
-          .filter((v) => /^\d+$/.test(v))
-          .sort((a, b) => Number(b) - Number(a))
-          .map((v) => path.join(PG_ROOT, v, 'bin'))
-      : [];
-  for (const binDir of candidates) {
-    if (!existsSync(path.join(binDir, 'postgres')) || !existsSync(path.join(binDir, 'pg_config'))) continue;
-    try {
-      const lib = execFileSync(path.join(binDir, 'pg_config'), ['--pkglibdir'], { encoding: 'utf8' }).trim();
-      const share = execFileSync(path.join(binDir, 'pg_config'), ['--sharedir'], { encoding: 'utf8' }).trim();
-      if (existsSync(path.join(lib, 'timescaledb.so')) && existsSync(path.join(share, 'extension', 'timescaledb.control'))) return { binDir };
-    } catch {
-      /* not a usable installation: try the next */
-    }
-  }
-  return {
-    reason: forced
-      ? `TIMESCALE_PG_BIN=${forced} has no PostgreSQL with TimescaleDB installed`
-      : `no PostgreSQL with TimescaleDB under ${PG_ROOT} (run ../shared/tools/install-timescaledb, or set ${TIMESCALE_TEST_URL_VAR})`,
-  };
-}
-
 export type TimescaleForTests = { adminUrl: string; stop(): Promise<void> } | { skipped: string };
 
 /**
@@ -120,18 +85,7 @@ export async function startTimescaleForTests(): Promise<TimescaleForTests> {
   chmodSync(dir, 0o755);
   let pg: EmbeddedPostgresHandle;
   try {
-    pg = await startEmbeddedPostgres({
-      dataDir: path.join(dir, 'data'),
-      port: await freePort(),
-      durable: false,
-      binDir: found.binDir,
-      settings: {
-        shared_preload_libraries: 'timescaledb',
-        max_worker_processes: '64',
-        'timescaledb.max_background_workers': '48',
-        'timescaledb.telemetry_level': 'off',
-      },
-    });
+    pg = await startTimescaleCluster(found.binDir, path.join(dir, 'data'));
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
