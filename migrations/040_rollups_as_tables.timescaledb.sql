@@ -5,6 +5,8 @@
 -- deleting an event left its rollup rows until a refresh happened to cover them, and hourly
 -- retention could only drop whole materialization chunks. One maintenance path for both layouts
 -- makes them equal by construction; TimescaleDB keeps the raw hypertables and their compression.
+-- (004's note on test/storage/ddl-parity.test.ts is outdated: the layouts' equality is now checked
+-- by behaviour, test/storage/layout-parity-property.test.ts.)
 CREATE TABLE rollup_hourly_table (
   bucket timestamptz NOT NULL,
   event_id bigint NOT NULL REFERENCES events (id) ON DELETE CASCADE,

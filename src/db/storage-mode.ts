@@ -35,8 +35,8 @@ export async function recordedStorageMode(client: Queryable): Promise<(StorageDe
 /**
  * Looks for a usable TimescaleDB. `CREATE EXTENSION timescaledb` on a server that does not
  * preload the library raises FATAL and kills the connection, so the attempt runs on a throwaway
- * client, never on a pooled one. The Apache edition lacks continuous aggregates, compression and
- * policies, so only the Timescale-licensed edition selects the TimescaleDB layout.
+ * client, never on a pooled one. The Apache edition lacks compression and policies (and
+ * continuous aggregates, which the layout no longer uses since migration 040), so only the Timescale-licensed edition selects the TimescaleDB layout.
  */
 export async function detectTimescale(client: Queryable, connectionConfig: pg.ClientConfig): Promise<StorageDecision> {
   const installed = await client.query<{ extversion: string }>(`SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'`);
@@ -58,7 +58,7 @@ export async function detectTimescale(client: Queryable, connectionConfig: pg.Cl
   const license = await client.query<{ license: string | null }>(`SELECT current_setting('timescaledb.license', true) AS license`);
   const edition = license.rows[0]?.license ?? null;
   if (edition !== 'timescale') {
-    return { mode: 'plain', reason: `TimescaleDB edition "${edition ?? 'unknown'}" lacks continuous aggregates and policies` };
+    return { mode: 'plain', reason: `TimescaleDB edition "${edition ?? 'unknown'}" lacks compression and policies` };
   }
   return { mode: 'timescaledb', reason: 'TimescaleDB (Timescale license) detected' };
 }
