@@ -4,7 +4,7 @@ import pg from 'pg';
 import { createPool, type Db } from '../../src/db/pool';
 import { migrate } from '../../src/db/migrate';
 import { storageModeOf, type StorageMode } from '../../src/db/storage-mode';
-import { ADMIN_URL_VAR, TIMESCALE_ADMIN_URL_VAR, TIMESCALE_SKIP_VAR, startPostgresForTests, startTimescaleForTests } from './infra';
+import { ADMIN_URL_VAR, TIMESCALE_ADMIN_URL_VAR, TIMESCALE_SKIP_VAR, startPostgresForTests, startTimescaleForTests, type TestServer } from './infra';
 
 export interface TestDatabase {
   url: string;
@@ -33,6 +33,16 @@ async function serverFor(layout: StorageMode): Promise<Server> {
     own = started;
     ownServers.set(layout, own);
     process.once('beforeExit', () => void started.then((s) => ('stop' in s ? s.stop() : undefined)));
+    // If the process ends without 'beforeExit' (process.exit), at least stop the server.
+    let server: TestServer | undefined;
+    void started.then(
+      (s) => {
+        server = 'stop' in s ? s : undefined;
+        server?.unref();
+      },
+      () => undefined,
+    );
+    process.once('exit', () => server?.stopAtExit());
   }
   return own;
 }

@@ -20,8 +20,56 @@ export const TIMESCALE_SKIP_VAR = 'TT_TEST_TIMESCALE_SKIP_REASON';
 export { TIMESCALE_TEST_URL_VAR };
 
 /** DATABASE_URL when set (a real server the user chose), else an embedded cluster in a temp folder. */
-export async function startPostgresForTests(): Promise<{ adminUrl: string; stop(): Promise<void> }> {
-  if (process.env.DATABASE_URL) return { adminUrl: process.env.DATABASE_URL, stop: async () => undefined };
+export interface TestServer {
+  adminUrl: string;
+  stop(): Promise<void>;
+  /**
+   * Synchronous last resort for a process that exits without awaiting stop() (a test file run on
+   * its own under `node --test` exits without 'beforeExit'): signals the server to shut down and
+   * removes its folder once it is gone.
+   */
+  stopAtExit(): void;
+  /**
+   * Lets the process end while the server runs (its child process and output pipes no longer
+   * keep the event loop alive), so that a test file run on its own reaches 'beforeExit' and stops it.
+   */
+  unref(): void;
+}
+
+function unrefServer(pg: EmbeddedPostgresHandle): () => void {
+  return () => {
+    pg.process.unref();
+    for (const stream of [pg.process.stdout, pg.process.stderr]) (stream as { unref?: () => void } | null)?.unref?.();
+  };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function atExit(pg: EmbeddedPostgresHandle, dir: string): () => void {
+  return () => {
+    const pid = pg.process.pid;
+    if (pg.process.exitCode !== null || pid === undefined) return;
+    try {
+      process.kill(pid, 'SIGINT'); // fast shutdown
+    } catch {
+      return;
+    }
+    // Synchronous wait (an 'exit' handler cannot await), up to 10 s, then remove the folder.
+    const tick = new Int32Array(new SharedArrayBuffer(4));
+    for (let waited = 0; alive(pid) && waited < 10_000; waited += 50) Atomics.wait(tick, 0, 0, 50);
+    if (!alive(pid)) rmSync(dir, { recursive: true, force: true });
+  };
+}
+
+export async function startPostgresForTests(): Promise<TestServer> {
+  if (process.env.DATABASE_URL) return { adminUrl: process.env.DATABASE_URL, stop: async () => undefined, stopAtExit: () => undefined, unref: () => undefined };
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-pg-'));
   chmodSync(dir, 0o755); // when we are root, PostgreSQL runs as `postgres` and must reach its folder
   let pg: EmbeddedPostgresHandle;
@@ -37,6 +85,8 @@ export async function startPostgresForTests(): Promise<{ adminUrl: string; stop(
       await pg.stop();
       rmSync(dir, { recursive: true, force: true });
     },
+    stopAtExit: atExit(pg, dir),
+    unref: unrefServer(pg),
   };
 }
 
@@ -68,7 +118,7 @@ export async function startTemporalForTests(): Promise<{ address: string; stop()
   };
 }
 
-export type TimescaleForTests = { adminUrl: string; stop(): Promise<void> } | { skipped: string };
+export type TimescaleForTests = TestServer | { skipped: string };
 
 /**
  * The TimescaleDB server of a test run: TIMESCALE_TEST_URL when set, else a throwaway cluster
@@ -78,7 +128,7 @@ export type TimescaleForTests = { adminUrl: string; stop(): Promise<void> } | { 
  */
 export async function startTimescaleForTests(): Promise<TimescaleForTests> {
   const url = process.env[TIMESCALE_TEST_URL_VAR];
-  if (url) return { adminUrl: url, stop: async () => undefined };
+  if (url) return { adminUrl: url, stop: async () => undefined, stopAtExit: () => undefined, unref: () => undefined };
   const found = findTimescaleBinDir();
   if ('reason' in found) return { skipped: found.reason };
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-tsdb-'));
@@ -96,5 +146,7 @@ export async function startTimescaleForTests(): Promise<TimescaleForTests> {
       await pg.stop();
       rmSync(dir, { recursive: true, force: true });
     },
+    stopAtExit: atExit(pg, dir),
+    unref: unrefServer(pg),
   };
 }
