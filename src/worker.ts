@@ -1,3 +1,4 @@
+import { scrapeHealthSettings } from './domain/scrape-health';
 import { existsSync } from 'node:fs';
 import type { Context as ActivityContext } from '@temporalio/activity';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type ActivityInterceptorsFactory, type LogEntry, type WorkerOptions } from '@temporalio/worker';
@@ -104,7 +105,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<TrackerWorkers> {
       await Worker.create({
         ...common,
         taskQueue,
-        activities: createMarketplaceActivities({ db: deps.db, adapter, logger: deps.logger }),
+        activities: createMarketplaceActivities({ db: deps.db, adapter, logger: deps.logger, health: scrapeHealthSettings(deps.env) }),
         maxTaskQueueActivitiesPerSecond: ratePerSecond(deps.env, name),
         maxConcurrentActivityTaskExecutions: deps.env.MARKETPLACE_CONCURRENCY,
       }),

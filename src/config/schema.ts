@@ -151,6 +151,9 @@ export const ENV_VARS = {
   VIVIDSEATS_RATE_PER_SECOND: spec('Marketplaces', positive(2), 'Requests per second to Vivid Seats, across every worker.'),
   SEATGEEK_RATE_PER_SECOND: spec('Marketplaces', positive(5), 'Requests per second to SeatGeek, across every worker.'),
   TICKETMASTER_RATE_PER_SECOND: spec('Marketplaces', positive(4), 'Requests per second to Ticketmaster, across every worker (its limit is 5).'),
+  SCRAPE_DRIFT_MAX_SKIPPED_SHARE: spec('Marketplaces', z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(0.2)), 'Share of a payload\'s items that may be skipped before the scrape is a "format drift" failure (0.2 = 20 %).'),
+  SCRAPE_DRIFT_MAX_DECLARED_GAP: spec('Marketplaces', z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(0.2)), 'Share by which the parsed listing count may differ from the count the marketplace declares before the scrape is "format drift".'),
+  SCRAPE_EMPTY_AFTER_LISTINGS: spec('Marketplaces', positiveInt(10), 'A scrape with 0 listings is marked "empty" when the previous scrape of the event stored at least this many.'),
   MARKETPLACE_CONCURRENCY: spec('Marketplaces', positiveInt(4), 'Fetch activities in flight per marketplace per worker.'),
   HTTP_USER_AGENT: spec(
     'Marketplaces',

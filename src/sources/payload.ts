@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import {
-  CURRENCIES,
+  isCurrency,
   normalizedListingSchema,
   priceSummarySchema,
-  type Currency,
   type FetchedPrices,
   type NormalizedListing,
   type PriceSummary,
@@ -58,8 +57,19 @@ export function toNumber(value: string | number): number | undefined {
 /** An identifier that may arrive as a number or a string; always a string after parsing. */
 export const idish = z.union([z.string().min(1), z.number().int().transform(String)]);
 
-export function isCurrency(code: string): code is Currency {
-  return (CURRENCIES as readonly string[]).includes(code);
+export { isCurrency };
+
+/** "tickets[3].p" -> "tickets[].p": the path of every item's field, for counting by reason. */
+export function itemlessPath(path: string): string {
+  return path.replace(/\[\d+\]/g, '[]');
+}
+
+/** A listing item the normalizer gives up on: why (with the item's value), which field, and the reason's kind. */
+export interface SkipItem {
+  skip: string;
+  field: string;
+  /** The reason without the item's own values ("not a number"); counted per field path. */
+  kind: string;
 }
 
 /**
@@ -71,31 +81,32 @@ export function normalizeListings<S extends z.ZodType>(
   items: readonly unknown[],
   basePath: string,
   itemSchema: S,
-  toListing: (item: z.infer<S>) => NormalizedListing | { skip: string; field: string },
-): FetchedPrices & { kind: 'listings' } {
+  toListing: (item: z.infer<S>) => NormalizedListing | SkipItem,
+): FetchedPrices & { kind: 'listings'; items: number } {
   const listings: NormalizedListing[] = [];
   const skipped: SkippedRecord[] = [];
   for (let i = 0; i < items.length; i++) {
     const itemPath = `${basePath}[${i}]`;
     const raw = itemSchema.safeParse(items[i]);
     if (!raw.success) {
-      skipped.push(firstIssue(raw.error, itemPath));
+      const issue = firstIssue(raw.error, itemPath);
+      skipped.push({ ...issue, kind: `${itemlessPath(issue.path)}: ${issue.reason}` });
       continue;
     }
     const candidate = toListing(raw.data);
     if ('skip' in candidate) {
-      skipped.push({ path: `${itemPath}.${candidate.field}`, reason: candidate.skip });
+      skipped.push({ path: `${itemPath}.${candidate.field}`, reason: candidate.skip, kind: `${basePath}[].${candidate.field}: ${candidate.kind}` });
       continue;
     }
     const checked = normalizedListingSchema.safeParse(candidate);
     if (!checked.success) {
       const issue = firstIssue(checked.error);
-      skipped.push({ path: `${itemPath} (normalized ${issue.path})`, reason: issue.reason });
+      skipped.push({ path: `${itemPath} (normalized ${issue.path})`, reason: issue.reason, kind: `normalized ${issue.path}: ${issue.reason}` });
       continue;
     }
     listings.push(checked.data);
   }
-  return { kind: 'listings', listings, skipped };
+  return { kind: 'listings', listings, skipped, items: items.length };
 }
 
 /**
@@ -106,20 +117,26 @@ export function normalizeSummary(
   figures: { [K in 'lowest' | 'average' | 'median' | 'highest']: { value: number | null | undefined; path: string } } & {
     listingCount: { value: number | null | undefined; path: string };
     ticketCount: { value: number | null | undefined; path: string };
+    allInLowest?: { value: number | null | undefined; path: string };
+    allInHighest?: { value: number | null | undefined; path: string };
   },
   currency: { value: string; path: string },
 ): FetchedPrices & { kind: 'summary' } {
   if (!isCurrency(currency.value)) {
-    throw new PayloadShapeError(currency.path, `unsupported currency "${currency.value}" (known: ${CURRENCIES.join(', ')})`);
+    throw new PayloadShapeError(currency.path, `not an ISO 4217 currency code: "${currency.value}"`);
   }
   const skipped: SkippedRecord[] = [];
   const shape = priceSummarySchema.shape;
-  const pick = <K extends 'lowest' | 'average' | 'median' | 'highest' | 'listingCount' | 'ticketCount'>(key: K): number | null => {
-    const { value, path } = figures[key];
+  type Figure = 'lowest' | 'average' | 'median' | 'highest' | 'listingCount' | 'ticketCount' | 'allInLowest' | 'allInHighest';
+  const pick = (key: Figure): number | null => {
+    const figure = figures[key];
+    if (figure === undefined) return null;
+    const { value, path } = figure;
     if (value === null || value === undefined) return null;
     const ok = shape[key].safeParse(value);
-    if (ok.success) return ok.data;
-    skipped.push({ path, reason: `${ok.error.issues[0]?.message ?? 'invalid'} (got ${value}); recorded as null` });
+    if (ok.success) return ok.data ?? null;
+    const reason = ok.error.issues[0]?.message ?? 'invalid';
+    skipped.push({ path, reason: `${reason} (got ${value}); recorded as null`, kind: `${path}: ${reason}` });
     return null;
   };
   const summary: PriceSummary = {
@@ -129,6 +146,8 @@ export function normalizeSummary(
     highest: pick('highest'),
     listingCount: pick('listingCount'),
     ticketCount: pick('ticketCount'),
+    allInLowest: pick('allInLowest'),
+    allInHighest: pick('allInHighest'),
     currency: currency.value,
   };
   return { kind: 'summary', summary, skipped };

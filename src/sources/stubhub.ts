@@ -40,7 +40,7 @@ const compListingSchema = z.object({
 export function parseStubHubCompListings(payload: unknown): FetchedPrices {
   const items = parseEnvelope(z.array(z.unknown(), { error: 'expected an array of listings' }), payload);
   return normalizeListings(items, '', compListingSchema, (l) => {
-    if (!isCurrency(l.currencyCode)) return { skip: `unsupported currency "${l.currencyCode}"`, field: 'currencyCode' };
+    if (!isCurrency(l.currencyCode)) return { skip: `not an ISO 4217 currency code: "${l.currencyCode}"`, field: 'currencyCode', kind: 'not an ISO 4217 code' };
     const row = l.row?.trim();
     return {
       listingId: String(l.listingId),

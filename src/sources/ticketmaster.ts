@@ -6,46 +6,58 @@ import { withShapeContext } from './shape-context';
 import type { MarketplaceAdapter } from './types';
 
 /**
- * Ticketmaster Discovery API v2, `GET /discovery/v2/events/ID.json?apikey=...`: face-value
- * `priceRanges` [{type, currency, min, max}] (optional: absent when Ticketmaster has no prices
- * to show). Limits are 5 requests a second and a daily quota; responses carry Rate-Limit,
- * Rate-Limit-Available, Rate-Limit-Over and Rate-Limit-Reset (epoch milliseconds), and a 429
- * body names the violated policy: {"fault": {"faultstring", "detail": {"errorcode":
- * "policies.ratelimit.QuotaViolation" | "policies.ratelimit.SpikeArrestViolation"}}}.
+ * Ticketmaster Discovery API v2, `GET /discovery/v2/events/ID.json?apikey=...`: `priceRanges`
+ * [{type, currency, min, max}], absent on many events (Ticketmaster has no prices to show). A
+ * range of type "standard" is face value; "standard including fees" is the same tickets with
+ * fees: the two are kept apart (lowest/highest vs allInLowest/allInHighest), never mixed. The
+ * currency is the market's own (USD, GBP, PLN, CZK, ZAR, AED, ...). Limits are 5 requests a
+ * second and a daily quota; responses carry Rate-Limit, Rate-Limit-Available, Rate-Limit-Over and
+ * Rate-Limit-Reset (epoch milliseconds), and a 429 body names the violated policy: {"fault":
+ * {"faultstring", "detail": {"errorcode": "policies.ratelimit.QuotaViolation" |
+ * "policies.ratelimit.SpikeArrestViolation"}}}.
  */
 export const TICKETMASTER_EVENT_PATH = '/discovery/v2/events/';
 
 const rangeSchema = z.object({ type: z.string().optional(), currency: z.string(), min: z.number().optional(), max: z.number().optional() });
 const eventSchema = z.object({ id: idish, priceRanges: z.array(rangeSchema).optional() });
 
-/** Pure: a Discovery API event -> a price summary of face values (standard ranges preferred). */
+export const TM_FACE_VALUE = 'standard';
+export const TM_ALL_IN = 'standard including fees';
+
+/** Pure: a Discovery API event -> a price summary: face value and all-in apart, one currency. */
 export function parseTicketmasterEvent(payload: unknown): FetchedPrices {
   const event = parseEnvelope(eventSchema, payload);
-  const ranges = event.priceRanges ?? [];
-  const standard = ranges.filter((r) => (r.type ?? 'standard') === 'standard');
-  const chosen = standard.length > 0 ? standard : ranges;
-  const currency = chosen[0]?.currency ?? 'USD';
-  const sameCurrency = chosen.filter((r) => r.currency === currency);
-  const mins = sameCurrency.map((r) => r.min).filter((v): v is number => v !== undefined);
-  const maxs = sameCurrency.map((r) => r.max).filter((v): v is number => v !== undefined);
+  const ranges = (event.priceRanges ?? []).map((r, i) => ({ ...r, i, type: (r.type ?? TM_FACE_VALUE).trim().toLowerCase() }));
+  const face = ranges.filter((r) => r.type === TM_FACE_VALUE);
+  const allIn = ranges.filter((r) => r.type === TM_ALL_IN);
+  const currency = (face[0] ?? allIn[0])?.currency ?? 'USD';
+  const extent = (list: typeof ranges, key: 'min' | 'max'): number | null => {
+    const values = list.filter((r) => r.currency === currency).map((r) => r[key]).filter((v): v is number => v !== undefined);
+    if (values.length === 0) return null;
+    return key === 'min' ? Math.min(...values) : Math.max(...values);
+  };
   const none = { value: null, path: '' };
   const result = normalizeSummary(
     {
-      lowest: { value: mins.length > 0 ? Math.min(...mins) : null, path: 'priceRanges[].min' },
+      lowest: { value: extent(face, 'min'), path: 'priceRanges[].min' },
       average: none,
       median: none,
-      highest: { value: maxs.length > 0 ? Math.max(...maxs) : null, path: 'priceRanges[].max' },
+      highest: { value: extent(face, 'max'), path: 'priceRanges[].max' },
       listingCount: none,
       ticketCount: none,
+      allInLowest: { value: extent(allIn, 'min'), path: 'priceRanges[].min' },
+      allInHighest: { value: extent(allIn, 'max'), path: 'priceRanges[].max' },
     },
-    { value: currency, path: 'priceRanges[0].currency' },
+    { value: currency, path: `priceRanges[${(face[0] ?? allIn[0])?.i ?? 0}].currency` },
   );
-  ranges.forEach((r, i) => {
-    if (chosen.includes(r) && r.currency !== currency) {
-      result.skipped.push({ path: `priceRanges[${i}].currency`, reason: `range in ${r.currency} ignored (summary is in ${currency})` });
+  for (const r of ranges) {
+    if (r.type !== TM_FACE_VALUE && r.type !== TM_ALL_IN) {
+      result.skipped.push({ path: `priceRanges[${r.i}].type`, reason: `range of type "${r.type}" is neither face value nor all-in; ignored`, kind: 'priceRanges[].type: other type' });
+    } else if (r.currency !== currency) {
+      result.skipped.push({ path: `priceRanges[${r.i}].currency`, reason: `range in ${r.currency} ignored (summary is in ${currency})`, kind: 'priceRanges[].currency: second currency' });
     }
-  });
-  return result;
+  }
+  return { ...result, items: ranges.length };
 }
 
 const faultSchema = z.object({
