@@ -28,9 +28,22 @@ function stats(market: readonly MarketListing[]): { lowest: number; highest: num
   };
 }
 
+/**
+ * Vivid Seats' hermes listings in the real key layout (test/fixtures/sources/vividseats/listings.json
+ * and its README): short keys with their spelled-out duplicates, zone id in `c` (groups[].i),
+ * section id in `d` (sections[].i), `g` a "0"/"1" flag, split sizes in `m`, numbers as strings.
+ */
 export function vividSeatsListings(event: MockEvent, market: readonly MarketListing[]): unknown {
   const s = stats(market);
-  const byZone = (zoneId: string): MarketListing[] => market.filter((m) => m.listing.zone.id === zoneId);
+  const productionId = Number(event.id) || 0;
+  const minMax = (ms: readonly MarketListing[]): { h: string; l: string; q: string } => {
+    const ps = ms.map((m) => m.price);
+    return {
+      h: ps.length ? Math.max(...ps).toFixed(2) : '0.00',
+      l: ps.length ? Math.min(...ps).toFixed(2) : '0.00',
+      q: String(ms.reduce((n, m) => n + m.listing.quantity, 0)),
+    };
+  };
   return {
     global: [
       {
@@ -40,43 +53,40 @@ export function vividSeatsListings(event: MockEvent, market: readonly MarketList
         productionId: event.id,
         productionName: event.name,
         venueCountry: 'US',
-        zoned: 'true',
-        showAip: 'true',
+        zoned: '0',
         lp: s ? s.lowest.toFixed(2) : '',
         hp: s ? s.highest.toFixed(2) : '',
         mp: s ? s.median.toFixed(2) : '',
+        showAip: 'true',
+        vatAddedToAip: 'false',
+        aipIncludedPrices: 'CUSTOMER_PRICE,SERVICE_FEE,ELECTRONIC_DELIVERY_FEE',
+        defaultAipOn: 'true',
         isPriceLocalized: false,
       },
     ],
-    tickets: market.map((m) => ({
-      i: m.listing.id,
-      s: m.listing.section.name,
-      r: m.listing.row,
-      q: String(m.listing.quantity),
-      p: m.price.toFixed(2),
-      aip: m.allInPrice.toFixed(2),
-      l: `${m.listing.zone.name} ${m.listing.section.name}`,
-      g: m.listing.zone.id,
-      z: m.listing.zone.id,
-      m: '',
-      di: false,
-      badges: [],
-    })),
-    groups: event.zones.map((z) => {
-      const zs = byZone(z.id);
-      const ps = zs.map((m) => m.price);
+    tickets: market.map((m) => {
+      const l = m.listing;
+      const q = String(l.quantity);
+      // Vivid Seats always lists the sizes it sells; "any size" is every size up to the quantity.
+      const splits = (l.splits.length > 0 ? l.splits : Array.from({ length: l.quantity }, (_, k) => k + 1)).join(',');
+      const aip = m.allInPrice.toFixed(2);
       return {
-        productionId: Number(event.id) || 0,
-        i: z.id,
-        n: z.name,
-        a: zs.length > 0 ? '1' : '0',
-        h: ps.length ? Math.max(...ps).toFixed(2) : '',
-        l: ps.length ? Math.min(...ps).toFixed(2) : '',
-        q: String(zs.reduce((n, m) => n + m.listing.quantity, 0)),
+        s: l.section.name, r: l.row, q, p: m.price.toFixed(2), i: `VB${l.id}`, d: l.section.id, n: '', f: '0', l: l.section.name,
+        g: '0', t: '3', m: splits, c: l.zone.id, z: '0', zo: '0', st: '1', stp: 'Mobile Transfer', aip, ls: '', hs: '', faceValue: '0.00', di: false,
+        sectionName: l.section.name, row: l.row, quantity: q, allInPricePerTicket: aip, badges: [], perks: [], localPrices: null,
       };
     }),
-    sections: event.zones.flatMap((z) => z.sections.map((sec) => ({ productionId: Number(event.id) || 0, i: sec.id, g: z.id, n: sec.name }))),
-    i18n: { from: 'USD', to: 'USD', rate: 1, applyCurrencyConversion: false },
+    groups: event.zones.map((z) => {
+      const zs = market.filter((m) => m.listing.zone.id === z.id);
+      return { productionId, i: z.id, n: z.name, c: '0x5690D6', a: zs.length > 0 ? '1' : '0', t: '0', ...minMax(zs), z: '', zd: '', g: '0', localPrices: null };
+    }),
+    sections: event.zones.flatMap((z) =>
+      z.sections.map((sec) => {
+        const ss = market.filter((m) => m.listing.section.id === sec.id);
+        return { productionId, i: sec.id, g: z.id, a: ss.length > 0 ? '1' : '0', ...minMax(ss), n: sec.name, rd: '', localPrices: null };
+      }),
+    ),
+    i18n: { from: event.currency, to: event.currency, rate: 1, applyCurrencyConversion: false },
   };
 }
 

@@ -122,7 +122,7 @@ export async function startMockMarketplace(options: MockMarketplaceOptions): Pro
     if (fault && (await applyFault(fault, marketplace, req, res))) return;
 
     const event = eventFor(eventId);
-    const market = marketAt(event, now);
+    const market = fault?.kind === 'empty' ? [] : marketAt(event, now);
     let payload: unknown;
     switch (route.kind) {
       case 'vividseats':
@@ -146,6 +146,7 @@ export async function startMockMarketplace(options: MockMarketplaceOptions): Pro
         break;
     }
     if (fault?.kind === 'rename-field') payload = renameField(payload, fault.from, fault.to);
+    if (fault?.kind === 'format-drift') payload = driftFormat(route.kind, payload, fault.field, fault.renamedTo);
     if (fault?.kind === 'truncated') {
       const body = Buffer.from(JSON.stringify(payload));
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
@@ -261,6 +262,24 @@ function renameField(payload: unknown, from: string, to: string): unknown {
     return { ...rest, [to]: value };
   };
   return Array.isArray(payload) ? payload.map(rename) : rename(payload);
+}
+
+/** The listing field each format drifts by default: one every item needs, renamed. */
+const DRIFT_FIELDS: Record<Exclude<Route['kind'], 'token'>, string> = {
+  vividseats: 'p',
+  'stubhub-pro': 'sellerNetProceeds',
+  'stubhub-catalog': 'min_ticket_price',
+  seatgeek: 'stats',
+  ticketmaster: 'priceRanges',
+};
+
+/** The payload as if the marketplace had renamed a field: in every listing item, or at the top of a summary. */
+function driftFormat(kind: Exclude<Route['kind'], 'token'>, payload: unknown, field = DRIFT_FIELDS[kind], renamedTo = `${field}_v2`): unknown {
+  if (kind === 'vividseats' && payload && typeof payload === 'object' && 'tickets' in payload) {
+    const p = payload as { tickets: unknown[] };
+    return { ...p, tickets: renameField(p.tickets, field, renamedTo) };
+  }
+  return renameField(payload, field, renamedTo);
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {
