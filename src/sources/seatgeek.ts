@@ -51,15 +51,18 @@ export interface SeatGeekAdapterOptions {
 }
 
 export function createSeatGeekAdapter({ http, clientId, clientSecret }: SeatGeekAdapterOptions): MarketplaceAdapter {
+  const fetchPayload = (eventId: string, signal?: AbortSignal): Promise<unknown> => {
+    const query = new URLSearchParams({ client_id: clientId });
+    if (clientSecret) query.set('client_secret', clientSecret);
+    return http.json(eventId, { path: `${SEATGEEK_EVENT_PATH}${encodeURIComponent(eventId)}?${query}`, signal });
+  };
+  const parse = (payload: unknown, eventId: string): FetchedPrices => withShapeContext('seatgeek', eventId, () => parseSeatGeekEvent(payload));
   return {
     name: 'seatgeek',
     yields: 'summary',
-    async fetchPrices(eventId, signal) {
-      const query = new URLSearchParams({ client_id: clientId });
-      if (clientSecret) query.set('client_secret', clientSecret);
-      const payload = await http.json(eventId, { path: `${SEATGEEK_EVENT_PATH}${encodeURIComponent(eventId)}?${query}`, signal });
-      return withShapeContext('seatgeek', eventId, () => parseSeatGeekEvent(payload));
-    },
+    fetchPayload,
+    parse,
+    fetchPrices: async (eventId, signal) => parse(await fetchPayload(eventId, signal), eventId),
     close: () => http.close(),
   };
 }

@@ -94,19 +94,20 @@ export type StubHubAdapterOptions =
 export function createStubHubAdapter(options: StubHubAdapterOptions): MarketplaceAdapter {
   if (options.mode === 'listings') {
     const { pro, proToken } = options;
+    const fetchPayload = (eventId: string, signal?: AbortSignal): Promise<unknown> =>
+      pro.json(eventId, {
+        path: `${STUBHUB_PRO_LISTINGS_PATH}?${new URLSearchParams({ viagogoEventId: eventId })}`,
+        // The Pro web app authenticates with its session cookies; the token is that cookie string.
+        headers: { cookie: proToken },
+        signal,
+      });
+    const parse = (payload: unknown, eventId: string): FetchedPrices => withShapeContext('stubhub', eventId, () => parseStubHubCompListings(payload));
     return {
       name: 'stubhub',
       yields: 'listings',
-      async fetchPrices(eventId, signal) {
-        const query = new URLSearchParams({ viagogoEventId: eventId });
-        const payload = await pro.json(eventId, {
-          path: `${STUBHUB_PRO_LISTINGS_PATH}?${query}`,
-          // The Pro web app authenticates with its session cookies; the token is that cookie string.
-          headers: { cookie: proToken },
-          signal,
-        });
-        return withShapeContext('stubhub', eventId, () => parseStubHubCompListings(payload));
-      },
+      fetchPayload,
+      parse,
+      fetchPrices: async (eventId, signal) => parse(await fetchPayload(eventId, signal), eventId),
       close: () => pro.close(),
     };
   }
@@ -137,27 +138,32 @@ export function createStubHubAdapter(options: StubHubAdapterOptions): Marketplac
     return token.value;
   }
 
+  async function fetchPayload(eventId: string, signal?: AbortSignal): Promise<unknown> {
+    const get = async (): Promise<unknown> =>
+      catalog.json(eventId, {
+        path: `${STUBHUB_EVENT_PATH}${encodeURIComponent(eventId)}`,
+        headers: { authorization: `Bearer ${await accessToken(eventId, signal)}`, accept: 'application/hal+json' },
+        signal,
+      });
+    let payload: unknown;
+    try {
+      payload = await get();
+    } catch (err) {
+      // A token revoked or expired early: fetch a fresh one once before giving up.
+      if (!(err instanceof MarketplaceError && err.status === 401)) throw err;
+      token = undefined;
+      payload = await get();
+    }
+    return payload;
+  }
+  const parse = (payload: unknown, eventId: string): FetchedPrices => withShapeContext('stubhub', eventId, () => parseStubHubCatalogEvent(payload));
+
   return {
     name: 'stubhub',
     yields: 'summary',
-    async fetchPrices(eventId, signal) {
-      const get = async (): Promise<unknown> =>
-        catalog.json(eventId, {
-          path: `${STUBHUB_EVENT_PATH}${encodeURIComponent(eventId)}`,
-          headers: { authorization: `Bearer ${await accessToken(eventId, signal)}`, accept: 'application/hal+json' },
-          signal,
-        });
-      let payload: unknown;
-      try {
-        payload = await get();
-      } catch (err) {
-        // A token revoked or expired early: fetch a fresh one once before giving up.
-        if (!(err instanceof MarketplaceError && err.status === 401)) throw err;
-        token = undefined;
-        payload = await get();
-      }
-      return withShapeContext('stubhub', eventId, () => parseStubHubCatalogEvent(payload));
-    },
+    fetchPayload,
+    parse,
+    fetchPrices: async (eventId, signal) => parse(await fetchPayload(eventId, signal), eventId),
     close: async () => {
       await Promise.all([catalog.close(), account.close()]);
     },

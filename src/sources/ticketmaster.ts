@@ -104,14 +104,15 @@ export interface TicketmasterAdapterOptions {
 
 export function createTicketmasterAdapter({ http, apiKey, now }: TicketmasterAdapterOptions): MarketplaceAdapter {
   const describe = describeTicketmasterError(now);
+  const fetchPayload = (eventId: string, signal?: AbortSignal): Promise<unknown> =>
+    http.json(eventId, { path: `${TICKETMASTER_EVENT_PATH}${encodeURIComponent(eventId)}.json?${new URLSearchParams({ apikey: apiKey })}`, signal }, describe);
+  const parse = (payload: unknown, eventId: string): FetchedPrices => withShapeContext('ticketmaster', eventId, () => parseTicketmasterEvent(payload));
   return {
     name: 'ticketmaster',
     yields: 'summary',
-    async fetchPrices(eventId, signal) {
-      const query = new URLSearchParams({ apikey: apiKey });
-      const payload = await http.json(eventId, { path: `${TICKETMASTER_EVENT_PATH}${encodeURIComponent(eventId)}.json?${query}`, signal }, describe);
-      return withShapeContext('ticketmaster', eventId, () => parseTicketmasterEvent(payload));
-    },
+    fetchPayload,
+    parse,
+    fetchPrices: async (eventId, signal) => parse(await fetchPayload(eventId, signal), eventId),
     close: () => http.close(),
   };
 }

@@ -136,14 +136,15 @@ export interface VividSeatsAdapterOptions {
 }
 
 export function createVividSeatsAdapter({ http, currency = 'USD' }: VividSeatsAdapterOptions): MarketplaceAdapter {
+  const fetchPayload = (eventId: string, signal?: AbortSignal): Promise<unknown> =>
+    http.json(eventId, { path: `${VIVIDSEATS_LISTINGS_PATH}?${new URLSearchParams({ productionId: eventId, currency, includeIpAddress: 'false' })}`, signal });
+  const parse = (payload: unknown, eventId: string): FetchedPrices => withShapeContext('vividseats', eventId, () => parseVividSeatsListings(payload, currency));
   return {
     name: 'vividseats',
     yields: 'listings',
-    async fetchPrices(eventId, signal) {
-      const query = new URLSearchParams({ productionId: eventId, currency, includeIpAddress: 'false' });
-      const payload = await http.json(eventId, { path: `${VIVIDSEATS_LISTINGS_PATH}?${query}`, signal });
-      return withShapeContext('vividseats', eventId, () => parseVividSeatsListings(payload, currency));
-    },
+    fetchPayload,
+    parse,
+    fetchPrices: async (eventId, signal) => parse(await fetchPayload(eventId, signal), eventId),
     close: () => http.close(),
   };
 }
