@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   isCurrency,
+  isNormalizedListing,
   normalizedListingSchema,
   priceSummarySchema,
   type FetchedPrices,
@@ -82,22 +83,38 @@ export function normalizeListings<S extends z.ZodType>(
   basePath: string,
   itemSchema: S,
   toListing: (item: z.infer<S>) => NormalizedListing | SkipItem,
+  /**
+   * A quick yes to "does `itemSchema` accept this item unchanged?" (no transforms in the schema):
+   * it saves zod's per-item copy on the hot path. Anything it does not accept goes through the
+   * schema, which decides and gives the reason.
+   */
+  guard?: (item: unknown) => item is z.infer<S>,
 ): FetchedPrices & { kind: 'listings'; items: number } {
   const listings: NormalizedListing[] = [];
   const skipped: SkippedRecord[] = [];
   for (let i = 0; i < items.length; i++) {
-    const itemPath = `${basePath}[${i}]`;
-    const raw = itemSchema.safeParse(items[i]);
-    if (!raw.success) {
-      const issue = firstIssue(raw.error, itemPath);
-      skipped.push({ ...issue, kind: `${itemlessPath(issue.path)}: ${issue.reason}` });
-      continue;
+    const item = items[i];
+    let data: z.infer<S>;
+    if (guard?.(item)) data = item;
+    else {
+      const raw = itemSchema.safeParse(item);
+      if (!raw.success) {
+        const issue = firstIssue(raw.error, `${basePath}[${i}]`);
+        skipped.push({ ...issue, kind: `${itemlessPath(issue.path)}: ${issue.reason}` });
+        continue;
+      }
+      data = raw.data;
     }
-    const candidate = toListing(raw.data);
+    const candidate = toListing(data);
     if ('skip' in candidate) {
-      skipped.push({ path: `${itemPath}.${candidate.field}`, reason: candidate.skip, kind: `${basePath}[].${candidate.field}: ${candidate.kind}` });
+      skipped.push({ path: `${basePath}[${i}].${candidate.field}`, reason: candidate.skip, kind: `${basePath}[].${candidate.field}: ${candidate.kind}` });
       continue;
     }
+    if (isNormalizedListing(candidate)) {
+      listings.push(candidate);
+      continue;
+    }
+    const itemPath = `${basePath}[${i}]`;
     const checked = normalizedListingSchema.safeParse(candidate);
     if (!checked.success) {
       const issue = firstIssue(checked.error);

@@ -33,7 +33,7 @@ const envelopeSchema = z.object({
 
 // Numbers arrive as strings; they are converted by hand in the normalizer (the hot path).
 const text = z.string().nullish();
-const ticketSchema = z.object({
+export const ticketSchema = z.object({
   i: textOrNumber,
   s: text,
   l: text,
@@ -50,6 +50,25 @@ const ticketSchema = z.object({
   m: textOrNumber.nullish(),
 });
 type Ticket = z.infer<typeof ticketSchema>;
+
+const TICKET_TEXT = ['s', 'l', 'sectionName', 'r', 'row'] as const;
+const TICKET_TEXT_OR_NUMBER = ['d', 'c', 'q', 'quantity', 'allInPricePerTicket', 'aip', 'm'] as const;
+/** True when ticketSchema accepts the item as it is (see normalizeListings' guard); kept in step with it. */
+export function isTicket(v: unknown): v is Ticket {
+  if (typeof v !== 'object' || v === null) return false;
+  const t = v as Record<string, unknown>;
+  if (!isTextOrNumber(t.i) || !isTextOrNumber(t.p)) return false;
+  for (const k of TICKET_TEXT) {
+    const x = t[k];
+    if (x !== undefined && x !== null && typeof x !== 'string') return false;
+  }
+  for (const k of TICKET_TEXT_OR_NUMBER) {
+    const x = t[k];
+    if (x !== undefined && x !== null && !isTextOrNumber(x)) return false;
+  }
+  return true;
+}
+const isTextOrNumber = (x: unknown): x is string | number => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x));
 
 const present = (v: string | number | null | undefined): v is string | number => v !== undefined && v !== null && v !== '';
 
@@ -120,7 +139,7 @@ export function parseVividSeatsListings(payload: unknown, requestedCurrency: Cur
       allInPrice: allIn,
       currency,
     };
-  });
+  }, isTicket);
   const head = envelope.global?.[0];
   const declared: DeclaredCounts | undefined = head ? { listings: declaredCount(head.listingCount), tickets: declaredCount(head.ticketCount) } : undefined;
   return declared ? { ...result, declared } : result;

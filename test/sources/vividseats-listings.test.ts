@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import { countSkipped, normalizedListingSchema, SUMMARY_ZONE, type FetchedPrices, type NormalizedListing } from '../../src/domain/listing';
 import { computeSnapshots, type SnapshotMetrics } from '../../src/domain/snapshot';
 import { PayloadShapeError } from '../../src/sources/errors';
-import { parseSplits, parseVividSeatsListings } from '../../src/sources/vividseats';
+import { isTicket, parseSplits, parseVividSeatsListings, ticketSchema } from '../../src/sources/vividseats';
+import { seededRandom } from '../../src/domain/random';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'sources', 'vividseats', name), 'utf8')) as unknown;
 
@@ -144,5 +145,20 @@ describe('Vivid Seats payloads that do not fit', () => {
     assert.deepEqual(parseSplits(undefined), []);
     assert.equal(parseSplits('2,four'), undefined);
     assert.equal(parseSplits('0'), undefined);
+  });
+});
+
+describe('the quick ticket guard', () => {
+  it('never accepts a ticket the schema rejects, and accepts the real ones', () => {
+    const payload = fixture('listings.json') as { tickets: Record<string, unknown>[] };
+    for (const t of payload.tickets) assert.ok(isTicket(t));
+    const values: unknown[] = [undefined, null, '', 'x', '12.50', 0, 7, -1, Number.NaN, true, [], {}, ['1']];
+    const keys = ['i', 'p', 's', 'l', 'sectionName', 'r', 'row', 'd', 'c', 'q', 'quantity', 'allInPricePerTicket', 'aip', 'm', 'g'];
+    const rnd = seededRandom(11);
+    for (let n = 0; n < 3000; n++) {
+      const t: Record<string, unknown> = { ...payload.tickets[n % payload.tickets.length]! };
+      for (let k = 0; k < 3; k++) t[keys[Math.floor(rnd() * keys.length)]!] = values[Math.floor(rnd() * values.length)];
+      if (isTicket(t)) assert.ok(ticketSchema.safeParse(t).success, JSON.stringify(t));
+    }
   });
 });
