@@ -1,7 +1,7 @@
 import { generateEvent, marketAt } from '../src/mock-marketplace/generator';
 import { stubHubCompListings, vividSeatsListings } from '../src/mock-marketplace/formats';
-import { parseStubHubCompListings } from '../src/sources/stubhub';
-import { parseVividSeatsListings } from '../src/sources/vividseats';
+import { parseStubHubCompListings } from '../src/sources/marketplaces/stubhub/adapter';
+import { parseVividSeatsListings } from '../src/sources/marketplaces/vividseats/adapter';
 import { median, round, timeRuns, type Benchmark } from './harness';
 
 const LISTINGS = 10_000;

@@ -4,8 +4,13 @@ import { z } from 'zod';
  * The normalized shape every marketplace adapter produces and the storage layer persists.
  * Pure: no I/O, safe to import from workflows.
  */
-export const MARKETPLACE_NAMES = ['stubhub', 'vividseats', 'seatgeek', 'ticketmaster'] as const;
-export type MarketplaceName = (typeof MARKETPLACE_NAMES)[number];
+export { MARKETPLACE_NAMES, type MarketplaceName } from '../sources/marketplaces/registry';
+import { MARKETPLACES, type MarketplaceDescriptor, type MarketplaceName } from '../sources/marketplaces/registry';
+
+/** One value per marketplace, from its descriptor (the registry in src/sources/marketplaces). */
+export function byMarketplace<T>(value: (descriptor: MarketplaceDescriptor<MarketplaceName>) => T): Record<MarketplaceName, T> {
+  return Object.fromEntries(MARKETPLACES.map((m) => [m.name, value(m)])) as Record<MarketplaceName, T>;
+}
 
 /**
  * An ISO 4217 currency code ("USD", "PLN", "ZAR", ...). Marketplaces price in whatever their

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { countSkipped, normalizedListingSchema, SUMMARY_ZONE, type FetchedPrices, type NormalizedListing } from '../../src/domain/listing';
 import { computeSnapshots, type SnapshotMetrics } from '../../src/domain/snapshot';
 import { PayloadShapeError } from '../../src/sources/errors';
-import { isTicket, parseSplits, parseVividSeatsListings, ticketSchema } from '../../src/sources/vividseats';
+import { isTicket, parseSplits, parseVividSeatsListings, ticketSchema } from '../../src/sources/marketplaces/vividseats/adapter';
 import { seededRandom } from '../../src/domain/random';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'sources', 'vividseats', name), 'utf8')) as unknown;

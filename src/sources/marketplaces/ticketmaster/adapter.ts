@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import type { FetchedPrices } from '../domain/listing';
-import type { ErrorDescriber, MarketplaceHttp } from './http';
-import { idish, normalizeSummary, parseEnvelope } from './payload';
-import { withShapeContext } from './shape-context';
-import type { MarketplaceAdapter } from './types';
+import type { FetchedPrices } from '../../../domain/listing';
+import type { ErrorDescriber, MarketplaceHttp } from '../../http';
+import { idish, normalizeSummary, parseEnvelope } from '../../payload';
+import { withShapeContext } from '../../shape-context';
+import type { MarketplaceAdapter } from '../../types';
+import type { MarketplaceIo } from '../io';
 
 /**
  * Ticketmaster Discovery API v2, `GET /discovery/v2/events/ID.json?apikey=...`: `priceRanges`
@@ -116,3 +117,16 @@ export function createTicketmasterAdapter({ http, apiKey, now }: TicketmasterAda
     close: () => http.close(),
   };
 }
+
+export const TICKETMASTER_DEFAULT_BASE_URL = 'https://app.ticketmaster.com';
+
+export const ticketmasterIo: MarketplaceIo<'ticketmaster'> = {
+  name: 'ticketmaster',
+  parse: parseTicketmasterEvent,
+  createAdapter: (ctx) =>
+    createTicketmasterAdapter({
+      http: ctx.http(TICKETMASTER_DEFAULT_BASE_URL, 'TICKETMASTER_API_KEY'),
+      apiKey: ctx.mock ? 'mock-api-key' : (ctx.setting('TICKETMASTER_API_KEY') ?? ''),
+      ...(ctx.now ? { now: ctx.now } : {}),
+    }),
+};

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { isCurrency, type Currency, type DeclaredCounts, type FetchedPrices } from '../domain/listing';
-import type { MarketplaceHttp } from './http';
-import { idish, normalizeListings, parseEnvelope, textOrNumber, toNumber, type SkipItem } from './payload';
-import { withShapeContext } from './shape-context';
-import type { MarketplaceAdapter } from './types';
+import { isCurrency, type Currency, type DeclaredCounts, type FetchedPrices } from '../../../domain/listing';
+import type { MarketplaceHttp } from '../../http';
+import { idish, normalizeListings, parseEnvelope, textOrNumber, toNumber, type SkipItem } from '../../payload';
+import { withShapeContext } from '../../shape-context';
+import type { MarketplaceAdapter } from '../../types';
+import type { MarketplaceIo } from '../io';
 
 /**
  * Vivid Seats: the listings JSON the site's own event page loads,
@@ -167,3 +168,11 @@ export function createVividSeatsAdapter({ http, currency = 'USD' }: VividSeatsAd
     close: () => http.close(),
   };
 }
+
+export const VIVIDSEATS_DEFAULT_BASE_URL = 'https://www.vividseats.com';
+
+export const vividseatsIo: MarketplaceIo<'vividseats'> = {
+  name: 'vividseats',
+  parse: (payload) => parseVividSeatsListings(payload),
+  createAdapter: (ctx) => createVividSeatsAdapter({ http: ctx.http(VIVIDSEATS_DEFAULT_BASE_URL) }),
+};

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import type { FetchedPrices } from '../domain/listing';
-import type { MarketplaceHttp } from './http';
-import { idish, normalizeSummary, parseEnvelope } from './payload';
-import { withShapeContext } from './shape-context';
-import type { MarketplaceAdapter } from './types';
+import type { FetchedPrices } from '../../../domain/listing';
+import type { MarketplaceHttp } from '../../http';
+import { idish, normalizeSummary, parseEnvelope } from '../../payload';
+import { withShapeContext } from '../../shape-context';
+import type { MarketplaceAdapter } from '../../types';
+import type { MarketplaceIo } from '../io';
 
 /**
  * SeatGeek Platform API v2, `GET /2/events/ID?client_id=...`: the event's `stats` (lowest,
@@ -66,3 +67,17 @@ export function createSeatGeekAdapter({ http, clientId, clientSecret }: SeatGeek
     close: () => http.close(),
   };
 }
+
+export const SEATGEEK_DEFAULT_BASE_URL = 'https://api.seatgeek.com';
+
+export const seatgeekIo: MarketplaceIo<'seatgeek'> = {
+  name: 'seatgeek',
+  parse: parseSeatGeekEvent,
+  createAdapter: (ctx) =>
+    createSeatGeekAdapter({
+      http: ctx.http(SEATGEEK_DEFAULT_BASE_URL, 'SEATGEEK_CLIENT_ID'),
+      // The mock accepts any client id.
+      clientId: ctx.mock ? 'mock-client' : (ctx.setting('SEATGEEK_CLIENT_ID') ?? ''),
+      clientSecret: ctx.mock ? undefined : ctx.setting('SEATGEEK_CLIENT_SECRET'),
+    }),
+};

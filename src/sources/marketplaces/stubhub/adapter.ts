@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import type { FetchedPrices } from '../domain/listing';
-import { MarketplaceError } from './errors';
-import type { MarketplaceHttp } from './http';
-import { idish, isCurrency, normalizeListings, normalizeSummary, parseEnvelope, textOrNumber } from './payload';
-import { withShapeContext } from './shape-context';
-import type { MarketplaceAdapter } from './types';
+import type { FetchedPrices } from '../../../domain/listing';
+import { MarketplaceError } from '../../errors';
+import type { MarketplaceHttp } from '../../http';
+import { idish, isCurrency, normalizeListings, normalizeSummary, parseEnvelope, textOrNumber } from '../../payload';
+import { withShapeContext } from '../../shape-context';
+import type { MarketplaceAdapter } from '../../types';
+import type { MarketplaceIo } from '../io';
 
 /**
  * StubHub / viagogo, two ways, keyed by the viagogo event id:
@@ -169,3 +170,29 @@ export function createStubHubAdapter(options: StubHubAdapterOptions): Marketplac
     },
   };
 }
+
+/** Where StubHub lives; STUBHUB_BASE_URL (or the mock) replaces all three. */
+export const STUBHUB_DEFAULT_BASE_URLS = {
+  pro: 'https://pro.stubhub.com',
+  catalog: 'https://api.stubhub.net',
+  account: 'https://account.stubhub.com',
+} as const;
+
+export const stubhubIo: MarketplaceIo<'stubhub'> = {
+  name: 'stubhub',
+  parse: parseStubHubPayload,
+  createAdapter(ctx) {
+    // With the mock, listing-level through a placeholder Pro session (the mock accepts any).
+    const proToken = ctx.mock ? 'mock-session=1' : ctx.setting('STUBHUB_PRO_TOKEN');
+    if (proToken) return createStubHubAdapter({ mode: 'listings', pro: ctx.http(STUBHUB_DEFAULT_BASE_URLS.pro, 'STUBHUB_PRO_TOKEN'), proToken });
+    const credential = 'STUBHUB_CLIENT_ID and STUBHUB_CLIENT_SECRET';
+    return createStubHubAdapter({
+      mode: 'summary',
+      catalog: ctx.http(STUBHUB_DEFAULT_BASE_URLS.catalog, credential),
+      account: ctx.http(STUBHUB_DEFAULT_BASE_URLS.account, credential),
+      clientId: ctx.setting('STUBHUB_CLIENT_ID') ?? '',
+      clientSecret: ctx.setting('STUBHUB_CLIENT_SECRET') ?? '',
+      ...(ctx.now ? { now: ctx.now } : {}),
+    });
+  },
+};
