@@ -1,5 +1,6 @@
 import { generateEvent, marketAt } from '../src/mock-marketplace/generator';
-import { stubHubCompListings, vividSeatsListings } from '../src/mock-marketplace/formats';
+import { stubHubCompListings } from '../src/sources/marketplaces/stubhub/mock';
+import { vividSeatsListings } from '../src/sources/marketplaces/vividseats/mock';
 import { parseStubHubCompListings } from '../src/sources/marketplaces/stubhub/adapter';
 import { parseVividSeatsListings } from '../src/sources/marketplaces/vividseats/adapter';
 import { median, round, timeRuns, type Benchmark } from './harness';

@@ -91,7 +91,7 @@ function missingColumns(map: ColumnMap): string[] {
   if (map.index.name === undefined) missing.push('an event name column ("Event Name" or "Name")');
   if (map.index.startsAt === undefined) missing.push('a date column ("Event Date (Local)" or "Date")');
   if (!MARKETPLACE_NAMES.some((m) => map.index[m] !== undefined)) {
-    missing.push('a marketplace id column ("viagogoID"/"viagId" for StubHub, "Vivid Seats ID", "SeatGeek ID" or "Ticketmaster ID")');
+    missing.push(`a marketplace id column (${Object.values(byMarketplace((m) => `"${m.header}"`)).join(', ')})`);
   }
   return missing;
 }

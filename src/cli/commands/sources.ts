@@ -57,7 +57,7 @@ export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 
     .command('parse')
     .description(`normalize a saved marketplace payload: listings parsed, skipped by reason, lowest, highest, tickets (SOURCE: ${MARKETPLACE_NAMES.join(', ')})`)
     .argument('<source>', 'marketplace the payload came from')
-    .argument('<file>', 'saved JSON response (StubHub: Pro comparable listings array, or a Catalog event)')
+    .argument('<file>', "the marketplace's saved JSON response (as `sources probe --save FILE` writes it)")
     .option('--json', 'print JSON: the counts and figures, and with --listings the normalized listings')
     .option('--listings', 'with --json, include every normalized listing and skipped record')
     .action(async (source: string, file: string, raw: { json?: boolean; listings?: boolean }) => {

@@ -19,6 +19,8 @@ export interface MarketplaceDescriptor<N extends string = string> {
   name: N;
   /** How people write it ("Vivid Seats"). */
   label: string;
+  /** The sheet header as people write it ("Vivid Seats ID"), for messages. */
+  header: string;
   /** Sheet headers that hold the marketplace's event id, normalized (lowercase letters and digits only). */
   headerAliases: readonly string[];
   /** Every setting of this marketplace: its base URL, its credentials, its rate. */

@@ -4,6 +4,7 @@ import type { MarketplaceDescriptor } from '../types';
 export const seatgeek = {
   name: 'seatgeek',
   label: 'SeatGeek',
+  header: 'SeatGeek ID',
   headerAliases: ['seatgeek', 'seatgeekid', 'seatgeekeventid', 'sgid'],
   settings: [
     { name: 'SEATGEEK_BASE_URL', kind: 'base-url', description: 'SeatGeek Platform API base URL.' },

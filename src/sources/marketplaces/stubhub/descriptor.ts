@@ -4,6 +4,7 @@ import type { MarketplaceDescriptor } from '../types';
 export const stubhub = {
   name: 'stubhub',
   label: 'StubHub',
+  header: 'viagogoID',
   headerAliases: ['viagogoid', 'viagid', 'viagogo', 'viagogoeventid', 'stubhub', 'stubhubid', 'stubhubeventid'],
   settings: [
     { name: 'STUBHUB_BASE_URL', kind: 'base-url', description: 'StubHub / viagogo API base URL.' },

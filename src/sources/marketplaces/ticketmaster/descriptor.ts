@@ -4,6 +4,7 @@ import type { MarketplaceDescriptor } from '../types';
 export const ticketmaster = {
   name: 'ticketmaster',
   label: 'Ticketmaster',
+  header: 'Ticketmaster ID',
   headerAliases: ['ticketmaster', 'ticketmasterid', 'ticketmastereventid', 'tmid', 'tmeventid'],
   settings: [
     { name: 'TICKETMASTER_BASE_URL', kind: 'base-url', description: 'Ticketmaster Discovery API base URL.' },

@@ -4,6 +4,7 @@ import type { MarketplaceDescriptor } from '../types';
 export const vividseats = {
   name: 'vividseats',
   label: 'Vivid Seats',
+  header: 'Vivid Seats ID',
   headerAliases: ['vividseats', 'vividseatsid', 'vividseatseventid', 'vividid', 'vivid', 'vsid'],
   settings: [
     { name: 'VIVIDSEATS_BASE_URL', kind: 'base-url', description: 'Vivid Seats base URL.' },
