@@ -1,4 +1,5 @@
 import { countSkipped, SUMMARY_ZONE, type FetchedPrices, type MarketplaceName } from '../domain/listing';
+import { assessScrape, DEFAULT_SCRAPE_HEALTH, type ScrapeHealthSettings } from '../domain/scrape-health';
 import { computeSnapshots, dominantCurrency, type SnapshotMetrics } from '../domain/snapshot';
 
 /**
@@ -29,9 +30,25 @@ export interface ParseReport {
   tickets: number | null;
   allInLowest: number | null;
   allInHighest: number | null;
+  /** What a scrape of this payload would be recorded as: 'ok', or 'format-drift' with the reason. */
+  health: string;
 }
 
-export function describeParse(marketplace: MarketplaceName, fetched: FetchedPrices): ParseReport {
+export function describeParse(marketplace: MarketplaceName, fetched: FetchedPrices, settings: ScrapeHealthSettings = DEFAULT_SCRAPE_HEALTH): ParseReport {
+  const parsed = fetched.kind === 'listings' ? fetched.listings.length : 0;
+  const assessed = assessScrape(
+    {
+      kind: fetched.kind,
+      items: fetched.kind === 'listings' ? (fetched.items ?? parsed + fetched.skipped.length) : 0,
+      parsed,
+      stored: parsed,
+      skipped: fetched.kind === 'listings' ? fetched.skipped : [],
+      declared: fetched.declared,
+      previousStored: null,
+    },
+    settings,
+  );
+  const health = assessed.reason ? `${assessed.status}: ${assessed.reason.replace(/^format drift: /, '')}` : assessed.status;
   const base = {
     marketplace,
     kind: fetched.kind,
@@ -57,6 +74,7 @@ export function describeParse(marketplace: MarketplaceName, fetched: FetchedPric
       declaredListings: base.declaredListings ?? s.listingCount,
       allInLowest: s.allInLowest ?? null,
       allInHighest: s.allInHighest ?? null,
+      health,
     };
   }
   const currency = dominantCurrency(fetched.listings);
@@ -77,5 +95,6 @@ export function describeParse(marketplace: MarketplaceName, fetched: FetchedPric
     tickets: event?.totalTickets ?? null,
     allInLowest: allIn.length > 0 ? Math.min(...allIn) : null,
     allInHighest: allIn.length > 0 ? Math.max(...allIn) : null,
+    health,
   };
 }

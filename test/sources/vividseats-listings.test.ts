@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { countSkipped, normalizedListingSchema, SUMMARY_ZONE, type FetchedPrices, type NormalizedListing } from '../../src/domain/listing';
 import { computeSnapshots, type SnapshotMetrics } from '../../src/domain/snapshot';
+import { describeParse } from '../../src/sources/describe';
 import { PayloadShapeError } from '../../src/sources/errors';
 import { isTicket, parseSplits, parseVividSeatsListings, ticketSchema } from '../../src/sources/marketplaces/vividseats/adapter';
 import { seededRandom } from '../../src/domain/random';
@@ -160,5 +161,20 @@ describe('the quick ticket guard', () => {
       for (let k = 0; k < 3; k++) t[keys[Math.floor(rnd() * keys.length)]!] = values[Math.floor(rnd() * values.length)];
       if (isTicket(t)) assert.ok(ticketSchema.safeParse(t).success, JSON.stringify(t));
     }
+  });
+});
+
+describe('what `sources parse` reports for a payload', () => {
+  it('the figures of the field case, and the health a scrape of it would have', () => {
+    const r = describeParse('vividseats', parseVividSeatsListings(fixture('case-real-key-layout.json')));
+    assert.deepEqual(
+      [r.items, r.parsed, r.skipped, r.lowest, r.highest, r.tickets, r.lowestFor2, r.lowestFor4, r.currency, r.health],
+      [5, 4, 1, 64, 410.25, 13, 128, 256, 'USD', 'ok'],
+    );
+  });
+  it('a payload declaring far more listings than it carries is reported as format drift', () => {
+    const payload = fixture('case-real-key-layout.json') as Record<string, unknown>;
+    const r = describeParse('vividseats', parseVividSeatsListings({ ...payload, global: [{ listingCount: '833', ticketCount: '2551' }] }));
+    assert.match(r.health, /^format-drift: the marketplace declares 833 listings, 4 parsed/);
   });
 });

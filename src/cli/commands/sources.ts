@@ -30,6 +30,7 @@ function printReport(report: ParseReport, json: boolean, write: (s: string) => v
     'all-in lowest': money(report.allInLowest),
     'all-in highest': money(report.allInHighest),
     ...(report.otherCurrency > 0 ? { 'in another currency (left out)': report.otherCurrency } : {}),
+    health: report.health,
   };
   printObject(lines, {}, write);
   const { skippedByReason } = report;
