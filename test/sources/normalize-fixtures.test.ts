@@ -46,8 +46,15 @@ describe('StubHub Pro comparable listings', () => {
     assert.deepEqual(r.skipped.map((s) => [s.path, s.kind]), [['[0].currencyCode', '[].currencyCode: not an ISO 4217 code']]);
   });
 
-  it('fails a non-array payload at the root', () => {
-    assert.throws(() => parseStubHubCompListings({ listings: [] }), (err: unknown) => err instanceof PayloadShapeError && err.path === '');
+  it('reads the listings wrapped in an object too, with paths under listings', () => {
+    const wrapped = parseStubHubCompListings({ eventId: 1, listings: fixture('stubhub', 'comp-listings.json') });
+    assert.deepEqual(listings(wrapped), listings(result));
+    assert.deepEqual(wrapped.skipped.map((s) => s.path), ['listings[4].sellerNetProceeds']);
+    assert.equal(parseStubHubPayload({ listings: [] }).kind, 'listings');
+  });
+
+  it('fails a payload that is neither at the root', () => {
+    assert.throws(() => parseStubHubCompListings({ items: [] }), (err: unknown) => err instanceof PayloadShapeError && err.path === '');
   });
 });
 

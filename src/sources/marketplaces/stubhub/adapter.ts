@@ -39,8 +39,10 @@ const compListingSchema = z.object({
 
 /** Pure: a Pro comparable-listings payload -> normalized listings. */
 export function parseStubHubCompListings(payload: unknown): FetchedPrices {
-  const items = parseEnvelope(z.array(z.unknown(), { error: 'expected an array of listings' }), payload);
-  return normalizeListings(items, '', compListingSchema, (l) => {
+  // Public clients read it both as a bare array and as an object with a `listings` array.
+  const wrapped = isListingsObject(payload);
+  const items = wrapped ? payload.listings : parseEnvelope(z.array(z.unknown(), { error: 'expected an array of listings (or an object with a listings array)' }), payload);
+  return normalizeListings(items, wrapped ? 'listings' : '', compListingSchema, (l) => {
     if (!isCurrency(l.currencyCode)) return { skip: `not an ISO 4217 currency code: "${l.currencyCode}"`, field: 'currencyCode', kind: 'not an ISO 4217 code' };
     const row = l.row?.trim();
     return {
@@ -81,9 +83,13 @@ export function parseStubHubCatalogEvent(payload: unknown, fallbackCurrency = 'U
   );
 }
 
-/** Either payload: an array is Pro comparable listings, an object a Catalog event. */
+/** Either payload: an array (or an object with a listings array) is Pro comparable listings, any other object a Catalog event. */
 export function parseStubHubPayload(payload: unknown): FetchedPrices {
-  return Array.isArray(payload) ? parseStubHubCompListings(payload) : parseStubHubCatalogEvent(payload);
+  return Array.isArray(payload) || isListingsObject(payload) ? parseStubHubCompListings(payload) : parseStubHubCatalogEvent(payload);
+}
+
+function isListingsObject(payload: unknown): payload is { listings: unknown[] } {
+  return typeof payload === 'object' && payload !== null && !Array.isArray(payload) && Array.isArray((payload as { listings?: unknown }).listings);
 }
 
 const tokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.number().positive().optional(), token_type: z.string().optional() });
