@@ -152,6 +152,13 @@ describe('ticket-tracker sources parse', () => {
       assert.equal(bad.status, 2);
       assert.match(bad.stderr, /field tickets/);
       assert.ok('listings' in (JSON.parse(readFileSync(file, 'utf8')) as object));
+      // A body that is not JSON (a block page) is saved as received, and the exit status is 2.
+      mock.clearFaults();
+      mock.setFault({ marketplace: 'vividseats', fault: { kind: 'malformed' } });
+      const html = await runWith({ VIVIDSEATS_BASE_URL: mock.url, MARKETPLACES: 'vividseats' }, 'sources', 'probe', 'vividseats', 'evt-79', '--save', file);
+      assert.equal(html.status, 2);
+      assert.match(html.stderr, /is not JSON.*saved to/);
+      assert.equal(readFileSync(file, 'utf8'), '<html><body>Access Denied</body></html>');
       // Without the marketplace's credential: exit 2 naming the setting.
       const off = await runWith({ SEATGEEK_BASE_URL: mock.url }, 'sources', 'probe', 'seatgeek', 'evt-1');
       assert.equal(off.status, 2);

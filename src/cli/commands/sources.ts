@@ -101,7 +101,18 @@ export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 
           const why = set.disabled.find((d) => d.marketplace === o.source)?.reason ?? 'not enabled';
           throw new UsageError(`${o.source} is disabled: ${why}`);
         }
-        const payload = await adapter.fetchPayload(o.id);
+        let payload: unknown;
+        try {
+          payload = await adapter.fetchPayload(o.id);
+        } catch (err) {
+          // A body that is not JSON (a block page, a changed format) is kept as received, then refused.
+          if (err instanceof MarketplaceError && err.kind === 'bad-payload' && err.body !== undefined && o.save) {
+            await writeFile(o.save, err.body);
+            throw new UsageError(`${err.message} (the response is saved to ${o.save})`);
+          }
+          if (err instanceof MarketplaceError && err.kind === 'bad-payload') throw new UsageError(err.message);
+          throw err;
+        }
         if (o.save) {
           await writeFile(o.save, JSON.stringify(payload, null, 2) + '\n');
           process.stderr.write(`saved the raw response to ${o.save}\n`);

@@ -29,7 +29,7 @@ function printStatus(status: TrackerStatus, json: boolean | undefined): void {
       'next wake-up': status.nextWakeAt ?? '-',
       interval: `${s.intervalHours} h, ${s.randomization}, factors ${s.minFactor}..${s.maxFactor}, fan-out ${s.fanout}`,
       'last cycle': last
-        ? `${last.startedAt} → ${last.finishedAt}: ${last.eventsScraped}/${last.eventsDue} events, ${last.marketplacesFailed} marketplace failures, ${last.listingsStored} listings${last.catalogError ? `; catalog: ${last.catalogError}` : ''}`
+        ? `${last.startedAt} → ${last.finishedAt}: ${last.eventsScraped}/${last.eventsDue} events, ${last.marketplacesFailed} marketplace failures${last.marketplacesDrifted ? ` (${last.marketplacesDrifted} format drift)` : ''}${last.marketplacesEmpty ? `, ${last.marketplacesEmpty} empty` : ''}, ${last.listingsStored} listings${last.catalogError ? `; catalog: ${last.catalogError}` : ''}`
         : '-',
     },
     {},
