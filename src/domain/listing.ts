@@ -27,6 +27,10 @@ export function isCurrency(code: unknown): code is Currency {
   iso4217 ??= new Set(Intl.supportedValuesOf('currency'));
   return iso4217.has(code);
 }
+/** A currency code as a payload writes it (" usd") in the standard's spelling ("USD"); the standard's check is isCurrency. */
+export function currencyCode(raw: string): string {
+  return raw.trim().toUpperCase();
+}
 const currencySchema = z.string().refine(isCurrency, { error: (issue) => `not an ISO 4217 currency code: ${JSON.stringify(issue.input)}` });
 
 /** Above this a per-ticket price is a data error (a listing id in the price field, say), not a price. */

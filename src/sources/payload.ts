@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  currencyCode,
   isCurrency,
   isNormalizedListing,
   normalizedListingSchema,
@@ -139,7 +140,8 @@ export function normalizeSummary(
   },
   currency: { value: string; path: string },
 ): FetchedPrices & { kind: 'summary' } {
-  if (!isCurrency(currency.value)) {
+  const code = currencyCode(currency.value);
+  if (!isCurrency(code)) {
     throw new PayloadShapeError(currency.path, `not an ISO 4217 currency code: "${currency.value}"`);
   }
   const skipped: SkippedRecord[] = [];
@@ -165,7 +167,7 @@ export function normalizeSummary(
     ticketCount: pick('ticketCount'),
     allInLowest: pick('allInLowest'),
     allInHighest: pick('allInHighest'),
-    currency: currency.value,
+    currency: code,
   };
   return { kind: 'summary', summary, skipped };
 }

@@ -119,6 +119,9 @@ describe('Ticketmaster Discovery event priceRanges', () => {
     assert.deepEqual([s.currency, s.lowest, s.highest], ['ZAR', 450, 2200]);
     assert.deepEqual(r.skipped.map((x) => x.path), ['priceRanges[1].currency']);
   });
+  it('reads a currency code written in lower case as the standard spells it', () => {
+    assert.equal(summary(parseTicketmasterEvent({ id: 'x', priceRanges: [{ type: 'standard', currency: 'aed', min: 95, max: 450 }] })).currency, 'AED');
+  });
   it('fails on a currency that is not an ISO 4217 code, naming the field', () => {
     assert.throws(() => parseTicketmasterEvent({ id: 'x', priceRanges: [{ type: 'standard', currency: 'DOLLARS', min: 1, max: 2 }] }), (err: unknown) => err instanceof PayloadShapeError && err.path === 'priceRanges[0].currency');
   });

@@ -138,11 +138,14 @@ describe('Vivid Seats payloads that do not fit', () => {
     const payload = fixture('case-real-key-layout.json') as Record<string, unknown>;
     const r = parseVividSeatsListings({ ...payload, i18n: { from: 'CAD', to: 'CAD', rate: 1, applyCurrencyConversion: false } });
     assert.deepEqual([...new Set(listingsOf(r).map((l) => l.currency))], ['CAD']);
+    const converted = parseVividSeatsListings({ ...payload, i18n: { from: 'USD', to: 'mxn', rate: 17.1, applyCurrencyConversion: true } });
+    assert.deepEqual([...new Set(listingsOf(converted).map((l) => l.currency))], ['MXN']);
   });
 
   it('reads split lists, and refuses one that is not a list of sizes', () => {
     assert.deepEqual(parseSplits('1,2,3,4,6'), [1, 2, 3, 4, 6]);
     assert.deepEqual(parseSplits(''), []);
+    assert.deepEqual(parseSplits('2, 4,'), [2, 4]);
     assert.deepEqual(parseSplits(undefined), []);
     assert.equal(parseSplits('2,four'), undefined);
     assert.equal(parseSplits('0'), undefined);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FetchedPrices } from '../../../domain/listing';
+import { currencyCode, type FetchedPrices } from '../../../domain/listing';
 import { MarketplaceError } from '../../errors';
 import type { MarketplaceHttp } from '../../http';
 import { idish, isCurrency, normalizeListings, normalizeSummary, parseEnvelope, textOrNumber } from '../../payload';
@@ -43,7 +43,8 @@ export function parseStubHubCompListings(payload: unknown): FetchedPrices {
   const wrapped = isListingsObject(payload);
   const items = wrapped ? payload.listings : parseEnvelope(z.array(z.unknown(), { error: 'expected an array of listings (or an object with a listings array)' }), payload);
   return normalizeListings(items, wrapped ? 'listings' : '', compListingSchema, (l) => {
-    if (!isCurrency(l.currencyCode)) return { skip: `not an ISO 4217 currency code: "${l.currencyCode}"`, field: 'currencyCode', kind: 'not an ISO 4217 code' };
+    const currency = currencyCode(l.currencyCode);
+    if (!isCurrency(currency)) return { skip: `not an ISO 4217 currency code: "${l.currencyCode}"`, field: 'currencyCode', kind: 'not an ISO 4217 code' };
     const row = l.row?.trim();
     return {
       listingId: String(l.listingId),
@@ -54,7 +55,7 @@ export function parseStubHubCompListings(payload: unknown): FetchedPrices {
       splits: [],
       pricePerTicket: l.sellerNetProceeds.amt,
       allInPrice: l.sellerAllInPrice?.amt ?? null,
-      currency: l.currencyCode,
+      currency,
     };
   });
 }

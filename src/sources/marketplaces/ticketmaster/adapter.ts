@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FetchedPrices } from '../../../domain/listing';
+import { currencyCode, type FetchedPrices } from '../../../domain/listing';
 import type { ErrorDescriber, MarketplaceHttp } from '../../http';
 import { idish, normalizeSummary, parseEnvelope } from '../../payload';
 import { withShapeContext } from '../../shape-context';
@@ -28,7 +28,7 @@ export const TM_ALL_IN = 'standard including fees';
 /** Pure: a Discovery API event -> a price summary: face value and all-in apart, one currency. */
 export function parseTicketmasterEvent(payload: unknown): FetchedPrices {
   const event = parseEnvelope(eventSchema, payload);
-  const ranges = (event.priceRanges ?? []).map((r, i) => ({ ...r, i, type: (r.type ?? TM_FACE_VALUE).trim().toLowerCase() }));
+  const ranges = (event.priceRanges ?? []).map((r, i) => ({ ...r, i, type: (r.type ?? TM_FACE_VALUE).trim().toLowerCase(), currency: currencyCode(r.currency) }));
   const face = ranges.filter((r) => r.type === TM_FACE_VALUE);
   const allIn = ranges.filter((r) => r.type === TM_ALL_IN);
   const currency = (face[0] ?? allIn[0])?.currency ?? 'USD';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isCurrency, type Currency, type DeclaredCounts, type FetchedPrices } from '../../../domain/listing';
+import { currencyCode, isCurrency, type Currency, type DeclaredCounts, type FetchedPrices } from '../../../domain/listing';
 import type { MarketplaceHttp } from '../../http';
 import { idish, normalizeListings, parseEnvelope, textOrNumber, toNumber, type SkipItem } from '../../payload';
 import { withShapeContext } from '../../shape-context';
@@ -78,6 +78,8 @@ export function parseSplits(value: string | number | null | undefined): number[]
   if (!present(value)) return [];
   const out: number[] = [];
   for (const part of String(value).split(',')) {
+    // "2,4," or "2, 4": blanks between commas carry no size.
+    if (part.trim() === '') continue;
     const n = Number(part.trim());
     if (!Number.isSafeInteger(n) || n < 1) return undefined;
     out.push(n);
@@ -97,7 +99,8 @@ function declaredCount(value: string | number | null | undefined): number | null
  * the requested currency when the payload does not say.
  */
 function payloadCurrency(i18n: z.infer<typeof envelopeSchema>['i18n'], requested: Currency): Currency {
-  const code = i18n ? (i18n.applyCurrencyConversion ? i18n.to : i18n.from) : undefined;
+  const raw = i18n ? (i18n.applyCurrencyConversion ? i18n.to : i18n.from) : undefined;
+  const code = raw === undefined ? undefined : currencyCode(raw);
   return code !== undefined && isCurrency(code) ? code : requested;
 }
 
