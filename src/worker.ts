@@ -1,9 +1,11 @@
+import { scrapeHealthSettings } from './domain/scrape-health';
 import { existsSync } from 'node:fs';
 import type { Context as ActivityContext } from '@temporalio/activity';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type ActivityInterceptorsFactory, type LogEntry, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, createMarketplaceActivities } from './activities';
 import { marketplaceTaskQueue } from './activities/types';
-import type { Env } from './config';
+import { settingOf, type Env } from './config';
+import { descriptorOf } from './sources/marketplaces/registry';
 import { createPool, type Db } from './db/pool';
 import { migrate } from './db/migrate';
 import type { MarketplaceName } from './domain/listing';
@@ -104,7 +106,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<TrackerWorkers> {
       await Worker.create({
         ...common,
         taskQueue,
-        activities: createMarketplaceActivities({ db: deps.db, adapter, logger: deps.logger }),
+        activities: createMarketplaceActivities({ db: deps.db, adapter, logger: deps.logger, health: scrapeHealthSettings(deps.env) }),
         maxTaskQueueActivitiesPerSecond: ratePerSecond(deps.env, name),
         maxConcurrentActivityTaskExecutions: deps.env.MARKETPLACE_CONCURRENCY,
       }),
@@ -142,17 +144,11 @@ export function adapterMap(adapters: Partial<Record<MarketplaceName, Marketplace
   return new Map(Object.entries(adapters).filter((e): e is [MarketplaceName, MarketplaceAdapter] => e[1] !== undefined));
 }
 
+/** The marketplace's requests per second across every worker: its descriptor's rate setting. */
 export function ratePerSecond(env: Env, marketplace: MarketplaceName): number {
-  switch (marketplace) {
-    case 'stubhub':
-      return env.STUBHUB_RATE_PER_SECOND;
-    case 'vividseats':
-      return env.VIVIDSEATS_RATE_PER_SECOND;
-    case 'seatgeek':
-      return env.SEATGEEK_RATE_PER_SECOND;
-    case 'ticketmaster':
-      return env.TICKETMASTER_RATE_PER_SECOND;
-  }
+  const rate = settingOf(env, descriptorOf(marketplace).rateSetting);
+  if (typeof rate !== 'number') throw new Error(`no rate setting for ${marketplace}`);
+  return rate;
 }
 
 /** Temporal's own log lines (with workflow and activity context) as our JSON lines. */

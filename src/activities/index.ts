@@ -1,11 +1,8 @@
-import type { Db } from '../db/pool';
-import type { Logger } from '../logging/logger';
 import { createWebhookNotifier } from '../alerts/webhooks';
-import type { MarketplaceAdapter } from '../sources';
 import { catalogActivities } from './catalog';
 import { maintenanceActivities } from './maintenance';
 import { runActivities } from './runs';
-import { fetchActivities, priceChangeActivities } from './scrape';
+import { fetchActivities, priceChangeActivities, type FetchActivityDeps } from './scrape';
 import { selfCheckActivities } from './self-check';
 import type { ActivityDeps, MainActivities, MarketplaceActivities } from './types';
 
@@ -27,6 +24,6 @@ export function createActivities(deps: ActivityDeps): MainActivities {
 }
 
 /** The fetch activity of one marketplace's task queue. */
-export function createMarketplaceActivities(deps: { db: Db; adapter: MarketplaceAdapter; logger: Logger }): MarketplaceActivities {
+export function createMarketplaceActivities(deps: FetchActivityDeps): MarketplaceActivities {
   return fetchActivities(deps);
 }

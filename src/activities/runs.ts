@@ -2,7 +2,7 @@ import type { Notifier } from '../alerts/webhooks';
 import { countRecentErrors, finishScrapeRun, recordScrapeError, startScrapeRun } from '../db/scrape-runs';
 import type { ActivityDeps, MainActivities } from './types';
 
-export function runActivities({ db, logger, notifier }: ActivityDeps & { notifier: Notifier }): Pick<MainActivities, 'startCycle' | 'finishCycle' | 'recordScrapeFailure' | 'checkErrorRate'> {
+export function runActivities({ db, logger, notifier }: ActivityDeps & { notifier: Notifier }): Pick<MainActivities, 'startCycle' | 'finishCycle' | 'recordScrapeFailure' | 'checkErrorRate' | 'reportFormatDrift'> {
   return {
     async startCycle({ jobId, startedAt }) {
       await startScrapeRun(db, { jobId, startedAt: new Date(startedAt) });
@@ -10,7 +10,9 @@ export function runActivities({ db, logger, notifier }: ActivityDeps & { notifie
 
     async finishCycle({ summary }) {
       const failed = summary.eventsFailed + (summary.catalogError ? 1 : 0);
-      const status = summary.eventsDue > 0 && summary.eventsScraped === 0 ? 'failed' : failed > 0 || summary.marketplacesFailed > 0 ? 'partial' : 'succeeded';
+      // An empty scrape (0 listings after many) is never a plain success: the run is partial.
+      const marked = (summary.marketplacesEmpty ?? 0) > 0;
+      const status = summary.eventsDue > 0 && summary.eventsScraped === 0 ? 'failed' : failed > 0 || summary.marketplacesFailed > 0 || marked ? 'partial' : 'succeeded';
       await finishScrapeRun(db, {
         jobId: summary.jobId,
         status,
@@ -24,6 +26,25 @@ export function runActivities({ db, logger, notifier }: ActivityDeps & { notifie
 
     async recordScrapeFailure({ jobId, eventId, marketplace, attempt, message }) {
       await recordScrapeError(db, { jobId, eventId, marketplace, attempt, message, at: new Date() });
+    },
+
+    async reportFormatDrift({ marketplace, eventId, message }) {
+      const hour = Math.floor(Date.now() / 3_600_000);
+      const key = `format-drift/${marketplace}/${hour}`;
+      const inserted = await db.query(
+        `INSERT INTO alerts (kind, marketplace, dedupe_key, message, details, triggered_at)
+         VALUES ('operator_format_drift', $4, $1, $2, $3, now()) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+        [key, message.slice(0, 4000), JSON.stringify({ marketplace, eventId }), marketplace],
+      );
+      if (inserted.rowCount === 0) return { alerted: false };
+      logger.warn(`format drift on ${marketplace}: ${message}`, { marketplace, eventId });
+      const sent = await notifier.send({
+        title: `Ticket Tracker: ${marketplace} changed its format`,
+        text: `${message}\nSave a payload with \`ticket-tracker sources probe ${marketplace} ID --save FILE\` and check it with \`ticket-tracker sources parse\`.`,
+        severity: 'critical',
+      });
+      if (sent.delivered > 0) await db.query(`UPDATE alerts SET sent_at = now(), channels = $2 WHERE dedupe_key = $1`, [key, ['webhook']]);
+      return { alerted: true };
     },
 
     /**

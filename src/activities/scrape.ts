@@ -1,8 +1,10 @@
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import { persistScrape, type PersistScrapeResult } from '../db/ingest';
 import type { Db } from '../db/pool';
 import { recordScrapeError } from '../db/scrape-runs';
 import type { FetchedPrices } from '../domain/listing';
+import { DEFAULT_SCRAPE_HEALTH, type ScrapeHealthSettings } from '../domain/scrape-health';
 import type { StoredScrapeRef } from '../domain/tracker';
 import type { Logger } from '../logging/logger';
 import { toActivityFailure, type MarketplaceAdapter } from '../sources';
@@ -13,7 +15,18 @@ function jobOf(scrapeId: string): string {
   return scrapeId.split('/').slice(0, -2).join('/');
 }
 
-export function fetchActivities({ db, adapter, logger }: { db: Db; adapter: MarketplaceAdapter; logger: Logger }): MarketplaceActivities {
+/** Failure type of a scrape whose payload no longer matches the marketplace's format (see domain/scrape-health). */
+export const FORMAT_DRIFT_FAILURE = 'MarketplaceFormatDrift';
+
+export interface FetchActivityDeps {
+  db: Db;
+  adapter: MarketplaceAdapter;
+  logger: Logger;
+  /** Thresholds of format drift and empty scrapes (SCRAPE_DRIFT_* settings); defaults when absent. */
+  health?: ScrapeHealthSettings;
+}
+
+export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_HEALTH }: FetchActivityDeps): MarketplaceActivities {
   return {
     /**
      * Claim check: the listings go straight from the marketplace into PostgreSQL under the scrape
@@ -42,7 +55,7 @@ export function fetchActivities({ db, adapter, logger }: { db: Db; adapter: Mark
       const capturedAt = new Date();
       let stored: PersistScrapeResult;
       try {
-        stored = await persistScrape(db, { scrapeId, eventId, marketplace, capturedAt, fetched });
+        stored = await persistScrape(db, { scrapeId, eventId, marketplace, capturedAt, fetched, health });
       } catch (err) {
         // A database error is retried by the activity's policy; the fetch is repeated, which is cheap.
         await record(`${marketplace} ${marketplaceEventId}: storing the scrape failed: ${(err as Error).message}`);
@@ -55,6 +68,21 @@ export function fetchActivities({ db, adapter, logger }: { db: Db; adapter: Mark
           examples: [...fetched.skipped, ...stored.rejected].slice(0, 5),
         });
       }
+      if (stored.health.status === 'format-drift') {
+        // Stored and marked (what parsed is real data), but the scrape is a failure: recorded
+        // as an error (counted in the error rate) and thrown without retry, since a second
+        // fetch of the same format would lose the same listings.
+        const examples = stored.health.examples.map((e) => `${e.path}: ${e.reason}`).join('; ');
+        const message = `${marketplace} ${marketplaceEventId}: ${stored.health.reason ?? 'format drift'}${examples ? ` (e.g. ${examples})` : ''}`;
+        await record(message);
+        throw ApplicationFailure.create({
+          message,
+          type: FORMAT_DRIFT_FAILURE,
+          nonRetryable: true,
+          details: [{ marketplace, eventId, scrapeId, reason: stored.health.reason, examples: stored.health.examples, skippedByReason: stored.skippedByReason }],
+        });
+      }
+      if (stored.health.status === 'empty') await record(`${marketplace} ${marketplaceEventId}: empty scrape: ${stored.health.reason ?? ''}`);
       return {
         scrapeId,
         eventId,
@@ -66,6 +94,9 @@ export function fetchActivities({ db, adapter, logger }: { db: Db; adapter: Mark
         snapshots: stored.snapshots,
         lowestPrice: stored.lowestPrice,
         alreadyPersisted: stored.alreadyPersisted,
+        items: stored.items,
+        health: stored.health.status,
+        healthReason: stored.health.reason,
       };
     },
   };

@@ -28,6 +28,8 @@ export interface MainActivities {
   startCycle(input: { jobId: string; startedAt: string }): Promise<void>;
   finishCycle(input: { summary: CycleSummary }): Promise<void>;
   recordScrapeFailure(input: { jobId: string; eventId: number; marketplace: MarketplaceName; attempt: number; message: string }): Promise<void>;
+  /** A format-drift failure: one operator alert per marketplace per hour (later ones in the hour are only recorded). */
+  reportFormatDrift(input: { marketplace: MarketplaceName; eventId: number; message: string }): Promise<{ alerted: boolean }>;
   markScraped(input: { eventId: number; marketplace: MarketplaceName; ok: boolean }): Promise<void>;
   detectPriceChanges(ref: StoredScrapeRef): Promise<{ previousLowest: number | null; changePercent: number | null }>;
   checkErrorRate(input: { threshold: number; windowMinutes: number }): Promise<{ errors: number; alerted: boolean }>;

@@ -167,7 +167,7 @@ export async function resolveEvent(db: Db, ref: string | number): Promise<Catalo
   const res = await db.query<EventRow>(`${EVENT_SELECT} WHERE ${where} ORDER BY e.id`, params);
   if (res.rows.length > 1) {
     const names = res.rows.map((r) => `#${r.id} "${r.name}"`).join(', ');
-    throw new AmbiguousEventError(`"${text}" names ${res.rows.length} events (${names}): write id:N for an internal id or <marketplace>:ID (e.g. stubhub:${text})`);
+    throw new AmbiguousEventError(`"${text}" names ${res.rows.length} events (${names}): write id:N for an internal id or <marketplace>:ID (e.g. ${MARKETPLACE_NAMES[0]}:${text})`);
   }
   const row = res.rows[0];
   return row ? toEvent(row) : undefined;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
+import { descriptorOf } from '../sources/marketplaces/registry';
 import { ENV_VARS, envSchema, MARKETPLACES, SECRET_VARS, type Env, type EnvVarName, type Marketplace } from './schema';
 import { registerSecret } from './redact';
 
@@ -120,16 +121,10 @@ export function enabledMarketplaces(env: Env): { enabled: Marketplace[]; disable
 }
 
 function missingCredential(env: Env, m: Marketplace): string | undefined {
-  switch (m) {
-    case 'stubhub':
-      return env.STUBHUB_PRO_TOKEN || (env.STUBHUB_CLIENT_ID && env.STUBHUB_CLIENT_SECRET)
-        ? undefined
-        : 'set STUBHUB_PRO_TOKEN (listings) or STUBHUB_CLIENT_ID and STUBHUB_CLIENT_SECRET (price summary)';
-    case 'seatgeek':
-      return env.SEATGEEK_CLIENT_ID ? undefined : 'set SEATGEEK_CLIENT_ID';
-    case 'ticketmaster':
-      return env.TICKETMASTER_API_KEY ? undefined : 'set TICKETMASTER_API_KEY';
-    case 'vividseats':
-      return undefined;
-  }
+  return descriptorOf(m).credentialProblem((name) => settingOf(env, name));
+}
+
+/** A setting by name (marketplace descriptors name their settings as data). */
+export function settingOf(env: Env, name: string): unknown {
+  return (env as unknown as Record<string, unknown>)[name];
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MARKETPLACE_NAMES, MARKETPLACES as MARKETPLACE_DESCRIPTORS, type MarketplaceSettingSpec } from '../sources/marketplaces/registry';
 
 /**
  * Every environment variable the product reads, in one table. The zod schema, the
@@ -77,8 +78,31 @@ const commaList = () =>
     z.array(z.string()).default([]),
   );
 
-export const MARKETPLACES = ['stubhub', 'vividseats', 'seatgeek', 'ticketmaster'] as const;
-export type Marketplace = (typeof MARKETPLACES)[number];
+export { MARKETPLACE_NAMES as MARKETPLACES } from '../sources/marketplaces/registry';
+export type { MarketplaceName as Marketplace } from '../sources/marketplaces/registry';
+
+// Each marketplace's settings come from its descriptor (src/sources/marketplaces/<name>/descriptor.ts).
+type MarketplaceSetting = (typeof MARKETPLACE_DESCRIPTORS)[number]['settings'][number];
+type SettingsOfKind<K extends MarketplaceSetting['kind']> = Extract<MarketplaceSetting, { kind: K }>['name'];
+type MarketplaceVars = { [N in SettingsOfKind<'base-url'>]: EnvVarSpec<ReturnType<typeof httpUrl>> } & {
+  [N in SettingsOfKind<'credential'>]: EnvVarSpec<ReturnType<typeof optionalString>>;
+} & { [N in SettingsOfKind<'rate'>]: EnvVarSpec<ReturnType<typeof positive>> };
+
+function marketplaceVars(): MarketplaceVars {
+  const vars: Record<string, EnvVarSpec> = {};
+  for (const m of MARKETPLACE_DESCRIPTORS) {
+    for (const s of m.settings) {
+      const setting: MarketplaceSettingSpec = s;
+      vars[setting.name] =
+        setting.kind === 'base-url'
+          ? spec('Marketplaces', httpUrl(), setting.description)
+          : setting.kind === 'credential'
+            ? spec('Marketplaces', optionalString(), setting.description, true)
+            : spec('Marketplaces', positive(setting.default ?? 1), setting.description);
+    }
+  }
+  return vars as MarketplaceVars;
+}
 
 export const RANDOMIZATION_STRATEGIES = ['uniform', 'poisson', 'normal'] as const;
 export const DELAY_DISTRIBUTIONS = ['none', 'uniform', 'normal', 'exponential'] as const;
@@ -132,25 +156,15 @@ export const ENV_VARS = {
   MARKETPLACES: spec(
     'Marketplaces',
     commaList(),
-    `Marketplaces to scrape (comma-separated: ${MARKETPLACES.join(', ')}). Empty = every one that is configured.`,
+    `Marketplaces to scrape (comma-separated: ${MARKETPLACE_NAMES.join(', ')}). Empty = every one that is configured.`,
   ),
   MOCK_MARKETPLACE: spec('Marketplaces', bool(false), 'Serve every marketplace from the local mock (on by default in `ticket-tracker dev`).'),
   MOCK_MARKETPLACE_PORT: spec('Marketplaces', port(8787), 'Port of the mock marketplace.'),
   MOCK_MARKETPLACE_SEED: spec('Marketplaces', nonNegativeInt(42), 'Seed of the mock marketplace\'s generated data.'),
-  STUBHUB_BASE_URL: spec('Marketplaces', httpUrl(), 'StubHub / viagogo API base URL.'),
-  STUBHUB_CLIENT_ID: spec('Marketplaces', optionalString(), 'StubHub OAuth client id.', true),
-  STUBHUB_CLIENT_SECRET: spec('Marketplaces', optionalString(), 'StubHub OAuth client secret.', true),
-  STUBHUB_PRO_TOKEN: spec('Marketplaces', optionalString(), 'StubHub Pro session token: enables listing-level data.', true),
-  VIVIDSEATS_BASE_URL: spec('Marketplaces', httpUrl(), 'Vivid Seats base URL.'),
-  SEATGEEK_BASE_URL: spec('Marketplaces', httpUrl(), 'SeatGeek Platform API base URL.'),
-  SEATGEEK_CLIENT_ID: spec('Marketplaces', optionalString(), 'SeatGeek client id.', true),
-  SEATGEEK_CLIENT_SECRET: spec('Marketplaces', optionalString(), 'SeatGeek client secret.', true),
-  TICKETMASTER_BASE_URL: spec('Marketplaces', httpUrl(), 'Ticketmaster Discovery API base URL.'),
-  TICKETMASTER_API_KEY: spec('Marketplaces', optionalString(), 'Ticketmaster API key.', true),
-  STUBHUB_RATE_PER_SECOND: spec('Marketplaces', positive(2), 'Requests per second to StubHub, across every worker.'),
-  VIVIDSEATS_RATE_PER_SECOND: spec('Marketplaces', positive(2), 'Requests per second to Vivid Seats, across every worker.'),
-  SEATGEEK_RATE_PER_SECOND: spec('Marketplaces', positive(5), 'Requests per second to SeatGeek, across every worker.'),
-  TICKETMASTER_RATE_PER_SECOND: spec('Marketplaces', positive(4), 'Requests per second to Ticketmaster, across every worker (its limit is 5).'),
+  ...marketplaceVars(),
+  SCRAPE_DRIFT_MAX_SKIPPED_SHARE: spec('Marketplaces', z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(0.2)), 'Share of a payload\'s items that may be skipped before the scrape is a "format drift" failure (0.2 = 20 %).'),
+  SCRAPE_DRIFT_MAX_DECLARED_GAP: spec('Marketplaces', z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(0.2)), 'Share by which the parsed listing count may differ from the count the marketplace declares before the scrape is "format drift".'),
+  SCRAPE_EMPTY_AFTER_LISTINGS: spec('Marketplaces', positiveInt(10), 'A scrape with 0 listings is marked "empty" when the previous scrape of the event stored at least this many.'),
   MARKETPLACE_CONCURRENCY: spec('Marketplaces', positiveInt(4), 'Fetch activities in flight per marketplace per worker.'),
   HTTP_USER_AGENT: spec(
     'Marketplaces',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BUCKET_ORIGIN } from '../domain/rollup';
 import {
+  countSkipped,
   isNormalizedListing,
   MARKETPLACE_NAMES,
   normalizedListingSchema,
@@ -10,7 +11,8 @@ import {
   type NormalizedListing,
   type SkippedRecord,
 } from '../domain/listing';
-import { computeSnapshots, eventLowest, roundCents, summarySnapshot, type SnapshotMetrics } from '../domain/snapshot';
+import { assessScrape, DEFAULT_SCRAPE_HEALTH, type ScrapeHealth, type ScrapeHealthSettings } from '../domain/scrape-health';
+import { computeSnapshots, dominantCurrency, eventLowest, roundCents, summarySnapshot, type SnapshotMetrics } from '../domain/snapshot';
 import type pg from 'pg';
 import { copyChunks, copyField } from './copy';
 import type { Db } from './pool';
@@ -22,6 +24,8 @@ export interface PersistScrapeInput {
   marketplace: MarketplaceName;
   capturedAt: Date;
   fetched: FetchedPrices;
+  /** Thresholds of the health assessment (format drift, empty); the defaults when absent. */
+  health?: ScrapeHealthSettings;
 }
 
 export interface PersistScrapeResult {
@@ -36,6 +40,12 @@ export interface PersistScrapeResult {
   lowestPrice: number | null;
   /** True when this scrape id had been persisted before: nothing was written this time. */
   alreadyPersisted: boolean;
+  /** Listing items the payload held; null for a summary (or a scrape stored before this was counted). */
+  items: number | null;
+  /** Everything skipped (by the parser and by validation here), counted by reason. */
+  skippedByReason: { kind: string; count: number }[];
+  /** Whether the scrape can be believed (see domain/scrape-health). */
+  health: ScrapeHealth;
 }
 
 export const MAX_REJECTED_REPORTED = 50;
@@ -70,6 +80,12 @@ class ListingValidator implements Validated {
   rejectedCount = 0;
   private readonly seen = new Set<string>();
 
+  /**
+   * `currency`: the scrape's currency (the most frequent one among its listings). A listing in
+   * another currency is rejected with its reason: one aggregate never mixes currencies.
+   */
+  constructor(private readonly currency: string | null = null) {}
+
   /** The listing as it will be stored, or null when it was rejected (and recorded as such). */
   accept(raw: unknown, i: number): NormalizedListing | null {
     // The guard says yes only where the schema would return an equal object; anything else
@@ -80,7 +96,8 @@ class ListingValidator implements Validated {
       const parsed = normalizedListingSchema.safeParse(raw);
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
-        return this.reject(`listings[${i}]${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`, issue.message);
+        const field = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+        return this.reject(`listings[${i}]${field}`, issue.message, `listings[]${field.replace(/\[\d+\]/g, '[]')}: ${issue.message}`);
       }
       l = parsed.data;
     }
@@ -89,23 +106,31 @@ class ListingValidator implements Validated {
     if (price <= 0 || (allIn !== null && allIn <= 0)) {
       return this.reject(`listings[${i}].${price <= 0 ? 'pricePerTicket' : 'allInPrice'}`, 'must be at least 0.01');
     }
-    if (this.seen.has(l.listingId)) return this.reject(`listings[${i}].listingId`, `duplicate listing id "${l.listingId}" in this scrape`);
+    if (this.currency !== null && l.currency !== this.currency) {
+      return this.reject(`listings[${i}].currency`, `${l.currency} differs from the scrape's ${this.currency}; prices in two currencies are never aggregated together`, `listings[].currency: not the scrape's currency`);
+    }
+    if (this.seen.has(l.listingId)) return this.reject(`listings[${i}].listingId`, `duplicate listing id "${l.listingId}" in this scrape`, 'listings[].listingId: duplicate in this scrape');
     this.seen.add(l.listingId);
     const stored = price === l.pricePerTicket && allIn === l.allInPrice ? l : { ...l, pricePerTicket: price, allInPrice: allIn };
     this.listings.push(stored);
     return stored;
   }
 
-  private reject(path: string, reason: string): null {
+  /** Every rejection counted by kind (the reported records themselves are capped). */
+  readonly kinds = new Map<string, number>();
+
+  private reject(path: string, reason: string, kind?: string): null {
     this.rejectedCount++;
-    if (this.rejected.length < MAX_REJECTED_REPORTED) this.rejected.push({ path, reason });
+    const k = kind ?? `${path.replace(/\[\d+\]/g, '[]')}: ${reason}`;
+    this.kinds.set(k, (this.kinds.get(k) ?? 0) + 1);
+    if (this.rejected.length < MAX_REJECTED_REPORTED) this.rejected.push({ path, reason, kind: k });
     return null;
   }
 }
 
 /** Validates a whole scrape's listings (see ListingValidator); persistScrape does the same row by row. */
 export function validateListings(raw: readonly unknown[]): Validated {
-  const v = new ListingValidator();
+  const v = new ListingValidator(dominantCurrency(raw));
   for (let i = 0; i < raw.length; i++) v.accept(raw[i], i);
   return { listings: v.listings, rejected: v.rejected, rejectedCount: v.rejectedCount };
 }
@@ -142,9 +167,10 @@ const BEGIN_AND_RESERVE_ID = `BEGIN; SELECT nextval(pg_get_serial_sequence('scra
  */
 const CLAIM_AND_FINISH_SCRAPE = `
   WITH s AS (
-    INSERT INTO scrapes (id, scrape_key, event_id, marketplace, captured_at, kind, listings_stored, listings_rejected, rejected, snapshots, lowest_price)
+    INSERT INTO scrapes (id, scrape_key, event_id, marketplace, captured_at, kind, listings_stored, listings_rejected, rejected, snapshots, lowest_price,
+                         items_in_payload, listings_declared, skipped_by_reason, health, health_reason)
     OVERRIDING SYSTEM VALUE
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $14, $15, $16, $17)
     ON CONFLICT (scrape_key) DO NOTHING
     RETURNING id, event_id, marketplace, captured_at
   ), dirty AS (
@@ -168,6 +194,8 @@ interface ScrapeContents {
   listingsStored: number;
   rejected: SkippedRecord[];
   rejectedCount: number;
+  /** Validation's rejections counted by kind (all of them, not only the reported ones). */
+  rejectedKinds: Map<string, number>;
   snapshots: SnapshotMetrics[];
 }
 
@@ -186,7 +214,7 @@ const CHUNK_LISTINGS = 2000;
  * while the server is still busy with it. A rejected listing never reaches SQL.
  */
 async function copyValidListings(client: pg.ClientBase, raw: readonly unknown[], prefix: string): Promise<ScrapeContents> {
-  const v = new ListingValidator();
+  const v = new ListingValidator(dominantCurrency(raw));
   let snapshots: SnapshotMetrics[] | null = null;
   let i = 0;
   const nextChunk = (): string | null => {
@@ -203,14 +231,21 @@ async function copyValidListings(client: pg.ClientBase, raw: readonly unknown[],
     return chunk;
   };
   if (raw.length > 0) await copyChunks(client, 'listings', LISTING_COLUMNS, nextChunk);
-  return { listingsStored: v.listings.length, rejected: v.rejected, rejectedCount: v.rejectedCount, snapshots: snapshots ?? computeSnapshots(v.listings) };
+  return {
+    listingsStored: v.listings.length,
+    rejected: v.rejected,
+    rejectedCount: v.rejectedCount,
+    rejectedKinds: v.kinds,
+    snapshots: snapshots ?? computeSnapshots(v.listings),
+  };
 }
 
 function summaryContents(raw: unknown): ScrapeContents {
   const summary = priceSummarySchema.safeParse(raw);
-  if (summary.success) return { listingsStored: 0, rejected: [], rejectedCount: 0, snapshots: [summarySnapshot(summary.data)] };
+  if (summary.success) return { listingsStored: 0, rejected: [], rejectedCount: 0, rejectedKinds: new Map(), snapshots: [summarySnapshot(summary.data)] };
   const issue = summary.error.issues[0]!;
-  return { listingsStored: 0, rejected: [{ path: `summary.${issue.path.map(String).join('.')}`, reason: issue.message }], rejectedCount: 1, snapshots: [] };
+  const path = `summary.${issue.path.map(String).join('.')}`;
+  return { listingsStored: 0, rejected: [{ path, reason: issue.message }], rejectedCount: 1, rejectedKinds: new Map([[`${path}: ${issue.message}`, 1]]), snapshots: [] };
 }
 
 /**
@@ -241,23 +276,71 @@ export async function persistScrape(db: Db, input: PersistScrapeInput): Promise<
         : summaryContents(fetched.summary);
     const { snapshots, rejected, rejectedCount, listingsStored } = contents;
     const lowestPrice = eventLowest(snapshots);
+    const items = fetched.kind === 'listings' ? (fetched.items ?? fetched.listings.length + fetched.skipped.length) : null;
+    const skippedByReason = mergeCounts(countSkipped(fetched.kind === 'listings' ? fetched.skipped : []), contents.rejectedKinds);
+    const allSkipped = fetched.kind === 'listings' ? [...fetched.skipped, ...rejected] : [];
+    // The previous scrape's count matters only for an empty one: looked up then, not on every scrape.
+    const previousStored = fetched.kind === 'listings' && listingsStored === 0 ? await previousListingsStored(client, eventId, marketplace, capturedAt) : null;
+    const health = assessScrape(
+      {
+        kind: fetched.kind,
+        items: items ?? 0,
+        parsed: fetched.kind === 'listings' ? fetched.listings.length : 0,
+        stored: listingsStored,
+        skipped: padSkipped(allSkipped, skippedByReason),
+        declared: fetched.declared,
+        previousStored,
+      },
+      input.health ?? DEFAULT_SCRAPE_HEALTH,
+    );
     const claimed = await client.query(CLAIM_AND_FINISH_SCRAPE, [
       scrapeRef, scrapeId, eventId, marketplace, capturedAt, fetched.kind,
       listingsStored, rejectedCount, JSON.stringify(rejected), snapshots.length, lowestPrice,
       JSON.stringify(snapshots),
+      items, fetched.declared?.listings ?? null, JSON.stringify(skippedByReason), health.status, health.reason,
     ]);
     if (claimed.rowCount === 0) {
       await client.query('ROLLBACK');
       return await storedResult(client, scrapeId, eventId, marketplace);
     }
     await client.query('COMMIT');
-    return { scrapeId, listingsStored, listingsRejected: rejectedCount, rejected, snapshots: snapshots.length, lowestPrice, alreadyPersisted: false };
+    return {
+      scrapeId, listingsStored, listingsRejected: rejectedCount, rejected, snapshots: snapshots.length, lowestPrice, alreadyPersisted: false,
+      items, skippedByReason, health,
+    };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
     client.release();
   }
+}
+
+/** Counts by kind from the parser and from validation, added up, most frequent first. */
+function mergeCounts(parsed: { kind: string; count: number }[], validated: Map<string, number>): { kind: string; count: number }[] {
+  const all = new Map(parsed.map((p) => [p.kind, p.count]));
+  for (const [k, n] of validated) all.set(k, (all.get(k) ?? 0) + n);
+  return [...all].map(([kind, count]) => ({ kind, count })).sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind));
+}
+
+/**
+ * The skipped records the assessment counts: the reported ones, plus placeholders for rejections
+ * beyond the reported cap, so the skipped share is computed from every skipped item.
+ */
+function padSkipped(reported: SkippedRecord[], byReason: { kind: string; count: number }[]): SkippedRecord[] {
+  const total = byReason.reduce((n, k) => n + k.count, 0);
+  if (reported.length >= total) return reported;
+  const out = [...reported];
+  for (let i = reported.length; i < total; i++) out.push({ path: '(not reported)', reason: 'rejected beyond the reported cap', kind: 'rejected beyond the reported cap' });
+  return out;
+}
+
+async function previousListingsStored(client: Pick<Db, 'query'>, eventId: number, marketplace: MarketplaceName, before: Date): Promise<number | null> {
+  const res = await client.query<{ listings_stored: number }>(
+    `SELECT listings_stored FROM scrapes WHERE event_id = $1 AND marketplace = $2 AND captured_at < $3 ORDER BY captured_at DESC LIMIT 1`,
+    [eventId, marketplace, before],
+  );
+  return res.rows[0]?.listings_stored ?? null;
 }
 
 /** Two statements in one query come back as two results (pg's types only know the single case). */
@@ -277,7 +360,15 @@ async function storedResult(client: Pick<Db, 'query'>, scrapeId: string, eventId
     rejected: SkippedRecord[];
     snapshots: number;
     lowest_price: string | null;
-  }>('SELECT event_id, marketplace, listings_stored, listings_rejected, rejected, snapshots, lowest_price FROM scrapes WHERE scrape_key = $1', [scrapeId]);
+    items_in_payload: number | null;
+    skipped_by_reason: { kind: string; count: number }[];
+    health: ScrapeHealth['status'];
+    health_reason: string | null;
+  }>(
+    `SELECT event_id, marketplace, listings_stored, listings_rejected, rejected, snapshots, lowest_price, items_in_payload, skipped_by_reason, health, health_reason
+       FROM scrapes WHERE scrape_key = $1`,
+    [scrapeId],
+  );
   const row = res.rows[0];
   if (!row) throw new Error(`persistScrape: scrape "${scrapeId}" vanished while being persisted`);
   if (Number(row.event_id) !== eventId || row.marketplace !== marketplace) {
@@ -291,5 +382,8 @@ async function storedResult(client: Pick<Db, 'query'>, scrapeId: string, eventId
     snapshots: row.snapshots,
     lowestPrice: row.lowest_price === null ? null : Number(row.lowest_price),
     alreadyPersisted: true,
+    items: row.items_in_payload,
+    skippedByReason: row.skipped_by_reason,
+    health: { status: row.health, reason: row.health_reason, examples: row.health === 'format-drift' ? row.rejected.slice(0, 5) : [] },
   };
 }

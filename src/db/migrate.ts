@@ -1,3 +1,4 @@
+import { MARKETPLACE_NAMES } from '../domain/listing';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -114,6 +115,10 @@ export async function migrate(db: Db, all = loadMigrations(), opts: MigrateOptio
           throw new Error(`migration ${m.version}_${m.name} failed: ${(err as Error).message}`, { cause: err });
         }
         done.push(m);
+      }
+      // The marketplaces the code knows (the registry), which event_sources and scrapes reference.
+      if ((await client.query(`SELECT to_regclass('marketplaces') IS NOT NULL AS ok`)).rows[0]?.ok) {
+        await client.query('INSERT INTO marketplaces (name) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [[...MARKETPLACE_NAMES]]);
       }
       // Storage-mode step: in plain mode the application owns the partitions, created ahead of time.
       if (decision.mode === 'plain' && (await client.query(`SELECT to_regclass('listings') IS NOT NULL AS ok`)).rows[0]?.ok) {

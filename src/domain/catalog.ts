@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MARKETPLACE_NAMES, type MarketplaceName } from './listing';
+import { byMarketplace, MARKETPLACE_NAMES, type MarketplaceName } from './listing';
 import { isTimeZone, isValidWallTime, zonedWallTimeToInstant, type WallTime } from './local-time';
 
 /**
@@ -58,18 +58,11 @@ const HEADER_ALIASES: Record<CatalogField, readonly string[]> = {
   category: ['category', 'eventcategory', 'type', 'eventtype', 'genre'],
   capacity: ['capacity', 'venuecapacity'],
   tracked: ['istracked', 'tracked', 'track', 'tracking'],
-  stubhub: ['viagogoid', 'viagid', 'viagogo', 'viagogoeventid', 'stubhub', 'stubhubid', 'stubhubeventid'],
-  vividseats: ['vividseats', 'vividseatsid', 'vividseatseventid', 'vividid', 'vivid', 'vsid'],
-  seatgeek: ['seatgeek', 'seatgeekid', 'seatgeekeventid', 'sgid'],
-  ticketmaster: ['ticketmaster', 'ticketmasterid', 'ticketmastereventid', 'tmid', 'tmeventid'],
+  // Each marketplace's id column: the aliases its descriptor lists (src/sources/marketplaces).
+  ...byMarketplace((m) => m.headerAliases),
 };
 
-export const MARKETPLACE_LABELS: Record<MarketplaceName, string> = {
-  stubhub: 'StubHub',
-  vividseats: 'Vivid Seats',
-  seatgeek: 'SeatGeek',
-  ticketmaster: 'Ticketmaster',
-};
+export const MARKETPLACE_LABELS: Record<MarketplaceName, string> = byMarketplace((m) => m.label);
 
 const FIELD_BY_ALIAS = new Map<string, CatalogField>(
   CATALOG_FIELDS.flatMap((field) => HEADER_ALIASES[field].map((alias) => [alias, field] as const)),
@@ -98,7 +91,7 @@ function missingColumns(map: ColumnMap): string[] {
   if (map.index.name === undefined) missing.push('an event name column ("Event Name" or "Name")');
   if (map.index.startsAt === undefined) missing.push('a date column ("Event Date (Local)" or "Date")');
   if (!MARKETPLACE_NAMES.some((m) => map.index[m] !== undefined)) {
-    missing.push('a marketplace id column ("viagogoID"/"viagId" for StubHub, "Vivid Seats ID", "SeatGeek ID" or "Ticketmaster ID")');
+    missing.push(`a marketplace id column (${Object.values(byMarketplace((m) => `"${m.header}"`)).join(', ')})`);
   }
   return missing;
 }
@@ -196,10 +189,7 @@ const rowSchema = z.object({
   category: text(100),
   capacity,
   tracked,
-  stubhub: marketplaceId,
-  vividseats: marketplaceId,
-  seatgeek: marketplaceId,
-  ticketmaster: marketplaceId,
+  ...byMarketplace(() => marketplaceId),
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -4,12 +4,34 @@ import { z } from 'zod';
  * The normalized shape every marketplace adapter produces and the storage layer persists.
  * Pure: no I/O, safe to import from workflows.
  */
-export const MARKETPLACE_NAMES = ['stubhub', 'vividseats', 'seatgeek', 'ticketmaster'] as const;
-export type MarketplaceName = (typeof MARKETPLACE_NAMES)[number];
+export { MARKETPLACE_NAMES, type MarketplaceName } from '../sources/marketplaces/registry';
+import { MARKETPLACES, type MarketplaceDescriptor, type MarketplaceName } from '../sources/marketplaces/registry';
 
-/** Currencies the marketplaces we support price in; anything else is rejected as bad input. */
-export const CURRENCIES = ['USD', 'CAD', 'GBP', 'EUR', 'AUD', 'NZD', 'MXN', 'CHF', 'SEK', 'NOK', 'DKK', 'JPY'] as const;
-export type Currency = (typeof CURRENCIES)[number];
+/** One value per marketplace, from its descriptor (the registry in src/sources/marketplaces). */
+export function byMarketplace<T>(value: (descriptor: MarketplaceDescriptor<MarketplaceName>) => T): Record<MarketplaceName, T> {
+  return Object.fromEntries(MARKETPLACES.map((m) => [m.name, value(m)])) as Record<MarketplaceName, T>;
+}
+
+/**
+ * An ISO 4217 currency code ("USD", "PLN", "ZAR", ...). Marketplaces price in whatever their
+ * market uses (Ticketmaster's own markets alone span PLN, CZK, ZAR, AED, ...), so the set is the
+ * standard's, not a hand-written list: the codes the runtime's ICU data knows
+ * (`Intl.supportedValuesOf('currency')`, ISO 4217 current and historic codes).
+ */
+export type Currency = string;
+
+let iso4217: ReadonlySet<string> | undefined;
+/** True for an ISO 4217 code as the standard spells it (three capitals). */
+export function isCurrency(code: unknown): code is Currency {
+  if (typeof code !== 'string' || !/^[A-Z]{3}$/.test(code)) return false;
+  iso4217 ??= new Set(Intl.supportedValuesOf('currency'));
+  return iso4217.has(code);
+}
+/** A currency code as a payload writes it (" usd") in the standard's spelling ("USD"); the standard's check is isCurrency. */
+export function currencyCode(raw: string): string {
+  return raw.trim().toUpperCase();
+}
+const currencySchema = z.string().refine(isCurrency, { error: (issue) => `not an ISO 4217 currency code: ${JSON.stringify(issue.input)}` });
 
 /** Above this a per-ticket price is a data error (a listing id in the price field, say), not a price. */
 export const MAX_TICKET_PRICE = 100_000;
@@ -34,13 +56,12 @@ export const normalizedListingSchema = z
     pricePerTicket: price,
     /** Price per ticket with fees, when the marketplace shows it. */
     allInPrice: price.nullable(),
-    currency: z.enum(CURRENCIES),
+    currency: currencySchema,
   })
   .strict();
 export type NormalizedListing = z.infer<typeof normalizedListingSchema>;
 
 const LISTING_KEYS = 9; // the keys of normalizedListingSchema's shape
-const CURRENCY_SET: ReadonlySet<string> = new Set(CURRENCIES);
 const isPrice = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= MAX_TICKET_PRICE;
 const isNonEmpty = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
@@ -66,7 +87,7 @@ export function isNormalizedListing(v: unknown): v is NormalizedListing {
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n <= 0) return false;
   }
   if (!isPrice(l.pricePerTicket) || (l.allInPrice !== null && !isPrice(l.allInPrice))) return false;
-  if (typeof l.currency !== 'string' || !CURRENCY_SET.has(l.currency)) return false;
+  if (!isCurrency(l.currency)) return false;
   // Every key present and of the right type above; one more own key would be an unknown one.
   return Object.keys(l).length === LISTING_KEYS;
 }
@@ -80,7 +101,13 @@ export const priceSummarySchema = z
     highest: price.nullable(),
     listingCount: z.number().int().min(0).nullable(),
     ticketCount: z.number().int().min(0).nullable(),
-    currency: z.enum(CURRENCIES),
+    /**
+     * Lowest and highest price with fees, kept apart from the face-value figures above (Ticketmaster's
+     * "standard including fees" range); null when the marketplace does not give them.
+     */
+    allInLowest: price.nullable().optional(),
+    allInHighest: price.nullable().optional(),
+    currency: currencySchema,
   })
   .strict();
 export type PriceSummary = z.infer<typeof priceSummarySchema>;
@@ -88,14 +115,43 @@ export type PriceSummary = z.infer<typeof priceSummarySchema>;
 /** Zone used for the snapshot of a summary-only marketplace, so its history works like the others. */
 export const SUMMARY_ZONE = 'ALL';
 
-/** What one fetch from one marketplace for one event produced. */
+/** What the marketplace itself says it holds (Vivid Seats' global[0].listingCount / ticketCount). */
+export interface DeclaredCounts {
+  listings: number | null;
+  tickets: number | null;
+}
+
+/**
+ * What one fetch from one marketplace for one event produced. `items` is how many listing items
+ * the payload held (parsed + skipped); `declared` what the marketplace says it holds, when it says.
+ */
 export type FetchedPrices =
-  | { kind: 'listings'; listings: NormalizedListing[]; skipped: SkippedRecord[] }
-  | { kind: 'summary'; summary: PriceSummary; skipped: SkippedRecord[] };
+  | { kind: 'listings'; listings: NormalizedListing[]; skipped: SkippedRecord[]; items?: number; declared?: DeclaredCounts }
+  | { kind: 'summary'; summary: PriceSummary; skipped: SkippedRecord[]; items?: number; declared?: DeclaredCounts };
 
 /** A record of a payload that failed validation: skipped and counted, never fatal alone. */
 export interface SkippedRecord {
   /** Where in the payload, e.g. "listings[12].price". */
   path: string;
   reason: string;
+  /**
+   * The reason without the item's own values, for counting by reason: e.g. "tickets[].p: not a
+   * number" for every ticket whose price is not a number. Defaults to the path without indices.
+   */
+  kind?: string;
+}
+
+/** The counting key of a skipped record (see SkippedRecord.kind). */
+export function skipKind(r: SkippedRecord): string {
+  return r.kind ?? r.path.replace(/\[\d+\]/g, '[]');
+}
+
+/** Skipped records counted by kind, most frequent first. */
+export function countSkipped(records: readonly SkippedRecord[]): { kind: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const r of records) {
+    const k = skipKind(r);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  return [...counts].map(([kind, count]) => ({ kind, count })).sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind));
 }

@@ -170,6 +170,34 @@ export function summarySnapshot(summary: PriceSummary): SnapshotMetrics {
   };
 }
 
+/**
+ * The currency of a scrape: the one most of its listings are priced in (on a tie, the first to
+ * reach the top count). Listings in any other currency are left out of its aggregates. Reads
+ * `currency` of each item without validating it (validation comes after); null when none has one.
+ */
+export function dominantCurrency(items: readonly unknown[]): Currency | null {
+  let best: string | null = null;
+  let bestCount = 0;
+  let counts: Map<string, number> | null = null;
+  for (const item of items) {
+    const c = typeof item === 'object' && item !== null ? (item as { currency?: unknown }).currency : undefined;
+    if (typeof c !== 'string') continue;
+    if (counts === null && (best === null || c === best)) {
+      best = c;
+      bestCount++;
+      continue;
+    }
+    counts ??= new Map([[best!, bestCount]]);
+    const n = (counts.get(c) ?? 0) + 1;
+    counts.set(c, n);
+    if (n > bestCount) {
+      best = c;
+      bestCount = n;
+    }
+  }
+  return best;
+}
+
 /** The event row's lowest price: what a scrape reports as its headline figure. */
 export function eventLowest(snapshots: readonly SnapshotMetrics[]): number | null {
   const row = snapshots.find((s) => s.zone === SUMMARY_ZONE && s.section === ZONE_TOTAL_SECTION);

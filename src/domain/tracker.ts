@@ -56,6 +56,10 @@ export interface CycleSummary {
   eventsFailed: number;
   marketplacesOk: number;
   marketplacesFailed: number;
+  /** Scrapes that stored 0 listings where the previous one had many (see domain/scrape-health). */
+  marketplacesEmpty?: number;
+  /** Scrapes that failed as format drift (counted in marketplacesFailed too). */
+  marketplacesDrifted?: number;
   listingsStored: number;
   catalogError: string | null;
 }
@@ -70,6 +74,8 @@ const cycleSummarySchema = z.object({
   eventsFailed: z.number().int(),
   marketplacesOk: z.number().int(),
   marketplacesFailed: z.number().int(),
+  marketplacesEmpty: z.number().int().optional(),
+  marketplacesDrifted: z.number().int().optional(),
   listingsStored: z.number().int(),
   catalogError: z.string().nullable(),
 });
@@ -146,6 +152,11 @@ export interface StoredScrapeRef {
   snapshots: number;
   lowestPrice: number | null;
   alreadyPersisted: boolean;
+  /** Listing items the payload held (null for a summary). */
+  items?: number | null;
+  /** 'ok', or 'empty' (0 listings after many): see domain/scrape-health. Format drift fails the fetch instead. */
+  health?: 'ok' | 'format-drift' | 'empty';
+  healthReason?: string | null;
 }
 
 export interface MarketplaceOutcome {
@@ -156,6 +167,8 @@ export interface MarketplaceOutcome {
   lowestPrice: number | null;
   priceChangePercent: number | null;
   error: string | null;
+  /** A scrape that must not pass for a plain success: 'format-drift' (failed) or 'empty' (stored, 0 listings after many). */
+  mark?: 'format-drift' | 'empty' | null;
 }
 
 export interface ScrapeEventResult {

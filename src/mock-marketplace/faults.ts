@@ -9,6 +9,10 @@ import { MARKETPLACE_NAMES, type MarketplaceName } from '../domain/listing';
  * - truncated: the body is cut off mid-way (the connection closes early)
  * - malformed: a 200 whose body is not JSON
  * - rename-field: a field of the payload renamed (top level, or in each item of an array payload)
+ * - format-drift: the marketplace changed its format: a field of every listing item renamed or
+ *   re-purposed (by default Vivid Seats' price `p`, StubHub Pro's `sellerNetProceeds`; SeatGeek's
+ *   `stats` and Ticketmaster's `priceRanges` for the summary marketplaces)
+ * - empty: a well-formed payload with 0 listings (as for a sold-out event, or a silent block)
  */
 export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('rate-limit'), retryAfter: z.union([z.number().min(0), z.string()]).optional(), policy: z.enum(['quota', 'spike']).optional() }),
@@ -17,6 +21,8 @@ export const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('truncated') }),
   z.object({ kind: z.literal('malformed') }),
   z.object({ kind: z.literal('rename-field'), from: z.string().min(1), to: z.string().min(1) }),
+  z.object({ kind: z.literal('format-drift'), field: z.string().min(1).optional(), renamedTo: z.string().min(1).optional() }),
+  z.object({ kind: z.literal('empty') }),
 ]);
 export type Fault = z.infer<typeof faultSchema>;
 

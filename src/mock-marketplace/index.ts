@@ -3,23 +3,22 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { MarketplaceName } from '../domain/listing';
 import { FaultRegistry, faultRuleSchema, type Fault, type FaultRule } from './faults';
-import { stubHubCatalogEvent, stubHubCompListings, seatGeekEvent, ticketmasterEvent, vividSeatsListings } from './formats';
+import { MOCK_ROUTES } from '../sources/marketplaces/mocks';
+import { MARKETPLACE_NAMES } from '../domain/listing';
 import { generateEvent, marketAt, type MockEvent } from './generator';
+import { renameField, type MockRoute } from './routes';
 
 export type { Fault, FaultRule } from './faults';
 
 /**
- * The mock marketplace: a real HTTP server on loopback that serves all four marketplaces'
- * formats, at the paths their real APIs use, for any event id, with faults on demand.
+ * The mock marketplace: a real HTTP server on loopback that serves every marketplace's format, at
+ * the paths its real API uses, for any event id, with faults on demand. The routes and formats
+ * are each marketplace's own (src/sources/marketplaces/<name>/mock.ts, listed in mocks.ts):
+ * the same shapes its parser reads and its fixtures hold.
  *
- *   GET  /hermes/api/v1/listings?productionId=ID               Vivid Seats
- *   GET  /api/Listing/GetCompListingsByEventId?viagogoEventId=  StubHub Pro (needs a Cookie)
- *   POST /oauth2/token                                          StubHub OAuth (Basic auth)
- *   GET  /catalog/events/ID                                     StubHub Catalog (Bearer token)
- *   GET  /2/events/ID?client_id=                                SeatGeek
- *   GET  /discovery/v2/events/ID.json?apikey=                   Ticketmaster
  *   POST /__mock/faults  {marketplace?, eventId?, fault, times?}   set a fault
  *   DELETE /__mock/faults                                       clear faults
+ *   GET  /__mock/health
  *
  * Time: the `X-Mock-Now` request header (ISO date or epoch ms) or the server's clock.
  */
@@ -104,48 +103,27 @@ export async function startMockMarketplace(options: MockMarketplaceOptions): Pro
     }
 
     const now = requestTime(req, clock);
-    const route = routeOf(method, path, url.searchParams);
-    if (!route) {
+    const found = routeOf(method, path, url.searchParams);
+    if (!found) {
       send(res, req, 404, { message: `no mock route for ${method} ${path}` });
       return;
     }
-    if (route.kind === 'token') {
-      if (!/^Basic /.test(req.headers.authorization ?? '')) return send(res, req, 401, { error: 'invalid_client' });
-      await readBody(req);
-      return send(res, req, 200, { access_token: `mock-token-${Date.now()}`, token_type: 'bearer', expires_in: 86399, scope: 'read:events' });
+    const { route, eventId } = found;
+    if (route.respond) {
+      const answer = route.respond(req, await readBody(req));
+      return send(res, req, answer.status, answer.body);
     }
-    const { marketplace, eventId } = route;
-    const authProblem = checkAuth(route.kind, req, url.searchParams);
+    const authProblem = route.unauthorized?.(req, url.searchParams);
     if (authProblem) return send(res, req, 401, authProblem);
 
-    const fault = faults.take(marketplace, eventId);
-    if (fault && (await applyFault(fault, marketplace, req, res))) return;
+    const fault = faults.take(route.marketplace, eventId);
+    if (fault && (await applyFault(fault, route, req, res))) return;
 
     const event = eventFor(eventId);
-    const market = marketAt(event, now);
-    let payload: unknown;
-    switch (route.kind) {
-      case 'vividseats':
-        payload = vividSeatsListings(event, market);
-        break;
-      case 'stubhub-pro':
-        payload = stubHubCompListings(event, market);
-        break;
-      case 'stubhub-catalog':
-        payload = stubHubCatalogEvent(event, market, baseUrl);
-        break;
-      case 'seatgeek':
-        payload = seatGeekEvent(event, market);
-        break;
-      case 'ticketmaster':
-        res.setHeader('Rate-Limit', '5000');
-        res.setHeader('Rate-Limit-Available', '4999');
-        res.setHeader('Rate-Limit-Over', '0');
-        res.setHeader('Rate-Limit-Reset', String(now + 86_400_000));
-        payload = ticketmasterEvent(event, now);
-        break;
-    }
+    const market = fault?.kind === 'empty' ? [] : marketAt(event, now);
+    let payload = route.render?.({ event, market, now, baseUrl, setHeader: (name, value) => res.setHeader(name, value) });
     if (fault?.kind === 'rename-field') payload = renameField(payload, fault.from, fault.to);
+    if (fault?.kind === 'format-drift') payload = route.drift(payload, fault.field, fault.renamedTo);
     if (fault?.kind === 'truncated') {
       const body = Buffer.from(JSON.stringify(payload));
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
@@ -154,32 +132,21 @@ export async function startMockMarketplace(options: MockMarketplaceOptions): Pro
       setTimeout(() => res.socket?.destroy(), 10);
       return;
     }
-    send(res, req, 200, payload, route.kind === 'stubhub-catalog' ? 'application/hal+json' : 'application/json');
+    send(res, req, 200, payload, route.contentType ?? 'application/json');
   }
 
   /** Sends the fault's response; false when the fault only alters the normal response. */
-  async function applyFault(fault: Fault, marketplace: MarketplaceName, req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+  async function applyFault(fault: Fault, route: MockRoute, req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
     switch (fault.kind) {
       case 'rate-limit': {
         if (fault.retryAfter !== undefined) res.setHeader('Retry-After', String(fault.retryAfter));
-        if (marketplace === 'ticketmaster') {
-          const quota = fault.policy !== 'spike';
-          res.setHeader('Rate-Limit', '5000');
-          res.setHeader('Rate-Limit-Available', quota ? '0' : '4000');
-          res.setHeader('Rate-Limit-Over', quota ? '1' : '0');
-          send(res, req, 429, {
-            fault: quota
-              ? { faultstring: 'Rate limit quota violation. Quota limit  exceeded. Identifier : mock-api-key', detail: { errorcode: 'policies.ratelimit.QuotaViolation' } }
-              : { faultstring: 'Spike arrest violation. Allowed rate : 5ps', detail: { errorcode: 'policies.ratelimit.SpikeArrestViolation' } },
-          });
-        } else {
-          send(res, req, 429, { message: 'Too Many Requests' });
-        }
+        const own = route.rateLimited?.(fault.policy, (name, value) => res.setHeader(name, value));
+        send(res, req, 429, own ?? { message: 'Too Many Requests' });
         return true;
       }
       case 'status':
         if (fault.retryAfter !== undefined) res.setHeader('Retry-After', String(fault.retryAfter));
-        send(res, req, fault.status, marketplace === 'ticketmaster' ? { errors: [{ code: `MOCK${fault.status}`, detail: `mock status ${fault.status}` }] } : { message: `mock status ${fault.status}` });
+        send(res, req, fault.status, route.statusBody?.(fault.status) ?? { message: `mock status ${fault.status}` });
         return true;
       case 'slow':
         await new Promise((r) => setTimeout(r, fault.delayMs));
@@ -202,7 +169,7 @@ export async function startMockMarketplace(options: MockMarketplaceOptions): Pro
   return {
     url: baseUrl,
     port,
-    baseUrls: { stubhub: baseUrl, vividseats: baseUrl, seatgeek: baseUrl, ticketmaster: baseUrl },
+    baseUrls: Object.fromEntries(MARKETPLACE_NAMES.map((m) => [m, baseUrl])) as Record<MarketplaceName, string>,
     setFault: (rule) => faults.add(faultRuleSchema.parse(rule)),
     clearFaults: () => faults.clear(),
     event: eventFor,
@@ -214,36 +181,13 @@ export async function startMockMarketplace(options: MockMarketplaceOptions): Pro
   };
 }
 
-type Route =
-  | { kind: 'token' }
-  | { kind: 'vividseats' | 'stubhub-pro' | 'stubhub-catalog' | 'seatgeek' | 'ticketmaster'; marketplace: MarketplaceName; eventId: string };
-
-function routeOf(method: string, path: string, q: URLSearchParams): Route | undefined {
-  let m: RegExpMatchArray | null;
-  if (method === 'POST' && path === '/oauth2/token') return { kind: 'token' };
-  if (method !== 'GET' && !(method === 'PUT' && path === '/api/Listing/GetCompListingsByEventId')) return undefined;
-  if (path === '/hermes/api/v1/listings' && q.get('productionId')) return { kind: 'vividseats', marketplace: 'vividseats', eventId: q.get('productionId')! };
-  if (path === '/api/Listing/GetCompListingsByEventId' && q.get('viagogoEventId')) return { kind: 'stubhub-pro', marketplace: 'stubhub', eventId: q.get('viagogoEventId')! };
-  if ((m = path.match(/^\/catalog\/events\/([^/]+)$/))) return { kind: 'stubhub-catalog', marketplace: 'stubhub', eventId: decodeURIComponent(m[1]!) };
-  if ((m = path.match(/^\/2\/events\/([^/]+)$/))) return { kind: 'seatgeek', marketplace: 'seatgeek', eventId: decodeURIComponent(m[1]!) };
-  if ((m = path.match(/^\/discovery\/v2\/events\/([^/]+)\.json$/))) return { kind: 'ticketmaster', marketplace: 'ticketmaster', eventId: decodeURIComponent(m[1]!) };
-  return undefined;
-}
-
-/** Each marketplace's way of refusing a request without its credential. */
-function checkAuth(kind: Exclude<Route['kind'], 'token'>, req: http.IncomingMessage, q: URLSearchParams): unknown {
-  switch (kind) {
-    case 'stubhub-pro':
-      return req.headers.cookie ? undefined : { message: 'Unauthorized' };
-    case 'stubhub-catalog':
-      return /^Bearer \S+/.test(req.headers.authorization ?? '') ? undefined : { code: 'unauthorized', message: 'Authorization has been denied for this request.' };
-    case 'seatgeek':
-      return q.get('client_id') ? undefined : { status: 401, error: 'Unauthorized: client_id is required' };
-    case 'ticketmaster':
-      return q.get('apikey') ? undefined : { fault: { faultstring: 'Invalid ApiKey', detail: { errorcode: 'oauth.v2.InvalidApiKey' } } };
-    case 'vividseats':
-      return undefined;
+/** The first registered route that answers the request, with the event id it names. */
+function routeOf(method: string, path: string, query: URLSearchParams): { route: MockRoute; eventId: string } | undefined {
+  for (const route of MOCK_ROUTES) {
+    const eventId = route.match(method, path, query);
+    if (eventId !== undefined) return { route, eventId };
   }
+  return undefined;
 }
 
 function requestTime(req: http.IncomingMessage, clock: () => number): number {
@@ -252,15 +196,6 @@ function requestTime(req: http.IncomingMessage, clock: () => number): number {
   if (!v) return clock();
   const n = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
   return Number.isFinite(n) ? n : clock();
-}
-
-function renameField(payload: unknown, from: string, to: string): unknown {
-  const rename = (o: unknown): unknown => {
-    if (!o || typeof o !== 'object' || Array.isArray(o) || !(from in o)) return o;
-    const { [from]: value, ...rest } = o as Record<string, unknown>;
-    return { ...rest, [to]: value };
-  };
-  return Array.isArray(payload) ? payload.map(rename) : rename(payload);
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {

@@ -22,6 +22,8 @@ export interface MarketplaceErrorInit {
   policy?: string;
   /** For bad payloads: where in the payload, e.g. "tickets[3].p". */
   path?: string;
+  /** For a body that is not JSON: the body as received (what `sources probe --save` keeps). */
+  body?: string;
   cause?: unknown;
 }
 
@@ -34,6 +36,7 @@ export class MarketplaceError extends Error {
   readonly retryAfterMs?: number;
   readonly policy?: string;
   readonly path?: string;
+  readonly body?: string;
 
   constructor(init: MarketplaceErrorInit) {
     super(`${init.marketplace} event ${init.eventId}: ${init.message}`, init.cause === undefined ? undefined : { cause: init.cause });
@@ -44,6 +47,7 @@ export class MarketplaceError extends Error {
     if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
     if (init.policy !== undefined) this.policy = init.policy;
     if (init.path !== undefined) this.path = init.path;
+    if (init.body !== undefined) this.body = init.body;
   }
 
   get retryable(): boolean {

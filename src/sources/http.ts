@@ -91,6 +91,7 @@ export class MarketplaceHttp {
         message: truncated
           ? `response to ${pathOnly(spec.path)} was cut short (${text.length} bytes of JSON); retrying`
           : `response to ${pathOnly(spec.path)} is not JSON (${(err as Error).message}); starts with ${JSON.stringify(text.slice(0, 60))}`,
+        ...(truncated ? {} : { body: text }),
         cause: err,
       });
     }

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import {
-  CURRENCIES,
+  currencyCode,
+  isCurrency,
+  isNormalizedListing,
   normalizedListingSchema,
   priceSummarySchema,
-  type Currency,
   type FetchedPrices,
   type NormalizedListing,
   type PriceSummary,
@@ -58,8 +59,19 @@ export function toNumber(value: string | number): number | undefined {
 /** An identifier that may arrive as a number or a string; always a string after parsing. */
 export const idish = z.union([z.string().min(1), z.number().int().transform(String)]);
 
-export function isCurrency(code: string): code is Currency {
-  return (CURRENCIES as readonly string[]).includes(code);
+export { isCurrency };
+
+/** "tickets[3].p" -> "tickets[].p": the path of every item's field, for counting by reason. */
+export function itemlessPath(path: string): string {
+  return path.replace(/\[\d+\]/g, '[]');
+}
+
+/** A listing item the normalizer gives up on: why (with the item's value), which field, and the reason's kind. */
+export interface SkipItem {
+  skip: string;
+  field: string;
+  /** The reason without the item's own values ("not a number"); counted per field path. */
+  kind: string;
 }
 
 /**
@@ -71,31 +83,48 @@ export function normalizeListings<S extends z.ZodType>(
   items: readonly unknown[],
   basePath: string,
   itemSchema: S,
-  toListing: (item: z.infer<S>) => NormalizedListing | { skip: string; field: string },
-): FetchedPrices & { kind: 'listings' } {
+  toListing: (item: z.infer<S>) => NormalizedListing | SkipItem,
+  /**
+   * A quick yes to "does `itemSchema` accept this item unchanged?" (no transforms in the schema):
+   * it saves zod's per-item copy on the hot path. Anything it does not accept goes through the
+   * schema, which decides and gives the reason.
+   */
+  guard?: (item: unknown) => item is z.infer<S>,
+): FetchedPrices & { kind: 'listings'; items: number } {
   const listings: NormalizedListing[] = [];
   const skipped: SkippedRecord[] = [];
   for (let i = 0; i < items.length; i++) {
-    const itemPath = `${basePath}[${i}]`;
-    const raw = itemSchema.safeParse(items[i]);
-    if (!raw.success) {
-      skipped.push(firstIssue(raw.error, itemPath));
-      continue;
+    const item = items[i];
+    let data: z.infer<S>;
+    if (guard?.(item)) data = item;
+    else {
+      const raw = itemSchema.safeParse(item);
+      if (!raw.success) {
+        const issue = firstIssue(raw.error, `${basePath}[${i}]`);
+        skipped.push({ ...issue, kind: `${itemlessPath(issue.path)}: ${issue.reason}` });
+        continue;
+      }
+      data = raw.data;
     }
-    const candidate = toListing(raw.data);
+    const candidate = toListing(data);
     if ('skip' in candidate) {
-      skipped.push({ path: `${itemPath}.${candidate.field}`, reason: candidate.skip });
+      skipped.push({ path: `${basePath}[${i}].${candidate.field}`, reason: candidate.skip, kind: `${basePath}[].${candidate.field}: ${candidate.kind}` });
       continue;
     }
+    if (isNormalizedListing(candidate)) {
+      listings.push(candidate);
+      continue;
+    }
+    const itemPath = `${basePath}[${i}]`;
     const checked = normalizedListingSchema.safeParse(candidate);
     if (!checked.success) {
       const issue = firstIssue(checked.error);
-      skipped.push({ path: `${itemPath} (normalized ${issue.path})`, reason: issue.reason });
+      skipped.push({ path: `${itemPath} (normalized ${issue.path})`, reason: issue.reason, kind: `normalized ${issue.path}: ${issue.reason}` });
       continue;
     }
     listings.push(checked.data);
   }
-  return { kind: 'listings', listings, skipped };
+  return { kind: 'listings', listings, skipped, items: items.length };
 }
 
 /**
@@ -106,20 +135,27 @@ export function normalizeSummary(
   figures: { [K in 'lowest' | 'average' | 'median' | 'highest']: { value: number | null | undefined; path: string } } & {
     listingCount: { value: number | null | undefined; path: string };
     ticketCount: { value: number | null | undefined; path: string };
+    allInLowest?: { value: number | null | undefined; path: string };
+    allInHighest?: { value: number | null | undefined; path: string };
   },
   currency: { value: string; path: string },
 ): FetchedPrices & { kind: 'summary' } {
-  if (!isCurrency(currency.value)) {
-    throw new PayloadShapeError(currency.path, `unsupported currency "${currency.value}" (known: ${CURRENCIES.join(', ')})`);
+  const code = currencyCode(currency.value);
+  if (!isCurrency(code)) {
+    throw new PayloadShapeError(currency.path, `not an ISO 4217 currency code: "${currency.value}"`);
   }
   const skipped: SkippedRecord[] = [];
   const shape = priceSummarySchema.shape;
-  const pick = <K extends 'lowest' | 'average' | 'median' | 'highest' | 'listingCount' | 'ticketCount'>(key: K): number | null => {
-    const { value, path } = figures[key];
+  type Figure = 'lowest' | 'average' | 'median' | 'highest' | 'listingCount' | 'ticketCount' | 'allInLowest' | 'allInHighest';
+  const pick = (key: Figure): number | null => {
+    const figure = figures[key];
+    if (figure === undefined) return null;
+    const { value, path } = figure;
     if (value === null || value === undefined) return null;
     const ok = shape[key].safeParse(value);
-    if (ok.success) return ok.data;
-    skipped.push({ path, reason: `${ok.error.issues[0]?.message ?? 'invalid'} (got ${value}); recorded as null` });
+    if (ok.success) return ok.data ?? null;
+    const reason = ok.error.issues[0]?.message ?? 'invalid';
+    skipped.push({ path, reason: `${reason} (got ${value}); recorded as null`, kind: `${path}: ${reason}` });
     return null;
   };
   const summary: PriceSummary = {
@@ -129,7 +165,9 @@ export function normalizeSummary(
     highest: pick('highest'),
     listingCount: pick('listingCount'),
     ticketCount: pick('ticketCount'),
-    currency: currency.value,
+    allInLowest: pick('allInLowest'),
+    allInHighest: pick('allInHighest'),
+    currency: code,
   };
   return { kind: 'summary', summary, skipped };
 }

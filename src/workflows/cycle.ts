@@ -86,6 +86,8 @@ export async function runCycle(opts: CycleOptions): Promise<{ summary: CycleSumm
     eventsFailed: results.filter((r) => r === null || (r.outcomes.length > 0 && r.outcomes.every((o) => !o.ok))).length,
     marketplacesOk: outcomes.filter((o) => o.ok).length,
     marketplacesFailed: outcomes.filter((o) => !o.ok).length,
+    marketplacesEmpty: outcomes.filter((o) => o.mark === 'empty').length,
+    marketplacesDrifted: outcomes.filter((o) => o.mark === 'format-drift').length,
     listingsStored: outcomes.reduce((n, o) => n + o.listingsStored, 0),
     catalogError,
   };

@@ -12,6 +12,9 @@ const db = proxyLocalActivities<MainActivities>({
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 });
 
+/** Failure type of a format-drift scrape (activities/scrape.ts FORMAT_DRIFT_FAILURE; not imported: activity code stays out of the bundle). */
+const FORMAT_DRIFT_FAILURE = 'MarketplaceFormatDrift';
+
 /** Attempts per fetch: the marketplace's own 429/503 Retry-After overrides the backoff in between. */
 export const FETCH_MAX_ATTEMPTS = 4;
 
@@ -59,15 +62,22 @@ export async function scrapeEvent(rawInput: unknown): Promise<ScrapeEventResult>
         });
         const change = await db.detectPriceChanges(ref);
         await db.markScraped({ eventId: event.id, marketplace, ok: true });
-        return { marketplace, ok: true, scrapeId, listingsStored: ref.listingsStored, lowestPrice: ref.lowestPrice, priceChangePercent: change.changePercent, error: null };
+        const mark = ref.health === 'empty' ? 'empty' : null;
+        return {
+          marketplace, ok: true, scrapeId, listingsStored: ref.listingsStored, lowestPrice: ref.lowestPrice, priceChangePercent: change.changePercent,
+          error: mark ? (ref.healthReason ?? 'empty scrape') : null,
+          ...(mark ? { mark } : {}),
+        };
       } catch (err) {
         const message = failureMessage(err);
+        const drift = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === FORMAT_DRIFT_FAILURE;
+        if (drift) await db.reportFormatDrift({ marketplace, eventId: event.id, message });
         // Failed attempts that reached the activity recorded themselves; a timeout never did.
         if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) {
           await db.recordScrapeFailure({ jobId, eventId: event.id, marketplace, attempt: FETCH_MAX_ATTEMPTS, message: `${marketplace} ${marketplaceEventId}: ${message}` });
         }
         await db.markScraped({ eventId: event.id, marketplace, ok: false });
-        return { marketplace, ok: false, scrapeId, listingsStored: 0, lowestPrice: null, priceChangePercent: null, error: message };
+        return { marketplace, ok: false, scrapeId, listingsStored: 0, lowestPrice: null, priceChangePercent: null, error: message, ...(drift ? { mark: 'format-drift' as const } : {}) };
       }
     }),
   );

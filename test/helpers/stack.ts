@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { parseEnv, type Env } from '../../src/config';
-import type { MarketplaceName } from '../../src/domain/listing';
+import { MARKETPLACE_NAMES, type MarketplaceName } from '../../src/domain/listing';
 import { createLogger } from '../../src/logging/logger';
 import { startMockMarketplace, type MockMarketplace } from '../../src/mock-marketplace';
 import { createMarketplaceAdapters, type MarketplaceAdapters } from '../../src/sources';
@@ -48,7 +48,7 @@ export async function startTrackerStack(
   const env = parseEnv({
     MOCK_MARKETPLACE: 'true',
     EVENTS_FILE: opts.eventsFile,
-    MARKETPLACES: (opts.marketplaces ?? ['stubhub', 'vividseats', 'seatgeek', 'ticketmaster']).join(','),
+    MARKETPLACES: (opts.marketplaces ?? MARKETPLACE_NAMES).join(','),
     LOG_LEVEL: 'error',
     WORKER_SHUTDOWN_GRACE_SECONDS: '2',
     ...opts.env,

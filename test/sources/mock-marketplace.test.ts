@@ -178,6 +178,41 @@ describe('adapters against the mock marketplace over HTTP', () => {
     assert.ok(r.skipped.length > 0 && r.skipped.every((s) => s.path.endsWith('.sellerNetProceeds')));
   });
 
+  it('serves Vivid Seats in the real key layout: zone in c, section id in d, splits in m, g a flag, declared counts', async () => {
+    const res = await fetch(`${mock.url}/hermes/api/v1/listings?productionId=evt-3003`, { headers: { 'x-mock-now': String(clock) } });
+    const body = (await res.json()) as { global: { listingCount: string }[]; tickets: Record<string, unknown>[]; groups: { i: string }[]; sections: { i: string; g: string }[] };
+    assert.ok(body.tickets.length > 0);
+    const groups = new Set(body.groups.map((g) => g.i));
+    const sections = new Map(body.sections.map((x) => [x.i, x.g]));
+    for (const t of body.tickets) {
+      assert.ok(groups.has(String(t.c)), 'c is a group id');
+      assert.equal(sections.get(String(t.d)), t.c, 'd is a section of zone c');
+      assert.equal(t.g, '0');
+      assert.match(String(t.m), /^\d+(,\d+)*$/);
+      assert.equal(t.allInPricePerTicket, t.aip);
+      assert.equal(t.quantity, t.q);
+    }
+    assert.equal(body.global[0]!.listingCount, String(body.tickets.length));
+    const r = await adapter('vividseats').fetchPrices('evt-3003');
+    assert.equal(r.kind === 'listings' ? r.listings.length : -1, body.tickets.length);
+    assert.deepEqual(r.declared?.listings, body.tickets.length);
+  });
+
+  it('"format-drift" renames a field of every listing: every Vivid Seats ticket is skipped under one reason', async () => {
+    mock.setFault({ marketplace: 'vividseats', eventId: 'f-drift', fault: { kind: 'format-drift' }, times: 1 });
+    const r = await adapter('vividseats').fetchPrices('f-drift');
+    assert.equal(r.kind === 'listings' ? r.listings.length : -1, 0);
+    assert.ok(r.skipped.length > 0);
+    assert.deepEqual([...new Set(r.skipped.map((x) => x.path.replace(/\[\d+\]/, '[]')))], ['tickets[].p']);
+    assert.ok((r.declared?.listings ?? 0) > 0, 'the payload still declares its listings');
+  });
+
+  it('"empty" serves a well-formed payload with 0 listings', async () => {
+    mock.setFault({ marketplace: 'vividseats', eventId: 'f-empty', fault: { kind: 'empty' }, times: 1 });
+    const r = await adapter('vividseats').fetchPrices('f-empty');
+    assert.deepEqual([r.kind, r.kind === 'listings' ? r.listings.length : -1, r.skipped.length, r.declared?.listings], ['listings', 0, 0, 0]);
+  });
+
   it('faults can be set through the admin endpoint', async () => {
     const res = await fetch(`${mock.url}/__mock/faults`, {
       method: 'POST',

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -72,8 +74,9 @@ describe('ticket-tracker sources parse', () => {
     const { Command } = require('commander');
     const { registerSourcesCommands } = require(${JSON.stringify(path.resolve(__dirname, '../../src/cli/commands/sources'))});
     const { UsageError } = require(${JSON.stringify(path.resolve(__dirname, '../../src/cli/output'))});
+    const { parseEnv } = require(${JSON.stringify(path.resolve(__dirname, '../../src/config'))});
     const program = new Command('ticket-tracker').exitOverride();
-    registerSourcesCommands(program, {});
+    registerSourcesCommands(program, { getEnv: () => parseEnv(process.env) });
     program.parseAsync(process.argv.slice(1), { from: 'user' }).then(
       () => { process.exitCode = 0; },
       (err) => { process.stderr.write(err.message + '\\n'); process.exitCode = err instanceof UsageError ? 2 : 1; },
@@ -82,19 +85,87 @@ describe('ticket-tracker sources parse', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script, ...args], { encoding: 'utf8', cwd: path.resolve(__dirname, '../..') });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   }
+  /** Asynchronously, with only these settings: the local server it talks to runs in this process. */
+  function runWith(env: Record<string, string>, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, ...args], {
+        cwd: path.resolve(__dirname, '../..'),
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('error', reject);
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+  }
 
-  it('prints the normalized JSON of a saved payload', () => {
-    const r = run('sources', 'parse', 'seatgeek', path.join(fixtures, 'seatgeek', 'event.json'));
+  it('prints a short table by default: listings parsed, skipped by reason, lowest, highest, tickets', () => {
+    const r = run('sources', 'parse', 'vividseats', path.join(fixtures, 'vividseats', 'case-real-key-layout.json'));
     assert.equal(r.status, 0, r.stderr);
-    const parsed = JSON.parse(r.stdout) as { kind: string; summary: { lowest: number } };
-    assert.equal(parsed.kind, 'summary');
-    assert.equal(parsed.summary.lowest, 98);
+    assert.match(r.stdout, /^listings parsed\s+4$/m);
+    assert.match(r.stdout, /^skipped\s+1$/m);
+    assert.match(r.stdout, /^lowest\s+64\.00 USD$/m);
+    assert.match(r.stdout, /^highest\s+410\.25 USD$/m);
+    assert.match(r.stdout, /^lowest for 4 \(total\)\s+256\.00 USD$/m);
+    assert.match(r.stdout, /^tickets\s+13$/m);
+    assert.match(r.stdout, /^\s*1\s+tickets\[\]\.p: not a number$/m);
+  });
+
+  it('prints the report as JSON with --json, and the normalized listings with --listings', () => {
+    const r = run('sources', 'parse', 'seatgeek', path.join(fixtures, 'seatgeek', 'event.json'), '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const parsed = JSON.parse(r.stdout) as { kind: string; lowest: number; declaredListings: number };
+    assert.deepEqual([parsed.kind, parsed.lowest, parsed.declaredListings], ['summary', 98, 1284]);
+    const full = JSON.parse(run('sources', 'parse', 'vividseats', path.join(fixtures, 'vividseats', 'listings.json'), '--json', '--listings').stdout) as {
+      lowestFor2: number; result: { listings: unknown[] };
+    };
+    assert.equal(full.lowestFor2, 408);
+    assert.equal(full.result.listings.length, 9);
   });
 
   it('exits 2 naming the field path when the payload does not parse', () => {
     const r = run('sources', 'parse', 'vividseats', path.join(fixtures, 'vividseats', 'renamed-tickets.json'));
     assert.equal(r.status, 2);
     assert.match(r.stderr, /field tickets/);
+  });
+
+  it('probe fetches one event once from a marketplace, saves the raw answer and prints what it parsed', async () => {
+    const mock = await startMockMarketplace({ port: 0, seed: 3 });
+    try {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-probe-'));
+      const file = path.join(dir, 'vivid.json');
+      const r = await runWith({ VIVIDSEATS_BASE_URL: mock.url, MARKETPLACES: 'vividseats' }, 'sources', 'probe', 'vividseats', 'evt-77', '--save', file, '--json');
+      assert.equal(r.status, 0, r.stderr);
+      const report = JSON.parse(r.stdout) as { parsed: number; declaredListings: number; skipped: number };
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { tickets: unknown[] };
+      assert.equal(report.parsed, saved.tickets.length);
+      assert.equal(report.declaredListings, saved.tickets.length);
+      assert.equal(report.skipped, 0);
+      // The saved answer parses to the same report.
+      const again = run('sources', 'parse', 'vividseats', file, '--json');
+      assert.deepEqual(JSON.parse(again.stdout), report);
+      // A marketplace changed its format: the raw answer is still saved, and the exit status is 2 naming the field.
+      mock.setFault({ marketplace: 'vividseats', fault: { kind: 'rename-field', from: 'tickets', to: 'listings' } });
+      const bad = await runWith({ VIVIDSEATS_BASE_URL: mock.url, MARKETPLACES: 'vividseats' }, 'sources', 'probe', 'vividseats', 'evt-78', '--save', file);
+      assert.equal(bad.status, 2);
+      assert.match(bad.stderr, /field tickets/);
+      assert.ok('listings' in (JSON.parse(readFileSync(file, 'utf8')) as object));
+      // A body that is not JSON (a block page) is saved as received, and the exit status is 2.
+      mock.clearFaults();
+      mock.setFault({ marketplace: 'vividseats', fault: { kind: 'malformed' } });
+      const html = await runWith({ VIVIDSEATS_BASE_URL: mock.url, MARKETPLACES: 'vividseats' }, 'sources', 'probe', 'vividseats', 'evt-79', '--save', file);
+      assert.equal(html.status, 2);
+      assert.match(html.stderr, /is not JSON.*saved to/);
+      assert.equal(readFileSync(file, 'utf8'), '<html><body>Access Denied</body></html>');
+      // Without the marketplace's credential: exit 2 naming the setting.
+      const off = await runWith({ SEATGEEK_BASE_URL: mock.url }, 'sources', 'probe', 'seatgeek', 'evt-1');
+      assert.equal(off.status, 2);
+      assert.match(off.stderr, /SEATGEEK_CLIENT_ID/);
+    } finally {
+      await mock.close();
+    }
   });
 
   it('exits 2 for an unknown source', () => {

@@ -76,6 +76,43 @@ describeLayouts('persistScrape', ({ layout, it, before, after }) => {
     assert.equal(kept.rows[0]!.rejected.length, 6);
   });
 
+  it('never aggregates two currencies: listings in another than the scrape\'s currency are rejected with the reason', async () => {
+    const usd = makeListings(6, 5, 'U');
+    const cad = makeListings(2, 6, 'C').map((l) => ({ ...l, currency: 'CAD' }));
+    const res = await persistScrape(t.db, {
+      scrapeId: 'ingest:currencies:stubhub',
+      eventId,
+      marketplace: 'stubhub',
+      capturedAt: new Date('2026-03-02T11:30:00Z'),
+      fetched: { kind: 'listings', listings: [...usd.slice(0, 3), ...cad, ...usd.slice(3)], skipped: [] },
+    });
+    assert.equal(res.listingsStored, 6);
+    assert.deepEqual(res.rejected.map((r) => r.path), ['listings[3].currency', 'listings[4].currency']);
+    assert.match(res.rejected[0]!.reason, /CAD differs from the scrape's USD/);
+    assert.deepEqual(res.skippedByReason, [{ kind: "listings[].currency: not the scrape's currency", count: 2 }]);
+    const currencies = await t.db.query<{ currency: string }>(
+      `SELECT DISTINCT currency FROM ticket_snapshots WHERE scrape_ref = (SELECT id FROM scrapes WHERE scrape_key = 'ingest:currencies:stubhub')`,
+    );
+    assert.deepEqual(currencies.rows, [{ currency: 'USD' }]);
+  });
+
+  it('records what the payload held, what was skipped by reason, and the scrape\'s health', async () => {
+    const good = makeListings(3, 9, 'H');
+    const skipped = Array.from({ length: 7 }, (_, i) => ({ path: `tickets[${i + 3}].p`, reason: 'price "N/A" is not a number', kind: 'tickets[].p: not a number' }));
+    const res = await persistScrape(t.db, {
+      scrapeId: 'ingest:drift:vividseats',
+      eventId,
+      marketplace: 'vividseats',
+      capturedAt: new Date('2026-03-02T11:40:00Z'),
+      fetched: { kind: 'listings', listings: good, skipped, items: 10, declared: { listings: 10, tickets: null } },
+    });
+    assert.equal(res.health.status, 'format-drift');
+    assert.match(res.health.reason!, /7 of 10 items skipped \(70 %, over 20 %\): 7 × tickets\[\]\.p: not a number/);
+    assert.equal(res.health.examples.length, 5);
+    const row = await t.db.query(`SELECT items_in_payload, listings_declared, skipped_by_reason, health FROM scrapes WHERE scrape_key = 'ingest:drift:vividseats'`);
+    assert.deepEqual(row.rows, [{ items_in_payload: 10, listings_declared: 10, skipped_by_reason: [{ kind: 'tickets[].p: not a number', count: 7 }], health: 'format-drift' }]);
+  });
+
   it('stores a summary-only fetch as one event-level snapshot in zone ALL', async () => {
     const res = await persistScrape(t.db, {
       scrapeId: 'ingest:cycle-3:seatgeek',

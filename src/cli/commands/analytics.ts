@@ -228,6 +228,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
         { header: 'listings', value: (r) => r.listings },
         { header: 'cur', value: (r) => r.currency },
         { header: 'captured', value: (r) => r.capturedAt },
+        { header: 'mark', value: (r) => r.mark },
       ], o);
     });
 
@@ -246,6 +247,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
         { header: 'finished', value: (r) => r.finishedAt },
         { header: 'events', value: (r) => r.eventsScraped },
         { header: 'errors', value: (r) => r.errorsCount },
+        { header: 'marks', value: (r) => runMarks(r.details) },
         { header: 'duration s', value: (r) => (r.durationMs === null ? null : Math.round(r.durationMs / 100) / 10) },
       ], o);
     });
@@ -267,4 +269,15 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
         { header: 'message', value: (r) => r.message },
       ], o);
     });
+}
+
+/** "2 empty, 1 format-drift" from a run's cycle summary: scrapes that must not pass for a plain success. */
+function runMarks(details: unknown): string | null {
+  const parsed = z.object({ marketplacesEmpty: z.number().optional(), marketplacesDrifted: z.number().optional() }).safeParse(details);
+  if (!parsed.success) return null;
+  const parts = [
+    parsed.data.marketplacesEmpty ? `${parsed.data.marketplacesEmpty} empty` : '',
+    parsed.data.marketplacesDrifted ? `${parsed.data.marketplacesDrifted} format-drift` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : null;
 }

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { describeEnv, readEnvironment, type Env } from '../../config';
+import { describeEnv, readEnvironment, settingOf, type Env } from '../../config';
 import { migrate, migrationStatus } from '../../db/migrate';
 import { recordedStorageMode } from '../../db/storage-mode';
 import { timescaleStatus, type TimescaleStatus } from '../../db/timescale-status';
 import { runDevStack } from '../../dev';
+import { MARKETPLACES } from '../../sources/marketplaces/registry';
 import { runWorker } from '../../worker';
 import type { CliContext } from '../context';
 import { printRows } from '../output';
@@ -77,7 +78,7 @@ export function registerCoreCommands(program: Command, ctx: CliContext): void {
  * credential and no explicit MOCK_MARKETPLACE, the real marketplaces are used.
  */
 export function devEnvironment(env: Env, raw: Record<string, string | undefined>): Env {
-  const hasCredential = Boolean(env.STUBHUB_PRO_TOKEN || env.STUBHUB_CLIENT_ID || env.SEATGEEK_CLIENT_ID || env.TICKETMASTER_API_KEY);
+  const hasCredential = MARKETPLACES.some((m) => m.settings.some((s) => s.kind === 'credential' && Boolean(settingOf(env, s.name))));
   if (raw.MOCK_MARKETPLACE === undefined && !hasCredential) return { ...env, MOCK_MARKETPLACE: true };
   return env;
 }

@@ -1,23 +1,68 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { MARKETPLACE_NAMES } from '../../domain/listing';
+import { MARKETPLACE_NAMES, type FetchedPrices, type MarketplaceName } from '../../domain/listing';
 import { startMockMarketplace } from '../../mock-marketplace';
-import { PAYLOAD_PARSERS, PayloadShapeError } from '../../sources';
+import { createMarketplaceAdapters, MarketplaceError, PAYLOAD_PARSERS, PayloadShapeError } from '../../sources';
+import { describeParse, type ParseReport } from '../../sources/describe';
 import type { CliContext } from '../context';
-import { UsageError } from '../output';
+import { printObject, renderTable, UsageError } from '../output';
 import { parseOptions } from '../parse';
 
-/** sources parse, mock-marketplace: debugging marketplace formats and running the mock alone. */
-export function registerSourcesCommands(program: Command, ctx: CliContext): void {
+/** The report of a parse: key/value lines and the skipped reasons as a table, or JSON. */
+function printReport(report: ParseReport, json: boolean, write: (s: string) => void = (t) => process.stdout.write(t + '\n')): void {
+  if (json) {
+    write(JSON.stringify(report, null, 2));
+    return;
+  }
+  const money = (v: number | null): string | null => (v === null ? null : `${v.toFixed(2)}${report.currency ? ` ${report.currency}` : ''}`);
+  const lines: Record<string, string | number | null> = {
+    source: `${report.marketplace} (${report.kind})`,
+    ...(report.kind === 'listings' ? { items: report.items, 'listings parsed': report.parsed } : {}),
+    skipped: report.skipped,
+    'declared listings': report.declaredListings,
+    'declared tickets': report.declaredTickets,
+    lowest: money(report.lowest),
+    highest: money(report.highest),
+    average: money(report.average),
+    ...(report.kind === 'listings' ? { 'lowest for 2 (total)': money(report.lowestFor2), 'lowest for 4 (total)': money(report.lowestFor4) } : {}),
+    tickets: report.tickets,
+    'all-in lowest': money(report.allInLowest),
+    'all-in highest': money(report.allInHighest),
+    ...(report.otherCurrency > 0 ? { 'in another currency (left out)': report.otherCurrency } : {}),
+    health: report.health,
+  };
+  printObject(lines, {}, write);
+  const { skippedByReason } = report;
+  if (skippedByReason.length > 0) {
+    write('');
+    write(renderTable(skippedByReason, [
+      { header: 'skipped', value: (r) => r.count },
+      { header: 'reason', value: (r) => r.kind },
+    ]));
+  }
+}
+
+function parseFailure(name: MarketplaceName, where: string, err: unknown): never {
+  if (err instanceof PayloadShapeError) throw new UsageError(`${where} is not a ${name} payload: field ${err.path || '(root)'}: ${err.reason}`);
+  if (err instanceof MarketplaceError && err.kind === 'bad-payload') throw new UsageError(`${where} is not a ${name} payload: field ${err.path ?? '(root)'}: ${err.message}`);
+  throw err;
+}
+
+const marketplaceArg = z.enum(MARKETPLACE_NAMES, { error: `must be one of ${MARKETPLACE_NAMES.join(', ')}` });
+
+/** sources parse, sources probe, mock-marketplace: debugging marketplace formats and running the mock alone. */
+export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 'getEnv'>): void {
   const sources = program.command('sources').description('marketplace payloads');
   sources
     .command('parse')
-    .description(`normalize a saved marketplace payload and print it as JSON (SOURCE: ${MARKETPLACE_NAMES.join(', ')})`)
+    .description(`normalize a saved marketplace payload: listings parsed, skipped by reason, lowest, highest, tickets (SOURCE: ${MARKETPLACE_NAMES.join(', ')})`)
     .argument('<source>', 'marketplace the payload came from')
-    .argument('<file>', 'saved JSON response (StubHub: Pro comparable listings array, or a Catalog event)')
-    .action(async (source: string, file: string) => {
-      const name = parseOptions(z.object({ source: z.enum(MARKETPLACE_NAMES, { error: `must be one of ${MARKETPLACE_NAMES.join(', ')}` }) }), { source }).source;
+    .argument('<file>', "the marketplace's saved JSON response (as `sources probe --save FILE` writes it)")
+    .option('--json', 'print JSON: the counts and figures, and with --listings the normalized listings')
+    .option('--listings', 'with --json, include every normalized listing and skipped record')
+    .action(async (source: string, file: string, raw: { json?: boolean; listings?: boolean }) => {
+      const name = parseOptions(z.object({ source: marketplaceArg }), { source }).source;
       let text: string;
       try {
         text = await readFile(file, 'utf8');
@@ -30,12 +75,57 @@ export function registerSourcesCommands(program: Command, ctx: CliContext): void
       } catch (err) {
         throw new UsageError(`${file} is not JSON: ${(err as Error).message}`);
       }
+      let fetched: FetchedPrices;
       try {
-        const result = PAYLOAD_PARSERS[name](payload);
-        process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+        fetched = PAYLOAD_PARSERS[name](payload);
       } catch (err) {
-        if (err instanceof PayloadShapeError) throw new UsageError(`${file} is not a ${name} payload: field ${err.path || '(root)'}: ${err.reason}`);
-        throw err;
+        parseFailure(name, file, err);
+      }
+      if (raw.json && raw.listings) process.stdout.write(JSON.stringify({ ...describeParse(name, fetched), result: fetched }, null, 2) + '\n');
+      else printReport(describeParse(name, fetched), raw.json === true);
+    });
+
+  sources
+    .command('probe')
+    .description('fetch one event once from a marketplace with the configured credentials, save the raw answer, and print what it parsed')
+    .argument('<source>', `marketplace (${MARKETPLACE_NAMES.join(', ')})`)
+    .argument('<id>', "the marketplace's own id of the event")
+    .option('--save <file>', 'write the raw response (JSON) to this file')
+    .option('--json', 'print JSON')
+    .action(async (source: string, id: string, raw: { save?: string; json?: boolean }) => {
+      const o = parseOptions(z.object({ source: marketplaceArg, id: z.string().trim().min(1, 'must not be empty'), save: z.string().min(1).optional(), json: z.boolean().optional() }), { source, id, ...raw });
+      const set = createMarketplaceAdapters(ctx.getEnv());
+      try {
+        const adapter = set.adapters[o.source];
+        if (!adapter) {
+          const why = set.disabled.find((d) => d.marketplace === o.source)?.reason ?? 'not enabled';
+          throw new UsageError(`${o.source} is disabled: ${why}`);
+        }
+        let payload: unknown;
+        try {
+          payload = await adapter.fetchPayload(o.id);
+        } catch (err) {
+          // A body that is not JSON (a block page, a changed format) is kept as received, then refused.
+          if (err instanceof MarketplaceError && err.kind === 'bad-payload' && err.body !== undefined && o.save) {
+            await writeFile(o.save, err.body);
+            throw new UsageError(`${err.message} (the response is saved to ${o.save})`);
+          }
+          if (err instanceof MarketplaceError && err.kind === 'bad-payload') throw new UsageError(err.message);
+          throw err;
+        }
+        if (o.save) {
+          await writeFile(o.save, JSON.stringify(payload, null, 2) + '\n');
+          process.stderr.write(`saved the raw response to ${o.save}\n`);
+        }
+        let fetched: FetchedPrices;
+        try {
+          fetched = adapter.parse(payload, o.id);
+        } catch (err) {
+          parseFailure(o.source, `the response of ${o.source} for ${o.id}${o.save ? ` (saved to ${o.save})` : ''}`, err);
+        }
+        printReport(describeParse(o.source, fetched), o.json === true);
+      } finally {
+        await set.close();
       }
     });
 

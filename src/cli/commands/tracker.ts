@@ -29,7 +29,7 @@ function printStatus(status: TrackerStatus, json: boolean | undefined): void {
       'next wake-up': status.nextWakeAt ?? '-',
       interval: `${s.intervalHours} h, ${s.randomization}, factors ${s.minFactor}..${s.maxFactor}, fan-out ${s.fanout}`,
       'last cycle': last
-        ? `${last.startedAt} → ${last.finishedAt}: ${last.eventsScraped}/${last.eventsDue} events, ${last.marketplacesFailed} marketplace failures, ${last.listingsStored} listings${last.catalogError ? `; catalog: ${last.catalogError}` : ''}`
+        ? `${last.startedAt} → ${last.finishedAt}: ${last.eventsScraped}/${last.eventsDue} events, ${last.marketplacesFailed} marketplace failures${last.marketplacesDrifted ? ` (${last.marketplacesDrifted} format drift)` : ''}${last.marketplacesEmpty ? `, ${last.marketplacesEmpty} empty` : ''}, ${last.listingsStored} listings${last.catalogError ? `; catalog: ${last.catalogError}` : ''}`
         : '-',
     },
     {},
@@ -146,11 +146,12 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
         staticSummary: ids.length > 0 ? `One-off scrape of event(s) ${ids.join(', ')}` : 'One-off scrape of every due event',
       });
       const rows = result.events.flatMap(({ event, result: r }) =>
-        (r?.outcomes ?? [{ marketplace: '-', ok: false, scrapeId: '', listingsStored: 0, lowestPrice: null, priceChangePercent: null, error: 'event workflow failed' }]).map((o) => ({
+        (r?.outcomes ?? [{ marketplace: '-', ok: false, scrapeId: '', listingsStored: 0, lowestPrice: null, priceChangePercent: null, error: 'event workflow failed', mark: null }]).map((o) => ({
           eventId: event.id,
           event: event.name,
           marketplace: o.marketplace,
-          status: o.ok ? 'stored' : 'failed',
+          // A scrape that must not pass for a plain success says so (domain/scrape-health).
+          status: o.mark === 'empty' ? 'stored (empty)' : o.mark === 'format-drift' ? 'failed (format drift)' : o.ok ? 'stored' : 'failed',
           listingsStored: o.listingsStored,
           lowestPrice: o.lowestPrice,
           changePercent: o.priceChangePercent,

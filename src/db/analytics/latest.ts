@@ -15,20 +15,22 @@ export interface LatestPriceRow {
   listings: number | null;
   available: boolean;
   currency: string;
+  /** Set when the scrape must not pass for a plain success: 'format-drift' or 'empty' (domain/scrape-health). */
+  mark: 'format-drift' | 'empty' | null;
 }
 
 // The latest scrape per marketplace comes from scrapes' (event_id, marketplace, captured_at DESC)
 // index; its rows are then found by time (partition or chunk pruning) and scrape, through a
 // LATERAL subquery fenced with OFFSET 0, so the planner cannot flatten it into a hash join over
 // whole tables and looks the rows up per scrape (partition pruning at run time, then the index).
-const LATEST_SCRAPES = `SELECT DISTINCT ON (marketplace) id, marketplace, captured_at FROM scrapes
+const LATEST_SCRAPES = `SELECT DISTINCT ON (marketplace) id, marketplace, captured_at, health FROM scrapes
   WHERE event_id = $1 AND ($2::text IS NULL OR marketplace = $2) ORDER BY marketplace, captured_at DESC, id DESC`;
 
 export function buildLatestPricesQuery(eventId: number, source?: MarketplaceName): BuiltQuery {
   return {
     text: `WITH latest AS (${LATEST_SCRAPES})
            SELECT s.marketplace, s.zone, s.captured_at, s.lowest_price, s.average_price, s.highest_price, s.lowest_price_2,
-                  s.lowest_price_4, s.total_tickets, s.total_listings, s.available, s.currency
+                  s.lowest_price_4, s.total_tickets, s.total_listings, s.available, s.currency, l.health
              FROM latest l
              CROSS JOIN LATERAL (
                SELECT * FROM ticket_snapshots x
@@ -46,6 +48,7 @@ export async function latestPrices(db: Queryable, eventId: number, source?: Mark
   const res = await db.query<{
     marketplace: string; zone: string; captured_at: Date; lowest_price: string | null; average_price: string | null; highest_price: string | null;
     lowest_price_2: string | null; lowest_price_4: string | null; total_tickets: number | null; total_listings: number | null; available: boolean; currency: string;
+    health: 'ok' | 'format-drift' | 'empty';
   }>(b.text, b.values);
   return res.rows.map((r) => ({
     source: r.marketplace,
@@ -60,6 +63,7 @@ export async function latestPrices(db: Queryable, eventId: number, source?: Mark
     listings: r.total_listings,
     available: r.available,
     currency: r.currency,
+    mark: r.health === 'ok' ? null : r.health,
   }));
 }
 

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import type { FetchedPrices } from '../domain/listing';
-import type { MarketplaceHttp } from './http';
-import { idish, normalizeSummary, parseEnvelope } from './payload';
-import { withShapeContext } from './shape-context';
-import type { MarketplaceAdapter } from './types';
+import type { FetchedPrices } from '../../../domain/listing';
+import type { MarketplaceHttp } from '../../http';
+import { idish, normalizeSummary, parseEnvelope } from '../../payload';
+import { withShapeContext } from '../../shape-context';
+import type { MarketplaceAdapter } from '../../types';
+import type { MarketplaceIo } from '../io';
 
 /**
  * SeatGeek Platform API v2, `GET /2/events/ID?client_id=...`: the event's `stats` (lowest,
@@ -51,15 +52,32 @@ export interface SeatGeekAdapterOptions {
 }
 
 export function createSeatGeekAdapter({ http, clientId, clientSecret }: SeatGeekAdapterOptions): MarketplaceAdapter {
+  const fetchPayload = (eventId: string, signal?: AbortSignal): Promise<unknown> => {
+    const query = new URLSearchParams({ client_id: clientId });
+    if (clientSecret) query.set('client_secret', clientSecret);
+    return http.json(eventId, { path: `${SEATGEEK_EVENT_PATH}${encodeURIComponent(eventId)}?${query}`, signal });
+  };
+  const parse = (payload: unknown, eventId: string): FetchedPrices => withShapeContext('seatgeek', eventId, () => parseSeatGeekEvent(payload));
   return {
     name: 'seatgeek',
     yields: 'summary',
-    async fetchPrices(eventId, signal) {
-      const query = new URLSearchParams({ client_id: clientId });
-      if (clientSecret) query.set('client_secret', clientSecret);
-      const payload = await http.json(eventId, { path: `${SEATGEEK_EVENT_PATH}${encodeURIComponent(eventId)}?${query}`, signal });
-      return withShapeContext('seatgeek', eventId, () => parseSeatGeekEvent(payload));
-    },
+    fetchPayload,
+    parse,
+    fetchPrices: async (eventId, signal) => parse(await fetchPayload(eventId, signal), eventId),
     close: () => http.close(),
   };
 }
+
+export const SEATGEEK_DEFAULT_BASE_URL = 'https://api.seatgeek.com';
+
+export const seatgeekIo: MarketplaceIo<'seatgeek'> = {
+  name: 'seatgeek',
+  parse: parseSeatGeekEvent,
+  createAdapter: (ctx) =>
+    createSeatGeekAdapter({
+      http: ctx.http(SEATGEEK_DEFAULT_BASE_URL, 'SEATGEEK_CLIENT_ID'),
+      // The mock accepts any client id.
+      clientId: ctx.mock ? 'mock-client' : (ctx.setting('SEATGEEK_CLIENT_ID') ?? ''),
+      clientSecret: ctx.mock ? undefined : ctx.setting('SEATGEEK_CLIENT_SECRET'),
+    }),
+};

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import type { FetchedPrices } from '../domain/listing';
-import { MarketplaceError } from './errors';
-import type { MarketplaceHttp } from './http';
-import { idish, isCurrency, normalizeListings, normalizeSummary, parseEnvelope, textOrNumber } from './payload';
-import { withShapeContext } from './shape-context';
-import type { MarketplaceAdapter } from './types';
+import { currencyCode, type FetchedPrices } from '../../../domain/listing';
+import { MarketplaceError } from '../../errors';
+import type { MarketplaceHttp } from '../../http';
+import { idish, isCurrency, normalizeListings, normalizeSummary, parseEnvelope, textOrNumber } from '../../payload';
+import { withShapeContext } from '../../shape-context';
+import type { MarketplaceAdapter } from '../../types';
+import type { MarketplaceIo } from '../io';
 
 /**
  * StubHub / viagogo, two ways, keyed by the viagogo event id:
@@ -38,9 +39,12 @@ const compListingSchema = z.object({
 
 /** Pure: a Pro comparable-listings payload -> normalized listings. */
 export function parseStubHubCompListings(payload: unknown): FetchedPrices {
-  const items = parseEnvelope(z.array(z.unknown(), { error: 'expected an array of listings' }), payload);
-  return normalizeListings(items, '', compListingSchema, (l) => {
-    if (!isCurrency(l.currencyCode)) return { skip: `unsupported currency "${l.currencyCode}"`, field: 'currencyCode' };
+  // Public clients read it both as a bare array and as an object with a `listings` array.
+  const wrapped = isListingsObject(payload);
+  const items = wrapped ? payload.listings : parseEnvelope(z.array(z.unknown(), { error: 'expected an array of listings (or an object with a listings array)' }), payload);
+  return normalizeListings(items, wrapped ? 'listings' : '', compListingSchema, (l) => {
+    const currency = currencyCode(l.currencyCode);
+    if (!isCurrency(currency)) return { skip: `not an ISO 4217 currency code: "${l.currencyCode}"`, field: 'currencyCode', kind: 'not an ISO 4217 code' };
     const row = l.row?.trim();
     return {
       listingId: String(l.listingId),
@@ -51,7 +55,7 @@ export function parseStubHubCompListings(payload: unknown): FetchedPrices {
       splits: [],
       pricePerTicket: l.sellerNetProceeds.amt,
       allInPrice: l.sellerAllInPrice?.amt ?? null,
-      currency: l.currencyCode,
+      currency,
     };
   });
 }
@@ -80,9 +84,13 @@ export function parseStubHubCatalogEvent(payload: unknown, fallbackCurrency = 'U
   );
 }
 
-/** Either payload: an array is Pro comparable listings, an object a Catalog event. */
+/** Either payload: an array (or an object with a listings array) is Pro comparable listings, any other object a Catalog event. */
 export function parseStubHubPayload(payload: unknown): FetchedPrices {
-  return Array.isArray(payload) ? parseStubHubCompListings(payload) : parseStubHubCatalogEvent(payload);
+  return Array.isArray(payload) || isListingsObject(payload) ? parseStubHubCompListings(payload) : parseStubHubCatalogEvent(payload);
+}
+
+function isListingsObject(payload: unknown): payload is { listings: unknown[] } {
+  return typeof payload === 'object' && payload !== null && !Array.isArray(payload) && Array.isArray((payload as { listings?: unknown }).listings);
 }
 
 const tokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.number().positive().optional(), token_type: z.string().optional() });
@@ -94,19 +102,20 @@ export type StubHubAdapterOptions =
 export function createStubHubAdapter(options: StubHubAdapterOptions): MarketplaceAdapter {
   if (options.mode === 'listings') {
     const { pro, proToken } = options;
+    const fetchPayload = (eventId: string, signal?: AbortSignal): Promise<unknown> =>
+      pro.json(eventId, {
+        path: `${STUBHUB_PRO_LISTINGS_PATH}?${new URLSearchParams({ viagogoEventId: eventId })}`,
+        // The Pro web app authenticates with its session cookies; the token is that cookie string.
+        headers: { cookie: proToken },
+        signal,
+      });
+    const parse = (payload: unknown, eventId: string): FetchedPrices => withShapeContext('stubhub', eventId, () => parseStubHubCompListings(payload));
     return {
       name: 'stubhub',
       yields: 'listings',
-      async fetchPrices(eventId, signal) {
-        const query = new URLSearchParams({ viagogoEventId: eventId });
-        const payload = await pro.json(eventId, {
-          path: `${STUBHUB_PRO_LISTINGS_PATH}?${query}`,
-          // The Pro web app authenticates with its session cookies; the token is that cookie string.
-          headers: { cookie: proToken },
-          signal,
-        });
-        return withShapeContext('stubhub', eventId, () => parseStubHubCompListings(payload));
-      },
+      fetchPayload,
+      parse,
+      fetchPrices: async (eventId, signal) => parse(await fetchPayload(eventId, signal), eventId),
       close: () => pro.close(),
     };
   }
@@ -137,29 +146,60 @@ export function createStubHubAdapter(options: StubHubAdapterOptions): Marketplac
     return token.value;
   }
 
+  async function fetchPayload(eventId: string, signal?: AbortSignal): Promise<unknown> {
+    const get = async (): Promise<unknown> =>
+      catalog.json(eventId, {
+        path: `${STUBHUB_EVENT_PATH}${encodeURIComponent(eventId)}`,
+        headers: { authorization: `Bearer ${await accessToken(eventId, signal)}`, accept: 'application/hal+json' },
+        signal,
+      });
+    let payload: unknown;
+    try {
+      payload = await get();
+    } catch (err) {
+      // A token revoked or expired early: fetch a fresh one once before giving up.
+      if (!(err instanceof MarketplaceError && err.status === 401)) throw err;
+      token = undefined;
+      payload = await get();
+    }
+    return payload;
+  }
+  const parse = (payload: unknown, eventId: string): FetchedPrices => withShapeContext('stubhub', eventId, () => parseStubHubCatalogEvent(payload));
+
   return {
     name: 'stubhub',
     yields: 'summary',
-    async fetchPrices(eventId, signal) {
-      const get = async (): Promise<unknown> =>
-        catalog.json(eventId, {
-          path: `${STUBHUB_EVENT_PATH}${encodeURIComponent(eventId)}`,
-          headers: { authorization: `Bearer ${await accessToken(eventId, signal)}`, accept: 'application/hal+json' },
-          signal,
-        });
-      let payload: unknown;
-      try {
-        payload = await get();
-      } catch (err) {
-        // A token revoked or expired early: fetch a fresh one once before giving up.
-        if (!(err instanceof MarketplaceError && err.status === 401)) throw err;
-        token = undefined;
-        payload = await get();
-      }
-      return withShapeContext('stubhub', eventId, () => parseStubHubCatalogEvent(payload));
-    },
+    fetchPayload,
+    parse,
+    fetchPrices: async (eventId, signal) => parse(await fetchPayload(eventId, signal), eventId),
     close: async () => {
       await Promise.all([catalog.close(), account.close()]);
     },
   };
 }
+
+/** Where StubHub lives; STUBHUB_BASE_URL (or the mock) replaces all three. */
+export const STUBHUB_DEFAULT_BASE_URLS = {
+  pro: 'https://pro.stubhub.com',
+  catalog: 'https://api.stubhub.net',
+  account: 'https://account.stubhub.com',
+} as const;
+
+export const stubhubIo: MarketplaceIo<'stubhub'> = {
+  name: 'stubhub',
+  parse: parseStubHubPayload,
+  createAdapter(ctx) {
+    // With the mock, listing-level through a placeholder Pro session (the mock accepts any).
+    const proToken = ctx.mock ? 'mock-session=1' : ctx.setting('STUBHUB_PRO_TOKEN');
+    if (proToken) return createStubHubAdapter({ mode: 'listings', pro: ctx.http(STUBHUB_DEFAULT_BASE_URLS.pro, 'STUBHUB_PRO_TOKEN'), proToken });
+    const credential = 'STUBHUB_CLIENT_ID and STUBHUB_CLIENT_SECRET';
+    return createStubHubAdapter({
+      mode: 'summary',
+      catalog: ctx.http(STUBHUB_DEFAULT_BASE_URLS.catalog, credential),
+      account: ctx.http(STUBHUB_DEFAULT_BASE_URLS.account, credential),
+      clientId: ctx.setting('STUBHUB_CLIENT_ID') ?? '',
+      clientSecret: ctx.setting('STUBHUB_CLIENT_SECRET') ?? '',
+      ...(ctx.now ? { now: ctx.now } : {}),
+    });
+  },
+};

@@ -1,0 +1,100 @@
+import { countSkipped, SUMMARY_ZONE, type FetchedPrices, type MarketplaceName } from '../domain/listing';
+import { assessScrape, DEFAULT_SCRAPE_HEALTH, type ScrapeHealthSettings } from '../domain/scrape-health';
+import { computeSnapshots, dominantCurrency, type SnapshotMetrics } from '../domain/snapshot';
+
+/**
+ * What a parsed payload comes to, for `ticket-tracker sources parse` and `sources probe`: the
+ * counts (items, parsed, skipped by reason, what the marketplace declares) and the event-level
+ * figures computed exactly as a scrape's snapshot is (listings in a second currency left out and
+ * counted, as storage does). Pure.
+ */
+export interface ParseReport {
+  marketplace: MarketplaceName;
+  kind: 'listings' | 'summary';
+  /** Listing items in the payload (parsed + skipped); null for a summary. */
+  items: number | null;
+  parsed: number | null;
+  skipped: number;
+  skippedByReason: { kind: string; count: number }[];
+  declaredListings: number | null;
+  declaredTickets: number | null;
+  currency: string | null;
+  /** Listings left out of the figures because they are priced in another currency than `currency`. */
+  otherCurrency: number;
+  lowest: number | null;
+  highest: number | null;
+  average: number | null;
+  /** Lowest total for 2 (4) tickets bought together, respecting splits. */
+  lowestFor2: number | null;
+  lowestFor4: number | null;
+  tickets: number | null;
+  allInLowest: number | null;
+  allInHighest: number | null;
+  /** What a scrape of this payload would be recorded as: 'ok', or 'format-drift' with the reason. */
+  health: string;
+}
+
+export function describeParse(marketplace: MarketplaceName, fetched: FetchedPrices, settings: ScrapeHealthSettings = DEFAULT_SCRAPE_HEALTH): ParseReport {
+  const parsed = fetched.kind === 'listings' ? fetched.listings.length : 0;
+  const assessed = assessScrape(
+    {
+      kind: fetched.kind,
+      items: fetched.kind === 'listings' ? (fetched.items ?? parsed + fetched.skipped.length) : 0,
+      parsed,
+      stored: parsed,
+      skipped: fetched.kind === 'listings' ? fetched.skipped : [],
+      declared: fetched.declared,
+      previousStored: null,
+    },
+    settings,
+  );
+  const health = assessed.reason ? `${assessed.status}: ${assessed.reason.replace(/^format drift: /, '')}` : assessed.status;
+  const base = {
+    marketplace,
+    kind: fetched.kind,
+    skipped: fetched.skipped.length,
+    skippedByReason: countSkipped(fetched.skipped),
+    declaredListings: fetched.declared?.listings ?? null,
+    declaredTickets: fetched.declared?.tickets ?? null,
+  };
+  if (fetched.kind === 'summary') {
+    const s = fetched.summary;
+    return {
+      ...base,
+      items: null,
+      parsed: null,
+      currency: s.currency,
+      otherCurrency: 0,
+      lowest: s.lowest,
+      highest: s.highest,
+      average: s.average,
+      lowestFor2: null,
+      lowestFor4: null,
+      tickets: s.ticketCount,
+      declaredListings: base.declaredListings ?? s.listingCount,
+      allInLowest: s.allInLowest ?? null,
+      allInHighest: s.allInHighest ?? null,
+      health,
+    };
+  }
+  const currency = dominantCurrency(fetched.listings);
+  const same = fetched.listings.filter((l) => l.currency === currency);
+  const event: SnapshotMetrics | undefined = computeSnapshots(same).find((r) => r.zone === SUMMARY_ZONE && r.section === '');
+  const allIn = same.map((l) => l.allInPrice).filter((v): v is number => v !== null);
+  return {
+    ...base,
+    items: fetched.items ?? fetched.listings.length + fetched.skipped.length,
+    parsed: fetched.listings.length,
+    currency,
+    otherCurrency: fetched.listings.length - same.length,
+    lowest: event?.lowestPrice ?? null,
+    highest: event?.highestPrice ?? null,
+    average: event?.averagePrice ?? null,
+    lowestFor2: event?.lowestPrice2 ?? null,
+    lowestFor4: event?.lowestPrice4 ?? null,
+    tickets: event?.totalTickets ?? null,
+    allInLowest: allIn.length > 0 ? Math.min(...allIn) : null,
+    allInHighest: allIn.length > 0 ? Math.max(...allIn) : null,
+    health,
+  };
+}

@@ -1,0 +1,21 @@
+import type { MarketplaceDescriptor } from '../types';
+
+/** StubHub / viagogo: listings with a Pro session, else a price summary from the Catalog API. */
+export const stubhub = {
+  name: 'stubhub',
+  label: 'StubHub',
+  header: 'viagogoID',
+  headerAliases: ['viagogoid', 'viagid', 'viagogo', 'viagogoeventid', 'stubhub', 'stubhubid', 'stubhubeventid'],
+  settings: [
+    { name: 'STUBHUB_BASE_URL', kind: 'base-url', description: 'StubHub / viagogo API base URL.' },
+    { name: 'STUBHUB_CLIENT_ID', kind: 'credential', description: 'StubHub OAuth client id.' },
+    { name: 'STUBHUB_CLIENT_SECRET', kind: 'credential', description: 'StubHub OAuth client secret.' },
+    { name: 'STUBHUB_PRO_TOKEN', kind: 'credential', description: 'StubHub Pro session token: enables listing-level data.' },
+    { name: 'STUBHUB_RATE_PER_SECOND', kind: 'rate', default: 2, description: 'Requests per second to StubHub, across every worker.' },
+  ],
+  rateSetting: 'STUBHUB_RATE_PER_SECOND',
+  credentialProblem: (get) =>
+    get('STUBHUB_PRO_TOKEN') || (get('STUBHUB_CLIENT_ID') && get('STUBHUB_CLIENT_SECRET'))
+      ? undefined
+      : 'set STUBHUB_PRO_TOKEN (listings) or STUBHUB_CLIENT_ID and STUBHUB_CLIENT_SECRET (price summary)',
+} as const satisfies MarketplaceDescriptor<'stubhub'>;

@@ -1,0 +1,32 @@
+/**
+ * The pure part of a marketplace's descriptor: what every other part of the product needs to know
+ * about a marketplace without talking to it (its name and label, the sheet headers that carry its
+ * event ids, its settings and how to tell whether it is configured). No I/O: the configuration,
+ * the catalog and the workflows import it. Its adapter, payload parser and mock route live beside
+ * it in the same folder (adapter.ts, mock.ts); registry.ts lists every descriptor, and everything
+ * else iterates that list.
+ */
+export interface MarketplaceSettingSpec {
+  /** Environment variable, e.g. "SEATGEEK_CLIENT_ID". */
+  name: string;
+  kind: 'base-url' | 'credential' | 'rate';
+  description: string;
+  /** For a rate: requests per second across every worker, when the setting is not given. */
+  default?: number;
+}
+
+export interface MarketplaceDescriptor<N extends string = string> {
+  name: N;
+  /** How people write it ("Vivid Seats"). */
+  label: string;
+  /** The sheet header as people write it ("Vivid Seats ID"), for messages. */
+  header: string;
+  /** Sheet headers that hold the marketplace's event id, normalized (lowercase letters and digits only). */
+  headerAliases: readonly string[];
+  /** Every setting of this marketplace: its base URL, its credentials, its rate. */
+  settings: readonly MarketplaceSettingSpec[];
+  /** The setting holding the requests-per-second rate (one of `settings`). */
+  rateSetting: string;
+  /** What to set to enable it, or undefined when its credentials are there. `get` reads a setting. */
+  credentialProblem(get: (setting: string) => unknown): string | undefined;
+}

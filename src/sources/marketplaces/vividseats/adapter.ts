@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import { currencyCode, isCurrency, type Currency, type DeclaredCounts, type FetchedPrices } from '../../../domain/listing';
+import type { MarketplaceHttp } from '../../http';
+import { idish, normalizeListings, parseEnvelope, textOrNumber, toNumber, type SkipItem } from '../../payload';
+import { withShapeContext } from '../../shape-context';
+import type { MarketplaceAdapter } from '../../types';
+import type { MarketplaceIo } from '../io';
+
+/**
+ * Vivid Seats: the listings JSON the site's own event page loads,
+ * `GET /hermes/api/v1/listings?productionId=ID`. Listing-level, short keys, numbers as strings.
+ * Shape taken from real captures (see test/fixtures/sources/README.md):
+ *
+ * - `global[0]`: event-level figures, among them the declared `listingCount` and `ticketCount`.
+ * - `tickets[]`: `i` listing id, `s` (or `l`) section label, `d` section id (-> `sections[].i`),
+ *   `c` zone id (-> `groups[].i`), `r` row, `q` quantity, `p` price per ticket before fees,
+ *   `allInPricePerTicket` (also `aip`) price per ticket with fees, `m` allowed split sizes as a
+ *   comma list ("1,2,3,4,6"). `g` is a flag ("0"/"1"), NOT the zone. Real payloads also repeat
+ *   some fields spelled out (`sectionName`, `row`, `quantity`); the short keys win, the long ones
+ *   fill in where a short key is missing (older responses carry only the short set).
+ * - `groups[]` {i, n}: zones; `sections[]` {i, g, n}: sections with their zone.
+ * - `i18n` {from, to, applyCurrencyConversion}: the currency the prices are in.
+ */
+export const VIVIDSEATS_LISTINGS_PATH = '/hermes/api/v1/listings';
+
+const named = z.object({ i: idish, n: z.string().nullish(), g: idish.nullish() });
+const envelopeSchema = z.object({
+  global: z.array(z.object({ listingCount: textOrNumber.nullish(), ticketCount: textOrNumber.nullish() }).passthrough()).optional(),
+  tickets: z.array(z.unknown()),
+  groups: z.array(named).optional(),
+  sections: z.array(named).optional(),
+  i18n: z.object({ from: z.string().optional(), to: z.string().optional(), applyCurrencyConversion: z.boolean().optional() }).passthrough().nullish(),
+});
+
+// Numbers arrive as strings; they are converted by hand in the normalizer (the hot path).
+const text = z.string().nullish();
+export const ticketSchema = z.object({
+  i: textOrNumber,
+  s: text,
+  l: text,
+  sectionName: text,
+  d: textOrNumber.nullish(),
+  c: textOrNumber.nullish(),
+  r: text,
+  row: text,
+  q: textOrNumber.nullish(),
+  quantity: textOrNumber.nullish(),
+  p: textOrNumber,
+  allInPricePerTicket: textOrNumber.nullish(),
+  aip: textOrNumber.nullish(),
+  m: textOrNumber.nullish(),
+});
+type Ticket = z.infer<typeof ticketSchema>;
+
+const TICKET_TEXT = ['s', 'l', 'sectionName', 'r', 'row'] as const;
+const TICKET_TEXT_OR_NUMBER = ['d', 'c', 'q', 'quantity', 'allInPricePerTicket', 'aip', 'm'] as const;
+/** True when ticketSchema accepts the item as it is (see normalizeListings' guard); kept in step with it. */
+export function isTicket(v: unknown): v is Ticket {
+  if (typeof v !== 'object' || v === null) return false;
+  const t = v as Record<string, unknown>;
+  if (!isTextOrNumber(t.i) || !isTextOrNumber(t.p)) return false;
+  for (const k of TICKET_TEXT) {
+    const x = t[k];
+    if (x !== undefined && x !== null && typeof x !== 'string') return false;
+  }
+  for (const k of TICKET_TEXT_OR_NUMBER) {
+    const x = t[k];
+    if (x !== undefined && x !== null && !isTextOrNumber(x)) return false;
+  }
+  return true;
+}
+const isTextOrNumber = (x: unknown): x is string | number => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x));
+
+const present = (v: string | number | null | undefined): v is string | number => v !== undefined && v !== null && v !== '';
+
+/** "1,2,3,4,6" -> [1, 2, 3, 4, 6]; "" or absent -> [] (any split); undefined when not a list of sizes. */
+export function parseSplits(value: string | number | null | undefined): number[] | undefined {
+  if (!present(value)) return [];
+  const out: number[] = [];
+  for (const part of String(value).split(',')) {
+    // "2,4," or "2, 4": blanks between commas carry no size.
+    if (part.trim() === '') continue;
+    const n = Number(part.trim());
+    if (!Number.isSafeInteger(n) || n < 1) return undefined;
+    out.push(n);
+  }
+  return out;
+}
+
+/** A count from global[0] ("833"), or null when absent or not a count. */
+function declaredCount(value: string | number | null | undefined): number | null {
+  if (!present(value)) return null;
+  const n = toNumber(value);
+  return n !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+
+/**
+ * The currency the prices are in: `i18n.to` when Vivid Seats converted them, else `i18n.from`;
+ * the requested currency when the payload does not say.
+ */
+function payloadCurrency(i18n: z.infer<typeof envelopeSchema>['i18n'], requested: Currency): Currency {
+  const raw = i18n ? (i18n.applyCurrencyConversion ? i18n.to : i18n.from) : undefined;
+  const code = raw === undefined ? undefined : currencyCode(raw);
+  return code !== undefined && isCurrency(code) ? code : requested;
+}
+
+/** Pure: a Vivid Seats listings payload -> normalized listings (malformed tickets skipped with their reason). */
+export function parseVividSeatsListings(payload: unknown, requestedCurrency: Currency = 'USD'): FetchedPrices {
+  const envelope = parseEnvelope(envelopeSchema, payload);
+  const zones = new Map<string, string>();
+  for (const g of envelope.groups ?? []) if (g.n && g.n.trim()) zones.set(g.i, g.n.trim());
+  const sections = new Map<string, { name: string | undefined; zone: string | undefined }>();
+  for (const s of envelope.sections ?? []) sections.set(s.i, { name: s.n?.trim() || undefined, zone: s.g ?? undefined });
+  const currency = payloadCurrency(envelope.i18n, requestedCurrency);
+
+  const result = normalizeListings(envelope.tickets, 'tickets', ticketSchema, (t: Ticket) => {
+    const section = present(t.d) ? sections.get(String(t.d)) : undefined;
+    // The ticket's zone is `c`; a ticket without one takes its section's zone.
+    const zoneId = present(t.c) ? String(t.c) : section?.zone;
+    const zone = zoneId !== undefined ? zones.get(zoneId) : undefined;
+    if (!zone) return skip('c', `zone ${zoneId === undefined ? '(none)' : JSON.stringify(zoneId)} is not among the payload's groups[].i`, 'zone not among groups');
+    const sectionName = (t.s ?? t.sectionName ?? t.l)?.trim() || section?.name;
+    if (!sectionName) return skip('s', 'no section name (s, sectionName, l) and no section for d', 'no section');
+    const rawQuantity = t.q ?? t.quantity;
+    const quantity = present(rawQuantity) ? toNumber(rawQuantity) : undefined;
+    if (quantity === undefined) return skip('q', `quantity ${JSON.stringify(rawQuantity ?? null)} is not a number`, 'not a number');
+    const price = toNumber(t.p);
+    if (price === undefined) return skip('p', `price ${JSON.stringify(t.p)} is not a number`, 'not a number');
+    const rawAllIn = present(t.allInPricePerTicket) ? t.allInPricePerTicket : t.aip;
+    const allIn = present(rawAllIn) ? toNumber(rawAllIn) : null;
+    if (allIn === undefined) return skip('allInPricePerTicket', `all-in price ${JSON.stringify(rawAllIn)} is not a number`, 'not a number');
+    const splits = parseSplits(t.m);
+    if (splits === undefined) return skip('m', `splits ${JSON.stringify(t.m)} are not a comma list of sizes`, 'not a list of sizes');
+    const row = (t.r ?? t.row)?.trim();
+    return {
+      listingId: String(t.i),
+      zone,
+      section: sectionName,
+      row: row ? row : null,
+      quantity,
+      splits,
+      pricePerTicket: price,
+      allInPrice: allIn,
+      currency,
+    };
+  }, isTicket);
+  const head = envelope.global?.[0];
+  const declared: DeclaredCounts | undefined = head ? { listings: declaredCount(head.listingCount), tickets: declaredCount(head.ticketCount) } : undefined;
+  return declared ? { ...result, declared } : result;
+}
+
+function skip(field: string, reason: string, kind: string): SkipItem {
+  return { skip: reason, field, kind };
+}
+
+export interface VividSeatsAdapterOptions {
+  http: MarketplaceHttp;
+  currency?: Currency;
+}
+
+export function createVividSeatsAdapter({ http, currency = 'USD' }: VividSeatsAdapterOptions): MarketplaceAdapter {
+  const fetchPayload = (eventId: string, signal?: AbortSignal): Promise<unknown> =>
+    http.json(eventId, { path: `${VIVIDSEATS_LISTINGS_PATH}?${new URLSearchParams({ productionId: eventId, currency, includeIpAddress: 'false' })}`, signal });
+  const parse = (payload: unknown, eventId: string): FetchedPrices => withShapeContext('vividseats', eventId, () => parseVividSeatsListings(payload, currency));
+  return {
+    name: 'vividseats',
+    yields: 'listings',
+    fetchPayload,
+    parse,
+    fetchPrices: async (eventId, signal) => parse(await fetchPayload(eventId, signal), eventId),
+    close: () => http.close(),
+  };
+}
+
+export const VIVIDSEATS_DEFAULT_BASE_URL = 'https://www.vividseats.com';
+
+export const vividseatsIo: MarketplaceIo<'vividseats'> = {
+  name: 'vividseats',
+  parse: (payload) => parseVividSeatsListings(payload),
+  createAdapter: (ctx) => createVividSeatsAdapter({ http: ctx.http(VIVIDSEATS_DEFAULT_BASE_URL) }),
+};

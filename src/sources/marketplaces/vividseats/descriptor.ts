@@ -1,0 +1,15 @@
+import type { MarketplaceDescriptor } from '../types';
+
+/** Vivid Seats: the listings JSON its own event page loads; no credential. */
+export const vividseats = {
+  name: 'vividseats',
+  label: 'Vivid Seats',
+  header: 'Vivid Seats ID',
+  headerAliases: ['vividseats', 'vividseatsid', 'vividseatseventid', 'vividid', 'vivid', 'vsid'],
+  settings: [
+    { name: 'VIVIDSEATS_BASE_URL', kind: 'base-url', description: 'Vivid Seats base URL.' },
+    { name: 'VIVIDSEATS_RATE_PER_SECOND', kind: 'rate', default: 2, description: 'Requests per second to Vivid Seats, across every worker.' },
+  ],
+  rateSetting: 'VIVIDSEATS_RATE_PER_SECOND',
+  credentialProblem: () => undefined,
+} as const satisfies MarketplaceDescriptor<'vividseats'>;
