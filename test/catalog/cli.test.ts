@@ -29,7 +29,7 @@ describe('ticket-tracker events …', () => {
       });
     });
 
-  it('events sync --file prints the report with invalid rows by number; a missing file exits 1', async () => {
+  it('events sync --file prints the report with invalid rows by number; a missing file is bad input (exit 2)', async () => {
     const r = await cli('events', 'sync', '--file', fromRoot('test', 'fixtures', 'catalog', 'messy.csv'));
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^added\s+2$/m);
@@ -39,7 +39,7 @@ describe('ticket-tracker events …', () => {
     assert.match(r.stdout, /^\s*7\s+duplicate\s+StubHub id 153928471 is already on row 2/m);
 
     const missing = await cli('events', 'sync', '--file', 'no/such/events.csv');
-    assert.equal(missing.code, 1);
+    assert.equal(missing.code, 2);
     assert.match(missing.stderr, /cannot read file no\/such\/events\.csv: no such file/);
   });
 

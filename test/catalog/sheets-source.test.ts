@@ -85,7 +85,7 @@ describe('Google Sheets source: the real googleapis client against a local Sheet
       [10, 'ACL Fest', false],
       [11, 'Nova Lights', true],
     ]);
-    assert.deepEqual(c.rows.map((r) => r.startsAt.toISOString()), [
+    assert.deepEqual(c.rows.map((r) => r.startsAt!.toISOString()), [
       '2027-02-13T00:30:00.000Z', // serial 46430.8125 = 2027-02-12 19:30 in New York
       '2027-04-24T16:30:00.000Z',
       '2027-07-10T18:20:00.000Z',
@@ -120,7 +120,7 @@ describe('Google Sheets source: the real googleapis client against a local Sheet
   it('authenticates with a service-account key file (GOOGLE_APPLICATION_CREDENTIALS) through readCatalog(env)', async () => {
     const env = parseEnv({ GOOGLE_SHEET_ID: SHEET, GOOGLE_SHEET_WORKSHEET: "Mike's tab", GOOGLE_APPLICATION_CREDENTIALS: keyFile, GOOGLE_SHEETS_ROOT_URL: server.rootUrl, DEFAULT_EVENT_TIMEZONE: 'America/Chicago' });
     const c = await readCatalog(env);
-    assert.deepEqual(c.rows.map((r) => [r.name, r.startsAt.toISOString()]), [['Solo', '2027-09-10T02:00:00.000Z']]);
+    assert.deepEqual(c.rows.map((r) => [r.name, r.startsAt!.toISOString()]), [['Solo', '2027-09-10T02:00:00.000Z']]);
     // The server accepted it only after checking the JWT's signature against the account's public key.
     assert.match(server.requests.at(-1)!.authorization ?? '', /^Bearer eyJ/);
   });
