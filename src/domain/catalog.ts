@@ -263,7 +263,6 @@ function isBlank(v: CellValue | undefined): boolean {
   return v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 }
 
-const ORDER_NAME: Record<DateOrder, string> = { dmy: 'day-first (DD/MM/YYYY)', mdy: 'month-first (MM/DD/YYYY)' };
 const MONTH_FIRST_COUNTRIES = new Set(['US', 'CA']);
 
 /**
