@@ -113,7 +113,7 @@ export function parseDateText(text: string, order: DateOrder | undefined): Parse
   if (numeric) {
     const orders = numericDateOrders(s)!;
     if (orders.length === 0) return { ok: false, reason: `"${s}" is not a valid date` };
-    const use = orders.length === 1 ? orders[0]! : order;
+    const use = order ?? (orders.length === 1 ? orders[0] : undefined);
     if (!use) return { ok: false, reason: `"${s}" reads as day-first or month-first: set DATE_ORDER=dmy or mdy, or add a Country column` };
     if (!orders.includes(use)) return { ok: false, reason: `"${s}" can only be ${orders[0] === 'dmy' ? 'day-first' : 'month-first'}, but this file's dates are ${use === 'dmy' ? 'day-first' : 'month-first'}: check this cell` };
     const sep = numeric[2]!;
