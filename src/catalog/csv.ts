@@ -1,4 +1,5 @@
 import { CsvError as ParseError, parse } from 'csv-parse/sync';
+import iconv from 'iconv-lite';
 
 /**
  * Catalog files as spreadsheet programs export them: bytes -> text (encoding), text -> records
@@ -45,7 +46,8 @@ export function decodeText(bytes: Uint8Array): { text: string; encoding: TextEnc
       `is not text in UTF-8 (byte ${offset} is 0x${hex(bytes[offset])}) nor in Windows-1252 (byte ${undefinedByte} is 0x${hex(bytes[undefinedByte])}): save it as "CSV UTF-8"`,
     );
   }
-  return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'Windows-1252' };
+  // iconv-lite, not TextDecoder: Node's 'windows-1252' decoder is Latin-1 (0x92 would become U+0092, not ’).
+  return { text: iconv.decode(Buffer.from(bytes), 'windows-1252'), encoding: 'Windows-1252' };
 }
 
 const hex = (b: number | undefined): string => (b ?? 0).toString(16).toUpperCase().padStart(2, '0');

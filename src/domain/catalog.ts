@@ -55,11 +55,11 @@ export type CatalogField = (typeof CATALOG_FIELDS)[number];
  * The marketplace rows are the one place the marketplaces' sheet headers are listed.
  */
 const HEADER_ALIASES: Record<CatalogField, readonly string[]> = {
-  name: ['eventname', 'name', 'event', 'title', 'eventtitle'],
-  venue: ['venue', 'venuename'],
-  city: ['city', 'venuecity'],
+  name: ['eventname', 'name', 'event', 'title', 'eventtitle', 'veranstaltung', 'evenement', 'evento', 'nombre'],
+  venue: ['venue', 'venuename', 'spielort', 'lieu', 'recinto'],
+  city: ['city', 'venuecity', 'stadt', 'ville', 'ciudad'],
   state: ['state', 'region', 'province', 'stateprovince', 'venuestate'],
-  country: ['country', 'venuecountry'],
+  country: ['country', 'venuecountry', 'land', 'pays', 'pais'],
   startsAt: ['eventdatelocal', 'date', 'eventdate', 'datelocal', 'datetime', 'eventdatetime', 'localdatetime', 'startslocal', 'startsat', 'start', 'startdate', 'datum', 'fecha', 'showdate'],
   // A separate time-of-day column beside the date ("Date" + "Time").
   startTime: ['time', 'eventtime', 'starttime', 'showtime', 'localtime', 'timelocal', 'eventtimelocal', 'uhrzeit', 'heure', 'hora'],
