@@ -1,6 +1,8 @@
 import type { Db } from '../db/pool';
 import type { StartPrecision } from '../domain/catalog';
-import { MARKETPLACE_NAMES, type MarketplaceName } from '../domain/listing';
+import { resolveEventRef, UnknownEventError } from './event-ref';
+export { AmbiguousEventError } from './event-ref';
+import type { MarketplaceName } from '../domain/listing';
 
 /**
  * The tracking lifecycle: which events are due for scraping, the last scrape per event and
@@ -127,7 +129,7 @@ function toEvent(r: EventRow): CatalogEvent {
     state: r.state,
     country: r.country,
     startsAt: r.starts_at ? r.starts_at.toISOString() : null,
-    startPrecision: r.start_precision,
+    startPrecision: r.starts_at ? r.start_precision : 'tba',
     timezone: r.timezone,
     category: r.category,
     capacity: r.capacity,
@@ -151,39 +153,19 @@ export async function listEvents(db: Db, opts: { all?: boolean; now?: Date; grac
   return res.rows.map(toEvent);
 }
 
-/** An event reference that names more than one event. */
-export class AmbiguousEventError extends Error {
-  override name = 'AmbiguousEventError';
-}
-
 /**
- * Finds an event by reference: its internal id, or any marketplace's id for it. Forms:
- * "42" (internal id or any marketplace id), "stubhub:123456" (that marketplace only),
- * "id:42" or "#42" (internal id only). Throws AmbiguousEventError when a bare reference
- * names two different events, undefined when it names none.
+ * Finds an event by reference (every form of src/catalog/event-ref.ts): undefined when none has
+ * it; AmbiguousEventError, listing the candidates, when several do.
  */
 export async function resolveEvent(db: Db, ref: string | number): Promise<CatalogEvent | undefined> {
-  const text = String(ref).trim();
-  const prefixed = /^([a-z]+):(.+)$/i.exec(text);
-  let where: string;
-  let params: unknown[];
-  if (/^#\d+$/.test(text) || (prefixed && prefixed[1]!.toLowerCase() === 'id')) {
-    const id = text.replace(/^#|^id:/i, '');
-    if (!/^\d{1,18}$/.test(id)) return undefined;
-    where = 'e.id = $1::bigint';
-    params = [id];
-  } else if (prefixed && (MARKETPLACE_NAMES as readonly string[]).includes(prefixed[1]!.toLowerCase())) {
-    where = 'e.id IN (SELECT event_id FROM event_sources WHERE marketplace = $1 AND marketplace_event_id = $2)';
-    params = [prefixed[1]!.toLowerCase(), prefixed[2]!];
-  } else {
-    where = `(e.id::text = $1 OR e.id IN (SELECT event_id FROM event_sources WHERE marketplace_event_id = $1))`;
-    params = [text];
+  let id: number;
+  try {
+    id = (await resolveEventRef(db, String(ref))).id;
+  } catch (err) {
+    if (err instanceof UnknownEventError) return undefined;
+    throw err;
   }
-  const res = await db.query<EventRow>(`${EVENT_SELECT} WHERE ${where} ORDER BY e.id`, params);
-  if (res.rows.length > 1) {
-    const names = res.rows.map((r) => `#${r.id} "${r.name}"`).join(', ');
-    throw new AmbiguousEventError(`"${text}" names ${res.rows.length} events (${names}): write id:N for an internal id or <marketplace>:ID (e.g. stubhub:${text})`);
-  }
+  const res = await db.query<EventRow>(`${EVENT_SELECT} WHERE e.id = $1::bigint`, [id]);
   const row = res.rows[0];
   return row ? toEvent(row) : undefined;
 }

@@ -43,6 +43,31 @@ describe('ticket-tracker events …', () => {
     assert.match(missing.stderr, /cannot read file no\/such\/events\.csv: no such file/);
   });
 
+  it('every command names an event the same ways; an ambiguous or unknown reference is bad usage (exit 2)', async () => {
+    for (const ref of ['stubhub:153928471', 'viagogo:153928471', '7093311', 'id:1', 'https://www.vividseats.com/knicks-tickets/production/5124873']) {
+      const r = await cli('prices', ref);
+      assert.equal(r.code, 0, `${ref}: ${r.stderr}`);
+    }
+    const unknown = await cli('history', 'seatgeek:153928471');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /EVENT: no event has seatgeek id "153928471"/);
+  });
+
+  it('a file that cannot be understood is bad input (exit 2) and changes nothing', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-cli-'));
+    const bytes = Buffer.concat([Buffer.from('Event Name,Date,viagogoID\nA'), Buffer.from([0x81]), Buffer.from(',2027-05-01 20:00,1\n')]);
+    writeFileSync(path.join(dir, 'bytes.csv'), bytes);
+    writeFileSync(path.join(dir, 'headers.csv'), 'Artist,When\nA,B\n');
+    for (const [file, message] of [['bytes.csv', /byte 27 is 0x81/], ['headers.csv', /lacks an event name column/]] as const) {
+      const r = await cli('events', 'sync', '--file', path.join(dir, file));
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, message);
+    }
+  });
+
   it('events list shows marketplaces, tracked state and last scrape; --json for scripts', async () => {
     await t.db.query(`UPDATE event_sources SET last_scraped_at = '2026-11-20T10:00:00Z', last_success_at = '2026-11-20T10:00:00Z' WHERE marketplace_event_id = '153928471'`);
     const table = await cli('events', 'list');
