@@ -63,7 +63,7 @@ const HEADER_ALIASES: Record<CatalogField, readonly string[]> = {
   startsAt: ['eventdatelocal', 'date', 'eventdate', 'datelocal', 'datetime', 'eventdatetime', 'localdatetime', 'startslocal', 'startsat', 'start', 'startdate', 'datum', 'fecha', 'showdate'],
   // A separate time-of-day column beside the date ("Date" + "Time").
   startTime: ['time', 'eventtime', 'starttime', 'showtime', 'localtime', 'timelocal', 'eventtimelocal', 'uhrzeit', 'heure', 'hora'],
-  timezone: ['timezone', 'tz', 'timezoneiana', 'venuetimezone', 'eventtimezone'],
+  timezone: ['timezone', 'tz', 'timezoneiana', 'venuetimezone', 'eventtimezone', 'zeitzone', 'fuseauhoraire', 'zonahoraria', 'tijdzone'],
   category: ['category', 'eventcategory', 'type', 'eventtype', 'genre'],
   capacity: ['capacity', 'venuecapacity'],
   tracked: ['istracked', 'tracked', 'track', 'tracking'],
@@ -232,7 +232,7 @@ export interface CellNote {
 
 /** The date order a file's numeric dates (14/03/2027, 3.14.2027) were read in, and why. */
 export interface DateOrderDecision {
-  order: DateOrder | 'by country' | 'undecided';
+  order: DateOrder | 'undecided';
   basis: string;
 }
 
@@ -279,7 +279,7 @@ function orderOfCountry(country: CellValue | undefined, zone?: string): DateOrde
 
 interface OrderPlan {
   decision?: DateOrderDecision;
-  /** The order for a row (by its country cell, else its zone), or undefined when none can be said. */
+  /** The order for the file's rows, or undefined when none can be said. */
   orderFor(country: CellValue | undefined, zone?: string): DateOrder | undefined;
   /** Set when the file proves both orders and nothing decides: numeric dates are refused. */
   conflict?: string;
@@ -306,16 +306,21 @@ export function decideDateOrder(
   const cite = (p: { row: number; text: string }[]): string => `row ${p[0]!.row} (${p[0]!.text})${p.length > 1 ? ` and ${p.length - 1} more` : ''}`;
   const fallback = (why: string): OrderPlan => {
     if (setting !== 'auto') return fixed(setting, `${why}: DATE_ORDER=${setting}`);
-    const orders = new Set(rows.filter((r) => numericDatePart(r.date)).map((r) => orderOfCountry(r.country, r.zone)));
-    if (orders.size === 1 && !orders.has(undefined)) {
-      const order = [...orders][0]!;
-      return fixed(order, `${why}: every row's country (or time zone) is ${order === 'mdy' ? 'in US or CA' : 'outside US and CA'} (DATE_ORDER=auto)`);
+    const numericRows = rows.filter((r) => numericDatePart(r.date));
+    if (numericRows.length === 0) return { orderFor: () => undefined };
+    // Dotted dates (13.03.2027) are day-first wherever they are written.
+    if (numericRows.every((r) => numericDatePart(r.date)!.includes('.'))) return fixed('dmy', `${why}: dotted dates are day-first (DD.MM.YYYY)`);
+    // One file, one author's format: the order of most rows' countries, not each row's own.
+    const votes = { mdy: 0, dmy: 0 };
+    for (const r of numericRows) {
+      const o = orderOfCountry(r.country, r.zone);
+      if (o) votes[o]++;
     }
-    if (orders.size === 0) return { orderFor: () => undefined };
-    return {
-      decision: { order: 'by country', basis: `${why}: each row's country, else its time zone (US and CA month-first, elsewhere day-first); rows with neither cannot be read (set DATE_ORDER)` },
-      orderFor: orderOfCountry,
-    };
+    if (votes.mdy === votes.dmy) {
+      return { decision: { order: 'undecided', basis: `${why}, and the rows' countries do not say: set DATE_ORDER=dmy or mdy` }, orderFor: () => undefined };
+    }
+    const order: DateOrder = votes.mdy > votes.dmy ? 'mdy' : 'dmy';
+    return fixed(order, `${why}: ${votes[order]} of ${numericRows.length} rows are in ${order === 'mdy' ? 'US or CA' : 'countries outside US and CA'} by their country or time zone (DATE_ORDER=auto)`);
   };
   if (proof.dmy.length > 0 && proof.mdy.length === 0) return fixed('dmy', `${cite(proof.dmy)} can only be day-first`);
   if (proof.mdy.length > 0 && proof.dmy.length === 0) return fixed('mdy', `${cite(proof.mdy)} can only be month-first`);
@@ -327,6 +332,20 @@ export function decideDateOrder(
     orderFor: () => undefined,
     conflict: `the file has both ${conflict}: set DATE_ORDER=dmy or mdy`,
   };
+}
+
+/**
+ * A row without a time zone is read in the default zone. When its country is not one that zone
+ * is used in, and the zone its city and country suggest would give another instant, reading it
+ * in the default zone would store the wrong instant: say so instead (undefined when it is fine).
+ */
+function defaultZoneMismatch(start: LocalStart, instant: Date | null, defaultZone: string, country: string | undefined, city: string | undefined): string | undefined {
+  const code = countryCode(country);
+  if (!code || start.precision === 'tba' || (start.precision === 'time' && start.offsetMinutes !== undefined)) return undefined;
+  if (countriesOfZone(defaultZone).includes(code)) return undefined;
+  const hint = suggestTimeZone(country, city);
+  if (hint && instantOf(start, hint.zone)?.getTime() === instant?.getTime()) return undefined;
+  return `is empty, and the default zone ${defaultZone} (DEFAULT_EVENT_TIMEZONE) is not used in ${code}: write the venue's IANA zone${hint ? `, here probably ${hint.zone} (from ${hint.from})` : ''}`;
 }
 
 /** The instant of a local start in a zone (null when TBA; local midnight for a date only). */
@@ -360,7 +379,7 @@ export function parseCatalogRecord(
     headers: opts.headers ?? {},
     order: opts.order ?? decideDateOrder([{ row: rowNumber, date: record.startsAt, country: record.country, zone: opts.defaultTimeZone }], opts.dateOrder),
   };
-  const label = (f: CatalogField): string => ctx.headers[f] ?? f;
+  const label = (f: CatalogField): string => ctx.headers[f] ?? (f === 'timezone' ? 'Time Zone (no such column)' : f);
   const problems: string[] = [];
   const cells: CellNote[] = [];
   const keep = new Set<KeptField>();
@@ -493,10 +512,12 @@ export function parseCatalogRecord(
         if (!start.ok) problems.push(`${label(start.reason.startsWith('time:') ? 'startTime' : 'startsAt')}: ${start.reason.replace(/^time: /, '')}`);
         else if (zoneOk) {
           startsAt = instantOf(start.value, zone);
+          const foreign = tzCell === undefined || isBlank(tzCell) ? defaultZoneMismatch(start.value, startsAt, zone, country, city) : undefined;
+          if (foreign) problems.push(`${label('timezone')}: ${foreign}`);
           precision = start.value.precision;
           const year = startsAt?.getUTCFullYear();
           if (year !== undefined && (year < 1970 || year > 2200)) problems.push(`${label('startsAt')}: "${String(dateCell).trim()}" is not a plausible event date`);
-          else startKnown = true;
+          else if (!foreign) startKnown = true;
         }
       }
     }

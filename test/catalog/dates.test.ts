@@ -73,10 +73,15 @@ describe('date order of a file', () => {
     assert.equal(decideDateOrder(rows(['05/04/2027']), 'dmy').decision?.order, 'dmy');
     assert.equal(decideDateOrder(rows(['05/04/2027', 'GB'], ['06/04/2027', 'DE'])).decision?.order, 'dmy');
     assert.equal(decideDateOrder(rows(['05/04/2027', 'US'], ['06/04/2027', 'Canada'])).decision?.order, 'mdy');
-    const mixed = decideDateOrder(rows(['05/04/2027', 'US'], ['06/04/2027', 'GB']));
-    assert.equal(mixed.decision?.order, 'by country');
-    assert.equal(mixed.orderFor('US'), 'mdy');
-    assert.equal(mixed.orderFor('GB'), 'dmy');
+    // One file is one author's format: most rows' countries decide, a tie decides nothing.
+    const mostlyUs = decideDateOrder(rows(['05/04/2027', 'US'], ['06/04/2027', 'GB'], ['07/04/2027', 'US']));
+    assert.equal(mostlyUs.decision?.order, 'mdy');
+    assert.equal(mostlyUs.orderFor('GB'), 'mdy');
+    const tie = decideDateOrder(rows(['05/04/2027', 'US'], ['06/04/2027', 'GB']));
+    assert.equal(tie.decision?.order, 'undecided');
+    assert.equal(tie.orderFor('US'), undefined);
+    // Dotted dates are day-first wherever they come from.
+    assert.equal(decideDateOrder(rows(['05.04.2027', 'CA'])).decision?.order, 'dmy');
     assert.equal(decideDateOrder([{ row: 2, date: '05/04/2027', country: undefined, zone: 'Europe/Berlin' }]).decision?.order, 'dmy');
     assert.equal(decideDateOrder([{ row: 2, date: '05/04/2027', country: undefined, zone: 'America/Chicago' }]).decision?.order, 'mdy');
   });

@@ -138,6 +138,20 @@ describe('catalog rows: messy sheets', () => {
     ]);
   });
 
+  it('a row without a time zone whose country the default zone is not used in is refused, unless the instant would be the same', () => {
+    const c = parse([
+      ['Name', 'City', 'Country', 'Date', 'viagId'],
+      ['Berlin', 'Berlin', 'DE', '2027-10-02 20:00', '1'],
+      ['Montreal', 'Montréal', 'CA', '2027-10-05 20:00', '2'],
+      ['Boston', 'Boston', 'US', '2027-10-06 20:00', '3'],
+    ]);
+    assert.deepEqual(c.rows.map((r) => [r.name, r.startsAt!.toISOString()]), [
+      ['Montreal', '2027-10-06T00:00:00.000Z'], // Toronto time is New York time
+      ['Boston', '2027-10-07T00:00:00.000Z'],
+    ]);
+    assert.match(c.invalid[0]!.reason, /default zone America\/New_York \(DEFAULT_EVENT_TIMEZONE\) is not used in DE: .*here probably Europe\/Berlin/);
+  });
+
   it("reads dates in the row's time zone, else the default one", () => {
     const c = parse(
       [
