@@ -96,4 +96,28 @@ describe('ticket-tracker events …', () => {
     const left = await t.db.query<{ name: string }>('SELECT name FROM events ORDER BY id');
     assert.deepEqual(left.rows.map((r) => r.name), ['Knicks vs. Celtics', 'Arsenal vs. Chelsea']);
   });
+
+  it('events list shows a start to be announced as such, and the sync report names unreadable cells, links and the date order', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'tt-cli-')), 'tba.csv');
+    writeFileSync(
+      file,
+      'Event Name,Venue,Country,Date,Time Zone,viagogoID,Vivid Seats ID,Tracked\n' +
+        'Knicks vs. Celtics,Madison Square Garden,US,02/12/2027 7:30 PM,America/New_York,153928471,#N/A,TRUE\n' +
+        'Spring Tour,The Fillmore,US,TBA,America/Los_Angeles,185000001,https://www.vividseats.com/spring-tour-tickets/production/5700001,TRUE\n' +
+        'Summer Night,Hollywood Bowl,US,08/15/2027,America/Los_Angeles,185000002,,TRUE\n',
+    );
+    const sync = await cli('events', 'sync', '--file', file);
+    assert.equal(sync.code, 0, sync.stderr);
+    assert.match(sync.stdout, /^date order\s+month-first \(MM\/DD\/YYYY\): row 4 \(08\/15\/2027\) can only be month-first$/m);
+    assert.match(sync.stdout, /^\s*2\s+Vivid Seats ID\s+unreadable\s+#N\/A \(a spreadsheet error value\): the stored value is kept$/m);
+    assert.match(sync.stdout, /^\s*3\s+Vivid Seats ID\s+link\s+id 5700001 taken from the event link$/m);
+    const list = await cli('events', 'list');
+    assert.match(list.stdout, /Spring Tour .* TBA\s+yes\s+stubhub:185000001 vividseats:5700001/);
+    assert.match(list.stdout, /Summer Night .* 2027-08-15 \(time TBA\) America\/Los_Angeles/);
+    // The row with the #N/A cell still names its event: in the catalog, tracked.
+    assert.match(list.stdout, /Knicks vs\. Celtics .* 2027-02-12 19:30 America\/New_York\s+yes\s+stubhub:153928471/);
+  });
 });
