@@ -58,6 +58,11 @@ describe('catalog files as spreadsheet programs save them', () => {
     await assert.rejects(read(write('broken.csv', bytes)), (e: unknown) => e instanceof CatalogReadError && /not text in UTF-8 \(byte 31 is 0xE9\) nor in Windows-1252 \(byte 32 is 0x81\)/.test(e.message));
   });
 
+  it('a file mixing UTF-8 with another encoding is refused, not read as Windows-1252 (no "Ã©" stored)', async () => {
+    const bytes = Buffer.concat([Buffer.from('Event Name,Venue,Date,viagogoID\nMontréal Nights,Caf'), Buffer.from([0xe9]), Buffer.from(',2027-05-01 20:00,1\n')]);
+    await assert.rejects(read(write('mixed.csv', bytes)), (e: unknown) => e instanceof CatalogReadError && /mixes encodings: UTF-8 text \(at byte 37\) and a byte that is not UTF-8 \(byte 52 is 0xE9\)/.test(e.message));
+  });
+
   it('a cell already holding U+FFFD (damaged before it reached the file) is not stored: reported, the row kept', async () => {
     const c = await read(write('fffd.csv', 'Event Name,Venue,Date,viagogoID\nNights,Montr\uFFFDal Forum,2027-05-01 20:00,171000004\n'));
     assert.equal(c.rows[0]!.venue, null);
