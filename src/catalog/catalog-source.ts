@@ -17,12 +17,13 @@ export function catalogSource(env: Env, opts: { file?: string; auth?: SheetsSour
       spreadsheetId: env.GOOGLE_SHEET_ID,
       worksheet: env.GOOGLE_SHEET_WORKSHEET,
       defaultTimeZone: env.DEFAULT_EVENT_TIMEZONE,
+      dateOrder: env.DATE_ORDER,
       rootUrl: env.GOOGLE_SHEETS_ROOT_URL,
       keyFile: env.GOOGLE_APPLICATION_CREDENTIALS,
       auth: opts.auth,
     });
   }
-  return createFileSource({ file: locate(opts.file ?? env.EVENTS_FILE), defaultTimeZone: env.DEFAULT_EVENT_TIMEZONE });
+  return createFileSource({ file: locate(opts.file ?? env.EVENTS_FILE), defaultTimeZone: env.DEFAULT_EVENT_TIMEZONE, dateOrder: env.DATE_ORDER });
 }
 
 /** Reads and parses the configured catalog. Throws CatalogReadError when it cannot be read. */

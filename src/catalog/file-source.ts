@@ -1,29 +1,41 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { CatalogFormatError, parseCatalog, tableFromRows, type CellValue, type RawCatalogTable, type RawRecord } from '../domain/catalog';
-import { CsvError, parseCsv } from './csv';
+import { CatalogFormatError, parseCatalog, tableFromRows, type CellValue, type DateOrderSetting, type RawCatalogTable, type RawRecord } from '../domain/catalog';
+import { CsvError, DELIMITER_NAMES, decodeText, parseCsv, sniffDelimiter } from './csv';
 import { CatalogReadError, type CatalogSource } from './source';
 
 /**
  * The catalog as a CSV or JSON file with the same columns as the sheet. JSON is an array of
  * objects keyed by header (or `{ "events": [...] }`); values are strings, numbers, booleans or
  * null. The format follows the extension, or the first character when the extension says nothing.
+ * Encoding and CSV delimiter are found from the bytes (see csv.ts) and named in the report.
  */
-export function createFileSource(opts: { file: string; defaultTimeZone: string }): CatalogSource {
+export function createFileSource(opts: { file: string; defaultTimeZone: string; dateOrder?: DateOrderSetting }): CatalogSource {
   const origin = `file ${opts.file}`;
   return {
     origin,
     async read() {
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = await readFile(opts.file, 'utf8');
+        bytes = await readFile(opts.file);
       } catch (err) {
         throw new CatalogReadError(`cannot read ${origin}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { cause: err });
       }
       try {
-        const table = isJson(opts.file, text) ? jsonTable(origin, text) : csvTable(origin, text);
-        return parseCatalog(table, { defaultTimeZone: opts.defaultTimeZone });
+        const { text, encoding } = decodeText(bytes);
+        const notes: string[] = [];
+        if (encoding !== 'UTF-8') notes.push(`not UTF-8: read as ${encoding}${encoding === 'Windows-1252' ? ' (what Excel writes on Western Windows)' : ''}`);
+        let table: RawCatalogTable;
+        if (isJson(opts.file, text)) table = jsonTable(origin, text);
+        else {
+          const delimiter = sniffDelimiter(text);
+          if (delimiter !== ',') notes.push(`${DELIMITER_NAMES[delimiter]}-separated`);
+          table = tableFromRows(origin, parseCsv(text, delimiter).map((r) => r.fields));
+        }
+        const catalog = parseCatalog(table, { defaultTimeZone: opts.defaultTimeZone, dateOrder: opts.dateOrder });
+        catalog.notes.push(...notes);
+        return catalog;
       } catch (err) {
         if (err instanceof CatalogFormatError || err instanceof CsvError) throw new CatalogReadError(`${origin}: ${err.message}`, { cause: err });
         throw err;
@@ -37,13 +49,6 @@ function isJson(file: string, text: string): boolean {
   if (ext === '.json') return true;
   if (ext === '.csv' || ext === '.txt') return false;
   return /^\s*[[{]/.test(text.replace(/^\uFEFF/, ''));
-}
-
-function csvTable(origin: string, text: string): RawCatalogTable {
-  const records = parseCsv(text);
-  // CSV records are numbered like spreadsheet rows: the header is 1, the first event 2, … —
-  // which is also the line number unless a quoted field spans lines.
-  return tableFromRows(origin, records.map((r) => r.fields));
 }
 
 const cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);

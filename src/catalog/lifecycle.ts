@@ -1,5 +1,8 @@
 import type { Db } from '../db/pool';
-import { MARKETPLACE_NAMES, type MarketplaceName } from '../domain/listing';
+import type { StartPrecision } from '../domain/catalog';
+import { resolveEventRef, UnknownEventError } from './event-ref';
+export { AmbiguousEventError } from './event-ref';
+import type { MarketplaceName } from '../domain/listing';
 
 /**
  * The tracking lifecycle: which events are due for scraping, the last scrape per event and
@@ -10,25 +13,35 @@ export interface DueEvent {
   id: number;
   name: string;
   venue: string | null;
-  startsAt: string;
+  /** Null while the date is to be announced. */
+  startsAt: string | null;
   sources: { marketplace: MarketplaceName; marketplaceEventId: string }[];
 }
 
 /**
+ * Whether an event is still worth scraping at $1 with a grace of $2 hours: its start has not
+ * passed by more than the grace; with a date but no time, the whole day counts as the start;
+ * with no date yet (TBA), always.
+ */
+const NOT_PAST = `(e.starts_at IS NULL
+   OR e.starts_at + CASE WHEN e.start_precision = 'date' THEN interval '1 day' ELSE interval '0' END
+      > $1::timestamptz - $2::float8 * interval '1 hour')`;
+
+/**
  * Tracked events that have not started, or started less than `graceHours` ago, and have at
- * least one marketplace id; soonest first.
+ * least one marketplace id; soonest first, those without a date last.
  */
 export async function listDueEvents(db: Db, now: Date, graceHours: number): Promise<DueEvent[]> {
-  const res = await db.query<{ id: string; name: string; venue: string | null; starts_at: Date; sources: DueEvent['sources'] }>(
+  const res = await db.query<{ id: string; name: string; venue: string | null; starts_at: Date | null; sources: DueEvent['sources'] }>(
     `SELECT e.id::text AS id, e.name, e.venue, e.starts_at,
             json_agg(json_build_object('marketplace', s.marketplace, 'marketplaceEventId', s.marketplace_event_id) ORDER BY s.marketplace) AS sources
        FROM events e JOIN event_sources s ON s.event_id = e.id
-      WHERE e.tracked AND e.starts_at > $1::timestamptz - $2::float8 * interval '1 hour'
+      WHERE e.tracked AND ${NOT_PAST}
       GROUP BY e.id
-      ORDER BY e.starts_at, e.id`,
+      ORDER BY e.starts_at NULLS LAST, e.id`,
     [now.toISOString(), graceHours],
   );
-  return res.rows.map((r) => ({ id: Number(r.id), name: r.name, venue: r.venue, startsAt: r.starts_at.toISOString(), sources: r.sources }));
+  return res.rows.map((r) => ({ id: Number(r.id), name: r.name, venue: r.venue, startsAt: r.starts_at?.toISOString() ?? null, sources: r.sources }));
 }
 
 /**
@@ -63,6 +76,8 @@ export interface CatalogEvent {
   state: string | null;
   country: string | null;
   startsAt: string | null;
+  /** time: startsAt is the start; date: time to be announced (startsAt is local midnight); tba: no date yet. */
+  startPrecision: StartPrecision;
   timezone: string | null;
   category: string | null;
   capacity: number | null;
@@ -81,6 +96,7 @@ export interface EventColumns {
   state: string | null;
   country: string | null;
   starts_at: Date | null;
+  start_precision: StartPrecision;
   timezone: string | null;
   category: string | null;
   capacity: number | null;
@@ -93,7 +109,7 @@ interface EventRow extends EventColumns {
 }
 
 const EVENT_SELECT = `
-  SELECT e.id::text AS id, e.catalog_key, e.name, e.venue, e.city, e.state, e.country, e.starts_at, e.timezone,
+  SELECT e.id::text AS id, e.catalog_key, e.name, e.venue, e.city, e.state, e.country, e.starts_at, e.start_precision, e.timezone,
          e.category, e.capacity, e.tracked, e.in_catalog,
          coalesce((SELECT json_agg(json_build_object(
                            'marketplace', s.marketplace, 'marketplaceEventId', s.marketplace_event_id,
@@ -113,6 +129,7 @@ function toEvent(r: EventRow): CatalogEvent {
     state: r.state,
     country: r.country,
     startsAt: r.starts_at ? r.starts_at.toISOString() : null,
+    startPrecision: r.starts_at ? r.start_precision : 'tba',
     timezone: r.timezone,
     category: r.category,
     capacity: r.capacity,
@@ -130,45 +147,25 @@ export async function listEvents(db: Db, opts: { all?: boolean; now?: Date; grac
   const res = opts.all
     ? await db.query<EventRow>(`${EVENT_SELECT} ORDER BY e.starts_at NULLS LAST, e.id`)
     : await db.query<EventRow>(
-        `${EVENT_SELECT} WHERE e.tracked AND e.starts_at > $1::timestamptz - $2::float8 * interval '1 hour' ORDER BY e.starts_at, e.id`,
+        `${EVENT_SELECT} WHERE e.tracked AND ${NOT_PAST} ORDER BY e.starts_at NULLS LAST, e.id`,
         [(opts.now ?? new Date()).toISOString(), opts.graceHours ?? 0],
       );
   return res.rows.map(toEvent);
 }
 
-/** An event reference that names more than one event. */
-export class AmbiguousEventError extends Error {
-  override name = 'AmbiguousEventError';
-}
-
 /**
- * Finds an event by reference: its internal id, or any marketplace's id for it. Forms:
- * "42" (internal id or any marketplace id), "stubhub:123456" (that marketplace only),
- * "id:42" or "#42" (internal id only). Throws AmbiguousEventError when a bare reference
- * names two different events, undefined when it names none.
+ * Finds an event by reference (every form of src/catalog/event-ref.ts): undefined when none has
+ * it; AmbiguousEventError, listing the candidates, when several do.
  */
 export async function resolveEvent(db: Db, ref: string | number): Promise<CatalogEvent | undefined> {
-  const text = String(ref).trim();
-  const prefixed = /^([a-z]+):(.+)$/i.exec(text);
-  let where: string;
-  let params: unknown[];
-  if (/^#\d+$/.test(text) || (prefixed && prefixed[1]!.toLowerCase() === 'id')) {
-    const id = text.replace(/^#|^id:/i, '');
-    if (!/^\d{1,18}$/.test(id)) return undefined;
-    where = 'e.id = $1::bigint';
-    params = [id];
-  } else if (prefixed && (MARKETPLACE_NAMES as readonly string[]).includes(prefixed[1]!.toLowerCase())) {
-    where = 'e.id IN (SELECT event_id FROM event_sources WHERE marketplace = $1 AND marketplace_event_id = $2)';
-    params = [prefixed[1]!.toLowerCase(), prefixed[2]!];
-  } else {
-    where = `(e.id::text = $1 OR e.id IN (SELECT event_id FROM event_sources WHERE marketplace_event_id = $1))`;
-    params = [text];
+  let id: number;
+  try {
+    id = (await resolveEventRef(db, String(ref))).id;
+  } catch (err) {
+    if (err instanceof UnknownEventError) return undefined;
+    throw err;
   }
-  const res = await db.query<EventRow>(`${EVENT_SELECT} WHERE ${where} ORDER BY e.id`, params);
-  if (res.rows.length > 1) {
-    const names = res.rows.map((r) => `#${r.id} "${r.name}"`).join(', ');
-    throw new AmbiguousEventError(`"${text}" names ${res.rows.length} events (${names}): write id:N for an internal id or <marketplace>:ID (e.g. ${MARKETPLACE_NAMES[0]}:${text})`);
-  }
+  const res = await db.query<EventRow>(`${EVENT_SELECT} WHERE e.id = $1::bigint`, [id]);
   const row = res.rows[0];
   return row ? toEvent(row) : undefined;
 }

@@ -1,6 +1,6 @@
 import type { Auth } from 'googleapis';
 import { z } from 'zod';
-import { CatalogFormatError, parseCatalog, tableFromRows } from '../domain/catalog';
+import { CatalogFormatError, parseCatalog, tableFromRows, type DateOrderSetting } from '../domain/catalog';
 import { CatalogReadError, type CatalogSource } from './source';
 
 export const SHEETS_READONLY_SCOPE = 'https://www.googleapis.com/auth/spreadsheets.readonly';
@@ -10,6 +10,8 @@ export interface SheetsSourceOptions {
   /** Worksheet (tab) name; the whole used range of it is read. */
   worksheet: string;
   defaultTimeZone: string;
+  /** DATE_ORDER, for dates typed as text that no row proves the order of. */
+  dateOrder?: DateOrderSetting;
   /** Sheets API root (https://sheets.googleapis.com/ when unset): tests and proxies. */
   rootUrl?: string;
   /** Service-account key file; Application Default Credentials when unset. Ignored when `auth` is given. */
@@ -59,12 +61,15 @@ export function createSheetsSource(opts: SheetsSourceOptions): CatalogSource {
         );
         data = res.data;
       } catch (err) {
-        throw new CatalogReadError(describeSheetsError(err, opts), { cause: err });
+        const status = googleErrorSchema.safeParse(err);
+        const code = status.success ? (status.data.response?.status ?? status.data.status) : undefined;
+        const kind = code !== undefined && code >= 400 && code < 500 && code !== 429 ? 'input' : 'unavailable';
+        throw new CatalogReadError(describeSheetsError(err, opts), { cause: err, kind });
       }
       const parsed = valueRangeSchema.safeParse(data);
       if (!parsed.success) throw new CatalogReadError(`${origin}: unexpected response from the Sheets API (${parsed.error.issues[0]?.message ?? 'bad shape'})`);
       try {
-        return parseCatalog(tableFromRows(origin, parsed.data.values ?? []), { defaultTimeZone: opts.defaultTimeZone });
+        return parseCatalog(tableFromRows(origin, parsed.data.values ?? []), { defaultTimeZone: opts.defaultTimeZone, dateOrder: opts.dateOrder });
       } catch (err) {
         if (err instanceof CatalogFormatError) throw new CatalogReadError(`${origin}: ${err.message}`, { cause: err });
         throw err;

@@ -11,10 +11,16 @@ export interface CatalogSource {
   read(): Promise<ParsedCatalog>;
 }
 
-/** The source as a whole could not be read or is not a catalog: nothing was synced. */
+/**
+ * The source as a whole could not be read or is not a catalog: nothing was synced. `input`: the
+ * file or sheet itself is wrong (missing, unreadable bytes, no header, no permission) and a person
+ * must fix it; `unavailable`: the service failed (a retry may work).
+ */
 export class CatalogReadError extends Error {
   override name = 'CatalogReadError';
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly kind: 'input' | 'unavailable';
+  constructor(message: string, options?: { cause?: unknown; kind?: 'input' | 'unavailable' }) {
     super(message, options);
+    this.kind = options?.kind ?? 'input';
   }
 }

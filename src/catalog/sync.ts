@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { withTransaction, type Db } from '../db/pool';
-import { MARKETPLACE_LABELS, type CatalogRow, type DuplicateRow, type MarketplaceName, type ParsedCatalog } from '../domain/catalog';
+import { identityOf, MARKETPLACE_LABELS, type CatalogRow, type CellNote, type DateOrderDecision, type DuplicateRow, type MarketplaceName, type ParsedCatalog } from '../domain/catalog';
 import type { CatalogSource } from './source';
 import type { EventColumns } from './lifecycle';
 
@@ -13,6 +13,11 @@ import type { EventColumns } from './lifecycle';
  * postponed one, or one that gains an id keeps its history. A new event's `catalog_key` is
  * "<marketplace>:<id>" of its first marketplace id (StubHub, Vivid Seats, SeatGeek,
  * Ticketmaster order) and is never rewritten afterwards.
+ *
+ * Cells, not rows: a cell that could not be read (a spreadsheet error such as #N/A, a bad id)
+ * leaves that field of the event as stored, and a row whose id cells were all unreadable is
+ * recognised by its name, venue and start. When such a row matches no event, no event is
+ * flagged as missing in that sync: an unreadable id never makes an event look removed.
  *
  * Tracking: a row marked not tracked stops its event being due (its data is kept); a new row
  * that is not tracked is not imported. An event whose row is gone from the catalog is only
@@ -29,11 +34,19 @@ export interface SyncReport {
   untracked: number;
   invalid: { row: number; reason: string }[];
   duplicates: DuplicateRow[];
+  /** Cells not used as written (the rest of their rows was), and ids read from links. */
+  cells: CellNote[];
+  /** The order numeric dates were read in, when the source has any. */
+  dateOrder?: DateOrderDecision;
+  /** How the source was read (encoding, delimiter). */
+  notes: string[];
   blank: number;
   /** Headers that name no known column (typos show up here). */
   ignoredColumns: string[];
   /** Tracked events whose row is no longer in the catalog (see `events cleanup-untracked`). */
   missingFromCatalog: number;
+  /** True when rows with unreadable ids matched no event, so no event was flagged as missing. */
+  removalCheckSkipped: boolean;
 }
 
 // "tt-catalog" as a number; any fixed key works, this one is recognisable in pg_locks.
@@ -49,6 +62,8 @@ interface Plan {
   sourceDeletes: { eventId: string; marketplace: MarketplaceName }[];
   sourceInserts: { eventId: string; marketplace: MarketplaceName; marketplaceEventId: string }[];
   seen: Set<string>;
+  /** False when a row's event could not be told (unreadable ids): then nobody is flagged missing. */
+  flagMissing: boolean;
   report: SyncReport;
 }
 
@@ -66,7 +81,7 @@ export async function syncEvents(db: Db, source: CatalogSource | ParsedCatalog):
 
 async function loadEvents(client: pg.PoolClient): Promise<StoredEvent[]> {
   const res = await client.query<StoredEvent>(
-    `SELECT e.id::text AS id, e.catalog_key, e.name, e.venue, e.city, e.state, e.country, e.starts_at, e.timezone,
+    `SELECT e.id::text AS id, e.catalog_key, e.name, e.venue, e.city, e.state, e.country, e.starts_at, e.start_precision, e.timezone,
             e.category, e.capacity, e.tracked, e.in_catalog,
             coalesce(json_agg(json_build_object('m', s.marketplace, 'id', s.marketplace_event_id)) FILTER (WHERE s.event_id IS NOT NULL), '[]') AS sources
        FROM events e LEFT JOIN event_sources s ON s.event_id = e.id
@@ -85,17 +100,27 @@ function planSync(catalog: ParsedCatalog, stored: StoredEvent[]): Plan {
     untracked: 0,
     invalid: catalog.invalid.map(({ row, reason }) => ({ row, reason })),
     duplicates: [...catalog.duplicates],
+    cells: [...catalog.cells],
+    ...(catalog.dateOrder ? { dateOrder: catalog.dateOrder } : {}),
+    notes: [...catalog.notes],
     blank: catalog.blank,
     ignoredColumns: catalog.ignoredColumns,
     missingFromCatalog: 0,
+    removalCheckSkipped: false,
   };
-  const plan: Plan = { inserts: [], updates: [], sourceDeletes: [], sourceInserts: [], seen: new Set(), report };
+  const plan: Plan = { inserts: [], updates: [], sourceDeletes: [], sourceInserts: [], seen: new Set(), flagMissing: true, report };
   const bySource = new Map<string, StoredEvent>();
   for (const e of stored) for (const s of e.sources) bySource.set(`${s.m}:${s.id}`, e);
+  const byIdentity = new Map<string, StoredEvent[]>();
+  for (const e of stored) {
+    const key = identityOf({ name: e.name, venue: e.venue, startsAt: e.starts_at });
+    byIdentity.set(key, [...(byIdentity.get(key) ?? []), e]);
+  }
   const claimedBy = new Map<string, number>(); // event id -> row that claimed it
 
   // An invalid row still names its event: it stays "in the catalog" (and unchanged).
   for (const bad of catalog.invalid) {
+    if (bad.unreadableIds) plan.flagMissing = false;
     for (const s of bad.sources) {
       const e = bySource.get(`${s.marketplace}:${s.marketplaceEventId}`);
       if (e) plan.seen.add(e.id);
@@ -103,6 +128,32 @@ function planSync(catalog: ParsedCatalog, stored: StoredEvent[]): Plan {
   }
 
   for (const row of catalog.rows) {
+    if (row.sources.length === 0) {
+      // Every id cell of the row was unreadable: the row is known by name, venue and start.
+      const candidates = row.keep.includes('name') || row.keep.includes('startsAt') ? [] : (byIdentity.get(identityOf(row)) ?? []);
+      if (candidates.length !== 1) {
+        plan.flagMissing = false;
+        report.invalid.push({
+          row: row.rowNumber,
+          reason: `no readable marketplace id, and ${candidates.length === 0 ? 'no stored event has' : `${candidates.length} stored events have`} its name, venue and start: fix the id cells (no event is flagged as missing from the catalog in this sync)`,
+        });
+        continue;
+      }
+      const event = candidates[0]!;
+      if (claimedBy.has(event.id)) {
+        report.duplicates.push({ row: row.rowNumber, firstRow: claimedBy.get(event.id)!, reason: `is the same event (#${event.id}) as row ${claimedBy.get(event.id)!}` });
+        continue;
+      }
+      claimedBy.set(event.id, row.rowNumber);
+      plan.seen.add(event.id);
+      const effective = withKeptFields(row, event);
+      const fieldsChanged = !sameFields(event, effective);
+      if (fieldsChanged) plan.updates.push({ id: event.id, row: effective });
+      if (!effective.tracked) report.untracked++;
+      else if (fieldsChanged || !event.in_catalog) report.updated++;
+      else report.unchanged++;
+      continue;
+    }
     const matches = new Map<string, { event: StoredEvent; via: string[] }>();
     for (const s of row.sources) {
       const e = bySource.get(`${s.marketplace}:${s.marketplaceEventId}`);
@@ -119,6 +170,11 @@ function planSync(catalog: ParsedCatalog, stored: StoredEvent[]): Plan {
     }
     const event = [...matches.values()][0]?.event;
     if (!event) {
+      const missing = row.keep.filter((f) => f === 'name' || f === 'startsAt' || f === 'tracked');
+      if (missing.length > 0) {
+        report.invalid.push({ row: row.rowNumber, reason: `a new event, but its ${missing.map((f) => (f === 'startsAt' ? 'start' : f === 'tracked' ? 'tracked flag' : 'name')).join(' and ')} could not be read (see the cells reported)` });
+        continue;
+      }
       if (row.tracked) {
         plan.inserts.push(row);
         report.added++;
@@ -138,7 +194,10 @@ function planSync(catalog: ParsedCatalog, stored: StoredEvent[]): Plan {
     const have = new Map(event.sources.map((s) => [s.m, s.id] as const));
     const want = new Map(row.sources.map((s) => [s.marketplace, s.marketplaceEventId] as const));
     let sourcesChanged = false;
+    const effective = withKeptFields(row, event);
     for (const [m, id] of have) {
+      // An unreadable id cell leaves the stored id as it is.
+      if (row.keep.includes(m)) continue;
       if (want.get(m) !== id) {
         plan.sourceDeletes.push({ eventId: event.id, marketplace: m });
         sourcesChanged = true;
@@ -150,15 +209,34 @@ function planSync(catalog: ParsedCatalog, stored: StoredEvent[]): Plan {
         sourcesChanged = true;
       }
     }
-    const fieldsChanged = !sameFields(event, row);
-    if (fieldsChanged) plan.updates.push({ id: event.id, row });
-    if (!row.tracked) report.untracked++;
+    const fieldsChanged = !sameFields(event, effective);
+    if (fieldsChanged) plan.updates.push({ id: event.id, row: effective });
+    if (!effective.tracked) report.untracked++;
     else if (fieldsChanged || sourcesChanged || !event.in_catalog) report.updated++;
     else report.unchanged++;
   }
+  report.removalCheckSkipped = !plan.flagMissing;
   report.invalid.sort((a, b) => a.row - b.row);
   report.duplicates.sort((a, b) => a.row - b.row);
   return plan;
+}
+
+/** The row with its unreadable fields replaced by what the event has stored. */
+function withKeptFields(row: CatalogRow, e: StoredEvent): CatalogRow {
+  if (row.keep.length === 0) return row;
+  const kept = new Set(row.keep);
+  return {
+    ...row,
+    name: kept.has('name') ? e.name : row.name,
+    venue: kept.has('venue') ? e.venue : row.venue,
+    city: kept.has('city') ? e.city : row.city,
+    state: kept.has('state') ? e.state : row.state,
+    country: kept.has('country') ? e.country : row.country,
+    category: kept.has('category') ? e.category : row.category,
+    capacity: kept.has('capacity') ? e.capacity : row.capacity,
+    tracked: kept.has('tracked') ? e.tracked : row.tracked,
+    ...(kept.has('startsAt') ? { startsAt: e.starts_at, startPrecision: e.start_precision, timezone: e.timezone ?? row.timezone } : {}),
+  };
 }
 
 function sameFields(e: StoredEvent, r: CatalogRow): boolean {
@@ -168,7 +246,8 @@ function sameFields(e: StoredEvent, r: CatalogRow): boolean {
     e.city === r.city &&
     e.state === r.state &&
     e.country === r.country &&
-    e.starts_at?.getTime() === r.startsAt.getTime() &&
+    (e.starts_at?.getTime() ?? null) === (r.startsAt?.getTime() ?? null) &&
+    e.start_precision === r.startPrecision &&
     e.timezone === r.timezone &&
     e.category === r.category &&
     e.capacity === r.capacity &&
@@ -193,24 +272,26 @@ function columns(rows: CatalogRow[]) {
     rows.map((r) => r.city),
     rows.map((r) => r.state),
     rows.map((r) => r.country),
-    rows.map((r) => r.startsAt.toISOString()),
+    rows.map((r) => r.startsAt?.toISOString() ?? null),
     rows.map((r) => r.timezone),
     rows.map((r) => r.category),
     rows.map((r) => r.capacity),
     rows.map((r) => r.tracked),
+    rows.map((r) => r.startPrecision),
   ];
 }
 
-const ROW_TYPES = `$2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::int[], $11::bool[]`;
+const ROW_TYPES = `$2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::int[], $11::bool[], $12::text[]`;
 
 async function applyPlan(client: pg.PoolClient, plan: Plan, takenKeys: Set<string>): Promise<void> {
   if (plan.updates.length > 0) {
     await client.query(
       `UPDATE events e
           SET name = u.name, venue = u.venue, city = u.city, state = u.state, country = u.country, starts_at = u.starts_at,
-              timezone = u.timezone, category = u.category, capacity = u.capacity, tracked = u.tracked, updated_at = now()
+              timezone = u.timezone, category = u.category, capacity = u.capacity, tracked = u.tracked,
+              start_precision = u.start_precision, updated_at = now()
          FROM unnest($1::bigint[], ${ROW_TYPES})
-              AS u(id, name, venue, city, state, country, starts_at, timezone, category, capacity, tracked)
+              AS u(id, name, venue, city, state, country, starts_at, timezone, category, capacity, tracked, start_precision)
         WHERE e.id = u.id`,
       [plan.updates.map((u) => u.id), ...columns(plan.updates.map((u) => u.row))],
     );
@@ -226,7 +307,7 @@ async function applyPlan(client: pg.PoolClient, plan: Plan, takenKeys: Set<strin
   if (plan.inserts.length > 0) {
     const keys = plan.inserts.map((r) => newCatalogKey(r, takenKeys));
     const res = await client.query<{ id: string; catalog_key: string }>(
-      `INSERT INTO events (catalog_key, name, venue, city, state, country, starts_at, timezone, category, capacity, tracked)
+      `INSERT INTO events (catalog_key, name, venue, city, state, country, starts_at, timezone, category, capacity, tracked, start_precision)
        SELECT * FROM unnest($1::text[], ${ROW_TYPES})
        RETURNING id::text AS id, catalog_key`,
       [keys, ...columns(plan.inserts)],
@@ -246,10 +327,12 @@ async function applyPlan(client: pg.PoolClient, plan: Plan, takenKeys: Set<strin
     );
   }
   const seen = [...plan.seen];
-  await client.query(
-    `UPDATE events SET in_catalog = false, left_catalog_at = now() WHERE in_catalog AND NOT (id = ANY($1::bigint[]))`,
-    [seen],
-  );
+  if (plan.flagMissing) {
+    await client.query(
+      `UPDATE events SET in_catalog = false, left_catalog_at = now() WHERE in_catalog AND NOT (id = ANY($1::bigint[]))`,
+      [seen],
+    );
+  }
   await client.query(`UPDATE events SET in_catalog = true, left_catalog_at = NULL WHERE NOT in_catalog AND id = ANY($1::bigint[])`, [seen]);
   const stillMissing = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE tracked AND NOT in_catalog`);
   plan.report.missingFromCatalog = stillMissing.rows[0]?.n ?? 0;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { descriptorOf } from '../sources/marketplaces/registry';
+import { resolveTimeZone } from '../domain/local-time';
 import { ENV_VARS, envSchema, MARKETPLACES, SECRET_VARS, type Env, type EnvVarName, type Marketplace } from './schema';
 import { registerSecret } from './redact';
 
@@ -54,8 +55,11 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
       problems.push({ variable: 'MARKETPLACES', reason: `unknown marketplace "${m}" (known: ${MARKETPLACES.join(', ')})` });
     }
   }
-  if (!isValidTimeZone(parsed.DEFAULT_EVENT_TIMEZONE)) {
-    problems.push({ variable: 'DEFAULT_EVENT_TIMEZONE', reason: `unknown time zone "${parsed.DEFAULT_EVENT_TIMEZONE}"` });
+  const zone = resolveTimeZone(parsed.DEFAULT_EVENT_TIMEZONE);
+  if (!zone.ok) {
+    problems.push({ variable: 'DEFAULT_EVENT_TIMEZONE', reason: `${zone.reason} (use an IANA name such as America/New_York)` });
+  } else {
+    parsed.DEFAULT_EVENT_TIMEZONE = zone.zone;
   }
   if (problems.length > 0) throw new ConfigError(problems);
   for (const name of SECRET_VARS) registerSecretValue(parsed[name]);
@@ -72,15 +76,6 @@ function registerSecretValue(value: unknown): void {
     }
   } else if (Array.isArray(value)) {
     for (const v of value) registerSecretValue(v);
-  }
-}
-
-function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
   }
 }
 

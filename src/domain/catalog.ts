@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { byMarketplace, MARKETPLACE_NAMES, type MarketplaceName } from './listing';
-import { isTimeZone, isValidWallTime, zonedWallTimeToInstant, type WallTime } from './local-time';
+import { parseBoolean, parseMarketplaceId, spreadsheetError } from './catalog-cells';
+import { DATE_HINT, numericDateOrders, numericDatePart, parseStart, type DateOrder, type LocalStart } from './catalog-dates';
+import { resolveTimeZone, zonedWallTimeToInstant } from './local-time';
+import { countriesOfZone, countryCode, suggestTimeZone } from './time-zone-hints';
 
 /**
  * The event catalog's row model: what one row of the events sheet (or file) means, parsed with
@@ -38,6 +41,7 @@ export const CATALOG_FIELDS = [
   'state',
   'country',
   'startsAt',
+  'startTime',
   'timezone',
   'category',
   'capacity',
@@ -46,15 +50,20 @@ export const CATALOG_FIELDS = [
 ] as const;
 export type CatalogField = (typeof CATALOG_FIELDS)[number];
 
-/** Accepted header spellings per field, already normalized (lower case, letters and digits only). */
+/**
+ * Accepted header spellings per field, already normalized (lower case, letters and digits only).
+ * The marketplace rows are the one place the marketplaces' sheet headers are listed.
+ */
 const HEADER_ALIASES: Record<CatalogField, readonly string[]> = {
-  name: ['eventname', 'name', 'event', 'title', 'eventtitle'],
-  venue: ['venue', 'venuename'],
-  city: ['city', 'venuecity'],
+  name: ['eventname', 'name', 'event', 'title', 'eventtitle', 'veranstaltung', 'evenement', 'evento', 'nombre'],
+  venue: ['venue', 'venuename', 'spielort', 'lieu', 'recinto'],
+  city: ['city', 'venuecity', 'stadt', 'ville', 'ciudad'],
   state: ['state', 'region', 'province', 'stateprovince', 'venuestate'],
-  country: ['country', 'venuecountry'],
-  startsAt: ['eventdatelocal', 'date', 'eventdate', 'datelocal', 'datetime', 'eventdatetime', 'localdatetime', 'startslocal', 'startsat', 'start', 'starttime', 'startdate'],
-  timezone: ['timezone', 'tz', 'timezoneiana', 'venuetimezone', 'eventtimezone'],
+  country: ['country', 'venuecountry', 'land', 'pays', 'pais'],
+  startsAt: ['eventdatelocal', 'date', 'eventdate', 'datelocal', 'datetime', 'eventdatetime', 'localdatetime', 'startslocal', 'startsat', 'start', 'startdate', 'datum', 'fecha', 'showdate'],
+  // A separate time-of-day column beside the date ("Date" + "Time").
+  startTime: ['time', 'eventtime', 'starttime', 'showtime', 'localtime', 'timelocal', 'eventtimelocal', 'uhrzeit', 'heure', 'hora'],
+  timezone: ['timezone', 'tz', 'timezoneiana', 'venuetimezone', 'eventtimezone', 'zeitzone', 'fuseauhoraire', 'zonahoraria', 'tijdzone'],
   category: ['category', 'eventcategory', 'type', 'eventtype', 'genre'],
   capacity: ['capacity', 'venuecapacity'],
   tracked: ['istracked', 'tracked', 'track', 'tracking'],
@@ -89,7 +98,7 @@ export interface ColumnMap {
 function missingColumns(map: ColumnMap): string[] {
   const missing: string[] = [];
   if (map.index.name === undefined) missing.push('an event name column ("Event Name" or "Name")');
-  if (map.index.startsAt === undefined) missing.push('a date column ("Event Date (Local)" or "Date")');
+  if (map.index.startsAt === undefined && map.index.startTime === undefined) missing.push('a date column ("Event Date (Local)" or "Date")');
   if (!MARKETPLACE_NAMES.some((m) => map.index[m] !== undefined)) {
     missing.push(`a marketplace id column (${Object.values(byMarketplace((m) => `"${m.header}"`)).join(', ')})`);
   }
@@ -110,6 +119,13 @@ export function mapColumns(headers: readonly string[]): ColumnMap {
     map.index[field] = i;
     map.header[field] = header;
   });
+  // A lone "Start Time" column holding whole dates and times is the date column.
+  if (map.index.startsAt === undefined && map.index.startTime !== undefined) {
+    map.index.startsAt = map.index.startTime;
+    map.header.startsAt = map.header.startTime;
+    delete map.index.startTime;
+    delete map.header.startTime;
+  }
   const missing = missingColumns(map);
   if (missing.length > 0) {
     throw new CatalogFormatError(`the header row lacks ${missing.join('; ')} (headers found: ${headers.filter((h) => h.trim()).map((h) => `"${h}"`).join(', ') || 'none'})`);
@@ -120,10 +136,6 @@ export function mapColumns(headers: readonly string[]): ColumnMap {
 // ---------------------------------------------------------------------------------------------
 // Cells
 
-const EMPTY_ID = new Set(['', '-', '--', 'n/a', 'na', 'none', 'null', 'tbd', 'tba', '?']);
-const TRUE_WORDS = new Set(['true', 'yes', 'y', '1', 'x', '✓', '✔', 'on', 'tracked']);
-const FALSE_WORDS = new Set(['false', 'no', 'n', '0', '', 'off', 'untracked']);
-
 /** Text cells: trimmed; empty means absent. Numbers and booleans are written as text. */
 const text = (max: number) =>
   z.preprocess((v) => {
@@ -132,119 +144,19 @@ const text = (max: number) =>
     return s === '' ? undefined : s;
   }, z.string().max(max, `is longer than ${max} characters`).optional());
 
-const marketplaceId = z.preprocess(
-  (v) => {
-    if (v === null || v === undefined) return undefined;
-    if (typeof v === 'number') return Number.isSafeInteger(v) ? String(v) : v;
-    const s = String(v).trim();
-    return EMPTY_ID.has(s.toLowerCase()) ? undefined : s;
-  },
-  z
-    .string({ error: 'is not a marketplace event id' })
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'is not a marketplace event id (letters, digits and . _ : - only, at most 100)')
-    .optional(),
-);
-
 const capacity = z.preprocess(
   (v) => {
     if (v === null || v === undefined) return undefined;
     if (typeof v === 'number') return v;
-    const s = String(v).trim().replace(/[,\s_]/g, '');
+    const s = String(v).trim().replace(/[,.\s_']/g, '');
     if (s === '') return undefined;
     return /^\d+$/.test(s) ? Number(s) : v;
   },
   z.number({ error: 'is not a whole number' }).int('is not a whole number').positive('must be positive').max(2_000_000, 'is too large').optional(),
 );
 
-const tracked = z.preprocess(
-  (v) => {
-    if (v === null || v === undefined) return false;
-    if (typeof v === 'number') return v === 1 ? true : v === 0 ? false : v;
-    if (typeof v === 'boolean') return v;
-    const s = String(v).trim().toLowerCase();
-    if (TRUE_WORDS.has(s)) return true;
-    if (FALSE_WORDS.has(s)) return false;
-    return v;
-  },
-  z.boolean({ error: 'must be TRUE/FALSE, yes/no or 1/0' }),
-);
-
-const timezone = text(64).refine((tz) => tz === undefined || isTimeZone(tz), {
-  error: (issue) => `unknown time zone "${String(issue.input)}" (use an IANA name such as America/Chicago)`,
-});
-
-const dateCell = z.preprocess(
-  (v) => (v === null || v === undefined || (typeof v === 'string' && v.trim() === '') ? undefined : v),
-  z.union([z.string(), z.number()], { error: 'is empty' }),
-);
-
-const rowSchema = z.object({
-  name: text(300).pipe(z.string({ error: 'is empty' })),
-  venue: text(300),
-  city: text(200),
-  state: text(200),
-  country: text(200),
-  startsAt: dateCell,
-  timezone,
-  category: text(100),
-  capacity,
-  tracked,
-  ...byMarketplace(() => marketplaceId),
-});
-
-// ---------------------------------------------------------------------------------------------
-// Dates
-
-/** Days from 1899-12-30 (the spreadsheet epoch) to 1970-01-01. */
-const SHEETS_EPOCH_OFFSET_DAYS = 25569;
-const TIME = String.raw`(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([ap])?\.?(?:m\.?)?`;
-const ISO = new RegExp(String.raw`^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T\s]+${TIME}\s*(Z|[+-]\d{2}:?\d{2})?)?$`, 'i');
-const US = new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{4})(?:[\s,T]+${TIME})?$`, 'i');
-
-const DATE_HINT = 'expected the local start time as YYYY-MM-DD HH:MM (or M/D/YYYY H:MM AM/PM)';
-
-/**
- * A start date/time cell -> instant. Text is the venue's wall time unless it carries an
- * explicit offset; a number is a spreadsheet serial date (days since 1899-12-30, wall time).
- * A date without a time of day is refused: "the 14th" is not a time to stop scraping at.
- */
-export function parseEventDateTime(value: string | number, timeZone: string): { ok: true; instant: Date } | { ok: false; reason: string } {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value) || value < 1 || value > 2_958_465) return { ok: false, reason: `${value} is not a date (${DATE_HINT})` };
-    if (Number.isInteger(value)) return { ok: false, reason: `has a date but no time of day (${DATE_HINT})` };
-    const wallMs = Math.round((value - SHEETS_EPOCH_OFFSET_DAYS) * 86_400) * 1000;
-    const d = new Date(wallMs);
-    const wall: WallTime = {
-      year: d.getUTCFullYear(),
-      month: d.getUTCMonth() + 1,
-      day: d.getUTCDate(),
-      hour: d.getUTCHours(),
-      minute: d.getUTCMinutes(),
-      second: d.getUTCSeconds(),
-    };
-    return { ok: true, instant: zonedWallTimeToInstant(wall, timeZone) };
-  }
-  const s = value.trim();
-  let parts: { y: string; mo: string; d: string; h?: string; mi?: string; se?: string; ampm?: string; offset?: string } | undefined;
-  let m = ISO.exec(s);
-  if (m) parts = { y: m[1]!, mo: m[2]!, d: m[3]!, h: m[4], mi: m[5], se: m[6], ampm: m[7], offset: m[8] };
-  else if ((m = US.exec(s))) parts = { y: m[3]!, mo: m[1]!, d: m[2]!, h: m[4], mi: m[5], se: m[6], ampm: m[7] };
-  if (!parts) return { ok: false, reason: `"${s}" is not a date and time (${DATE_HINT})` };
-  if (parts.h === undefined) return { ok: false, reason: `"${s}" has a date but no time of day (${DATE_HINT})` };
-  let hour = Number(parts.h);
-  if (parts.ampm) {
-    if (hour < 1 || hour > 12) return { ok: false, reason: `"${s}" is not a valid date and time (${DATE_HINT})` };
-    hour = (hour % 12) + (parts.ampm.toLowerCase() === 'p' ? 12 : 0);
-  }
-  const wall: WallTime = { year: Number(parts.y), month: Number(parts.mo), day: Number(parts.d), hour, minute: Number(parts.mi), second: Number(parts.se ?? 0) };
-  if (!isValidWallTime(wall) || wall.year < 1970 || wall.year > 2200) return { ok: false, reason: `"${s}" is not a valid date and time (${DATE_HINT})` };
-  if (parts.offset) {
-    const off = /^([+-])(\d{2}):?(\d{2})$/.exec(parts.offset);
-    const offsetMs = off ? (off[1] === '-' ? -1 : 1) * (Number(off[2]) * 60 + Number(off[3])) * 60_000 : 0;
-    return { ok: true, instant: new Date(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second) - offsetMs) };
-  }
-  return { ok: true, instant: zonedWallTimeToInstant(wall, timeZone) };
-}
+const TEXT_FIELDS = { name: text(300), venue: text(300), city: text(200), state: text(200), country: text(200), category: text(100) } as const;
+type TextField = keyof typeof TEXT_FIELDS;
 
 // ---------------------------------------------------------------------------------------------
 // Rows
@@ -254,7 +166,17 @@ export interface MarketplaceRef {
   marketplaceEventId: string;
 }
 
-/** One valid catalog row, as the database stores it. */
+/** How much of the start is known: a time, only the date (time TBA), or nothing yet (TBA). */
+export type StartPrecision = 'time' | 'date' | 'tba';
+
+/**
+ * Fields whose cell could not be read (a spreadsheet error value, damaged text, a bad id or
+ * capacity): the event keeps the value it has. `startsAt` covers the start, its precision and
+ * its zone together.
+ */
+export type KeptField = Exclude<CatalogField, 'startTime' | 'timezone'>;
+
+/** One usable catalog row, as the database stores it. */
 export interface CatalogRow {
   rowNumber: number;
   name: string;
@@ -262,14 +184,18 @@ export interface CatalogRow {
   city: string | null;
   state: string | null;
   country: string | null;
-  startsAt: Date;
+  /** The start instant; for a date without a time, local midnight of that date; null when TBA. */
+  startsAt: Date | null;
+  startPrecision: StartPrecision;
   /** The row's time zone, or the configured default: the zone its date was read in. */
   timezone: string;
   category: string | null;
   capacity: number | null;
   tracked: boolean;
-  /** At least one; in MARKETPLACE_NAMES order. */
+  /** In MARKETPLACE_NAMES order. Empty only when an id cell was unreadable (see `keep`). */
   sources: MarketplaceRef[];
+  /** Fields to keep as stored (their values above are placeholders). */
+  keep: KeptField[];
 }
 
 export interface InvalidRow {
@@ -277,6 +203,8 @@ export interface InvalidRow {
   reason: string;
   /** The marketplace ids that could be read from the row anyway, so its event is not taken for removed. */
   sources: MarketplaceRef[];
+  /** Some id cell of the row could not be read: the row may name an event the sync cannot tell. */
+  unreadableIds?: boolean;
 }
 
 export interface DuplicateRow {
@@ -286,117 +214,369 @@ export interface DuplicateRow {
   reason: string;
 }
 
+/** A cell the sync could not use as written (the rest of its row was used), or an id read from a link. */
+export interface CellNote {
+  row: number;
+  /** The column's header as written in the source. */
+  column: string;
+  kind: 'unreadable' | 'invalid' | 'link';
+  message: string;
+}
+
+/** The date order a file's numeric dates (14/03/2027, 3.14.2027) were read in, and why. */
+export interface DateOrderDecision {
+  order: DateOrder | 'undecided';
+  basis: string;
+}
+
+export type DateOrderSetting = 'auto' | DateOrder;
+
 export interface ParsedCatalog {
   origin: string;
   rows: CatalogRow[];
   invalid: InvalidRow[];
   duplicates: DuplicateRow[];
+  cells: CellNote[];
+  /** Set when the file has numeric dates. */
+  dateOrder?: DateOrderDecision;
+  /** How the source was read (encoding, delimiter), for the report. */
+  notes: string[];
   /** Rows with nothing in any recognised column: skipped without a word. */
   blank: number;
   ignoredColumns: string[];
+}
+
+export interface CatalogOptions {
+  defaultTimeZone: string;
+  /** DATE_ORDER: only used when no row of the file proves the order. */
+  dateOrder?: DateOrderSetting;
 }
 
 function isBlank(v: CellValue | undefined): boolean {
   return v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 }
 
-/** Marketplace ids readable from a row even when the rest of it is not valid. */
-function readableSources(record: Record<string, CellValue | undefined>): MarketplaceRef[] {
-  return MARKETPLACE_NAMES.flatMap((marketplace) => {
-    const r = marketplaceId.safeParse(record[marketplace]);
-    return r.success && r.data ? [{ marketplace, marketplaceEventId: r.data }] : [];
-  });
+const MONTH_FIRST_COUNTRIES = new Set(['US', 'CA']);
+
+/**
+ * The usual order of a row's country (its Country cell, else the country of its time zone):
+ * month-first in the US and Canada, day-first elsewhere; undefined when neither says.
+ */
+function orderOfCountry(country: CellValue | undefined, zone?: string): DateOrder | undefined {
+  let codes = typeof country === 'string' && countryCode(country) ? [countryCode(country)!] : [];
+  if (codes.length === 0 && zone) codes = countriesOfZone(zone);
+  if (codes.length === 0) return undefined;
+  const monthFirst = codes.map((c) => MONTH_FIRST_COUNTRIES.has(c));
+  return monthFirst.every(Boolean) ? 'mdy' : monthFirst.some(Boolean) ? undefined : 'dmy';
 }
 
-/** Validates one record (already keyed by field). Exported for tests of single rows. */
+interface OrderPlan {
+  decision?: DateOrderDecision;
+  /** The order for the file's rows, or undefined when none can be said. */
+  orderFor(country: CellValue | undefined, zone?: string): DateOrder | undefined;
+  /** Set when the file proves both orders and nothing decides: numeric dates are refused. */
+  conflict?: string;
+}
+
+/**
+ * Decides the order of a file's numeric dates: rows that can only be read one way prove it;
+ * else DATE_ORDER; with `auto`, the rows' countries (US and CA month-first, elsewhere day-first).
+ */
+export function decideDateOrder(
+  rows: { row: number; date: CellValue | undefined; country: CellValue | undefined; zone?: string }[],
+  setting: DateOrderSetting = 'auto',
+): OrderPlan {
+  const proof: Record<DateOrder, { row: number; text: string }[]> = { dmy: [], mdy: [] };
+  let numeric = 0;
+  for (const r of rows) {
+    const part = numericDatePart(r.date);
+    if (!part) continue;
+    numeric++;
+    const orders = numericDateOrders(part) ?? [];
+    if (orders.length === 1) proof[orders[0]!].push({ row: r.row, text: part });
+  }
+  const fixed = (order: DateOrder, basis: string): OrderPlan => ({ decision: numeric > 0 ? { order, basis } : undefined, orderFor: () => order });
+  const cite = (p: { row: number; text: string }[]): string => `row ${p[0]!.row} (${p[0]!.text})${p.length > 1 ? ` and ${p.length - 1} more` : ''}`;
+  const fallback = (why: string): OrderPlan => {
+    if (setting !== 'auto') return fixed(setting, `${why}: DATE_ORDER=${setting}`);
+    const numericRows = rows.filter((r) => numericDatePart(r.date));
+    if (numericRows.length === 0) return { orderFor: () => undefined };
+    // Dotted dates (13.03.2027) are day-first wherever they are written.
+    if (numericRows.every((r) => numericDatePart(r.date)!.includes('.'))) return fixed('dmy', `${why}: dotted dates are day-first (DD.MM.YYYY)`);
+    // One file, one author's format: the order of most rows' countries, not each row's own.
+    const votes = { mdy: 0, dmy: 0 };
+    for (const r of numericRows) {
+      const o = orderOfCountry(r.country, r.zone);
+      if (o) votes[o]++;
+    }
+    if (votes.mdy === votes.dmy) {
+      return { decision: { order: 'undecided', basis: `${why}, and the rows' countries do not say: set DATE_ORDER=dmy or mdy` }, orderFor: () => undefined };
+    }
+    const order: DateOrder = votes.mdy > votes.dmy ? 'mdy' : 'dmy';
+    return fixed(order, `${why}: ${votes[order]} of ${numericRows.length} rows are in ${order === 'mdy' ? 'US or CA' : 'countries outside US and CA'} by their country or time zone (DATE_ORDER=auto)`);
+  };
+  if (proof.dmy.length > 0 && proof.mdy.length === 0) return fixed('dmy', `${cite(proof.dmy)} can only be day-first`);
+  if (proof.mdy.length > 0 && proof.dmy.length === 0) return fixed('mdy', `${cite(proof.mdy)} can only be month-first`);
+  if (proof.dmy.length === 0) return fallback('no row proves the order');
+  const conflict = `day-first dates (${cite(proof.dmy)}) and month-first dates (${cite(proof.mdy)})`;
+  if (setting !== 'auto') return fixed(setting, `the file has both ${conflict}: DATE_ORDER=${setting}`);
+  return {
+    decision: { order: 'undecided', basis: `the file has both ${conflict}: set DATE_ORDER=dmy or mdy` },
+    orderFor: () => undefined,
+    conflict: `the file has both ${conflict}: set DATE_ORDER=dmy or mdy`,
+  };
+}
+
+/**
+ * A row without a time zone is read in the default zone. When its country is not one that zone
+ * is used in, and the zone its city and country suggest would give another instant, reading it
+ * in the default zone would store the wrong instant: say so instead (undefined when it is fine).
+ */
+function defaultZoneMismatch(start: LocalStart, instant: Date | null, defaultZone: string, country: string | undefined, city: string | undefined): string | undefined {
+  const code = countryCode(country);
+  if (!code || start.precision === 'tba' || (start.precision === 'time' && start.offsetMinutes !== undefined)) return undefined;
+  if (countriesOfZone(defaultZone).includes(code)) return undefined;
+  const hint = suggestTimeZone(country, city);
+  if (hint && instantOf(start, hint.zone)?.getTime() === instant?.getTime()) return undefined;
+  return `is empty, and the default zone ${defaultZone} (DEFAULT_EVENT_TIMEZONE) is not used in ${code}: write the venue's IANA zone${hint ? `, here probably ${hint.zone} (from ${hint.from})` : ''}`;
+}
+
+/** The instant of a local start in a zone (null when TBA; local midnight for a date only). */
+function instantOf(start: LocalStart, zone: string): Date | null {
+  if (start.precision === 'tba') return null;
+  const { year, month, day } = start.date;
+  if (start.precision === 'date') return zonedWallTimeToInstant({ year, month, day, hour: 0, minute: 0, second: 0 }, zone);
+  const { hour, minute, second } = start.time;
+  if (start.offsetMinutes !== undefined) return new Date(Date.UTC(year, month - 1, day, hour, minute, second) - start.offsetMinutes * 60_000);
+  return zonedWallTimeToInstant({ year, month, day, hour, minute, second }, zone);
+}
+
+interface RowContext {
+  defaultTimeZone: string;
+  headers: Partial<Record<CatalogField, string>>;
+  order: OrderPlan;
+}
+
+/**
+ * Validates one record (already keyed by field). Cells that cannot be read are noted and their
+ * fields kept as stored; problems that leave the row without a name, a start or an event are
+ * the row's reason for being invalid. Exported for tests of single rows.
+ */
 export function parseCatalogRecord(
-  record: Record<string, CellValue | undefined>,
+  record: Partial<Record<CatalogField, CellValue>>,
   rowNumber: number,
-  opts: { defaultTimeZone: string; headers?: Partial<Record<CatalogField, string>> },
-): { ok: true; row: CatalogRow } | { ok: false; invalid: InvalidRow } {
-  const label = (field: CatalogField): string => opts.headers?.[field] ?? field;
+  opts: { defaultTimeZone: string; headers?: Partial<Record<CatalogField, string>>; dateOrder?: DateOrderSetting; order?: OrderPlan },
+): { ok: true; row: CatalogRow; cells: CellNote[] } | { ok: false; invalid: InvalidRow; cells: CellNote[] } {
+  const ctx: RowContext = {
+    defaultTimeZone: opts.defaultTimeZone,
+    headers: opts.headers ?? {},
+    order: opts.order ?? decideDateOrder([{ row: rowNumber, date: record.startsAt, country: record.country, zone: opts.defaultTimeZone }], opts.dateOrder),
+  };
+  const label = (f: CatalogField): string => ctx.headers[f] ?? (f === 'timezone' ? 'Time Zone (no such column)' : f);
   const problems: string[] = [];
-  // Each field on its own, so one row's message lists every problem it has, not only the first.
-  const field = <F extends CatalogField>(f: F): z.infer<(typeof rowSchema.shape)[F]> | undefined => {
-    const r = rowSchema.shape[f].safeParse(record[f]);
-    if (r.success) return r.data as z.infer<(typeof rowSchema.shape)[F]>;
-    problems.push(`${label(f)}: ${r.error.issues[0]?.message ?? 'is not valid'}`);
+  const cells: CellNote[] = [];
+  const keep = new Set<KeptField>();
+  const note = (f: CatalogField, kind: CellNote['kind'], message: string): void => {
+    cells.push({ row: rowNumber, column: label(f), kind, message });
+  };
+  /** A cell's value, or undefined after noting why it cannot be read. */
+  const readable = (f: CatalogField): CellValue | undefined => {
+    const v = record[f];
+    const error = spreadsheetError(v);
+    if (error) {
+      note(f, 'unreadable', `${error} (a spreadsheet error value): the stored value is kept`);
+      return undefined;
+    }
+    if (typeof v === 'string' && v.includes('\uFFFD')) {
+      note(f, 'unreadable', `"${v.trim()}" holds a replacement character (U+FFFD): its text was damaged by a wrong encoding before it reached the catalog; the stored value is kept`);
+      return undefined;
+    }
+    return v === null ? undefined : v;
+  };
+
+  const textValue = (f: TextField): string | undefined => {
+    if (!(f in record)) return undefined;
+    const v = readable(f);
+    if (v === undefined && !isBlank(record[f] ?? null)) {
+      keep.add(f);
+      return undefined;
+    }
+    const r = TEXT_FIELDS[f].safeParse(v);
+    if (r.success) return r.data;
+    const message = r.error.issues[0]?.message ?? 'is not valid';
+    if (f === 'name') problems.push(`${label(f)}: ${message}`);
+    else {
+      note(f, 'invalid', `${message}: the stored value is kept`);
+      keep.add(f);
+    }
     return undefined;
   };
-  const name = field('name');
-  const venue = field('venue');
-  const city = field('city');
-  const state = field('state');
-  const country = field('country');
-  const startsAtCell = field('startsAt');
-  const tz = field('timezone');
-  const category = field('category');
-  const cap = field('capacity');
-  const isTracked = field('tracked');
-  const sources = MARKETPLACE_NAMES.flatMap((marketplace) => {
-    const id = field(marketplace);
-    return id ? [{ marketplace, marketplaceEventId: id }] : [];
-  });
-  if (sources.length === 0 && MARKETPLACE_NAMES.every((m) => rowSchema.shape[m].safeParse(record[m]).success)) {
-    const columns = MARKETPLACE_NAMES.map((m) => opts.headers?.[m]).filter((h): h is string => h !== undefined);
+
+  const name = textValue('name');
+  const venue = textValue('venue');
+  const city = textValue('city');
+  const state = textValue('state');
+  const country = textValue('country');
+  const category = textValue('category');
+  if (name === undefined && !keep.has('name') && !problems.some((p) => p.startsWith(`${label('name')}:`))) problems.push(`${label('name')}: is empty`);
+
+  let cap: number | undefined;
+  if ('capacity' in record) {
+    const v = readable('capacity');
+    if (v === undefined && !isBlank(record.capacity ?? null)) keep.add('capacity');
+    else {
+      const r = capacity.safeParse(v);
+      if (r.success) cap = r.data;
+      else {
+        note('capacity', 'invalid', `"${String(v)}" ${r.error.issues[0]?.message ?? 'is not valid'}: the stored value is kept`);
+        keep.add('capacity');
+      }
+    }
+  }
+
+  let tracked = true;
+  if ('tracked' in record) {
+    const v = readable('tracked');
+    if (v === undefined && !isBlank(record.tracked ?? null)) keep.add('tracked');
+    else {
+      const b = parseBoolean(v);
+      if (b === undefined) problems.push(`${label('tracked')}: must be TRUE/FALSE (or WAHR/FALSCH, VRAI/FAUX, VERDADERO/FALSO, WAAR/ONWAAR), yes/no, x or 1/0, not "${String(v)}"`);
+      else tracked = b;
+    }
+  }
+
+  const sources: MarketplaceRef[] = [];
+  for (const marketplace of MARKETPLACE_NAMES) {
+    if (!(marketplace in record)) continue;
+    const v = readable(marketplace);
+    if (v === undefined) {
+      if (!isBlank(record[marketplace] ?? null)) keep.add(marketplace);
+      continue;
+    }
+    const id = parseMarketplaceId(v, marketplace);
+    if (id.kind === 'id') sources.push({ marketplace, marketplaceEventId: id.id });
+    else if (id.kind === 'link') {
+      sources.push({ marketplace, marketplaceEventId: id.id });
+      note(marketplace, 'link', `id ${id.id} taken from the event link`);
+    } else if (id.kind === 'invalid') {
+      note(marketplace, 'invalid', `"${String(v).trim()}" ${id.reason}`);
+      keep.add(marketplace);
+    }
+  }
+  const keptIds = MARKETPLACE_NAMES.filter((m) => keep.has(m));
+  if (sources.length === 0 && keptIds.length === 0) {
+    const columns = MARKETPLACE_NAMES.map((m) => ctx.headers[m]).filter((h): h is string => h !== undefined);
     problems.push(`no marketplace id: fill at least one of ${(columns.length > 0 ? columns : MARKETPLACE_NAMES).map((c) => `"${c}"`).join(', ')}`);
   }
-  const zone = tz ?? opts.defaultTimeZone;
-  let startsAt: Date | undefined;
-  if (startsAtCell !== undefined) {
-    const date = parseEventDateTime(startsAtCell, zone);
-    if (date.ok) startsAt = date.instant;
-    else problems.push(`${label('startsAt')}: ${date.reason}`);
+
+  // The start: date (+ time) cells read in the row's zone.
+  let zone = ctx.defaultTimeZone;
+  let startsAt: Date | null = null;
+  let precision: StartPrecision = 'time';
+  let startKnown = false;
+  const tzCell = 'timezone' in record ? readable('timezone') : undefined;
+  const dateCell = readable('startsAt');
+  const timeCell = 'startTime' in record ? readable('startTime') : undefined;
+  const startUnreadable =
+    (dateCell === undefined && !isBlank(record.startsAt ?? null)) ||
+    (timeCell === undefined && !isBlank(record.startTime ?? null)) ||
+    (tzCell === undefined && !isBlank(record.timezone ?? null));
+  if (startUnreadable) keep.add('startsAt');
+  else {
+    let zoneOk = true;
+    if (tzCell !== undefined && !isBlank(tzCell)) {
+      const z = resolveTimeZone(String(tzCell));
+      if (z.ok) zone = z.zone;
+      else {
+        zoneOk = false;
+        const hint = suggestTimeZone(country ?? null, city ?? null);
+        problems.push(`${label('timezone')}: ${z.reason}; write the IANA name${hint ? `, here probably ${hint.zone} (from ${hint.from})` : ' (such as Europe/London or America/Chicago)'}`);
+      }
+    }
+    if (dateCell === undefined || isBlank(dateCell)) {
+      problems.push(`${label('startsAt')}: is empty (write TBA when the date is not announced)`);
+    } else {
+      const order = ctx.order.orderFor(record.country, zoneOk ? zone : undefined);
+      const part = numericDatePart(dateCell);
+      if (part && ctx.order.conflict) problems.push(`${label('startsAt')}: "${String(dateCell).trim()}" is not read: ${ctx.order.conflict}`);
+      else {
+        const time = (typeof timeCell === 'string' && timeCell.trim() !== '') || typeof timeCell === 'number' ? timeCell : undefined;
+        const start = typeof dateCell === 'boolean' || dateCell === null ? { ok: false as const, reason: `is not a date (${DATE_HINT})` } : parseStart(dateCell, time, order);
+        if (!start.ok) problems.push(`${label(start.reason.startsWith('time:') ? 'startTime' : 'startsAt')}: ${start.reason.replace(/^time: /, '')}`);
+        else if (zoneOk) {
+          startsAt = instantOf(start.value, zone);
+          const foreign = tzCell === undefined || isBlank(tzCell) ? defaultZoneMismatch(start.value, startsAt, zone, country, city) : undefined;
+          if (foreign) problems.push(`${label('timezone')}: ${foreign}`);
+          precision = start.value.precision;
+          const year = startsAt?.getUTCFullYear();
+          if (year !== undefined && (year < 1970 || year > 2200)) problems.push(`${label('startsAt')}: "${String(dateCell).trim()}" is not a plausible event date`);
+          else if (!foreign) startKnown = true;
+        }
+      }
+    }
   }
-  if (problems.length > 0 || name === undefined || startsAt === undefined || isTracked === undefined) {
-    return { ok: false, invalid: { row: rowNumber, reason: problems.join('; '), sources: readableSources(record) } };
+
+  if (problems.length > 0 || (name === undefined && !keep.has('name')) || (!startKnown && !keep.has('startsAt'))) {
+    return { ok: false, invalid: { row: rowNumber, reason: problems.join('; '), sources, ...(keptIds.length > 0 ? { unreadableIds: true } : {}) }, cells };
   }
   return {
     ok: true,
+    cells,
     row: {
       rowNumber,
-      name,
+      name: name ?? '',
       venue: venue ?? null,
       city: city ?? null,
       state: state ?? null,
       country: country ?? null,
       startsAt,
+      startPrecision: precision,
       timezone: zone,
       category: category ?? null,
       capacity: cap ?? null,
-      tracked: isTracked,
+      tracked,
       sources,
+      keep: [...keep],
     },
   };
 }
 
 /**
  * Turns a raw table into catalog rows. Never throws for a bad row (it goes to `invalid` with
- * its row number and reason); throws CatalogFormatError only when the table as a whole is not
- * a catalog. Duplicates — a marketplace id, or the same name, venue and start, seen on an
- * earlier row — keep the earlier row.
+ * its row number and reason) or a bad cell (noted in `cells`, the rest of the row used); throws
+ * CatalogFormatError only when the table as a whole is not a catalog. Duplicates — a
+ * marketplace id, or the same name, venue and start, seen on an earlier row — keep the earlier row.
  */
-export function parseCatalog(table: RawCatalogTable, opts: { defaultTimeZone: string }): ParsedCatalog {
+export function parseCatalog(table: RawCatalogTable, opts: CatalogOptions): ParsedCatalog {
   if (table.headers.every((h) => h.trim() === '')) throw new CatalogFormatError(`${table.origin} is empty: no header row`);
   const columns = mapColumns(table.headers);
   const fields = CATALOG_FIELDS.filter((f) => columns.index[f] !== undefined);
-  const out: ParsedCatalog = { origin: table.origin, rows: [], invalid: [], duplicates: [], blank: 0, ignoredColumns: columns.ignored };
-  const firstById = new Map<string, number>();
-  const firstByIdentity = new Map<string, number>();
+  const out: ParsedCatalog = { origin: table.origin, rows: [], invalid: [], duplicates: [], cells: [], notes: [], blank: 0, ignoredColumns: columns.ignored };
+  const records: { rowNumber: number; record: Partial<Record<CatalogField, CellValue>> }[] = [];
   for (const rec of table.records) {
     if (rec.problem !== undefined) {
       out.invalid.push({ row: rec.rowNumber, reason: rec.problem, sources: [] });
       continue;
     }
-    const record: Record<string, CellValue | undefined> = {};
-    for (const f of fields) record[f] = rec.cells[columns.index[f]!];
+    const record: Partial<Record<CatalogField, CellValue>> = {};
+    for (const f of fields) record[f] = rec.cells[columns.index[f]!] ?? null;
     if (fields.every((f) => isBlank(record[f]))) {
       out.blank++;
       continue;
     }
-    // A sheet without a tracked column tracks every row; with one, an empty cell is "not tracked".
-    if (columns.index.tracked === undefined) record.tracked = true;
-    const result = parseCatalogRecord(record, rec.rowNumber, { defaultTimeZone: opts.defaultTimeZone, headers: columns.header });
+    records.push({ rowNumber: rec.rowNumber, record });
+  }
+  const zoneOf = (r: Partial<Record<CatalogField, CellValue>>): string => {
+    const z = typeof r.timezone === 'string' && r.timezone.trim() !== '' ? resolveTimeZone(r.timezone) : undefined;
+    return z?.ok ? z.zone : opts.defaultTimeZone;
+  };
+  const order = decideDateOrder(records.map((r) => ({ row: r.rowNumber, date: r.record.startsAt, country: r.record.country, zone: zoneOf(r.record) })), opts.dateOrder);
+  if (order.decision) out.dateOrder = order.decision;
+  const firstById = new Map<string, number>();
+  const firstByIdentity = new Map<string, number>();
+  for (const { rowNumber, record } of records) {
+    const result = parseCatalogRecord(record, rowNumber, { defaultTimeZone: opts.defaultTimeZone, headers: columns.header, order });
+    out.cells.push(...result.cells);
     if (!result.ok) {
       out.invalid.push(result.invalid);
       continue;
@@ -408,14 +588,15 @@ export function parseCatalog(table: RawCatalogTable, opts: { defaultTimeZone: st
       continue;
     }
     for (const s of row.sources) firstById.set(`${s.marketplace}:${s.marketplaceEventId}`, row.rowNumber);
-    firstByIdentity.set(identityOf(row), row.rowNumber);
+    if (!row.keep.includes('name') && !row.keep.includes('startsAt')) firstByIdentity.set(identityOf(row), row.rowNumber);
     out.rows.push(row);
   }
   return out;
 }
 
-function identityOf(row: CatalogRow): string {
-  return [row.name.toLowerCase(), (row.venue ?? '').toLowerCase(), row.startsAt.getTime()].join('\u0000');
+/** Name, venue and start: how a row with no readable id is recognised. */
+export function identityOf(row: Pick<CatalogRow, 'name' | 'venue' | 'startsAt'>): string {
+  return [row.name.toLowerCase(), (row.venue ?? '').toLowerCase(), row.startsAt?.getTime() ?? 'tba'].join('\u0000');
 }
 
 function duplicateOf(row: CatalogRow, byId: Map<string, number>, byIdentity: Map<string, number>): { firstRow: number; reason: string } | undefined {
@@ -423,6 +604,7 @@ function duplicateOf(row: CatalogRow, byId: Map<string, number>, byIdentity: Map
     const first = byId.get(`${s.marketplace}:${s.marketplaceEventId}`);
     if (first !== undefined) return { firstRow: first, reason: `${MARKETPLACE_LABELS[s.marketplace]} id ${s.marketplaceEventId} is already on row ${first}` };
   }
+  if (row.keep.includes('name') || row.keep.includes('startsAt')) return undefined;
   const first = byIdentity.get(identityOf(row));
   if (first !== undefined) return { firstRow: first, reason: `same event name, venue and start as row ${first}` };
   return undefined;

@@ -1,48 +1,17 @@
+import { DateTime, FixedOffsetZone, IANAZone } from 'luxon';
+
 /**
- * Wall-clock times in a named time zone <-> instants, DST-correct, with nothing but Intl.
- * Pure: no I/O, safe to import from workflows.
+ * Wall-clock times in a time zone <-> instants, DST-correct, through Luxon (IANA data from the
+ * runtime's Intl). Pure: no I/O.
  *
  * A wall time that does not exist (the hour skipped when clocks go forward) moves forward by
  * the length of the gap, and one that happens twice (the hour repeated when clocks go back)
  * takes the earlier instant: the "compatible" rule of Temporal (TC39) and of most calendars.
+ *
+ * Zones are IANA names ("Europe/London"), "UTC", or fixed offsets stored as Luxon names them
+ * ("UTC+1", "UTC-5:30"). Abbreviations ("BST", "EST", "IST") are never zones here: each names
+ * different offsets in different places and seasons (Intl reads "BST" as Bangladesh time).
  */
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-const validity = new Map<string, boolean>();
-
-/** True for a time zone name Intl knows (IANA names such as "America/Chicago", and "UTC"). */
-export function isTimeZone(name: string): boolean {
-  let ok = validity.get(name);
-  if (ok === undefined) {
-    try {
-      formatterFor(name);
-      ok = true;
-    } catch {
-      ok = false;
-    }
-    validity.set(name, ok);
-  }
-  return ok;
-}
 
 /** The wall-clock fields of an instant in a time zone. */
 export interface WallTime {
@@ -54,51 +23,102 @@ export interface WallTime {
   second: number;
 }
 
-export function wallTimeAt(instantMs: number, timeZone: string): WallTime {
-  const parts = formatterFor(timeZone).formatToParts(new Date(instantMs));
-  const get = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
+export type ZoneResult = { ok: true; zone: string } | { ok: false; reason: string; abbreviation: boolean };
+
+const UTC_NAMES = new Set(['utc', 'gmt', 'z', 'zulu', 'etc/utc', 'etc/gmt', 'etc/uct', 'uct', 'universal', 'etc/universal']);
+const OFFSET = /^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$/i;
+const resolved = new Map<string, ZoneResult>();
+
+/**
+ * Reads a time-zone cell: an IANA name (any case; the canonical spelling comes back), "UTC"/"GMT",
+ * or an offset ("+01:00", "UTC+1", "GMT-05:30"). Anything else, abbreviations above all, is refused.
+ */
+export function resolveTimeZone(text: string): ZoneResult {
+  const key = text.trim();
+  let r = resolved.get(key);
+  if (!r) {
+    r = resolveUncached(key);
+    resolved.set(key, r);
+  }
+  return r;
 }
 
-function wallAsUtcMs(w: WallTime): number {
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+function resolveUncached(s: string): ZoneResult {
+  if (UTC_NAMES.has(s.toLowerCase())) return { ok: true, zone: 'UTC' };
+  const off = OFFSET.exec(s);
+  if (off) {
+    const hours = Number(off[2]);
+    const minutes = Number(off[3] ?? 0);
+    if (hours > 14 || minutes > 59) return { ok: false, reason: `"${s}" is not a UTC offset (at most ±14:00)`, abbreviation: false };
+    const total = (off[1] === '-' ? -1 : 1) * (hours * 60 + minutes);
+    return { ok: true, zone: total === 0 ? 'UTC' : FixedOffsetZone.instance(total).name };
+  }
+  // Only Area/Location names: one-word names Intl also knows (EST, MST, CET, "Japan") are
+  // legacy aliases or abbreviations that hide what was meant.
+  if (s.includes('/') && !/\s/.test(s) && IANAZone.isValidZone(s)) {
+    return { ok: true, zone: new Intl.DateTimeFormat('en-US', { timeZone: s }).resolvedOptions().timeZone };
+  }
+  const abbreviation = /^[A-Za-z]{2,4}$|^[A-Z]{5}$|^[A-Z]{3,4}\d[A-Z]{3,4}$|^(?:eastern|central|mountain|pacific|atlantic|alaska|hawaii)(?:\s+(?:standard|daylight))?(?:\s+time)?$/i.test(s);
+  return {
+    ok: false,
+    abbreviation,
+    reason: abbreviation
+      ? `"${s}" is an abbreviation, not a time zone: it means different offsets in different places and seasons`
+      : `unknown time zone "${s}"`,
+  };
+}
+
+/** True for a zone resolveTimeZone accepts as written. */
+export function isTimeZone(name: string): boolean {
+  return resolveTimeZone(name).ok;
+}
+
+function zoneOf(timeZone: string): IANAZone | FixedOffsetZone {
+  const fixed = FixedOffsetZone.parseSpecifier(timeZone);
+  return fixed ?? IANAZone.create(timeZone);
+}
+
+export function wallTimeAt(instantMs: number, timeZone: string): WallTime {
+  const d = DateTime.fromMillis(instantMs, { zone: zoneOf(timeZone) });
+  return { year: d.year, month: d.month, day: d.day, hour: d.hour, minute: d.minute, second: d.second };
 }
 
 /** The zone's offset from UTC at an instant, in milliseconds (east positive). */
 export function offsetAt(instantMs: number, timeZone: string): number {
-  const whole = Math.floor(instantMs / 1000) * 1000;
-  return wallAsUtcMs(wallTimeAt(whole, timeZone)) - whole;
+  return zoneOf(timeZone).offset(instantMs) * 60_000;
+}
+
+/** True when the fields name a real calendar date and time (no 31 April, no 25:00). */
+export function isValidWallTime(w: WallTime): boolean {
+  return DateTime.fromObject(w, { zone: 'UTC' }).isValid;
 }
 
 const DAY_MS = 86_400_000;
 
-/** True when the fields name a real calendar date and time (no 31 April, no 25:00). */
-export function isValidWallTime(w: WallTime): boolean {
-  if (w.month < 1 || w.month > 12 || w.day < 1 || w.hour < 0 || w.hour > 23 || w.minute < 0 || w.minute > 59 || w.second < 0 || w.second > 59) return false;
-  const d = new Date(Date.UTC(w.year, w.month - 1, w.day));
-  return d.getUTCFullYear() === w.year && d.getUTCMonth() === w.month - 1 && d.getUTCDate() === w.day;
-}
-
 /**
- * The instant at which the wall clock of `timeZone` shows `w`. Offsets change at most once
- * within a day on either side in every real zone, so the offsets a day before and a day after
- * are the only two candidates.
+ * The instant at which the wall clock of `timeZone` shows `w` (see the rule above). Offsets
+ * change at most once within a day on either side in every real zone, so the offsets a day
+ * before and a day after (from Luxon's zone data) are the only candidates: two offset look-ups
+ * per date where there is no transition, four where there is one (a sheet of 5,000 rows pays
+ * this 5,000 times, so no more).
  */
 export function zonedWallTimeToInstant(w: WallTime, timeZone: string): Date {
-  const wall = wallAsUtcMs(w);
-  const before = offsetAt(wall - DAY_MS, timeZone);
-  const after = offsetAt(wall + DAY_MS, timeZone);
-  const candidates = [...new Set([before, after])]
-    .map((offset) => wall - offset)
-    .filter((t) => wallAsUtcMs(wallTimeAt(t, timeZone)) === wall)
-    .sort((a, b) => a - b);
+  const zone = zoneOf(timeZone);
+  const wall = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+  const before = zone.offset(wall - DAY_MS) * 60_000;
+  const after = zone.offset(wall + DAY_MS) * 60_000;
+  if (before === after) return new Date(wall - before);
+  const valid = [wall - before, wall - after].filter((t) => zone.offset(t) * 60_000 === wall - t).sort((a, b) => a - b);
   // Repeated hour: the earlier instant. Skipped hour: shifted forward by the gap.
-  return new Date(candidates[0] ?? wall - before);
+  return new Date(valid[0] ?? wall - before);
 }
 
 /** "2027-03-14 19:30" in the zone, for tables. */
 export function formatWallTime(instant: Date, timeZone: string): string {
-  const w = wallTimeAt(instant.getTime(), timeZone);
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${w.year}-${p(w.month)}-${p(w.day)} ${p(w.hour)}:${p(w.minute)}`;
+  return DateTime.fromJSDate(instant, { zone: zoneOf(timeZone) }).toFormat('yyyy-MM-dd HH:mm');
+}
+
+/** "2027-03-14" in the zone, for events whose time is not announced. */
+export function formatLocalDate(instant: Date, timeZone: string): string {
+  return DateTime.fromJSDate(instant, { zone: zoneOf(timeZone) }).toFormat('yyyy-MM-dd');
 }

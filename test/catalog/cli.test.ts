@@ -29,7 +29,7 @@ describe('ticket-tracker events …', () => {
       });
     });
 
-  it('events sync --file prints the report with invalid rows by number; a missing file exits 1', async () => {
+  it('events sync --file prints the report with invalid rows by number; a missing file is bad input (exit 2)', async () => {
     const r = await cli('events', 'sync', '--file', fromRoot('test', 'fixtures', 'catalog', 'messy.csv'));
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^added\s+2$/m);
@@ -39,8 +39,33 @@ describe('ticket-tracker events …', () => {
     assert.match(r.stdout, /^\s*7\s+duplicate\s+StubHub id 153928471 is already on row 2/m);
 
     const missing = await cli('events', 'sync', '--file', 'no/such/events.csv');
-    assert.equal(missing.code, 1);
+    assert.equal(missing.code, 2);
     assert.match(missing.stderr, /cannot read file no\/such\/events\.csv: no such file/);
+  });
+
+  it('every command names an event the same ways; an ambiguous or unknown reference is bad usage (exit 2)', async () => {
+    for (const ref of ['stubhub:153928471', 'viagogo:153928471', '7093311', 'id:1', 'https://www.vividseats.com/knicks-tickets/production/5124873']) {
+      const r = await cli('prices', ref);
+      assert.equal(r.code, 0, `${ref}: ${r.stderr}`);
+    }
+    const unknown = await cli('history', 'seatgeek:153928471');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /EVENT: no event has seatgeek id "153928471"/);
+  });
+
+  it('a file that cannot be understood is bad input (exit 2) and changes nothing', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-cli-'));
+    const bytes = Buffer.concat([Buffer.from('Event Name,Date,viagogoID\nA'), Buffer.from([0x81]), Buffer.from(',2027-05-01 20:00,1\n')]);
+    writeFileSync(path.join(dir, 'bytes.csv'), bytes);
+    writeFileSync(path.join(dir, 'headers.csv'), 'Artist,When\nA,B\n');
+    for (const [file, message] of [['bytes.csv', /byte 27 is 0x81/], ['headers.csv', /lacks an event name column/]] as const) {
+      const r = await cli('events', 'sync', '--file', path.join(dir, file));
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, message);
+    }
   });
 
   it('events list shows marketplaces, tracked state and last scrape; --json for scripts', async () => {
@@ -70,5 +95,29 @@ describe('ticket-tracker events …', () => {
     assert.match(deleted.stdout, /deleted 1 event\(s\)/);
     const left = await t.db.query<{ name: string }>('SELECT name FROM events ORDER BY id');
     assert.deepEqual(left.rows.map((r) => r.name), ['Knicks vs. Celtics', 'Arsenal vs. Chelsea']);
+  });
+
+  it('events list shows a start to be announced as such, and the sync report names unreadable cells, links and the date order', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'tt-cli-')), 'tba.csv');
+    writeFileSync(
+      file,
+      'Event Name,Venue,Country,Date,Time Zone,viagogoID,Vivid Seats ID,Tracked\n' +
+        'Knicks vs. Celtics,Madison Square Garden,US,02/12/2027 7:30 PM,America/New_York,153928471,#N/A,TRUE\n' +
+        'Spring Tour,The Fillmore,US,TBA,America/Los_Angeles,185000001,https://www.vividseats.com/spring-tour-tickets/production/5700001,TRUE\n' +
+        'Summer Night,Hollywood Bowl,US,08/15/2027,America/Los_Angeles,185000002,,TRUE\n',
+    );
+    const sync = await cli('events', 'sync', '--file', file);
+    assert.equal(sync.code, 0, sync.stderr);
+    assert.match(sync.stdout, /^date order\s+month-first \(MM\/DD\/YYYY\): row 4 \(08\/15\/2027\) can only be month-first$/m);
+    assert.match(sync.stdout, /^\s*2\s+Vivid Seats ID\s+unreadable\s+#N\/A \(a spreadsheet error value\): the stored value is kept$/m);
+    assert.match(sync.stdout, /^\s*3\s+Vivid Seats ID\s+link\s+id 5700001 taken from the event link$/m);
+    const list = await cli('events', 'list');
+    assert.match(list.stdout, /Spring Tour .* TBA\s+yes\s+stubhub:185000001 vividseats:5700001/);
+    assert.match(list.stdout, /Summer Night .* 2027-08-15 \(time TBA\) America\/Los_Angeles/);
+    // The row with the #N/A cell still names its event: in the catalog, tracked.
+    assert.match(list.stdout, /Knicks vs\. Celtics .* 2027-02-12 19:30 America\/New_York\s+yes\s+stubhub:153928471/);
   });
 });

@@ -33,7 +33,7 @@ describe('file source: CSV and JSON with the sheet columns', () => {
       [3, 'Hamilton, Matinee', true, 1319],
       [8, 'Fest', false, 75000],
     ]);
-    assert.equal(c.rows[1]!.startsAt.toISOString(), '2027-04-03T18:00:00.000Z');
+    assert.equal(c.rows[1]!.startsAt!.toISOString(), '2027-04-03T18:00:00.000Z');
     assert.deepEqual(c.invalid.map((i) => i.row), [5, 6]);
     assert.deepEqual(c.duplicates.map((d) => [d.row, d.firstRow]), [[7, 2]]);
     assert.equal(c.blank, 1);
@@ -42,7 +42,7 @@ describe('file source: CSV and JSON with the sheet columns', () => {
 
   it('reads JSON objects by key, reporting items that are not events', async () => {
     const c = await createFileSource({ file: fixture('messy.json'), defaultTimeZone: NY }).read();
-    assert.deepEqual(c.rows.map((r) => [r.rowNumber, r.name, r.tracked, r.startsAt.toISOString()]), [
+    assert.deepEqual(c.rows.map((r) => [r.rowNumber, r.name, r.tracked, r.startsAt!.toISOString()]), [
       [1, 'Knicks vs. Celtics', true, '2027-02-13T00:30:00.000Z'],
       [2, 'Arsenal vs. Chelsea', true, '2027-04-24T16:30:00.000Z'],
       [6, 'Untracked', false, '2027-06-01T23:00:00.000Z'],
@@ -61,7 +61,7 @@ describe('file source: CSV and JSON with the sheet columns', () => {
     writeFileSync(path.join(tmp, 'broken.json'), '[{"Name": ');
     await assert.rejects(src(path.join(tmp, 'broken.json')).read(), (e: unknown) => e instanceof CatalogReadError && /not valid JSON/.test(e.message));
     writeFileSync(path.join(tmp, 'quote.csv'), 'Name,Date,viagId\n"open,2027-01-01 10:00,1\n');
-    await assert.rejects(src(path.join(tmp, 'quote.csv')).read(), (e: unknown) => e instanceof CatalogReadError && /line 2: a quoted field is never closed/.test(e.message));
+    await assert.rejects(src(path.join(tmp, 'quote.csv')).read(), (e: unknown) => e instanceof CatalogReadError && /line 2: Quote Not Closed/.test(e.message));
     writeFileSync(path.join(tmp, 'other.csv'), 'Artist,When\nA,B\n');
     await assert.rejects(src(path.join(tmp, 'other.csv')).read(), (e: unknown) => e instanceof CatalogReadError && /lacks an event name column/.test(e.message));
   });
@@ -70,7 +70,7 @@ describe('file source: CSV and JSON with the sheet columns', () => {
     const c = await readCatalog(parseEnv({}));
     assert.equal(c.invalid.length + c.duplicates.length, 0);
     assert.ok(c.rows.length >= 8 && c.rows.length <= 12, `${c.rows.length} rows`);
-    assert.ok(c.rows.every((r) => r.startsAt.getUTCFullYear() === 2027 && r.venue && r.timezone));
+    assert.ok(c.rows.every((r) => r.startsAt!.getUTCFullYear() === 2027 && r.venue && r.timezone));
     assert.ok(c.rows.filter((r) => r.sources.length === 4).length > c.rows.length / 2);
     assert.ok(new Set(c.rows.map((r) => r.timezone)).size >= 4);
   });

@@ -60,6 +60,32 @@ describe('tracking lifecycle', () => {
     assert.deepEqual((await listDueEvents(t.db, now, 2.5)).map((e) => e.name), ['Started 2 h ago', 'Upcoming']);
   });
 
+  it('events whose time or date is to be announced stay due: a date alone until that day has passed, TBA always', async () => {
+    await syncEvents(
+      t.db,
+      catalog([
+        ['Upcoming', '2027-01-20 10:00', 'UTC', '1003', '2003', 'TM3', 'TRUE'],
+        ['Today, time TBA', '2027-01-10', 'UTC', '1005', null, null, 'TRUE'],
+        ['Yesterday, time TBA', '2027-01-09', 'UTC', '1006', null, null, 'TRUE'],
+        ['Date TBA', 'TBA', 'UTC', '1007', null, null, 'TRUE'],
+      ]),
+    );
+    // "Started 2 h ago" is no longer in the catalog but still tracked (see cleanup-untracked).
+    assert.deepEqual((await listDueEvents(t.db, now, 6)).map((e) => [e.name, e.startsAt]), [
+      ['Today, time TBA', '2027-01-10T00:00:00.000Z'],
+      ['Started 2 h ago', '2027-01-10T10:00:00.000Z'],
+      ['Upcoming', '2027-01-20T10:00:00.000Z'],
+      ['Date TBA', null],
+    ]);
+    const listed = await listEvents(t.db, { now, graceHours: 6 });
+    assert.deepEqual(listed.map((e) => [e.name, e.startPrecision]), [
+      ['Today, time TBA', 'date'],
+      ['Started 2 h ago', 'time'],
+      ['Upcoming', 'time'],
+      ['Date TBA', 'tba'],
+    ]);
+  });
+
   it('keeps the last scrape and last success per event and marketplace, never moving back in time', async () => {
     const [, upcoming] = await listDueEvents(t.db, now, 6);
     const id = upcoming!.id;
@@ -79,14 +105,22 @@ describe('tracking lifecycle', () => {
     for (const ref of [String(upcoming.id), upcoming.id, '1003', '2003', 'TM3', 'stubhub:1003', 'ticketmaster:TM3', `id:${upcoming.id}`, `#${upcoming.id}`]) {
       assert.equal((await resolveEvent(t.db, ref))?.id, upcoming.id, `ref ${ref}`);
     }
+    for (const ref of ['viagogo:1003', 'TM:TM3', 'https://www.stubhub.com/upcoming-tickets-1-20-2027/event/1003/?quantity=2', 'https://www.ticketmaster.com/upcoming/event/TM3']) {
+      assert.equal((await resolveEvent(t.db, ref))?.id, upcoming.id, `ref ${ref}`);
+    }
     assert.equal(await resolveEvent(t.db, 'seatgeek:1003'), undefined, 'a StubHub id is not a SeatGeek id');
+    await assert.rejects(resolveEvent(t.db, 'eventbrite:1003'), /"eventbrite" is not a marketplace/);
+    await assert.rejects(resolveEvent(t.db, 'id:abc'), /an internal id is a whole number/);
     assert.equal(await resolveEvent(t.db, 'nothing'), undefined);
   });
 
   it('says so when a bare reference names two events', async () => {
     // Event #1's internal id is "1"; make another event's SeatGeek id "1" too.
     await t.db.query(`UPDATE event_sources SET marketplace_event_id = '1' WHERE marketplace = 'seatgeek' AND marketplace_event_id = '2003'`);
-    await assert.rejects(resolveEvent(t.db, '1'), (e: unknown) => e instanceof AmbiguousEventError && /id:N/.test(e.message));
+    await assert.rejects(
+      resolveEvent(t.db, '1'),
+      (e: unknown) => e instanceof AmbiguousEventError && /"1" names 2 events: #1 "Past long ago" \(id:1\); #3 "Upcoming" \(seatgeek:1\)/.test(e.message),
+    );
     assert.equal((await resolveEvent(t.db, 'id:1'))?.name, 'Past long ago');
     assert.equal((await resolveEvent(t.db, 'seatgeek:1'))?.name, 'Upcoming');
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CatalogFormatError, mapColumns, parseCatalog, parseEventDateTime, tableFromRows, type CellValue } from '../../src/domain/catalog';
+import { CatalogFormatError, mapColumns, parseCatalog, tableFromRows, type CellValue } from '../../src/domain/catalog';
 
 const NY = 'America/New_York';
 const parse = (rows: CellValue[][], defaultTimeZone = NY) => parseCatalog(tableFromRows('test sheet', rows), { defaultTimeZone });
@@ -16,7 +16,7 @@ describe('catalog rows: columns found by header', () => {
     const r = c.rows[0]!;
     assert.equal(r.rowNumber, 2);
     assert.equal(r.name, 'Knicks vs Celtics');
-    assert.equal(r.startsAt.toISOString(), '2027-02-13T00:30:00.000Z');
+    assert.equal(r.startsAt!.toISOString(), '2027-02-13T00:30:00.000Z');
     assert.deepEqual(r.sources, [{ marketplace: 'stubhub', marketplaceEventId: '153928471' }]);
     assert.equal(r.tracked, true);
     assert.equal(r.timezone, NY);
@@ -38,7 +38,7 @@ describe('catalog rows: columns found by header', () => {
     assert.equal(r.category, 'Sports');
     assert.equal(r.state, 'IL');
     assert.equal(r.timezone, 'America/Chicago');
-    assert.equal(r.startsAt.toISOString(), '2027-07-10T18:20:00.000Z');
+    assert.equal(r.startsAt!.toISOString(), '2027-07-10T18:20:00.000Z');
   });
 
   it('finds columns wherever they are and reports the ones it does not know', () => {
@@ -93,19 +93,24 @@ describe('catalog rows: messy sheets', () => {
       ['Words', 'V', 'next friday', '4', null, 'TRUE'],
       ['', 'V', '2027-05-01 19:00', '5', null, 'TRUE'],
       ['No ids', 'V', '2027-05-01 19:00', '', 'n/a', 'TRUE'],
-      ['Bad id', 'V', '2027-05-01 19:00', 'https://stubhub.com/e/1', null, 'TRUE'],
+      ['Bad id', 'V', '2027-05-01 19:00', 'https://stubhub.com/e/1', 'TM8', 'TRUE'],
       ['Also good', 'V', '5/2/2027 7:30 PM', null, 'TM2', 'yes'],
     ]);
-    assert.deepEqual(c.rows.map((r) => r.name), ['Good', 'Also good']);
-    assert.equal(c.rows[1]!.startsAt.toISOString(), '2027-05-02T23:30:00.000Z');
+    assert.deepEqual(c.rows.map((r) => r.name), ['Good', 'No time', 'Bad id', 'Also good']);
+    // A date without a time is tracked with the time to be announced.
+    assert.equal(c.rows[1]!.startPrecision, 'date');
+    // No Country column: the default zone (America/New_York) makes 5/2/2027 month-first.
+    assert.equal(c.rows[3]!.startsAt!.toISOString(), '2027-05-02T23:30:00.000Z');
     const reasons = new Map(c.invalid.map((i) => [i.row, i.reason]));
-    assert.deepEqual([...reasons.keys()], [3, 4, 5, 6, 7, 8]);
+    assert.deepEqual([...reasons.keys()], [3, 5, 6, 7]);
     assert.match(reasons.get(3)!, /Event Date \(Local\): "2027-02-30 19:00" is not a valid date/);
-    assert.match(reasons.get(4)!, /no time of day/);
-    assert.match(reasons.get(5)!, /is not a date and time/);
+    assert.match(reasons.get(5)!, /"next friday" is not a date/);
     assert.match(reasons.get(6)!, /Event Name: is empty/);
     assert.match(reasons.get(7)!, /no marketplace id: fill at least one of "viagId", "Ticketmaster ID"/);
-    assert.match(reasons.get(8)!, /viagId: is not a marketplace event id/);
+    // One bad id cell never drops the row's valid ids: the row is kept and the cell reported.
+    assert.deepEqual(c.rows[2]!.sources, [{ marketplace: 'ticketmaster', marketplaceEventId: 'TM8' }]);
+    assert.deepEqual(c.cells.filter((n) => n.row === 8).map((n) => [n.column, n.kind]), [['viagId', 'invalid']]);
+    assert.match(c.cells.find((n) => n.row === 8)!.message, /link to stubhub\.com but not to an event page/);
     // A bad row still says which event it is about, so the sync does not take it for removed.
     assert.deepEqual(c.invalid.find((i) => i.row === 3)!.sources, [{ marketplace: 'stubhub', marketplaceEventId: '2' }]);
   });
@@ -133,6 +138,20 @@ describe('catalog rows: messy sheets', () => {
     ]);
   });
 
+  it('a row without a time zone whose country the default zone is not used in is refused, unless the instant would be the same', () => {
+    const c = parse([
+      ['Name', 'City', 'Country', 'Date', 'viagId'],
+      ['Berlin', 'Berlin', 'DE', '2027-10-02 20:00', '1'],
+      ['Montreal', 'Montréal', 'CA', '2027-10-05 20:00', '2'],
+      ['Boston', 'Boston', 'US', '2027-10-06 20:00', '3'],
+    ]);
+    assert.deepEqual(c.rows.map((r) => [r.name, r.startsAt!.toISOString()]), [
+      ['Montreal', '2027-10-06T00:00:00.000Z'], // Toronto time is New York time
+      ['Boston', '2027-10-07T00:00:00.000Z'],
+    ]);
+    assert.match(c.invalid[0]!.reason, /default zone America\/New_York \(DEFAULT_EVENT_TIMEZONE\) is not used in DE: .*here probably Europe\/Berlin/);
+  });
+
   it("reads dates in the row's time zone, else the default one", () => {
     const c = parse(
       [
@@ -142,7 +161,7 @@ describe('catalog rows: messy sheets', () => {
       ],
       'America/Los_Angeles',
     );
-    assert.deepEqual(c.rows.map((r) => [r.startsAt.toISOString(), r.timezone]), [
+    assert.deepEqual(c.rows.map((r) => [r.startsAt!.toISOString(), r.timezone]), [
       ['2027-04-24T16:30:00.000Z', 'Europe/London'],
       ['2027-04-25T00:30:00.000Z', 'America/Los_Angeles'],
     ]);
@@ -150,26 +169,29 @@ describe('catalog rows: messy sheets', () => {
 });
 
 describe('event date cells', () => {
+  /** The stored instant of one row's start cell in a zone, or the row's reason. */
+  const start = (cell: CellValue, tz = 'America/Chicago', country = 'US'): string => {
+    const c = parse([['Name', 'Date', 'viagId', 'Time Zone', 'Country'], ['E', cell, '1', tz, country]]);
+    return c.rows[0]?.startsAt?.toISOString() ?? c.rows[0]?.startPrecision ?? c.invalid[0]!.reason;
+  };
+
   it('reads spreadsheet serial numbers as wall time in the zone (as UNFORMATTED_VALUE sends dates)', () => {
     // 46572 is 2027-07-04; .8125 of a day is 19:30.
-    const r = parseEventDateTime(46572.8125, 'America/New_York');
-    assert.ok(r.ok);
-    assert.equal(r.instant.toISOString(), '2027-07-04T23:30:00.000Z');
-    assert.equal(parseEventDateTime(46572, 'America/New_York').ok, false);
+    assert.equal(start(46572.8125, 'America/New_York'), '2027-07-04T23:30:00.000Z');
+    // A whole serial is a date without a time: tracked with the time to be announced (local midnight stored).
+    const c = parse([['Name', 'Date', 'viagId', 'Time Zone'], ['E', 46572, '1', 'America/New_York']]);
+    assert.equal(c.rows[0]!.startPrecision, 'date');
+    assert.equal(c.rows[0]!.startsAt!.toISOString(), '2027-07-04T04:00:00.000Z');
   });
 
   it('honours an explicit offset and accepts ISO with T and seconds, and 12-hour US dates', () => {
-    const iso = (v: string): string | undefined => {
-      const r = parseEventDateTime(v, 'America/Chicago');
-      return r.ok ? r.instant.toISOString() : undefined;
-    };
-    assert.equal(iso('2027-07-04T19:30:00-04:00'), '2027-07-04T23:30:00.000Z');
-    assert.equal(iso('2027-07-04T19:30:00Z'), '2027-07-04T19:30:00.000Z');
-    assert.equal(iso('2027-07-04T19:30:15'), '2027-07-05T00:30:15.000Z');
-    assert.equal(iso('7/4/2027 12:05 AM'), '2027-07-04T05:05:00.000Z');
-    assert.equal(iso('7/4/2027 12:05 pm'), '2027-07-04T17:05:00.000Z');
-    assert.equal(iso('7/4/2027 13:05 PM'), undefined);
-    assert.equal(iso('2027-13-01 10:00'), undefined);
+    assert.equal(start('2027-07-04T19:30:00-04:00'), '2027-07-04T23:30:00.000Z');
+    assert.equal(start('2027-07-04T19:30:00Z'), '2027-07-04T19:30:00.000Z');
+    assert.equal(start('2027-07-04T19:30:15'), '2027-07-05T00:30:15.000Z');
+    assert.equal(start('7/4/2027 12:05 AM'), '2027-07-04T05:05:00.000Z');
+    assert.equal(start('7/4/2027 12:05 pm'), '2027-07-04T17:05:00.000Z');
+    assert.match(start('7/4/2027 13:05 PM'), /not an hour on a 12-hour clock/);
+    assert.match(start('2027-13-01 10:00'), /"2027-13-01 10:00" is not a valid date/);
   });
 
   it('maps headers loosely: case, spaces and punctuation do not matter', () => {

@@ -85,7 +85,7 @@ describe('Google Sheets source: the real googleapis client against a local Sheet
       [10, 'ACL Fest', false],
       [11, 'Nova Lights', true],
     ]);
-    assert.deepEqual(c.rows.map((r) => r.startsAt.toISOString()), [
+    assert.deepEqual(c.rows.map((r) => r.startsAt!.toISOString()), [
       '2027-02-13T00:30:00.000Z', // serial 46430.8125 = 2027-02-12 19:30 in New York
       '2027-04-24T16:30:00.000Z',
       '2027-07-10T18:20:00.000Z',
@@ -120,7 +120,7 @@ describe('Google Sheets source: the real googleapis client against a local Sheet
   it('authenticates with a service-account key file (GOOGLE_APPLICATION_CREDENTIALS) through readCatalog(env)', async () => {
     const env = parseEnv({ GOOGLE_SHEET_ID: SHEET, GOOGLE_SHEET_WORKSHEET: "Mike's tab", GOOGLE_APPLICATION_CREDENTIALS: keyFile, GOOGLE_SHEETS_ROOT_URL: server.rootUrl, DEFAULT_EVENT_TIMEZONE: 'America/Chicago' });
     const c = await readCatalog(env);
-    assert.deepEqual(c.rows.map((r) => [r.name, r.startsAt.toISOString()]), [['Solo', '2027-09-10T02:00:00.000Z']]);
+    assert.deepEqual(c.rows.map((r) => [r.name, r.startsAt!.toISOString()]), [['Solo', '2027-09-10T02:00:00.000Z']]);
     // The server accepted it only after checking the JWT's signature against the account's public key.
     assert.match(server.requests.at(-1)!.authorization ?? '', /^Bearer eyJ/);
   });
@@ -158,5 +158,52 @@ describe('Google Sheets source: the real googleapis client against a local Sheet
       await assert.rejects(syncEvents(t.db, catalogSource(parseEnv({ ...broken, GOOGLE_SHEETS_ROOT_URL: server.rootUrl }), { auth })), CatalogReadError);
     }
     assert.deepEqual(await snapshot(), before);
+  });
+
+  it('the same treatment as files: serial Date + Time columns, day-first text, abbreviations, links, checkboxes, error cells', async () => {
+    const header = ['Event Name', 'Venue', 'City', 'Country', 'Date', 'Time', 'Time Zone', 'viagogoID', 'Vivid Seats ID', 'Tracked'];
+    // Values as UNFORMATTED_VALUE sends them: date cells as day serials, time cells as fractions
+    // of a day, text typed into a cell as text, checkboxes as booleans, error cells as their code.
+    server.setRows(SHEET, 'Tour', [
+      header,
+      ['Hollow Pines', 'Example Arena', 'London', 'GB', 46482, 0.8125, 'Europe/London', 172000001, '', true],
+      ['The Glass Orchard', 'Example Hall', 'Manchester', 'GB', '14/03/2027', '20:00', 'Europe/London', 'https://www.stubhub.com/the-glass-orchard-tickets-14-03-2027/event/172000002/?quantity=2', '', true],
+      ['Northbound Static', 'Example Theatre', 'Glasgow', 'GB', '05/04/2027', 'TBA', 'Europe/London', 172000003, 5530003, 'WAHR'],
+      ['Late Signal', 'Example Bowl', 'London', 'GB', '06/04/2027', '19:30', 'BST', 172000004, '', true],
+    ]);
+    const tour = { GOOGLE_SHEET_ID: SHEET, GOOGLE_SHEET_WORKSHEET: 'Tour', GOOGLE_SHEETS_ROOT_URL: server.rootUrl };
+    await t.db.query('TRUNCATE events RESTART IDENTITY CASCADE');
+    const report = await syncEvents(t.db, catalogSource(parseEnv(tour), { auth }));
+    assert.deepEqual([report.added, report.invalid.map((i) => i.row)], [3, [5]]);
+    assert.match(report.invalid[0]!.reason, /"BST" is an abbreviation.*here probably Europe\/London \(from London, GB\)/);
+    assert.equal(report.dateOrder?.order, 'dmy');
+    assert.deepEqual(report.cells.map((c) => [c.row, c.column, c.kind]), [[3, 'viagogoID', 'link']]);
+    const rows = async () =>
+      (await t.db.query<{ name: string; venue: string; starts_at: Date; start_precision: string; in_catalog: boolean; ids: string }>(
+        `SELECT e.name, e.venue, e.starts_at, e.start_precision, e.in_catalog,
+                (SELECT string_agg(marketplace || ':' || marketplace_event_id, ' ' ORDER BY marketplace) FROM event_sources s WHERE s.event_id = e.id) AS ids
+           FROM events e ORDER BY e.id`,
+      )).rows;
+    assert.deepEqual((await rows()).map((e) => [e.name, e.starts_at.toISOString(), e.start_precision, e.ids]), [
+      ['Hollow Pines', '2027-04-05T18:30:00.000Z', 'time', 'stubhub:172000001'], // 46482 = 2027-04-05, 0.8125 = 19:30 BST
+      ['The Glass Orchard', '2027-03-14T20:00:00.000Z', 'time', 'stubhub:172000002'],
+      ['Northbound Static', '2027-04-04T23:00:00.000Z', 'date', 'stubhub:172000003 vividseats:5530003'], // 5 April, time TBA
+    ]);
+
+    // Formulas break: error cells keep what was stored, the other cells still apply.
+    server.setRows(SHEET, 'Tour', [
+      header,
+      ['#N/A', '#REF!', 'London', 'GB', 46482, 0.8125, 'Europe/London', 172000001, '', true],
+      ['The Glass Orchard', 'New Hall', 'Manchester', 'GB', '14/03/2027', '#VALUE!', 'Europe/London', 172000002, '', true],
+      ['Northbound Static', 'Example Theatre', 'Glasgow', 'GB', '05/04/2027', 'TBA', 'Europe/London', '#N/A', 5530003, 'WAHR'],
+    ]);
+    const broken = await syncEvents(t.db, catalogSource(parseEnv(tour), { auth }));
+    assert.deepEqual(broken.invalid, []);
+    assert.deepEqual(broken.cells.map((c) => [c.row, c.column]), [[2, 'Event Name'], [2, 'Venue'], [3, 'Time'], [4, 'viagogoID']]);
+    assert.deepEqual((await rows()).map((e) => [e.name, e.venue, e.starts_at.toISOString(), e.in_catalog, e.ids]), [
+      ['Hollow Pines', 'Example Arena', '2027-04-05T18:30:00.000Z', true, 'stubhub:172000001'],
+      ['The Glass Orchard', 'New Hall', '2027-03-14T20:00:00.000Z', true, 'stubhub:172000002'],
+      ['Northbound Static', 'Example Theatre', '2027-04-04T23:00:00.000Z', true, 'stubhub:172000003 vividseats:5530003'],
+    ]);
   });
 });

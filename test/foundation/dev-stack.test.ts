@@ -88,7 +88,7 @@ describe('ticket-tracker dev (npm start)', () => {
       assert.ok(scraped.outcomes.length >= 3 && scraped.outcomes.every((o) => o.status === 'stored'), scrape.stdout);
       const unknown = await runCli(['scrape', 'stubhub:000'], cliEnv);
       assert.equal(unknown.code, 2);
-      assert.match(unknown.stderr, /no event "stubhub:000"/);
+      assert.match(unknown.stderr, /EVENT: no event has stubhub id "000"/);
 
       const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
       try {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { availability } from '../../db/analytics/availability';
-import { resolveEvent, UnknownEventError, type EventRef } from '../../db/analytics/event-ref';
+import { EventRefError, resolveEvent, type EventRef } from '../../db/analytics/event-ref';
 import { history } from '../../db/analytics/history';
 import { latestListings, latestPrices } from '../../db/analytics/latest';
 import { daysAgo } from '../../db/analytics/query';
@@ -43,7 +43,7 @@ async function eventOf(db: Db, ref: string): Promise<EventRef> {
   try {
     return await resolveEvent(db, ref);
   } catch (err) {
-    if (err instanceof UnknownEventError) throw new UsageError(`EVENT: ${err.message}`);
+    if (err instanceof EventRefError) throw new UsageError(`EVENT: ${err.message}`);
     throw err;
   }
 }

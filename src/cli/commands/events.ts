@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { catalogSource } from '../../catalog/catalog-source';
 import { cleanupUntracked, type CleanupReport } from '../../catalog/cleanup';
 import { listEvents, type CatalogEvent } from '../../catalog/lifecycle';
+import { CatalogReadError } from '../../catalog/source';
 import { syncEvents, type SyncReport } from '../../catalog/sync';
-import { formatWallTime } from '../../domain/local-time';
+import { formatLocalDate, formatWallTime } from '../../domain/local-time';
 import type { CliContext } from '../context';
 import { printObject, printRows, UsageError } from '../output';
 import { parseOptions } from '../parse';
@@ -31,8 +32,15 @@ export function registerEventsCommands(program: Command, ctx: CliContext): void 
       const opts = parseOptions(syncOptions, raw);
       const env = ctx.getEnv();
       const source = catalogSource(env, { file: opts.file });
-      // A source that cannot be read throws (exit 1) before the database is touched.
-      const report = await syncEvents(await ctx.getDb(), source);
+      // A source that cannot be read throws before the database is touched: exit 2 when the
+      // file or sheet itself is wrong, 1 when the service failed.
+      let report: SyncReport;
+      try {
+        report = await syncEvents(await ctx.getDb(), source);
+      } catch (err) {
+        if (err instanceof CatalogReadError && err.kind === 'input') throw new UsageError(err.message);
+        throw err;
+      }
       printSyncReport(report, opts.json);
     });
 
@@ -81,9 +89,22 @@ function printSyncReport(report: SyncReport, json: boolean | undefined): void {
       ...(report.blank > 0 ? { 'blank rows': report.blank } : {}),
       ...(report.ignoredColumns.length > 0 ? { 'ignored columns': report.ignoredColumns.join(', ') } : {}),
       ...(report.missingFromCatalog > 0 ? { 'missing from catalog': `${report.missingFromCatalog} tracked event(s): see \`events cleanup-untracked\`` } : {}),
+      ...(report.removalCheckSkipped ? { 'removal check': 'skipped: some rows could not be told apart (unreadable ids), so no event was flagged as missing' } : {}),
+      ...(report.dateOrder ? { 'date order': `${report.dateOrder.order === 'dmy' ? 'day-first (DD/MM/YYYY)' : report.dateOrder.order === 'mdy' ? 'month-first (MM/DD/YYYY)' : report.dateOrder.order}: ${report.dateOrder.basis}` } : {}),
+      ...(report.notes.length > 0 ? { read: report.notes.join('; ') } : {}),
+      ...(report.cells.length > 0 ? { cells: `${report.cells.filter((c) => c.kind !== 'link').length} not used as written, ${report.cells.filter((c) => c.kind === 'link').length} id(s) read from links` } : {}),
     },
     {},
   );
+  if (report.cells.length > 0) {
+    process.stdout.write('\n');
+    printRows(report.cells, [
+      { header: 'row', value: (c) => c.row, align: 'right' },
+      { header: 'column', value: (c) => c.column },
+      { header: 'cell', value: (c) => (c.kind === 'link' ? 'link' : c.kind) },
+      { header: 'what happened', value: (c) => c.message },
+    ], {});
+  }
   const problems = [
     ...report.invalid.map((i) => ({ row: i.row, problem: 'invalid', reason: i.reason })),
     ...report.duplicates.map((d) => ({ row: d.row, problem: 'duplicate', reason: d.reason })),
@@ -98,9 +119,12 @@ function printSyncReport(report: SyncReport, json: boolean | undefined): void {
   }
 }
 
+/** The start in the venue's zone; "TBA" parts as the catalog has them. */
 function localStart(e: CatalogEvent): string {
-  if (!e.startsAt) return '';
-  return e.timezone ? `${formatWallTime(new Date(e.startsAt), e.timezone)} ${e.timezone}` : e.startsAt;
+  if (e.startPrecision === 'tba' || !e.startsAt) return 'TBA';
+  const zone = e.timezone ?? 'UTC';
+  const when = e.startPrecision === 'date' ? `${formatLocalDate(new Date(e.startsAt), zone)} (time TBA)` : formatWallTime(new Date(e.startsAt), zone);
+  return `${when} ${zone}`;
 }
 
 function latest(values: (string | null)[]): Date | null {

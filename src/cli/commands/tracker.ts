@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { DEFAULT_TRACKER_WORKFLOW_ID, type TrackerSettings, type TrackerStatus } from '../../domain/tracker';
 import { settingsOptions, startTracker, trackerSettingsFrom } from '../../tracker/control';
-import { AmbiguousEventError, resolveEvent } from '../../catalog/lifecycle';
+import { EventRefError, resolveEventRef } from '../../catalog/event-ref';
 import type { ScrapeEventsResult } from '../../workflows/scrape-events';
 import { applySchedules, listSchedules } from '../../schedules';
 import type { CliContext } from '../context';
@@ -128,15 +128,12 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
       const db = await ctx.getDb();
       const ids: number[] = [];
       for (const ref of refs) {
-        let event;
         try {
-          event = await resolveEvent(db, ref);
+          ids.push((await resolveEventRef(db, ref)).id);
         } catch (err) {
-          if (err instanceof AmbiguousEventError) throw new UsageError(err.message);
+          if (err instanceof EventRefError) throw new UsageError(`EVENT: ${err.message}`);
           throw err;
         }
-        if (!event) throw new UsageError(`no event "${ref}": give an internal id or a marketplace id (see \`ticket-tracker events list --all\`)`);
-        ids.push(event.id);
       }
       const client = await ctx.getTemporal();
       const result = await client.workflow.execute<(input: unknown) => Promise<ScrapeEventsResult>>('scrapeEvents', {

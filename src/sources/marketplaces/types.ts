@@ -23,6 +23,14 @@ export interface MarketplaceDescriptor<N extends string = string> {
   header: string;
   /** Sheet headers that hold the marketplace's event id, normalized (lowercase letters and digits only). */
   headerAliases: readonly string[];
+  /** Prefixes of an EVENT reference naming this marketplace's id ("vivid:4067924"), lowercase. */
+  refPrefixes: readonly string[];
+  /**
+   * The marketplace's event page links and where the event id sits in them, so a link pasted
+   * into an id cell or given as EVENT yields the id: `host` matches the URL's hostname, `id`'s
+   * first group captures the id from its path.
+   */
+  eventLinks: readonly { host: RegExp; id: RegExp }[];
   /** Every setting of this marketplace: its base URL, its credentials, its rate. */
   settings: readonly MarketplaceSettingSpec[];
   /** The setting holding the requests-per-second rate (one of `settings`). */

@@ -6,6 +6,9 @@ export const seatgeek = {
   label: 'SeatGeek',
   header: 'SeatGeek ID',
   headerAliases: ['seatgeek', 'seatgeekid', 'seatgeekeventid', 'sgid'],
+  refPrefixes: ['seatgeek', 'sg'],
+  // https://seatgeek.com/<slug>-tickets/<date-city-venue>/<category>/5775632
+  eventLinks: [{ host: /(^|\.)seatgeek\.com$/, id: /^\/[^/]+-tickets\/[^/]+\/[^/]+\/(\d+)\/?$/ }],
   settings: [
     { name: 'SEATGEEK_BASE_URL', kind: 'base-url', description: 'SeatGeek Platform API base URL.' },
     { name: 'SEATGEEK_CLIENT_ID', kind: 'credential', description: 'SeatGeek client id.' },

@@ -6,6 +6,13 @@ export const stubhub = {
   label: 'StubHub',
   header: 'viagogoID',
   headerAliases: ['viagogoid', 'viagid', 'viagogo', 'viagogoeventid', 'stubhub', 'stubhubid', 'stubhubeventid'],
+  refPrefixes: ['stubhub', 'viagogo'],
+  // https://www.stubhub.com/<slug>/event/150337015/?quantity=1, https://www.stubhub.com/event/150337015;
+  // viagogo (same ids as StubHub): https://www.viagogo.com/<category>/<performer>/E-155401221?quantity=1
+  eventLinks: [
+    { host: /(^|\.)stubhub\.[a-z.]+$/, id: /\/event\/(\d+)(?:\/|$)/ },
+    { host: /(^|\.)viagogo\.[a-z.]+$/, id: /\/E-(\d+)(?:\/|$)/ },
+  ],
   settings: [
     { name: 'STUBHUB_BASE_URL', kind: 'base-url', description: 'StubHub / viagogo API base URL.' },
     { name: 'STUBHUB_CLIENT_ID', kind: 'credential', description: 'StubHub OAuth client id.' },

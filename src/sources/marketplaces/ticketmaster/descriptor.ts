@@ -6,6 +6,9 @@ export const ticketmaster = {
   label: 'Ticketmaster',
   header: 'Ticketmaster ID',
   headerAliases: ['ticketmaster', 'ticketmasterid', 'ticketmastereventid', 'tmid', 'tmeventid'],
+  refPrefixes: ['ticketmaster', 'tm'],
+  // https://www.ticketmaster.com/<slug>/event/01005D10AA6C203F (also .ca, .co.uk, ...)
+  eventLinks: [{ host: /(^|\.)ticketmaster\.[a-z.]+$/, id: /\/event\/([A-Za-z0-9_-]+)\/?$/ }],
   settings: [
     { name: 'TICKETMASTER_BASE_URL', kind: 'base-url', description: 'Ticketmaster Discovery API base URL.' },
     { name: 'TICKETMASTER_API_KEY', kind: 'credential', description: 'Ticketmaster API key.' },

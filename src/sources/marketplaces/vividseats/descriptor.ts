@@ -6,6 +6,9 @@ export const vividseats = {
   label: 'Vivid Seats',
   header: 'Vivid Seats ID',
   headerAliases: ['vividseats', 'vividseatsid', 'vividseatseventid', 'vividid', 'vivid', 'vsid'],
+  refPrefixes: ['vividseats', 'vivid'],
+  // https://www.vividseats.com/<slug>/production/4067924
+  eventLinks: [{ host: /(^|\.)vividseats\.com$/, id: /\/production\/(\d+)(?:\/|$)/ }],
   settings: [
     { name: 'VIVIDSEATS_BASE_URL', kind: 'base-url', description: 'Vivid Seats base URL.' },
     { name: 'VIVIDSEATS_RATE_PER_SECOND', kind: 'rate', default: 2, description: 'Requests per second to Vivid Seats, across every worker.' },

@@ -1,0 +1,84 @@
+import { MARKETPLACES, type MarketplaceName } from '../sources/marketplaces/registry';
+
+/**
+ * Single catalog cells as people and spreadsheet programs write them: error values, localized
+ * booleans, marketplace ids and event links pasted in their place. Pure functions.
+ */
+
+/**
+ * Error values of Excel, Google Sheets and LibreOffice Calc (#N/A, #REF!, ...). A cell holding
+ * one was not readable when the sheet was exported: it says nothing about the event.
+ */
+const SPREADSHEET_ERROR = /^#(?:N\/A|REF!|VALUE!|NAME\?|DIV\/0!|NUM!|NULL!|ERROR!|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|GETTING_DATA)$/i;
+
+export function spreadsheetError(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const s = v.trim();
+  return SPREADSHEET_ERROR.test(s) ? s.toUpperCase() : undefined;
+}
+
+/**
+ * TRUE/FALSE as spreadsheet programs write them in English, German, French, Spanish, Dutch
+ * (and Italian, Portuguese), plus yes/no, x, ✓, 1/0 and checkbox values. An empty cell is false.
+ */
+const TRUE_WORDS = new Set(['true', 'wahr', 'vrai', 'verdadero', 'waar', 'vero', 'verdadeiro', 'yes', 'y', 'ja', 'j', 'oui', 'si', 'sí', 'sim', 'x', '✓', '✔', '☑', '☒', '1', 'on', 'tracked', 'track']);
+const FALSE_WORDS = new Set(['false', 'falsch', 'faux', 'falso', 'onwaar', 'no', 'n', 'nein', 'non', 'nee', 'não', 'nao', '0', '', '☐', '-', 'off', 'untracked']);
+
+export function parseBoolean(v: unknown): boolean | undefined {
+  if (v === null || v === undefined) return false;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v === 1 ? true : v === 0 ? false : undefined;
+  const s = String(v).trim().toLowerCase();
+  if (TRUE_WORDS.has(s)) return true;
+  if (FALSE_WORDS.has(s)) return false;
+  return undefined;
+}
+
+const EMPTY_ID = new Set(['', '-', '--', 'n/a', 'na', 'none', 'null', 'tbd', 'tba', '?']);
+const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+
+/** Every marketplace's event page links (each descriptor's `eventLinks`, forms from public code: test/fixtures/catalog/README.md). */
+const LINKS: { marketplace: MarketplaceName; host: RegExp; id: RegExp }[] = MARKETPLACES.flatMap((m) =>
+  m.eventLinks.map((l) => ({ marketplace: m.name, host: l.host, id: l.id })),
+);
+
+export type IdCell =
+  | { kind: 'empty' }
+  | { kind: 'id'; id: string }
+  | { kind: 'link'; id: string; marketplace: MarketplaceName }
+  | { kind: 'invalid'; reason: string };
+
+/**
+ * A marketplace id cell: the id itself, a link to the event's page on that marketplace (its id
+ * taken from the link), or nothing. A link to another marketplace, or to a page that is not an
+ * event, is refused with the reason.
+ */
+export function parseMarketplaceId(v: unknown, marketplace: MarketplaceName): IdCell {
+  if (v === null || v === undefined || typeof v === 'boolean') return { kind: 'empty' };
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v > 0 ? { kind: 'id', id: String(v) } : { kind: 'invalid', reason: `${v} is not a marketplace event id` };
+  const s = String(v).trim();
+  if (EMPTY_ID.has(s.toLowerCase())) return { kind: 'empty' };
+  if (/^(https?:\/\/|www\.)/i.test(s) || /^[a-z0-9.-]+\.(com|ca|co\.uk|de|fr|es|nl|ie|com\.au)\//i.test(s)) return idFromLink(s, marketplace);
+  if (ID.test(s)) return { kind: 'id', id: s };
+  return { kind: 'invalid', reason: 'is not a marketplace event id (letters, digits and . _ : - only, at most 100), nor an event link' };
+}
+
+function idFromLink(text: string, marketplace: MarketplaceName): IdCell {
+  let url: URL;
+  try {
+    url = new URL(/^https?:\/\//i.test(text) ? text : `https://${text}`);
+  } catch {
+    return { kind: 'invalid', reason: `is not a marketplace event id nor a readable link` };
+  }
+  const host = url.hostname.toLowerCase();
+  const known = LINKS.filter((l) => l.host.test(host));
+  if (known.length === 0) return { kind: 'invalid', reason: `is a link to ${host}, not to an event page of this marketplace` };
+  if (!known.some((l) => l.marketplace === marketplace)) {
+    return { kind: 'invalid', reason: `is a link to ${host}, which is another marketplace: move it to that marketplace's column` };
+  }
+  for (const l of known) {
+    const m = l.id.exec(url.pathname);
+    if (m) return { kind: 'link', id: m[1]!, marketplace };
+  }
+  return { kind: 'invalid', reason: `is a link to ${host} but not to an event page (no event id in ${url.pathname})` };
+}

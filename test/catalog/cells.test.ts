@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseBoolean, parseMarketplaceId, spreadsheetError } from '../../src/domain/catalog-cells';
+
+describe('catalog cells: spreadsheet error values', () => {
+  it('recognises the error values of Excel, Sheets and Calc, and nothing else', () => {
+    for (const v of ['#N/A', '#REF!', '#VALUE!', '#NAME?', '#DIV/0!', '#NUM!', '#NULL!', '#ERROR!', '#SPILL!', ' #n/a ']) {
+      assert.ok(spreadsheetError(v), v);
+    }
+    for (const v of ['N/A', '#1 Fan Night', '#', 'REF!', 42, null]) assert.equal(spreadsheetError(v), undefined, String(v));
+  });
+});
+
+describe('catalog cells: localized booleans', () => {
+  it('reads TRUE/FALSE in English, German, French, Spanish and Dutch, yes/no, x, 1/0 and checkboxes', () => {
+    const yes = ['TRUE', 'WAHR', 'VRAI', 'VERDADERO', 'WAAR', 'yes', 'Ja', 'oui', 'sí', 'x', 'X', '1', 1, true, '✓'];
+    const no = ['FALSE', 'FALSCH', 'FAUX', 'FALSO', 'ONWAAR', 'no', 'Nein', 'non', 'nee', '0', 0, false, '', null];
+    for (const v of yes) assert.equal(parseBoolean(v), true, String(v));
+    for (const v of no) assert.equal(parseBoolean(v), false, String(v));
+    for (const v of ['maybe', 2, 'WAHRSCHEINLICH']) assert.equal(parseBoolean(v), undefined, String(v));
+  });
+});
+
+describe('catalog cells: marketplace ids and pasted event links', () => {
+  const id = (v: unknown, m: Parameters<typeof parseMarketplaceId>[1]) => parseMarketplaceId(v, m);
+
+  it('takes the id from each marketplace event link form', () => {
+    assert.deepEqual(id('https://www.stubhub.com/hollow-pines-nashville-tickets-3-13-2027/event/170000001/?quantity=2', 'stubhub'), { kind: 'link', id: '170000001', marketplace: 'stubhub' });
+    assert.deepEqual(id('https://www.stubhub.com/event/170000009/?quantity=0', 'stubhub'), { kind: 'link', id: '170000009', marketplace: 'stubhub' });
+    assert.deepEqual(id('https://www.viagogo.com/Concert-Tickets/Hollow-Pines-Tickets/E-170000002?quantity=1', 'stubhub'), { kind: 'link', id: '170000002', marketplace: 'stubhub' });
+    assert.deepEqual(id('https://www.vividseats.com/hollow-pines-tickets-riverside-arena-3-13-2027--concerts-rock/production/5520001', 'vividseats'), { kind: 'link', id: '5520001', marketplace: 'vividseats' });
+    assert.deepEqual(id('https://seatgeek.com/hollow-pines-tickets/3-13-2027-nashville-tennessee-riverside-arena/concert/7000001', 'seatgeek'), { kind: 'link', id: '7000001', marketplace: 'seatgeek' });
+    assert.deepEqual(id('https://www.ticketmaster.com/hollow-pines-nashville-tennessee-03-13-2027/event/1B00612D9C4B1F2A', 'ticketmaster'), { kind: 'link', id: '1B00612D9C4B1F2A', marketplace: 'ticketmaster' });
+    assert.deepEqual(id('www.ticketmaster.ca/hollow-pines-toronto-ontario-05-31-2027/event/Z7r9jZ1A7-6od', 'ticketmaster'), { kind: 'link', id: 'Z7r9jZ1A7-6od', marketplace: 'ticketmaster' });
+  });
+
+  it('refuses a link to another marketplace, to a page that is no event, or to another site, saying which', () => {
+    const reason = (v: string, m: Parameters<typeof parseMarketplaceId>[1]): string => {
+      const r = id(v, m);
+      return r.kind === 'invalid' ? r.reason : `accepted as ${JSON.stringify(r)}`;
+    };
+    assert.match(reason('https://www.vividseats.com/x/production/5520001', 'stubhub'), /another marketplace/);
+    assert.match(reason('https://www.stubhub.com/hollow-pines-tickets/performer/123', 'stubhub'), /not to an event page/);
+    assert.match(reason('https://example.com/event/1', 'seatgeek'), /link to example\.com/);
+    assert.match(reason('170 000 001', 'stubhub'), /not a marketplace event id/);
+  });
+
+  it('keeps plain ids (numbers from sheets too) and reads placeholders as empty', () => {
+    assert.deepEqual(id(170000001, 'stubhub'), { kind: 'id', id: '170000001' });
+    assert.deepEqual(id(' G5vYZ4pLk1a8Q ', 'ticketmaster'), { kind: 'id', id: 'G5vYZ4pLk1a8Q' });
+    for (const v of ['', 'n/a', 'TBD', '-', null]) assert.deepEqual(id(v, 'seatgeek'), { kind: 'empty' }, String(v));
+  });
+});
