@@ -117,11 +117,13 @@ export function describeLayouts(title: string, body: (s: LayoutSuite) => void): 
       });
       body({
         layout,
-        it: (name, fn) =>
-          nodeIt(name, async (t) => {
+        it: (name, fn) => {
+          // The runner awaits the test it registers; nothing to await here.
+          void nodeIt(name, async (t) => {
             if (skip !== null) return t.skip(skip);
             await fn();
-          }),
+          });
+        },
         before: (fn) => nodeBefore(async () => (skip === null ? fn() : undefined)),
         after: (fn) => nodeAfter(async () => (skip === null ? fn() : undefined)),
       });
