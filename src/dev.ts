@@ -68,6 +68,7 @@ export async function runDevStack(env: Env, logger: Logger): Promise<void> {
         dataDir: path.join(dataDir, 'postgres'),
         port: env.EMBEDDED_PG_PORT,
         onLog: (line) => logger.debug(line, { component: 'postgres' }),
+        onRelocated: (dir) => logger.info(`PostgreSQL cluster kept in ${dir}: the postgres account cannot enter ${dataDir}`),
       });
       running.push({ name: 'PostgreSQL (embedded)', detail: pg.url, stop: pg.stop });
       databaseUrl = pg.url;
