@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { ConfigError } from './config';
 import { redact } from './config/redact';
+import { exitQuietlyOnBrokenPipe } from './cli/broken-pipe';
 import { CliContext } from './cli/context';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './cli/output';
 import { buildProgram } from './cli/program';
@@ -37,7 +38,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+export { exitQuietlyOnBrokenPipe };
+
 if (require.main === module) {
+  exitQuietlyOnBrokenPipe();
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
