@@ -182,7 +182,7 @@ export async function runWorker(env: Env, logger: Logger = createLogger(env.LOG_
   for (const d of marketplaces.disabled) logger.warn(`marketplace ${d.marketplace} disabled: ${d.reason}`);
   const adapters = adapterMap(marketplaces.adapters);
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-  const metrics = createWorkerMetrics();
+  const metrics = createWorkerMetrics({ processMetrics: true });
   let health: Awaited<ReturnType<typeof startHealthServer>> | undefined;
   try {
     const applied = await migrate(db, undefined, { storageMode: env.STORAGE_MODE });
