@@ -163,6 +163,8 @@ export function installRuntime(env: Env, logger: Logger, shutdownSignals: NodeJS
   const queuesWithoutWorkflows = new Set(MARKETPLACE_NAMES.map((m) => marketplaceTaskQueue(env.TEMPORAL_TASK_QUEUE, m)));
   Runtime.install({
     shutdownSignals,
+    // The SDK's own Prometheus exporter, on its own port beside the worker's /metrics.
+    ...(env.TEMPORAL_METRICS_PORT > 0 ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${env.TEMPORAL_METRICS_PORT}`, countersTotalSuffix: true } } } } : {}),
     logger: new DefaultLogger(level, (entry: LogEntry) => {
       const r = sdkLogRecord(entry, queuesWithoutWorkflows);
       if (r.level !== 'debug' || floor === 'debug') logger[r.level](r.message, r.fields);

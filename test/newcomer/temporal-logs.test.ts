@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { LogEntry } from '@temporalio/worker';
+import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import { createLogger } from '../../src/logging/logger';
 import { activityFailureLogger, sdkLogRecord } from '../../src/observability/temporal-logs';
 
 const entry = (level: LogEntry['level'], message: string, meta: Record<string, unknown>): LogEntry => ({ level, message, meta, timestampNanos: 0n });
+/** The SDK's own lines of the mock environment, not under test here. */
+const sdkQuiet = new DefaultLogger('ERROR');
 const marketplaceQueues = new Set(['ticket-tracker-stubhub', 'ticket-tracker-seatgeek']);
 
 describe('the SDK log lines npm start prints', () => {
@@ -37,7 +39,7 @@ describe('a failed activity attempt in the log', () => {
   it('is one line naming the activity, event, marketplace and attempt, with the failure message', async () => {
     const lines: string[] = [];
     const logger = createLogger('info', {}, (line) => lines.push(line));
-    const env = new MockActivityEnvironment({ activityType: 'fetchListings', attempt: 3, taskQueue: 'ticket-tracker-stubhub' }, { interceptors: [activityFailureLogger(logger)] });
+    const env = new MockActivityEnvironment({ activityType: 'fetchListings', attempt: 3, taskQueue: 'ticket-tracker-stubhub' }, { interceptors: [activityFailureLogger(logger)], logger: sdkQuiet });
     const input = { scrapeId: 'tracker/1/12/stubhub', eventId: 12, marketplace: 'stubhub', marketplaceEventId: '104823456' };
     await assert.rejects(
       env.run(async (_: typeof input) => {
@@ -55,7 +57,7 @@ describe('a failed activity attempt in the log', () => {
 
   it('says nothing when the attempt succeeds', async () => {
     const lines: string[] = [];
-    const env = new MockActivityEnvironment({}, { interceptors: [activityFailureLogger(createLogger('info', {}, (line) => lines.push(line)))] });
+    const env = new MockActivityEnvironment({}, { interceptors: [activityFailureLogger(createLogger('info', {}, (line) => lines.push(line)))], logger: sdkQuiet });
     assert.equal(await env.run(async (n: number) => n + 1, 1), 2);
     assert.deepEqual(lines, []);
   });
