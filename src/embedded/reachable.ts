@@ -57,6 +57,13 @@ export function reachableDataDir(dir: string, account: Account | undefined, root
   if (existing) return existing;
   if (canReach(account, path.dirname(wanted))) return wanted;
   const relocated = path.join(root, 'clusters', slug(wanted));
+  // A cluster already there (made by a run as another user) is never replaced by an empty one.
+  if (existsSync(path.join(wanted, 'PG_VERSION'))) {
+    throw new Error(
+      `${wanted} holds a PostgreSQL cluster that the postgres account cannot reach (a folder above it is private); ` +
+        `move it to ${relocated} and leave a symlink in its place, or set DATA_DIR to a folder outside the private one`,
+    );
+  }
   openFolder(root);
   openFolder(path.dirname(relocated));
   mkdirSync(path.dirname(wanted), { recursive: true });

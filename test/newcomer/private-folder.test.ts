@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, lstatSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -54,5 +54,26 @@ describe('embedded PostgreSQL from a clone in a private (0700) folder, as root',
     assert.equal(statSync(home).mode & 0o777, 0o700, 'the private folder was opened up');
     assert.ok(lstatSync(dataDir).isSymbolicLink(), `${dataDir} should point at the cluster's reachable folder`);
     assert.ok(statSync(dataDir).isDirectory());
+  });
+});
+
+describe('a cluster already inside a private folder', { skip: isRoot ? false : 'needs root: only root runs PostgreSQL as another account' }, () => {
+  it('is refused with what to do, never replaced by an empty cluster elsewhere', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'tt-private-')); // mode 0700
+    const reachableRoot = path.join(os.tmpdir(), `tt-reachable-${process.pid}-${Date.now()}-b`);
+    try {
+      const dataDir = path.join(home, '.data', 'postgres');
+      mkdirSync(dataDir, { recursive: true });
+      writeFileSync(path.join(dataDir, 'PG_VERSION'), '17\n'); // as a run under another account left it
+      await assert.rejects(startEmbeddedPostgres({ dataDir, port: await freePort(), durable: false, reachableRoot }), (err: Error) => {
+        assert.match(err.message, /holds a PostgreSQL cluster that the postgres account cannot reach/);
+        assert.match(err.message, /set DATA_DIR/);
+        return true;
+      });
+      assert.equal(readFileSync(path.join(dataDir, 'PG_VERSION'), 'utf8'), '17\n');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+      rmSync(reachableRoot, { recursive: true, force: true });
+    }
   });
 });
