@@ -12,7 +12,8 @@ if (fs.existsSync(source)) {
   require('tsx/cjs');
   entry = source;
 }
-const { main } = require(entry);
+const { main, exitQuietlyOnBrokenPipe } = require(entry);
+exitQuietlyOnBrokenPipe();
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

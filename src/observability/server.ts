@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { MetricsRegistry } from './metrics';
+import type { Registry } from 'prom-client';
 
 export interface HealthServer {
   port: number;
@@ -13,13 +13,16 @@ export interface HealthServer {
 export function startHealthServer(opts: {
   port: number;
   host?: string;
-  registry: MetricsRegistry;
+  registry: Registry;
   healthy: () => { ok: boolean; detail: Record<string, unknown> };
 }): Promise<HealthServer> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && url.pathname === '/metrics') {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(opts.registry.render());
+      opts.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': opts.registry.contentType }).end(text),
+        (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics failed: ${(err as Error).message}\n`),
+      );
     } else if (req.method === 'GET' && url.pathname === '/healthz') {
       const h = opts.healthy();
       res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: h.ok, ...h.detail }));

@@ -33,6 +33,7 @@ describe('ticket-tracker worker process', () => {
     await syncEvents(database.db, catalogSource(parseEnv({ EVENTS_FILE: eventsFile })));
     const taskQueue = uniqueTaskQueue('worker');
     const metricsPort = await freePort();
+    const sdkMetricsPort = await freePort();
     const child = spawn(process.execPath, [fromRoot('bin', 'ticket-tracker.js'), 'worker'], {
       env: {
         PATH: process.env.PATH ?? '',
@@ -43,6 +44,7 @@ describe('ticket-tracker worker process', () => {
         MOCK_MARKETPLACE_PORT: String(mock.port),
         MARKETPLACES: 'vividseats',
         METRICS_PORT: String(metricsPort),
+        TEMPORAL_METRICS_PORT: String(sdkMetricsPort),
         WORKER_SHUTDOWN_GRACE_SECONDS: '20',
         EVENTS_FILE: eventsFile,
       },
@@ -58,6 +60,15 @@ describe('ticket-tracker worker process', () => {
         return r?.ok ? ((await r.json()) as { ok: boolean; workers: Record<string, string> }) : undefined;
       }, 90_000).catch((err: unknown) => assert.fail(`${(err as Error).message}\n${logs.slice(-3000)}`));
       assert.deepEqual(Object.keys(health.workers).sort(), [taskQueue, `${taskQueue}-vividseats`]);
+      const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      assert.match(metrics, new RegExp(`^tt_worker_running\\{task_queue="${taskQueue}"\\} 1$`, 'm'));
+      assert.match(metrics, /^process_resident_memory_bytes \d+/m);
+      // The SDK's own runtime metrics, on their own port beside ours.
+      const sdkMetrics = await waitFor('the SDK metrics', async () => {
+        const text = await fetch(`http://127.0.0.1:${sdkMetricsPort}/metrics`).then((r) => r.text(), () => '');
+        return /^temporal_\w+/m.test(text) ? text : undefined;
+      });
+      assert.match(sdkMetrics, new RegExp(`task_queue="${taskQueue}"`));
 
       // A slow marketplace answer keeps the fetch in flight while SIGTERM arrives.
       mock.setFault({ marketplace: 'vividseats', fault: { kind: 'slow', delayMs: 4000 }, times: 1 });
