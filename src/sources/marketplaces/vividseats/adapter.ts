@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { currencyCode, isCurrency, type Currency, type DeclaredCounts, type FetchedPrices } from '../../../domain/listing';
+import { currencyCode, isCurrency, type Currency, type DeclaredCounts, type FetchedPrices, type SkippedRecord } from '../../../domain/listing';
 import type { MarketplaceHttp } from '../../http';
-import { idish, normalizeListings, parseEnvelope, textOrNumber, toNumber, type SkipItem } from '../../payload';
+import { idish, isObject, normalizeListings, parseEnvelope, similarKeys, textOrNumber, toNumber, type SkipItem } from '../../payload';
 import { withShapeContext } from '../../shape-context';
 import type { MarketplaceAdapter } from '../../types';
 import type { MarketplaceIo } from '../io';
@@ -106,7 +106,10 @@ function payloadCurrency(i18n: z.infer<typeof envelopeSchema>['i18n'], requested
 
 /** Pure: a Vivid Seats listings payload -> normalized listings (malformed tickets skipped with their reason). */
 export function parseVividSeatsListings(payload: unknown, requestedCurrency: Currency = 'USD'): FetchedPrices {
-  const envelope = parseEnvelope(envelopeSchema, payload);
+  const envelope = parseEnvelope(envelopeSchema, payload, {
+    expected: 'a Vivid Seats listings response (GET /hermes/api/v1/listings: {global, tickets, groups, sections, i18n})',
+    wrappers: [{ key: 'payload.tickets', what: 'a capture that wraps the response in `payload`; save the response itself' }],
+  });
   const zones = new Map<string, string>();
   for (const g of envelope.groups ?? []) if (g.n && g.n.trim()) zones.set(g.i, g.n.trim());
   const sections = new Map<string, { name: string | undefined; zone: string | undefined }>();
@@ -146,7 +149,14 @@ export function parseVividSeatsListings(payload: unknown, requestedCurrency: Cur
   }, isTicket);
   const head = envelope.global?.[0];
   const declared: DeclaredCounts | undefined = head ? { listings: declaredCount(head.listingCount), tickets: declaredCount(head.ticketCount) } : undefined;
-  return declared ? { ...result, declared } : result;
+  // Every ticket of every capture (the real form and the older short one) carries its all-in
+  // price; none carrying it means the field was renamed, not that Vivid Seats has no fees.
+  const missing: SkippedRecord[] = [];
+  const tickets = envelope.tickets;
+  if (tickets.length > 0 && !tickets.some((t) => isObject(t) && ('allInPricePerTicket' in t || 'aip' in t))) {
+    missing.push({ path: 'tickets[].allInPricePerTicket', reason: `no ticket carries its all-in price (allInPricePerTicket or aip)${similarKeys(tickets[0], 'allInPricePerTicket')}` });
+  }
+  return { ...result, ...(declared ? { declared } : {}), ...(missing.length > 0 ? { missing } : {}) };
 }
 
 function skip(field: string, reason: string, kind: string): SkipItem {
