@@ -113,6 +113,17 @@ describe('ticket-tracker sources parse', () => {
     assert.match(r.stdout, /^\s*1\s+tickets\[\]\.p: not a number$/m);
   });
 
+  it('exits 2 after printing the report when a scrape of the payload would be format drift', () => {
+    const r = run('sources', 'parse', 'vividseats', path.join(fixtures, 'trial', 'vs_mut_rename_p.json'));
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stdout, /^health\s+format-drift: 18 of 18 items skipped/m);
+    assert.match(r.stdout, /^\s*18\s+tickets\[\]\.p: missing$/m);
+    assert.match(r.stderr, /vs_mut_rename_p\.json: format-drift/);
+    const summary = run('sources', 'parse', 'seatgeek', path.join(fixtures, 'trial', 'sg_mut_rename_stats.json'), '--json');
+    assert.equal(summary.status, 2, summary.stderr);
+    assert.equal((JSON.parse(summary.stdout) as { healthy: boolean }).healthy, false);
+  });
+
   it('prints the report as JSON with --json, and the normalized listings with --listings', () => {
     const r = run('sources', 'parse', 'seatgeek', path.join(fixtures, 'seatgeek', 'event.json'), '--json');
     assert.equal(r.status, 0, r.stderr);
