@@ -277,18 +277,20 @@ export async function persistScrape(db: Db, input: PersistScrapeInput): Promise<
     const { snapshots, rejected, rejectedCount, listingsStored } = contents;
     const lowestPrice = eventLowest(snapshots);
     const items = fetched.kind === 'listings' ? (fetched.items ?? fetched.listings.length + fetched.skipped.length) : null;
-    const skippedByReason = mergeCounts(countSkipped(fetched.kind === 'listings' ? fetched.skipped : []), contents.rejectedKinds);
-    const allSkipped = fetched.kind === 'listings' ? [...fetched.skipped, ...rejected] : [];
+    const skippedByReason = mergeCounts(countSkipped(fetched.skipped), contents.rejectedKinds);
+    const allSkipped = [...fetched.skipped, ...rejected];
     // The previous scrape's count matters only for an empty one: looked up then, not on every scrape.
     const previousStored = fetched.kind === 'listings' && listingsStored === 0 ? await previousListingsStored(client, eventId, marketplace, capturedAt) : null;
     const health = assessScrape(
       {
         kind: fetched.kind,
-        items: items ?? 0,
+        // A summary's items are its figures (or price ranges): its skipped share counts too.
+        items: items ?? fetched.items ?? 0,
         parsed: fetched.kind === 'listings' ? fetched.listings.length : 0,
         stored: listingsStored,
         skipped: padSkipped(allSkipped, skippedByReason),
         declared: fetched.declared,
+        missing: fetched.missing,
         previousStored,
       },
       input.health ?? DEFAULT_SCRAPE_HEALTH,

@@ -52,9 +52,16 @@ export const normalizedListingSchema = z
      * Empty means any number from 1 to quantity.
      */
     splits: z.array(z.number().int().positive()),
-    /** Price per ticket before fees. */
+    /**
+     * `price`: what the buyer is asked per ticket before the marketplace's fees (Vivid Seats `p`,
+     * SeatGeek `lowest_sg_base_price`, Ticketmaster "standard"). Never what the seller receives.
+     */
     pricePerTicket: price,
-    /** Price per ticket with fees, when the marketplace shows it. */
+    /**
+     * `all-in`: what the buyer pays per ticket, fees included (Vivid Seats `allInPricePerTicket`,
+     * StubHub `sellerAllInPrice`, SeatGeek `lowest_price`, Ticketmaster "standard including
+     * fees"); null when the marketplace does not show it. Never below pricePerTicket.
+     */
     allInPrice: price.nullable(),
     currency: currencySchema,
   })
@@ -92,7 +99,12 @@ export function isNormalizedListing(v: unknown): v is NormalizedListing {
   return Object.keys(l).length === LISTING_KEYS;
 }
 
-/** Event-level figures, for marketplaces that expose no listings (SeatGeek, Ticketmaster, StubHub without Pro). */
+/**
+ * Event-level figures, for marketplaces that expose no listings (SeatGeek, Ticketmaster, StubHub
+ * without Pro). `lowest` .. `highest` are buyer prices before fees, `allIn*` the same with fees
+ * (see normalizedListingSchema): a marketplace that gives only one kind fills only those, the
+ * others stay null, so one column never mixes the two meanings across marketplaces.
+ */
 export const priceSummarySchema = z
   .object({
     lowest: price.nullable(),
@@ -106,6 +118,8 @@ export const priceSummarySchema = z
      * "standard including fees" range); null when the marketplace does not give them.
      */
     allInLowest: price.nullable().optional(),
+    allInAverage: price.nullable().optional(),
+    allInMedian: price.nullable().optional(),
     allInHighest: price.nullable().optional(),
     currency: currencySchema,
   })
@@ -126,8 +140,11 @@ export interface DeclaredCounts {
  * the payload held (parsed + skipped); `declared` what the marketplace says it holds, when it says.
  */
 export type FetchedPrices =
-  | { kind: 'listings'; listings: NormalizedListing[]; skipped: SkippedRecord[]; items?: number; declared?: DeclaredCounts }
-  | { kind: 'summary'; summary: PriceSummary; skipped: SkippedRecord[]; items?: number; declared?: DeclaredCounts };
+  | { kind: 'listings'; listings: NormalizedListing[]; skipped: SkippedRecord[]; items?: number; declared?: DeclaredCounts; missing?: SkippedRecord[] }
+  | { kind: 'summary'; summary: PriceSummary; skipped: SkippedRecord[]; items?: number; declared?: DeclaredCounts; missing?: SkippedRecord[] };
+// `items` of a summary: the figures (or Ticketmaster price ranges) the payload gave, so the
+// skipped share is judged as for listings. `missing`: fields the real format always carries
+// that this payload lacks (SeatGeek `stats`, Ticketmaster `priceRanges` renamed): format drift.
 
 /** A record of a payload that failed validation: skipped and counted, never fatal alone. */
 export interface SkippedRecord {

@@ -48,6 +48,8 @@ export interface ScrapeCounts {
   /** Everything skipped: by the parser and by storage's validation. */
   skipped: readonly SkippedRecord[];
   declared?: DeclaredCounts | undefined;
+  /** Fields the real format always carries that the payload lacks; any is format drift. */
+  missing?: readonly SkippedRecord[] | undefined;
   /** Listings the previous scrape of this event on this marketplace stored; null when none. */
   previousStored: number | null;
 }
@@ -56,9 +58,12 @@ const pct = (x: number): string => `${Math.round(x * 1000) / 10} %`;
 export const MAX_HEALTH_EXAMPLES = 5;
 
 export function assessScrape(c: ScrapeCounts, s: ScrapeHealthSettings = DEFAULT_SCRAPE_HEALTH): ScrapeHealth {
-  if (c.kind !== 'listings') return { status: 'ok', reason: null, examples: [] };
-  const examples = c.skipped.slice(0, MAX_HEALTH_EXAMPLES);
+  // Summaries (SeatGeek, Ticketmaster) follow the same rules over their figures: `items` is the
+  // figures or price ranges the payload gave.
+  const missing = c.missing ?? [];
+  const examples = [...missing, ...c.skipped].slice(0, MAX_HEALTH_EXAMPLES);
   const reasons: string[] = [];
+  if (missing.length > 0) reasons.push(`missing ${missing.map((m) => m.path).join(', ')} (${missing[0]!.reason})`);
   const skipped = c.skipped.length;
   if (c.items > 0 && skipped / c.items > s.maxSkippedShare) {
     const top = countSkipped(c.skipped)
@@ -73,7 +78,7 @@ export function assessScrape(c: ScrapeCounts, s: ScrapeHealthSettings = DEFAULT_
     if (gap > s.maxDeclaredGap) reasons.push(`the marketplace declares ${declared} listings, ${c.parsed} parsed (${pct(gap)} apart, over ${pct(s.maxDeclaredGap)})`);
   }
   if (reasons.length > 0) return { status: 'format-drift', reason: `format drift: ${reasons.join('; ')}`, examples };
-  if (c.stored === 0 && c.previousStored !== null && c.previousStored >= s.emptyAfter) {
+  if (c.kind === 'listings' && c.stored === 0 && c.previousStored !== null && c.previousStored >= s.emptyAfter) {
     return { status: 'empty', reason: `0 listings where the previous scrape stored ${c.previousStored}`, examples: [] };
   }
   return { status: 'ok', reason: null, examples: [] };

@@ -1,6 +1,6 @@
 import { countSkipped, SUMMARY_ZONE, type FetchedPrices, type MarketplaceName } from '../domain/listing';
 import { assessScrape, DEFAULT_SCRAPE_HEALTH, type ScrapeHealthSettings } from '../domain/scrape-health';
-import { computeSnapshots, dominantCurrency, type SnapshotMetrics } from '../domain/snapshot';
+import { computeSnapshots, dominantCurrency, roundCents, type SnapshotMetrics } from '../domain/snapshot';
 
 /**
  * What a parsed payload comes to, for `ticket-tracker sources parse` and `sources probe`: the
@@ -28,10 +28,16 @@ export interface ParseReport {
   lowestFor2: number | null;
   lowestFor4: number | null;
   tickets: number | null;
+  /** Buyer's price with fees (see normalizedListingSchema): lowest, average, highest per ticket. */
   allInLowest: number | null;
+  allInAverage: number | null;
   allInHighest: number | null;
   /** What a scrape of this payload would be recorded as: 'ok', or 'format-drift' with the reason. */
   health: string;
+  /** True when health is 'ok' (`sources parse` exits 2 otherwise). */
+  healthy: boolean;
+  /** Fields the real format always carries that the payload lacks (each makes it format drift). */
+  missing: { path: string; reason: string }[];
 }
 
 export function describeParse(marketplace: MarketplaceName, fetched: FetchedPrices, settings: ScrapeHealthSettings = DEFAULT_SCRAPE_HEALTH): ParseReport {
@@ -39,11 +45,12 @@ export function describeParse(marketplace: MarketplaceName, fetched: FetchedPric
   const assessed = assessScrape(
     {
       kind: fetched.kind,
-      items: fetched.kind === 'listings' ? (fetched.items ?? parsed + fetched.skipped.length) : 0,
+      items: fetched.items ?? (fetched.kind === 'listings' ? parsed + fetched.skipped.length : 0),
       parsed,
       stored: parsed,
-      skipped: fetched.kind === 'listings' ? fetched.skipped : [],
+      skipped: fetched.skipped,
       declared: fetched.declared,
+      missing: fetched.missing,
       previousStored: null,
     },
     settings,
@@ -56,6 +63,8 @@ export function describeParse(marketplace: MarketplaceName, fetched: FetchedPric
     skippedByReason: countSkipped(fetched.skipped),
     declaredListings: fetched.declared?.listings ?? null,
     declaredTickets: fetched.declared?.tickets ?? null,
+    healthy: assessed.status === 'ok',
+    missing: (fetched.missing ?? []).map(({ path, reason }) => ({ path, reason })),
   };
   if (fetched.kind === 'summary') {
     const s = fetched.summary;
@@ -73,6 +82,7 @@ export function describeParse(marketplace: MarketplaceName, fetched: FetchedPric
       tickets: s.ticketCount,
       declaredListings: base.declaredListings ?? s.listingCount,
       allInLowest: s.allInLowest ?? null,
+      allInAverage: s.allInAverage ?? null,
       allInHighest: s.allInHighest ?? null,
       health,
     };
@@ -94,6 +104,7 @@ export function describeParse(marketplace: MarketplaceName, fetched: FetchedPric
     lowestFor4: event?.lowestPrice4 ?? null,
     tickets: event?.totalTickets ?? null,
     allInLowest: allIn.length > 0 ? Math.min(...allIn) : null,
+    allInAverage: allIn.length > 0 ? roundCents(allIn.reduce((a, b) => a + b, 0) / allIn.length) : null,
     allInHighest: allIn.length > 0 ? Math.max(...allIn) : null,
     health,
   };

@@ -61,7 +61,7 @@ describe('StubHub Pro comparable listings', () => {
 describe('StubHub / viagogo Catalog event (HAL+JSON)', () => {
   it('gives a summary from min_ticket_price in its currency', () => {
     const s = summary(parseStubHubCatalogEvent(fixture('stubhub', 'catalog-event.json')));
-    assert.deepEqual(s, { lowest: 142.5, average: null, median: null, highest: null, listingCount: null, ticketCount: null, allInLowest: null, allInHighest: null, currency: 'GBP' });
+    assert.deepEqual(s, { lowest: 142.5, average: null, median: null, highest: null, listingCount: null, ticketCount: null, allInLowest: null, allInAverage: null, allInMedian: null, allInHighest: null, currency: 'GBP' });
   });
   it('has a null lowest price when there is no min_ticket_price', () => {
     assert.equal(summary(parseStubHubCatalogEvent(fixture('stubhub', 'catalog-event-no-price.json'))).lowest, null);
@@ -73,21 +73,26 @@ describe('StubHub / viagogo Catalog event (HAL+JSON)', () => {
 });
 
 describe('SeatGeek event stats', () => {
-  it('maps every figure', () => {
+  it('maps lowest_sg_base_price to the price before fees and the fee-inclusive figures to all-in', () => {
     const s = summary(parseSeatGeekEvent(fixture('seatgeek', 'event.json')));
-    assert.deepEqual(s, { lowest: 98, average: 312, median: 241, highest: 4650, listingCount: 1284, ticketCount: null, allInLowest: null, allInHighest: null, currency: 'USD' });
+    // SeatGeek gives no average, median or highest before fees: those stay empty, never filled with all-in figures.
+    assert.deepEqual(s, { lowest: 74, average: null, median: null, highest: null, listingCount: 1284, ticketCount: null, allInLowest: 98, allInAverage: 312, allInMedian: 241, allInHighest: 4650, currency: 'USD' });
   });
   it('keeps nulls and missing figures as null, and skips a zero price with its path', () => {
     const r = parseSeatGeekEvent(fixture('seatgeek', 'event-sparse-stats.json'));
     const s = summary(r);
     assert.equal(s.lowest, null);
-    assert.equal(s.median, null);
-    assert.equal(s.highest, null);
+    assert.equal(s.allInLowest, null);
+    assert.equal(s.allInMedian, null);
+    assert.equal(s.allInHighest, null);
     assert.equal(s.listingCount, 0);
+    assert.equal(r.missing, undefined, 'median_price and lowest_sg_base_price are not in every capture');
     assert.deepEqual(r.skipped.map((x) => x.path), ['stats.highest_price']);
   });
-  it('accepts an event with no stats at all', () => {
-    assert.equal(summary(parseSeatGeekEvent(fixture('seatgeek', 'event-no-stats.json'))).lowest, null);
+  it('reports an event without stats as missing a field every capture carries (format drift), with empty figures', () => {
+    const r = parseSeatGeekEvent(fixture('seatgeek', 'event-no-stats.json'));
+    assert.equal(summary(r).lowest, null);
+    assert.deepEqual(r.missing?.map((m) => m.path), ['stats']);
   });
   it('fails when stats is not an object, naming the path', () => {
     assert.throws(() => parseSeatGeekEvent({ id: 1, stats: { lowest_price: 'cheap' } }), (err: unknown) => err instanceof PayloadShapeError && err.path === 'stats.lowest_price');
@@ -97,7 +102,7 @@ describe('SeatGeek event stats', () => {
 describe('Ticketmaster Discovery event priceRanges', () => {
   it('keeps face value ("standard") and all-in ("standard including fees") apart', () => {
     const s = summary(parseTicketmasterEvent(fixture('ticketmaster', 'event.json')));
-    assert.deepEqual(s, { lowest: 79, average: null, median: null, highest: 1450, listingCount: null, ticketCount: null, allInLowest: 96.35, allInHighest: 1702.2, currency: 'USD' });
+    assert.deepEqual(s, { lowest: 79, average: null, median: null, highest: 1450, listingCount: null, ticketCount: null, allInLowest: 96.35, allInAverage: null, allInMedian: null, allInHighest: 1702.2, currency: 'USD' });
   });
   it('never takes an all-in range for face value when only all-in is given', () => {
     const s = summary(parseTicketmasterEvent({ id: 'x', priceRanges: [{ type: 'standard including fees', currency: 'CZK', min: 1290, max: 3490 }] }));
@@ -107,17 +112,20 @@ describe('Ticketmaster Discovery event priceRanges', () => {
     assert.equal(s.allInHighest, 3490);
     assert.equal(s.currency, 'CZK');
   });
-  it("prices in the market's own currency (any ISO 4217 code), and never mixes a second one in", () => {
-    const r = parseTicketmasterEvent({
-      id: 'x',
-      priceRanges: [
-        { type: 'standard', currency: 'ZAR', min: 450, max: 2200 },
-        { type: 'standard', currency: 'USD', min: 20, max: 90 },
-      ],
-    });
-    const s = summary(r);
-    assert.deepEqual([s.currency, s.lowest, s.highest], ['ZAR', 450, 2200]);
-    assert.deepEqual(r.skipped.map((x) => x.path), ['priceRanges[1].currency']);
+  it('never picks one of two currencies by order: no figure is kept and every range is skipped with the reason', () => {
+    for (const order of [['ZAR', 'USD'], ['USD', 'ZAR']]) {
+      const r = parseTicketmasterEvent({
+        id: 'x',
+        priceRanges: [
+          { type: 'standard', currency: order[0], min: 450, max: 2200 },
+          { type: 'standard', currency: order[1], min: 20, max: 90 },
+        ],
+      });
+      const s = summary(r);
+      assert.deepEqual([s.lowest, s.highest], [null, null]);
+      assert.deepEqual(r.skipped.map((x) => x.path), ['priceRanges[0].currency', 'priceRanges[1].currency']);
+      assert.match(r.skipped[0]!.reason, /cannot be told/);
+    }
   });
   it('reads a currency code written in lower case as the standard spells it', () => {
     assert.equal(summary(parseTicketmasterEvent({ id: 'x', priceRanges: [{ type: 'standard', currency: 'aed', min: 95, max: 450 }] })).currency, 'AED');

@@ -113,11 +113,23 @@ describe('ticket-tracker sources parse', () => {
     assert.match(r.stdout, /^\s*1\s+tickets\[\]\.p: not a number$/m);
   });
 
+  it('exits 2 after printing the report when a scrape of the payload would be format drift', () => {
+    const r = run('sources', 'parse', 'vividseats', path.join(fixtures, 'trial', 'vs_mut_rename_p.json'));
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stdout, /^health\s+format-drift: 18 of 18 items skipped/m);
+    assert.match(r.stdout, /^\s*18\s+tickets\[\]\.p: missing$/m);
+    assert.match(r.stderr, /vs_mut_rename_p\.json: format-drift/);
+    const summary = run('sources', 'parse', 'seatgeek', path.join(fixtures, 'trial', 'sg_mut_rename_stats.json'), '--json');
+    assert.equal(summary.status, 2, summary.stderr);
+    assert.equal((JSON.parse(summary.stdout) as { healthy: boolean }).healthy, false);
+  });
+
   it('prints the report as JSON with --json, and the normalized listings with --listings', () => {
     const r = run('sources', 'parse', 'seatgeek', path.join(fixtures, 'seatgeek', 'event.json'), '--json');
     assert.equal(r.status, 0, r.stderr);
-    const parsed = JSON.parse(r.stdout) as { kind: string; lowest: number; declaredListings: number };
-    assert.deepEqual([parsed.kind, parsed.lowest, parsed.declaredListings], ['summary', 98, 1284]);
+    const parsed = JSON.parse(r.stdout) as { kind: string; lowest: number; allInLowest: number; declaredListings: number };
+    assert.equal(parsed.allInLowest, 98);
+    assert.deepEqual([parsed.kind, parsed.lowest, parsed.declaredListings], ['summary', 74, 1284]);
     const full = JSON.parse(run('sources', 'parse', 'vividseats', path.join(fixtures, 'vividseats', 'listings.json'), '--json', '--listings').stdout) as {
       lowestFor2: number; result: { listings: unknown[] };
     };

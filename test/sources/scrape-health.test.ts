@@ -39,7 +39,22 @@ describe('scrape health: format drift and empty scrapes', () => {
     assert.equal(assessScrape(counts({ parsed: 94, stored: 94, skipped: skip(6) }), strict).status, 'format-drift');
   });
 
-  it('summary scrapes have no items to lose', () => {
+  it('a summary scrape is never "empty" (it has no listings to lose)', () => {
     assert.equal(assessScrape(counts({ kind: 'summary', items: 0, parsed: 0, stored: 0, previousStored: 500 })).status, 'ok');
+  });
+
+  it('a summary whose skipped share of figures is over the threshold is format drift', () => {
+    assert.equal(assessScrape(counts({ kind: 'summary', items: 5, parsed: 0, stored: 0, skipped: skip(1) })).status, 'ok');
+    assert.equal(assessScrape(counts({ kind: 'summary', items: 5, parsed: 0, stored: 0, skipped: skip(2) })).status, 'format-drift');
+  });
+
+  it('a field every capture carries, missing, is format drift for listings and summaries alike', () => {
+    const missing = [{ path: 'stats', reason: 'every SeatGeek event carries stats' }];
+    for (const kind of ['summary', 'listings'] as const) {
+      const h = assessScrape(counts({ kind, items: 0, parsed: 0, stored: 0, missing }));
+      assert.equal(h.status, 'format-drift');
+      assert.match(h.reason ?? '', /missing stats/);
+      assert.deepEqual(h.examples.map((e) => e.path), ['stats']);
+    }
   });
 });

@@ -138,8 +138,16 @@ describe('Vivid Seats payloads that do not fit', () => {
     const payload = fixture('case-real-key-layout.json') as Record<string, unknown>;
     const r = parseVividSeatsListings({ ...payload, i18n: { from: 'CAD', to: 'CAD', rate: 1, applyCurrencyConversion: false } });
     assert.deepEqual([...new Set(listingsOf(r).map((l) => l.currency))], ['CAD']);
+  });
+
+  it('a conversion no capture shows (applyCurrencyConversion to another currency) stores no price under a guessed currency, and says why', () => {
+    const payload = fixture('case-real-key-layout.json') as Record<string, unknown>;
     const converted = parseVividSeatsListings({ ...payload, i18n: { from: 'USD', to: 'mxn', rate: 17.1, applyCurrencyConversion: true } });
-    assert.deepEqual([...new Set(listingsOf(converted).map((l) => l.currency))], ['MXN']);
+    assert.equal(listingsOf(converted).length, 0);
+    assert.deepEqual(countSkipped(converted.skipped), [{ kind: 'i18n: currency unknown (conversion)', count: 5 }]);
+    assert.match(converted.skipped[0]!.reason, /MXN or still in USD/);
+    const same = parseVividSeatsListings({ ...payload, i18n: { from: 'USD', to: 'USD', rate: 1, applyCurrencyConversion: true } });
+    assert.deepEqual([...new Set(listingsOf(same).map((l) => l.currency))], ['USD']);
   });
 
   it('reads split lists, and refuses one that is not a list of sizes', () => {

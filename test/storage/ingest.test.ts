@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { persistScrape } from '../../src/db/ingest';
 import { ensurePartitions } from '../../src/db/partitions';
 import { SUMMARY_ZONE } from '../../src/domain/listing';
+import { parseSeatGeekEvent } from '../../src/sources/marketplaces/seatgeek/adapter';
 import { createTestDatabase, describeLayouts, type TestDatabase } from '../helpers/db';
 import { createEvent, makeListings } from '../fixtures/storage/data';
 
@@ -113,6 +114,20 @@ describeLayouts('persistScrape', ({ layout, it, before, after }) => {
     assert.deepEqual(row.rows, [{ items_in_payload: 10, listings_declared: 10, skipped_by_reason: [{ kind: 'tickets[].p: not a number', count: 7 }], health: 'format-drift' }]);
   });
 
+  it('records a SeatGeek payload without stats as format drift, with the missing field, not as a plain success', async () => {
+    const res = await persistScrape(t.db, {
+      scrapeId: 'ingest:drift:seatgeek',
+      eventId,
+      marketplace: 'seatgeek',
+      capturedAt: new Date('2026-03-02T11:50:00Z'),
+      fetched: parseSeatGeekEvent({ id: 9100001, statistics: { lowest_price: 187 } }),
+    });
+    assert.equal(res.health.status, 'format-drift');
+    assert.match(res.health.reason!, /missing stats \(every SeatGeek event carries stats; found statistics\)/);
+    const row = await t.db.query(`SELECT health FROM scrapes WHERE scrape_key = 'ingest:drift:seatgeek'`);
+    assert.deepEqual(row.rows, [{ health: 'format-drift' }]);
+  });
+
   it('stores a summary-only fetch as one event-level snapshot in zone ALL', async () => {
     const res = await persistScrape(t.db, {
       scrapeId: 'ingest:cycle-3:seatgeek',
@@ -123,7 +138,7 @@ describeLayouts('persistScrape', ({ layout, it, before, after }) => {
     });
     assert.equal(res.snapshots, 1);
     assert.equal(res.lowestPrice, 55.5);
-    const row = await t.db.query(`SELECT zone, section, lowest_price, average_price, highest_price, total_tickets, total_listings, available FROM ticket_snapshots WHERE marketplace = 'seatgeek'`);
+    const row = await t.db.query(`SELECT zone, section, lowest_price, average_price, highest_price, total_tickets, total_listings, available FROM ticket_snapshots WHERE marketplace = 'seatgeek' AND captured_at = '2026-03-02T12:00:00Z'`);
     assert.deepEqual(row.rows, [{ zone: SUMMARY_ZONE, section: '', lowest_price: '55.50', average_price: '120.25', highest_price: '900.00', total_tickets: 130, total_listings: 40, available: true }]);
   });
 

@@ -28,10 +28,12 @@ function printReport(report: ParseReport, json: boolean, write: (s: string) => v
     ...(report.kind === 'listings' ? { 'lowest for 2 (total)': money(report.lowestFor2), 'lowest for 4 (total)': money(report.lowestFor4) } : {}),
     tickets: report.tickets,
     'all-in lowest': money(report.allInLowest),
+    'all-in average': money(report.allInAverage),
     'all-in highest': money(report.allInHighest),
     ...(report.otherCurrency > 0 ? { 'in another currency (left out)': report.otherCurrency } : {}),
     health: report.health,
   };
+  for (const m of report.missing) lines[`missing ${m.path}`] = m.reason;
   printObject(lines, {}, write);
   const { skippedByReason } = report;
   if (skippedByReason.length > 0) {
@@ -43,8 +45,13 @@ function printReport(report: ParseReport, json: boolean, write: (s: string) => v
   }
 }
 
+/** Exit 2 after the report when a scrape of the payload would not be recorded as ok (format drift). */
+function refuseUnhealthy(report: ParseReport, where: string): void {
+  if (!report.healthy) throw new UsageError(`${where}: ${report.health}`);
+}
+
 function parseFailure(name: MarketplaceName, where: string, err: unknown): never {
-  if (err instanceof PayloadShapeError) throw new UsageError(`${where} is not a ${name} payload: field ${err.path || '(root)'}: ${err.reason}`);
+  if (err instanceof PayloadShapeError) throw new UsageError(`${where} is not a ${name} payload: ${err.path ? `field ${err.path}: ` : ''}${err.reason}`);
   if (err instanceof MarketplaceError && err.kind === 'bad-payload') throw new UsageError(`${where} is not a ${name} payload: field ${err.path ?? '(root)'}: ${err.message}`);
   throw err;
 }
@@ -81,8 +88,10 @@ export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 
       } catch (err) {
         parseFailure(name, file, err);
       }
-      if (raw.json && raw.listings) process.stdout.write(JSON.stringify({ ...describeParse(name, fetched), result: fetched }, null, 2) + '\n');
-      else printReport(describeParse(name, fetched), raw.json === true);
+      const report = describeParse(name, fetched);
+      if (raw.json && raw.listings) process.stdout.write(JSON.stringify({ ...report, result: fetched }, null, 2) + '\n');
+      else printReport(report, raw.json === true);
+      refuseUnhealthy(report, file);
     });
 
   sources
@@ -123,7 +132,9 @@ export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 
         } catch (err) {
           parseFailure(o.source, `the response of ${o.source} for ${o.id}${o.save ? ` (saved to ${o.save})` : ''}`, err);
         }
-        printReport(describeParse(o.source, fetched), o.json === true);
+        const report = describeParse(o.source, fetched);
+        printReport(report, o.json === true);
+        refuseUnhealthy(report, `${o.source} ${o.id}`);
       } finally {
         await set.close();
       }

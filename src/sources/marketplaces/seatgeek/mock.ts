@@ -5,6 +5,8 @@ import { SEATGEEK_EVENT_PATH } from './adapter';
 
 export function seatGeekEvent(event: MockEvent, market: readonly MarketListing[]): unknown {
   const s = stats(market);
+  // SeatGeek's figures include its fees, except lowest_sg_base_price (see the adapter).
+  const allIn = stats(market.map((m) => ({ ...m, price: m.allInPrice })));
   // SeatGeek reports whole dollars, and nulls when nothing is listed.
   return {
     id: Number(event.id) || event.id,
@@ -15,10 +17,11 @@ export function seatGeekEvent(event: MockEvent, market: readonly MarketListing[]
     stats: {
       listing_count: market.length,
       visible_listing_count: market.length,
-      average_price: s ? Math.round(s.average) : null,
-      median_price: s ? Math.round(s.median) : null,
-      lowest_price: s ? Math.round(s.lowest) : null,
-      highest_price: s ? Math.round(s.highest) : null,
+      average_price: allIn ? Math.round(allIn.average) : null,
+      median_price: allIn ? Math.round(allIn.median) : null,
+      lowest_price: allIn ? Math.round(allIn.lowest) : null,
+      lowest_sg_base_price: s ? Math.round(s.lowest) : null,
+      highest_price: allIn ? Math.round(allIn.highest) : null,
     },
   };
 }

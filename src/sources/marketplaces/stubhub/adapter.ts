@@ -68,7 +68,9 @@ const catalogEventSchema = z.object({
 
 /** Pure: a Catalog API event (HAL+JSON) -> a price summary. */
 export function parseStubHubCatalogEvent(payload: unknown, fallbackCurrency = 'USD'): FetchedPrices {
-  const event = parseEnvelope(catalogEventSchema, payload);
+  const event = parseEnvelope(catalogEventSchema, payload, {
+    expected: 'StubHub Pro comparable listings (an array, or {listings: [...]}) or a Catalog API event ({id, min_ticket_price, ...})',
+  });
   const min = event.min_ticket_price;
   const none = { value: null, path: '' };
   return normalizeSummary(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { currencyCode, type FetchedPrices } from '../../../domain/listing';
+import { currencyCode, type FetchedPrices, type SkippedRecord } from '../../../domain/listing';
 import type { ErrorDescriber, MarketplaceHttp } from '../../http';
-import { idish, normalizeSummary, parseEnvelope } from '../../payload';
+import { idish, normalizeSummary, parseEnvelope, similarKeys } from '../../payload';
 import { withShapeContext } from '../../shape-context';
 import type { MarketplaceAdapter } from '../../types';
 import type { MarketplaceIo } from '../io';
@@ -19,46 +19,93 @@ import type { MarketplaceIo } from '../io';
  */
 export const TICKETMASTER_EVENT_PATH = '/discovery/v2/events/';
 
-const rangeSchema = z.object({ type: z.string().optional(), currency: z.string(), min: z.number().optional(), max: z.number().optional() });
-const eventSchema = z.object({ id: idish, priceRanges: z.array(rangeSchema).optional() });
+const rangeSchema = z.object({ type: z.string().optional(), currency: z.string().optional(), min: z.number().optional(), max: z.number().optional() });
+const eventSchema = z.object({ id: idish, priceRanges: z.array(z.unknown()).optional() });
 
 export const TM_FACE_VALUE = 'standard';
 export const TM_ALL_IN = 'standard including fees';
 
-/** Pure: a Discovery API event -> a price summary: face value and all-in apart, one currency. */
+/**
+ * Pure: a Discovery API event -> a price summary: face value (`lowest`/`highest`, before fees)
+ * and all-in (`allInLowest`/`allInHighest`) apart, one currency.
+ *
+ * An event without `priceRanges` is a genuine absence (no figures, health ok); a key that looks
+ * like a renamed `priceRanges` is format drift. A range that cannot be read (no min and max, no
+ * currency, a type that is neither) is skipped and counted like a listing.
+ *
+ * Two currencies among the usable ranges: an event sells in its market's one currency, so which
+ * of the two is the event's cannot be told from the payload (order means nothing); no figure is
+ * kept, every range is skipped with that reason, and the scrape is format drift.
+ */
 export function parseTicketmasterEvent(payload: unknown): FetchedPrices {
-  const event = parseEnvelope(eventSchema, payload);
-  const ranges = (event.priceRanges ?? []).map((r, i) => ({ ...r, i, type: (r.type ?? TM_FACE_VALUE).trim().toLowerCase(), currency: currencyCode(r.currency) }));
-  const face = ranges.filter((r) => r.type === TM_FACE_VALUE);
-  const allIn = ranges.filter((r) => r.type === TM_ALL_IN);
-  const currency = (face[0] ?? allIn[0])?.currency ?? 'USD';
-  const extent = (list: typeof ranges, key: 'min' | 'max'): number | null => {
-    const values = list.filter((r) => r.currency === currency).map((r) => r[key]).filter((v): v is number => v !== undefined);
+  const event = parseEnvelope(eventSchema, payload, {
+    expected: 'a Ticketmaster Discovery event object (GET /discovery/v2/events/ID.json: {id, priceRanges?, ...})',
+    wrappers: [{ key: '_embedded.events', what: 'a Discovery search response with `_embedded.events`; save one event, or give its id to `sources probe`' }],
+  });
+  const missing: SkippedRecord[] = [];
+  if (event.priceRanges === undefined) {
+    const renamed = similarKeys(payload, 'priceRanges');
+    if (renamed) missing.push({ path: 'priceRanges', reason: `the Discovery format names the price ranges priceRanges${renamed}` });
+  }
+  const skipped: SkippedRecord[] = [];
+  type Range = { i: number; type: string; currency: string; min: number | undefined; max: number | undefined };
+  const ranges: Range[] = [];
+  (event.priceRanges ?? []).forEach((raw, i) => {
+    const parsed = rangeSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.map(String).join('.') ?? '';
+      skipped.push({ path: `priceRanges[${i}]${field ? `.${field}` : ''}`, reason: `not a number or text as the format has it (${issue?.message ?? 'invalid'})`, kind: `priceRanges[]${field ? `.${field}` : ''}: wrong type` });
+      return;
+    }
+    const r = parsed.data;
+    const type = (r.type ?? TM_FACE_VALUE).trim().toLowerCase();
+    if (type !== TM_FACE_VALUE && type !== TM_ALL_IN) {
+      skipped.push({ path: `priceRanges[${i}].type`, reason: `range of type "${type}" is neither face value ("${TM_FACE_VALUE}") nor all-in ("${TM_ALL_IN}")`, kind: 'priceRanges[].type: other type' });
+      return;
+    }
+    if (r.currency === undefined || r.currency.trim() === '') {
+      skipped.push({ path: `priceRanges[${i}].currency`, reason: `missing${similarKeys(raw, 'currency')}`, kind: 'priceRanges[].currency: missing' });
+      return;
+    }
+    if (r.min === undefined && r.max === undefined) {
+      skipped.push({ path: `priceRanges[${i}].min`, reason: `min and max missing${similarKeys(raw, 'min')}${similarKeys(raw, 'max')}`, kind: 'priceRanges[].min/max: missing' });
+      return;
+    }
+    ranges.push({ i, type, currency: currencyCode(r.currency), min: r.min, max: r.max });
+  });
+  const currencies = [...new Set(ranges.map((r) => r.currency))];
+  let usable = ranges;
+  if (currencies.length > 1) {
+    for (const r of ranges) {
+      skipped.push({ path: `priceRanges[${r.i}].currency`, reason: `price ranges in ${currencies.join(' and ')}: which one the event sells in cannot be told; no figure kept`, kind: 'priceRanges[].currency: several currencies' });
+    }
+    usable = [];
+  }
+  const face = usable.filter((r) => r.type === TM_FACE_VALUE);
+  const allIn = usable.filter((r) => r.type === TM_ALL_IN);
+  const first = usable[0];
+  const extent = (list: Range[], key: 'min' | 'max'): number | null => {
+    const values = list.map((r) => r[key]).filter((v): v is number => v !== undefined);
     if (values.length === 0) return null;
     return key === 'min' ? Math.min(...values) : Math.max(...values);
   };
   const none = { value: null, path: '' };
   const result = normalizeSummary(
     {
-      lowest: { value: extent(face, 'min'), path: 'priceRanges[].min' },
+      lowest: { value: extent(face, 'min'), path: 'priceRanges[standard].min' },
       average: none,
       median: none,
-      highest: { value: extent(face, 'max'), path: 'priceRanges[].max' },
+      highest: { value: extent(face, 'max'), path: 'priceRanges[standard].max' },
       listingCount: none,
       ticketCount: none,
-      allInLowest: { value: extent(allIn, 'min'), path: 'priceRanges[].min' },
-      allInHighest: { value: extent(allIn, 'max'), path: 'priceRanges[].max' },
+      allInLowest: { value: extent(allIn, 'min'), path: 'priceRanges[standard including fees].min' },
+      allInHighest: { value: extent(allIn, 'max'), path: 'priceRanges[standard including fees].max' },
     },
-    { value: currency, path: `priceRanges[${(face[0] ?? allIn[0])?.i ?? 0}].currency` },
+    // No usable range: no figure, and the currency of an empty summary is the US market's.
+    first ? { value: first.currency, path: `priceRanges[${first.i}].currency` } : { value: 'USD', path: 'priceRanges' },
   );
-  for (const r of ranges) {
-    if (r.type !== TM_FACE_VALUE && r.type !== TM_ALL_IN) {
-      result.skipped.push({ path: `priceRanges[${r.i}].type`, reason: `range of type "${r.type}" is neither face value nor all-in; ignored`, kind: 'priceRanges[].type: other type' });
-    } else if (r.currency !== currency) {
-      result.skipped.push({ path: `priceRanges[${r.i}].currency`, reason: `range in ${r.currency} ignored (summary is in ${currency})`, kind: 'priceRanges[].currency: second currency' });
-    }
-  }
-  return { ...result, items: ranges.length };
+  return { ...result, skipped: [...skipped, ...result.skipped], items: (event.priceRanges ?? []).length, ...(missing.length > 0 ? { missing } : {}) };
 }
 
 const faultSchema = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { currencyCode, isCurrency, type Currency, type DeclaredCounts, type FetchedPrices } from '../../../domain/listing';
+import { currencyCode, isCurrency, type Currency, type DeclaredCounts, type FetchedPrices, type SkippedRecord } from '../../../domain/listing';
 import type { MarketplaceHttp } from '../../http';
-import { idish, normalizeListings, parseEnvelope, textOrNumber, toNumber, type SkipItem } from '../../payload';
+import { idish, isObject, normalizeListings, parseEnvelope, similarKeys, textOrNumber, toNumber, type SkipItem } from '../../payload';
 import { withShapeContext } from '../../shape-context';
 import type { MarketplaceAdapter } from '../../types';
 import type { MarketplaceIo } from '../io';
@@ -95,23 +95,45 @@ function declaredCount(value: string | number | null | undefined): number | null
 }
 
 /**
- * The currency the prices are in: `i18n.to` when Vivid Seats converted them, else `i18n.from`;
- * the requested currency when the payload does not say.
+ * The currency the prices are in: `i18n.from` (the requested currency when the payload does not
+ * say). Every public capture has `applyCurrencyConversion: false` with `from` = `to`; none shows a
+ * converted response, so whether `p` and `allInPricePerTicket` are then in `to` (converted) or
+ * still in `from` (with `rate` for the page to apply) cannot be told. Such a payload gives a
+ * reason instead of a currency: its prices are skipped, never stored under a guessed label.
  */
-function payloadCurrency(i18n: z.infer<typeof envelopeSchema>['i18n'], requested: Currency): Currency {
-  const raw = i18n ? (i18n.applyCurrencyConversion ? i18n.to : i18n.from) : undefined;
-  const code = raw === undefined ? undefined : currencyCode(raw);
-  return code !== undefined && isCurrency(code) ? code : requested;
+function payloadCurrency(i18n: z.infer<typeof envelopeSchema>['i18n'], requested: Currency): { currency: Currency } | { uncertain: string } {
+  const from = i18n?.from === undefined ? undefined : currencyCode(i18n.from);
+  const to = i18n?.to === undefined ? undefined : currencyCode(i18n.to);
+  if (i18n?.applyCurrencyConversion && to !== undefined && to !== (from ?? requested)) {
+    return {
+      uncertain: `i18n asks for a conversion from ${from ?? requested} to ${to}; no capture shows whether the prices are then in ${to} or still in ${from ?? requested}`,
+    };
+  }
+  return { currency: from !== undefined && isCurrency(from) ? from : requested };
 }
 
 /** Pure: a Vivid Seats listings payload -> normalized listings (malformed tickets skipped with their reason). */
 export function parseVividSeatsListings(payload: unknown, requestedCurrency: Currency = 'USD'): FetchedPrices {
-  const envelope = parseEnvelope(envelopeSchema, payload);
+  const envelope = parseEnvelope(envelopeSchema, payload, {
+    expected: 'a Vivid Seats listings response (GET /hermes/api/v1/listings: {global, tickets, groups, sections, i18n})',
+    wrappers: [{ key: 'payload.tickets', what: 'a capture that wraps the response in `payload`; save the response itself' }],
+  });
   const zones = new Map<string, string>();
   for (const g of envelope.groups ?? []) if (g.n && g.n.trim()) zones.set(g.i, g.n.trim());
   const sections = new Map<string, { name: string | undefined; zone: string | undefined }>();
   for (const s of envelope.sections ?? []) sections.set(s.i, { name: s.n?.trim() || undefined, zone: s.g ?? undefined });
-  const currency = payloadCurrency(envelope.i18n, requestedCurrency);
+  const priced = payloadCurrency(envelope.i18n, requestedCurrency);
+  if ('uncertain' in priced) {
+    const head = envelope.global?.[0];
+    return {
+      kind: 'listings',
+      listings: [],
+      skipped: envelope.tickets.map((_, i) => ({ path: `tickets[${i}]`, reason: `currency unknown: ${priced.uncertain}`, kind: 'i18n: currency unknown (conversion)' })),
+      items: envelope.tickets.length,
+      ...(head ? { declared: { listings: declaredCount(head.listingCount), tickets: declaredCount(head.ticketCount) } } : {}),
+    };
+  }
+  const currency = priced.currency;
 
   const result = normalizeListings(envelope.tickets, 'tickets', ticketSchema, (t: Ticket) => {
     const section = present(t.d) ? sections.get(String(t.d)) : undefined;
@@ -146,7 +168,14 @@ export function parseVividSeatsListings(payload: unknown, requestedCurrency: Cur
   }, isTicket);
   const head = envelope.global?.[0];
   const declared: DeclaredCounts | undefined = head ? { listings: declaredCount(head.listingCount), tickets: declaredCount(head.ticketCount) } : undefined;
-  return declared ? { ...result, declared } : result;
+  // Every ticket of every capture (the real form and the older short one) carries its all-in
+  // price; none carrying it means the field was renamed, not that Vivid Seats has no fees.
+  const missing: SkippedRecord[] = [];
+  const tickets = envelope.tickets;
+  if (tickets.length > 0 && !tickets.some((t) => isObject(t) && ('allInPricePerTicket' in t || 'aip' in t))) {
+    missing.push({ path: 'tickets[].allInPricePerTicket', reason: `no ticket carries its all-in price (allInPricePerTicket or aip)${similarKeys(tickets[0], 'allInPricePerTicket')}` });
+  }
+  return { ...result, ...(declared ? { declared } : {}), ...(missing.length > 0 ? { missing } : {}) };
 }
 
 function skip(field: string, reason: string, kind: string): SkipItem {
