@@ -22,7 +22,7 @@ import { startTemporalDevServer } from '../src/embedded/temporal-dev-server';
 import { createMarketplaceAdapters } from '../src/sources';
 import { fromRoot } from '../src/tools/paths';
 import { resolveTemporalBinary } from '../src/tools/temporal-binaries';
-import type { ScrapeEventsResult } from '../src/workflows/scrape-events';
+import { scrapeEvents } from '../src/workflows';
 import { round, type Benchmark } from './harness';
 
 /**
@@ -177,14 +177,14 @@ export const benchmark: Benchmark = {
       cleanups.push(() => stopChild(worker.process, 10_000));
 
       // Warm-up: one small cycle, so connection set-up and first-use costs are not measured.
-      await client.workflow.execute('scrapeEvents', { taskQueue, workflowId: 'bench-warmup', args: [{ eventIds: due.slice(0, 20).map((e) => e.id), fanout: CONCURRENCY }] });
+      await client.workflow.execute(scrapeEvents, { taskQueue, workflowId: 'bench-warmup', args: [{ eventIds: due.slice(0, 20).map((e) => e.id), fanout: CONCURRENCY }] });
 
       const cycleSeconds: number[] = [];
       const rssAfter: number[] = [];
       let listings = 0;
       for (let c = 0; c < cycles; c++) {
         const t = process.hrtime.bigint();
-        const result = await client.workflow.execute<(i: unknown) => Promise<ScrapeEventsResult>>('scrapeEvents', {
+        const result = await client.workflow.execute(scrapeEvents, {
           taskQueue,
           workflowId: `bench-cycle-${c}`,
           args: [{ fanout: CONCURRENCY }],
@@ -206,7 +206,7 @@ export const benchmark: Benchmark = {
       const bigWorker = await startWorkerProcess({ ...workerEnv, TEMPORAL_TASK_QUEUE: 'bench-history', MOCK_MARKETPLACE_PORT: bigMock.port });
       cleanups.push(() => stopChild(bigWorker.process, 10_000));
       const target = due.find((e) => e.sources[0]!.marketplaceEventId === '100006')!;
-      const one = await client.workflow.execute<(i: unknown) => Promise<ScrapeEventsResult>>('scrapeEvents', {
+      const one = await client.workflow.execute(scrapeEvents, {
         taskQueue: 'bench-history',
         workflowId: 'bench-history',
         args: [{ eventIds: [target.id] }],

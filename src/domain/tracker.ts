@@ -138,7 +138,18 @@ export const scrapeEventInputSchema = z
     onlyMarketplaces: z.array(z.enum(MARKETPLACE_NAMES)).optional(),
   })
   .strict();
-export type ScrapeEventInput = z.infer<typeof scrapeEventInputSchema>;
+export type ScrapeEventInput = z.input<typeof scrapeEventInputSchema>;
+
+/** A one-off scrape's input (`ticket-tracker scrape`, the scrapeEvents workflow). */
+export const scrapeEventsInputSchema = z
+  .object({
+    /** Internal ids of the events to scrape; every due event when absent. */
+    eventIds: z.array(z.number().int().positive()).min(1).optional(),
+    fanout: z.number().int().min(1).max(200).default(10),
+    errorAlertThreshold: z.number().int().min(1).default(10),
+  })
+  .strict();
+export type ScrapeEventsInput = z.input<typeof scrapeEventsInputSchema>;
 
 /** The claim check a fetch returns: a reference to what it stored, and a summary. */
 export interface StoredScrapeRef {

@@ -2,7 +2,9 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { z } from 'zod';
 import type { Env } from '../config';
 import { RANDOMIZATION } from '../domain/schedule';
-import { DEFAULT_TRACKER_WORKFLOW_ID, trackerSettingsSchema, type TrackerSettings } from '../domain/tracker';
+import { trackerSettingsSchema, type TrackerSettings } from '../domain/tracker';
+import { trackerLoop } from '../workflows';
+import { DEFAULT_TRACKER_WORKFLOW_ID } from '../workflows/definitions';
 import { parseOptions } from '../cli/parse';
 
 /** Starting the tracker loop, shared by `tracker start` and the embedded stack. */
@@ -32,7 +34,7 @@ export function trackerSettingsFrom(env: Env, flags: z.infer<typeof settingsOpti
 
 export async function startTracker(client: Client, env: Env, settings: TrackerSettings): Promise<{ started: boolean; runId: string }> {
   try {
-    const handle = await client.workflow.start('trackerLoop', {
+    const handle = await client.workflow.start(trackerLoop, {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       workflowId: DEFAULT_TRACKER_WORKFLOW_ID,
       args: [{ settings }],

@@ -11,6 +11,7 @@ import { fromRoot } from '../../src/tools/paths';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { EVENTS_HEADER, waitFor, writeEventsFile } from '../helpers/stack';
 import { startDevServerEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { scrapeEvents } from '../../src/workflows';
 
 const CATALOG = [EVENTS_HEADER, 'Omega Show,Big Hall,Miami,FL,US,2027-08-01 20:00,America/New_York,,830001,,,TRUE'].join('\n');
 
@@ -61,7 +62,7 @@ describe('ticket-tracker worker process', () => {
 
       // A slow marketplace answer keeps the fetch in flight while SIGTERM arrives.
       mock.setFault({ marketplace: 'vividseats', fault: { kind: 'slow', delayMs: 4000 }, times: 1 });
-      const run = await temporal.client.workflow.start('scrapeEvents', { taskQueue, workflowId: `scrape-once-${taskQueue}`, args: [{}] });
+      const run = await temporal.client.workflow.start(scrapeEvents, { taskQueue, workflowId: `scrape-once-${taskQueue}`, args: [{}] });
       await waitFor('the fetch to be running on the worker', async () => {
         for await (const wf of temporal.client.workflow.list({ query: `WorkflowType = "scrapeEvent" AND TaskQueue = "${taskQueue}"` })) {
           const described = await temporal.client.workflow.getHandle(wf.workflowId).describe();
