@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MARKETPLACE_NAMES, type MarketplaceName } from './listing';
+import { MARKETPLACE_NAMES, type EventMarketplaceId, type MarketplaceName } from './listing';
 import { intervalSettingsSchema, RANDOMIZATION } from './schedule';
 
 /**
@@ -111,18 +111,16 @@ export interface TrackerStatus {
   lastCycle: CycleSummary | null;
 }
 
-/** One marketplace id of an event. */
-export interface EventSourceRef {
-  marketplace: MarketplaceName;
-  marketplaceEventId: string;
-}
-
-/** What the tracker hands each scrapeEvent child: small, whatever the number of listings. */
+/**
+ * An event to scrape in a cycle, as the tracker hands it to its scrapeEvent child: small,
+ * whatever the number of listings. `startsAt` is an ISO instant, null while the date is TBA;
+ * `sources` are its marketplace ids (on the marketplaces this deployment scrapes).
+ */
 export interface DueEvent {
   id: number;
   name: string;
   startsAt: string | null;
-  sources: EventSourceRef[];
+  sources: EventMarketplaceId[];
 }
 
 export const scrapeEventInputSchema = z

@@ -57,6 +57,7 @@ export async function scrapeEvent(input: ScrapeEventInput): Promise<ScrapeEventR
       try {
         const ref = await fetcherFor(marketplace, event.name, marketplaceEventId).fetchListings({
           scrapeId,
+          jobId,
           eventId: event.id,
           marketplace,
           marketplaceEventId,

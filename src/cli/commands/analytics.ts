@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { availability } from '../../db/analytics/availability';
-import { EventRefError, resolveEvent, type EventRef } from '../../db/analytics/event-ref';
+import { EventRefError, resolveEventRef, type ResolvedEvent } from '../../catalog/event-ref';
 import { history } from '../../db/analytics/history';
 import { latestListings, latestPrices } from '../../db/analytics/latest';
 import { daysAgo } from '../../db/analytics/query';
@@ -39,9 +39,9 @@ const quantity = z.coerce
   .transform((n) => n as 1 | 2 | 4)
   .default(1);
 
-async function eventOf(db: Db, ref: string): Promise<EventRef> {
+async function eventOf(db: Db, ref: string): Promise<ResolvedEvent> {
   try {
-    return await resolveEvent(db, ref);
+    return await resolveEventRef(db, ref);
   } catch (err) {
     if (err instanceof EventRefError) throw new UsageError(`EVENT: ${err.message}`);
     throw err;
