@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MARKETPLACE_NAMES, type EventMarketplaceId, type MarketplaceName } from './listing';
-import { intervalSettingsSchema, RANDOMIZATION } from './schedule';
+import { intervalSettingsSchema, RANDOMIZATION } from './sleep';
 
 /**
  * Shapes that travel through workflow history: the tracker loop's input and state, the
@@ -132,7 +132,7 @@ export const scrapeEventInputSchema = z
       sources: z.array(z.object({ marketplace: z.enum(MARKETPLACE_NAMES), marketplaceEventId: z.string().min(1) })),
     }),
     jobId: z.string().min(1),
-    /** Marketplaces to skip (for example because they are disabled on this deployment). */
+    /** Scrape only the event's marketplace ids on these marketplaces; all of them when absent. */
     onlyMarketplaces: z.array(z.enum(MARKETPLACE_NAMES)).optional(),
   })
   .strict();

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Env } from '../config';
-import { RANDOMIZATION } from '../domain/schedule';
+import { RANDOMIZATION } from '../domain/sleep';
 import { trackerSettingsSchema, type TrackerSettings } from '../domain/tracker';
 import { trackerLoop } from '../workflows';
 import { DEFAULT_TRACKER_WORKFLOW_ID } from '../workflows/definitions';

@@ -6,7 +6,7 @@ import {
   isCancellation,
   setHandler,
 } from '@temporalio/workflow';
-import { nextIntervalMs } from '../domain/schedule';
+import { nextIntervalMs } from '../domain/sleep';
 import {
   describeZodError,
   trackerInputSchema,

@@ -8,7 +8,7 @@ import { trend } from '../../src/db/analytics/trend';
 import { persistScrape } from '../../src/db/ingest';
 import { rollupDaily, rollupHourly } from '../../src/db/rollup';
 import type { MarketplaceName, NormalizedListing } from '../../src/domain/listing';
-import { parseBucket } from '../../src/domain/rollup';
+import { parseBucket } from '../../src/domain/buckets';
 import { createTestDatabase, describeLayouts, type TestDatabase } from '../helpers/db';
 import { createEvent } from '../fixtures/storage/data';
 

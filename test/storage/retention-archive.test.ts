@@ -6,7 +6,7 @@ import { ensurePartitions, listPartitions } from '../../src/db/partitions';
 import { applyRetention } from '../../src/db/retention';
 import { rollupDaily, rollupHourly } from '../../src/db/rollup';
 import { recordScrapeError, startScrapeRun } from '../../src/db/scrape-runs';
-import { parseBucket } from '../../src/domain/rollup';
+import { parseBucket } from '../../src/domain/buckets';
 import { createTestDatabase, describeLayouts, type TestDatabase } from '../helpers/db';
 import { createEvent, makeListings } from '../fixtures/storage/data';
 

@@ -10,7 +10,7 @@ import { trend } from '../../db/analytics/trend';
 import type { Db } from '../../db/pool';
 import { listScrapeErrors, listScrapeRuns } from '../../db/scrape-runs';
 import { MARKETPLACE_NAMES } from '../../domain/listing';
-import { parseBucket, type Bucket } from '../../domain/rollup';
+import { parseBucket, type Bucket } from '../../domain/buckets';
 import type { CliContext } from '../context';
 import { printObject, printRows, UsageError } from '../output';
 import { parseOptions } from '../parse';
