@@ -8,7 +8,7 @@ import pg from 'pg';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Client, Connection } from '@temporalio/client';
 
-import { catalogSource } from '../src/catalog/catalog-source';
+import { catalogReader } from '../src/catalog/open-reader';
 import { listDueEvents } from '../src/catalog/lifecycle';
 import { syncEvents } from '../src/catalog/sync';
 import { parseEnv, type Env } from '../src/config';
@@ -156,7 +156,7 @@ export const benchmark: Benchmark = {
         WORKER_SHUTDOWN_GRACE_SECONDS: '5',
         LOG_LEVEL: 'error',
       });
-      await syncEvents(db, catalogSource(env));
+      await syncEvents(db, catalogReader(env));
       const due = await listDueEvents(db, new Date(), 0);
 
       const connection = await Connection.connect({ address: temporal.address });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { google } from 'googleapis';
-import { catalogSource } from '../src/catalog/catalog-source';
+import { catalogReader } from '../src/catalog/open-reader';
 import { syncEvents } from '../src/catalog/sync';
 import { parseEnv } from '../src/config';
 import { migrate } from '../src/db/migrate';
@@ -62,7 +62,7 @@ export const benchmark: Benchmark = {
       const auth = new google.auth.OAuth2();
       auth.setCredentials({ access_token: token });
       const env = parseEnv({ GOOGLE_SHEET_ID: 'BENCH', GOOGLE_SHEETS_ROOT_URL: server.rootUrl });
-      const source = catalogSource(env, { auth });
+      const source = catalogReader(env, { auth });
       const timed = async <T>(fn: () => Promise<T>): Promise<{ ms: number; result: T }> => {
         const t = process.hrtime.bigint();
         const result = await fn();

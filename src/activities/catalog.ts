@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { catalogSource } from '../catalog/catalog-source';
+import { catalogReader } from '../catalog/open-reader';
 import { listDueEvents, loadDueEvents, markScraped } from '../catalog/lifecycle';
 import type { DueEvent } from '../domain/tracker';
 import { syncEvents } from '../catalog/sync';
@@ -10,14 +10,14 @@ export function catalogActivities({ db, env, logger, enabledMarketplaces }: Acti
   return {
     /** The whole sync is one transaction: a sheet that cannot be read changes nothing. */
     async syncCatalog() {
-      const source = catalogSource(env);
-      Context.current().heartbeat(source.origin);
-      const report = await syncEvents(db, source);
+      const reader = catalogReader(env);
+      Context.current().heartbeat(reader.origin);
+      const report = await syncEvents(db, reader);
       if (report.invalid.length > 0) {
         logger.warn(`catalog: ${report.invalid.length} invalid row(s) skipped`, { origin: report.origin, invalid: report.invalid.slice(0, 20) });
       }
       return {
-        source: report.origin,
+        origin: report.origin,
         added: report.added,
         updated: report.updated,
         unchanged: report.unchanged,

@@ -10,7 +10,8 @@ import type { CycleSummary, DueEvent, StoredScrapeRef } from '../domain/tracker'
  * this file and are checked against these with `satisfies`.
  */
 export interface CatalogSyncSummary {
-  source: string;
+  /** Where the catalog was read from (CatalogReader.origin). */
+  origin: string;
   added: number;
   updated: number;
   unchanged: number;

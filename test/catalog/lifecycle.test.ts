@@ -48,7 +48,6 @@ describe('tracking lifecycle', () => {
     assert.deepEqual(due[1], {
       id: due[1]!.id,
       name: 'Upcoming',
-      venue: null,
       startsAt: '2027-01-20T10:00:00.000Z',
       sources: [
         { marketplace: 'seatgeek', marketplaceEventId: '2003' },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Context as ActivityContext } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { catalogSource } from '../../src/catalog/catalog-source';
+import { catalogReader } from '../../src/catalog/open-reader';
 import { syncEvents } from '../../src/catalog/sync';
 import type { MarketplaceName } from '../../src/domain/listing';
 import { EVENTS_HEADER, startTrackerStack, writeEventsFile, type TrackerStack } from '../helpers/stack';
@@ -45,7 +45,7 @@ describe('idempotent activities', () => {
   it('a fetch retried after its commit leaves exactly one copy of every row', async () => {
     const db = stack.database.db;
     const failures: string[] = [];
-    await syncEvents(db, catalogSource(stack.env));
+    await syncEvents(db, catalogReader(stack.env));
     const event = await db.query<{ id: string }>(`SELECT id FROM events WHERE name = 'Delta Fest'`);
     assert.equal(event.rowCount, 1);
     const sources = await db.query<{ marketplace: MarketplaceName; marketplace_event_id: string }>('SELECT marketplace, marketplace_event_id FROM event_sources ORDER BY 1');

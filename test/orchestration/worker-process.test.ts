@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { catalogSource } from '../../src/catalog/catalog-source';
+import { catalogReader } from '../../src/catalog/open-reader';
 import { syncEvents } from '../../src/catalog/sync';
 import { parseEnv } from '../../src/config';
 import { freePort } from '../../src/embedded/ports';
@@ -31,7 +31,7 @@ describe('ticket-tracker worker process', () => {
 
   it('serves /healthz and /metrics, and on SIGTERM lets the in-flight fetch finish and exits 0', async () => {
     const eventsFile = writeEventsFile(CATALOG);
-    await syncEvents(database.db, catalogSource(parseEnv({ EVENTS_FILE: eventsFile })));
+    await syncEvents(database.db, catalogReader(parseEnv({ EVENTS_FILE: eventsFile })));
     const taskQueue = uniqueTaskQueue('worker');
     const metricsPort = await freePort();
     const child = spawn(process.execPath, [fromRoot('bin', 'ticket-tracker.js'), 'worker'], {
