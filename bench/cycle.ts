@@ -3,8 +3,6 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Client, Connection } from '@temporalio/client';
 
@@ -14,7 +12,7 @@ import { syncEvents } from '../src/catalog/sync';
 import { parseEnv, type Env } from '../src/config';
 import { persistScrape } from '../src/db/ingest';
 import { migrate } from '../src/db/migrate';
-import { createPool, type Db } from '../src/db/pool';
+import type { Db } from '../src/db/pool';
 import { startEmbeddedPostgres } from '../src/embedded/postgres';
 import { freePort, waitForPort } from '../src/embedded/ports';
 import { stopChild } from '../src/embedded/processes';
@@ -24,6 +22,7 @@ import { fromRoot } from '../src/tools/paths';
 import { resolveTemporalBinary } from '../src/tools/temporal-binaries';
 import { scrapeEvents } from '../src/workflows';
 import { round, type Benchmark } from './harness';
+import { createThrowawayDatabase } from '../test/helpers/throwaway-database';
 
 /**
  * A scrape cycle through Temporal against the same fetch-and-persist work in a plain loop, on the
@@ -46,25 +45,6 @@ async function startMock(poolSize: number): Promise<{ url: string; port: string;
   });
   await waitForPort(port, '127.0.0.1', 60_000, 'the mock marketplace', () => child.exitCode === null);
   return { url: `http://127.0.0.1:${port}`, port: String(port), process: child };
-}
-
-async function createDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `tt_bench_cycle_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(adminUrl);
-  u.pathname = '/' + name;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
 
 /** Resident memory of the worker process, from /proc: current, and the kernel's high-water mark. */
@@ -132,7 +112,8 @@ export const benchmark: Benchmark = {
         cleanups.push(() => pgServer.stop());
         adminUrl = pgServer.adminUrl;
       }
-      const database = await createDatabase(adminUrl);
+      // Migrated below, by the product's own default (auto: TimescaleDB when the server has it).
+      const database = await createThrowawayDatabase(adminUrl, { prefix: 'tt_bench_cycle', layout: null, poolMax: 20 });
       cleanups.push(() => database.drop());
       const temporal = await startTemporalDevServer({ cliPath: resolveTemporalBinary('cli'), dataDir: path.join(dir, 'temporal'), port: await freePort(), uiPort: await freePort(), namespace: 'default', persist: process.env.BENCH_TEMPORAL_PERSIST === 'true' });
       cleanups.push(() => temporal.stop());
@@ -141,8 +122,7 @@ export const benchmark: Benchmark = {
 
       // The worker runs as in production: compiled, with the prebuilt workflow bundle.
       execFileSync('npm', ['run', 'build', '--silent'], { cwd: fromRoot(), stdio: ['ignore', 'ignore', 'inherit'] });
-      const db = createPool(database.url, 20);
-      cleanups.push(() => db.end());
+      const db = database.db;
       await migrate(db);
       const catalogFile = path.join(dir, 'events.csv');
       const rows = Array.from({ length: events }, (_, i) => `Bench Event ${i + 1},Bench Arena,Boston,MA,US,2027-09-01 20:00,America/New_York,,${100000 + i},,,TRUE`);
