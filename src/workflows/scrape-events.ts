@@ -7,7 +7,7 @@ export interface ScrapeEventsResult {
   events: { event: DueEvent; result: ScrapeEventResult | null }[];
 }
 
-/** A one-off scrape (`ticket-tracker scrape`): one cycle over the named events, recorded as a run. */
+/** A one-off scrape (`ticket-tracker scrape`): one cycle over the named events, recorded like a tracker cycle. */
 export async function scrapeEvents(input: ScrapeEventsInput = {}): Promise<ScrapeEventsResult> {
   // Parsed although typed: the `temporal` CLI and the Web UI can send any JSON.
   const parsed = scrapeEventsInputSchema.safeParse(input ?? {});

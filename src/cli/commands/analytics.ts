@@ -234,7 +234,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
 
   program
     .command('jobs')
-    .description('the latest scrape runs (tracker cycles), newest first')
+    .description('the latest cycles (tracker and one-off scrapes), newest first')
     .option('--limit <n>', 'how many', '20')
     .option('--json', 'print JSON')
     .action(async (raw: unknown) => {

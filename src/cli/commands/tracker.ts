@@ -170,7 +170,7 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
           { header: 'change %', value: (r) => r.changePercent, align: 'right' },
           { header: 'error', value: (r) => (r.error ?? '').slice(0, 80) },
         ], opts);
-        process.stdout.write(`\n${result.summary.eventsScraped}/${result.summary.eventsDue} events stored, ${result.summary.listingsStored} listings, run ${result.summary.jobId}\n`);
+        process.stdout.write(`\n${result.summary.eventsScraped}/${result.summary.eventsDue} events stored, ${result.summary.listingsStored} listings, cycle ${result.summary.jobId}\n`);
       }
       if (result.summary.eventsDue > 0 && result.summary.eventsScraped === 0) throw new Error('nothing was stored: every scrape failed (see `ticket-tracker errors`)');
     });
