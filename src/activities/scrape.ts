@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { persistScrape, type PersistScrapeResult } from '../db/ingest';
 import type { Db } from '../db/pool';
-import { recordScrapeError } from '../db/scrape-runs';
+import { recordScrapeError } from '../db/cycles';
 import type { FetchedPrices } from '../domain/listing';
 import { DEFAULT_SCRAPE_HEALTH, type ScrapeHealthSettings } from '../domain/scrape-health';
 import type { StoredScrapeRef } from '../domain/tracker';

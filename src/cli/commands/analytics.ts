@@ -8,7 +8,7 @@ import { daysAgo } from '../../db/analytics/query';
 import { sections } from '../../db/analytics/sections';
 import { trend } from '../../db/analytics/trend';
 import type { Db } from '../../db/pool';
-import { listScrapeErrors, listScrapeRuns } from '../../db/scrape-runs';
+import { listScrapeErrors, listCycles } from '../../db/cycles';
 import { MARKETPLACE_NAMES } from '../../domain/listing';
 import { parseBucket, type Bucket } from '../../domain/buckets';
 import type { CliContext } from '../context';
@@ -239,7 +239,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
     .option('--json', 'print JSON')
     .action(async (raw: unknown) => {
       const o = parseOptions(z.object({ limit: limit(20), json }), raw);
-      const rows = await listScrapeRuns(await ctx.getDb(), o.limit);
+      const rows = await listCycles(await ctx.getDb(), o.limit);
       printRows(rows, [
         { header: 'job', value: (r) => r.jobId },
         { header: 'status', value: (r) => r.status },
