@@ -3,18 +3,16 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Client, Connection } from '@temporalio/client';
 
-import { catalogSource } from '../src/catalog/catalog-source';
+import { catalogReader } from '../src/catalog/open-reader';
 import { listDueEvents } from '../src/catalog/lifecycle';
 import { syncEvents } from '../src/catalog/sync';
 import { parseEnv, type Env } from '../src/config';
 import { persistScrape } from '../src/db/ingest';
 import { migrate } from '../src/db/migrate';
-import { createPool, type Db } from '../src/db/pool';
+import type { Db } from '../src/db/pool';
 import { startEmbeddedPostgres } from '../src/embedded/postgres';
 import { freePort, waitForPort } from '../src/embedded/ports';
 import { stopChild } from '../src/embedded/processes';
@@ -22,8 +20,9 @@ import { startTemporalDevServer } from '../src/embedded/temporal-dev-server';
 import { createMarketplaceAdapters } from '../src/sources';
 import { fromRoot } from '../src/tools/paths';
 import { resolveTemporalBinary } from '../src/tools/temporal-binaries';
-import type { ScrapeEventsResult } from '../src/workflows/scrape-events';
+import { scrapeEvents } from '../src/workflows';
 import { round, type Benchmark } from './harness';
+import { createThrowawayDatabase } from '../test/helpers/throwaway-database';
 
 /**
  * A scrape cycle through Temporal against the same fetch-and-persist work in a plain loop, on the
@@ -46,25 +45,6 @@ async function startMock(poolSize: number): Promise<{ url: string; port: string;
   });
   await waitForPort(port, '127.0.0.1', 60_000, 'the mock marketplace', () => child.exitCode === null);
   return { url: `http://127.0.0.1:${port}`, port: String(port), process: child };
-}
-
-async function createDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `tt_bench_cycle_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(adminUrl);
-  u.pathname = '/' + name;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
 
 /** Resident memory of the worker process, from /proc: current, and the kernel's high-water mark. */
@@ -132,7 +112,8 @@ export const benchmark: Benchmark = {
         cleanups.push(() => pgServer.stop());
         adminUrl = pgServer.adminUrl;
       }
-      const database = await createDatabase(adminUrl);
+      // Migrated below, by the product's own default (auto: TimescaleDB when the server has it).
+      const database = await createThrowawayDatabase(adminUrl, { prefix: 'tt_bench_cycle', layout: null, poolMax: 20 });
       cleanups.push(() => database.drop());
       const temporal = await startTemporalDevServer({ cliPath: resolveTemporalBinary('cli'), dataDir: path.join(dir, 'temporal'), port: await freePort(), uiPort: await freePort(), namespace: 'default', persist: process.env.BENCH_TEMPORAL_PERSIST === 'true' });
       cleanups.push(() => temporal.stop());
@@ -141,8 +122,7 @@ export const benchmark: Benchmark = {
 
       // The worker runs as in production: compiled, with the prebuilt workflow bundle.
       execFileSync('npm', ['run', 'build', '--silent'], { cwd: fromRoot(), stdio: ['ignore', 'ignore', 'inherit'] });
-      const db = createPool(database.url, 20);
-      cleanups.push(() => db.end());
+      const db = database.db;
       await migrate(db);
       const catalogFile = path.join(dir, 'events.csv');
       const rows = Array.from({ length: events }, (_, i) => `Bench Event ${i + 1},Bench Arena,Boston,MA,US,2027-09-01 20:00,America/New_York,,${100000 + i},,,TRUE`);
@@ -156,7 +136,7 @@ export const benchmark: Benchmark = {
         WORKER_SHUTDOWN_GRACE_SECONDS: '5',
         LOG_LEVEL: 'error',
       });
-      await syncEvents(db, catalogSource(env));
+      await syncEvents(db, catalogReader(env));
       const due = await listDueEvents(db, new Date(), 0);
 
       const connection = await Connection.connect({ address: temporal.address });
@@ -177,14 +157,14 @@ export const benchmark: Benchmark = {
       cleanups.push(() => stopChild(worker.process, 10_000));
 
       // Warm-up: one small cycle, so connection set-up and first-use costs are not measured.
-      await client.workflow.execute('scrapeEvents', { taskQueue, workflowId: 'bench-warmup', args: [{ eventIds: due.slice(0, 20).map((e) => e.id), fanout: CONCURRENCY }] });
+      await client.workflow.execute(scrapeEvents, { taskQueue, workflowId: 'bench-warmup', args: [{ eventIds: due.slice(0, 20).map((e) => e.id), fanout: CONCURRENCY }] });
 
       const cycleSeconds: number[] = [];
       const rssAfter: number[] = [];
       let listings = 0;
       for (let c = 0; c < cycles; c++) {
         const t = process.hrtime.bigint();
-        const result = await client.workflow.execute<(i: unknown) => Promise<ScrapeEventsResult>>('scrapeEvents', {
+        const result = await client.workflow.execute(scrapeEvents, {
           taskQueue,
           workflowId: `bench-cycle-${c}`,
           args: [{ fanout: CONCURRENCY }],
@@ -206,7 +186,7 @@ export const benchmark: Benchmark = {
       const bigWorker = await startWorkerProcess({ ...workerEnv, TEMPORAL_TASK_QUEUE: 'bench-history', MOCK_MARKETPLACE_PORT: bigMock.port });
       cleanups.push(() => stopChild(bigWorker.process, 10_000));
       const target = due.find((e) => e.sources[0]!.marketplaceEventId === '100006')!;
-      const one = await client.workflow.execute<(i: unknown) => Promise<ScrapeEventsResult>>('scrapeEvents', {
+      const one = await client.workflow.execute(scrapeEvents, {
         taskQueue: 'bench-history',
         workflowId: 'bench-history',
         args: [{ eventIds: [target.id] }],

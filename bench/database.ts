@@ -1,16 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { loadEnv } from '../src/config';
-import { migrate } from '../src/db/migrate';
-import { createPool, type Db } from '../src/db/pool';
+import type { Db } from '../src/db/pool';
 import { startEmbeddedPostgres } from '../src/embedded/postgres';
 import { findTimescaleBinDir, startTimescaleCluster, TIMESCALE_TEST_URL_VAR } from '../src/embedded/timescale';
-import { storageModeOf, type StorageMode } from '../src/db/storage-mode';
+import type { StorageMode } from '../src/db/storage-mode';
 import type { Figures, LayoutFigure } from './harness';
 import { freePort } from '../src/embedded/ports';
+import { createThrowawayDatabase } from '../test/helpers/throwaway-database';
 
 /**
  * A database made for one benchmark run and dropped after it: a new database on DATABASE_URL's
@@ -61,22 +60,14 @@ export async function withBenchDatabase<T>(fn: (db: Db, info: { server: string }
       rmSync(dir, { recursive: true, force: true });
     };
   }
-  const name = `tt_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = '/' + name;
-  const db = createPool(url.toString(), 4);
   try {
-    await migrate(db, undefined, { storageMode: layout === 'plain' ? 'plain' : 'auto' });
-    const mode = await storageModeOf(db);
-    if (mode !== layout) throw new Error(`the benchmark database for the ${layout} layout was set up as ${mode}`);
-    return await fn(db, { server });
+    const database = await createThrowawayDatabase(adminUrl, { prefix: 'tt_bench', layout, poolMax: 4 });
+    try {
+      return await fn(database.db, { server });
+    } finally {
+      await database.drop().catch(() => undefined);
+    }
   } finally {
-    await db.end().catch(() => undefined);
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-    await admin.end().catch(() => undefined);
     await stopServer();
   }
 }

@@ -3,7 +3,7 @@ import { ensurePartitions } from '../src/db/partitions';
 import type { Db } from '../src/db/pool';
 import { rollupDaily, rollupHourly } from '../src/db/rollup';
 import { storageModeOf } from '../src/db/storage-mode';
-import { parseBucket } from '../src/domain/rollup';
+import { parseBucket } from '../src/domain/buckets';
 import { forEachLayout } from './database';
 import { median, round, timeRuns, type Benchmark } from './harness';
 

@@ -1,15 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { google } from 'googleapis';
-import { catalogSource } from '../src/catalog/catalog-source';
+import { catalogReader } from '../src/catalog/open-reader';
 import { syncEvents } from '../src/catalog/sync';
 import { parseEnv } from '../src/config';
-import { migrate } from '../src/db/migrate';
-import { createPool } from '../src/db/pool';
 import type { CellValue } from '../src/domain/catalog';
 import { startPostgresForTests } from '../test/helpers/infra';
 import { startSheetsServer } from '../test/catalog/helpers/sheets-server';
 import { median, round, type Benchmark } from './harness';
+import { createThrowawayDatabase } from '../test/helpers/throwaway-database';
 
 const ROWS = 5000;
 const ZONES = ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles', 'America/Phoenix', 'Europe/London', 'America/Toronto'];
@@ -50,19 +47,13 @@ export const benchmark: Benchmark = {
     const token = 'bench-token';
     const server = await startSheetsServer({ spreadsheets: { BENCH: { Events: sheet(0) } }, accessToken: token });
     const pgServer = await startPostgresForTests();
-    const name = `tt_bench_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: pgServer.adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(pgServer.adminUrl);
-    url.pathname = '/' + name;
-    const db = createPool(url.toString(), 4);
+    const database = await createThrowawayDatabase(pgServer.adminUrl, { prefix: 'tt_bench', layout: 'plain', poolMax: 4 });
+    const db = database.db;
     try {
-      await migrate(db);
       const auth = new google.auth.OAuth2();
       auth.setCredentials({ access_token: token });
       const env = parseEnv({ GOOGLE_SHEET_ID: 'BENCH', GOOGLE_SHEETS_ROOT_URL: server.rootUrl });
-      const source = catalogSource(env, { auth });
+      const source = catalogReader(env, { auth });
       const timed = async <T>(fn: () => Promise<T>): Promise<{ ms: number; result: T }> => {
         const t = process.hrtime.bigint();
         const result = await fn();
@@ -103,9 +94,7 @@ export const benchmark: Benchmark = {
         target_ms: 2000,
       };
     } finally {
-      await db.end().catch(() => undefined);
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-      await admin.end().catch(() => undefined);
+      await database.drop().catch(() => undefined);
       await pgServer.stop();
       await server.stop();
     }

@@ -12,7 +12,8 @@ import { fromRoot } from '../src/tools/paths';
 import { ADMIN_URL_VAR, TEMPORAL_ADDRESS_VAR, startPostgresForTests, startTemporalForTests } from '../test/helpers/infra';
 import { EVENTS_HEADER, startTrackerStack, waitFor, writeEventsFile } from '../test/helpers/stack';
 import { startDevServerEnv } from '../test/helpers/temporal';
-import type { TrackerStatus } from '../src/domain/tracker';
+import { archiveAndRetention, dailyRollup, hourlyRollup, selfCheck, trackerLoop } from '../src/workflows';
+import { pauseSignal, reconfigureUpdate, scrapeNowSignal, statusQuery } from '../src/workflows/definitions';
 
 const OUT = fromRoot('test', 'fixtures', 'histories');
 
@@ -39,12 +40,12 @@ async function main(): Promise<void> {
     await stack.withWorkers(async () => {
       const c = temporal.client.workflow;
       const opts = { taskQueue: stack.taskQueue };
-      const tracker = await c.start('trackerLoop', { ...opts, workflowId: 'replay-tracker', args: [{ settings: { intervalHours: 6, randomization: 'normal', fanout: 2 } }] });
-      await waitFor('cycle 1', async () => (await tracker.query<TrackerStatus>('status')).cycle >= 1, 120_000);
-      await tracker.signal('pause');
-      await tracker.executeUpdate('reconfigure', { args: [{ intervalHours: 8 }] });
-      await tracker.signal('scrapeNow');
-      await waitFor('cycle 2', async () => (await tracker.query<TrackerStatus>('status')).cycle >= 2, 120_000);
+      const tracker = await c.start(trackerLoop, { ...opts, workflowId: 'replay-tracker', args: [{ settings: { intervalHours: 6, randomization: 'normal', fanout: 2 } }] });
+      await waitFor('cycle 1', async () => (await tracker.query(statusQuery)).cycle >= 1, 120_000);
+      await tracker.signal(pauseSignal);
+      await tracker.executeUpdate(reconfigureUpdate, { args: [{ intervalHours: 8 }] });
+      await tracker.signal(scrapeNowSignal);
+      await waitFor('cycle 2', async () => (await tracker.query(statusQuery)).cycle >= 2, 120_000);
       await save('tracker-loop-cycle-1', tracker, tracker.firstExecutionRunId);
       await tracker.cancel();
       await tracker.result();
@@ -54,10 +55,10 @@ async function main(): Promise<void> {
         await save('scrape-event', c.getHandle(wf.workflowId, wf.runId));
         break;
       }
-      for (const type of ['hourlyRollup', 'dailyRollup', 'archiveAndRetention', 'selfCheck'] as const) {
-        const h = await c.start(type, { ...opts, workflowId: `replay-${type}` });
+      for (const workflow of [hourlyRollup, dailyRollup, archiveAndRetention, selfCheck]) {
+        const h = await c.start(workflow, { ...opts, workflowId: `replay-${workflow.name}` });
         await h.result();
-        await save(type, h);
+        await save(workflow.name, h);
       }
     });
   } finally {

@@ -11,6 +11,7 @@ import type { Logger } from './logging/logger';
 import { resolveTemporalBinary } from './tools/temporal-binaries';
 import { applySchedules, MAINTENANCE_SCHEDULES } from './schedules';
 import { startTracker, trackerSettingsFrom } from './tracker/control';
+import { selfCheck } from './workflows';
 import { startMockMarketplace } from './mock-marketplace';
 import { createMarketplaceAdapters } from './sources';
 import { adapterMap, createWorkers, installRuntime } from './worker';
@@ -109,7 +110,7 @@ export async function runDevStack(env: Env, logger: Logger): Promise<void> {
     const clientConnection = await Connection.connect({ address: temporal.address });
     running.push({ name: 'Temporal client', detail: temporal.address, hidden: true, stop: () => clientConnection.close() });
     const client = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
-    const check = await client.workflow.execute('selfCheck', {
+    const check = await client.workflow.execute(selfCheck, {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       workflowId: `self-check/${new Date().toISOString()}`,
       workflowExecutionTimeout: '2 minutes',
@@ -121,7 +122,7 @@ export async function runDevStack(env: Env, logger: Logger): Promise<void> {
     say('');
     say('Ticket Tracker is running:');
     for (const r of running.filter((x) => !x.hidden)) say(`  ${r.name.padEnd(28)} ${r.detail}`);
-    say(`  ${'Self-check'.padEnd(28)} workflow -> worker -> PostgreSQL ok (${(check as { totalChecks: number }).totalChecks} so far)`);
+    say(`  ${'Self-check'.padEnd(28)} workflow -> worker -> PostgreSQL ok (${check.totalChecks} so far)`);
     say(`  ${'Schedules'.padEnd(28)} ${MAINTENANCE_SCHEDULES.map((x) => x.id).join(', ')}`);
     say(`  ${'Tracker loop'.padEnd(28)} workflow "tracker" ${tracker.started ? 'started' : 'already running'}: every ~${settings.intervalHours} h (${settings.randomization}) over ${env.GOOGLE_SHEET_ID ? 'the Google Sheet' : env.EVENTS_FILE}`);
     say('');

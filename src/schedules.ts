@@ -1,4 +1,5 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { archiveAndRetention, dailyRollup, hourlyRollup } from './workflows';
 
 /**
  * The maintenance schedules, as Temporal Schedules. `applySchedules` creates them or brings
@@ -6,7 +7,8 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type Schedu
  */
 export interface MaintenanceSchedule {
   id: string;
-  workflowType: 'hourlyRollup' | 'dailyRollup' | 'archiveAndRetention';
+  /** The workflow each run starts (its function name is the workflow type). */
+  workflow: typeof hourlyRollup | typeof dailyRollup | typeof archiveAndRetention;
   description: string;
   spec: ScheduleOptions['spec'];
 }
@@ -14,19 +16,19 @@ export interface MaintenanceSchedule {
 export const MAINTENANCE_SCHEDULES: readonly MaintenanceSchedule[] = [
   {
     id: 'rollup-hourly',
-    workflowType: 'hourlyRollup',
+    workflow: hourlyRollup,
     description: 'hourly rollup of snapshots, 5 minutes past every hour',
     spec: { intervals: [{ every: '1 hour', offset: '5 minutes' }] },
   },
   {
     id: 'rollup-daily',
-    workflowType: 'dailyRollup',
+    workflow: dailyRollup,
     description: 'daily rollup from hourly rollups, 00:15 UTC',
     spec: { calendars: [{ hour: 0, minute: 15, comment: 'after the last hourly rollup of the day' }] },
   },
   {
     id: 'archive-retention',
-    workflowType: 'archiveAndRetention',
+    workflow: archiveAndRetention,
     description: 'archive old raw data and apply retention, 03:30 UTC',
     spec: { calendars: [{ hour: 3, minute: 30, comment: 'quiet hours' }] },
   },
@@ -38,7 +40,7 @@ function optionsFor(s: MaintenanceSchedule, taskQueue: string): ScheduleOptions 
     spec: s.spec,
     action: {
       type: 'startWorkflow',
-      workflowType: s.workflowType,
+      workflowType: s.workflow,
       args: [],
       taskQueue,
       workflowId: `maintenance/${s.id}`,

@@ -1,21 +1,23 @@
 import { Context } from '@temporalio/activity';
-import { catalogSource } from '../catalog/catalog-source';
-import { listDueEvents, markScraped, resolveEvent } from '../catalog/lifecycle';
+import { catalogReader } from '../catalog/open-reader';
+import { listDueEvents, loadDueEvents, markScraped } from '../catalog/lifecycle';
+import type { DueEvent } from '../domain/tracker';
 import { syncEvents } from '../catalog/sync';
 import type { ActivityDeps, MainActivities } from './types';
 
 export function catalogActivities({ db, env, logger, enabledMarketplaces }: ActivityDeps): Pick<MainActivities, 'syncCatalog' | 'listDueEvents' | 'loadEvents' | 'markScraped'> {
+  const onEnabledMarketplaces = (e: DueEvent): DueEvent => ({ ...e, sources: e.sources.filter((s) => enabledMarketplaces.includes(s.marketplace)) });
   return {
     /** The whole sync is one transaction: a sheet that cannot be read changes nothing. */
     async syncCatalog() {
-      const source = catalogSource(env);
-      Context.current().heartbeat(source.origin);
-      const report = await syncEvents(db, source);
+      const reader = catalogReader(env);
+      Context.current().heartbeat(reader.origin);
+      const report = await syncEvents(db, reader);
       if (report.invalid.length > 0) {
         logger.warn(`catalog: ${report.invalid.length} invalid row(s) skipped`, { origin: report.origin, invalid: report.invalid.slice(0, 20) });
       }
       return {
-        source: report.origin,
+        origin: report.origin,
         added: report.added,
         updated: report.updated,
         unchanged: report.unchanged,
@@ -27,16 +29,12 @@ export function catalogActivities({ db, env, logger, enabledMarketplaces }: Acti
     /** Tracked, upcoming events with their ids on the marketplaces this deployment scrapes. */
     async listDueEvents() {
       const due = await listDueEvents(db, new Date(), env.PAST_EVENT_GRACE_HOURS);
-      return due
-        .map((e) => ({ id: e.id, name: e.name, startsAt: e.startsAt, sources: e.sources.filter((s) => enabledMarketplaces.includes(s.marketplace)) }))
-        .filter((e) => e.sources.length > 0);
+      return due.map(onEnabledMarketplaces).filter((e) => e.sources.length > 0);
     },
 
+    /** By internal id: the CLI resolved the references already, so nothing is resolved again here. */
     async loadEvents({ ids }) {
-      const events = await Promise.all(ids.map((id) => resolveEvent(db, `id:${id}`)));
-      return events
-        .filter((e) => e !== undefined)
-        .map((e) => ({ id: e.id, name: e.name, startsAt: e.startsAt, sources: e.sources.filter((s) => enabledMarketplaces.includes(s.marketplace)) }));
+      return (await loadDueEvents(db, ids)).map(onEnabledMarketplaces);
     },
 
     async markScraped({ eventId, marketplace, ok }) {

@@ -1,7 +1,7 @@
 import { createWebhookNotifier } from '../alerts/webhooks';
 import { catalogActivities } from './catalog';
 import { maintenanceActivities } from './maintenance';
-import { runActivities } from './runs';
+import { cycleActivities } from './cycles';
 import { fetchActivities, priceChangeActivities, type FetchActivityDeps } from './scrape';
 import { selfCheckActivities } from './self-check';
 import type { ActivityDeps, MainActivities, MarketplaceActivities } from './types';
@@ -17,7 +17,7 @@ export function createActivities(deps: ActivityDeps): MainActivities {
   return {
     ...selfCheckActivities(deps.db),
     ...catalogActivities(deps),
-    ...runActivities({ ...deps, notifier }),
+    ...cycleActivities({ ...deps, notifier }),
     ...priceChangeActivities(deps.db),
     ...maintenanceActivities(deps),
   };

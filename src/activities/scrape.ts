@@ -2,18 +2,13 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { persistScrape, type PersistScrapeResult } from '../db/ingest';
 import type { Db } from '../db/pool';
-import { recordScrapeError } from '../db/scrape-runs';
+import { recordScrapeError } from '../db/cycles';
 import type { FetchedPrices } from '../domain/listing';
 import { DEFAULT_SCRAPE_HEALTH, type ScrapeHealthSettings } from '../domain/scrape-health';
 import type { StoredScrapeRef } from '../domain/tracker';
 import type { Logger } from '../logging/logger';
 import { toActivityFailure, type MarketplaceAdapter } from '../sources';
 import type { MainActivities, MarketplaceActivities } from './types';
-
-/** Job id of a scrape id `<job>/<event>/<marketplace>` (see scrapeIdFor). */
-function jobOf(scrapeId: string): string {
-  return scrapeId.split('/').slice(0, -2).join('/');
-}
 
 /** Failure type of a scrape whose payload no longer matches the marketplace's format (see domain/scrape-health). */
 export const FORMAT_DRIFT_FAILURE = 'MarketplaceFormatDrift';
@@ -33,10 +28,10 @@ export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_H
      * id; the workflow gets a reference and a summary. A retry after the commit writes nothing
      * (persistScrape is idempotent by scrape id). Each failed attempt is recorded with its number.
      */
-    async fetchListings({ scrapeId, eventId, marketplace, marketplaceEventId }): Promise<StoredScrapeRef> {
+    async fetchListings({ scrapeId, jobId, eventId, marketplace, marketplaceEventId }): Promise<StoredScrapeRef> {
       const ctx = Context.current();
       const record = (message: string): Promise<unknown> =>
-        recordScrapeError(db, { jobId: jobOf(scrapeId), eventId, marketplace, attempt: ctx.info.attempt, message, at: new Date() }).catch((recordErr: unknown) =>
+        recordScrapeError(db, { jobId, eventId, marketplace, attempt: ctx.info.attempt, message, at: new Date() }).catch((recordErr: unknown) =>
           logger.warn('could not record a scrape error', { err: recordErr }),
         );
 

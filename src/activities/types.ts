@@ -1,7 +1,7 @@
 import type { Notifier } from '../alerts/webhooks';
 import type { Env } from '../config';
 import type { Db } from '../db/pool';
-import type { MarketplaceName } from '../domain/listing';
+import type { EventMarketplaceId, MarketplaceName } from '../domain/listing';
 import type { Logger } from '../logging/logger';
 import type { CycleSummary, DueEvent, StoredScrapeRef } from '../domain/tracker';
 
@@ -10,7 +10,8 @@ import type { CycleSummary, DueEvent, StoredScrapeRef } from '../domain/tracker'
  * this file and are checked against these with `satisfies`.
  */
 export interface CatalogSyncSummary {
-  source: string;
+  /** Where the catalog was read from (CatalogReader.origin). */
+  origin: string;
   added: number;
   updated: number;
   unchanged: number;
@@ -44,7 +45,16 @@ export interface MarketplaceActivities {
    * Fetches one event's prices from the marketplace and stores them (listings and snapshots) under
    * `scrapeId`; returns a reference and a summary, never the listings (claim check).
    */
-  fetchListings(input: { scrapeId: string; eventId: number; marketplace: MarketplaceName; marketplaceEventId: string }): Promise<StoredScrapeRef>;
+  fetchListings(input: FetchListingsInput): Promise<StoredScrapeRef>;
+}
+
+/** One event on one marketplace, in one cycle: the ids travel as they are, nothing is parsed back out of another. */
+export interface FetchListingsInput extends EventMarketplaceId {
+  /** The scrape's key (scrapeIdFor): every row it stores carries it, so a retry never duplicates one. */
+  scrapeId: string;
+  /** The cycle's id (scrape_runs.job_id) that failed attempts are recorded under. */
+  jobId: string;
+  eventId: number;
 }
 
 /** `ticket-tracker-stubhub` and so on: one queue per marketplace so each has its own rate limit. */

@@ -1,17 +1,9 @@
-/** The event catalog: sources (Google Sheet, file), sync into the database, lifecycle, cleanup. */
-export { catalogSource, readCatalog } from './catalog-source';
+/** The event catalog: readers (Google Sheet, file), sync into the database, lifecycle, cleanup. */
+export { catalogReader, readCatalog } from './open-reader';
 export { cleanupUntracked, type CleanupCandidate, type CleanupMode, type CleanupReport } from './cleanup';
-export { createFileSource } from './file-source';
-export {
-  AmbiguousEventError,
-  listDueEvents,
-  listEvents,
-  markScraped,
-  resolveEvent,
-  type CatalogEvent,
-  type DueEvent,
-  type EventSourceState,
-} from './lifecycle';
-export { createSheetsSource, type SheetsSourceOptions } from './sheets-source';
-export { CatalogReadError, type CatalogSource } from './source';
+export { createFileReader } from './file-reader';
+export { AmbiguousEventError, EventRefError, parseEventRef, resolveEventRef, UnknownEventError, type ResolvedEvent } from './event-ref';
+export { getEvent, listDueEvents, listEvents, loadDueEvents, markScraped, type CatalogEvent, type EventSourceState } from './lifecycle';
+export { createSheetsReader, type SheetsReaderOptions } from './sheets-reader';
+export { CatalogReadError, type CatalogReader } from './reader';
 export { syncEvents, type SyncReport } from './sync';

@@ -1,22 +1,14 @@
 import type { Db } from '../db/pool';
 import type { StartPrecision } from '../domain/catalog';
-import { resolveEventRef, UnknownEventError } from './event-ref';
-export { AmbiguousEventError } from './event-ref';
-import type { MarketplaceName } from '../domain/listing';
+import type { EventMarketplaceId, MarketplaceName } from '../domain/listing';
+import type { DueEvent } from '../domain/tracker';
 
 /**
  * The tracking lifecycle: which events are due for scraping, the last scrape per event and
- * marketplace, and finding an event by any of its ids. Instants cross this boundary as ISO
- * strings, because these values travel through Temporal payloads (JSON) as they are.
+ * marketplace, and loading events by internal id (references are resolved by ./event-ref).
+ * Instants cross this boundary as ISO strings, because these values travel through Temporal
+ * payloads (JSON) as they are.
  */
-export interface DueEvent {
-  id: number;
-  name: string;
-  venue: string | null;
-  /** Null while the date is to be announced. */
-  startsAt: string | null;
-  sources: { marketplace: MarketplaceName; marketplaceEventId: string }[];
-}
 
 /**
  * Whether an event is still worth scraping at $1 with a grace of $2 hours: its start has not
@@ -32,8 +24,8 @@ const NOT_PAST = `(e.starts_at IS NULL
  * least one marketplace id; soonest first, those without a date last.
  */
 export async function listDueEvents(db: Db, now: Date, graceHours: number): Promise<DueEvent[]> {
-  const res = await db.query<{ id: string; name: string; venue: string | null; starts_at: Date | null; sources: DueEvent['sources'] }>(
-    `SELECT e.id::text AS id, e.name, e.venue, e.starts_at,
+  const res = await db.query<DueEventRow>(
+    `SELECT e.id::text AS id, e.name, e.starts_at,
             json_agg(json_build_object('marketplace', s.marketplace, 'marketplaceEventId', s.marketplace_event_id) ORDER BY s.marketplace) AS sources
        FROM events e JOIN event_sources s ON s.event_id = e.id
       WHERE e.tracked AND ${NOT_PAST}
@@ -41,7 +33,36 @@ export async function listDueEvents(db: Db, now: Date, graceHours: number): Prom
       ORDER BY e.starts_at NULLS LAST, e.id`,
     [now.toISOString(), graceHours],
   );
-  return res.rows.map((r) => ({ id: Number(r.id), name: r.name, venue: r.venue, startsAt: r.starts_at?.toISOString() ?? null, sources: r.sources }));
+  return res.rows.map(toDueEvent);
+}
+
+interface DueEventRow {
+  id: string;
+  name: string;
+  starts_at: Date | null;
+  sources: EventMarketplaceId[];
+}
+
+function toDueEvent(r: DueEventRow): DueEvent {
+  return { id: Number(r.id), name: r.name, startsAt: r.starts_at?.toISOString() ?? null, sources: r.sources };
+}
+
+/**
+ * The events with these internal ids (tracked or not, past or not), in the order given, for a
+ * one-off scrape; ids of no event are left out. Events without a marketplace id have `sources: []`.
+ */
+export async function loadDueEvents(db: Db, ids: readonly number[]): Promise<DueEvent[]> {
+  const res = await db.query<DueEventRow>(
+    `SELECT e.id::text AS id, e.name, e.starts_at,
+            coalesce(json_agg(json_build_object('marketplace', s.marketplace, 'marketplaceEventId', s.marketplace_event_id) ORDER BY s.marketplace)
+                     FILTER (WHERE s.event_id IS NOT NULL), '[]') AS sources
+       FROM events e LEFT JOIN event_sources s ON s.event_id = e.id
+      WHERE e.id = ANY($1::bigint[])
+      GROUP BY e.id`,
+    [ids],
+  );
+  const byId = new Map(res.rows.map((r) => [Number(r.id), toDueEvent(r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /**
@@ -60,9 +81,7 @@ export async function markScraped(db: Db, eventId: number, marketplace: Marketpl
   return (res.rowCount ?? 0) > 0;
 }
 
-export interface EventSourceState {
-  marketplace: MarketplaceName;
-  marketplaceEventId: string;
+export interface EventSourceState extends EventMarketplaceId {
   lastScrapedAt: string | null;
   lastSuccessAt: string | null;
 }
@@ -153,18 +172,8 @@ export async function listEvents(db: Db, opts: { all?: boolean; now?: Date; grac
   return res.rows.map(toEvent);
 }
 
-/**
- * Finds an event by reference (every form of src/catalog/event-ref.ts): undefined when none has
- * it; AmbiguousEventError, listing the candidates, when several do.
- */
-export async function resolveEvent(db: Db, ref: string | number): Promise<CatalogEvent | undefined> {
-  let id: number;
-  try {
-    id = (await resolveEventRef(db, String(ref))).id;
-  } catch (err) {
-    if (err instanceof UnknownEventError) return undefined;
-    throw err;
-  }
+/** The event with this internal id (resolve a reference first with ./event-ref); undefined when none. */
+export async function getEvent(db: Db, id: number): Promise<CatalogEvent | undefined> {
   const res = await db.query<EventRow>(`${EVENT_SELECT} WHERE e.id = $1::bigint`, [id]);
   const row = res.rows[0];
   return row ? toEvent(row) : undefined;

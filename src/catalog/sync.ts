@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { withTransaction, type Db } from '../db/pool';
 import { identityOf, MARKETPLACE_LABELS, type CatalogRow, type CellNote, type DateOrderDecision, type DuplicateRow, type MarketplaceName, type ParsedCatalog } from '../domain/catalog';
-import type { CatalogSource } from './source';
+import type { CatalogReader } from './reader';
 import type { EventColumns } from './lifecycle';
 
 /**
@@ -59,17 +59,17 @@ interface StoredEvent extends EventColumns {
 interface Plan {
   inserts: CatalogRow[];
   updates: { id: string; row: CatalogRow }[];
-  sourceDeletes: { eventId: string; marketplace: MarketplaceName }[];
-  sourceInserts: { eventId: string; marketplace: MarketplaceName; marketplaceEventId: string }[];
+  marketplaceIdDeletes: { eventId: string; marketplace: MarketplaceName }[];
+  marketplaceIdInserts: { eventId: string; marketplace: MarketplaceName; marketplaceEventId: string }[];
   seen: Set<string>;
   /** False when a row's event could not be told (unreadable ids): then nobody is flagged missing. */
   flagMissing: boolean;
   report: SyncReport;
 }
 
-/** Reads the source (when given one) and applies it. See SyncReport for what comes back. */
-export async function syncEvents(db: Db, source: CatalogSource | ParsedCatalog): Promise<SyncReport> {
-  const catalog = 'read' in source ? await source.read() : source;
+/** Reads the catalog (when given a reader) and applies it. See SyncReport for what comes back. */
+export async function syncEvents(db: Db, reader: CatalogReader | ParsedCatalog): Promise<SyncReport> {
+  const catalog = 'read' in reader ? await reader.read() : reader;
   return withTransaction(db, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [SYNC_LOCK_KEY]);
     const stored = await loadEvents(client);
@@ -108,7 +108,7 @@ function planSync(catalog: ParsedCatalog, stored: StoredEvent[]): Plan {
     missingFromCatalog: 0,
     removalCheckSkipped: false,
   };
-  const plan: Plan = { inserts: [], updates: [], sourceDeletes: [], sourceInserts: [], seen: new Set(), flagMissing: true, report };
+  const plan: Plan = { inserts: [], updates: [], marketplaceIdDeletes: [], marketplaceIdInserts: [], seen: new Set(), flagMissing: true, report };
   const bySource = new Map<string, StoredEvent>();
   for (const e of stored) for (const s of e.sources) bySource.set(`${s.m}:${s.id}`, e);
   const byIdentity = new Map<string, StoredEvent[]>();
@@ -199,13 +199,13 @@ function planSync(catalog: ParsedCatalog, stored: StoredEvent[]): Plan {
       // An unreadable id cell leaves the stored id as it is.
       if (row.keep.includes(m)) continue;
       if (want.get(m) !== id) {
-        plan.sourceDeletes.push({ eventId: event.id, marketplace: m });
+        plan.marketplaceIdDeletes.push({ eventId: event.id, marketplace: m });
         sourcesChanged = true;
       }
     }
     for (const [m, id] of want) {
       if (have.get(m) !== id) {
-        plan.sourceInserts.push({ eventId: event.id, marketplace: m, marketplaceEventId: id });
+        plan.marketplaceIdInserts.push({ eventId: event.id, marketplace: m, marketplaceEventId: id });
         sourcesChanged = true;
       }
     }
@@ -296,14 +296,14 @@ async function applyPlan(client: pg.PoolClient, plan: Plan, takenKeys: Set<strin
       [plan.updates.map((u) => u.id), ...columns(plan.updates.map((u) => u.row))],
     );
   }
-  if (plan.sourceDeletes.length > 0) {
+  if (plan.marketplaceIdDeletes.length > 0) {
     await client.query(
       `DELETE FROM event_sources s USING unnest($1::bigint[], $2::text[]) AS d(event_id, marketplace)
         WHERE s.event_id = d.event_id AND s.marketplace = d.marketplace`,
-      [plan.sourceDeletes.map((d) => d.eventId), plan.sourceDeletes.map((d) => d.marketplace)],
+      [plan.marketplaceIdDeletes.map((d) => d.eventId), plan.marketplaceIdDeletes.map((d) => d.marketplace)],
     );
   }
-  const sourceInserts = [...plan.sourceInserts];
+  const marketplaceIdInserts = [...plan.marketplaceIdInserts];
   if (plan.inserts.length > 0) {
     const keys = plan.inserts.map((r) => newCatalogKey(r, takenKeys));
     const res = await client.query<{ id: string; catalog_key: string }>(
@@ -316,14 +316,14 @@ async function applyPlan(client: pg.PoolClient, plan: Plan, takenKeys: Set<strin
     plan.inserts.forEach((row, i) => {
       const eventId = idByKey.get(keys[i]!)!;
       plan.seen.add(eventId);
-      for (const s of row.sources) sourceInserts.push({ eventId, marketplace: s.marketplace, marketplaceEventId: s.marketplaceEventId });
+      for (const s of row.sources) marketplaceIdInserts.push({ eventId, marketplace: s.marketplace, marketplaceEventId: s.marketplaceEventId });
     });
   }
-  if (sourceInserts.length > 0) {
+  if (marketplaceIdInserts.length > 0) {
     await client.query(
       `INSERT INTO event_sources (event_id, marketplace, marketplace_event_id)
        SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])`,
-      [sourceInserts.map((s) => s.eventId), sourceInserts.map((s) => s.marketplace), sourceInserts.map((s) => s.marketplaceEventId)],
+      [marketplaceIdInserts.map((s) => s.eventId), marketplaceIdInserts.map((s) => s.marketplace), marketplaceIdInserts.map((s) => s.marketplaceEventId)],
     );
   }
   const seen = [...plan.seen];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BUCKET_ORIGIN } from '../domain/rollup';
+import { BUCKET_ORIGIN } from '../domain/buckets';
 import {
   countSkipped,
   isNormalizedListing,

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { bucketStart } from '../domain/rollup';
+import { bucketStart } from '../domain/buckets';
 
 /**
  * Plain-mode partition management: weekly range partitions (Monday 00:00 UTC) of the raw

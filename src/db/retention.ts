@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Env } from '../config';
-import { bucketStart } from '../domain/rollup';
+import { bucketStart } from '../domain/buckets';
 import { archiveOldPartitions, ensurePartitionsAround, PARTITION_SECONDS, PARTITIONED_TABLES, type PartitionedTable } from './partitions';
 import type { Db } from './pool';
 import { storageModeOf } from './storage-mode';

@@ -1,4 +1,4 @@
-import { BUCKET_ORIGIN, bucketStart } from '../domain/rollup';
+import { BUCKET_ORIGIN, bucketStart } from '../domain/buckets';
 import { withTransaction, type Db } from './pool';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { byMarketplace, MARKETPLACE_NAMES, type MarketplaceName } from './listing';
+import { byMarketplace, MARKETPLACE_NAMES, type EventMarketplaceId, type MarketplaceName } from './listing';
 import { parseBoolean, parseMarketplaceId, spreadsheetError } from './catalog-cells';
 import { DATE_HINT, numericDateOrders, numericDatePart, parseStart, type DateOrder, type LocalStart } from './catalog-dates';
 import { resolveTimeZone, zonedWallTimeToInstant } from './local-time';
@@ -161,11 +161,6 @@ type TextField = keyof typeof TEXT_FIELDS;
 // ---------------------------------------------------------------------------------------------
 // Rows
 
-export interface MarketplaceRef {
-  marketplace: MarketplaceName;
-  marketplaceEventId: string;
-}
-
 /** How much of the start is known: a time, only the date (time TBA), or nothing yet (TBA). */
 export type StartPrecision = 'time' | 'date' | 'tba';
 
@@ -193,7 +188,7 @@ export interface CatalogRow {
   capacity: number | null;
   tracked: boolean;
   /** In MARKETPLACE_NAMES order. Empty only when an id cell was unreadable (see `keep`). */
-  sources: MarketplaceRef[];
+  sources: EventMarketplaceId[];
   /** Fields to keep as stored (their values above are placeholders). */
   keep: KeptField[];
 }
@@ -202,7 +197,7 @@ export interface InvalidRow {
   row: number;
   reason: string;
   /** The marketplace ids that could be read from the row anyway, so its event is not taken for removed. */
-  sources: MarketplaceRef[];
+  sources: EventMarketplaceId[];
   /** Some id cell of the row could not be read: the row may name an event the sync cannot tell. */
   unreadableIds?: boolean;
 }
@@ -445,7 +440,7 @@ export function parseCatalogRecord(
     }
   }
 
-  const sources: MarketplaceRef[] = [];
+  const sources: EventMarketplaceId[] = [];
   for (const marketplace of MARKETPLACE_NAMES) {
     if (!(marketplace in record)) continue;
     const v = readable(marketplace);

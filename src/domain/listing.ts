@@ -5,6 +5,16 @@ import { z } from 'zod';
  * Pure: no I/O, safe to import from workflows.
  */
 export { MARKETPLACE_NAMES, type MarketplaceName } from '../sources/marketplaces/registry';
+
+/**
+ * An event's marketplace id: the id one marketplace gives the event (a StubHub event id, a Vivid
+ * Seats production id, ...). An event has at most one per marketplace; stored in `event_sources`.
+ */
+export interface EventMarketplaceId {
+  marketplace: MarketplaceName;
+  /** The marketplace's own id of the event, as text (as it appears in the marketplace's links). */
+  marketplaceEventId: string;
+}
 import { MARKETPLACES, type MarketplaceDescriptor, type MarketplaceName } from '../sources/marketplaces/registry';
 
 /** One value per marketplace, from its descriptor (the registry in src/sources/marketplaces). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MARKETPLACE_NAMES, type MarketplaceName } from './listing';
-import { intervalSettingsSchema, RANDOMIZATION } from './schedule';
+import { MARKETPLACE_NAMES, type EventMarketplaceId, type MarketplaceName } from './listing';
+import { intervalSettingsSchema, RANDOMIZATION } from './sleep';
 
 /**
  * Shapes that travel through workflow history: the tracker loop's input and state, the
@@ -111,18 +111,16 @@ export interface TrackerStatus {
   lastCycle: CycleSummary | null;
 }
 
-/** One marketplace id of an event. */
-export interface EventSourceRef {
-  marketplace: MarketplaceName;
-  marketplaceEventId: string;
-}
-
-/** What the tracker hands each scrapeEvent child: small, whatever the number of listings. */
+/**
+ * An event to scrape in a cycle, as the tracker hands it to its scrapeEvent child: small,
+ * whatever the number of listings. `startsAt` is an ISO instant, null while the date is TBA;
+ * `sources` are its marketplace ids (on the marketplaces this deployment scrapes).
+ */
 export interface DueEvent {
   id: number;
   name: string;
   startsAt: string | null;
-  sources: EventSourceRef[];
+  sources: EventMarketplaceId[];
 }
 
 export const scrapeEventInputSchema = z
@@ -134,11 +132,22 @@ export const scrapeEventInputSchema = z
       sources: z.array(z.object({ marketplace: z.enum(MARKETPLACE_NAMES), marketplaceEventId: z.string().min(1) })),
     }),
     jobId: z.string().min(1),
-    /** Marketplaces to skip (for example because they are disabled on this deployment). */
+    /** Scrape only the event's marketplace ids on these marketplaces; all of them when absent. */
     onlyMarketplaces: z.array(z.enum(MARKETPLACE_NAMES)).optional(),
   })
   .strict();
-export type ScrapeEventInput = z.infer<typeof scrapeEventInputSchema>;
+export type ScrapeEventInput = z.input<typeof scrapeEventInputSchema>;
+
+/** A one-off scrape's input (`ticket-tracker scrape`, the scrapeEvents workflow). */
+export const scrapeEventsInputSchema = z
+  .object({
+    /** Internal ids of the events to scrape; every due event when absent. */
+    eventIds: z.array(z.number().int().positive()).min(1).optional(),
+    fanout: z.number().int().min(1).max(200).default(10),
+    errorAlertThreshold: z.number().int().min(1).default(10),
+  })
+  .strict();
+export type ScrapeEventsInput = z.input<typeof scrapeEventsInputSchema>;
 
 /** The claim check a fetch returns: a reference to what it stored, and a summary. */
 export interface StoredScrapeRef {

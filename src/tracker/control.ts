@@ -1,8 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Env } from '../config';
-import { RANDOMIZATION } from '../domain/schedule';
-import { DEFAULT_TRACKER_WORKFLOW_ID, trackerSettingsSchema, type TrackerSettings } from '../domain/tracker';
+import { RANDOMIZATION } from '../domain/sleep';
+import { trackerSettingsSchema, type TrackerSettings } from '../domain/tracker';
+import { trackerLoop } from '../workflows';
+import { DEFAULT_TRACKER_WORKFLOW_ID } from '../workflows/definitions';
 import { parseOptions } from '../cli/parse';
 
 /** Starting the tracker loop, shared by `tracker start` and the embedded stack. */
@@ -32,13 +34,13 @@ export function trackerSettingsFrom(env: Env, flags: z.infer<typeof settingsOpti
 
 export async function startTracker(client: Client, env: Env, settings: TrackerSettings): Promise<{ started: boolean; runId: string }> {
   try {
-    const handle = await client.workflow.start('trackerLoop', {
+    const handle = await client.workflow.start(trackerLoop, {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       workflowId: DEFAULT_TRACKER_WORKFLOW_ID,
       args: [{ settings }],
       workflowIdConflictPolicy: 'FAIL',
       staticSummary: `Scrape every tracked event every ~${settings.intervalHours} h (${settings.randomization})`,
-      staticDetails: 'Each cycle: sync the catalog, scrape every due event in a child workflow, record the run, sleep. Signals: pause, resume, scrapeNow. Update: reconfigure. Query: status.',
+      staticDetails: 'Each cycle: sync the catalog, scrape every due event in a child workflow, record the cycle, sleep. Signals: pause, resume, scrapeNow. Update: reconfigure. Query: status.',
     });
     return { started: true, runId: handle.firstExecutionRunId };
   } catch (err) {

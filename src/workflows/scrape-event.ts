@@ -2,7 +2,7 @@ import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivit
 import type { MainActivities, MarketplaceActivities } from '../activities/types';
 import { marketplaceTaskQueue } from '../activities/types';
 import type { MarketplaceName } from '../domain/listing';
-import { describeZodError, scrapeEventInputSchema, scrapeIdFor, type MarketplaceOutcome, type ScrapeEventResult } from '../domain/tracker';
+import { describeZodError, scrapeEventInputSchema, scrapeIdFor, type MarketplaceOutcome, type ScrapeEventInput, type ScrapeEventResult } from '../domain/tracker';
 
 // Short database steps run as local activities: no task-queue round trip per step, which is
 // most of Temporal's cost per event (see `npm run bench -- cycle`).
@@ -44,8 +44,9 @@ function failureMessage(err: unknown): string {
  * stored, then checked for price changes. A failing marketplace is recorded and does not fail
  * the event; the result says what happened to each.
  */
-export async function scrapeEvent(rawInput: unknown): Promise<ScrapeEventResult> {
-  const parsed = scrapeEventInputSchema.safeParse(rawInput);
+export async function scrapeEvent(input: ScrapeEventInput): Promise<ScrapeEventResult> {
+  // Parsed although typed: the `temporal` CLI and the Web UI can send any JSON.
+  const parsed = scrapeEventInputSchema.safeParse(input);
   if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid scrapeEvent input: ${describeZodError(parsed.error)}`, 'InvalidInput');
   const { event, jobId, onlyMarketplaces } = parsed.data;
   const sources = event.sources.filter((s) => !onlyMarketplaces || onlyMarketplaces.includes(s.marketplace));
@@ -56,6 +57,7 @@ export async function scrapeEvent(rawInput: unknown): Promise<ScrapeEventResult>
       try {
         const ref = await fetcherFor(marketplace, event.name, marketplaceEventId).fetchListings({
           scrapeId,
+          jobId,
           eventId: event.id,
           marketplace,
           marketplaceEventId,

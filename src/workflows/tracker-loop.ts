@@ -3,30 +3,22 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   isCancellation,
   setHandler,
 } from '@temporalio/workflow';
-import { nextIntervalMs } from '../domain/schedule';
+import { nextIntervalMs } from '../domain/sleep';
 import {
   describeZodError,
   trackerInputSchema,
   trackerSettingsPatchSchema,
   trackerSettingsSchema,
+  type TrackerInput,
   type TrackerPhase,
-  type TrackerSettings,
   type TrackerStatus,
 } from '../domain/tracker';
 import { runCycle } from './cycle';
+import { pauseSignal, reconfigureUpdate, resumeSignal, scrapeNowSignal, statusQuery } from './definitions';
 
-export const pauseSignal = defineSignal('pause');
-export const resumeSignal = defineSignal('resume');
-/** Cuts the current sleep short (and runs a cycle even while paused). */
-export const scrapeNowSignal = defineSignal('scrapeNow');
-export const reconfigureUpdate = defineUpdate<TrackerSettings, [unknown]>('reconfigure');
-export const statusQuery = defineQuery<TrackerStatus>('status');
 
 /**
  * The deployment's one long-running loop (workflow id `tracker`). Each cycle: sync the catalog,
@@ -34,8 +26,9 @@ export const statusQuery = defineQuery<TrackerStatus>('status');
  * sleep a randomized interval that `scrapeNow` cuts short. Continues as new after every cycle,
  * carrying its settings and state, so its history never grows.
  */
-export async function trackerLoop(rawInput: unknown): Promise<TrackerStatus> {
-  const parsed = trackerInputSchema.safeParse(rawInput ?? {});
+export async function trackerLoop(input: TrackerInput = {}): Promise<TrackerStatus> {
+  // Parsed although typed: the `temporal` CLI and the Web UI can send any JSON.
+  const parsed = trackerInputSchema.safeParse(input ?? {});
   if (!parsed.success) {
     throw ApplicationFailure.nonRetryable(`invalid trackerLoop input: ${describeZodError(parsed.error)}`, 'InvalidInput');
   }

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeText, sniffDelimiter } from '../../src/catalog/csv';
-import { createFileSource } from '../../src/catalog/file-source';
-import { CatalogReadError } from '../../src/catalog/source';
+import { createFileReader } from '../../src/catalog/file-reader';
+import { CatalogReadError } from '../../src/catalog/reader';
 
 /** Windows-1252 bytes of a text (Latin-1 range plus the 0x80-0x9F characters used here). */
 function cp1252(text: string): Buffer {
@@ -24,7 +24,7 @@ describe('catalog files as spreadsheet programs save them', () => {
     writeFileSync(file, bytes);
     return file;
   };
-  const read = (file: string, defaultTimeZone = 'Europe/Berlin') => createFileSource({ file, defaultTimeZone }).read();
+  const read = (file: string, defaultTimeZone = 'Europe/Berlin') => createFileReader({ file, defaultTimeZone }).read();
 
   it('a German Excel export: Windows-1252, semicolons, dd.mm.yyyy, WAHR/FALSCH; the report says how it was read', async () => {
     const file = write(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { catalogSource } from '../../src/catalog/catalog-source';
+import { catalogReader } from '../../src/catalog/open-reader';
 import { syncEvents } from '../../src/catalog/sync';
 import { parseEnv } from '../../src/config';
 import { fromRoot } from '../../src/tools/paths';
@@ -26,7 +26,7 @@ interface Stored {
 describe('catalog field cases, synced into PostgreSQL', () => {
   let t: TestDatabase;
   const env = parseEnv({});
-  const sync = (file: string) => syncEvents(t.db, catalogSource(env, { file: fixture(file) }));
+  const sync = (file: string) => syncEvents(t.db, catalogReader(env, { file: fixture(file) }));
   const stored = async (): Promise<Stored[]> =>
     (
       await t.db.query<Stored>(
@@ -120,7 +120,7 @@ describe('catalog field cases, synced into PostgreSQL', () => {
         'The Glass Orchard,Harbor Pavilion,Boston,2027-03-20 19:30,America/New_York,170000002,5520002,TRUE\n' +
         'Northbound Static (Late Show),Lakeside Hall,Chicago,2027-04-02 22:00,America/Chicago,#N/A,,TRUE\n',
     );
-    const report = await syncEvents(t.db, catalogSource(env, { file }));
+    const report = await syncEvents(t.db, catalogReader(env, { file }));
     assert.equal(report.removalCheckSkipped, true);
     assert.match(report.invalid[0]!.reason, /no readable marketplace id/);
     assert.deepEqual((await stored()).map((e) => e.in_catalog), [true, true, true]);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { AmbiguousEventError, listDueEvents, listEvents, markScraped, resolveEvent } from '../../src/catalog/lifecycle';
+import { AmbiguousEventError, resolveEventRef, UnknownEventError } from '../../src/catalog/event-ref';
+import { getEvent, listDueEvents, listEvents, loadDueEvents, markScraped } from '../../src/catalog/lifecycle';
 import { syncEvents } from '../../src/catalog/sync';
 import { parseCatalog, tableFromRows, type CellValue } from '../../src/domain/catalog';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -47,7 +48,6 @@ describe('tracking lifecycle', () => {
     assert.deepEqual(due[1], {
       id: due[1]!.id,
       name: 'Upcoming',
-      venue: null,
       startsAt: '2027-01-20T10:00:00.000Z',
       sources: [
         { marketplace: 'seatgeek', marketplaceEventId: '2003' },
@@ -93,7 +93,7 @@ describe('tracking lifecycle', () => {
     assert.equal(await markScraped(t.db, id, 'stubhub', { ok: false, at: '2027-01-10T13:00:00Z' }), true);
     assert.equal(await markScraped(t.db, id, 'stubhub', { ok: true, at: new Date('2027-01-10T11:00:00Z') }), true, 'a late retry');
     assert.equal(await markScraped(t.db, id, 'vividseats', { ok: true, at: new Date() }), false, 'no Vivid Seats id for this event');
-    const e = await resolveEvent(t.db, id);
+    const e = await getEvent(t.db, id);
     const stubhub = e!.sources.find((s) => s.marketplace === 'stubhub')!;
     assert.equal(stubhub.lastScrapedAt, '2027-01-10T13:00:00.000Z');
     assert.equal(stubhub.lastSuccessAt, '2027-01-10T12:00:00.000Z');
@@ -102,27 +102,37 @@ describe('tracking lifecycle', () => {
 
   it('finds an event by internal id or by any marketplace id', async () => {
     const upcoming = (await listDueEvents(t.db, now, 6))[1]!;
-    for (const ref of [String(upcoming.id), upcoming.id, '1003', '2003', 'TM3', 'stubhub:1003', 'ticketmaster:TM3', `id:${upcoming.id}`, `#${upcoming.id}`]) {
-      assert.equal((await resolveEvent(t.db, ref))?.id, upcoming.id, `ref ${ref}`);
+    for (const ref of [String(upcoming.id), '1003', '2003', 'TM3', 'stubhub:1003', 'ticketmaster:TM3', `id:${upcoming.id}`, `#${upcoming.id}`]) {
+      assert.equal((await resolveEventRef(t.db, ref)).id, upcoming.id, `ref ${ref}`);
     }
     for (const ref of ['viagogo:1003', 'TM:TM3', 'https://www.stubhub.com/upcoming-tickets-1-20-2027/event/1003/?quantity=2', 'https://www.ticketmaster.com/upcoming/event/TM3']) {
-      assert.equal((await resolveEvent(t.db, ref))?.id, upcoming.id, `ref ${ref}`);
+      assert.equal((await resolveEventRef(t.db, ref)).id, upcoming.id, `ref ${ref}`);
     }
-    assert.equal(await resolveEvent(t.db, 'seatgeek:1003'), undefined, 'a StubHub id is not a SeatGeek id');
-    await assert.rejects(resolveEvent(t.db, 'eventbrite:1003'), /"eventbrite" is not a marketplace/);
-    await assert.rejects(resolveEvent(t.db, 'id:abc'), /an internal id is a whole number/);
-    assert.equal(await resolveEvent(t.db, 'nothing'), undefined);
+    await assert.rejects(resolveEventRef(t.db, 'seatgeek:1003'), UnknownEventError, 'a StubHub id is not a SeatGeek id');
+    await assert.rejects(resolveEventRef(t.db, 'eventbrite:1003'), /"eventbrite" is not a marketplace/);
+    await assert.rejects(resolveEventRef(t.db, 'id:abc'), /an internal id is a whole number/);
+    await assert.rejects(resolveEventRef(t.db, 'nothing'), UnknownEventError);
+  });
+
+  it('loads events by internal id, in the order asked, past and untracked ones too, leaving out unknown ids', async () => {
+    const all = await listEvents(t.db, { all: true });
+    const past = all.find((e) => e.name === 'Past long ago')!;
+    const upcoming = all.find((e) => e.name === 'Upcoming')!;
+    const loaded = await loadDueEvents(t.db, [upcoming.id, 999_999, past.id]);
+    assert.deepEqual(loaded.map((e) => e.id), [upcoming.id, past.id]);
+    assert.deepEqual(loaded[0]!.sources, upcoming.sources.map((s) => ({ marketplace: s.marketplace, marketplaceEventId: s.marketplaceEventId })));
+    assert.equal(loaded[0]!.startsAt, upcoming.startsAt);
   });
 
   it('says so when a bare reference names two events', async () => {
     // Event #1's internal id is "1"; make another event's SeatGeek id "1" too.
     await t.db.query(`UPDATE event_sources SET marketplace_event_id = '1' WHERE marketplace = 'seatgeek' AND marketplace_event_id = '2003'`);
     await assert.rejects(
-      resolveEvent(t.db, '1'),
+      resolveEventRef(t.db, '1'),
       (e: unknown) => e instanceof AmbiguousEventError && /"1" names 2 events: #1 "Past long ago" \(id:1\); #3 "Upcoming" \(seatgeek:1\)/.test(e.message),
     );
-    assert.equal((await resolveEvent(t.db, 'id:1'))?.name, 'Past long ago');
-    assert.equal((await resolveEvent(t.db, 'seatgeek:1'))?.name, 'Upcoming');
+    assert.equal((await resolveEventRef(t.db, 'id:1')).name, 'Past long ago');
+    assert.equal((await resolveEventRef(t.db, 'seatgeek:1')).name, 'Upcoming');
   });
 
   it('lists tracked current events by default, every event with all', async () => {

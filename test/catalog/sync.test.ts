@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { CatalogReadError, type CatalogSource } from '../../src/catalog/source';
+import { CatalogReadError, type CatalogReader } from '../../src/catalog/reader';
 import { syncEvents } from '../../src/catalog/sync';
 import { markScraped } from '../../src/catalog/lifecycle';
 import { parseCatalog, tableFromRows, type CellValue } from '../../src/domain/catalog';
@@ -162,7 +162,7 @@ describe('syncEvents into PostgreSQL', () => {
   it('a source that cannot be read leaves the database as it was', async () => {
     await syncEvents(t.db, catalog([KNICKS, CUBS]));
     const before = await state();
-    const broken: CatalogSource = {
+    const broken: CatalogReader = {
       origin: 'broken source',
       read: async () => {
         throw new CatalogReadError('broken source: no such file');

@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { after as nodeAfter, before as nodeBefore, describe, it as nodeIt } from 'node:test';
-import pg from 'pg';
-import { createPool, type Db } from '../../src/db/pool';
-import { migrate } from '../../src/db/migrate';
-import { storageModeOf, type StorageMode } from '../../src/db/storage-mode';
+import type { Db } from '../../src/db/pool';
+import type { StorageMode } from '../../src/db/storage-mode';
+import { createThrowawayDatabase } from './throwaway-database';
 import { ADMIN_URL_VAR, TIMESCALE_ADMIN_URL_VAR, TIMESCALE_SKIP_VAR, startPostgresForTests, startTimescaleForTests, type TestServer } from './infra';
 
 export interface TestDatabase {
@@ -63,29 +61,9 @@ export async function createTestDatabase(opts: { migrate?: boolean; poolMax?: nu
   const layout = opts.layout ?? 'plain';
   const server = await serverFor(layout);
   if ('skipped' in server) throw new Error(`no TimescaleDB for this test: ${server.skipped}`);
-  const admin = server.adminUrl;
-  const name = `tt_test_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const u = new URL(admin);
-  u.pathname = '/' + name;
-  const url = u.toString();
-  const db = createPool(url, opts.poolMax ?? 5);
-  if (opts.migrate !== false) {
-    await migrate(db, undefined, { storageMode: layout === 'plain' ? 'plain' : 'auto' });
-    const mode = await storageModeOf(db);
-    if (mode !== layout) throw new Error(`test database was meant for the ${layout} layout but migrated as ${mode}`);
-    if (layout === 'timescaledb') await pausePolicies(db);
-  }
-  const drop = async (): Promise<void> => {
-    await db.end();
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  };
+  const migrated = opts.migrate !== false;
+  const { url, db, drop } = await createThrowawayDatabase(server.adminUrl, { prefix: 'tt_test', layout: migrated ? layout : null, poolMax: opts.poolMax ?? 5 });
+  if (migrated && layout === 'timescaledb') await pausePolicies(db);
   return { url, db, layout, drop };
 }
 

@@ -6,6 +6,7 @@ import { createLogger } from '../../src/logging/logger';
 import { createWorkers } from '../../src/worker';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { startDevServerEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { selfCheck } from '../../src/workflows';
 
 describe('selfCheck workflow on a real Temporal server and PostgreSQL', () => {
   let env: TestWorkflowEnvironment;
@@ -28,8 +29,8 @@ describe('selfCheck workflow on a real Temporal server and PostgreSQL', () => {
       logger: createLogger('warn'),
     });
     const result = await worker.runUntil(async () => {
-      const first = await env.client.workflow.execute('selfCheck', { taskQueue, workflowId: `self-check-a-${taskQueue}` });
-      const second = await env.client.workflow.execute('selfCheck', { taskQueue, workflowId: `self-check-b-${taskQueue}` });
+      const first = await env.client.workflow.execute(selfCheck, { taskQueue, workflowId: `self-check-a-${taskQueue}` });
+      const second = await env.client.workflow.execute(selfCheck, { taskQueue, workflowId: `self-check-b-${taskQueue}` });
       return { first, second };
     });
     assert.equal(result.first.workflowId, `self-check-a-${taskQueue}`);

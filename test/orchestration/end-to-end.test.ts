@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { TrackerStatus } from '../../src/domain/tracker';
 import { fromRoot } from '../../src/tools/paths';
 import { describeLayouts } from '../helpers/db';
 import { startTrackerStack, waitFor, type TrackerStack } from '../helpers/stack';
 import { startDevServerEnv } from '../helpers/temporal';
+import { archiveAndRetention, dailyRollup, hourlyRollup, trackerLoop } from '../../src/workflows';
+import { statusQuery } from '../../src/workflows/definitions';
 
 /** npm start's path on a real dev server: sample catalog, mock marketplace, real PostgreSQL (either layout). */
 describeLayouts('tracker loop end to end', ({ layout, it, before, after }) => {
@@ -21,13 +22,13 @@ describeLayouts('tracker loop end to end', ({ layout, it, before, after }) => {
 
   it('stores snapshots for every tracked event in the first cycle, and answers status', async () => {
     await stack.withWorkers(async () => {
-      const handle = await temporal.client.workflow.start('trackerLoop', {
+      const handle = await temporal.client.workflow.start(trackerLoop, {
         taskQueue: stack.taskQueue,
         workflowId: `tracker-${stack.taskQueue}`,
         args: [{ settings: { intervalHours: 12, randomization: 'uniform', minFactor: 0.9, maxFactor: 1.1, fanout: 4 } }],
       });
       const status = await waitFor('the first cycle', async () => {
-        const s = await handle.query<TrackerStatus>('status');
+        const s = await handle.query(statusQuery);
         return s.cycle >= 1 ? s : undefined;
       }, 120_000);
       assert.equal(status.phase, 'sleeping');
@@ -64,13 +65,13 @@ describeLayouts('tracker loop end to end', ({ layout, it, before, after }) => {
       assert.equal(final.cycle, 1);
 
       // The maintenance workflows the schedules start: rollups of what the cycle stored, then retention.
-      const hourly = await temporal.client.workflow.execute('hourlyRollup', { taskQueue: stack.taskQueue, workflowId: `hourly-${stack.taskQueue}` });
+      const hourly = await temporal.client.workflow.execute(hourlyRollup, { taskQueue: stack.taskQueue, workflowId: `hourly-${stack.taskQueue}` });
       assert.ok((hourly as { rows: number }).rows > 0);
-      const daily = await temporal.client.workflow.execute('dailyRollup', { taskQueue: stack.taskQueue, workflowId: `daily-${stack.taskQueue}` });
+      const daily = await temporal.client.workflow.execute(dailyRollup, { taskQueue: stack.taskQueue, workflowId: `daily-${stack.taskQueue}` });
       assert.ok((daily as { rows: number }).rows > 0);
       const rolled = await db.query<{ n: string }>('SELECT count(DISTINCT event_id) AS n FROM rollup_daily');
       assert.equal(Number(rolled.rows[0]!.n), tracked.rows.length);
-      const retention = await temporal.client.workflow.execute('archiveAndRetention', { taskQueue: stack.taskQueue, workflowId: `retention-${stack.taskQueue}` });
+      const retention = await temporal.client.workflow.execute(archiveAndRetention, { taskQueue: stack.taskQueue, workflowId: `retention-${stack.taskQueue}` });
       assert.equal((retention as { archivedRows: number }).archivedRows, 0, 'nothing is old enough to archive yet');
     });
   });

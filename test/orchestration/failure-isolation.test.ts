@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { TrackerStatus } from '../../src/domain/tracker';
 import { EVENTS_HEADER, startTrackerStack, waitFor, writeEventsFile, type TrackerStack } from '../helpers/stack';
 import { startDevServerEnv } from '../helpers/temporal';
+import { trackerLoop } from '../../src/workflows';
+import { statusQuery } from '../../src/workflows/definitions';
 
 const CATALOG = [
   EVENTS_HEADER,
@@ -36,7 +37,7 @@ describe('failure isolation in a cycle', () => {
     await db.query('CREATE TRIGGER refuse_scrapes BEFORE INSERT ON scrapes FOR EACH ROW EXECUTE FUNCTION refuse_writes()');
 
     await stack.withWorkers(async () => {
-      const handle = await temporal.client.workflow.start('trackerLoop', {
+      const handle = await temporal.client.workflow.start(trackerLoop, {
         taskQueue: stack.taskQueue,
         workflowId: `tracker-failures-${stack.taskQueue}`,
         args: [{ settings: { intervalHours: 12, randomization: 'uniform', fanout: 3 } }],
@@ -48,7 +49,7 @@ describe('failure isolation in a cycle', () => {
       await db.query('DROP TRIGGER refuse_scrapes ON scrapes');
 
       const status = await waitFor('the first cycle', async () => {
-        const s = await handle.query<TrackerStatus>('status');
+        const s = await handle.query(statusQuery);
         return s.cycle >= 1 ? s : undefined;
       }, 120_000);
       const last = status.lastCycle!;

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Context as ActivityContext } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { catalogSource } from '../../src/catalog/catalog-source';
+import { catalogReader } from '../../src/catalog/open-reader';
 import { syncEvents } from '../../src/catalog/sync';
-import type { ScrapeEventResult } from '../../src/domain/tracker';
+import type { MarketplaceName } from '../../src/domain/listing';
 import { EVENTS_HEADER, startTrackerStack, writeEventsFile, type TrackerStack } from '../helpers/stack';
 import { startDevServerEnv } from '../helpers/temporal';
+import { scrapeEvent } from '../../src/workflows';
 
 const CATALOG = [EVENTS_HEADER, 'Delta Fest,Field Park,Seattle,WA,US,2027-06-10 18:00,America/Los_Angeles,710001,810001,910001,TMDELTA01,TRUE'].join('\n');
 
@@ -44,10 +45,10 @@ describe('idempotent activities', () => {
   it('a fetch retried after its commit leaves exactly one copy of every row', async () => {
     const db = stack.database.db;
     const failures: string[] = [];
-    await syncEvents(db, catalogSource(stack.env));
+    await syncEvents(db, catalogReader(stack.env));
     const event = await db.query<{ id: string }>(`SELECT id FROM events WHERE name = 'Delta Fest'`);
     assert.equal(event.rowCount, 1);
-    const sources = await db.query<{ marketplace: string; marketplace_event_id: string }>('SELECT marketplace, marketplace_event_id FROM event_sources ORDER BY 1');
+    const sources = await db.query<{ marketplace: MarketplaceName; marketplace_event_id: string }>('SELECT marketplace, marketplace_event_id FROM event_sources ORDER BY 1');
     const input = {
       event: {
         id: Number(event.rows[0]!.id),
@@ -59,9 +60,9 @@ describe('idempotent activities', () => {
     };
 
     const result = await stack.withWorkers(
-      () => temporal.client.workflow.execute('scrapeEvent', { taskQueue: stack.taskQueue, workflowId: `scrape-once-${stack.taskQueue}`, args: [input] }),
+      () => temporal.client.workflow.execute(scrapeEvent, { taskQueue: stack.taskQueue, workflowId: `scrape-once-${stack.taskQueue}`, args: [input] }),
       { activityInterceptors: [failAfterCommitOnFirstAttempt(failures)] },
-    ) as ScrapeEventResult;
+    );
 
     assert.equal(failures.length, 4, 'every marketplace fetch failed once after committing');
     assert.ok(result.outcomes.every((o) => o.ok), JSON.stringify(result.outcomes));

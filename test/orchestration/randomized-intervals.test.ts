@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { nextIntervalMs, seededRandom, type IntervalSettings } from '../../src/domain/schedule';
+import { nextIntervalMs, seededRandom, type IntervalSettings } from '../../src/domain/sleep';
 
 const HOUR = 3_600_000;
 const N = 20_000;

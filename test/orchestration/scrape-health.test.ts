@@ -7,6 +7,8 @@ import { latestPrices } from '../../src/db/analytics/latest';
 import type { TrackerStatus } from '../../src/domain/tracker';
 import { EVENTS_HEADER, startTrackerStack, waitFor, writeEventsFile, type TrackerStack } from '../helpers/stack';
 import { startDevServerEnv } from '../helpers/temporal';
+import { trackerLoop } from '../../src/workflows';
+import { scrapeNowSignal, statusQuery } from '../../src/workflows/definitions';
 
 const CATALOG = [
   EVENTS_HEADER,
@@ -61,14 +63,14 @@ describe('scrape health in a cycle (format drift, empty)', () => {
     stack.mock.setFault({ marketplace: 'vividseats', eventId: '800102', fault: { kind: 'format-drift' } });
 
     await stack.withWorkers(async () => {
-      const handle = await temporal.client.workflow.start('trackerLoop', {
+      const handle = await temporal.client.workflow.start(trackerLoop, {
         taskQueue: stack.taskQueue,
         workflowId: `tracker-health-${stack.taskQueue}`,
         args: [{ settings: { intervalHours: 12, randomization: 'uniform', fanout: 3 } }],
       });
       const cycle = async (n: number): Promise<NonNullable<TrackerStatus['lastCycle']>> =>
         (await waitFor(`cycle ${n}`, async () => {
-          const s = await handle.query<TrackerStatus>('status');
+          const s = await handle.query(statusQuery);
           return s.cycle >= n && s.phase === 'sleeping' ? s : undefined;
         }, 120_000)).lastCycle!;
 
@@ -107,7 +109,7 @@ describe('scrape health in a cycle (format drift, empty)', () => {
 
       // Cycle 2: Gamma (which had listings) comes back empty; Alpha and Beta still drift.
       stack.mock.setFault({ marketplace: 'vividseats', eventId: '800103', fault: { kind: 'empty' } });
-      await handle.signal('scrapeNow');
+      await handle.signal(scrapeNowSignal);
       const second = await cycle(2);
       assert.equal(second.marketplacesEmpty, 1);
       assert.equal(second.marketplacesDrifted, 2);

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { TrackerSettings, TrackerStatus } from '../../src/domain/tracker';
+import type { TrackerSettingsPatch } from '../../src/domain/tracker';
 import { EVENTS_HEADER, startTrackerStack, waitFor, writeEventsFile, type TrackerStack } from '../helpers/stack';
 import { startTimeSkippingEnv } from '../helpers/temporal';
+import { trackerLoop } from '../../src/workflows';
+import { pauseSignal, reconfigureUpdate, resumeSignal, scrapeNowSignal, statusQuery } from '../../src/workflows/definitions';
 
 const HOUR = 3_600_000;
 
@@ -35,7 +37,7 @@ describe('tracker loop over simulated time', () => {
 
   it('sleeps uniformly inside the bounds between cycles, continuing as new each cycle', async () => {
     await stack.withWorkers(async () => {
-      const handle = await temporal.client.workflow.start('trackerLoop', {
+      const handle = await temporal.client.workflow.start(trackerLoop, {
         taskQueue: stack.taskQueue,
         workflowId: 'tracker-uniform',
         args: [{ settings: { intervalHours: 1, randomization: 'uniform', minFactor: 0.5, maxFactor: 1.5 } }],
@@ -48,7 +50,7 @@ describe('tracker loop over simulated time', () => {
       const sorted = [...sleeps].sort((a, b) => a - b);
       const ks = Math.max(...sorted.map((x, i) => Math.max(Math.abs((i + 1) / sorted.length - (x - 0.5)), Math.abs(i / sorted.length - (x - 0.5)))));
       assert.ok(ks < 1.95 / Math.sqrt(sorted.length), `KS distance ${ks} for ${sorted.length} sleeps`);
-      const status = await handle.query<TrackerStatus>('status');
+      const status = await handle.query(statusQuery);
       assert.equal(status.cycle, sleeps.length + 1);
       const description = await handle.describe();
       assert.notEqual(description.runId, handle.firstExecutionRunId, 'continued as new');
@@ -59,13 +61,13 @@ describe('tracker loop over simulated time', () => {
   it('obeys pause, resume, scrapeNow and validated reconfigure', async () => {
     await stack.database.db.query('TRUNCATE scrape_runs');
     await stack.withWorkers(async () => {
-      const handle = await temporal.client.workflow.start('trackerLoop', {
+      const handle = await temporal.client.workflow.start(trackerLoop, {
         taskQueue: stack.taskQueue,
         workflowId: 'tracker-signals',
         args: [{ settings: { intervalHours: 24, randomization: 'normal', minFactor: 0.8, maxFactor: 1.2 } }],
       });
       const first = await waitFor('cycle 1', async () => {
-        const s = await handle.query<TrackerStatus>('status');
+        const s = await handle.query(statusQuery);
         return s.cycle === 1 && s.phase === 'sleeping' ? s : undefined;
       });
       const wake = Date.parse(first.nextWakeAt!) - Date.parse(first.lastCycle!.finishedAt);
@@ -73,33 +75,33 @@ describe('tracker loop over simulated time', () => {
 
       // An invalid update is rejected with the reason and changes nothing.
       const rejectedBecause = (re: RegExp) => (err: unknown) => err instanceof WorkflowUpdateFailedError && re.test(err.cause?.message ?? '');
-      await assert.rejects(handle.executeUpdate('reconfigure', { args: [{ minFactor: 2, maxFactor: 3 }] }), rejectedBecause(/minFactor must be at most 1/));
-      await assert.rejects(handle.executeUpdate('reconfigure', { args: [{ intervalHours: -1 }] }), rejectedBecause(/intervalHours: must be positive/));
-      await assert.rejects(handle.executeUpdate('reconfigure', { args: [{ colour: 'red' }] }), rejectedBecause(/colour/));
+      await assert.rejects(handle.executeUpdate(reconfigureUpdate, { args: [{ minFactor: 2, maxFactor: 3 }] }), rejectedBecause(/minFactor must be at most 1/));
+      await assert.rejects(handle.executeUpdate(reconfigureUpdate, { args: [{ intervalHours: -1 }] }), rejectedBecause(/intervalHours: must be positive/));
+      await assert.rejects(handle.executeUpdate(reconfigureUpdate, { args: [{ colour: 'red' } as TrackerSettingsPatch] } /* an untyped caller's patch */), rejectedBecause(/colour/));
       // A valid one applies at once, redrawing the sleep in progress.
-      const updated = await handle.executeUpdate<TrackerSettings, [unknown]>('reconfigure', { args: [{ intervalHours: 2, randomization: 'uniform' }] });
+      const updated = await handle.executeUpdate(reconfigureUpdate, { args: [{ intervalHours: 2, randomization: 'uniform' }] });
       assert.equal(updated.intervalHours, 2);
-      const redrawn = await handle.query<TrackerStatus>('status');
+      const redrawn = await handle.query(statusQuery);
       const newWake = Date.parse(redrawn.nextWakeAt!) - Date.parse(first.lastCycle!.finishedAt);
       assert.ok(newWake >= 0.8 * 2 * HOUR && newWake <= 1.2 * 2 * HOUR, `redrawn sleep ${newWake}`);
 
       // Paused: no cycle however long we wait.
-      await handle.signal('pause');
+      await handle.signal(pauseSignal);
       await temporal.sleep('12 hours');
-      const paused = await handle.query<TrackerStatus>('status');
+      const paused = await handle.query(statusQuery);
       assert.equal(paused.phase, 'paused');
       assert.equal(paused.cycle, 1);
 
       // scrapeNow runs one cycle even while paused, then stays paused.
-      await handle.signal('scrapeNow');
-      await waitFor('cycle 2', async () => (await handle.query<TrackerStatus>('status')).cycle === 2);
+      await handle.signal(scrapeNowSignal);
+      await waitFor('cycle 2', async () => (await handle.query(statusQuery)).cycle === 2);
       await temporal.sleep('12 hours');
-      assert.equal((await handle.query<TrackerStatus>('status')).cycle, 2);
+      assert.equal((await handle.query(statusQuery)).cycle, 2);
 
       // Resumed: cycles come back on the 2-hour schedule.
-      await handle.signal('resume');
+      await handle.signal(resumeSignal);
       await temporal.sleep('5 hours');
-      const resumed = await handle.query<TrackerStatus>('status');
+      const resumed = await handle.query(statusQuery);
       assert.ok(resumed.cycle >= 3 && resumed.cycle <= 6, `cycle ${resumed.cycle}`);
       assert.equal(resumed.paused, false);
       await handle.cancel();
@@ -108,6 +110,8 @@ describe('tracker loop over simulated time', () => {
 
   it('fails at once, without retrying, on bad input that it names', async () => {
     await stack.withWorkers(async () => {
+      // By type name, untyped, as `temporal workflow start --type trackerLoop --input ...` sends it:
+      // the compiler would refuse this input, so the workflow's own parse is what is tested.
       const handle = await temporal.client.workflow.start('trackerLoop', {
         taskQueue: stack.taskQueue,
         workflowId: 'tracker-bad-input',

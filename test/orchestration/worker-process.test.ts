@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { catalogSource } from '../../src/catalog/catalog-source';
+import { catalogReader } from '../../src/catalog/open-reader';
 import { syncEvents } from '../../src/catalog/sync';
 import { parseEnv } from '../../src/config';
 import { freePort } from '../../src/embedded/ports';
@@ -11,6 +11,7 @@ import { fromRoot } from '../../src/tools/paths';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { EVENTS_HEADER, waitFor, writeEventsFile } from '../helpers/stack';
 import { startDevServerEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { scrapeEvents } from '../../src/workflows';
 
 const CATALOG = [EVENTS_HEADER, 'Omega Show,Big Hall,Miami,FL,US,2027-08-01 20:00,America/New_York,,830001,,,TRUE'].join('\n');
 
@@ -30,7 +31,7 @@ describe('ticket-tracker worker process', () => {
 
   it('serves /healthz and /metrics, and on SIGTERM lets the in-flight fetch finish and exits 0', async () => {
     const eventsFile = writeEventsFile(CATALOG);
-    await syncEvents(database.db, catalogSource(parseEnv({ EVENTS_FILE: eventsFile })));
+    await syncEvents(database.db, catalogReader(parseEnv({ EVENTS_FILE: eventsFile })));
     const taskQueue = uniqueTaskQueue('worker');
     const metricsPort = await freePort();
     const sdkMetricsPort = await freePort();
@@ -72,7 +73,7 @@ describe('ticket-tracker worker process', () => {
 
       // A slow marketplace answer keeps the fetch in flight while SIGTERM arrives.
       mock.setFault({ marketplace: 'vividseats', fault: { kind: 'slow', delayMs: 4000 }, times: 1 });
-      const run = await temporal.client.workflow.start('scrapeEvents', { taskQueue, workflowId: `scrape-once-${taskQueue}`, args: [{}] });
+      const run = await temporal.client.workflow.start(scrapeEvents, { taskQueue, workflowId: `scrape-once-${taskQueue}`, args: [{}] });
       await waitFor('the fetch to be running on the worker', async () => {
         for await (const wf of temporal.client.workflow.list({ query: `WorkflowType = "scrapeEvent" AND TaskQueue = "${taskQueue}"` })) {
           const described = await temporal.client.workflow.getHandle(wf.workflowId).describe();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { availability } from '../../src/db/analytics/availability';
-import { resolveEvent, UnknownEventError } from '../../src/db/analytics/event-ref';
+import { resolveEventRef, UnknownEventError } from '../../src/catalog/event-ref';
 import { history } from '../../src/db/analytics/history';
 import { latestListings, latestPrices } from '../../src/db/analytics/latest';
 import { sections } from '../../src/db/analytics/sections';
@@ -8,7 +8,7 @@ import { trend } from '../../src/db/analytics/trend';
 import { persistScrape } from '../../src/db/ingest';
 import { rollupDaily, rollupHourly } from '../../src/db/rollup';
 import type { MarketplaceName, NormalizedListing } from '../../src/domain/listing';
-import { parseBucket } from '../../src/domain/rollup';
+import { parseBucket } from '../../src/domain/buckets';
 import { createTestDatabase, describeLayouts, type TestDatabase } from '../helpers/db';
 import { createEvent } from '../fixtures/storage/data';
 
@@ -43,10 +43,10 @@ describeLayouts('analytics queries', ({ layout, it, before, after }) => {
   after(async () => t?.drop());
 
   it('finds the event by internal id or any marketplace id', async () => {
-    assert.equal((await resolveEvent(t.db, String(eventId))).id, eventId);
-    assert.equal((await resolveEvent(t.db, 'SH-1')).id, eventId);
-    assert.equal((await resolveEvent(t.db, ' VS-9 ')).capacity, 1000);
-    await assert.rejects(resolveEvent(t.db, 'nope'), UnknownEventError);
+    assert.equal((await resolveEventRef(t.db, String(eventId))).id, eventId);
+    assert.equal((await resolveEventRef(t.db, 'SH-1')).id, eventId);
+    assert.equal((await resolveEventRef(t.db, ' VS-9 ')).capacity, 1000);
+    await assert.rejects(resolveEventRef(t.db, 'nope'), UnknownEventError);
   });
 
   it('history per day comes from the daily rollup, per hour from hourly, finer from raw snapshots', async () => {

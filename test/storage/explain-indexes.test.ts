@@ -5,7 +5,7 @@ import type { BuiltQuery } from '../../src/db/analytics/query';
 import { buildSectionsQuery } from '../../src/db/analytics/sections';
 import { ensurePartitions } from '../../src/db/partitions';
 import { rollupDaily, rollupHourly } from '../../src/db/rollup';
-import { parseBucket } from '../../src/domain/rollup';
+import { parseBucket } from '../../src/domain/buckets';
 import { createTestDatabase, describeLayouts, type TestDatabase } from '../helpers/db';
 
 /**

@@ -11,7 +11,7 @@ import type { Db } from '../../src/db/pool';
 import { applyRetention } from '../../src/db/retention';
 import { rollupDaily, rollupHourly } from '../../src/db/rollup';
 import type { MarketplaceName, NormalizedListing } from '../../src/domain/listing';
-import { parseBucket } from '../../src/domain/rollup';
+import { parseBucket } from '../../src/domain/buckets';
 import { createTestDatabase, timescaleSkipReason, type TestDatabase } from '../helpers/db';
 import { createEvent } from '../fixtures/storage/data';
 

@@ -5,8 +5,8 @@ import { persistScrape } from '../../src/db/ingest';
 import { ensurePartitions, listPartitions } from '../../src/db/partitions';
 import { applyRetention } from '../../src/db/retention';
 import { rollupDaily, rollupHourly } from '../../src/db/rollup';
-import { recordScrapeError, startScrapeRun } from '../../src/db/scrape-runs';
-import { parseBucket } from '../../src/domain/rollup';
+import { recordScrapeError, recordCycleStart } from '../../src/db/cycles';
+import { parseBucket } from '../../src/domain/buckets';
 import { createTestDatabase, describeLayouts, type TestDatabase } from '../helpers/db';
 import { createEvent, makeListings } from '../fixtures/storage/data';
 
@@ -35,8 +35,8 @@ describeLayouts('retention moves whole old partitions or chunks to a queryable a
     }
     await rollupHourly(t.db, { from: STRAY, to: NOW });
     await rollupDaily(t.db, { from: STRAY, to: NOW });
-    await startScrapeRun(t.db, { jobId: 'old-run', startedAt: new Date(NOW.getTime() - 20 * DAY) });
-    await startScrapeRun(t.db, { jobId: 'new-run', startedAt: new Date(NOW.getTime() - DAY) });
+    await recordCycleStart(t.db, { jobId: 'old-run', startedAt: new Date(NOW.getTime() - 20 * DAY) });
+    await recordCycleStart(t.db, { jobId: 'new-run', startedAt: new Date(NOW.getTime() - DAY) });
     await recordScrapeError(t.db, { jobId: 'old-run', eventId, marketplace: 'stubhub', attempt: 1, message: 'old', at: new Date(NOW.getTime() - 10 * DAY) });
     await recordScrapeError(t.db, { jobId: 'new-run', eventId, marketplace: 'stubhub', attempt: 1, message: 'new', at: new Date(NOW.getTime() - DAY) });
   });

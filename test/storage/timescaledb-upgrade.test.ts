@@ -5,7 +5,7 @@ import { persistScrape } from '../../src/db/ingest';
 import { loadMigrations, migrate } from '../../src/db/migrate';
 import { applyRetention } from '../../src/db/retention';
 import { rollupDaily, rollupHourly } from '../../src/db/rollup';
-import { parseBucket } from '../../src/domain/rollup';
+import { parseBucket } from '../../src/domain/buckets';
 import { createTestDatabase, pausePolicies, timescaleSkipReason, type TestDatabase } from '../helpers/db';
 import { createEvent, makeListings } from '../fixtures/storage/data';
 

@@ -1,16 +1,16 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { availability } from '../../db/analytics/availability';
-import { EventRefError, resolveEvent, type EventRef } from '../../db/analytics/event-ref';
+import { EventRefError, resolveEventRef, type ResolvedEvent } from '../../catalog/event-ref';
 import { history } from '../../db/analytics/history';
 import { latestListings, latestPrices } from '../../db/analytics/latest';
 import { daysAgo } from '../../db/analytics/query';
 import { sections } from '../../db/analytics/sections';
 import { trend } from '../../db/analytics/trend';
 import type { Db } from '../../db/pool';
-import { listScrapeErrors, listScrapeRuns } from '../../db/scrape-runs';
+import { listScrapeErrors, listCycles } from '../../db/cycles';
 import { MARKETPLACE_NAMES } from '../../domain/listing';
-import { parseBucket, type Bucket } from '../../domain/rollup';
+import { parseBucket, type Bucket } from '../../domain/buckets';
 import type { CliContext } from '../context';
 import { printObject, printRows, UsageError } from '../output';
 import { parseOptions } from '../parse';
@@ -39,9 +39,9 @@ const quantity = z.coerce
   .transform((n) => n as 1 | 2 | 4)
   .default(1);
 
-async function eventOf(db: Db, ref: string): Promise<EventRef> {
+async function eventOf(db: Db, ref: string): Promise<ResolvedEvent> {
   try {
-    return await resolveEvent(db, ref);
+    return await resolveEventRef(db, ref);
   } catch (err) {
     if (err instanceof EventRefError) throw new UsageError(`EVENT: ${err.message}`);
     throw err;
@@ -234,12 +234,12 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
 
   program
     .command('jobs')
-    .description('the latest scrape runs (tracker cycles), newest first')
+    .description('the latest cycles (tracker and one-off scrapes), newest first')
     .option('--limit <n>', 'how many', '20')
     .option('--json', 'print JSON')
     .action(async (raw: unknown) => {
       const o = parseOptions(z.object({ limit: limit(20), json }), raw);
-      const rows = await listScrapeRuns(await ctx.getDb(), o.limit);
+      const rows = await listCycles(await ctx.getDb(), o.limit);
       printRows(rows, [
         { header: 'job', value: (r) => r.jobId },
         { header: 'status', value: (r) => r.status },

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { catalogSource } from '../../catalog/catalog-source';
+import { catalogReader } from '../../catalog/open-reader';
 import { cleanupUntracked, type CleanupReport } from '../../catalog/cleanup';
 import { listEvents, type CatalogEvent } from '../../catalog/lifecycle';
-import { CatalogReadError } from '../../catalog/source';
+import { CatalogReadError } from '../../catalog/reader';
 import { syncEvents, type SyncReport } from '../../catalog/sync';
 import { formatLocalDate, formatWallTime } from '../../domain/local-time';
 import type { CliContext } from '../context';
@@ -31,12 +31,12 @@ export function registerEventsCommands(program: Command, ctx: CliContext): void 
     .action(async (raw: unknown) => {
       const opts = parseOptions(syncOptions, raw);
       const env = ctx.getEnv();
-      const source = catalogSource(env, { file: opts.file });
-      // A source that cannot be read throws before the database is touched: exit 2 when the
+      const reader = catalogReader(env, { file: opts.file });
+      // A catalog that cannot be read throws before the database is touched: exit 2 when the
       // file or sheet itself is wrong, 1 when the service failed.
       let report: SyncReport;
       try {
-        report = await syncEvents(await ctx.getDb(), source);
+        report = await syncEvents(await ctx.getDb(), reader);
       } catch (err) {
         if (err instanceof CatalogReadError && err.kind === 'input') throw new UsageError(err.message);
         throw err;

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { DEFAULT_TRACKER_WORKFLOW_ID, type TrackerSettings, type TrackerStatus } from '../../domain/tracker';
+import type { TrackerSettingsPatch, TrackerStatus } from '../../domain/tracker';
 import { settingsOptions, startTracker, trackerSettingsFrom } from '../../tracker/control';
 import { EventRefError, resolveEventRef } from '../../catalog/event-ref';
-import type { ScrapeEventsResult } from '../../workflows/scrape-events';
+import { scrapeEvents } from '../../workflows';
+import { DEFAULT_TRACKER_WORKFLOW_ID, pauseSignal, reconfigureUpdate, resumeSignal, scrapeNowSignal, statusQuery } from '../../workflows/definitions';
 import { applySchedules, listSchedules } from '../../schedules';
 import type { CliContext } from '../context';
 import { printObject, printRows, UsageError } from '../output';
@@ -69,14 +70,14 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const handle = await trackerHandle(ctx);
-      const status = await notRunning(() => handle.query<TrackerStatus>('status'));
+      const status = await notRunning(() => handle.query(statusQuery));
       printStatus(status, opts.json);
     });
 
   for (const [name, signal, description] of [
-    ['pause', 'pause', 'no new cycle starts until resumed'],
-    ['resume', 'resume', 'let cycles run again'],
-    ['now', 'scrapeNow', 'cut the current sleep short and run a cycle now'],
+    ['pause', pauseSignal, 'no new cycle starts until resumed'],
+    ['resume', resumeSignal, 'let cycles run again'],
+    ['now', scrapeNowSignal, 'cut the current sleep short and run a cycle now'],
   ] as const) {
     tracker
       .command(name)
@@ -84,7 +85,7 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
       .action(async () => {
         const handle = await trackerHandle(ctx);
         await notRunning(() => handle.signal(signal));
-        process.stdout.write(`sent ${signal} to the tracker\n`);
+        process.stdout.write(`sent ${signal.name} to the tracker\n`);
       });
   }
 
@@ -92,15 +93,17 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
     .option('--json', 'print JSON')
     .action(async (opts: Record<string, unknown>) => {
       const flags = parseOptions(settingsOptions, opts);
-      const patch = Object.fromEntries(
-        Object.entries({ intervalHours: flags.intervalHours, randomization: flags.randomization, minFactor: flags.minFactor, maxFactor: flags.maxFactor, fanout: flags.fanout }).filter(
-          ([, v]) => v !== undefined,
-        ),
-      );
+      const patch: TrackerSettingsPatch = {
+        ...(flags.intervalHours !== undefined ? { intervalHours: flags.intervalHours } : {}),
+        ...(flags.randomization !== undefined ? { randomization: flags.randomization } : {}),
+        ...(flags.minFactor !== undefined ? { minFactor: flags.minFactor } : {}),
+        ...(flags.maxFactor !== undefined ? { maxFactor: flags.maxFactor } : {}),
+        ...(flags.fanout !== undefined ? { fanout: flags.fanout } : {}),
+      };
       if (Object.keys(patch).length === 0) throw new UsageError('give at least one setting to change, e.g. --interval-hours 6');
       const handle = await trackerHandle(ctx);
       try {
-        const settings = await notRunning(() => handle.executeUpdate<TrackerSettings, [unknown]>('reconfigure', { args: [patch] }));
+        const settings = await notRunning(() => handle.executeUpdate(reconfigureUpdate, { args: [patch] }));
         printObject(settings as unknown as Record<string, unknown>, { json: opts.json === true });
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) throw new UsageError(err.cause?.message ?? err.message);
@@ -136,7 +139,7 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
         }
       }
       const client = await ctx.getTemporal();
-      const result = await client.workflow.execute<(input: unknown) => Promise<ScrapeEventsResult>>('scrapeEvents', {
+      const result = await client.workflow.execute(scrapeEvents, {
         taskQueue: env.TEMPORAL_TASK_QUEUE,
         workflowId: `scrape-once/${new Date().toISOString()}`,
         args: [{ ...(ids.length > 0 ? { eventIds: ids } : {}), fanout: env.SCRAPE_FANOUT, errorAlertThreshold: env.ERROR_ALERT_THRESHOLD }],
@@ -167,7 +170,7 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
           { header: 'change %', value: (r) => r.changePercent, align: 'right' },
           { header: 'error', value: (r) => (r.error ?? '').slice(0, 80) },
         ], opts);
-        process.stdout.write(`\n${result.summary.eventsScraped}/${result.summary.eventsDue} events stored, ${result.summary.listingsStored} listings, run ${result.summary.jobId}\n`);
+        process.stdout.write(`\n${result.summary.eventsScraped}/${result.summary.eventsDue} events stored, ${result.summary.listingsStored} listings, cycle ${result.summary.jobId}\n`);
       }
       if (result.summary.eventsDue > 0 && result.summary.eventsScraped === 0) throw new Error('nothing was stored: every scrape failed (see `ticket-tracker errors`)');
     });

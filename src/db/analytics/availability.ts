@@ -1,4 +1,4 @@
-import type { Bucket } from '../../domain/rollup';
+import type { Bucket } from '../../domain/buckets';
 import type { MarketplaceName } from '../../domain/listing';
 import { history } from './history';
 import type { Queryable } from './query';

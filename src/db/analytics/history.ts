@@ -1,4 +1,4 @@
-import { BUCKET_ORIGIN, resolutionFor, type Bucket, type Resolution } from '../../domain/rollup';
+import { BUCKET_ORIGIN, resolutionFor, type Bucket, type Resolution } from '../../domain/buckets';
 import { SUMMARY_ZONE, type MarketplaceName } from '../../domain/listing';
 import { cents, num, type BuiltQuery, type Queryable } from './query';
 

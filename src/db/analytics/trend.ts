@@ -1,4 +1,5 @@
-import { parseBucket, summarizeTrend, type TrendDirection } from '../../domain/rollup';
+import { parseBucket } from '../../domain/buckets';
+import { summarizeTrend, type TrendDirection } from '../../domain/trend';
 import type { MarketplaceName } from '../../domain/listing';
 import { history, type HistoryRow, type Quantity } from './history';
 import type { Queryable } from './query';

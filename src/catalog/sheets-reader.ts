@@ -1,11 +1,11 @@
 import type { Auth } from 'googleapis';
 import { z } from 'zod';
 import { CatalogFormatError, parseCatalog, tableFromRows, type DateOrderSetting } from '../domain/catalog';
-import { CatalogReadError, type CatalogSource } from './source';
+import { CatalogReadError, type CatalogReader } from './reader';
 
 export const SHEETS_READONLY_SCOPE = 'https://www.googleapis.com/auth/spreadsheets.readonly';
 
-export interface SheetsSourceOptions {
+export interface SheetsReaderOptions {
   spreadsheetId: string;
   /** Worksheet (tab) name; the whole used range of it is read. */
   worksheet: string;
@@ -38,7 +38,7 @@ const valueRangeSchema = z.object({
  * sheet's locale and display formats never change how a date reads: a date cell arrives as
  * days since 1899-12-30 in the venue's wall time, a text cell as its text.
  */
-export function createSheetsSource(opts: SheetsSourceOptions): CatalogSource {
+export function createSheetsReader(opts: SheetsReaderOptions): CatalogReader {
   const origin = `Google Sheet ${opts.spreadsheetId}, worksheet "${opts.worksheet}"`;
   return {
     origin,
@@ -107,7 +107,7 @@ const googleErrorSchema = z.object({
 const googleErrorBody = z.object({ error: z.object({ code: z.number().optional(), message: z.string().optional(), status: z.string().optional() }) });
 
 /** Turns what googleapis throws into a sentence that says what to fix. */
-export function describeSheetsError(err: unknown, opts: Pick<SheetsSourceOptions, 'spreadsheetId' | 'worksheet' | 'keyFile'>): string {
+export function describeSheetsError(err: unknown, opts: Pick<SheetsReaderOptions, 'spreadsheetId' | 'worksheet' | 'keyFile'>): string {
   const e = googleErrorSchema.safeParse(err);
   const status = e.success ? (e.data.response?.status ?? e.data.status) : undefined;
   const body = e.success ? googleErrorBody.safeParse(e.data.response?.data) : undefined;

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { catalogSource, readCatalog } from '../../src/catalog/catalog-source';
-import { createFileSource } from '../../src/catalog/file-source';
-import { CatalogReadError } from '../../src/catalog/source';
+import { catalogReader, readCatalog } from '../../src/catalog/open-reader';
+import { createFileReader } from '../../src/catalog/file-reader';
+import { CatalogReadError } from '../../src/catalog/reader';
 import { syncEvents } from '../../src/catalog/sync';
 import { parseEnv } from '../../src/config';
 import { fromRoot } from '../../src/tools/paths';
@@ -27,7 +27,7 @@ describe('file source: CSV and JSON with the sheet columns', () => {
   });
 
   it('reads a messy CSV: quoted fields, CRLF, blank rows, bad rows and duplicates', async () => {
-    const c = await createFileSource({ file: fixture('messy.csv'), defaultTimeZone: NY }).read();
+    const c = await createFileReader({ file: fixture('messy.csv'), defaultTimeZone: NY }).read();
     assert.deepEqual(c.rows.map((r) => [r.rowNumber, r.name, r.tracked, r.capacity]), [
       [2, 'Knicks vs. Celtics', true, 19812],
       [3, 'Hamilton, Matinee', true, 1319],
@@ -41,7 +41,7 @@ describe('file source: CSV and JSON with the sheet columns', () => {
   });
 
   it('reads JSON objects by key, reporting items that are not events', async () => {
-    const c = await createFileSource({ file: fixture('messy.json'), defaultTimeZone: NY }).read();
+    const c = await createFileReader({ file: fixture('messy.json'), defaultTimeZone: NY }).read();
     assert.deepEqual(c.rows.map((r) => [r.rowNumber, r.name, r.tracked, r.startsAt!.toISOString()]), [
       [1, 'Knicks vs. Celtics', true, '2027-02-13T00:30:00.000Z'],
       [2, 'Arsenal vs. Chelsea', true, '2027-04-24T16:30:00.000Z'],
@@ -56,7 +56,7 @@ describe('file source: CSV and JSON with the sheet columns', () => {
   });
 
   it('a file that cannot be read, or is not a catalog, is an error that names it', async () => {
-    const src = (file: string) => createFileSource({ file, defaultTimeZone: NY });
+    const src = (file: string) => createFileReader({ file, defaultTimeZone: NY });
     await assert.rejects(src(path.join(tmp, 'missing.csv')).read(), (e: unknown) => e instanceof CatalogReadError && /missing\.csv: no such file/.test(e.message));
     writeFileSync(path.join(tmp, 'broken.json'), '[{"Name": ');
     await assert.rejects(src(path.join(tmp, 'broken.json')).read(), (e: unknown) => e instanceof CatalogReadError && /not valid JSON/.test(e.message));
@@ -77,12 +77,12 @@ describe('file source: CSV and JSON with the sheet columns', () => {
 
   it('syncs a CSV and then the same events as JSON: the JSON finds the same events', async () => {
     const env = parseEnv({});
-    const csv = await syncEvents(t.db, catalogSource(env, { file: fixture('messy.csv') }));
+    const csv = await syncEvents(t.db, catalogReader(env, { file: fixture('messy.csv') }));
     assert.deepEqual([csv.added, csv.untracked, csv.invalid.length, csv.duplicates.length], [2, 1, 2, 1]);
-    const json = await syncEvents(t.db, catalogSource(env, { file: fixture('messy.json') }));
+    const json = await syncEvents(t.db, catalogReader(env, { file: fixture('messy.json') }));
     // Knicks: same StubHub id, capacity and SeatGeek changed -> updated; Arsenal new; Hamilton left the catalog.
     assert.deepEqual([json.added, json.updated, json.unchanged, json.missingFromCatalog], [1, 1, 0, 1]);
-    const again = await syncEvents(t.db, catalogSource(env, { file: fixture('messy.json') }));
+    const again = await syncEvents(t.db, catalogReader(env, { file: fixture('messy.json') }));
     assert.deepEqual([again.added, again.updated, again.unchanged], [0, 0, 2]);
   });
 });

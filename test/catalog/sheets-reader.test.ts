@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { google } from 'googleapis';
-import { catalogSource, readCatalog } from '../../src/catalog/catalog-source';
-import { createSheetsSource } from '../../src/catalog/sheets-source';
-import { CatalogReadError } from '../../src/catalog/source';
+import { catalogReader, readCatalog } from '../../src/catalog/open-reader';
+import { createSheetsReader } from '../../src/catalog/sheets-reader';
+import { CatalogReadError } from '../../src/catalog/reader';
 import { syncEvents } from '../../src/catalog/sync';
 import { parseEnv } from '../../src/config';
 import type { CellValue } from '../../src/domain/catalog';
@@ -74,7 +74,7 @@ describe('Google Sheets source: the real googleapis client against a local Sheet
   });
 
   const source = (over: { spreadsheetId?: string; worksheet?: string } = {}) =>
-    createSheetsSource({ spreadsheetId: over.spreadsheetId ?? SHEET, worksheet: over.worksheet ?? 'Events', defaultTimeZone: 'America/New_York', rootUrl: server.rootUrl, auth });
+    createSheetsReader({ spreadsheetId: over.spreadsheetId ?? SHEET, worksheet: over.worksheet ?? 'Events', defaultTimeZone: 'America/New_York', rootUrl: server.rootUrl, auth });
 
   it('reads a messy sheet: header by name, blank and bad rows reported, the good rows kept', async () => {
     const c = await source().read();
@@ -135,7 +135,7 @@ describe('Google Sheets source: the real googleapis client against a local Sheet
     const wrongToken = new google.auth.OAuth2();
     wrongToken.setCredentials({ access_token: 'expired' });
     await assert.rejects(
-      createSheetsSource({ spreadsheetId: SHEET, worksheet: 'Events', defaultTimeZone: 'UTC', rootUrl: server.rootUrl, auth: wrongToken }).read(),
+      createSheetsReader({ spreadsheetId: SHEET, worksheet: 'Events', defaultTimeZone: 'UTC', rootUrl: server.rootUrl, auth: wrongToken }).read(),
       (e: unknown) => e instanceof CatalogReadError && /rejected the credentials/.test(e.message),
     );
   });
@@ -147,15 +147,15 @@ describe('Google Sheets source: the real googleapis client against a local Sheet
 
   it('syncs end to end; a second sync is all unchanged; a sheet that cannot be read leaves the database as it was', async () => {
     const env = parseEnv({ GOOGLE_SHEET_ID: SHEET, GOOGLE_SHEETS_ROOT_URL: server.rootUrl });
-    const first = await syncEvents(t.db, catalogSource(env, { auth }));
+    const first = await syncEvents(t.db, catalogReader(env, { auth }));
     assert.deepEqual([first.added, first.updated, first.unchanged, first.untracked, first.invalid.length, first.duplicates.length], [4, 0, 0, 1, 2, 1]);
-    const second = await syncEvents(t.db, catalogSource(env, { auth }));
+    const second = await syncEvents(t.db, catalogReader(env, { auth }));
     assert.deepEqual([second.added, second.updated, second.unchanged, second.untracked], [0, 0, 4, 1]);
 
     const snapshot = async (): Promise<unknown[]> => (await t.db.query('SELECT e.*, s.* FROM events e JOIN event_sources s ON s.event_id = e.id ORDER BY e.id, s.marketplace')).rows;
     const before = await snapshot();
     for (const broken of [{ GOOGLE_SHEET_ID: 'no-such-sheet' }, { GOOGLE_SHEET_ID: 'LOCKED' }, { GOOGLE_SHEET_ID: SHEET, GOOGLE_SHEET_WORKSHEET: 'Wrong' }]) {
-      await assert.rejects(syncEvents(t.db, catalogSource(parseEnv({ ...broken, GOOGLE_SHEETS_ROOT_URL: server.rootUrl }), { auth })), CatalogReadError);
+      await assert.rejects(syncEvents(t.db, catalogReader(parseEnv({ ...broken, GOOGLE_SHEETS_ROOT_URL: server.rootUrl }), { auth })), CatalogReadError);
     }
     assert.deepEqual(await snapshot(), before);
   });
@@ -173,7 +173,7 @@ describe('Google Sheets source: the real googleapis client against a local Sheet
     ]);
     const tour = { GOOGLE_SHEET_ID: SHEET, GOOGLE_SHEET_WORKSHEET: 'Tour', GOOGLE_SHEETS_ROOT_URL: server.rootUrl };
     await t.db.query('TRUNCATE events RESTART IDENTITY CASCADE');
-    const report = await syncEvents(t.db, catalogSource(parseEnv(tour), { auth }));
+    const report = await syncEvents(t.db, catalogReader(parseEnv(tour), { auth }));
     assert.deepEqual([report.added, report.invalid.map((i) => i.row)], [3, [5]]);
     assert.match(report.invalid[0]!.reason, /"BST" is an abbreviation.*here probably Europe\/London \(from London, GB\)/);
     assert.equal(report.dateOrder?.order, 'dmy');
@@ -197,7 +197,7 @@ describe('Google Sheets source: the real googleapis client against a local Sheet
       ['The Glass Orchard', 'New Hall', 'Manchester', 'GB', '14/03/2027', '#VALUE!', 'Europe/London', 172000002, '', true],
       ['Northbound Static', 'Example Theatre', 'Glasgow', 'GB', '05/04/2027', 'TBA', 'Europe/London', '#N/A', 5530003, 'WAHR'],
     ]);
-    const broken = await syncEvents(t.db, catalogSource(parseEnv(tour), { auth }));
+    const broken = await syncEvents(t.db, catalogReader(parseEnv(tour), { auth }));
     assert.deepEqual(broken.invalid, []);
     assert.deepEqual(broken.cells.map((c) => [c.row, c.column]), [[2, 'Event Name'], [2, 'Venue'], [3, 'Time'], [4, 'viagogoID']]);
     assert.deepEqual((await rows()).map((e) => [e.name, e.venue, e.starts_at.toISOString(), e.in_catalog, e.ids]), [

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { countRecentErrors, finishScrapeRun, listScrapeErrors, listScrapeRuns, recordScrapeError, startScrapeRun } from '../../src/db/scrape-runs';
+import { countRecentErrors, recordCycleEnd, listScrapeErrors, listCycles, recordScrapeError, recordCycleStart } from '../../src/db/cycles';
 import { createTestDatabase, describeLayouts, type TestDatabase } from '../helpers/db';
 import { createEvent } from '../fixtures/storage/data';
 
-describeLayouts('scrape runs and errors', ({ layout, it, before, after }) => {
+describeLayouts('cycle records and scrape errors', ({ layout, it, before, after }) => {
   let t: TestDatabase;
   before(async () => {
     t = await createTestDatabase({ layout });
@@ -12,13 +12,13 @@ describeLayouts('scrape runs and errors', ({ layout, it, before, after }) => {
 
   it('records a run once, with its outcome and duration, and lists runs newest first', async () => {
     const started = new Date('2026-04-01T10:00:00Z');
-    await startScrapeRun(t.db, { jobId: 'cycle-1', startedAt: started });
-    await startScrapeRun(t.db, { jobId: 'cycle-1', startedAt: new Date('2026-04-01T10:05:00Z') });
-    const done = await finishScrapeRun(t.db, { jobId: 'cycle-1', status: 'partial', eventsScraped: 12, errors: 2, finishedAt: new Date('2026-04-01T10:01:30Z') });
+    await recordCycleStart(t.db, { jobId: 'cycle-1', startedAt: started });
+    await recordCycleStart(t.db, { jobId: 'cycle-1', startedAt: new Date('2026-04-01T10:05:00Z') });
+    const done = await recordCycleEnd(t.db, { jobId: 'cycle-1', status: 'partial', eventsScraped: 12, errors: 2, finishedAt: new Date('2026-04-01T10:01:30Z') });
     assert.deepEqual([done.status, done.eventsScraped, done.errorsCount, done.durationMs, done.startedAt.toISOString()], ['partial', 12, 2, 90_000, started.toISOString()]);
     // An outcome whose start was lost still lands.
-    await finishScrapeRun(t.db, { jobId: 'cycle-2', status: 'succeeded', eventsScraped: 3, errors: 0, finishedAt: new Date('2026-04-01T12:00:10Z'), durationMs: 10_000 });
-    const runs = await listScrapeRuns(t.db, 10);
+    await recordCycleEnd(t.db, { jobId: 'cycle-2', status: 'succeeded', eventsScraped: 3, errors: 0, finishedAt: new Date('2026-04-01T12:00:10Z'), durationMs: 10_000 });
+    const runs = await listCycles(t.db, 10);
     assert.deepEqual(runs.map((r) => [r.jobId, r.startedAt.toISOString()]), [['cycle-2', '2026-04-01T12:00:00.000Z'], ['cycle-1', started.toISOString()]]);
   });
 

@@ -2,18 +2,18 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Env } from '../config';
 import type { ParsedCatalog } from '../domain/catalog';
-import { createFileSource } from './file-source';
-import { createSheetsSource, type SheetsSourceOptions } from './sheets-source';
-import type { CatalogSource } from './source';
+import { createFileReader } from './file-reader';
+import { createSheetsReader, type SheetsReaderOptions } from './sheets-reader';
+import type { CatalogReader } from './reader';
 import { fromRoot } from '../tools/paths';
 
 /**
  * The configured catalog: the Google Sheet when GOOGLE_SHEET_ID is set, else EVENTS_FILE.
  * `file` forces a file (the CLI's --file); `auth` hands the Sheets client ready credentials.
  */
-export function catalogSource(env: Env, opts: { file?: string; auth?: SheetsSourceOptions['auth'] } = {}): CatalogSource {
+export function catalogReader(env: Env, opts: { file?: string; auth?: SheetsReaderOptions['auth'] } = {}): CatalogReader {
   if (!opts.file && env.GOOGLE_SHEET_ID) {
-    return createSheetsSource({
+    return createSheetsReader({
       spreadsheetId: env.GOOGLE_SHEET_ID,
       worksheet: env.GOOGLE_SHEET_WORKSHEET,
       defaultTimeZone: env.DEFAULT_EVENT_TIMEZONE,
@@ -23,12 +23,12 @@ export function catalogSource(env: Env, opts: { file?: string; auth?: SheetsSour
       auth: opts.auth,
     });
   }
-  return createFileSource({ file: locate(opts.file ?? env.EVENTS_FILE), defaultTimeZone: env.DEFAULT_EVENT_TIMEZONE, dateOrder: env.DATE_ORDER });
+  return createFileReader({ file: locate(opts.file ?? env.EVENTS_FILE), defaultTimeZone: env.DEFAULT_EVENT_TIMEZONE, dateOrder: env.DATE_ORDER });
 }
 
 /** Reads and parses the configured catalog. Throws CatalogReadError when it cannot be read. */
 export function readCatalog(env: Env): Promise<ParsedCatalog> {
-  return catalogSource(env).read();
+  return catalogReader(env).read();
 }
 
 /** A relative path is taken from the working folder, or from the project when it is not there (the default sample). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Randomized intervals between scrape cycles. Pure functions of a random source, so workflows
+ * The sleep between cycles: randomized draws around the interval. Pure functions of a random source, so workflows
  * pass Temporal's deterministic Math.random and tests pass a seeded generator.
  */
 export const RANDOMIZATION = ['uniform', 'poisson', 'normal'] as const;

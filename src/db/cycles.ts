@@ -1,14 +1,14 @@
 import type { Db } from './pool';
 
 /**
- * Scrape runs (one per tracker cycle or one-off job) and scrape errors: the operator's record of
- * what ran and what failed. Writes are idempotent so that retried activities record once.
+ * Cycles (the tracker's, and one-off scrapes; table scrape_runs, keyed by the cycle's jobId) and
+ * scrape errors: the operator's record of what ran and what failed. Writes are idempotent so that retried activities record once.
  */
-export type ScrapeRunStatus = 'running' | 'succeeded' | 'partial' | 'failed';
+export type CycleStatus = 'running' | 'succeeded' | 'partial' | 'failed';
 
-export interface ScrapeRun {
+export interface CycleRecord {
   jobId: string;
-  status: ScrapeRunStatus;
+  status: CycleStatus;
   startedAt: Date;
   finishedAt: Date | null;
   eventsScraped: number;
@@ -29,7 +29,7 @@ export interface ScrapeError {
 
 interface RunRow {
   job_id: string;
-  status: ScrapeRunStatus;
+  status: CycleStatus;
   started_at: Date;
   finished_at: Date | null;
   events_scraped: number;
@@ -38,7 +38,7 @@ interface RunRow {
   details: unknown;
 }
 
-const toRun = (r: RunRow): ScrapeRun => ({
+const toRun = (r: RunRow): CycleRecord => ({
   jobId: r.job_id,
   status: r.status,
   startedAt: r.started_at,
@@ -51,8 +51,8 @@ const toRun = (r: RunRow): ScrapeRun => ({
 
 const RUN_COLUMNS = 'job_id, status, started_at, finished_at, events_scraped, errors_count, duration_ms, details';
 
-/** Records that a run started; a repeated call for the same job id returns the existing run. */
-export async function startScrapeRun(db: Db, input: { jobId: string; startedAt: Date }): Promise<ScrapeRun> {
+/** Records that a cycle started; a repeated call for the same job id returns the existing record. */
+export async function recordCycleStart(db: Db, input: { jobId: string; startedAt: Date }): Promise<CycleRecord> {
   const res = await db.query<RunRow>(
     `INSERT INTO scrape_runs (job_id, status, started_at) VALUES ($1, 'running', $2)
      ON CONFLICT (job_id) DO UPDATE SET job_id = EXCLUDED.job_id
@@ -62,9 +62,9 @@ export async function startScrapeRun(db: Db, input: { jobId: string; startedAt: 
   return toRun(res.rows[0]!);
 }
 
-export interface FinishScrapeRunInput {
+export interface RecordCycleEndInput {
   jobId: string;
-  status: Exclude<ScrapeRunStatus, 'running'>;
+  status: Exclude<CycleStatus, 'running'>;
   eventsScraped: number;
   errors: number;
   finishedAt: Date;
@@ -74,10 +74,10 @@ export interface FinishScrapeRunInput {
 }
 
 /**
- * Records a run's outcome (setting the same outcome twice is harmless). A run that was never
+ * Records a cycle's outcome (setting the same outcome twice is harmless). A cycle that was never
  * started is created finished, so a lost start does not lose the outcome.
  */
-export async function finishScrapeRun(db: Db, input: FinishScrapeRunInput): Promise<ScrapeRun> {
+export async function recordCycleEnd(db: Db, input: RecordCycleEndInput): Promise<CycleRecord> {
   const res = await db.query<RunRow>(
     `INSERT INTO scrape_runs (job_id, status, started_at, finished_at, events_scraped, errors_count, duration_ms, details)
      VALUES ($1, $2, $3::timestamptz - make_interval(secs => coalesce($5::bigint, 0) / 1000.0), $3::timestamptz, $4, $6, $5::bigint, $7)
@@ -123,8 +123,8 @@ export async function countRecentErrors(db: Db, since: Date): Promise<number> {
   return res.rows[0]?.n ?? 0;
 }
 
-/** The latest runs, newest first. */
-export async function listScrapeRuns(db: Db, limit: number): Promise<ScrapeRun[]> {
+/** The latest cycles, newest first. */
+export async function listCycles(db: Db, limit: number): Promise<CycleRecord[]> {
   const res = await db.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM scrape_runs ORDER BY started_at DESC LIMIT $1`, [limit]);
   return res.rows.map(toRun);
 }

@@ -1,11 +1,11 @@
 import type { Notifier } from '../alerts/webhooks';
-import { countRecentErrors, finishScrapeRun, recordScrapeError, startScrapeRun } from '../db/scrape-runs';
+import { countRecentErrors, recordCycleEnd, recordScrapeError, recordCycleStart } from '../db/cycles';
 import type { ActivityDeps, MainActivities } from './types';
 
-export function runActivities({ db, logger, notifier }: ActivityDeps & { notifier: Notifier }): Pick<MainActivities, 'startCycle' | 'finishCycle' | 'recordScrapeFailure' | 'checkErrorRate' | 'reportFormatDrift'> {
+export function cycleActivities({ db, logger, notifier }: ActivityDeps & { notifier: Notifier }): Pick<MainActivities, 'startCycle' | 'finishCycle' | 'recordScrapeFailure' | 'checkErrorRate' | 'reportFormatDrift'> {
   return {
     async startCycle({ jobId, startedAt }) {
-      await startScrapeRun(db, { jobId, startedAt: new Date(startedAt) });
+      await recordCycleStart(db, { jobId, startedAt: new Date(startedAt) });
     },
 
     async finishCycle({ summary }) {
@@ -13,7 +13,7 @@ export function runActivities({ db, logger, notifier }: ActivityDeps & { notifie
       // An empty scrape (0 listings after many) is never a plain success: the run is partial.
       const marked = (summary.marketplacesEmpty ?? 0) > 0;
       const status = summary.eventsDue > 0 && summary.eventsScraped === 0 ? 'failed' : failed > 0 || summary.marketplacesFailed > 0 || marked ? 'partial' : 'succeeded';
-      await finishScrapeRun(db, {
+      await recordCycleEnd(db, {
         jobId: summary.jobId,
         status,
         eventsScraped: summary.eventsScraped,

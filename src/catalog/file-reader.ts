@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { CatalogFormatError, parseCatalog, tableFromRows, type CellValue, type DateOrderSetting, type RawCatalogTable, type RawRecord } from '../domain/catalog';
 import { CsvError, DELIMITER_NAMES, decodeText, parseCsv, sniffDelimiter } from './csv';
-import { CatalogReadError, type CatalogSource } from './source';
+import { CatalogReadError, type CatalogReader } from './reader';
 
 /**
  * The catalog as a CSV or JSON file with the same columns as the sheet. JSON is an array of
@@ -11,7 +11,7 @@ import { CatalogReadError, type CatalogSource } from './source';
  * null. The format follows the extension, or the first character when the extension says nothing.
  * Encoding and CSV delimiter are found from the bytes (see csv.ts) and named in the report.
  */
-export function createFileSource(opts: { file: string; defaultTimeZone: string; dateOrder?: DateOrderSetting }): CatalogSource {
+export function createFileReader(opts: { file: string; defaultTimeZone: string; dateOrder?: DateOrderSetting }): CatalogReader {
   const origin = `file ${opts.file}`;
   return {
     origin,

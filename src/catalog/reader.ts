@@ -1,18 +1,18 @@
 import type { ParsedCatalog } from '../domain/catalog';
 
 /**
- * Where the event catalog comes from: a Google Sheet or a file. A source reads and parses the
+ * Where the event catalog comes from: a Google Sheet or a file. A reader reads and parses the
  * whole catalog at once; it throws CatalogReadError when it cannot (the sync then changes
  * nothing), and reports bad rows inside the ParsedCatalog otherwise.
  */
-export interface CatalogSource {
+export interface CatalogReader {
   /** For messages: "Google Sheet 1AbC…, worksheet Events" or "file samples/events.csv". */
   readonly origin: string;
   read(): Promise<ParsedCatalog>;
 }
 
 /**
- * The source as a whole could not be read or is not a catalog: nothing was synced. `input`: the
+ * The catalog as a whole could not be read or is not a catalog: nothing was synced. `input`: the
  * file or sheet itself is wrong (missing, unreadable bytes, no header, no permission) and a person
  * must fix it; `unavailable`: the service failed (a retry may work).
  */
