@@ -3,7 +3,7 @@ import { byMarketplace, MARKETPLACE_NAMES, type MarketplaceName } from './listin
 import { parseBoolean, parseMarketplaceId, spreadsheetError } from './catalog-cells';
 import { DATE_HINT, numericDateOrders, numericDatePart, parseStart, type DateOrder, type LocalStart } from './catalog-dates';
 import { formatOffset, resolveTimeZone, wallTimeInstants, zonedWallTimeToInstant } from './local-time';
-import { countriesOfZone, countryCode, suggestTimeZone } from './time-zone-hints';
+import { countriesOfZone, countryCode, suggestTimeZone, zonesOfCountry } from './time-zone-hints';
 
 /**
  * The event catalog's row model: what one row of the events sheet (or file) means, parsed with
@@ -413,10 +413,11 @@ export function decideDateOrder(
  * instead (undefined when it is fine). This holds in every country, the default zone's included
  * (Los Angeles is not New York).
  */
-function defaultZoneMismatch(start: LocalStart, instant: Date | null, defaultZone: string, country: string | undefined, city: string | undefined): string | undefined {
+function defaultZoneMismatch(start: LocalStart, instant: Date | null, defaultZone: string, place: { country?: string; city?: string; state?: string }): string | undefined {
   if (start.precision === 'tba' || (start.precision === 'time' && start.offsetMinutes !== undefined)) return undefined;
+  const { country, city, state } = place;
   const code = countryCode(country);
-  const hint = suggestTimeZone(country, city);
+  const hint = suggestTimeZone(country, city, state);
   if (hint) {
     const there = instantOf(start, hint.zone);
     if (!there.ok || there.instant?.getTime() !== instant?.getTime()) {
@@ -425,8 +426,16 @@ function defaultZoneMismatch(start: LocalStart, instant: Date | null, defaultZon
     }
     return undefined;
   }
-  if (!code || countriesOfZone(defaultZone).includes(code)) return undefined;
-  return `is empty, and the default zone ${defaultZone} (DEFAULT_EVENT_TIMEZONE) is not used in ${code}: write the venue's IANA zone`;
+  if (!code) return undefined;
+  if (!countriesOfZone(defaultZone).includes(code)) return `is empty, and the default zone ${defaultZone} (DEFAULT_EVENT_TIMEZONE) is not used in ${code}: write the venue's IANA zone`;
+  // The default zone is one of the country's: fine unless the country's other zones give
+  // another instant and neither city nor state said which is the venue's.
+  const other = zonesOfCountry(code).find((z) => {
+    const there = instantOf(start, z);
+    return !there.ok || there.instant?.getTime() !== instant?.getTime();
+  });
+  if (!other) return undefined;
+  return `is empty, and ${code} has zones giving another instant than the default zone ${defaultZone} (DEFAULT_EVENT_TIMEZONE), such as ${other}, and ${city ? `the city "${city}" is not one the zone hints know` : 'no city (nor state) says which'}: write the venue's IANA zone`;
 }
 
 type Instant = { ok: true; instant: Date | null } | { ok: false; reason: string };
@@ -596,7 +605,7 @@ export function parseCatalogRecord(
       if (z.ok) zone = z.zone;
       else {
         zoneOk = false;
-        const hint = suggestTimeZone(country ?? null, city ?? null);
+        const hint = suggestTimeZone(country ?? null, city ?? null, state ?? null);
         problems.push(`${label('timezone')}: ${z.reason}; write the IANA name${hint ? `, here probably ${hint.zone} (from ${hint.from})` : ' (such as Europe/London or America/Chicago)'}`);
       }
     }
@@ -618,7 +627,7 @@ export function parseCatalogRecord(
           if (!instant.ok) problems.push(`${label('startsAt')}: "${[dateCell, time].filter((c) => c !== undefined).map((c) => String(c).trim()).join(' ')}" is not read: ${instant.reason}`);
           else {
             startsAt = instant.instant;
-            const foreign = tzCell === undefined || isBlank(tzCell) ? defaultZoneMismatch(start.value, startsAt, zone, country, city) : undefined;
+            const foreign = tzCell === undefined || isBlank(tzCell) ? defaultZoneMismatch(start.value, startsAt, zone, { country, city, state }) : undefined;
             if (foreign) problems.push(`${label('timezone')}: ${foreign}`);
             precision = start.value.precision;
             const year = startsAt?.getUTCFullYear();
