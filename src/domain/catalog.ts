@@ -461,7 +461,7 @@ function instantOf(start: LocalStart, zone: string): Instant {
   const offsets = instants.map((t) => formatOffset(Math.round((Date.UTC(year, month - 1, day, hour, minute, second) - t.getTime()) / 60_000)));
   return {
     ok: false,
-    reason: `${local} happens twice in ${zone} (the clocks go back over it): write which with its UTC offset, ${offsets[0]} for the first or ${offsets[1]} for the second (in the time zone column, or after the time: ${local}${offsets[0]})`,
+    reason: `${local} happens twice in ${zone} (the clocks go back over it): write which with its UTC offset, ${offsets[0]} for the first or ${offsets[1]} for the second (in the time zone column, or right after the time: ${pad2(hour)}:${pad2(minute)}${offsets[0]})`,
   };
 }
 

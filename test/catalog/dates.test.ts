@@ -61,6 +61,24 @@ describe('start cells as people write them', () => {
   });
 });
 
+describe('a time cell with a UTC offset', () => {
+  it('says which of a repeated hour is meant', () => {
+    const r = parseStart('31/10/2027', '01:30+01:00', 'dmy');
+    assert.deepEqual(r, { ok: true, value: { precision: 'time', date: { year: 2027, month: 10, day: 31 }, time: { hour: 1, minute: 30, second: 0 }, offsetMinutes: 60 } });
+  });
+
+  it('stores the occurrence the offset names (zoneinfo: 2027-10-31 01:30 London fold 1 -> 01:30Z)', () => {
+    const table = tableFromRows('t', [
+      ['Name', 'Date', 'Time', 'Time Zone', 'viagogoID'],
+      ['Second', '31/10/2027', '01:30+00:00', 'Europe/London', '1'],
+      ['Unsaid', '31/10/2027', '01:30', 'Europe/London', '2'],
+    ] as CellValue[][]);
+    const c = parseCatalog(table, { defaultTimeZone: 'UTC' });
+    assert.deepEqual(c.rows.map((r) => r.startsAt?.toISOString()), ['2027-10-31T01:30:00.000Z']);
+    assert.match(c.invalid[0]!.reason, /happens twice in Europe\/London .*right after the time: 01:30\+01:00/);
+  });
+});
+
 describe('date order of a file', () => {
   const rows = (...dates: [string, string?][]) => dates.map(([date, country], i) => ({ row: i + 2, date, country }));
 
