@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { byMarketplace, MARKETPLACE_NAMES, type MarketplaceName } from './listing';
 import { parseBoolean, parseMarketplaceId, spreadsheetError } from './catalog-cells';
 import { DATE_HINT, numericDateOrders, numericDatePart, parseStart, type DateOrder, type LocalStart } from './catalog-dates';
-import { formatOffset, resolveTimeZone, wallTimeInstants, zonedWallTimeToInstant } from './local-time';
+import { formatOffset, offsetAt, resolveTimeZone, wallTimeInstants, zonedWallTimeToInstant } from './local-time';
 import { countriesOfZone, countryCode, suggestTimeZone, zonesOfCountry } from './time-zone-hints';
 
 /**
@@ -430,13 +430,27 @@ function defaultZoneMismatch(start: LocalStart, instant: Date | null, defaultZon
   if (!countriesOfZone(defaultZone).includes(code)) return `is empty, and the default zone ${defaultZone} (DEFAULT_EVENT_TIMEZONE) is not used in ${code}: write the venue's IANA zone`;
   // The default zone is one of the country's: fine unless the country's other zones give
   // another instant and neither city nor state said which is the venue's.
-  const other = zonesOfCountry(code).find((z) => {
-    const there = instantOf(start, z);
-    return !there.ok || there.instant?.getTime() !== instant?.getTime();
-  });
+  const other = instant ? otherZoneAt(code, defaultZone, instant.getTime()) : undefined;
   if (!other) return undefined;
   return `is empty, and ${code} has zones giving another instant than the default zone ${defaultZone} (DEFAULT_EVENT_TIMEZONE), such as ${other}, and ${city ? `the city "${city}" is not one the zone hints know` : 'no city (nor state) says which'}: write the venue's IANA zone`;
 }
+
+/**
+ * A zone of the country whose offset at the instant differs from the default zone's (so the same
+ * wall time is another instant there), or undefined. Equal offsets at the instant mean the same
+ * wall time. Remembered per country, zone and instant: a catalog repeats them.
+ */
+function otherZoneAt(code: string, defaultZone: string, instantMs: number): string | undefined {
+  const key = `${code}|${defaultZone}|${instantMs}`;
+  if (!otherZones.has(key)) {
+    if (otherZones.size > 50_000) otherZones.clear(); // a worker runs for months
+    const offset = offsetAt(instantMs, defaultZone);
+    otherZones.set(key, zonesOfCountry(code).find((z) => offsetAt(instantMs, z) !== offset));
+  }
+  return otherZones.get(key);
+}
+
+const otherZones = new Map<string, string | undefined>();
 
 type Instant = { ok: true; instant: Date | null } | { ok: false; reason: string };
 

@@ -47,6 +47,18 @@ export function countryCode(cell: string | null | undefined): string | undefined
  * cities share one zone), else the country has; undefined when none says.
  */
 export function suggestTimeZone(country: string | null | undefined, city: string | null | undefined, state?: string | null): { zone: string; from: string } | undefined {
+  // A catalog repeats its cities row after row, and each look-up scans every city: remember them.
+  const key = [country ?? '', city ?? '', state ?? ''].join('\u0000');
+  if (!suggested.has(key)) {
+    if (suggested.size > 50_000) suggested.clear(); // a worker runs for months
+    suggested.set(key, suggestUncached(country, city, state));
+  }
+  return suggested.get(key);
+}
+
+const suggested = new Map<string, { zone: string; from: string } | undefined>();
+
+function suggestUncached(country: string | null | undefined, city: string | null | undefined, state?: string | null): { zone: string; from: string } | undefined {
   const code = countryCode(country);
   if (city && city.trim()) {
     const matches = lookupViaCity(city.trim()).filter((c) => !code || c.iso2 === code);
