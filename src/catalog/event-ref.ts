@@ -72,8 +72,7 @@ export interface ResolvedEvent {
 }
 
 /** Every form EVENT takes, for `--help`. */
-export const EVENT_FORMS_HELP =
-  'the event: its internal id (42 or id:42), any marketplace id (150337015), MARKETPLACE:ID (stubhub:150337015, viagogo:, vividseats:, vivid:, seatgeek:, ticketmaster:, tm:) or a marketplace event link';
+export const EVENT_FORMS_HELP = `the event: its internal id (42 or id:42), any marketplace id (150337015), MARKETPLACE:ID (${[...new Set(MARKETPLACES.flatMap((m) => [m.name, ...m.refPrefixes]))].map((p) => `${p}:ID`).join(', ')}) or a marketplace event link`;
 
 /**
  * Finds the one event a reference names. Throws UnknownEventError when none does and
