@@ -62,7 +62,17 @@ export interface ResolvedEvent {
   id: number;
   name: string;
   capacity: number | null;
+  /** The start instant; null when to be announced. */
+  startsAt: Date | null;
+  startPrecision: 'time' | 'date' | 'tba';
+  /** The venue's zone the start is shown in (null for events stored before zones were kept). */
+  timezone: string | null;
+  /** The form of the reference that matched ("id:12", "stubhub:150337015"). */
+  via: string;
 }
+
+/** Every form EVENT takes, for `--help`. */
+export const EVENT_FORMS_HELP = `the event: its internal id (42 or id:42), any marketplace id (150337015), MARKETPLACE:ID (${[...new Set(MARKETPLACES.flatMap((m) => [m.name, ...m.refPrefixes]))].map((p) => `${p}:ID`).join(', ')}) or a marketplace event link`;
 
 /**
  * Finds the one event a reference names. Throws UnknownEventError when none does and
@@ -70,20 +80,20 @@ export interface ResolvedEvent {
  */
 export async function resolveEventRef(db: Queryable, ref: string): Promise<ResolvedEvent> {
   const q = parseEventRef(ref);
-  const res = await db.query<{ id: string; name: string; capacity: number | null; via: string }>(
-    `SELECT e.id::text AS id, e.name, e.capacity, 'id:' || e.id AS via
+  const res = await db.query<{ id: string; name: string; capacity: number | null; starts_at: Date | null; start_precision: ResolvedEvent['startPrecision']; timezone: string | null; via: string }>(
+    `SELECT e.id::text AS id, e.name, e.capacity, e.starts_at, e.start_precision, e.timezone, 'id:' || e.id AS via
        FROM events e
       WHERE $1 <> 'marketplace' AND $2 ~ '^[0-9]{1,18}$' AND e.id = $2::bigint
      UNION ALL
-     SELECT e.id::text, e.name, e.capacity, s.marketplace || ':' || s.marketplace_event_id
+     SELECT e.id::text, e.name, e.capacity, e.starts_at, e.start_precision, e.timezone, s.marketplace || ':' || s.marketplace_event_id
        FROM event_sources s JOIN events e ON e.id = s.event_id
       WHERE $1 <> 'internal' AND s.marketplace_event_id = $2 AND ($3::text IS NULL OR s.marketplace = $3)
      ORDER BY 1`,
     [q.kind, q.id, q.kind === 'marketplace' ? q.marketplace : null],
   );
-  const byId = new Map<string, { name: string; capacity: number | null; via: string[] }>();
+  const byId = new Map<string, { name: string; capacity: number | null; startsAt: Date | null; startPrecision: ResolvedEvent['startPrecision']; timezone: string | null; via: string[] }>();
   for (const r of res.rows) {
-    const e = byId.get(r.id) ?? { name: r.name, capacity: r.capacity, via: [] };
+    const e = byId.get(r.id) ?? { name: r.name, capacity: r.capacity, startsAt: r.starts_at, startPrecision: r.start_precision, timezone: r.timezone, via: [] };
     e.via.push(r.via);
     byId.set(r.id, e);
   }
@@ -97,5 +107,5 @@ export async function resolveEventRef(db: Queryable, ref: string): Promise<Resol
     throw new AmbiguousEventError(`"${text}" names ${byId.size} events: ${candidates}. Write one of the forms in brackets`);
   }
   const [id, e] = [...byId][0]!;
-  return { id: Number(id), name: e.name, capacity: e.capacity };
+  return { id: Number(id), name: e.name, capacity: e.capacity, startsAt: e.startsAt, startPrecision: e.startPrecision, timezone: e.timezone, via: e.via[0]! };
 }

@@ -142,7 +142,7 @@ export const ENV_VARS = {
   GOOGLE_SHEETS_ROOT_URL: spec('Events', httpUrl(), 'Override of the Sheets API root URL (tests, proxies).'),
   EVENTS_FILE: spec('Events', z.preprocess(emptyToUndefined, z.string().min(1).default('samples/events.csv')), 'CSV or JSON events file used when no sheet is configured.'),
   DEFAULT_EVENT_TIMEZONE: spec('Events', z.preprocess(emptyToUndefined, z.string().min(1).default('America/New_York')), 'Time zone for event dates when the row has none.'),
-  DATE_ORDER: spec('Events', z.preprocess(emptyToUndefined, z.enum(['auto', 'mdy', 'dmy']).default('auto')), 'Order of numeric dates (03/04/2027) when no row of the catalog proves it: `mdy`, `dmy`, or `auto` (by the rows\' country: US and CA month-first, elsewhere day-first).'),
+  DATE_ORDER: spec('Events', z.preprocess(emptyToUndefined, z.enum(['auto', 'mdy', 'dmy']).default('auto')), 'Order of numeric dates (03/04/2027): `mdy` or `dmy` decide (rows that can only be read the other way are refused); `auto`: the rows that can only be read one way, else the rows\' country (US and CA month-first, elsewhere day-first).'),
   PAST_EVENT_GRACE_HOURS: spec('Events', nonNegativeInt(6), 'Hours after an event\'s start during which it is still scraped.'),
 
   // Scraping schedule

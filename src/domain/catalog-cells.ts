@@ -38,8 +38,8 @@ const EMPTY_ID = new Set(['', '-', '--', 'n/a', 'na', 'none', 'null', 'tbd', 'tb
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
 /** Every marketplace's event page links (each descriptor's `eventLinks`, forms from public code: test/fixtures/catalog/README.md). */
-const LINKS: { marketplace: MarketplaceName; host: RegExp; id: RegExp }[] = MARKETPLACES.flatMap((m) =>
-  m.eventLinks.map((l) => ({ marketplace: m.name, host: l.host, id: l.id })),
+const LINKS: { marketplace: MarketplaceName; host: RegExp; id: RegExp; notAnId?: { code: RegExp; reason: string } }[] = MARKETPLACES.flatMap((m) =>
+  m.eventLinks.map((l) => ({ marketplace: m.name, ...l })),
 );
 
 export type IdCell =
@@ -78,6 +78,7 @@ function idFromLink(text: string, marketplace: MarketplaceName): IdCell {
   }
   for (const l of known) {
     const m = l.id.exec(url.pathname);
+    if (m && l.marketplace === marketplace && l.notAnId?.code.test(m[1]!)) return { kind: 'invalid', reason: `is a link whose code ${m[1]} ${l.notAnId.reason}` };
     if (m) return { kind: 'link', id: m[1]!, marketplace };
   }
   return { kind: 'invalid', reason: `is a link to ${host} but not to an event page (no event id in ${url.pathname})` };

@@ -181,7 +181,10 @@ export function parseStart(dateCell: string | number, timeCell: string | number 
     }
   }
   if (timeCell !== undefined) {
-    const t = typeof timeCell === 'number' ? fromDayFraction(timeCell % 1) : parseTimeText(String(timeCell));
+    // A time cell may carry the UTC offset that says which of a repeated hour is meant ("01:30+01:00").
+    const withOffset = typeof timeCell === 'string' ? /^(\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)\s*(z|[+-]\d{2}:?\d{2})$/i.exec(timeCell.trim()) : null;
+    if (withOffset) offset = offsetMinutes(withOffset[2]!);
+    const t = typeof timeCell === 'number' ? fromDayFraction(timeCell % 1) : parseTimeText(withOffset ? withOffset[1]! : String(timeCell));
     if (!t.ok) return { ok: false, reason: `time: ${t.reason}` };
     if (time !== undefined && time !== 'tba' && t.value !== 'tba' && (time.hour !== t.value.hour || time.minute !== t.value.minute)) {
       return { ok: false, reason: `the date cell says ${pad(time.hour)}:${pad(time.minute)} but the time cell says ${pad(t.value.hour)}:${pad(t.value.minute)}` };

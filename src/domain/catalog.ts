@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { byMarketplace, MARKETPLACE_NAMES, type EventMarketplaceId, type MarketplaceName } from './listing';
 import { parseBoolean, parseMarketplaceId, spreadsheetError } from './catalog-cells';
 import { DATE_HINT, numericDateOrders, numericDatePart, parseStart, type DateOrder, type LocalStart } from './catalog-dates';
-import { resolveTimeZone, zonedWallTimeToInstant } from './local-time';
-import { countriesOfZone, countryCode, suggestTimeZone } from './time-zone-hints';
+import { formatOffset, offsetAt, resolveTimeZone, wallTimeInstants, zonedWallTimeToInstant } from './local-time';
+import { countriesOfZone, countryCode, suggestTimeZone, zonesOfCountry } from './time-zone-hints';
 
 /**
  * The event catalog's row model: what one row of the events sheet (or file) means, parsed with
@@ -55,18 +55,19 @@ export type CatalogField = (typeof CATALOG_FIELDS)[number];
  * The marketplace rows are the one place the marketplaces' sheet headers are listed.
  */
 const HEADER_ALIASES: Record<CatalogField, readonly string[]> = {
-  name: ['eventname', 'name', 'event', 'title', 'eventtitle', 'veranstaltung', 'evenement', 'evento', 'nombre'],
-  venue: ['venue', 'venuename', 'spielort', 'lieu', 'recinto'],
-  city: ['city', 'venuecity', 'stadt', 'ville', 'ciudad'],
-  state: ['state', 'region', 'province', 'stateprovince', 'venuestate'],
+  // English, German, French, Spanish, Dutch (accents folded by normalizeHeader).
+  name: ['eventname', 'name', 'event', 'title', 'eventtitle', 'veranstaltung', 'veranstaltungsname', 'titel', 'evenement', 'nom', 'nomevenement', 'nomdelevenement', 'titre', 'evento', 'nombre', 'nombreevento', 'nombredelevento', 'titulo', 'naam', 'evenementnaam', 'naamevenement'],
+  venue: ['venue', 'venuename', 'spielort', 'ort', 'veranstaltungsort', 'halle', 'spielstatte', 'lieu', 'salle', 'nomdelasalle', 'lugar', 'recinto', 'sede', 'locatie', 'zaal', 'podium'],
+  city: ['city', 'venuecity', 'stadt', 'ville', 'ciudad', 'stad', 'plaats', 'woonplaats'],
+  state: ['state', 'region', 'province', 'stateprovince', 'venuestate', 'bundesland', 'etat', 'estado', 'provincia', 'provincie'],
   country: ['country', 'venuecountry', 'land', 'pays', 'pais'],
-  startsAt: ['eventdatelocal', 'date', 'eventdate', 'datelocal', 'datetime', 'eventdatetime', 'localdatetime', 'startslocal', 'startsat', 'start', 'startdate', 'datum', 'fecha', 'showdate'],
+  startsAt: ['eventdatelocal', 'date', 'eventdate', 'datelocal', 'datetime', 'eventdatetime', 'localdatetime', 'startslocal', 'startsat', 'start', 'startdate', 'datum', 'fecha', 'showdate', 'dateetheure', 'datumuhrzeit', 'fechayhora', 'datumentijd'],
   // A separate time-of-day column beside the date ("Date" + "Time").
-  startTime: ['time', 'eventtime', 'starttime', 'showtime', 'localtime', 'timelocal', 'eventtimelocal', 'uhrzeit', 'heure', 'hora'],
-  timezone: ['timezone', 'tz', 'timezoneiana', 'venuetimezone', 'eventtimezone', 'zeitzone', 'fuseauhoraire', 'zonahoraria', 'tijdzone'],
-  category: ['category', 'eventcategory', 'type', 'eventtype', 'genre'],
-  capacity: ['capacity', 'venuecapacity'],
-  tracked: ['istracked', 'tracked', 'track', 'tracking'],
+  startTime: ['time', 'eventtime', 'starttime', 'showtime', 'localtime', 'timelocal', 'eventtimelocal', 'uhrzeit', 'beginn', 'heure', 'heurededebut', 'hora', 'horadeinicio', 'tijd', 'aanvang', 'begintijd'],
+  timezone: ['timezone', 'tz', 'timezoneiana', 'venuetimezone', 'eventtimezone', 'zeitzone', 'fuseauhoraire', 'fuseau', 'zonahoraria', 'husohorario', 'tijdzone'],
+  category: ['category', 'eventcategory', 'type', 'eventtype', 'genre', 'kategorie', 'art', 'categorie', 'categoria', 'tipo'],
+  capacity: ['capacity', 'venuecapacity', 'kapazitat', 'capacite', 'capacidad', 'aforo', 'capaciteit'],
+  tracked: ['istracked', 'tracked', 'track', 'tracking', 'aktiv', 'aktiviert', 'verfolgt', 'verfolgen', 'beobachten', 'suivi', 'suivre', 'actif', 'active', 'seguimiento', 'seguir', 'activo', 'volgen', 'gevolgd', 'actief'],
   // Each marketplace's id column: the aliases its descriptor lists (src/sources/marketplaces).
   ...byMarketplace((m) => m.headerAliases),
 };
@@ -77,9 +78,42 @@ const FIELD_BY_ALIAS = new Map<string, CatalogField>(
   CATALOG_FIELDS.flatMap((field) => HEADER_ALIASES[field].map((alias) => [alias, field] as const)),
 );
 
+/**
+ * Lower case, accents folded (NFD, combining marks removed: "Événement" -> "evenement",
+ * "Kapazität" -> "kapazitat"), then letters and digits only.
+ */
 export function normalizeHeader(header: string): string {
-  return header.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return header
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/ß/g, 'ss')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 }
+
+const FIELD_WORDS: Record<CatalogField, string> = Object.fromEntries(CATALOG_FIELDS.map((f) => [f, f])) as Record<CatalogField, string>;
+Object.assign(FIELD_WORDS, { startsAt: 'date', startTime: 'time', timezone: 'time zone', ...byMarketplace((m) => `${m.label} id`) });
+
+/**
+ * The field an unknown header probably means (it holds, or is part of, a known header name of
+ * at least four letters: "Veranstaltungsort (Halle)", "Aktiviert?"), so that such a column is
+ * not ignored without a word.
+ */
+function lookalikeField(header: string): CatalogField | undefined {
+  const h = normalizeHeader(header);
+  let best: { alias: string; field: CatalogField } | undefined;
+  for (const [alias, field] of FIELD_BY_ALIAS) {
+    const like = alias.length >= 4 && (h.includes(alias) || (h.length >= 4 && alias.startsWith(h)));
+    if (like && (!best || alias.length > best.alias.length)) best = { alias, field };
+  }
+  return best?.field;
+}
+
+/** The header to suggest for a field. */
+const HEADER_EXAMPLE: Record<CatalogField, string> = {
+  name: 'Event Name', venue: 'Venue', city: 'City', state: 'State', country: 'Country', startsAt: 'Date', startTime: 'Time', timezone: 'Time Zone',
+  category: 'Category', capacity: 'Capacity', tracked: 'Tracked', ...byMarketplace((m) => m.header),
+};
 
 /** Raised when the rows as a whole cannot be a catalog (no header, a required column missing). */
 export class CatalogFormatError extends Error {
@@ -112,8 +146,13 @@ export function mapColumns(headers: readonly string[]): ColumnMap {
     const header = raw.trim();
     if (header === '') return;
     const field = FIELD_BY_ALIAS.get(normalizeHeader(header));
-    if (!field || map.index[field] !== undefined) {
-      map.ignored.push(header);
+    if (field && map.index[field] !== undefined) {
+      map.ignored.push(`${header} (a second ${FIELD_WORDS[field]} column: "${map.header[field]}" is read)`);
+      return;
+    }
+    if (!field) {
+      const like = lookalikeField(header);
+      map.ignored.push(like ? `${header} (looks like the ${FIELD_WORDS[like]} column but is not a header this reader knows: rename it "${HEADER_EXAMPLE[like]}")` : header);
       return;
     }
     map.index[field] = i;
@@ -271,14 +310,31 @@ interface OrderPlan {
   orderFor(country: CellValue | undefined, zone?: string): DateOrder | undefined;
   /** Set when the file proves both orders and nothing decides: numeric dates are refused. */
   conflict?: string;
+  /**
+   * Why a row's date that reads both ways is not read, when the row's own country (or written
+   * zone) implies the order other than the one the file's proving rows show: one proving row
+   * does not flip the rows of another country's order.
+   */
+  contradiction?(country: CellValue | undefined, writtenZone: string | undefined): string | undefined;
 }
 
+const ORDER_NAME: Record<DateOrder, string> = { dmy: 'day-first', mdy: 'month-first' };
+
+/** A numeric date that reads both ways, where a country's habit matters (dotted dates are day-first everywhere). */
+const twoWay = (part: string): boolean => !part.includes('.') && numericDateOrders(part)?.length === 2;
+
 /**
- * Decides the order of a file's numeric dates: rows that can only be read one way prove it;
- * else DATE_ORDER; with `auto`, the rows' countries (US and CA month-first, elsewhere day-first).
+ * Decides the order of a file's numeric dates: an explicit DATE_ORDER (dmy or mdy) decides, and
+ * rows that can only be read the other way are refused. With `auto`: rows that can only be read
+ * one way prove it, else the rows' countries (US and CA month-first, elsewhere day-first). When
+ * the proof contradicts a row's own country (or written zone), that row's dates that read both
+ * ways are refused rather than flipped, naming the conflict and DATE_ORDER.
+ *
+ * `zone` is the zone the row is read in (its written zone, else the default zone) and only
+ * votes when no row proves the order; `writtenZone` is the zone written on the row.
  */
 export function decideDateOrder(
-  rows: { row: number; date: CellValue | undefined; country: CellValue | undefined; zone?: string }[],
+  rows: { row: number; date: CellValue | undefined; country: CellValue | undefined; zone?: string; writtenZone?: string }[],
   setting: DateOrderSetting = 'auto',
 ): OrderPlan {
   const proof: Record<DateOrder, { row: number; text: string }[]> = { dmy: [], mdy: [] };
@@ -292,8 +348,11 @@ export function decideDateOrder(
   }
   const fixed = (order: DateOrder, basis: string): OrderPlan => ({ decision: numeric > 0 ? { order, basis } : undefined, orderFor: () => order });
   const cite = (p: { row: number; text: string }[]): string => `row ${p[0]!.row} (${p[0]!.text})${p.length > 1 ? ` and ${p.length - 1} more` : ''}`;
+  if (setting !== 'auto') {
+    const against = proof[setting === 'dmy' ? 'mdy' : 'dmy'];
+    return fixed(setting, `DATE_ORDER=${setting}${against.length > 0 ? `; ${cite(against)} can only be ${ORDER_NAME[setting === 'dmy' ? 'mdy' : 'dmy']} and is refused` : ''}`);
+  }
   const fallback = (why: string): OrderPlan => {
-    if (setting !== 'auto') return fixed(setting, `${why}: DATE_ORDER=${setting}`);
     const numericRows = rows.filter((r) => numericDatePart(r.date));
     if (numericRows.length === 0) return { orderFor: () => undefined };
     // Dotted dates (13.03.2027) are day-first wherever they are written.
@@ -310,41 +369,112 @@ export function decideDateOrder(
     const order: DateOrder = votes.mdy > votes.dmy ? 'mdy' : 'dmy';
     return fixed(order, `${why}: ${votes[order]} of ${numericRows.length} rows are in ${order === 'mdy' ? 'US or CA' : 'countries outside US and CA'} by their country or time zone (DATE_ORDER=auto)`);
   };
-  if (proof.dmy.length > 0 && proof.mdy.length === 0) return fixed('dmy', `${cite(proof.dmy)} can only be day-first`);
-  if (proof.mdy.length > 0 && proof.dmy.length === 0) return fixed('mdy', `${cite(proof.mdy)} can only be month-first`);
+  const proven = (order: DateOrder): OrderPlan => {
+    const other: DateOrder = order === 'dmy' ? 'mdy' : 'dmy';
+    const because = `${cite(proof[order])} can only be ${ORDER_NAME[order]}`;
+    // Rows of the other order's countries whose dates read both ways: the proof cannot say them.
+    const contradicting = rows.filter((r) => {
+      const part = numericDatePart(r.date);
+      return part && twoWay(part) && orderOfCountry(r.country, r.writtenZone) === other;
+    });
+    const plan: OrderPlan = {
+      decision: { order, basis: because },
+      orderFor: () => order,
+      contradiction: (country, writtenZone) =>
+        orderOfCountry(country, writtenZone) === other
+          ? `reads both ways, and this row's ${typeof country === 'string' && countryCode(country) ? `country (${countryCode(country)})` : `time zone (${writtenZone})`} writes ${ORDER_NAME[other]} dates while ${because}: set DATE_ORDER=${other} or ${order}, or write the date as YYYY-MM-DD`
+          : undefined,
+    };
+    if (contradicting.length > 0) {
+      plan.decision!.basis += `; ${contradicting.length} row${contradicting.length > 1 ? 's' : ''} (${contradicting.map((r) => r.row).join(', ')}) whose country writes ${ORDER_NAME[other]} dates and whose date reads both ways ${contradicting.length > 1 ? 'are' : 'is'} refused, not flipped: set DATE_ORDER`;
+    }
+    return plan;
+  };
+  if (proof.dmy.length > 0 && proof.mdy.length === 0) return proven('dmy');
+  if (proof.mdy.length > 0 && proof.dmy.length === 0) return proven('mdy');
   if (proof.dmy.length === 0) return fallback('no row proves the order');
-  const conflict = `day-first dates (${cite(proof.dmy)}) and month-first dates (${cite(proof.mdy)})`;
-  if (setting !== 'auto') return fixed(setting, `the file has both ${conflict}: DATE_ORDER=${setting}`);
+  const conflict = `the file has both day-first dates (${cite(proof.dmy)}) and month-first dates (${cite(proof.mdy)}): set DATE_ORDER=dmy or mdy`;
   return {
-    decision: { order: 'undecided', basis: `the file has both ${conflict}: set DATE_ORDER=dmy or mdy` },
+    decision: { order: 'undecided', basis: conflict },
     orderFor: () => undefined,
-    conflict: `the file has both ${conflict}: set DATE_ORDER=dmy or mdy`,
+    conflict,
   };
 }
 
 /**
- * A row without a time zone is read in the default zone. When its country is not one that zone
- * is used in, and the zone its city and country suggest would give another instant, reading it
- * in the default zone would store the wrong instant: say so instead (undefined when it is fine).
+ * A row without a time zone is read in the default zone. When the zone its city (and country)
+ * suggest would give another instant, or its country is not one the default zone is used in and
+ * no city says which zone, reading it in the default zone would store the wrong instant: say so
+ * instead (undefined when it is fine). This holds in every country, the default zone's included
+ * (Los Angeles is not New York).
  */
-function defaultZoneMismatch(start: LocalStart, instant: Date | null, defaultZone: string, country: string | undefined, city: string | undefined): string | undefined {
+function defaultZoneMismatch(start: LocalStart, instant: Date | null, defaultZone: string, place: { country?: string; city?: string; state?: string }): string | undefined {
+  if (start.precision === 'tba' || (start.precision === 'time' && start.offsetMinutes !== undefined)) return undefined;
+  const { country, city, state } = place;
   const code = countryCode(country);
-  if (!code || start.precision === 'tba' || (start.precision === 'time' && start.offsetMinutes !== undefined)) return undefined;
-  if (countriesOfZone(defaultZone).includes(code)) return undefined;
-  const hint = suggestTimeZone(country, city);
-  if (hint && instantOf(start, hint.zone)?.getTime() === instant?.getTime()) return undefined;
-  return `is empty, and the default zone ${defaultZone} (DEFAULT_EVENT_TIMEZONE) is not used in ${code}: write the venue's IANA zone${hint ? `, here probably ${hint.zone} (from ${hint.from})` : ''}`;
+  const hint = suggestTimeZone(country, city, state);
+  if (hint) {
+    const there = instantOf(start, hint.zone);
+    if (!there.ok || there.instant?.getTime() !== instant?.getTime()) {
+      const why = code && !countriesOfZone(defaultZone).includes(code) ? `is not used in ${code}` : `gives another instant than ${hint.zone}, the zone of ${hint.from}`;
+      return `is empty, and the default zone ${defaultZone} (DEFAULT_EVENT_TIMEZONE) ${why}: write the venue's IANA zone, here probably ${hint.zone} (from ${hint.from})`;
+    }
+    return undefined;
+  }
+  if (!code) return undefined;
+  if (!countriesOfZone(defaultZone).includes(code)) return `is empty, and the default zone ${defaultZone} (DEFAULT_EVENT_TIMEZONE) is not used in ${code}: write the venue's IANA zone`;
+  // The default zone is one of the country's: fine unless the country's other zones give
+  // another instant and neither city nor state said which is the venue's.
+  const other = instant ? otherZoneAt(code, defaultZone, instant.getTime()) : undefined;
+  if (!other) return undefined;
+  return `is empty, and ${code} has zones giving another instant than the default zone ${defaultZone} (DEFAULT_EVENT_TIMEZONE), such as ${other}, and ${city ? `the city "${city}" is not one the zone hints know` : 'no city (nor state) says which'}: write the venue's IANA zone`;
 }
 
-/** The instant of a local start in a zone (null when TBA; local midnight for a date only). */
-function instantOf(start: LocalStart, zone: string): Date | null {
-  if (start.precision === 'tba') return null;
-  const { year, month, day } = start.date;
-  if (start.precision === 'date') return zonedWallTimeToInstant({ year, month, day, hour: 0, minute: 0, second: 0 }, zone);
-  const { hour, minute, second } = start.time;
-  if (start.offsetMinutes !== undefined) return new Date(Date.UTC(year, month - 1, day, hour, minute, second) - start.offsetMinutes * 60_000);
-  return zonedWallTimeToInstant({ year, month, day, hour, minute, second }, zone);
+/**
+ * A zone of the country whose offset at the instant differs from the default zone's (so the same
+ * wall time is another instant there), or undefined. Equal offsets at the instant mean the same
+ * wall time. Remembered per country, zone and instant: a catalog repeats them.
+ */
+function otherZoneAt(code: string, defaultZone: string, instantMs: number): string | undefined {
+  const key = `${code}|${defaultZone}|${instantMs}`;
+  if (!otherZones.has(key)) {
+    if (otherZones.size > 50_000) otherZones.clear(); // a worker runs for months
+    const offset = offsetAt(instantMs, defaultZone);
+    otherZones.set(key, zonesOfCountry(code).find((z) => offsetAt(instantMs, z) !== offset));
+  }
+  return otherZones.get(key);
 }
+
+const otherZones = new Map<string, string | undefined>();
+
+type Instant = { ok: true; instant: Date | null } | { ok: false; reason: string };
+
+/**
+ * The instant of a local start in a zone (null when TBA; local midnight for a date only). A
+ * wall time the zone skips (clocks forward) or repeats (clocks back) is refused: either reading
+ * is a guess an hour off; a written UTC offset says which.
+ */
+function instantOf(start: LocalStart, zone: string): Instant {
+  if (start.precision === 'tba') return { ok: true, instant: null };
+  const { year, month, day } = start.date;
+  if (start.precision === 'date') return { ok: true, instant: zonedWallTimeToInstant({ year, month, day, hour: 0, minute: 0, second: 0 }, zone) };
+  const { hour, minute, second } = start.time;
+  if (start.offsetMinutes !== undefined) return { ok: true, instant: new Date(Date.UTC(year, month - 1, day, hour, minute, second) - start.offsetMinutes * 60_000) };
+  const wall = { year, month, day, hour, minute, second };
+  const local = `${year}-${pad2(month)}-${pad2(day)} ${pad2(hour)}:${pad2(minute)}`;
+  const instants = wallTimeInstants(wall, zone);
+  if (instants.length === 1) return { ok: true, instant: instants[0]! };
+  if (instants.length === 0) {
+    return { ok: false, reason: `${local} does not exist in ${zone} (the clocks go forward over it): check the time; write it with its UTC offset if it is meant` };
+  }
+  const offsets = instants.map((t) => formatOffset(Math.round((Date.UTC(year, month - 1, day, hour, minute, second) - t.getTime()) / 60_000)));
+  return {
+    ok: false,
+    reason: `${local} happens twice in ${zone} (the clocks go back over it): write which with its UTC offset, ${offsets[0]} for the first or ${offsets[1]} for the second (in the time zone column, or right after the time: ${pad2(hour)}:${pad2(minute)}${offsets[0]})`,
+  };
+}
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 interface RowContext {
   defaultTimeZone: string;
@@ -484,7 +614,7 @@ export function parseCatalogRecord(
       if (z.ok) zone = z.zone;
       else {
         zoneOk = false;
-        const hint = suggestTimeZone(country ?? null, city ?? null);
+        const hint = suggestTimeZone(country ?? null, city ?? null, state ?? null);
         problems.push(`${label('timezone')}: ${z.reason}; write the IANA name${hint ? `, here probably ${hint.zone} (from ${hint.from})` : ' (such as Europe/London or America/Chicago)'}`);
       }
     }
@@ -493,19 +623,26 @@ export function parseCatalogRecord(
     } else {
       const order = ctx.order.orderFor(record.country, zoneOk ? zone : undefined);
       const part = numericDatePart(dateCell);
+      const writtenZone = zoneOk && tzCell !== undefined && !isBlank(tzCell) ? zone : undefined;
+      const contradiction = part && twoWay(part) ? ctx.order.contradiction?.(record.country, writtenZone) : undefined;
       if (part && ctx.order.conflict) problems.push(`${label('startsAt')}: "${String(dateCell).trim()}" is not read: ${ctx.order.conflict}`);
+      else if (contradiction) problems.push(`${label('startsAt')}: "${String(dateCell).trim()}" is not read: it ${contradiction}`);
       else {
         const time = (typeof timeCell === 'string' && timeCell.trim() !== '') || typeof timeCell === 'number' ? timeCell : undefined;
         const start = typeof dateCell === 'boolean' || dateCell === null ? { ok: false as const, reason: `is not a date (${DATE_HINT})` } : parseStart(dateCell, time, order);
         if (!start.ok) problems.push(`${label(start.reason.startsWith('time:') ? 'startTime' : 'startsAt')}: ${start.reason.replace(/^time: /, '')}`);
         else if (zoneOk) {
-          startsAt = instantOf(start.value, zone);
-          const foreign = tzCell === undefined || isBlank(tzCell) ? defaultZoneMismatch(start.value, startsAt, zone, country, city) : undefined;
-          if (foreign) problems.push(`${label('timezone')}: ${foreign}`);
-          precision = start.value.precision;
-          const year = startsAt?.getUTCFullYear();
-          if (year !== undefined && (year < 1970 || year > 2200)) problems.push(`${label('startsAt')}: "${String(dateCell).trim()}" is not a plausible event date`);
-          else if (!foreign) startKnown = true;
+          const instant = instantOf(start.value, zone);
+          if (!instant.ok) problems.push(`${label('startsAt')}: "${[dateCell, time].filter((c) => c !== undefined).map((c) => String(c).trim()).join(' ')}" is not read: ${instant.reason}`);
+          else {
+            startsAt = instant.instant;
+            const foreign = tzCell === undefined || isBlank(tzCell) ? defaultZoneMismatch(start.value, startsAt, zone, { country, city, state }) : undefined;
+            if (foreign) problems.push(`${label('timezone')}: ${foreign}`);
+            precision = start.value.precision;
+            const year = startsAt?.getUTCFullYear();
+            if (year !== undefined && (year < 1970 || year > 2200)) problems.push(`${label('startsAt')}: "${String(dateCell).trim()}" is not a plausible event date`);
+            else if (!foreign) startKnown = true;
+          }
         }
       }
     }
@@ -561,11 +698,12 @@ export function parseCatalog(table: RawCatalogTable, opts: CatalogOptions): Pars
     }
     records.push({ rowNumber: rec.rowNumber, record });
   }
-  const zoneOf = (r: Partial<Record<CatalogField, CellValue>>): string => {
+  const writtenZoneOf = (r: Partial<Record<CatalogField, CellValue>>): string | undefined => {
     const z = typeof r.timezone === 'string' && r.timezone.trim() !== '' ? resolveTimeZone(r.timezone) : undefined;
-    return z?.ok ? z.zone : opts.defaultTimeZone;
+    return z?.ok ? z.zone : undefined;
   };
-  const order = decideDateOrder(records.map((r) => ({ row: r.rowNumber, date: r.record.startsAt, country: r.record.country, zone: zoneOf(r.record) })), opts.dateOrder);
+  const zoneOf = (r: Partial<Record<CatalogField, CellValue>>): string => writtenZoneOf(r) ?? opts.defaultTimeZone;
+  const order = decideDateOrder(records.map((r) => ({ row: r.rowNumber, date: r.record.startsAt, country: r.record.country, zone: zoneOf(r.record), writtenZone: writtenZoneOf(r.record) })), opts.dateOrder);
   if (order.decision) out.dateOrder = order.decision;
   const firstById = new Map<string, number>();
   const firstByIdentity = new Map<string, number>();

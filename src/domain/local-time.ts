@@ -113,6 +113,29 @@ export function zonedWallTimeToInstant(w: WallTime, timeZone: string): Date {
   return new Date(valid[0] ?? wall - before);
 }
 
+/**
+ * Every instant at which the wall clock of `timeZone` shows `w`, earliest first: one for most
+ * wall times, none for a time in the hour skipped when clocks go forward, two for a time in the
+ * hour repeated when clocks go back. For input that must not be guessed (a catalog's start).
+ */
+export function wallTimeInstants(w: WallTime, timeZone: string): Date[] {
+  const zone = zoneOf(timeZone);
+  const wall = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+  const offsets = new Set([zone.offset(wall - DAY_MS), zone.offset(wall + DAY_MS)].map((o) => o * 60_000));
+  return [...offsets]
+    .map((o) => wall - o)
+    .filter((t) => zone.offset(t) * 60_000 === wall - t)
+    .sort((a, b) => a - b)
+    .map((t) => new Date(t));
+}
+
+/** "+01:00": a UTC offset in minutes, as written in a cell. */
+export function formatOffset(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const m = Math.abs(minutes);
+  return `${sign}${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
 /** "2027-03-14 19:30" in the zone, for tables. */
 export function formatWallTime(instant: Date, timeZone: string): string {
   return DateTime.fromJSDate(instant, { zone: zoneOf(timeZone) }).toFormat('yyyy-MM-dd HH:mm');

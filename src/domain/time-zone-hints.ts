@@ -42,14 +42,34 @@ export function countryCode(cell: string | null | undefined): string | undefined
   return COUNTRY_ALIASES[lower] ?? data.byName.get(lower);
 }
 
-/** The zone the city (within the country, when known) or else the country has, or undefined. */
-export function suggestTimeZone(country: string | null | undefined, city: string | null | undefined): { zone: string; from: string } | undefined {
+/**
+ * The zone the city (within the country, when known), else the state or province (when all its
+ * cities share one zone), else the country has; undefined when none says.
+ */
+export function suggestTimeZone(country: string | null | undefined, city: string | null | undefined, state?: string | null): { zone: string; from: string } | undefined {
+  // A catalog repeats its cities row after row, and each look-up scans every city: remember them.
+  const key = [country ?? '', city ?? '', state ?? ''].join('\u0000');
+  if (!suggested.has(key)) {
+    if (suggested.size > 50_000) suggested.clear(); // a worker runs for months
+    suggested.set(key, suggestUncached(country, city, state));
+  }
+  return suggested.get(key);
+}
+
+const suggested = new Map<string, { zone: string; from: string } | undefined>();
+
+function suggestUncached(country: string | null | undefined, city: string | null | undefined, state?: string | null): { zone: string; from: string } | undefined {
   const code = countryCode(country);
   if (city && city.trim()) {
     const matches = lookupViaCity(city.trim()).filter((c) => !code || c.iso2 === code);
     // The most populous match: "London" in GB is London, not London, Ontario.
     const best = matches.sort((a, b) => b.pop - a.pop)[0];
     if (best) return { zone: best.timezone, from: [city.trim(), code].filter(Boolean).join(', ') };
+  }
+  if (code && state && state.trim()) {
+    const s = state.trim().toLowerCase();
+    const zones = new Set(cityMapping.filter((c) => c.iso2 === code && (c.province.toLowerCase() === s || (c as { state_ansi?: string }).state_ansi?.toLowerCase() === s)).map((c) => c.timezone));
+    if (zones.size === 1) return { zone: [...zones][0]!, from: `${state.trim()}, ${code}` };
   }
   if (code) {
     const zones = [...(countryData().zones.get(code) ?? [])];
@@ -61,4 +81,9 @@ export function suggestTimeZone(country: string | null | undefined, city: string
 /** The countries whose cities use an IANA zone (America/Chicago -> US; Europe/Berlin -> DE). */
 export function countriesOfZone(zone: string): string[] {
   return [...(countryData().countriesOfZone.get(zone) ?? [])];
+}
+
+/** Every IANA zone the cities of a country use (US -> America/New_York, America/Chicago, ...). */
+export function zonesOfCountry(code: string): string[] {
+  return [...(countryData().zones.get(code) ?? [])];
 }

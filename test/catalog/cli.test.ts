@@ -48,6 +48,18 @@ describe('ticket-tracker events …', () => {
       const r = await cli('prices', ref);
       assert.equal(r.code, 0, `${ref}: ${r.stderr}`);
     }
+    // Each names, above its table, the event it resolved to: id, name, local start and the matching form.
+    for (const command of ['listings', 'history', 'sections', 'prices', 'trend', 'availability']) {
+      const r = await cli(command, '7093311');
+      assert.equal(r.code, 0, `${command}: ${r.stderr}`);
+      assert.match(r.stdout, /^event #1 "Knicks vs\. Celtics", 2027-02-12 19:30 America\/New_York \(by seatgeek:7093311\)\n\n/, command);
+      if (command === 'listings' || command === 'trend') {
+        const json = await cli(command, '7093311', '--json');
+        assert.doesNotThrow(() => JSON.parse(json.stdout), `${command} --json stays JSON`);
+      }
+      const help = await cli(command, '--help');
+      assert.match(help.stdout.replace(/\s+/g, ' '), /internal id \(42 or id:42\), any marketplace id .*MARKETPLACE:ID .*event link/, `${command} --help`);
+    }
     const unknown = await cli('history', 'seatgeek:153928471');
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /EVENT: no event has seatgeek id "153928471"/);

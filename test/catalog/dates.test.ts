@@ -61,12 +61,51 @@ describe('start cells as people write them', () => {
   });
 });
 
+describe('a time cell with a UTC offset', () => {
+  it('says which of a repeated hour is meant', () => {
+    const r = parseStart('31/10/2027', '01:30+01:00', 'dmy');
+    assert.deepEqual(r, { ok: true, value: { precision: 'time', date: { year: 2027, month: 10, day: 31 }, time: { hour: 1, minute: 30, second: 0 }, offsetMinutes: 60 } });
+  });
+
+  it('stores the occurrence the offset names (zoneinfo: 2027-10-31 01:30 London fold 1 -> 01:30Z)', () => {
+    const table = tableFromRows('t', [
+      ['Name', 'Date', 'Time', 'Time Zone', 'viagogoID'],
+      ['Second', '31/10/2027', '01:30+00:00', 'Europe/London', '1'],
+      ['Unsaid', '31/10/2027', '01:30', 'Europe/London', '2'],
+    ] as CellValue[][]);
+    const c = parseCatalog(table, { defaultTimeZone: 'UTC' });
+    assert.deepEqual(c.rows.map((r) => r.startsAt?.toISOString()), ['2027-10-31T01:30:00.000Z']);
+    assert.match(c.invalid[0]!.reason, /happens twice in Europe\/London .*right after the time: 01:30\+01:00/);
+  });
+});
+
 describe('date order of a file', () => {
   const rows = (...dates: [string, string?][]) => dates.map(([date, country], i) => ({ row: i + 2, date, country }));
 
-  it('is proven by a row that can only be read one way, whatever DATE_ORDER says', () => {
-    assert.equal(decideDateOrder(rows(['05/04/2027'], ['14/03/2027']), 'mdy').decision?.order, 'dmy');
+  it('is proven by a row that can only be read one way; an explicit DATE_ORDER decides and names the rows it refuses', () => {
+    assert.equal(decideDateOrder(rows(['05/04/2027'], ['14/03/2027'])).decision?.order, 'dmy');
     assert.equal(decideDateOrder(rows(['05/04/2027'], ['03/14/2027'])).decision?.order, 'mdy');
+    const explicit = decideDateOrder(rows(['05/04/2027'], ['14/03/2027']), 'mdy');
+    assert.equal(explicit.decision?.order, 'mdy');
+    assert.match(explicit.decision!.basis, /DATE_ORDER=mdy; row 3 \(14\/03\/2027\) can only be day-first and is refused/);
+  });
+
+  it('a proving row does not flip rows whose own country or written zone writes the other order: their two-way dates are refused', () => {
+    const plan = decideDateOrder([
+      { row: 2, date: '7/4/2027 7:30 PM', country: 'US' },
+      { row: 3, date: '5/8/2027', country: undefined, writtenZone: 'America/Chicago' },
+      { row: 4, date: '05/04/2027', country: 'GB' },
+      { row: 5, date: '06/04/2027', country: undefined },
+      { row: 6, date: '13/03/2027 19:30', country: 'US' },
+    ]);
+    assert.equal(plan.decision?.order, 'dmy');
+    assert.match(plan.decision!.basis, /2 rows \(2, 3\) whose country writes month-first dates .* refused, not flipped: set DATE_ORDER/);
+    assert.match(plan.contradiction!('US', undefined)!, /country \(US\) writes month-first dates while row 6 \(13\/03\/2027\) can only be day-first: set DATE_ORDER=mdy or dmy/);
+    assert.match(plan.contradiction!(undefined, 'America/Toronto')!, /time zone \(America\/Toronto\)/);
+    assert.equal(plan.contradiction!('GB', undefined), undefined);
+    // No country and no written zone: the default zone is not the row's country, the proof reads it.
+    assert.equal(plan.contradiction!(undefined, undefined), undefined);
+    assert.equal(plan.orderFor(undefined), 'dmy');
   });
 
   it('without proof: DATE_ORDER, else the rows\' country (US and CA month-first), else their zone', () => {

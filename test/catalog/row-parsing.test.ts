@@ -48,7 +48,7 @@ describe('catalog rows: columns found by header', () => {
     ]);
     assert.equal(c.rows[0]!.name, 'Show');
     assert.equal(c.rows[0]!.venue, 'Ryman');
-    assert.deepEqual(c.ignoredColumns, ['Notes', 'Venu Capacity']);
+    assert.deepEqual(c.ignoredColumns, ['Notes', 'Venu Capacity (looks like the capacity column but is not a header this reader knows: rename it "Capacity")']);
   });
 
   it('refuses a table without a name, a date or any marketplace id column, listing the headers found', () => {
@@ -197,5 +197,33 @@ describe('event date cells', () => {
   it('maps headers loosely: case, spaces and punctuation do not matter', () => {
     const m = mapColumns(['EVENT NAME', 'event_date_local', 'Viagogo ID', 'IS TRACKED', 'ticketmaster-id']);
     assert.deepEqual(m.index, { name: 0, startsAt: 1, stubhub: 2, tracked: 3, ticketmaster: 4 });
+  });
+
+  it('reads every field\'s header in German, French, Spanish and Dutch, accents folded', () => {
+    const byLanguage: [string, string[]][] = [
+      ['de', ['Veranstaltung', 'Veranstaltungsort', 'Stadt', 'Land', 'Datum', 'Uhrzeit', 'Zeitzone', 'Kategorie', 'Kapazität', 'Verfolgt', 'viagogoID']],
+      ['fr', ['Nom', 'Salle', 'Ville', 'Pays', 'Date', 'Heure', 'Fuseau horaire', 'Catégorie', 'Capacité', 'Actif', 'viagogoID']],
+      ['es', ['Nombre', 'Recinto', 'Ciudad', 'País', 'Fecha', 'Hora', 'Zona horaria', 'Categoría', 'Capacidad', 'Seguimiento', 'viagogoID']],
+      ['nl', ['Naam', 'Locatie', 'Stad', 'Land', 'Datum', 'Tijd', 'Tijdzone', 'Categorie', 'Capaciteit', 'Volgen', 'viagogoID']],
+    ];
+    const all = { name: 0, venue: 1, city: 2, country: 3, startsAt: 4, startTime: 5, timezone: 6, category: 7, capacity: 8, tracked: 9, stubhub: 10 };
+    for (const [language, headers] of byLanguage) {
+      const m = mapColumns(headers);
+      assert.deepEqual([m.index, m.ignored], [all, []], language);
+    }
+    assert.equal(mapColumns(['Événement', 'Lieu', 'Date', 'Suivi', 'viagogoID']).index.name, 0);
+    assert.equal(mapColumns(['Evento', 'Lugar', 'Fecha', 'Activo', 'viagogoID']).index.tracked, 3);
+    assert.equal(mapColumns(['Name', 'Ort', 'Datum', 'Aktiv', 'viagogoID']).index.venue, 1);
+  });
+
+  it('names what an ignored column looks like, and a second column of a field, instead of dropping it silently', () => {
+    const m = mapColumns(['Name', 'Date', 'viagogoID', 'Veranstaltungsort (Halle)', 'Aktiviert?', 'Seguimiento activo', 'Datum', 'Comments']);
+    assert.equal(m.index.tracked, 4);
+    assert.deepEqual(m.ignored, [
+      'Veranstaltungsort (Halle) (looks like the venue column but is not a header this reader knows: rename it "Venue")',
+      'Seguimiento activo (looks like the tracked column but is not a header this reader knows: rename it "Tracked")',
+      'Datum (a second date column: "Date" is read)',
+      'Comments',
+    ]);
   });
 });

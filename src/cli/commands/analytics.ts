@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { availability } from '../../db/analytics/availability';
-import { EventRefError, resolveEventRef, type ResolvedEvent } from '../../catalog/event-ref';
+import { EVENT_FORMS_HELP, EventRefError, resolveEventRef, type ResolvedEvent } from '../../catalog/event-ref';
 import { history } from '../../db/analytics/history';
 import { latestListings, latestPrices } from '../../db/analytics/latest';
 import { daysAgo } from '../../db/analytics/query';
@@ -10,6 +10,7 @@ import { trend } from '../../db/analytics/trend';
 import type { Db } from '../../db/pool';
 import { listScrapeErrors, listCycles } from '../../db/cycles';
 import { MARKETPLACE_NAMES } from '../../domain/listing';
+import { formatLocalDate, formatWallTime } from '../../domain/local-time';
 import { parseBucket, type Bucket } from '../../domain/buckets';
 import type { CliContext } from '../context';
 import { printObject, printRows, UsageError } from '../output';
@@ -17,8 +18,8 @@ import { parseOptions } from '../parse';
 
 /**
  * Read commands of analysts and operators: listings, history, sections, trend, availability,
- * prices, jobs, errors. Tables by default, JSON with --json. EVENT is the internal id or any
- * marketplace id of the event.
+ * prices, jobs, errors. Tables by default, JSON with --json. EVENT takes every form of
+ * src/catalog/event-ref.ts; the event it resolved to is printed above the table.
  */
 const days = (def: number) => z.coerce.number({ error: 'must be a number' }).positive('must be positive').max(3660, 'must be at most 3660').default(def);
 const limit = (def: number) => z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100_000).default(def);
@@ -39,27 +40,47 @@ const quantity = z.coerce
   .transform((n) => n as 1 | 2 | 4)
   .default(1);
 
-async function eventOf(db: Db, ref: string): Promise<ResolvedEvent> {
+/**
+ * Resolves EVENT and, above a table (not in --json output), says which event it resolved to, so
+ * a marketplace id shared by two catalogs or a mistyped id never shows another event's figures
+ * unnoticed.
+ */
+async function eventOf(db: Db, ref: string, opts: { json?: boolean | undefined }): Promise<ResolvedEvent> {
+  let event: ResolvedEvent;
   try {
-    return await resolveEventRef(db, ref);
+    event = await resolveEventRef(db, ref);
   } catch (err) {
     if (err instanceof EventRefError) throw new UsageError(`EVENT: ${err.message}`);
     throw err;
   }
+  if (!opts.json) process.stdout.write(`${describeEvent(event)}\n\n`);
+  return event;
+}
+
+/** 'event #12 "Name", 2027-03-14 19:30 America/New_York (by stubhub:150337015)' */
+export function describeEvent(e: ResolvedEvent): string {
+  const zone = e.timezone ?? 'UTC';
+  const start =
+    e.startPrecision === 'tba' || !e.startsAt
+      ? 'start TBA'
+      : e.startPrecision === 'date'
+        ? `${formatLocalDate(new Date(e.startsAt), zone)} (time TBA) ${zone}`
+        : `${formatWallTime(new Date(e.startsAt), zone)} ${zone}`;
+  return `event #${e.id} "${e.name}", ${start} (by ${e.via})`;
 }
 
 export function registerAnalyticsCommands(program: Command, ctx: CliContext): void {
   program
     .command('listings')
     .description("the listings of each marketplace's latest scrape of EVENT, cheapest first")
-    .argument('<event>', 'internal id or marketplace id of the event')
+    .argument('<event>', EVENT_FORMS_HELP)
     .option('--source <marketplace>', 'only this marketplace')
     .option('--limit <n>', 'at most this many listings', '50')
     .option('--json', 'print JSON')
     .action(async (ref: string, raw: unknown) => {
       const o = parseOptions(z.object({ source, limit: limit(50), json }), raw);
       const db = await ctx.getDb();
-      const event = await eventOf(db, ref);
+      const event = await eventOf(db, ref, o);
       const rows = await latestListings(db, event.id, o.limit, o.source);
       printRows(rows, [
         { header: 'source', value: (r) => r.source },
@@ -79,7 +100,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
   program
     .command('history')
     .description('prices of EVENT over time per bucket and marketplace (from rollups when the bucket allows)')
-    .argument('<event>', 'internal id or marketplace id of the event')
+    .argument('<event>', EVENT_FORMS_HELP)
     .option('--days <n>', 'how far back', '30')
     .option('--bucket <interval>', 'bucket width, "5 minutes" to "1 week"', '1 day')
     .option('--zone <zone>', 'one zone (default: the whole event)')
@@ -89,7 +110,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
     .action(async (ref: string, raw: unknown) => {
       const o = parseOptions(z.object({ days: days(30), bucket, zone, source, quantity, json }), raw);
       const db = await ctx.getDb();
-      const event = await eventOf(db, ref);
+      const event = await eventOf(db, ref, o);
       const now = new Date();
       const rows = await history(db, { eventId: event.id, from: daysAgo(now, o.days), to: now, bucket: o.bucket, zone: o.zone, source: o.source, quantity: o.quantity });
       printRows(rows, [
@@ -111,13 +132,13 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
   program
     .command('sections')
     .description('per section of EVENT: lowest, latest, average and highest prices over the period')
-    .argument('<event>', 'internal id or marketplace id of the event')
+    .argument('<event>', EVENT_FORMS_HELP)
     .option('--days <n>', 'how far back', '7')
     .option('--json', 'print JSON')
     .action(async (ref: string, raw: unknown) => {
       const o = parseOptions(z.object({ days: days(7), json }), raw);
       const db = await ctx.getDb();
-      const event = await eventOf(db, ref);
+      const event = await eventOf(db, ref, o);
       const now = new Date();
       const rows = await sections(db, { eventId: event.id, from: daysAgo(now, o.days), to: now });
       printRows(rows, [
@@ -139,7 +160,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
   program
     .command('trend')
     .description('direction and percent change of the lowest price of EVENT per marketplace')
-    .argument('<event>', 'internal id or marketplace id of the event')
+    .argument('<event>', EVENT_FORMS_HELP)
     .option('--zone <zone>', 'one zone (default: the whole event)')
     .option('--granularity <g>', 'hourly or daily', 'daily')
     .option('--days <n>', 'how far back (default 2 hourly, 30 daily)')
@@ -152,7 +173,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
         raw,
       );
       const db = await ctx.getDb();
-      const event = await eventOf(db, ref);
+      const event = await eventOf(db, ref, o);
       const now = new Date();
       const span = o.days ?? (o.granularity === 'hourly' ? 2 : 30);
       const r = await trend(db, { eventId: event.id, from: daysAgo(now, span), to: now, granularity: o.granularity, zone: o.zone, source: o.source, quantity: o.quantity });
@@ -174,7 +195,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
   program
     .command('availability')
     .description('tickets and listings on offer for EVENT over time, and the share of capacity when known')
-    .argument('<event>', 'internal id or marketplace id of the event')
+    .argument('<event>', EVENT_FORMS_HELP)
     .option('--days <n>', 'how far back', '7')
     .option('--bucket <interval>', 'bucket width (default: 1 hour up to 3 days, else 1 day)')
     .option('--zone <zone>', 'one zone (default: the whole event)')
@@ -183,7 +204,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
     .action(async (ref: string, raw: unknown) => {
       const o = parseOptions(z.object({ days: days(7), bucket: bucket.optional(), zone, source, json }), raw);
       const db = await ctx.getDb();
-      const event = await eventOf(db, ref);
+      const event = await eventOf(db, ref, o);
       const now = new Date();
       const rows = await availability(db, {
         eventId: event.id,
@@ -208,13 +229,13 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
   program
     .command('prices')
     .description("latest prices of EVENT per zone and marketplace (each marketplace's latest scrape)")
-    .argument('<event>', 'internal id or marketplace id of the event')
+    .argument('<event>', EVENT_FORMS_HELP)
     .option('--source <marketplace>', 'only this marketplace')
     .option('--json', 'print JSON')
     .action(async (ref: string, raw: unknown) => {
       const o = parseOptions(z.object({ source, json }), raw);
       const db = await ctx.getDb();
-      const event = await eventOf(db, ref);
+      const event = await eventOf(db, ref, o);
       const rows = await latestPrices(db, event.id, o.source);
       printRows(rows, [
         { header: 'zone', value: (r) => r.zone },

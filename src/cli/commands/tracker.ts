@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { TrackerSettingsPatch, TrackerStatus } from '../../domain/tracker';
 import { settingsOptions, startTracker, trackerSettingsFrom } from '../../tracker/control';
-import { EventRefError, resolveEventRef } from '../../catalog/event-ref';
+import { EVENT_FORMS_HELP, EventRefError, resolveEventRef } from '../../catalog/event-ref';
 import { scrapeEvents } from '../../workflows';
 import { DEFAULT_TRACKER_WORKFLOW_ID, pauseSignal, reconfigureUpdate, resumeSignal, scrapeNowSignal, statusQuery } from '../../workflows/definitions';
 import { applySchedules, listSchedules } from '../../schedules';
@@ -123,8 +123,8 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
 
   program
     .command('scrape')
-    .description('scrape now, once, and print what was stored (EVENT: internal id or any marketplace id; all due events when none)')
-    .argument('[EVENT...]', 'events to scrape')
+    .description('scrape now, once, and print what was stored (all due events when no EVENT is given)')
+    .argument('[EVENT...]', `events to scrape; each ${EVENT_FORMS_HELP}`)
     .option('--json', 'print JSON')
     .action(async (refs: string[], opts: { json?: boolean }) => {
       const env = ctx.getEnv();

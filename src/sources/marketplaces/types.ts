@@ -28,9 +28,10 @@ export interface MarketplaceDescriptor<N extends string = string> {
   /**
    * The marketplace's event page links and where the event id sits in them, so a link pasted
    * into an id cell or given as EVENT yields the id: `host` matches the URL's hostname, `id`'s
-   * first group captures the id from its path.
+   * first group captures the id from its path. `notAnId` refuses a captured code that is not
+   * the id the adapter calls with (a page's own event code), with the reason to show.
    */
-  eventLinks: readonly { host: RegExp; id: RegExp }[];
+  eventLinks: readonly { host: RegExp; id: RegExp; notAnId?: { code: RegExp; reason: string } }[];
   /** Every setting of this marketplace: its base URL, its credentials, its rate. */
   settings: readonly MarketplaceSettingSpec[];
   /** The setting holding the requests-per-second rate (one of `settings`). */
