@@ -36,9 +36,18 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net'], message: 'workflow code must stay deterministic: no Node APIs' },
-            { group: ['pg', 'undici', 'googleapis', '@temporalio/worker', '@temporalio/client', '@temporalio/activity'], message: 'workflow code must not do I/O' },
-            { group: ['**/db/**', '**/sources/**', '**/sheets/**', '**/dashboard/**', '**/cli/**', '**/config/index', '**/config'], message: 'workflows import only types and domain/' },
+            {
+              group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net'],
+              message: 'workflow code must stay deterministic: no Node APIs',
+            },
+            {
+              group: ['pg', 'undici', 'googleapis', '@temporalio/worker', '@temporalio/client', '@temporalio/activity'],
+              message: 'workflow code must not do I/O',
+            },
+            {
+              group: ['**/db/**', '**/sources/**', '**/sheets/**', '**/dashboard/**', '**/cli/**', '**/config/index', '**/config'],
+              message: 'workflows import only types and domain/',
+            },
           ],
         },
       ],

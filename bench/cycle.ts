@@ -40,9 +40,13 @@ const FETCH_CONCURRENCY = Number(process.env.BENCH_FETCH_CONCURRENCY ?? CONCURRE
 
 async function startMock(poolSize: number): Promise<{ url: string; port: string; process: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [fromRoot('bin', 'ticket-tracker.js'), 'mock-marketplace', '--port', String(port), '--seed', '11', '--pool-size', String(poolSize)], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [fromRoot('bin', 'ticket-tracker.js'), 'mock-marketplace', '--port', String(port), '--seed', '11', '--pool-size', String(poolSize)],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   await waitForPort(port, '127.0.0.1', 60_000, 'the mock marketplace', () => child.exitCode === null);
   return { url: `http://127.0.0.1:${port}`, port: String(port), process: child };
 }
@@ -61,12 +65,23 @@ function rssOf(pid: number): { rssMb: number; peakMb: number } {
 async function startWorkerProcess(env: Record<string, string>): Promise<{ process: ChildProcess; healthPort: number }> {
   const healthPort = await freePort();
   const child = spawn(process.execPath, [fromRoot('dist', 'client.js'), 'worker'], {
-    env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? WORKER_NODE_OPTIONS, MALLOC_ARENA_MAX: process.env.BENCH_MALLOC_ARENA_MAX ?? WORKER_MALLOC_ARENA_MAX, ...env, METRICS_PORT: String(healthPort), WORKER_BUNDLE_PATH: fromRoot('dist', 'workflow-bundle.js'), LOG_LEVEL: 'error' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? WORKER_NODE_OPTIONS,
+      MALLOC_ARENA_MAX: process.env.BENCH_MALLOC_ARENA_MAX ?? WORKER_MALLOC_ARENA_MAX,
+      ...env,
+      METRICS_PORT: String(healthPort),
+      WORKER_BUNDLE_PATH: fromRoot('dist', 'workflow-bundle.js'),
+      LOG_LEVEL: 'error',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const deadline = Date.now() + 90_000;
   for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${healthPort}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${healthPort}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (child.exitCode !== null || Date.now() > deadline) throw new Error('the worker process did not become healthy');
     await new Promise((r) => setTimeout(r, 200));
@@ -74,7 +89,13 @@ async function startWorkerProcess(env: Record<string, string>): Promise<{ proces
   return { process: child, healthPort };
 }
 
-async function plainLoop(db: Db, env: Env, mockUrl: string, events: { id: number; sources: { marketplace: string; marketplaceEventId: string }[] }[], tag: string): Promise<number> {
+async function plainLoop(
+  db: Db,
+  env: Env,
+  mockUrl: string,
+  events: { id: number; sources: { marketplace: string; marketplaceEventId: string }[] }[],
+  tag: string,
+): Promise<number> {
   const adapters = createMarketplaceAdapters(env, { mockUrl });
   const adapter = adapters.adapters.vividseats!;
   const started = process.hrtime.bigint();
@@ -85,7 +106,13 @@ async function plainLoop(db: Db, env: Env, mockUrl: string, events: { id: number
         const e = events[next++]!;
         const id = e.sources.find((s) => s.marketplace === 'vividseats')!.marketplaceEventId;
         const fetched = await adapter.fetchPrices(id);
-        await persistScrape(db, { scrapeId: `${tag}/${e.id}/vividseats`, eventId: e.id, marketplace: 'vividseats', capturedAt: new Date(), fetched });
+        await persistScrape(db, {
+          scrapeId: `${tag}/${e.id}/vividseats`,
+          eventId: e.id,
+          marketplace: 'vividseats',
+          capturedAt: new Date(),
+          fetched,
+        });
       }
     }),
   );
@@ -115,7 +142,14 @@ export const benchmark: Benchmark = {
       // Migrated below, by the product's own default (auto: TimescaleDB when the server has it).
       const database = await createThrowawayDatabase(adminUrl, { prefix: 'tt_bench_cycle', layout: null, poolMax: 20 });
       cleanups.push(() => database.drop());
-      const temporal = await startTemporalDevServer({ cliPath: resolveTemporalBinary('cli'), dataDir: path.join(dir, 'temporal'), port: await freePort(), uiPort: await freePort(), namespace: 'default', persist: process.env.BENCH_TEMPORAL_PERSIST === 'true' });
+      const temporal = await startTemporalDevServer({
+        cliPath: resolveTemporalBinary('cli'),
+        dataDir: path.join(dir, 'temporal'),
+        port: await freePort(),
+        uiPort: await freePort(),
+        namespace: 'default',
+        persist: process.env.BENCH_TEMPORAL_PERSIST === 'true',
+      });
       cleanups.push(() => temporal.stop());
       const mock = await startMock(1500);
       cleanups.push(() => stopChild(mock.process, 5000));
@@ -125,8 +159,17 @@ export const benchmark: Benchmark = {
       const db = database.db;
       await migrate(db);
       const catalogFile = path.join(dir, 'events.csv');
-      const rows = Array.from({ length: events }, (_, i) => `Bench Event ${i + 1},Bench Arena,Boston,MA,US,2027-09-01 20:00,America/New_York,,${100000 + i},,,TRUE`);
-      writeFileSync(catalogFile, ['Event Name,Venue,City,State,Country,Event Date (Local),Time Zone,viagogoID,Vivid Seats ID,SeatGeek ID,Ticketmaster ID,is_tracked', ...rows].join('\n'));
+      const rows = Array.from(
+        { length: events },
+        (_, i) => `Bench Event ${i + 1},Bench Arena,Boston,MA,US,2027-09-01 20:00,America/New_York,,${100000 + i},,,TRUE`,
+      );
+      writeFileSync(
+        catalogFile,
+        [
+          'Event Name,Venue,City,State,Country,Event Date (Local),Time Zone,viagogoID,Vivid Seats ID,SeatGeek ID,Ticketmaster ID,is_tracked',
+          ...rows,
+        ].join('\n'),
+      );
       const env = parseEnv({
         MOCK_MARKETPLACE: 'true',
         MARKETPLACES: 'vividseats',
@@ -157,7 +200,11 @@ export const benchmark: Benchmark = {
       cleanups.push(() => stopChild(worker.process, 10_000));
 
       // Warm-up: one small cycle, so connection set-up and first-use costs are not measured.
-      await client.workflow.execute(scrapeEvents, { taskQueue, workflowId: 'bench-warmup', args: [{ eventIds: due.slice(0, 20).map((e) => e.id), fanout: CONCURRENCY }] });
+      await client.workflow.execute(scrapeEvents, {
+        taskQueue,
+        workflowId: 'bench-warmup',
+        args: [{ eventIds: due.slice(0, 20).map((e) => e.id), fanout: CONCURRENCY }],
+      });
 
       const cycleSeconds: number[] = [];
       const rssAfter: number[] = [];
@@ -171,7 +218,8 @@ export const benchmark: Benchmark = {
         });
         cycleSeconds.push(Number(process.hrtime.bigint() - t) / 1e9);
         if (c === 0) listings = result.summary.listingsStored;
-        if (result.summary.eventsScraped !== events) throw new Error(`cycle ${c}: only ${result.summary.eventsScraped}/${events} events stored`);
+        if (result.summary.eventsScraped !== events)
+          throw new Error(`cycle ${c}: only ${result.summary.eventsScraped}/${events} events stored`);
         await new Promise((r) => setTimeout(r, 1000)); // let the worker's GC settle before reading its memory
         rssAfter.push(rssOf(worker.process.pid!).rssMb);
       }
@@ -183,7 +231,11 @@ export const benchmark: Benchmark = {
       // History of one event with ~5,000 listings: a second mock with a deeper pool.
       const bigMock = await startMock(22_000);
       cleanups.push(() => stopChild(bigMock.process, 5000));
-      const bigWorker = await startWorkerProcess({ ...workerEnv, TEMPORAL_TASK_QUEUE: 'bench-history', MOCK_MARKETPLACE_PORT: bigMock.port });
+      const bigWorker = await startWorkerProcess({
+        ...workerEnv,
+        TEMPORAL_TASK_QUEUE: 'bench-history',
+        MOCK_MARKETPLACE_PORT: bigMock.port,
+      });
       cleanups.push(() => stopChild(bigWorker.process, 10_000));
       const target = due.find((e) => e.sources[0]!.marketplaceEventId === '100006')!;
       const one = await client.workflow.execute(scrapeEvents, {

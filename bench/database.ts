@@ -21,7 +21,10 @@ import { createThrowawayDatabase } from '../test/helpers/throwaway-database';
  * The TimescaleDB layout runs on TIMESCALE_TEST_URL's server, else on a throwaway cluster of the
  * machine's PostgreSQL with TimescaleDB (as the tests do).
  */
-export async function withBenchDatabase<T>(fn: (db: Db, info: { server: string }) => Promise<T>, layout: StorageMode = 'plain'): Promise<T> {
+export async function withBenchDatabase<T>(
+  fn: (db: Db, info: { server: string }) => Promise<T>,
+  layout: StorageMode = 'plain',
+): Promise<T> {
   const env = loadEnv();
   let adminUrl: string;
   let stopServer = async (): Promise<void> => undefined;

@@ -19,7 +19,7 @@ const ZONES = ['Floor', 'Lower Bowl', 'Upper Bowl', 'Club', 'Balcony', 'Suites']
 
 function generate(count: number, seed: number): NormalizedListing[] {
   let x = seed >>> 0;
-  const rnd = (): number => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const rnd = (): number => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 4294967296;
   return Array.from({ length: count }, (_, i) => {
     const quantity = 1 + Math.floor(rnd() * 8);
     const price = Math.round((20 + rnd() * 600) * 100) / 100;
@@ -46,10 +46,20 @@ function generate(count: number, seed: number): NormalizedListing[] {
  * dropped per statement; seen on PostgreSQL 15 and 17, with and without indexes and partitions),
  * which one statement for all rows pays once.
  */
-async function rawCopy(client: pg.PoolClient, rows: NormalizedListing[], eventId: number, capturedAt: Date, statementRows = rows.length): Promise<void> {
-  const prefixes = Array.from({ length: Math.ceil(rows.length / SCRAPE_SIZE) }, (_, k) => listingCopyPrefix(capturedAt, eventId, 'stubhub', 1_000_000 + k));
+async function rawCopy(
+  client: pg.PoolClient,
+  rows: NormalizedListing[],
+  eventId: number,
+  capturedAt: Date,
+  statementRows = rows.length,
+): Promise<void> {
+  const prefixes = Array.from({ length: Math.ceil(rows.length / SCRAPE_SIZE) }, (_, k) =>
+    listingCopyPrefix(capturedAt, eventId, 'stubhub', 1_000_000 + k),
+  );
   for (let s = 0; s < rows.length; s += statementRows) {
-    await copyRows(client, 'listings', LISTING_COLUMNS, Math.min(statementRows, rows.length - s), (i) => listingCopyLine(prefixes[Math.floor((s + i) / SCRAPE_SIZE)]!, rows[s + i]!));
+    await copyRows(client, 'listings', LISTING_COLUMNS, Math.min(statementRows, rows.length - s), (i) =>
+      listingCopyLine(prefixes[Math.floor((s + i) / SCRAPE_SIZE)]!, rows[s + i]!),
+    );
   }
 }
 
@@ -62,10 +72,12 @@ async function seedInserts(client: pg.PoolClient, rows: NormalizedListing[], eve
   for (let s = 0; s < rows.length; s += SCRAPE_SIZE) {
     await client.query('BEGIN');
     for (let i = s; i < Math.min(rows.length, s + SCRAPE_SIZE); i += 100) {
-      const batch = rows.slice(i, Math.min(i + 100, s + SCRAPE_SIZE)).map(
-        (l) =>
-          `INSERT INTO listings (${LISTING_COLUMNS.join(', ')}) VALUES (${lit(capturedAt)}, ${eventId}, 'stubhub', ${2_000_000 + s / SCRAPE_SIZE}, ${lit(l.listingId)}, ${lit(l.zone)}, ${lit(l.section)}, ${lit(l.row)}, ${l.quantity}, '{${l.splits.join(',')}}', ${l.pricePerTicket}, ${l.allInPrice ?? 'NULL'}, ${lit(l.currency)});`,
-      );
+      const batch = rows
+        .slice(i, Math.min(i + 100, s + SCRAPE_SIZE))
+        .map(
+          (l) =>
+            `INSERT INTO listings (${LISTING_COLUMNS.join(', ')}) VALUES (${lit(capturedAt)}, ${eventId}, 'stubhub', ${2_000_000 + s / SCRAPE_SIZE}, ${lit(l.listingId)}, ${lit(l.zone)}, ${lit(l.section)}, ${lit(l.row)}, ${l.quantity}, '{${l.splits.join(',')}}', ${l.pricePerTicket}, ${l.allInPrice ?? 'NULL'}, ${lit(l.currency)});`,
+        );
       await client.query(batch.join('\n'));
     }
     await client.query('COMMIT');
@@ -94,7 +106,14 @@ async function measure(db: Db): Promise<Record<string, number>> {
   const clean = (): Promise<unknown> => client.query('TRUNCATE listings, ticket_snapshots, scrapes, rollup_dirty');
   try {
     // Warm-up of every method (plans, JIT of validation and encoding).
-    for (let i = 0; i < 2; i++) await persistScrape(db, { scrapeId: `warm-${i}`, eventId, marketplace: 'stubhub', capturedAt, fetched: { kind: 'listings', listings: scrapes[i]!, skipped: [] } });
+    for (let i = 0; i < 2; i++)
+      await persistScrape(db, {
+        scrapeId: `warm-${i}`,
+        eventId,
+        marketplace: 'stubhub',
+        capturedAt,
+        fetched: { kind: 'listings', listings: scrapes[i]!, skipped: [] },
+      });
     await rawCopy(client, scrapes[0]!, eventId, capturedAt);
     await rawCopy(client, scrapes[0]!, eventId, capturedAt, SCRAPE_SIZE);
     await seedInserts(client, scrapes[1]!, eventId, stamp);
@@ -105,7 +124,13 @@ async function measure(db: Db): Promise<Record<string, number>> {
       project: async (r) => {
         for (let i = 0; i < SCRAPES; i++) {
           const t = process.hrtime.bigint();
-          await persistScrape(db, { scrapeId: `bench-${r}-${i}`, eventId, marketplace: 'stubhub', capturedAt, fetched: { kind: 'listings', listings: scrapes[i + 2]!, skipped: [] } });
+          await persistScrape(db, {
+            scrapeId: `bench-${r}-${i}`,
+            eventId,
+            marketplace: 'stubhub',
+            capturedAt,
+            fetched: { kind: 'listings', listings: scrapes[i + 2]!, skipped: [] },
+          });
           perScrape.push(Number(process.hrtime.bigint() - t) / 1e6);
         }
         return all.length;

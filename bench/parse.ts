@@ -36,13 +36,21 @@ export const benchmark: Benchmark = {
     const vividObjects = Array.from({ length: 25 }, () => JSON.parse(vivid) as unknown);
     const stubObjects = Array.from({ length: 25 }, () => JSON.parse(stubhub) as unknown);
     let count = 0;
-    const runs = await timeRuns(20, async (i) => {
-      const r = parseVividSeatsListings(vividObjects[(i + 25) % 25]);
-      if (r.kind === 'listings') count = r.listings.length;
-    }, 5);
-    const shRuns = await timeRuns(20, async (i) => {
-      parseStubHubCompListings(stubObjects[(i + 25) % 25]);
-    }, 5);
+    const runs = await timeRuns(
+      20,
+      async (i) => {
+        const r = parseVividSeatsListings(vividObjects[(i + 25) % 25]);
+        if (r.kind === 'listings') count = r.listings.length;
+      },
+      5,
+    );
+    const shRuns = await timeRuns(
+      20,
+      async (i) => {
+        parseStubHubCompListings(stubObjects[(i + 25) % 25]);
+      },
+      5,
+    );
     if (count !== LISTINGS) throw new Error(`expected ${LISTINGS} listings, normalized ${count}`);
     return {
       listings: count,

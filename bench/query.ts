@@ -32,7 +32,10 @@ async function generate(db: Db, now: Date): Promise<{ listings: number; snapshot
   try {
     if ((await storageModeOf(db)) === 'plain') await ensurePartitions(client, { from: start, to: new Date(now.getTime() + 7 * DAY_MS) });
     await step('generate_events_scrapes_s', async () => {
-      await client.query(`INSERT INTO events (catalog_key, name, capacity) SELECT 'bench-' || g, 'Bench event ' || g, 20000 FROM generate_series(1, $1) g`, [EVENTS]);
+      await client.query(
+        `INSERT INTO events (catalog_key, name, capacity) SELECT 'bench-' || g, 'Bench event ' || g, 20000 FROM generate_series(1, $1) g`,
+        [EVENTS],
+      );
       await client.query(
         `INSERT INTO scrapes (scrape_key, event_id, marketplace, captured_at, kind, listings_stored, listings_rejected, snapshots)
          SELECT 'bench/' || e.id || '/' || k, e.id, 'stubhub', $1::timestamptz + make_interval(hours => k * $3) + make_interval(mins => (e.id % 60)::int), 'listings', $4, 0, 0
@@ -73,7 +76,9 @@ async function generate(db: Db, now: Date): Promise<{ listings: number; snapshot
     await step('rollup_hourly_90d_s', () => rollupHourly(db, window));
     await step('rollup_daily_90d_s', () => rollupDaily(db, window));
     await step('analyze_s', () => client.query('ANALYZE'));
-    const counts = await client.query<{ l: string; s: string }>('SELECT (SELECT count(*) FROM listings) AS l, (SELECT count(*) FROM ticket_snapshots) AS s');
+    const counts = await client.query<{ l: string; s: string }>(
+      'SELECT (SELECT count(*) FROM listings) AS l, (SELECT count(*) FROM ticket_snapshots) AS s',
+    );
     return { listings: Number(counts.rows[0]!.l), snapshots: Number(counts.rows[0]!.s), seconds };
   } finally {
     client.release();
@@ -89,9 +94,21 @@ export const benchmark: Benchmark = {
       const gen = await generate(db, now);
       let i = 0;
       const eventId = (): number => 1 + ((i++ * 37) % EVENTS);
-      const daily = await timeRuns(30, () => history(db, { eventId: eventId(), from: new Date(now.getTime() - 90 * DAY_MS), to: now, bucket: parseBucket('1 day') }), 3);
-      const hourly = await timeRuns(30, () => history(db, { eventId: eventId(), from: new Date(now.getTime() - 2 * DAY_MS), to: now, bucket: parseBucket('1 hour') }), 3);
-      const raw15 = await timeRuns(30, () => history(db, { eventId: eventId(), from: new Date(now.getTime() - 2 * DAY_MS), to: now, bucket: parseBucket('15 minutes') }), 3);
+      const daily = await timeRuns(
+        30,
+        () => history(db, { eventId: eventId(), from: new Date(now.getTime() - 90 * DAY_MS), to: now, bucket: parseBucket('1 day') }),
+        3,
+      );
+      const hourly = await timeRuns(
+        30,
+        () => history(db, { eventId: eventId(), from: new Date(now.getTime() - 2 * DAY_MS), to: now, bucket: parseBucket('1 hour') }),
+        3,
+      );
+      const raw15 = await timeRuns(
+        30,
+        () => history(db, { eventId: eventId(), from: new Date(now.getTime() - 2 * DAY_MS), to: now, bucket: parseBucket('15 minutes') }),
+        3,
+      );
       const sample = await history(db, { eventId: 1, from: new Date(now.getTime() - 90 * DAY_MS), to: now, bucket: parseBucket('1 day') });
       return {
         server: info.server,

@@ -9,8 +9,31 @@ import { median, round, type Benchmark } from './harness';
 import { createThrowawayDatabase } from '../test/helpers/throwaway-database';
 
 const ROWS = 5000;
-const ZONES = ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles', 'America/Phoenix', 'Europe/London', 'America/Toronto'];
-const HEADER = ['Event Name', 'Venue', 'City', 'State', 'Country', 'Event Date (Local)', 'Time Zone', 'viagogoID', 'Vivid Seats ID', 'SeatGeek ID', 'Ticketmaster ID', 'Category', 'Capacity', 'is_tracked'];
+const ZONES = [
+  'America/New_York',
+  'America/Chicago',
+  'America/Denver',
+  'America/Los_Angeles',
+  'America/Phoenix',
+  'Europe/London',
+  'America/Toronto',
+];
+const HEADER = [
+  'Event Name',
+  'Venue',
+  'City',
+  'State',
+  'Country',
+  'Event Date (Local)',
+  'Time Zone',
+  'viagogoID',
+  'Vivid Seats ID',
+  'SeatGeek ID',
+  'Ticketmaster ID',
+  'Category',
+  'Capacity',
+  'is_tracked',
+];
 
 /** A 5,000-row events sheet as the Sheets API returns it: serial dates, numeric ids, checkboxes. */
 function sheet(version: number): CellValue[][] {

@@ -40,7 +40,11 @@ async function main(): Promise<void> {
     await stack.withWorkers(async () => {
       const c = temporal.client.workflow;
       const opts = { taskQueue: stack.taskQueue };
-      const tracker = await c.start(trackerLoop, { ...opts, workflowId: 'replay-tracker', args: [{ settings: { intervalHours: 6, randomization: 'normal', fanout: 2 } }] });
+      const tracker = await c.start(trackerLoop, {
+        ...opts,
+        workflowId: 'replay-tracker',
+        args: [{ settings: { intervalHours: 6, randomization: 'normal', fanout: 2 } }],
+      });
       await waitFor('cycle 1', async () => (await tracker.query(statusQuery)).cycle >= 1, 120_000);
       await tracker.signal(pauseSignal);
       await tracker.executeUpdate(reconfigureUpdate, { args: [{ intervalHours: 8 }] });

@@ -86,7 +86,11 @@ export async function runDevStack(env: Env, logger: Logger): Promise<void> {
     let mockUrl: string | undefined;
     if (env.MOCK_MARKETPLACE) {
       const mock = await startMockMarketplace({ port: env.MOCK_MARKETPLACE_PORT, seed: env.MOCK_MARKETPLACE_SEED, host: '127.0.0.1' });
-      running.push({ name: 'Mock marketplace', detail: `${mock.url} (all four formats, seed ${env.MOCK_MARKETPLACE_SEED})`, stop: () => mock.close() });
+      running.push({
+        name: 'Mock marketplace',
+        detail: `${mock.url} (all four formats, seed ${env.MOCK_MARKETPLACE_SEED})`,
+        stop: () => mock.close(),
+      });
       mockUrl = mock.url;
     }
     const marketplaces = createMarketplaceAdapters(env, mockUrl ? { mockUrl } : {});
@@ -96,7 +100,15 @@ export async function runDevStack(env: Env, logger: Logger): Promise<void> {
 
     const connection = await NativeConnection.connect({ address: temporal.address });
     running.push({ name: 'Worker connection', detail: temporal.address, hidden: true, stop: () => connection.close() });
-    const workers = await createWorkers({ connection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, db: pool, env, logger, adapters });
+    const workers = await createWorkers({
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      db: pool,
+      env,
+      logger,
+      adapters,
+    });
     const workerRun = workers.run();
     running.push({
       name: 'Worker',
@@ -124,15 +136,22 @@ export async function runDevStack(env: Env, logger: Logger): Promise<void> {
     for (const r of running.filter((x) => !x.hidden)) say(`  ${r.name.padEnd(28)} ${r.detail}`);
     say(`  ${'Self-check'.padEnd(28)} workflow -> worker -> PostgreSQL ok (${check.totalChecks} so far)`);
     say(`  ${'Schedules'.padEnd(28)} ${MAINTENANCE_SCHEDULES.map((x) => x.id).join(', ')}`);
-    say(`  ${'Tracker loop'.padEnd(28)} workflow "tracker" ${tracker.started ? 'started' : 'already running'}: every ~${settings.intervalHours} h (${settings.randomization}) over ${env.GOOGLE_SHEET_ID ? 'the Google Sheet' : env.EVENTS_FILE}`);
+    say(
+      `  ${'Tracker loop'.padEnd(28)} workflow "tracker" ${tracker.started ? 'started' : 'already running'}: every ~${settings.intervalHours} h (${settings.randomization}) over ${env.GOOGLE_SHEET_ID ? 'the Google Sheet' : env.EVENTS_FILE}`,
+    );
     say('');
     say(`Temporal Web UI: ${temporal.uiUrl}   (temporal workflow list --address ${temporal.address})`);
     say('Press Ctrl-C to stop everything.');
 
     // A worker that dies on its own ends the stack too: nothing useful runs without it.
-    await Promise.race([stopRequested, workerRun.catch((err: unknown) => logger.error('worker failed', { err })).then(() => {
-      if (!stopping) logger.error('worker stopped unexpectedly');
-    })]);
+    await Promise.race([
+      stopRequested,
+      workerRun
+        .catch((err: unknown) => logger.error('worker failed', { err }))
+        .then(() => {
+          if (!stopping) logger.error('worker stopped unexpectedly');
+        }),
+    ]);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

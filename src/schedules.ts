@@ -62,7 +62,9 @@ export async function applySchedules(client: Client, taskQueue: string): Promise
       out.push({ id: s.id, action: 'created' });
     } catch (err) {
       if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-      await client.schedule.getHandle(s.id).update((prev) => ({ ...prev, spec: options.spec, action: options.action, policies: { ...prev.policies, ...options.policies } }));
+      await client.schedule
+        .getHandle(s.id)
+        .update((prev) => ({ ...prev, spec: options.spec, action: options.action, policies: { ...prev.policies, ...options.policies } }));
       out.push({ id: s.id, action: 'updated' });
     }
   }

@@ -1,7 +1,15 @@
 import { scrapeHealthSettings } from './domain/scrape-health';
 import { existsSync } from 'node:fs';
 import type { Context as ActivityContext } from '@temporalio/activity';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type ActivityInterceptorsFactory, type LogEntry, type WorkerOptions } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type ActivityInterceptorsFactory,
+  type LogEntry,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { createActivities, createMarketplaceActivities } from './activities';
 import { marketplaceTaskQueue } from './activities/types';
 import { settingOf, type Env } from './config';
@@ -157,14 +165,23 @@ export function ratePerSecond(env: Env, marketplace: MarketplaceName): number {
  * (see sdkLogRecord). `minLevel` raises the floor above LOG_LEVEL (the dev stack shows the SDK's
  * warnings only, unless LOG_LEVEL=debug).
  */
-export function installRuntime(env: Env, logger: Logger, shutdownSignals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'], minLevel: 'info' | 'warn' = 'info'): void {
+export function installRuntime(
+  env: Env,
+  logger: Logger,
+  shutdownSignals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'],
+  minLevel: 'info' | 'warn' = 'info',
+): void {
   const floor = env.LOG_LEVEL === 'debug' ? 'debug' : env.LOG_LEVEL === 'info' ? minLevel : env.LOG_LEVEL;
   const level = floor === 'debug' ? 'DEBUG' : floor === 'info' ? 'INFO' : floor === 'warn' ? 'WARN' : 'ERROR';
   const queuesWithoutWorkflows = new Set(MARKETPLACE_NAMES.map((m) => marketplaceTaskQueue(env.TEMPORAL_TASK_QUEUE, m)));
   Runtime.install({
     shutdownSignals,
     // The SDK's own Prometheus exporter, on its own port beside the worker's /metrics.
-    ...(env.TEMPORAL_METRICS_PORT > 0 ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${env.TEMPORAL_METRICS_PORT}`, countersTotalSuffix: true } } } } : {}),
+    ...(env.TEMPORAL_METRICS_PORT > 0
+      ? {
+          telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${env.TEMPORAL_METRICS_PORT}`, countersTotalSuffix: true } } },
+        }
+      : {}),
     logger: new DefaultLogger(level, (entry: LogEntry) => {
       const r = sdkLogRecord(entry, queuesWithoutWorkflows);
       if (r.level !== 'debug' || floor === 'debug') logger[r.level](r.message, r.fields);
@@ -177,7 +194,8 @@ export function installRuntime(env: Env, logger: Logger, shutdownSignals: NodeJS
  * polling, lets in-flight activities finish within WORKER_SHUTDOWN_GRACE_SECONDS, and exits 0.
  */
 export async function runWorker(env: Env, logger: Logger = createLogger(env.LOG_LEVEL)): Promise<void> {
-  if (!env.DATABASE_URL) throw new Error('DATABASE_URL is required for `ticket-tracker worker` (use `ticket-tracker dev` for the embedded stack)');
+  if (!env.DATABASE_URL)
+    throw new Error('DATABASE_URL is required for `ticket-tracker worker` (use `ticket-tracker dev` for the embedded stack)');
   installRuntime(env, logger);
   const db = createPool(env.DATABASE_URL, env.DATABASE_POOL_MAX, (err) => logger.warn('idle database client error', { err }));
   const marketplaces = createMarketplaceAdapters(env);

@@ -5,8 +5,16 @@ import type { DueEvent } from '../domain/tracker';
 import { syncEvents } from '../catalog/sync';
 import type { ActivityDeps, MainActivities } from './types';
 
-export function catalogActivities({ db, env, logger, enabledMarketplaces }: ActivityDeps): Pick<MainActivities, 'syncCatalog' | 'listDueEvents' | 'loadEvents' | 'markScraped'> {
-  const onEnabledMarketplaces = (e: DueEvent): DueEvent => ({ ...e, sources: e.sources.filter((s) => enabledMarketplaces.includes(s.marketplace)) });
+export function catalogActivities({
+  db,
+  env,
+  logger,
+  enabledMarketplaces,
+}: ActivityDeps): Pick<MainActivities, 'syncCatalog' | 'listDueEvents' | 'loadEvents' | 'markScraped'> {
+  const onEnabledMarketplaces = (e: DueEvent): DueEvent => ({
+    ...e,
+    sources: e.sources.filter((s) => enabledMarketplaces.includes(s.marketplace)),
+  });
   return {
     /** The whole sync is one transaction: a sheet that cannot be read changes nothing. */
     async syncCatalog() {
@@ -14,7 +22,10 @@ export function catalogActivities({ db, env, logger, enabledMarketplaces }: Acti
       Context.current().heartbeat(reader.origin);
       const report = await syncEvents(db, reader);
       if (report.invalid.length > 0) {
-        logger.warn(`catalog: ${report.invalid.length} invalid row(s) skipped`, { origin: report.origin, invalid: report.invalid.slice(0, 20) });
+        logger.warn(`catalog: ${report.invalid.length} invalid row(s) skipped`, {
+          origin: report.origin,
+          invalid: report.invalid.slice(0, 20),
+        });
       }
       return {
         origin: report.origin,

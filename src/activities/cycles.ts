@@ -2,7 +2,14 @@ import type { Notifier } from '../alerts/webhooks';
 import { countRecentErrors, recordCycleEnd, recordScrapeError, recordCycleStart } from '../db/cycles';
 import type { ActivityDeps, MainActivities } from './types';
 
-export function cycleActivities({ db, logger, notifier }: ActivityDeps & { notifier: Notifier }): Pick<MainActivities, 'startCycle' | 'finishCycle' | 'recordScrapeFailure' | 'checkErrorRate' | 'reportFormatDrift'> {
+export function cycleActivities({
+  db,
+  logger,
+  notifier,
+}: ActivityDeps & { notifier: Notifier }): Pick<
+  MainActivities,
+  'startCycle' | 'finishCycle' | 'recordScrapeFailure' | 'checkErrorRate' | 'reportFormatDrift'
+> {
   return {
     async startCycle({ jobId, startedAt }) {
       await recordCycleStart(db, { jobId, startedAt: new Date(startedAt) });
@@ -12,7 +19,12 @@ export function cycleActivities({ db, logger, notifier }: ActivityDeps & { notif
       const failed = summary.eventsFailed + (summary.catalogError ? 1 : 0);
       // An empty scrape (0 listings after many) is never a plain success: the run is partial.
       const marked = (summary.marketplacesEmpty ?? 0) > 0;
-      const status = summary.eventsDue > 0 && summary.eventsScraped === 0 ? 'failed' : failed > 0 || summary.marketplacesFailed > 0 || marked ? 'partial' : 'succeeded';
+      const status =
+        summary.eventsDue > 0 && summary.eventsScraped === 0
+          ? 'failed'
+          : failed > 0 || summary.marketplacesFailed > 0 || marked
+            ? 'partial'
+            : 'succeeded';
       await recordCycleEnd(db, {
         jobId: summary.jobId,
         status,

@@ -31,8 +31,8 @@ export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_H
     async fetchListings({ scrapeId, jobId, eventId, marketplace, marketplaceEventId }): Promise<StoredScrapeRef> {
       const ctx = Context.current();
       const record = (message: string): Promise<unknown> =>
-        recordScrapeError(db, { jobId, eventId, marketplace, attempt: ctx.info.attempt, message, at: new Date() }).catch((recordErr: unknown) =>
-          logger.warn('could not record a scrape error', { err: recordErr }),
+        recordScrapeError(db, { jobId, eventId, marketplace, attempt: ctx.info.attempt, message, at: new Date() }).catch(
+          (recordErr: unknown) => logger.warn('could not record a scrape error', { err: recordErr }),
         );
 
       ctx.heartbeat('fetching');
@@ -58,10 +58,13 @@ export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_H
       }
       const skipped = fetched.skipped.length;
       if (skipped + stored.listingsRejected > 0) {
-        logger.warn(`${marketplace} ${marketplaceEventId}: ${skipped} malformed and ${stored.listingsRejected} invalid listing(s) skipped`, {
-          scrapeId,
-          examples: [...fetched.skipped, ...stored.rejected].slice(0, 5),
-        });
+        logger.warn(
+          `${marketplace} ${marketplaceEventId}: ${skipped} malformed and ${stored.listingsRejected} invalid listing(s) skipped`,
+          {
+            scrapeId,
+            examples: [...fetched.skipped, ...stored.rejected].slice(0, 5),
+          },
+        );
       }
       if (stored.health.status === 'format-drift') {
         // Stored and marked (what parsed is real data), but the scrape is a failure: recorded
@@ -74,10 +77,20 @@ export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_H
           message,
           type: FORMAT_DRIFT_FAILURE,
           nonRetryable: true,
-          details: [{ marketplace, eventId, scrapeId, reason: stored.health.reason, examples: stored.health.examples, skippedByReason: stored.skippedByReason }],
+          details: [
+            {
+              marketplace,
+              eventId,
+              scrapeId,
+              reason: stored.health.reason,
+              examples: stored.health.examples,
+              skippedByReason: stored.skippedByReason,
+            },
+          ],
         });
       }
-      if (stored.health.status === 'empty') await record(`${marketplace} ${marketplaceEventId}: empty scrape: ${stored.health.reason ?? ''}`);
+      if (stored.health.status === 'empty')
+        await record(`${marketplace} ${marketplaceEventId}: empty scrape: ${stored.health.reason ?? ''}`);
       return {
         scrapeId,
         eventId,

@@ -19,7 +19,12 @@ export function selfCheckActivities(db: Db): Pick<MainActivities, 'recordSelfChe
       );
       const r = row.rows[0];
       if (!r) throw new Error(`self-check row for ${input.workflowId} was not found after writing it`);
-      return { workflowId: input.workflowId, checkedAt: r.checked_at.toISOString(), workerIdentity: r.worker_identity, totalChecks: Number(r.total) };
+      return {
+        workflowId: input.workflowId,
+        checkedAt: r.checked_at.toISOString(),
+        workerIdentity: r.worker_identity,
+        totalChecks: Number(r.total),
+      };
     },
   };
 }

@@ -21,14 +21,23 @@ export interface CatalogSyncSummary {
 
 /** Activities on the main task queue (database work). */
 export interface MainActivities {
-  recordSelfCheck(input: { workflowId: string; runId: string }): Promise<{ workflowId: string; checkedAt: string; workerIdentity: string; totalChecks: number }>;
+  recordSelfCheck(input: {
+    workflowId: string;
+    runId: string;
+  }): Promise<{ workflowId: string; checkedAt: string; workerIdentity: string; totalChecks: number }>;
   syncCatalog(): Promise<CatalogSyncSummary>;
   listDueEvents(): Promise<DueEvent[]>;
   /** The named events (tracked or not) with their ids on the marketplaces this deployment scrapes. */
   loadEvents(input: { ids: number[] }): Promise<DueEvent[]>;
   startCycle(input: { jobId: string; startedAt: string }): Promise<void>;
   finishCycle(input: { summary: CycleSummary }): Promise<void>;
-  recordScrapeFailure(input: { jobId: string; eventId: number; marketplace: MarketplaceName; attempt: number; message: string }): Promise<void>;
+  recordScrapeFailure(input: {
+    jobId: string;
+    eventId: number;
+    marketplace: MarketplaceName;
+    attempt: number;
+    message: string;
+  }): Promise<void>;
   /** A format-drift failure: one operator alert per marketplace per hour (later ones in the hour are only recorded). */
   reportFormatDrift(input: { marketplace: MarketplaceName; eventId: number; message: string }): Promise<{ alerted: boolean }>;
   markScraped(input: { eventId: number; marketplace: MarketplaceName; ok: boolean }): Promise<void>;

@@ -22,7 +22,10 @@ function bodyFor(kind: 'generic' | 'discord' | 'slack', alert: OperatorAlert): u
 }
 
 /** Alerts go to the webhooks in the configuration (generic JSON, Discord, Slack). */
-export function createWebhookNotifier(env: Pick<Env, 'ALERT_WEBHOOK_URL' | 'DISCORD_WEBHOOK_URL' | 'SLACK_WEBHOOK_URL'>, logger: Logger): Notifier {
+export function createWebhookNotifier(
+  env: Pick<Env, 'ALERT_WEBHOOK_URL' | 'DISCORD_WEBHOOK_URL' | 'SLACK_WEBHOOK_URL'>,
+  logger: Logger,
+): Notifier {
   const targets = (
     [
       ['generic', env.ALERT_WEBHOOK_URL],

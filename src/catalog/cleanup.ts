@@ -39,7 +39,14 @@ const SYNC_LOCK_KEY = '7483701281849036';
 export async function cleanupUntracked(db: Db, mode: CleanupMode): Promise<CleanupReport> {
   return withTransaction(db, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [SYNC_LOCK_KEY]);
-    const res = await client.query<{ id: string; name: string; starts_at: Date | null; tracked: boolean; in_catalog: boolean; left_catalog_at: Date | null }>(
+    const res = await client.query<{
+      id: string;
+      name: string;
+      starts_at: Date | null;
+      tracked: boolean;
+      in_catalog: boolean;
+      left_catalog_at: Date | null;
+    }>(
       `SELECT id::text AS id, name, starts_at, tracked, in_catalog, left_catalog_at
          FROM events WHERE NOT tracked OR NOT in_catalog ORDER BY starts_at NULLS LAST, id FOR UPDATE`,
     );
@@ -61,7 +68,10 @@ export async function cleanupUntracked(db: Db, mode: CleanupMode): Promise<Clean
       await client.query(`UPDATE events SET tracked = false, updated_at = now() WHERE id = ANY($1::bigint[])`, [ids]);
       for (const e of events) if (e.tracked) e.action = 'marked untracked';
     } else if (mode === 'delete') {
-      report.deletedRows = await deleteWithData(client, events.map((e) => e.id));
+      report.deletedRows = await deleteWithData(
+        client,
+        events.map((e) => e.id),
+      );
       for (const e of events) e.action = 'deleted';
     }
     return report;

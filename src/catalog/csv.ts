@@ -48,9 +48,13 @@ export function decodeText(bytes: Uint8Array): { text: string; encoding: TextEnc
   }
   // Valid UTF-8 sequences beside the invalid byte: a file that mixes encodings (a UTF-8 file with
   // text pasted from elsewhere). Read as Windows-1252, its UTF-8 "é" would be stored as "Ã©".
-  const utf8Sequence = /[\xC2-\xDF][\x80-\xBF]|[\xE0-\xEF][\x80-\xBF]{2}|[\xF0-\xF4][\x80-\xBF]{3}/.exec(Buffer.from(bytes).toString('latin1'));
+  const utf8Sequence = /[\xC2-\xDF][\x80-\xBF]|[\xE0-\xEF][\x80-\xBF]{2}|[\xF0-\xF4][\x80-\xBF]{3}/.exec(
+    Buffer.from(bytes).toString('latin1'),
+  );
   if (utf8Sequence) {
-    throw new CsvError(`mixes encodings: UTF-8 text (at byte ${utf8Sequence.index}) and a byte that is not UTF-8 (byte ${offset} is 0x${hex(bytes[offset])}): save it again as "CSV UTF-8"`);
+    throw new CsvError(
+      `mixes encodings: UTF-8 text (at byte ${utf8Sequence.index}) and a byte that is not UTF-8 (byte ${offset} is 0x${hex(bytes[offset])}): save it again as "CSV UTF-8"`,
+    );
   }
   // iconv-lite, not TextDecoder: Node's 'windows-1252' decoder is Latin-1 (0x92 would become U+0092, not ’).
   return { text: iconv.decode(Buffer.from(bytes), 'windows-1252'), encoding: 'Windows-1252' };

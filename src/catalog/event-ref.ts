@@ -10,10 +10,13 @@ import { MARKETPLACE_NAMES, MARKETPLACES, type MarketplaceName } from '../source
  * - a marketplace event link (https://www.stubhub.com/.../event/150337015/): its marketplace and id.
  * A reference that names more than one event is refused with the candidates listed.
  */
-export type EventRefQuery = { kind: 'internal'; id: string } | { kind: 'marketplace'; marketplace: MarketplaceName; id: string } | { kind: 'any'; id: string };
+export type EventRefQuery =
+  { kind: 'internal'; id: string } | { kind: 'marketplace'; marketplace: MarketplaceName; id: string } | { kind: 'any'; id: string };
 
 /** Each descriptor's reference prefixes ("vivid:", "tm:") -> its marketplace. */
-const PREFIXES: Record<string, MarketplaceName> = Object.fromEntries(MARKETPLACES.flatMap((m) => m.refPrefixes.map((p) => [p, m.name] as const)));
+const PREFIXES: Record<string, MarketplaceName> = Object.fromEntries(
+  MARKETPLACES.flatMap((m) => m.refPrefixes.map((p) => [p, m.name] as const)),
+);
 
 /** Reads a reference's form (pure). Throws EventRefError for one that cannot name an event. */
 export function parseEventRef(ref: string): EventRefQuery {
@@ -34,7 +37,8 @@ export function parseEventRef(ref: string): EventRefQuery {
   const prefixed = /^([a-z ]+):\s*(.+)$/i.exec(text);
   if (prefixed) {
     const m = PREFIXES[prefixed[1]!.toLowerCase().replace(/\s/g, '')];
-    if (!m) throw new EventRefError(`"${prefixed[1]}" is not a marketplace (use ${MARKETPLACE_NAMES.join(', ')}, or id:N for an internal id)`);
+    if (!m)
+      throw new EventRefError(`"${prefixed[1]}" is not a marketplace (use ${MARKETPLACE_NAMES.join(', ')}, or id:N for an internal id)`);
     return { kind: 'marketplace', marketplace: m, id: prefixed[2]!.trim() };
   }
   return { kind: 'any', id: text };
@@ -80,7 +84,15 @@ export const EVENT_FORMS_HELP = `the event: its internal id (42 or id:42), any m
  */
 export async function resolveEventRef(db: Queryable, ref: string): Promise<ResolvedEvent> {
   const q = parseEventRef(ref);
-  const res = await db.query<{ id: string; name: string; capacity: number | null; starts_at: Date | null; start_precision: ResolvedEvent['startPrecision']; timezone: string | null; via: string }>(
+  const res = await db.query<{
+    id: string;
+    name: string;
+    capacity: number | null;
+    starts_at: Date | null;
+    start_precision: ResolvedEvent['startPrecision'];
+    timezone: string | null;
+    via: string;
+  }>(
     `SELECT e.id::text AS id, e.name, e.capacity, e.starts_at, e.start_precision, e.timezone, 'id:' || e.id AS via
        FROM events e
       WHERE $1 <> 'marketplace' AND $2 ~ '^[0-9]{1,18}$' AND e.id = $2::bigint
@@ -91,9 +103,26 @@ export async function resolveEventRef(db: Queryable, ref: string): Promise<Resol
      ORDER BY 1`,
     [q.kind, q.id, q.kind === 'marketplace' ? q.marketplace : null],
   );
-  const byId = new Map<string, { name: string; capacity: number | null; startsAt: Date | null; startPrecision: ResolvedEvent['startPrecision']; timezone: string | null; via: string[] }>();
+  const byId = new Map<
+    string,
+    {
+      name: string;
+      capacity: number | null;
+      startsAt: Date | null;
+      startPrecision: ResolvedEvent['startPrecision'];
+      timezone: string | null;
+      via: string[];
+    }
+  >();
   for (const r of res.rows) {
-    const e = byId.get(r.id) ?? { name: r.name, capacity: r.capacity, startsAt: r.starts_at, startPrecision: r.start_precision, timezone: r.timezone, via: [] };
+    const e = byId.get(r.id) ?? {
+      name: r.name,
+      capacity: r.capacity,
+      startsAt: r.starts_at,
+      startPrecision: r.start_precision,
+      timezone: r.timezone,
+      via: [],
+    };
     e.via.push(r.via);
     byId.set(r.id, e);
   }
@@ -107,5 +136,13 @@ export async function resolveEventRef(db: Queryable, ref: string): Promise<Resol
     throw new AmbiguousEventError(`"${text}" names ${byId.size} events: ${candidates}. Write one of the forms in brackets`);
   }
   const [id, e] = [...byId][0]!;
-  return { id: Number(id), name: e.name, capacity: e.capacity, startsAt: e.startsAt, startPrecision: e.startPrecision, timezone: e.timezone, via: e.via[0]! };
+  return {
+    id: Number(id),
+    name: e.name,
+    capacity: e.capacity,
+    startsAt: e.startsAt,
+    startPrecision: e.startPrecision,
+    timezone: e.timezone,
+    via: e.via[0]!,
+  };
 }

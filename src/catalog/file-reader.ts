@@ -1,7 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { CatalogFormatError, parseCatalog, tableFromRows, type CellValue, type DateOrderSetting, type RawCatalogTable, type RawRecord } from '../domain/catalog';
+import {
+  CatalogFormatError,
+  parseCatalog,
+  tableFromRows,
+  type CellValue,
+  type DateOrderSetting,
+  type RawCatalogTable,
+  type RawRecord,
+} from '../domain/catalog';
 import { CsvError, DELIMITER_NAMES, decodeText, parseCsv, sniffDelimiter } from './csv';
 import { CatalogReadError, type CatalogReader } from './reader';
 
@@ -20,24 +28,32 @@ export function createFileReader(opts: { file: string; defaultTimeZone: string; 
       try {
         bytes = await readFile(opts.file);
       } catch (err) {
-        throw new CatalogReadError(`cannot read ${origin}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { cause: err });
+        throw new CatalogReadError(
+          `cannot read ${origin}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+          { cause: err },
+        );
       }
       try {
         const { text, encoding } = decodeText(bytes);
         const notes: string[] = [];
-        if (encoding !== 'UTF-8') notes.push(`not UTF-8: read as ${encoding}${encoding === 'Windows-1252' ? ' (what Excel writes on Western Windows)' : ''}`);
+        if (encoding !== 'UTF-8')
+          notes.push(`not UTF-8: read as ${encoding}${encoding === 'Windows-1252' ? ' (what Excel writes on Western Windows)' : ''}`);
         let table: RawCatalogTable;
         if (isJson(opts.file, text)) table = jsonTable(origin, text);
         else {
           const delimiter = sniffDelimiter(text);
           if (delimiter !== ',') notes.push(`${DELIMITER_NAMES[delimiter]}-separated`);
-          table = tableFromRows(origin, parseCsv(text, delimiter).map((r) => r.fields));
+          table = tableFromRows(
+            origin,
+            parseCsv(text, delimiter).map((r) => r.fields),
+          );
         }
         const catalog = parseCatalog(table, { defaultTimeZone: opts.defaultTimeZone, dateOrder: opts.dateOrder });
         catalog.notes.push(...notes);
         return catalog;
       } catch (err) {
-        if (err instanceof CatalogFormatError || err instanceof CsvError) throw new CatalogReadError(`${origin}: ${err.message}`, { cause: err });
+        if (err instanceof CatalogFormatError || err instanceof CsvError)
+          throw new CatalogReadError(`${origin}: ${err.message}`, { cause: err });
         throw err;
       }
     },
@@ -80,7 +96,11 @@ function jsonTable(origin: string, text: string): RawCatalogTable {
     if (!p.success) {
       const issue = p.error.issues[0];
       const where = issue && issue.path.length > 0 ? `"${issue.path.map(String).join('.')}" ` : '';
-      return { rowNumber: i + 1, cells: [], problem: `item ${i + 1}: ${where}${issue?.message ?? 'is not an object'} (an event is an object of text, number or boolean values)` };
+      return {
+        rowNumber: i + 1,
+        cells: [],
+        problem: `item ${i + 1}: ${where}${issue?.message ?? 'is not an object'} (an event is an object of text, number or boolean values)`,
+      };
     }
     const obj = p.data;
     return { rowNumber: i + 1, cells: headers.map((h): CellValue => obj[h] ?? null) };

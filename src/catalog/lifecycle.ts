@@ -69,7 +69,12 @@ export async function loadDueEvents(db: Db, ids: readonly number[]): Promise<Due
  * Records a scrape of one event on one marketplace. Times only move forward, so a retried or
  * late activity never rewinds them. Returns false when the event has no id on that marketplace.
  */
-export async function markScraped(db: Db, eventId: number, marketplace: MarketplaceName, result: { ok: boolean; at: Date | string }): Promise<boolean> {
+export async function markScraped(
+  db: Db,
+  eventId: number,
+  marketplace: MarketplaceName,
+  result: { ok: boolean; at: Date | string },
+): Promise<boolean> {
   const at = typeof result.at === 'string' ? result.at : result.at.toISOString();
   const res = await db.query(
     `UPDATE event_sources
@@ -165,10 +170,10 @@ function toEvent(r: EventRow): CatalogEvent {
 export async function listEvents(db: Db, opts: { all?: boolean; now?: Date; graceHours?: number } = {}): Promise<CatalogEvent[]> {
   const res = opts.all
     ? await db.query<EventRow>(`${EVENT_SELECT} ORDER BY e.starts_at NULLS LAST, e.id`)
-    : await db.query<EventRow>(
-        `${EVENT_SELECT} WHERE e.tracked AND ${NOT_PAST} ORDER BY e.starts_at NULLS LAST, e.id`,
-        [(opts.now ?? new Date()).toISOString(), opts.graceHours ?? 0],
-      );
+    : await db.query<EventRow>(`${EVENT_SELECT} WHERE e.tracked AND ${NOT_PAST} ORDER BY e.starts_at NULLS LAST, e.id`, [
+        (opts.now ?? new Date()).toISOString(),
+        opts.graceHours ?? 0,
+      ]);
   return res.rows.map(toEvent);
 }
 

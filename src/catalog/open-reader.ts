@@ -23,7 +23,11 @@ export function catalogReader(env: Env, opts: { file?: string; auth?: SheetsRead
       auth: opts.auth,
     });
   }
-  return createFileReader({ file: locate(opts.file ?? env.EVENTS_FILE), defaultTimeZone: env.DEFAULT_EVENT_TIMEZONE, dateOrder: env.DATE_ORDER });
+  return createFileReader({
+    file: locate(opts.file ?? env.EVENTS_FILE),
+    defaultTimeZone: env.DEFAULT_EVENT_TIMEZONE,
+    dateOrder: env.DATE_ORDER,
+  });
 }
 
 /** Reads and parses the configured catalog. Throws CatalogReadError when it cannot be read. */

@@ -67,9 +67,15 @@ export function createSheetsReader(opts: SheetsReaderOptions): CatalogReader {
         throw new CatalogReadError(describeSheetsError(err, opts), { cause: err, kind });
       }
       const parsed = valueRangeSchema.safeParse(data);
-      if (!parsed.success) throw new CatalogReadError(`${origin}: unexpected response from the Sheets API (${parsed.error.issues[0]?.message ?? 'bad shape'})`);
+      if (!parsed.success)
+        throw new CatalogReadError(
+          `${origin}: unexpected response from the Sheets API (${parsed.error.issues[0]?.message ?? 'bad shape'})`,
+        );
       try {
-        return parseCatalog(tableFromRows(origin, parsed.data.values ?? []), { defaultTimeZone: opts.defaultTimeZone, dateOrder: opts.dateOrder });
+        return parseCatalog(tableFromRows(origin, parsed.data.values ?? []), {
+          defaultTimeZone: opts.defaultTimeZone,
+          dateOrder: opts.dateOrder,
+        });
       } catch (err) {
         if (err instanceof CatalogFormatError) throw new CatalogReadError(`${origin}: ${err.message}`, { cause: err });
         throw err;
@@ -104,7 +110,9 @@ const googleErrorSchema = z.object({
     })
     .optional(),
 });
-const googleErrorBody = z.object({ error: z.object({ code: z.number().optional(), message: z.string().optional(), status: z.string().optional() }) });
+const googleErrorBody = z.object({
+  error: z.object({ code: z.number().optional(), message: z.string().optional(), status: z.string().optional() }),
+});
 
 /** Turns what googleapis throws into a sentence that says what to fix. */
 export function describeSheetsError(err: unknown, opts: Pick<SheetsReaderOptions, 'spreadsheetId' | 'worksheet' | 'keyFile'>): string {
@@ -131,6 +139,7 @@ export function describeSheetsError(err: unknown, opts: Pick<SheetsReaderOptions
   if (/default credentials/i.test(message)) {
     return `no Google credentials (${message}): set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or unset GOOGLE_SHEET_ID to use EVENTS_FILE`;
   }
-  if (opts.keyFile && /ENOENT|no such file/i.test(message)) return `cannot read the key file ${opts.keyFile} (GOOGLE_APPLICATION_CREDENTIALS): ${message}`;
+  if (opts.keyFile && /ENOENT|no such file/i.test(message))
+    return `cannot read the key file ${opts.keyFile} (GOOGLE_APPLICATION_CREDENTIALS): ${message}`;
   return `cannot read ${sheet}: ${status ? `HTTP ${status}: ` : ''}${message}`;
 }

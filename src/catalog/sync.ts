@@ -1,6 +1,15 @@
 import type pg from 'pg';
 import { withTransaction, type Db } from '../db/pool';
-import { identityOf, MARKETPLACE_LABELS, type CatalogRow, type CellNote, type DateOrderDecision, type DuplicateRow, type MarketplaceName, type ParsedCatalog } from '../domain/catalog';
+import {
+  identityOf,
+  MARKETPLACE_LABELS,
+  type CatalogRow,
+  type CellNote,
+  type DateOrderDecision,
+  type DuplicateRow,
+  type MarketplaceName,
+  type ParsedCatalog,
+} from '../domain/catalog';
 import type { CatalogReader } from './reader';
 import type { EventColumns } from './lifecycle';
 
@@ -108,7 +117,15 @@ function planSync(catalog: ParsedCatalog, stored: StoredEvent[]): Plan {
     missingFromCatalog: 0,
     removalCheckSkipped: false,
   };
-  const plan: Plan = { inserts: [], updates: [], marketplaceIdDeletes: [], marketplaceIdInserts: [], seen: new Set(), flagMissing: true, report };
+  const plan: Plan = {
+    inserts: [],
+    updates: [],
+    marketplaceIdDeletes: [],
+    marketplaceIdInserts: [],
+    seen: new Set(),
+    flagMissing: true,
+    report,
+  };
   const bySource = new Map<string, StoredEvent>();
   for (const e of stored) for (const s of e.sources) bySource.set(`${s.m}:${s.id}`, e);
   const byIdentity = new Map<string, StoredEvent[]>();
@@ -141,7 +158,11 @@ function planSync(catalog: ParsedCatalog, stored: StoredEvent[]): Plan {
       }
       const event = candidates[0]!;
       if (claimedBy.has(event.id)) {
-        report.duplicates.push({ row: row.rowNumber, firstRow: claimedBy.get(event.id)!, reason: `is the same event (#${event.id}) as row ${claimedBy.get(event.id)!}` });
+        report.duplicates.push({
+          row: row.rowNumber,
+          firstRow: claimedBy.get(event.id)!,
+          reason: `is the same event (#${event.id}) as row ${claimedBy.get(event.id)!}`,
+        });
         continue;
       }
       claimedBy.set(event.id, row.rowNumber);
@@ -164,7 +185,10 @@ function planSync(catalog: ParsedCatalog, stored: StoredEvent[]): Plan {
     }
     if (matches.size > 1) {
       const which = [...matches.values()].map((m) => `${m.via.join(', ')} -> event #${m.event.id} "${m.event.name}"`).join('; ');
-      report.invalid.push({ row: row.rowNumber, reason: `its marketplace ids belong to different events (${which}): correct the ids, or delete one of the events` });
+      report.invalid.push({
+        row: row.rowNumber,
+        reason: `its marketplace ids belong to different events (${which}): correct the ids, or delete one of the events`,
+      });
       for (const id of matches.keys()) plan.seen.add(id);
       continue;
     }
@@ -172,7 +196,10 @@ function planSync(catalog: ParsedCatalog, stored: StoredEvent[]): Plan {
     if (!event) {
       const missing = row.keep.filter((f) => f === 'name' || f === 'startsAt' || f === 'tracked');
       if (missing.length > 0) {
-        report.invalid.push({ row: row.rowNumber, reason: `a new event, but its ${missing.map((f) => (f === 'startsAt' ? 'start' : f === 'tracked' ? 'tracked flag' : 'name')).join(' and ')} could not be read (see the cells reported)` });
+        report.invalid.push({
+          row: row.rowNumber,
+          reason: `a new event, but its ${missing.map((f) => (f === 'startsAt' ? 'start' : f === 'tracked' ? 'tracked flag' : 'name')).join(' and ')} could not be read (see the cells reported)`,
+        });
         continue;
       }
       if (row.tracked) {
@@ -316,22 +343,26 @@ async function applyPlan(client: pg.PoolClient, plan: Plan, takenKeys: Set<strin
     plan.inserts.forEach((row, i) => {
       const eventId = idByKey.get(keys[i]!)!;
       plan.seen.add(eventId);
-      for (const s of row.sources) marketplaceIdInserts.push({ eventId, marketplace: s.marketplace, marketplaceEventId: s.marketplaceEventId });
+      for (const s of row.sources)
+        marketplaceIdInserts.push({ eventId, marketplace: s.marketplace, marketplaceEventId: s.marketplaceEventId });
     });
   }
   if (marketplaceIdInserts.length > 0) {
     await client.query(
       `INSERT INTO event_sources (event_id, marketplace, marketplace_event_id)
        SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])`,
-      [marketplaceIdInserts.map((s) => s.eventId), marketplaceIdInserts.map((s) => s.marketplace), marketplaceIdInserts.map((s) => s.marketplaceEventId)],
+      [
+        marketplaceIdInserts.map((s) => s.eventId),
+        marketplaceIdInserts.map((s) => s.marketplace),
+        marketplaceIdInserts.map((s) => s.marketplaceEventId),
+      ],
     );
   }
   const seen = [...plan.seen];
   if (plan.flagMissing) {
-    await client.query(
-      `UPDATE events SET in_catalog = false, left_catalog_at = now() WHERE in_catalog AND NOT (id = ANY($1::bigint[]))`,
-      [seen],
-    );
+    await client.query(`UPDATE events SET in_catalog = false, left_catalog_at = now() WHERE in_catalog AND NOT (id = ANY($1::bigint[]))`, [
+      seen,
+    ]);
   }
   await client.query(`UPDATE events SET in_catalog = true, left_catalog_at = NULL WHERE NOT in_catalog AND id = ANY($1::bigint[])`, [seen]);
   const stillMissing = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE tracked AND NOT in_catalog`);

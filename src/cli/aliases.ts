@@ -32,7 +32,12 @@ export const SEED_ALIASES: readonly SeedAlias[] = [
   { name: 'init-db', usage: 'init-db', command: ['db', 'migrate'] },
   { name: 'fetch-events', usage: 'fetch-events', command: ['events', 'sync'] },
   { name: 'show-events', usage: 'show-events', command: ['events', 'list'] },
-  { name: 'cleanup-untracked-events', usage: 'cleanup-untracked-events [--no-dry-run] [--delete]', command: ['events', 'cleanup-untracked'], options: cleanupOptions },
+  {
+    name: 'cleanup-untracked-events',
+    usage: 'cleanup-untracked-events [--no-dry-run] [--delete]',
+    command: ['events', 'cleanup-untracked'],
+    options: cleanupOptions,
+  },
   { name: 'fetch-listings', usage: 'fetch-listings [ID]', command: ['scrape'] },
   { name: 'show-listings', usage: 'show-listings EVENT', command: ['listings'] },
   { name: 'price-history', usage: 'price-history EVENT --days N --bucket "1 day"', command: ['history'] },
@@ -55,6 +60,9 @@ export function seedAliasHelp(): string {
   return [
     '',
     'Aliases (the command names of the Python tracker, for its users):',
-    ...SEED_ALIASES.map((a) => `  ${a.usage.padEnd(width)}  = ${a.command.join(' ')}${a.name === 'cleanup-untracked-events' ? ' (--no-dry-run = --apply; with --delete = --delete --yes)' : ''}`),
+    ...SEED_ALIASES.map(
+      (a) =>
+        `  ${a.usage.padEnd(width)}  = ${a.command.join(' ')}${a.name === 'cleanup-untracked-events' ? ' (--no-dry-run = --apply; with --delete = --delete --yes)' : ''}`,
+    ),
   ].join('\n');
 }

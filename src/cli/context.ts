@@ -41,7 +41,9 @@ export class CliContext {
     if (!this.temporal) {
       const env = this.getEnv();
       const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: '5s' }).catch((err: unknown) => {
-        throw new Error(`cannot reach Temporal at ${env.TEMPORAL_ADDRESS} (${(err as Error).message}); is \`npm start\` or the server running?`);
+        throw new Error(
+          `cannot reach Temporal at ${env.TEMPORAL_ADDRESS} (${(err as Error).message}); is \`npm start\` or the server running?`,
+        );
       });
       this.temporal = { connection, client: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }) };
     }

@@ -18,7 +18,11 @@ export interface Column<Row> {
 
 function formatCell(v: Cell): string {
   if (v === null || v === undefined) return '';
-  if (v instanceof Date) return v.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+  if (v instanceof Date)
+    return v
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d{3}Z$/, 'Z');
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toFixed(2);
   return String(v);
 }
@@ -57,7 +61,10 @@ export function printObject(obj: Record<string, unknown>, opts: OutputOptions, w
   const width = Math.max(0, ...Object.keys(obj).map((k) => k.length));
   write(
     Object.entries(obj)
-      .map(([k, v]) => `${k.padEnd(width)}  ${typeof v === 'object' && v !== null && !(v instanceof Date) ? JSON.stringify(v) : formatCell(v as Cell)}`)
+      .map(
+        ([k, v]) =>
+          `${k.padEnd(width)}  ${typeof v === 'object' && v !== null && !(v instanceof Date) ? JSON.stringify(v) : formatCell(v as Cell)}`,
+      )
       .join('\n'),
   );
 }

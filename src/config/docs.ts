@@ -45,7 +45,9 @@ export function renderConfigTable(): string {
     for (const name of names) {
       const spec = ENV_VARS[name];
       const def = defaultOf(name);
-      rows.push(`| \`${name}\` | ${def ? '`' + def + '`' : ''} | ${spec.description.replace(/\|/g, '\\|')}${spec.secret ? ' *Secret.*' : ''} |`);
+      rows.push(
+        `| \`${name}\` | ${def ? '`' + def + '`' : ''} | ${spec.description.replace(/\|/g, '\\|')}${spec.secret ? ' *Secret.*' : ''} |`,
+      );
     }
   }
   return rows.join('\n');

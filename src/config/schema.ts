@@ -65,18 +65,15 @@ const hostPort = (def: string) =>
       .default(def),
   );
 const commaList = () =>
-  z.preprocess(
-    (v) => {
-      const e = emptyToUndefined(v);
-      return typeof e === 'string'
-        ? e
-            .split(',')
-            .map((s) => s.trim())
-            .filter((s) => s.length > 0)
-        : e;
-    },
-    z.array(z.string()).default([]),
-  );
+  z.preprocess((v) => {
+    const e = emptyToUndefined(v);
+    return typeof e === 'string'
+      ? e
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0)
+      : e;
+  }, z.array(z.string()).default([]));
 
 export { MARKETPLACE_NAMES as MARKETPLACES } from '../sources/marketplaces/registry';
 export type { MarketplaceName as Marketplace } from '../sources/marketplaces/registry';
@@ -116,16 +113,33 @@ export const ENV_VARS = {
     z.preprocess(emptyToUndefined, z.string().min(1).default('ticket-tracker')),
     'Main task queue (workflows and database activities). Marketplace fetches run on `<queue>-<marketplace>`.',
   ),
-  TEMPORAL_CLI_PATH: spec('Temporal', optionalString(), 'Path to a `temporal` CLI binary to use instead of the one on PATH or the project\'s own.'),
+  TEMPORAL_CLI_PATH: spec(
+    'Temporal',
+    optionalString(),
+    "Path to a `temporal` CLI binary to use instead of the one on PATH or the project's own.",
+  ),
   TEMPORAL_TEST_SERVER_PATH: spec('Temporal', optionalString(), 'Path to a `temporal-test-server` binary (time-skipping tests).'),
   TEMPORAL_UI_PORT: spec('Temporal', port(8233), 'Port of the Temporal Web UI started by `ticket-tracker dev`.'),
   TEMPORAL_PORT: spec('Temporal', port(7233), 'Frontend port of the Temporal dev server started by `ticket-tracker dev`.'),
   WORKER_MAX_CACHED_WORKFLOWS: spec('Temporal', positiveInt(200), 'Workflow cache size of each worker.'),
-  WORKER_SHUTDOWN_GRACE_SECONDS: spec('Temporal', nonNegativeInt(30), 'How long in-flight activities may run after SIGTERM before the worker exits.'),
-  WORKER_BUNDLE_PATH: spec('Temporal', optionalString(), 'Prebuilt workflow bundle (made by `npm run build`); when unset the worker bundles at start.'),
+  WORKER_SHUTDOWN_GRACE_SECONDS: spec(
+    'Temporal',
+    nonNegativeInt(30),
+    'How long in-flight activities may run after SIGTERM before the worker exits.',
+  ),
+  WORKER_BUNDLE_PATH: spec(
+    'Temporal',
+    optionalString(),
+    'Prebuilt workflow bundle (made by `npm run build`); when unset the worker bundles at start.',
+  ),
 
   // Database
-  DATABASE_URL: spec('Database', postgresUrl(), 'PostgreSQL connection URL. When unset, `ticket-tracker dev` runs an embedded PostgreSQL.', true),
+  DATABASE_URL: spec(
+    'Database',
+    postgresUrl(),
+    'PostgreSQL connection URL. When unset, `ticket-tracker dev` runs an embedded PostgreSQL.',
+    true,
+  ),
   DATABASE_POOL_MAX: spec('Database', positiveInt(10), 'Maximum connections in the pool.'),
   STORAGE_MODE: spec(
     'Database',
@@ -133,21 +147,49 @@ export const ENV_VARS = {
     '`auto` uses TimescaleDB when the extension is available; `plain` forces plain PostgreSQL partitioning.',
   ),
   EMBEDDED_PG_PORT: spec('Database', port(54329), 'Port of the embedded PostgreSQL started by `ticket-tracker dev`.'),
-  DATA_DIR: spec('Database', z.preprocess(emptyToUndefined, z.string().min(1).default('.data')), 'Folder for the embedded stack\'s data (PostgreSQL cluster, Temporal SQLite file).'),
+  DATA_DIR: spec(
+    'Database',
+    z.preprocess(emptyToUndefined, z.string().min(1).default('.data')),
+    "Folder for the embedded stack's data (PostgreSQL cluster, Temporal SQLite file).",
+  ),
 
   // Event catalog
   GOOGLE_SHEET_ID: spec('Events', optionalString(), 'Google Sheet id holding the events to track. When unset, EVENTS_FILE is used.'),
-  GOOGLE_SHEET_WORKSHEET: spec('Events', z.preprocess(emptyToUndefined, z.string().min(1).default('Events')), 'Worksheet (tab) name in the sheet.'),
-  GOOGLE_APPLICATION_CREDENTIALS: spec('Events', optionalString(), 'Service-account key file; when unset, Application Default Credentials are used.'),
+  GOOGLE_SHEET_WORKSHEET: spec(
+    'Events',
+    z.preprocess(emptyToUndefined, z.string().min(1).default('Events')),
+    'Worksheet (tab) name in the sheet.',
+  ),
+  GOOGLE_APPLICATION_CREDENTIALS: spec(
+    'Events',
+    optionalString(),
+    'Service-account key file; when unset, Application Default Credentials are used.',
+  ),
   GOOGLE_SHEETS_ROOT_URL: spec('Events', httpUrl(), 'Override of the Sheets API root URL (tests, proxies).'),
-  EVENTS_FILE: spec('Events', z.preprocess(emptyToUndefined, z.string().min(1).default('samples/events.csv')), 'CSV or JSON events file used when no sheet is configured.'),
-  DEFAULT_EVENT_TIMEZONE: spec('Events', z.preprocess(emptyToUndefined, z.string().min(1).default('America/New_York')), 'Time zone for event dates when the row has none.'),
-  DATE_ORDER: spec('Events', z.preprocess(emptyToUndefined, z.enum(['auto', 'mdy', 'dmy']).default('auto')), 'Order of numeric dates (03/04/2027): `mdy` or `dmy` decide (rows that can only be read the other way are refused); `auto`: the rows that can only be read one way, else the rows\' country (US and CA month-first, elsewhere day-first).'),
-  PAST_EVENT_GRACE_HOURS: spec('Events', nonNegativeInt(6), 'Hours after an event\'s start during which it is still scraped.'),
+  EVENTS_FILE: spec(
+    'Events',
+    z.preprocess(emptyToUndefined, z.string().min(1).default('samples/events.csv')),
+    'CSV or JSON events file used when no sheet is configured.',
+  ),
+  DEFAULT_EVENT_TIMEZONE: spec(
+    'Events',
+    z.preprocess(emptyToUndefined, z.string().min(1).default('America/New_York')),
+    'Time zone for event dates when the row has none.',
+  ),
+  DATE_ORDER: spec(
+    'Events',
+    z.preprocess(emptyToUndefined, z.enum(['auto', 'mdy', 'dmy']).default('auto')),
+    "Order of numeric dates (03/04/2027): `mdy` or `dmy` decide (rows that can only be read the other way are refused); `auto`: the rows that can only be read one way, else the rows' country (US and CA month-first, elsewhere day-first).",
+  ),
+  PAST_EVENT_GRACE_HOURS: spec('Events', nonNegativeInt(6), "Hours after an event's start during which it is still scraped."),
 
   // Scraping schedule
   SCRAPE_INTERVAL_HOURS: spec('Schedule', positive(12), 'Base interval between scrape cycles.'),
-  RANDOMIZATION_STRATEGY: spec('Schedule', z.preprocess(emptyToUndefined, z.enum(RANDOMIZATION_STRATEGIES).default('poisson')), 'How each sleep is drawn around the base interval.'),
+  RANDOMIZATION_STRATEGY: spec(
+    'Schedule',
+    z.preprocess(emptyToUndefined, z.enum(RANDOMIZATION_STRATEGIES).default('poisson')),
+    'How each sleep is drawn around the base interval.',
+  ),
   MIN_RANDOM_FACTOR: spec('Schedule', positive(0.7), 'Lower clamp of a sleep, as a factor of the base interval.'),
   MAX_RANDOM_FACTOR: spec('Schedule', positive(1.3), 'Upper clamp of a sleep, as a factor of the base interval.'),
   SCRAPE_FANOUT: spec('Schedule', positiveInt(10), 'Scrape child workflows in flight at once per cycle.'),
@@ -159,22 +201,47 @@ export const ENV_VARS = {
     commaList(),
     `Marketplaces to scrape (comma-separated: ${MARKETPLACE_NAMES.join(', ')}). Empty = every one that is configured.`,
   ),
-  MOCK_MARKETPLACE: spec('Marketplaces', bool(false), 'Serve every marketplace from the local mock (on by default in `ticket-tracker dev`).'),
+  MOCK_MARKETPLACE: spec(
+    'Marketplaces',
+    bool(false),
+    'Serve every marketplace from the local mock (on by default in `ticket-tracker dev`).',
+  ),
   MOCK_MARKETPLACE_PORT: spec('Marketplaces', port(8787), 'Port of the mock marketplace.'),
-  MOCK_MARKETPLACE_SEED: spec('Marketplaces', nonNegativeInt(42), 'Seed of the mock marketplace\'s generated data.'),
+  MOCK_MARKETPLACE_SEED: spec('Marketplaces', nonNegativeInt(42), "Seed of the mock marketplace's generated data."),
   ...marketplaceVars(),
-  SCRAPE_DRIFT_MAX_SKIPPED_SHARE: spec('Marketplaces', z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(0.2)), 'Share of a payload\'s items that may be skipped before the scrape is a "format drift" failure (0.2 = 20 %).'),
-  SCRAPE_DRIFT_MAX_DECLARED_GAP: spec('Marketplaces', z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(0.2)), 'Share by which the parsed listing count may differ from the count the marketplace declares before the scrape is "format drift".'),
-  SCRAPE_EMPTY_AFTER_LISTINGS: spec('Marketplaces', positiveInt(10), 'A scrape with 0 listings is marked "empty" when the previous scrape of the event stored at least this many.'),
+  SCRAPE_DRIFT_MAX_SKIPPED_SHARE: spec(
+    'Marketplaces',
+    z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(0.2)),
+    'Share of a payload\'s items that may be skipped before the scrape is a "format drift" failure (0.2 = 20 %).',
+  ),
+  SCRAPE_DRIFT_MAX_DECLARED_GAP: spec(
+    'Marketplaces',
+    z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(0.2)),
+    'Share by which the parsed listing count may differ from the count the marketplace declares before the scrape is "format drift".',
+  ),
+  SCRAPE_EMPTY_AFTER_LISTINGS: spec(
+    'Marketplaces',
+    positiveInt(10),
+    'A scrape with 0 listings is marked "empty" when the previous scrape of the event stored at least this many.',
+  ),
   MARKETPLACE_CONCURRENCY: spec('Marketplaces', positiveInt(4), 'Fetch activities in flight per marketplace per worker.'),
   HTTP_USER_AGENT: spec(
     'Marketplaces',
     z.preprocess(emptyToUndefined, z.string().min(1).default('ticket-tracker/0.1 (+price research)')),
     'User agent of marketplace requests.',
   ),
-  HTTP_PROXIES: spec('Marketplaces', commaList(), 'Proxy URLs rotated per request (comma-separated); standard HTTPS_PROXY/HTTP_PROXY also apply.', true),
+  HTTP_PROXIES: spec(
+    'Marketplaces',
+    commaList(),
+    'Proxy URLs rotated per request (comma-separated); standard HTTPS_PROXY/HTTP_PROXY also apply.',
+    true,
+  ),
   HTTP_TIMEOUT_MS: spec('Marketplaces', positiveInt(15000), 'Connect and body timeout of marketplace requests.'),
-  REQUEST_DELAY_DISTRIBUTION: spec('Marketplaces', z.preprocess(emptyToUndefined, z.enum(DELAY_DISTRIBUTIONS).default('none')), 'Random delay before each request.'),
+  REQUEST_DELAY_DISTRIBUTION: spec(
+    'Marketplaces',
+    z.preprocess(emptyToUndefined, z.enum(DELAY_DISTRIBUTIONS).default('none')),
+    'Random delay before each request.',
+  ),
   REQUEST_DELAY_MIN_MS: spec('Marketplaces', nonNegativeInt(0), 'Minimum random delay before a request.'),
   REQUEST_DELAY_MAX_MS: spec('Marketplaces', nonNegativeInt(0), 'Maximum random delay before a request.'),
 
@@ -192,8 +259,16 @@ export const ENV_VARS = {
   // Process
   LOG_LEVEL: spec('Process', z.preprocess(emptyToUndefined, z.enum(['debug', 'info', 'warn', 'error']).default('info')), 'Log level.'),
   DASHBOARD_PORT: spec('Process', port(8080), 'Port of the dashboard.'),
-  METRICS_PORT: spec('Process', z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(9464)), 'Port of the worker\'s Prometheus metrics and health endpoint (0 disables).'),
-  TEMPORAL_METRICS_PORT: spec('Process', z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(0)), 'Port of the Temporal SDK\'s own runtime metrics (Prometheus /metrics: polls, task latencies, slots) beside the worker\'s; 0 disables.'),
+  METRICS_PORT: spec(
+    'Process',
+    z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(9464)),
+    "Port of the worker's Prometheus metrics and health endpoint (0 disables).",
+  ),
+  TEMPORAL_METRICS_PORT: spec(
+    'Process',
+    z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(0)),
+    "Port of the Temporal SDK's own runtime metrics (Prometheus /metrics: polls, task latencies, slots) beside the worker's; 0 disables.",
+  ),
 } satisfies Record<string, EnvVarSpec>;
 
 export type EnvVarName = keyof typeof ENV_VARS;
@@ -208,6 +283,4 @@ function buildShape(): Shape {
 export const envSchema = z.object(buildShape());
 export type Env = z.infer<typeof envSchema>;
 
-export const SECRET_VARS: readonly EnvVarName[] = (Object.keys(ENV_VARS) as EnvVarName[]).filter(
-  (k) => ENV_VARS[k].secret === true,
-);
+export const SECRET_VARS: readonly EnvVarName[] = (Object.keys(ENV_VARS) as EnvVarName[]).filter((k) => ENV_VARS[k].secret === true);

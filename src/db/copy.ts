@@ -16,7 +16,8 @@ export function copyField(v: CopyValue): string {
   if (v === null) return '\\N';
   if (typeof v === 'number') return String(v);
   if (typeof v === 'boolean') return v ? 't' : 'f';
-  if (typeof v === 'string') return SPECIAL.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : v;
+  if (typeof v === 'string')
+    return SPECIAL.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : v;
   return `{${v.join(',')}}`;
 }
 
@@ -24,7 +25,14 @@ export function copyField(v: CopyValue): string {
  * Streams `count` rows, each produced by `row(i)` as an already-encoded COPY line (without the
  * newline), into `table (columns)`. Runs on the given client, so it joins that client's transaction.
  */
-export async function copyRows(client: pg.ClientBase, table: string, columns: readonly string[], count: number, row: (i: number) => string, chunkRows = 1000): Promise<void> {
+export async function copyRows(
+  client: pg.ClientBase,
+  table: string,
+  columns: readonly string[],
+  count: number,
+  row: (i: number) => string,
+  chunkRows = 1000,
+): Promise<void> {
   let i = 0;
   await copyChunks(client, table, columns, () => {
     if (i >= count) return null;
@@ -42,7 +50,12 @@ export async function copyRows(client: pg.ClientBase, table: string, columns: re
  * producing them overlaps the server's work instead of adding to it. An empty string is allowed
  * (nothing is sent for it). Runs on the given client, so it joins that client's transaction.
  */
-export async function copyChunks(client: pg.ClientBase, table: string, columns: readonly string[], nextChunk: () => string | null): Promise<void> {
+export async function copyChunks(
+  client: pg.ClientBase,
+  table: string,
+  columns: readonly string[],
+  nextChunk: () => string | null,
+): Promise<void> {
   const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
   const source = new Readable({
     read() {

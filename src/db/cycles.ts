@@ -89,7 +89,15 @@ export async function recordCycleEnd(db: Db, input: RecordCycleEndInput): Promis
        duration_ms = coalesce($5::bigint, (extract(epoch FROM EXCLUDED.finished_at - scrape_runs.started_at) * 1000)::bigint),
        details = EXCLUDED.details
      RETURNING ${RUN_COLUMNS}`,
-    [input.jobId, input.status, input.finishedAt, input.eventsScraped, input.durationMs ?? null, input.errors, input.details === undefined ? null : JSON.stringify(input.details)],
+    [
+      input.jobId,
+      input.status,
+      input.finishedAt,
+      input.eventsScraped,
+      input.durationMs ?? null,
+      input.errors,
+      input.details === undefined ? null : JSON.stringify(input.details),
+    ],
   );
   return toRun(res.rows[0]!);
 }
@@ -131,7 +139,15 @@ export async function listCycles(db: Db, limit: number): Promise<CycleRecord[]> 
 
 /** Errors since `since`, newest first. */
 export async function listScrapeErrors(db: Db, since: Date, limit = 500): Promise<ScrapeError[]> {
-  const res = await db.query<{ id: string; job_id: string | null; event_id: string | null; marketplace: string | null; attempt: number; message: string; occurred_at: Date }>(
+  const res = await db.query<{
+    id: string;
+    job_id: string | null;
+    event_id: string | null;
+    marketplace: string | null;
+    attempt: number;
+    message: string;
+    occurred_at: Date;
+  }>(
     `SELECT id, job_id, event_id, marketplace, attempt, message, occurred_at FROM scrape_errors
       WHERE occurred_at >= $1 ORDER BY occurred_at DESC LIMIT $2`,
     [since, limit],

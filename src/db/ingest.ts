@@ -58,8 +58,19 @@ const envelopeSchema = z.object({
 });
 
 export const LISTING_COLUMNS = [
-  'captured_at', 'event_id', 'marketplace', 'scrape_ref', 'listing_id', 'zone', 'section', 'seat_row',
-  'quantity', 'splits', 'price_per_ticket', 'all_in_price', 'currency',
+  'captured_at',
+  'event_id',
+  'marketplace',
+  'scrape_ref',
+  'listing_id',
+  'zone',
+  'section',
+  'seat_row',
+  'quantity',
+  'splits',
+  'price_per_ticket',
+  'all_in_price',
+  'currency',
 ] as const;
 
 interface Validated {
@@ -107,9 +118,18 @@ class ListingValidator implements Validated {
       return this.reject(`listings[${i}].${price <= 0 ? 'pricePerTicket' : 'allInPrice'}`, 'must be at least 0.01');
     }
     if (this.currency !== null && l.currency !== this.currency) {
-      return this.reject(`listings[${i}].currency`, `${l.currency} differs from the scrape's ${this.currency}; prices in two currencies are never aggregated together`, `listings[].currency: not the scrape's currency`);
+      return this.reject(
+        `listings[${i}].currency`,
+        `${l.currency} differs from the scrape's ${this.currency}; prices in two currencies are never aggregated together`,
+        `listings[].currency: not the scrape's currency`,
+      );
     }
-    if (this.seen.has(l.listingId)) return this.reject(`listings[${i}].listingId`, `duplicate listing id "${l.listingId}" in this scrape`, 'listings[].listingId: duplicate in this scrape');
+    if (this.seen.has(l.listingId))
+      return this.reject(
+        `listings[${i}].listingId`,
+        `duplicate listing id "${l.listingId}" in this scrape`,
+        'listings[].listingId: duplicate in this scrape',
+      );
     this.seen.add(l.listingId);
     const stored = price === l.pricePerTicket && allIn === l.allInPrice ? l : { ...l, pricePerTicket: price, allInPrice: allIn };
     this.listings.push(stored);
@@ -242,10 +262,17 @@ async function copyValidListings(client: pg.ClientBase, raw: readonly unknown[],
 
 function summaryContents(raw: unknown): ScrapeContents {
   const summary = priceSummarySchema.safeParse(raw);
-  if (summary.success) return { listingsStored: 0, rejected: [], rejectedCount: 0, rejectedKinds: new Map(), snapshots: [summarySnapshot(summary.data)] };
+  if (summary.success)
+    return { listingsStored: 0, rejected: [], rejectedCount: 0, rejectedKinds: new Map(), snapshots: [summarySnapshot(summary.data)] };
   const issue = summary.error.issues[0]!;
   const path = `summary.${issue.path.map(String).join('.')}`;
-  return { listingsStored: 0, rejected: [{ path, reason: issue.message }], rejectedCount: 1, rejectedKinds: new Map([[`${path}: ${issue.message}`, 1]]), snapshots: [] };
+  return {
+    listingsStored: 0,
+    rejected: [{ path, reason: issue.message }],
+    rejectedCount: 1,
+    rejectedKinds: new Map([[`${path}: ${issue.message}`, 1]]),
+    snapshots: [],
+  };
 }
 
 /**
@@ -280,7 +307,8 @@ export async function persistScrape(db: Db, input: PersistScrapeInput): Promise<
     const skippedByReason = mergeCounts(countSkipped(fetched.skipped), contents.rejectedKinds);
     const allSkipped = [...fetched.skipped, ...rejected];
     // The previous scrape's count matters only for an empty one: looked up then, not on every scrape.
-    const previousStored = fetched.kind === 'listings' && listingsStored === 0 ? await previousListingsStored(client, eventId, marketplace, capturedAt) : null;
+    const previousStored =
+      fetched.kind === 'listings' && listingsStored === 0 ? await previousListingsStored(client, eventId, marketplace, capturedAt) : null;
     const health = assessScrape(
       {
         kind: fetched.kind,
@@ -296,10 +324,23 @@ export async function persistScrape(db: Db, input: PersistScrapeInput): Promise<
       input.health ?? DEFAULT_SCRAPE_HEALTH,
     );
     const claimed = await client.query(CLAIM_AND_FINISH_SCRAPE, [
-      scrapeRef, scrapeId, eventId, marketplace, capturedAt, fetched.kind,
-      listingsStored, rejectedCount, JSON.stringify(rejected), snapshots.length, lowestPrice,
+      scrapeRef,
+      scrapeId,
+      eventId,
+      marketplace,
+      capturedAt,
+      fetched.kind,
+      listingsStored,
+      rejectedCount,
+      JSON.stringify(rejected),
+      snapshots.length,
+      lowestPrice,
       JSON.stringify(snapshots),
-      items, fetched.declared?.listings ?? null, JSON.stringify(skippedByReason), health.status, health.reason,
+      items,
+      fetched.declared?.listings ?? null,
+      JSON.stringify(skippedByReason),
+      health.status,
+      health.reason,
     ]);
     if (claimed.rowCount === 0) {
       await client.query('ROLLBACK');
@@ -307,8 +348,16 @@ export async function persistScrape(db: Db, input: PersistScrapeInput): Promise<
     }
     await client.query('COMMIT');
     return {
-      scrapeId, listingsStored, listingsRejected: rejectedCount, rejected, snapshots: snapshots.length, lowestPrice, alreadyPersisted: false,
-      items, skippedByReason, health,
+      scrapeId,
+      listingsStored,
+      listingsRejected: rejectedCount,
+      rejected,
+      snapshots: snapshots.length,
+      lowestPrice,
+      alreadyPersisted: false,
+      items,
+      skippedByReason,
+      health,
     };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -333,11 +382,17 @@ function padSkipped(reported: SkippedRecord[], byReason: { kind: string; count: 
   const total = byReason.reduce((n, k) => n + k.count, 0);
   if (reported.length >= total) return reported;
   const out = [...reported];
-  for (let i = reported.length; i < total; i++) out.push({ path: '(not reported)', reason: 'rejected beyond the reported cap', kind: 'rejected beyond the reported cap' });
+  for (let i = reported.length; i < total; i++)
+    out.push({ path: '(not reported)', reason: 'rejected beyond the reported cap', kind: 'rejected beyond the reported cap' });
   return out;
 }
 
-async function previousListingsStored(client: Pick<Db, 'query'>, eventId: number, marketplace: MarketplaceName, before: Date): Promise<number | null> {
+async function previousListingsStored(
+  client: Pick<Db, 'query'>,
+  eventId: number,
+  marketplace: MarketplaceName,
+  before: Date,
+): Promise<number | null> {
   const res = await client.query<{ listings_stored: number }>(
     `SELECT listings_stored FROM scrapes WHERE event_id = $1 AND marketplace = $2 AND captured_at < $3 ORDER BY captured_at DESC LIMIT 1`,
     [eventId, marketplace, before],
@@ -353,7 +408,12 @@ async function beginAndReserveId(client: pg.ClientBase): Promise<string> {
   return id;
 }
 
-async function storedResult(client: Pick<Db, 'query'>, scrapeId: string, eventId: number, marketplace: MarketplaceName): Promise<PersistScrapeResult> {
+async function storedResult(
+  client: Pick<Db, 'query'>,
+  scrapeId: string,
+  eventId: number,
+  marketplace: MarketplaceName,
+): Promise<PersistScrapeResult> {
   const res = await client.query<{
     event_id: string;
     marketplace: string;

@@ -5,7 +5,14 @@ import path from 'node:path';
 import type { Db } from './pool';
 import { fromRoot } from '../tools/paths';
 import { ensurePartitionsAround } from './partitions';
-import { connectionConfigOf, decideStorageMode, recordStorageMode, recordedStorageMode, type StorageMode, type StorageModeSetting } from './storage-mode';
+import {
+  connectionConfigOf,
+  decideStorageMode,
+  recordStorageMode,
+  recordedStorageMode,
+  type StorageMode,
+  type StorageModeSetting,
+} from './storage-mode';
 
 export interface Migration {
   version: number;
@@ -46,9 +53,15 @@ export function loadMigrations(dir = migrationsDir()): Migration[] {
     .filter((f) => f.endsWith('.sql'))
     .map((file) => {
       const m = FILE_PATTERN.exec(file);
-      if (!m) throw new Error(`migration file name "${file}" must look like 001_name.sql (or 001_name.plain.sql + 001_name.timescaledb.sql)`);
+      if (!m)
+        throw new Error(`migration file name "${file}" must look like 001_name.sql (or 001_name.plain.sql + 001_name.timescaledb.sql)`);
       const sql = readFileSync(path.join(dir, file), 'utf8');
-      const migration: Migration = { version: Number(m[1]), name: m[2] as string, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+      const migration: Migration = {
+        version: Number(m[1]),
+        name: m[2] as string,
+        sql,
+        checksum: createHash('sha256').update(sql).digest('hex'),
+      };
       if (m[3]) migration.variant = m[3] as StorageMode;
       return migration;
     })
@@ -56,11 +69,17 @@ export function loadMigrations(dir = migrationsDir()): Migration[] {
   const byVersion = new Map<number, Migration[]>();
   for (const m of migrations) byVersion.set(m.version, [...(byVersion.get(m.version) ?? []), m]);
   for (const [version, group] of byVersion) {
-    const variants = group.map((m) => m.variant ?? 'both').sort().join('+');
+    const variants = group
+      .map((m) => m.variant ?? 'both')
+      .sort()
+      .join('+');
     if (group.length > 1 && variants !== 'plain+timescaledb') {
-      throw new Error(`migration version ${version} must be one file, or exactly one .plain.sql and one .timescaledb.sql (found ${variants})`);
+      throw new Error(
+        `migration version ${version} must be one file, or exactly one .plain.sql and one .timescaledb.sql (found ${variants})`,
+      );
     }
-    if (group.length === 1 && group[0]!.variant) throw new Error(`migration ${version}_${group[0]!.name} has a .${group[0]!.variant}.sql file but no twin`);
+    if (group.length === 1 && group[0]!.variant)
+      throw new Error(`migration ${version}_${group[0]!.name} has a .${group[0]!.variant}.sql file but no twin`);
   }
   return migrations;
 }
@@ -108,7 +127,11 @@ export async function migrate(db: Db, all = loadMigrations(), opts: MigrateOptio
         await client.query('BEGIN');
         try {
           await client.query(m.sql);
-          await client.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [m.version, m.name, m.checksum]);
+          await client.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
+            m.version,
+            m.name,
+            m.checksum,
+          ]);
           await client.query('COMMIT');
         } catch (err) {
           await client.query('ROLLBACK').catch(() => undefined);

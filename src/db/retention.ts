@@ -17,7 +17,9 @@ export interface RetentionPolicy {
   errorsDays: number;
 }
 
-export function retentionPolicyFromEnv(env: Pick<Env, 'RETENTION_RAW_DAYS' | 'RETENTION_HOURLY_DAYS' | 'RETENTION_RUNS_DAYS' | 'RETENTION_ERRORS_DAYS'>): RetentionPolicy {
+export function retentionPolicyFromEnv(
+  env: Pick<Env, 'RETENTION_RAW_DAYS' | 'RETENTION_HOURLY_DAYS' | 'RETENTION_RUNS_DAYS' | 'RETENTION_ERRORS_DAYS'>,
+): RetentionPolicy {
   return {
     rawDays: env.RETENTION_RAW_DAYS,
     hourlyDays: env.RETENTION_HOURLY_DAYS,
@@ -128,7 +130,10 @@ async function archiveChunks(client: pg.PoolClient, table: PartitionedTable, cut
       await client.query('COMMIT');
       return { chunks: [], rows: 0 };
     }
-    const chunks = await client.query<{ chunk: string }>(`SELECT show_chunks($1::regclass, older_than => $2::timestamptz)::text AS chunk`, [table, cutoff]);
+    const chunks = await client.query<{ chunk: string }>(`SELECT show_chunks($1::regclass, older_than => $2::timestamptz)::text AS chunk`, [
+      table,
+      cutoff,
+    ]);
     const moved = await client.query(`INSERT INTO ${table}_archive SELECT * FROM ${table} WHERE captured_at < $1`, [cutoff]);
     await client.query(`SELECT drop_chunks($1::regclass, older_than => $2::timestamptz)`, [table, cutoff]);
     await client.query(`DELETE FROM ${table} WHERE captured_at < $1`, [cutoff]);

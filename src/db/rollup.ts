@@ -128,13 +128,20 @@ async function rollup(db: Db, window: RollupWindow, level: 'hour' | 'day'): Prom
     const source = level === 'hour' ? 'ticket_snapshots s' : 'rollup_hourly h';
     const timeCol = level === 'hour' ? 's.captured_at' : 'h.bucket';
     let rows = 0;
-    const inWindow = await client.query<{ n: number }>(upsert(table, select(source, `${timeCol} >= $1 AND ${timeCol} < $2`), level === 'hour'), [w.from, w.to]);
+    const inWindow = await client.query<{ n: number }>(
+      upsert(table, select(source, `${timeCol} >= $1 AND ${timeCol} < $2`), level === 'hour'),
+      [w.from, w.to],
+    );
     rows += inWindow.rows[0]?.n ?? 0;
     if (dirty.starts.length > 0) {
       const from = `unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS d(event_id, marketplace, period_start)
         JOIN ${source} ON ${alias}.event_id = d.event_id AND ${alias}.marketplace = d.marketplace
          AND ${timeCol} >= d.period_start AND ${timeCol} < d.period_start + interval '${seconds} seconds'`;
-      const res = await client.query<{ n: number }>(upsert(table, select(from, 'true'), level === 'hour'), [dirty.eventIds, dirty.marketplaces, dirty.starts]);
+      const res = await client.query<{ n: number }>(upsert(table, select(from, 'true'), level === 'hour'), [
+        dirty.eventIds,
+        dirty.marketplaces,
+        dirty.starts,
+      ]);
       rows += res.rows[0]?.n ?? 0;
     }
     return { rows, dirtyPeriods: claimed.starts.length };

@@ -27,7 +27,9 @@ export const CREATE_SETTINGS_TABLE = `
 export async function recordedStorageMode(client: Queryable): Promise<(StorageDecision & { decidedAt: Date }) | null> {
   const exists = await client.query<{ t: string | null }>(`SELECT to_regclass('storage_settings')::text AS t`);
   if (!exists.rows[0]?.t) return null;
-  const res = await client.query<{ mode: StorageMode; reason: string; decided_at: Date }>('SELECT mode, reason, decided_at FROM storage_settings');
+  const res = await client.query<{ mode: StorageMode; reason: string; decided_at: Date }>(
+    'SELECT mode, reason, decided_at FROM storage_settings',
+  );
   const row = res.rows[0];
   return row ? { mode: row.mode, reason: row.reason, decidedAt: row.decided_at } : null;
 }
@@ -67,21 +69,33 @@ export async function detectTimescale(client: Queryable, connectionConfig: pg.Cl
  * The mode to use: the recorded one when the database already has a layout (a setting that
  * contradicts it is an error, not a silent conversion), else what the setting and the server allow.
  */
-export async function decideStorageMode(client: Queryable, connectionConfig: pg.ClientConfig, setting: StorageModeSetting): Promise<StorageDecision & { recorded: boolean }> {
+export async function decideStorageMode(
+  client: Queryable,
+  connectionConfig: pg.ClientConfig,
+  setting: StorageModeSetting,
+): Promise<StorageDecision & { recorded: boolean }> {
   const recorded = await recordedStorageMode(client);
   if (recorded) {
     if (setting === 'plain' && recorded.mode === 'timescaledb') {
-      throw new Error('STORAGE_MODE=plain, but this database was set up with the TimescaleDB layout; the layouts cannot be converted in place');
+      throw new Error(
+        'STORAGE_MODE=plain, but this database was set up with the TimescaleDB layout; the layouts cannot be converted in place',
+      );
     }
     return { mode: recorded.mode, reason: recorded.reason, recorded: true };
   }
-  const decision = setting === 'plain' ? { mode: 'plain' as const, reason: 'forced by STORAGE_MODE=plain' } : await detectTimescale(client, connectionConfig);
+  const decision =
+    setting === 'plain'
+      ? { mode: 'plain' as const, reason: 'forced by STORAGE_MODE=plain' }
+      : await detectTimescale(client, connectionConfig);
   return { ...decision, recorded: false };
 }
 
 export async function recordStorageMode(client: Queryable, decision: StorageDecision): Promise<void> {
   await client.query(CREATE_SETTINGS_TABLE);
-  await client.query('INSERT INTO storage_settings (mode, reason) VALUES ($1, $2) ON CONFLICT (singleton) DO NOTHING', [decision.mode, decision.reason]);
+  await client.query('INSERT INTO storage_settings (mode, reason) VALUES ($1, $2) ON CONFLICT (singleton) DO NOTHING', [
+    decision.mode,
+    decision.reason,
+  ]);
 }
 
 /** The recorded mode of a migrated database (plain when none is recorded yet). */

@@ -46,7 +46,12 @@ const toNum = (v: string | number | null): number | null => (v === null ? null :
 export async function timescaleStatus(db: Queryable): Promise<TimescaleStatus> {
   const version = await db.query<{ extversion: string }>(`SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'`);
   const hypertables = await db.query<{
-    hypertable_name: string; chunks: string; compressed: string; before: string | null; after: string | null; total: string;
+    hypertable_name: string;
+    chunks: string;
+    compressed: string;
+    before: string | null;
+    after: string | null;
+    total: string;
   }>(
     `SELECT h.hypertable_name,
             (SELECT count(*) FROM timescaledb_information.chunks c WHERE c.hypertable_schema = h.hypertable_schema AND c.hypertable_name = h.hypertable_name) AS chunks,
@@ -58,9 +63,17 @@ export async function timescaleStatus(db: Queryable): Promise<TimescaleStatus> {
       ORDER BY h.hypertable_name`,
   );
   const policies = await db.query<{
-    job_id: number; proc_name: string; hypertable_name: string | null; schedule_interval: string; scheduled: boolean;
-    last_run_started_at: Date | null; last_run_status: string | null; next_start: Date | null; total_runs: string | null;
-    total_failures: string | null; last_error: string | null;
+    job_id: number;
+    proc_name: string;
+    hypertable_name: string | null;
+    schedule_interval: string;
+    scheduled: boolean;
+    last_run_started_at: Date | null;
+    last_run_status: string | null;
+    next_start: Date | null;
+    total_runs: string | null;
+    total_failures: string | null;
+    last_error: string | null;
   }>(
     `SELECT j.job_id, j.proc_name, j.hypertable_name, j.schedule_interval::text, j.scheduled,
             CASE WHEN isfinite(s.last_run_started_at) THEN s.last_run_started_at END AS last_run_started_at, s.last_run_status,

@@ -24,10 +24,22 @@ export interface Bucket {
 }
 
 const UNITS: Record<string, number> = {
-  m: 60, min: 60, mins: 60, minute: 60, minutes: 60,
-  h: HOUR, hr: HOUR, hrs: HOUR, hour: HOUR, hours: HOUR,
-  d: DAY, day: DAY, days: DAY,
-  w: 7 * DAY, week: 7 * DAY, weeks: 7 * DAY,
+  m: 60,
+  min: 60,
+  mins: 60,
+  minute: 60,
+  minutes: 60,
+  h: HOUR,
+  hr: HOUR,
+  hrs: HOUR,
+  hour: HOUR,
+  hours: HOUR,
+  d: DAY,
+  day: DAY,
+  days: DAY,
+  w: 7 * DAY,
+  week: 7 * DAY,
+  weeks: 7 * DAY,
 };
 
 /** Parses "5 minutes", "1 hour", "6h", "1 day", "1 week"; throws with a reason for anything else. */
@@ -43,7 +55,12 @@ export function parseBucket(text: string): Bucket {
 }
 
 function labelOf(seconds: number): string {
-  for (const [name, size] of [['week', 7 * DAY], ['day', DAY], ['hour', HOUR], ['minute', 60]] as const) {
+  for (const [name, size] of [
+    ['week', 7 * DAY],
+    ['day', DAY],
+    ['hour', HOUR],
+    ['minute', 60],
+  ] as const) {
     if (seconds % size === 0) {
       const n = seconds / size;
       return `${n} ${name}${n === 1 ? '' : 's'}`;

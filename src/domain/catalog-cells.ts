@@ -9,7 +9,8 @@ import { MARKETPLACES, type MarketplaceName } from '../sources/marketplaces/regi
  * Error values of Excel, Google Sheets and LibreOffice Calc (#N/A, #REF!, ...). A cell holding
  * one was not readable when the sheet was exported: it says nothing about the event.
  */
-const SPREADSHEET_ERROR = /^#(?:N\/A|REF!|VALUE!|NAME\?|DIV\/0!|NUM!|NULL!|ERROR!|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|GETTING_DATA)$/i;
+const SPREADSHEET_ERROR =
+  /^#(?:N\/A|REF!|VALUE!|NAME\?|DIV\/0!|NUM!|NULL!|ERROR!|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|GETTING_DATA)$/i;
 
 export function spreadsheetError(v: unknown): string | undefined {
   if (typeof v !== 'string') return undefined;
@@ -21,8 +22,52 @@ export function spreadsheetError(v: unknown): string | undefined {
  * TRUE/FALSE as spreadsheet programs write them in English, German, French, Spanish, Dutch
  * (and Italian, Portuguese), plus yes/no, x, ✓, 1/0 and checkbox values. An empty cell is false.
  */
-const TRUE_WORDS = new Set(['true', 'wahr', 'vrai', 'verdadero', 'waar', 'vero', 'verdadeiro', 'yes', 'y', 'ja', 'j', 'oui', 'si', 'sí', 'sim', 'x', '✓', '✔', '☑', '☒', '1', 'on', 'tracked', 'track']);
-const FALSE_WORDS = new Set(['false', 'falsch', 'faux', 'falso', 'onwaar', 'no', 'n', 'nein', 'non', 'nee', 'não', 'nao', '0', '', '☐', '-', 'off', 'untracked']);
+const TRUE_WORDS = new Set([
+  'true',
+  'wahr',
+  'vrai',
+  'verdadero',
+  'waar',
+  'vero',
+  'verdadeiro',
+  'yes',
+  'y',
+  'ja',
+  'j',
+  'oui',
+  'si',
+  'sí',
+  'sim',
+  'x',
+  '✓',
+  '✔',
+  '☑',
+  '☒',
+  '1',
+  'on',
+  'tracked',
+  'track',
+]);
+const FALSE_WORDS = new Set([
+  'false',
+  'falsch',
+  'faux',
+  'falso',
+  'onwaar',
+  'no',
+  'n',
+  'nein',
+  'non',
+  'nee',
+  'não',
+  'nao',
+  '0',
+  '',
+  '☐',
+  '-',
+  'off',
+  'untracked',
+]);
 
 export function parseBoolean(v: unknown): boolean | undefined {
   if (v === null || v === undefined) return false;
@@ -38,9 +83,8 @@ const EMPTY_ID = new Set(['', '-', '--', 'n/a', 'na', 'none', 'null', 'tbd', 'tb
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
 /** Every marketplace's event page links (each descriptor's `eventLinks`, forms from public code: test/fixtures/catalog/README.md). */
-const LINKS: { marketplace: MarketplaceName; host: RegExp; id: RegExp; notAnId?: { code: RegExp; reason: string } }[] = MARKETPLACES.flatMap((m) =>
-  m.eventLinks.map((l) => ({ marketplace: m.name, ...l })),
-);
+const LINKS: { marketplace: MarketplaceName; host: RegExp; id: RegExp; notAnId?: { code: RegExp; reason: string } }[] =
+  MARKETPLACES.flatMap((m) => m.eventLinks.map((l) => ({ marketplace: m.name, ...l })));
 
 export type IdCell =
   | { kind: 'empty' }
@@ -55,10 +99,14 @@ export type IdCell =
  */
 export function parseMarketplaceId(v: unknown, marketplace: MarketplaceName): IdCell {
   if (v === null || v === undefined || typeof v === 'boolean') return { kind: 'empty' };
-  if (typeof v === 'number') return Number.isSafeInteger(v) && v > 0 ? { kind: 'id', id: String(v) } : { kind: 'invalid', reason: `${v} is not a marketplace event id` };
+  if (typeof v === 'number')
+    return Number.isSafeInteger(v) && v > 0
+      ? { kind: 'id', id: String(v) }
+      : { kind: 'invalid', reason: `${v} is not a marketplace event id` };
   const s = String(v).trim();
   if (EMPTY_ID.has(s.toLowerCase())) return { kind: 'empty' };
-  if (/^(https?:\/\/|www\.)/i.test(s) || /^[a-z0-9.-]+\.(com|ca|co\.uk|de|fr|es|nl|ie|com\.au)\//i.test(s)) return idFromLink(s, marketplace);
+  if (/^(https?:\/\/|www\.)/i.test(s) || /^[a-z0-9.-]+\.(com|ca|co\.uk|de|fr|es|nl|ie|com\.au)\//i.test(s))
+    return idFromLink(s, marketplace);
   if (ID.test(s)) return { kind: 'id', id: s };
   return { kind: 'invalid', reason: 'is not a marketplace event id (letters, digits and . _ : - only, at most 100), nor an event link' };
 }
@@ -78,7 +126,8 @@ function idFromLink(text: string, marketplace: MarketplaceName): IdCell {
   }
   for (const l of known) {
     const m = l.id.exec(url.pathname);
-    if (m && l.marketplace === marketplace && l.notAnId?.code.test(m[1]!)) return { kind: 'invalid', reason: `is a link whose code ${m[1]} ${l.notAnId.reason}` };
+    if (m && l.marketplace === marketplace && l.notAnId?.code.test(m[1]!))
+      return { kind: 'invalid', reason: `is a link whose code ${m[1]} ${l.notAnId.reason}` };
     if (m) return { kind: 'link', id: m[1]!, marketplace };
   }
   return { kind: 'invalid', reason: `is a link to ${host} but not to an event page (no event id in ${url.pathname})` };

@@ -59,7 +59,8 @@ export function numericDateOrders(datePart: string): DateOrder[] | undefined {
   return orders;
 }
 
-const TIME_AT_END = /(?:^|[\sT,@]+(?:at\s+)?)(\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?(?:\s*[ap]\.?\s?m\.?)?|\d{1,2}\s*[ap]\.?\s?m\.?|\d{1,2}h\d{2}|tba|tbd|tbc)(\s*(?:z|[+-]\d{2}:?\d{2}))?$/i;
+const TIME_AT_END =
+  /(?:^|[\sT,@]+(?:at\s+)?)(\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?(?:\s*[ap]\.?\s?m\.?)?|\d{1,2}\s*[ap]\.?\s?m\.?|\d{1,2}h\d{2}|tba|tbd|tbc)(\s*(?:z|[+-]\d{2}:?\d{2}))?$/i;
 
 /** Splits "14/03/2027 19:30" into date and time text; the time is undefined when there is none. */
 export function splitDateTime(text: string): { date: string; time?: string; offset?: string } {
@@ -75,9 +76,7 @@ const TIME_FORMATS = ['H:mm', 'H:mm:ss', 'H:mm:ss.S', 'H:mm:ss.SSS', 'h:mm a', '
 export function parseTimeText(text: string): Parsed<TimeOfDay | 'tba'> {
   const s = text.trim();
   if (TBA.test(s)) return { ok: true, value: 'tba' };
-  const normalized = s
-    .replace(/\s*([ap])\.?\s?m\.?$/i, (_, ap: string) => ` ${ap.toUpperCase()}M`)
-    .replace(/^(\d{1,2}) ([AP]M)$/, '$1 $2');
+  const normalized = s.replace(/\s*([ap])\.?\s?m\.?$/i, (_, ap: string) => ` ${ap.toUpperCase()}M`).replace(/^(\d{1,2}) ([AP]M)$/, '$1 $2');
   const twelveHour = /([AP]M)$/.exec(normalized);
   if (twelveHour) {
     const h = Number(/^\d{1,2}/.exec(normalized)?.[0]);
@@ -92,9 +91,25 @@ export function parseTimeText(text: string): Parsed<TimeOfDay | 'tba'> {
 }
 
 const NAMED_FORMATS = [
-  'LLL d, yyyy', 'LLLL d, yyyy', 'LLL d yyyy', 'LLLL d yyyy', 'd LLL yyyy', 'd LLLL yyyy', 'd LLL, yyyy', 'd LLLL, yyyy',
-  'EEE, LLL d, yyyy', 'EEEE, LLLL d, yyyy', 'EEE LLL d, yyyy', 'EEE LLL d yyyy', 'EEE, d LLL yyyy', 'EEEE, d LLLL yyyy', 'EEEE d LLLL yyyy',
-  'd-LLL-yyyy', 'd-LLL-yy', 'LLL. d, yyyy', 'EEEE, LLLL d yyyy',
+  'LLL d, yyyy',
+  'LLLL d, yyyy',
+  'LLL d yyyy',
+  'LLLL d yyyy',
+  'd LLL yyyy',
+  'd LLLL yyyy',
+  'd LLL, yyyy',
+  'd LLLL, yyyy',
+  'EEE, LLL d, yyyy',
+  'EEEE, LLLL d, yyyy',
+  'EEE LLL d, yyyy',
+  'EEE LLL d yyyy',
+  'EEE, d LLL yyyy',
+  'EEEE, d LLLL yyyy',
+  'EEEE d LLLL yyyy',
+  'd-LLL-yyyy',
+  'd-LLL-yy',
+  'LLL. d, yyyy',
+  'EEEE, LLLL d yyyy',
 ];
 
 /**
@@ -115,7 +130,11 @@ export function parseDateText(text: string, order: DateOrder | undefined): Parse
     if (orders.length === 0) return { ok: false, reason: `"${s}" is not a valid date` };
     const use = order ?? (orders.length === 1 ? orders[0] : undefined);
     if (!use) return { ok: false, reason: `"${s}" reads as day-first or month-first: set DATE_ORDER=dmy or mdy, or add a Country column` };
-    if (!orders.includes(use)) return { ok: false, reason: `"${s}" can only be ${orders[0] === 'dmy' ? 'day-first' : 'month-first'}, but this file's dates are ${use === 'dmy' ? 'day-first' : 'month-first'}: check this cell` };
+    if (!orders.includes(use))
+      return {
+        ok: false,
+        reason: `"${s}" can only be ${orders[0] === 'dmy' ? 'day-first' : 'month-first'}, but this file's dates are ${use === 'dmy' ? 'day-first' : 'month-first'}: check this cell`,
+      };
     const sep = numeric[2]!;
     const year = numeric[4]!.length === 2 ? 'yy' : 'yyyy';
     const fmt = use === 'dmy' ? `d${sep}M${sep}${year}` : `M${sep}d${sep}${year}`;
@@ -136,10 +155,13 @@ function dateOf(d: DateTime): LocalDate {
 
 /** A spreadsheet serial number: whole days are the date, the fraction the time of day. */
 export function fromSerial(serial: number): Parsed<{ date: LocalDate; time?: TimeOfDay }> {
-  if (!Number.isFinite(serial) || serial < SERIAL_MIN || serial >= SERIAL_MAX) return { ok: false, reason: `${serial} is not a date (${DATE_HINT})` };
+  if (!Number.isFinite(serial) || serial < SERIAL_MIN || serial >= SERIAL_MAX)
+    return { ok: false, reason: `${serial} is not a date (${DATE_HINT})` };
   const d = SERIAL_EPOCH.plus({ seconds: Math.round(serial * 86_400) });
   const date = dateOf(d);
-  return Number.isInteger(serial) ? { ok: true, value: { date } } : { ok: true, value: { date, time: { hour: d.hour, minute: d.minute, second: d.second } } };
+  return Number.isInteger(serial)
+    ? { ok: true, value: { date } }
+    : { ok: true, value: { date, time: { hour: d.hour, minute: d.minute, second: d.second } } };
 }
 
 /** A time cell holding a fraction of a day (what Sheets sends for a time-formatted cell). */
@@ -159,7 +181,11 @@ function offsetMinutes(text: string): number {
  * The start of an event from its date cell and, when the sheet has one, its time cell. A time
  * in the date cell and a separate time cell must not disagree.
  */
-export function parseStart(dateCell: string | number, timeCell: string | number | undefined, order: DateOrder | undefined): Parsed<LocalStart> {
+export function parseStart(
+  dateCell: string | number,
+  timeCell: string | number | undefined,
+  order: DateOrder | undefined,
+): Parsed<LocalStart> {
   let date: LocalDate | 'tba';
   let time: TimeOfDay | 'tba' | undefined;
   let offset: number | undefined;
@@ -182,12 +208,16 @@ export function parseStart(dateCell: string | number, timeCell: string | number 
   }
   if (timeCell !== undefined) {
     // A time cell may carry the UTC offset that says which of a repeated hour is meant ("01:30+01:00").
-    const withOffset = typeof timeCell === 'string' ? /^(\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)\s*(z|[+-]\d{2}:?\d{2})$/i.exec(timeCell.trim()) : null;
+    const withOffset =
+      typeof timeCell === 'string' ? /^(\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)\s*(z|[+-]\d{2}:?\d{2})$/i.exec(timeCell.trim()) : null;
     if (withOffset) offset = offsetMinutes(withOffset[2]!);
     const t = typeof timeCell === 'number' ? fromDayFraction(timeCell % 1) : parseTimeText(withOffset ? withOffset[1]! : String(timeCell));
     if (!t.ok) return { ok: false, reason: `time: ${t.reason}` };
     if (time !== undefined && time !== 'tba' && t.value !== 'tba' && (time.hour !== t.value.hour || time.minute !== t.value.minute)) {
-      return { ok: false, reason: `the date cell says ${pad(time.hour)}:${pad(time.minute)} but the time cell says ${pad(t.value.hour)}:${pad(t.value.minute)}` };
+      return {
+        ok: false,
+        reason: `the date cell says ${pad(time.hour)}:${pad(time.minute)} but the time cell says ${pad(t.value.hour)}:${pad(t.value.minute)}`,
+      };
     }
     if (time === undefined || time === 'tba') time = t.value;
   }

@@ -56,18 +56,125 @@ export type CatalogField = (typeof CATALOG_FIELDS)[number];
  */
 const HEADER_ALIASES: Record<CatalogField, readonly string[]> = {
   // English, German, French, Spanish, Dutch (accents folded by normalizeHeader).
-  name: ['eventname', 'name', 'event', 'title', 'eventtitle', 'veranstaltung', 'veranstaltungsname', 'titel', 'evenement', 'nom', 'nomevenement', 'nomdelevenement', 'titre', 'evento', 'nombre', 'nombreevento', 'nombredelevento', 'titulo', 'naam', 'evenementnaam', 'naamevenement'],
-  venue: ['venue', 'venuename', 'spielort', 'ort', 'veranstaltungsort', 'halle', 'spielstatte', 'lieu', 'salle', 'nomdelasalle', 'lugar', 'recinto', 'sede', 'locatie', 'zaal', 'podium'],
+  name: [
+    'eventname',
+    'name',
+    'event',
+    'title',
+    'eventtitle',
+    'veranstaltung',
+    'veranstaltungsname',
+    'titel',
+    'evenement',
+    'nom',
+    'nomevenement',
+    'nomdelevenement',
+    'titre',
+    'evento',
+    'nombre',
+    'nombreevento',
+    'nombredelevento',
+    'titulo',
+    'naam',
+    'evenementnaam',
+    'naamevenement',
+  ],
+  venue: [
+    'venue',
+    'venuename',
+    'spielort',
+    'ort',
+    'veranstaltungsort',
+    'halle',
+    'spielstatte',
+    'lieu',
+    'salle',
+    'nomdelasalle',
+    'lugar',
+    'recinto',
+    'sede',
+    'locatie',
+    'zaal',
+    'podium',
+  ],
   city: ['city', 'venuecity', 'stadt', 'ville', 'ciudad', 'stad', 'plaats', 'woonplaats'],
   state: ['state', 'region', 'province', 'stateprovince', 'venuestate', 'bundesland', 'etat', 'estado', 'provincia', 'provincie'],
   country: ['country', 'venuecountry', 'land', 'pays', 'pais'],
-  startsAt: ['eventdatelocal', 'date', 'eventdate', 'datelocal', 'datetime', 'eventdatetime', 'localdatetime', 'startslocal', 'startsat', 'start', 'startdate', 'datum', 'fecha', 'showdate', 'dateetheure', 'datumuhrzeit', 'fechayhora', 'datumentijd'],
+  startsAt: [
+    'eventdatelocal',
+    'date',
+    'eventdate',
+    'datelocal',
+    'datetime',
+    'eventdatetime',
+    'localdatetime',
+    'startslocal',
+    'startsat',
+    'start',
+    'startdate',
+    'datum',
+    'fecha',
+    'showdate',
+    'dateetheure',
+    'datumuhrzeit',
+    'fechayhora',
+    'datumentijd',
+  ],
   // A separate time-of-day column beside the date ("Date" + "Time").
-  startTime: ['time', 'eventtime', 'starttime', 'showtime', 'localtime', 'timelocal', 'eventtimelocal', 'uhrzeit', 'beginn', 'heure', 'heurededebut', 'hora', 'horadeinicio', 'tijd', 'aanvang', 'begintijd'],
-  timezone: ['timezone', 'tz', 'timezoneiana', 'venuetimezone', 'eventtimezone', 'zeitzone', 'fuseauhoraire', 'fuseau', 'zonahoraria', 'husohorario', 'tijdzone'],
+  startTime: [
+    'time',
+    'eventtime',
+    'starttime',
+    'showtime',
+    'localtime',
+    'timelocal',
+    'eventtimelocal',
+    'uhrzeit',
+    'beginn',
+    'heure',
+    'heurededebut',
+    'hora',
+    'horadeinicio',
+    'tijd',
+    'aanvang',
+    'begintijd',
+  ],
+  timezone: [
+    'timezone',
+    'tz',
+    'timezoneiana',
+    'venuetimezone',
+    'eventtimezone',
+    'zeitzone',
+    'fuseauhoraire',
+    'fuseau',
+    'zonahoraria',
+    'husohorario',
+    'tijdzone',
+  ],
   category: ['category', 'eventcategory', 'type', 'eventtype', 'genre', 'kategorie', 'art', 'categorie', 'categoria', 'tipo'],
   capacity: ['capacity', 'venuecapacity', 'kapazitat', 'capacite', 'capacidad', 'aforo', 'capaciteit'],
-  tracked: ['istracked', 'tracked', 'track', 'tracking', 'aktiv', 'aktiviert', 'verfolgt', 'verfolgen', 'beobachten', 'suivi', 'suivre', 'actif', 'active', 'seguimiento', 'seguir', 'activo', 'volgen', 'gevolgd', 'actief'],
+  tracked: [
+    'istracked',
+    'tracked',
+    'track',
+    'tracking',
+    'aktiv',
+    'aktiviert',
+    'verfolgt',
+    'verfolgen',
+    'beobachten',
+    'suivi',
+    'suivre',
+    'actif',
+    'active',
+    'seguimiento',
+    'seguir',
+    'activo',
+    'volgen',
+    'gevolgd',
+    'actief',
+  ],
   // Each marketplace's id column: the aliases its descriptor lists (src/sources/marketplaces).
   ...byMarketplace((m) => m.headerAliases),
 };
@@ -111,8 +218,18 @@ function lookalikeField(header: string): CatalogField | undefined {
 
 /** The header to suggest for a field. */
 const HEADER_EXAMPLE: Record<CatalogField, string> = {
-  name: 'Event Name', venue: 'Venue', city: 'City', state: 'State', country: 'Country', startsAt: 'Date', startTime: 'Time', timezone: 'Time Zone',
-  category: 'Category', capacity: 'Capacity', tracked: 'Tracked', ...byMarketplace((m) => m.header),
+  name: 'Event Name',
+  venue: 'Venue',
+  city: 'City',
+  state: 'State',
+  country: 'Country',
+  startsAt: 'Date',
+  startTime: 'Time',
+  timezone: 'Time Zone',
+  category: 'Category',
+  capacity: 'Capacity',
+  tracked: 'Tracked',
+  ...byMarketplace((m) => m.header),
 };
 
 /** Raised when the rows as a whole cannot be a catalog (no header, a required column missing). */
@@ -152,7 +269,11 @@ export function mapColumns(headers: readonly string[]): ColumnMap {
     }
     if (!field) {
       const like = lookalikeField(header);
-      map.ignored.push(like ? `${header} (looks like the ${FIELD_WORDS[like]} column but is not a header this reader knows: rename it "${HEADER_EXAMPLE[like]}")` : header);
+      map.ignored.push(
+        like
+          ? `${header} (looks like the ${FIELD_WORDS[like]} column but is not a header this reader knows: rename it "${HEADER_EXAMPLE[like]}")`
+          : header,
+      );
       return;
     }
     map.index[field] = i;
@@ -167,7 +288,14 @@ export function mapColumns(headers: readonly string[]): ColumnMap {
   }
   const missing = missingColumns(map);
   if (missing.length > 0) {
-    throw new CatalogFormatError(`the header row lacks ${missing.join('; ')} (headers found: ${headers.filter((h) => h.trim()).map((h) => `"${h}"`).join(', ') || 'none'})`);
+    throw new CatalogFormatError(
+      `the header row lacks ${missing.join('; ')} (headers found: ${
+        headers
+          .filter((h) => h.trim())
+          .map((h) => `"${h}"`)
+          .join(', ') || 'none'
+      })`,
+    );
   }
   return map;
 }
@@ -177,24 +305,41 @@ export function mapColumns(headers: readonly string[]): ColumnMap {
 
 /** Text cells: trimmed; empty means absent. Numbers and booleans are written as text. */
 const text = (max: number) =>
-  z.preprocess((v) => {
-    if (v === null || v === undefined) return undefined;
-    const s = String(v).trim();
-    return s === '' ? undefined : s;
-  }, z.string().max(max, `is longer than ${max} characters`).optional());
+  z.preprocess(
+    (v) => {
+      if (v === null || v === undefined) return undefined;
+      const s = String(v).trim();
+      return s === '' ? undefined : s;
+    },
+    z.string().max(max, `is longer than ${max} characters`).optional(),
+  );
 
 const capacity = z.preprocess(
   (v) => {
     if (v === null || v === undefined) return undefined;
     if (typeof v === 'number') return v;
-    const s = String(v).trim().replace(/[,.\s_']/g, '');
+    const s = String(v)
+      .trim()
+      .replace(/[,.\s_']/g, '');
     if (s === '') return undefined;
     return /^\d+$/.test(s) ? Number(s) : v;
   },
-  z.number({ error: 'is not a whole number' }).int('is not a whole number').positive('must be positive').max(2_000_000, 'is too large').optional(),
+  z
+    .number({ error: 'is not a whole number' })
+    .int('is not a whole number')
+    .positive('must be positive')
+    .max(2_000_000, 'is too large')
+    .optional(),
 );
 
-const TEXT_FIELDS = { name: text(300), venue: text(300), city: text(200), state: text(200), country: text(200), category: text(100) } as const;
+const TEXT_FIELDS = {
+  name: text(300),
+  venue: text(300),
+  city: text(200),
+  state: text(200),
+  country: text(200),
+  category: text(100),
+} as const;
 type TextField = keyof typeof TEXT_FIELDS;
 
 // ---------------------------------------------------------------------------------------------
@@ -346,17 +491,25 @@ export function decideDateOrder(
     const orders = numericDateOrders(part) ?? [];
     if (orders.length === 1) proof[orders[0]!].push({ row: r.row, text: part });
   }
-  const fixed = (order: DateOrder, basis: string): OrderPlan => ({ decision: numeric > 0 ? { order, basis } : undefined, orderFor: () => order });
-  const cite = (p: { row: number; text: string }[]): string => `row ${p[0]!.row} (${p[0]!.text})${p.length > 1 ? ` and ${p.length - 1} more` : ''}`;
+  const fixed = (order: DateOrder, basis: string): OrderPlan => ({
+    decision: numeric > 0 ? { order, basis } : undefined,
+    orderFor: () => order,
+  });
+  const cite = (p: { row: number; text: string }[]): string =>
+    `row ${p[0]!.row} (${p[0]!.text})${p.length > 1 ? ` and ${p.length - 1} more` : ''}`;
   if (setting !== 'auto') {
     const against = proof[setting === 'dmy' ? 'mdy' : 'dmy'];
-    return fixed(setting, `DATE_ORDER=${setting}${against.length > 0 ? `; ${cite(against)} can only be ${ORDER_NAME[setting === 'dmy' ? 'mdy' : 'dmy']} and is refused` : ''}`);
+    return fixed(
+      setting,
+      `DATE_ORDER=${setting}${against.length > 0 ? `; ${cite(against)} can only be ${ORDER_NAME[setting === 'dmy' ? 'mdy' : 'dmy']} and is refused` : ''}`,
+    );
   }
   const fallback = (why: string): OrderPlan => {
     const numericRows = rows.filter((r) => numericDatePart(r.date));
     if (numericRows.length === 0) return { orderFor: () => undefined };
     // Dotted dates (13.03.2027) are day-first wherever they are written.
-    if (numericRows.every((r) => numericDatePart(r.date)!.includes('.'))) return fixed('dmy', `${why}: dotted dates are day-first (DD.MM.YYYY)`);
+    if (numericRows.every((r) => numericDatePart(r.date)!.includes('.')))
+      return fixed('dmy', `${why}: dotted dates are day-first (DD.MM.YYYY)`);
     // One file, one author's format: the order of most rows' countries, not each row's own.
     const votes = { mdy: 0, dmy: 0 };
     for (const r of numericRows) {
@@ -364,10 +517,16 @@ export function decideDateOrder(
       if (o) votes[o]++;
     }
     if (votes.mdy === votes.dmy) {
-      return { decision: { order: 'undecided', basis: `${why}, and the rows' countries do not say: set DATE_ORDER=dmy or mdy` }, orderFor: () => undefined };
+      return {
+        decision: { order: 'undecided', basis: `${why}, and the rows' countries do not say: set DATE_ORDER=dmy or mdy` },
+        orderFor: () => undefined,
+      };
     }
     const order: DateOrder = votes.mdy > votes.dmy ? 'mdy' : 'dmy';
-    return fixed(order, `${why}: ${votes[order]} of ${numericRows.length} rows are in ${order === 'mdy' ? 'US or CA' : 'countries outside US and CA'} by their country or time zone (DATE_ORDER=auto)`);
+    return fixed(
+      order,
+      `${why}: ${votes[order]} of ${numericRows.length} rows are in ${order === 'mdy' ? 'US or CA' : 'countries outside US and CA'} by their country or time zone (DATE_ORDER=auto)`,
+    );
   };
   const proven = (order: DateOrder): OrderPlan => {
     const other: DateOrder = order === 'dmy' ? 'mdy' : 'dmy';
@@ -408,7 +567,12 @@ export function decideDateOrder(
  * instead (undefined when it is fine). This holds in every country, the default zone's included
  * (Los Angeles is not New York).
  */
-function defaultZoneMismatch(start: LocalStart, instant: Date | null, defaultZone: string, place: { country?: string; city?: string; state?: string }): string | undefined {
+function defaultZoneMismatch(
+  start: LocalStart,
+  instant: Date | null,
+  defaultZone: string,
+  place: { country?: string; city?: string; state?: string },
+): string | undefined {
   if (start.precision === 'tba' || (start.precision === 'time' && start.offsetMinutes !== undefined)) return undefined;
   const { country, city, state } = place;
   const code = countryCode(country);
@@ -416,13 +580,17 @@ function defaultZoneMismatch(start: LocalStart, instant: Date | null, defaultZon
   if (hint) {
     const there = instantOf(start, hint.zone);
     if (!there.ok || there.instant?.getTime() !== instant?.getTime()) {
-      const why = code && !countriesOfZone(defaultZone).includes(code) ? `is not used in ${code}` : `gives another instant than ${hint.zone}, the zone of ${hint.from}`;
+      const why =
+        code && !countriesOfZone(defaultZone).includes(code)
+          ? `is not used in ${code}`
+          : `gives another instant than ${hint.zone}, the zone of ${hint.from}`;
       return `is empty, and the default zone ${defaultZone} (DEFAULT_EVENT_TIMEZONE) ${why}: write the venue's IANA zone, here probably ${hint.zone} (from ${hint.from})`;
     }
     return undefined;
   }
   if (!code) return undefined;
-  if (!countriesOfZone(defaultZone).includes(code)) return `is empty, and the default zone ${defaultZone} (DEFAULT_EVENT_TIMEZONE) is not used in ${code}: write the venue's IANA zone`;
+  if (!countriesOfZone(defaultZone).includes(code))
+    return `is empty, and the default zone ${defaultZone} (DEFAULT_EVENT_TIMEZONE) is not used in ${code}: write the venue's IANA zone`;
   // The default zone is one of the country's: fine unless the country's other zones give
   // another instant and neither city nor state said which is the venue's.
   const other = instant ? otherZoneAt(code, defaultZone, instant.getTime()) : undefined;
@@ -440,7 +608,10 @@ function otherZoneAt(code: string, defaultZone: string, instantMs: number): stri
   if (!otherZones.has(key)) {
     if (otherZones.size > 50_000) otherZones.clear(); // a worker runs for months
     const offset = offsetAt(instantMs, defaultZone);
-    otherZones.set(key, zonesOfCountry(code).find((z) => offsetAt(instantMs, z) !== offset));
+    otherZones.set(
+      key,
+      zonesOfCountry(code).find((z) => offsetAt(instantMs, z) !== offset),
+    );
   }
   return otherZones.get(key);
 }
@@ -457,17 +628,24 @@ type Instant = { ok: true; instant: Date | null } | { ok: false; reason: string 
 function instantOf(start: LocalStart, zone: string): Instant {
   if (start.precision === 'tba') return { ok: true, instant: null };
   const { year, month, day } = start.date;
-  if (start.precision === 'date') return { ok: true, instant: zonedWallTimeToInstant({ year, month, day, hour: 0, minute: 0, second: 0 }, zone) };
+  if (start.precision === 'date')
+    return { ok: true, instant: zonedWallTimeToInstant({ year, month, day, hour: 0, minute: 0, second: 0 }, zone) };
   const { hour, minute, second } = start.time;
-  if (start.offsetMinutes !== undefined) return { ok: true, instant: new Date(Date.UTC(year, month - 1, day, hour, minute, second) - start.offsetMinutes * 60_000) };
+  if (start.offsetMinutes !== undefined)
+    return { ok: true, instant: new Date(Date.UTC(year, month - 1, day, hour, minute, second) - start.offsetMinutes * 60_000) };
   const wall = { year, month, day, hour, minute, second };
   const local = `${year}-${pad2(month)}-${pad2(day)} ${pad2(hour)}:${pad2(minute)}`;
   const instants = wallTimeInstants(wall, zone);
   if (instants.length === 1) return { ok: true, instant: instants[0]! };
   if (instants.length === 0) {
-    return { ok: false, reason: `${local} does not exist in ${zone} (the clocks go forward over it): check the time; write it with its UTC offset if it is meant` };
+    return {
+      ok: false,
+      reason: `${local} does not exist in ${zone} (the clocks go forward over it): check the time; write it with its UTC offset if it is meant`,
+    };
   }
-  const offsets = instants.map((t) => formatOffset(Math.round((Date.UTC(year, month - 1, day, hour, minute, second) - t.getTime()) / 60_000)));
+  const offsets = instants.map((t) =>
+    formatOffset(Math.round((Date.UTC(year, month - 1, day, hour, minute, second) - t.getTime()) / 60_000)),
+  );
   return {
     ok: false,
     reason: `${local} happens twice in ${zone} (the clocks go back over it): write which with its UTC offset, ${offsets[0]} for the first or ${offsets[1]} for the second (in the time zone column, or right after the time: ${pad2(hour)}:${pad2(minute)}${offsets[0]})`,
@@ -495,7 +673,9 @@ export function parseCatalogRecord(
   const ctx: RowContext = {
     defaultTimeZone: opts.defaultTimeZone,
     headers: opts.headers ?? {},
-    order: opts.order ?? decideDateOrder([{ row: rowNumber, date: record.startsAt, country: record.country, zone: opts.defaultTimeZone }], opts.dateOrder),
+    order:
+      opts.order ??
+      decideDateOrder([{ row: rowNumber, date: record.startsAt, country: record.country, zone: opts.defaultTimeZone }], opts.dateOrder),
   };
   const label = (f: CatalogField): string => ctx.headers[f] ?? (f === 'timezone' ? 'Time Zone (no such column)' : f);
   const problems: string[] = [];
@@ -513,7 +693,11 @@ export function parseCatalogRecord(
       return undefined;
     }
     if (typeof v === 'string' && v.includes('\uFFFD')) {
-      note(f, 'unreadable', `"${v.trim()}" holds a replacement character (U+FFFD): its text was damaged by a wrong encoding before it reached the catalog; the stored value is kept`);
+      note(
+        f,
+        'unreadable',
+        `"${v.trim()}" holds a replacement character (U+FFFD): its text was damaged by a wrong encoding before it reached the catalog; the stored value is kept`,
+      );
       return undefined;
     }
     return v === null ? undefined : v;
@@ -543,7 +727,8 @@ export function parseCatalogRecord(
   const state = textValue('state');
   const country = textValue('country');
   const category = textValue('category');
-  if (name === undefined && !keep.has('name') && !problems.some((p) => p.startsWith(`${label('name')}:`))) problems.push(`${label('name')}: is empty`);
+  if (name === undefined && !keep.has('name') && !problems.some((p) => p.startsWith(`${label('name')}:`)))
+    problems.push(`${label('name')}: is empty`);
 
   let cap: number | undefined;
   if ('capacity' in record) {
@@ -565,7 +750,10 @@ export function parseCatalogRecord(
     if (v === undefined && !isBlank(record.tracked ?? null)) keep.add('tracked');
     else {
       const b = parseBoolean(v);
-      if (b === undefined) problems.push(`${label('tracked')}: must be TRUE/FALSE (or WAHR/FALSCH, VRAI/FAUX, VERDADERO/FALSO, WAAR/ONWAAR), yes/no, x or 1/0, not "${String(v)}"`);
+      if (b === undefined)
+        problems.push(
+          `${label('tracked')}: must be TRUE/FALSE (or WAHR/FALSCH, VRAI/FAUX, VERDADERO/FALSO, WAAR/ONWAAR), yes/no, x or 1/0, not "${String(v)}"`,
+        );
       else tracked = b;
     }
   }
@@ -591,7 +779,9 @@ export function parseCatalogRecord(
   const keptIds = MARKETPLACE_NAMES.filter((m) => keep.has(m));
   if (sources.length === 0 && keptIds.length === 0) {
     const columns = MARKETPLACE_NAMES.map((m) => ctx.headers[m]).filter((h): h is string => h !== undefined);
-    problems.push(`no marketplace id: fill at least one of ${(columns.length > 0 ? columns : MARKETPLACE_NAMES).map((c) => `"${c}"`).join(', ')}`);
+    problems.push(
+      `no marketplace id: fill at least one of ${(columns.length > 0 ? columns : MARKETPLACE_NAMES).map((c) => `"${c}"`).join(', ')}`,
+    );
   }
 
   // The start: date (+ time) cells read in the row's zone.
@@ -615,7 +805,9 @@ export function parseCatalogRecord(
       else {
         zoneOk = false;
         const hint = suggestTimeZone(country ?? null, city ?? null, state ?? null);
-        problems.push(`${label('timezone')}: ${z.reason}; write the IANA name${hint ? `, here probably ${hint.zone} (from ${hint.from})` : ' (such as Europe/London or America/Chicago)'}`);
+        problems.push(
+          `${label('timezone')}: ${z.reason}; write the IANA name${hint ? `, here probably ${hint.zone} (from ${hint.from})` : ' (such as Europe/London or America/Chicago)'}`,
+        );
       }
     }
     if (dateCell === undefined || isBlank(dateCell)) {
@@ -625,22 +817,37 @@ export function parseCatalogRecord(
       const part = numericDatePart(dateCell);
       const writtenZone = zoneOk && tzCell !== undefined && !isBlank(tzCell) ? zone : undefined;
       const contradiction = part && twoWay(part) ? ctx.order.contradiction?.(record.country, writtenZone) : undefined;
-      if (part && ctx.order.conflict) problems.push(`${label('startsAt')}: "${String(dateCell).trim()}" is not read: ${ctx.order.conflict}`);
+      if (part && ctx.order.conflict)
+        problems.push(`${label('startsAt')}: "${String(dateCell).trim()}" is not read: ${ctx.order.conflict}`);
       else if (contradiction) problems.push(`${label('startsAt')}: "${String(dateCell).trim()}" is not read: it ${contradiction}`);
       else {
         const time = (typeof timeCell === 'string' && timeCell.trim() !== '') || typeof timeCell === 'number' ? timeCell : undefined;
-        const start = typeof dateCell === 'boolean' || dateCell === null ? { ok: false as const, reason: `is not a date (${DATE_HINT})` } : parseStart(dateCell, time, order);
-        if (!start.ok) problems.push(`${label(start.reason.startsWith('time:') ? 'startTime' : 'startsAt')}: ${start.reason.replace(/^time: /, '')}`);
+        const start =
+          typeof dateCell === 'boolean' || dateCell === null
+            ? { ok: false as const, reason: `is not a date (${DATE_HINT})` }
+            : parseStart(dateCell, time, order);
+        if (!start.ok)
+          problems.push(`${label(start.reason.startsWith('time:') ? 'startTime' : 'startsAt')}: ${start.reason.replace(/^time: /, '')}`);
         else if (zoneOk) {
           const instant = instantOf(start.value, zone);
-          if (!instant.ok) problems.push(`${label('startsAt')}: "${[dateCell, time].filter((c) => c !== undefined).map((c) => String(c).trim()).join(' ')}" is not read: ${instant.reason}`);
+          if (!instant.ok)
+            problems.push(
+              `${label('startsAt')}: "${[dateCell, time]
+                .filter((c) => c !== undefined)
+                .map((c) => String(c).trim())
+                .join(' ')}" is not read: ${instant.reason}`,
+            );
           else {
             startsAt = instant.instant;
-            const foreign = tzCell === undefined || isBlank(tzCell) ? defaultZoneMismatch(start.value, startsAt, zone, { country, city, state }) : undefined;
+            const foreign =
+              tzCell === undefined || isBlank(tzCell)
+                ? defaultZoneMismatch(start.value, startsAt, zone, { country, city, state })
+                : undefined;
             if (foreign) problems.push(`${label('timezone')}: ${foreign}`);
             precision = start.value.precision;
             const year = startsAt?.getUTCFullYear();
-            if (year !== undefined && (year < 1970 || year > 2200)) problems.push(`${label('startsAt')}: "${String(dateCell).trim()}" is not a plausible event date`);
+            if (year !== undefined && (year < 1970 || year > 2200))
+              problems.push(`${label('startsAt')}: "${String(dateCell).trim()}" is not a plausible event date`);
             else if (!foreign) startKnown = true;
           }
         }
@@ -649,7 +856,11 @@ export function parseCatalogRecord(
   }
 
   if (problems.length > 0 || (name === undefined && !keep.has('name')) || (!startKnown && !keep.has('startsAt'))) {
-    return { ok: false, invalid: { row: rowNumber, reason: problems.join('; '), sources, ...(keptIds.length > 0 ? { unreadableIds: true } : {}) }, cells };
+    return {
+      ok: false,
+      invalid: { row: rowNumber, reason: problems.join('; '), sources, ...(keptIds.length > 0 ? { unreadableIds: true } : {}) },
+      cells,
+    };
   }
   return {
     ok: true,
@@ -683,7 +894,16 @@ export function parseCatalog(table: RawCatalogTable, opts: CatalogOptions): Pars
   if (table.headers.every((h) => h.trim() === '')) throw new CatalogFormatError(`${table.origin} is empty: no header row`);
   const columns = mapColumns(table.headers);
   const fields = CATALOG_FIELDS.filter((f) => columns.index[f] !== undefined);
-  const out: ParsedCatalog = { origin: table.origin, rows: [], invalid: [], duplicates: [], cells: [], notes: [], blank: 0, ignoredColumns: columns.ignored };
+  const out: ParsedCatalog = {
+    origin: table.origin,
+    rows: [],
+    invalid: [],
+    duplicates: [],
+    cells: [],
+    notes: [],
+    blank: 0,
+    ignoredColumns: columns.ignored,
+  };
   const records: { rowNumber: number; record: Partial<Record<CatalogField, CellValue>> }[] = [];
   for (const rec of table.records) {
     if (rec.problem !== undefined) {
@@ -703,7 +923,16 @@ export function parseCatalog(table: RawCatalogTable, opts: CatalogOptions): Pars
     return z?.ok ? z.zone : undefined;
   };
   const zoneOf = (r: Partial<Record<CatalogField, CellValue>>): string => writtenZoneOf(r) ?? opts.defaultTimeZone;
-  const order = decideDateOrder(records.map((r) => ({ row: r.rowNumber, date: r.record.startsAt, country: r.record.country, zone: zoneOf(r.record), writtenZone: writtenZoneOf(r.record) })), opts.dateOrder);
+  const order = decideDateOrder(
+    records.map((r) => ({
+      row: r.rowNumber,
+      date: r.record.startsAt,
+      country: r.record.country,
+      zone: zoneOf(r.record),
+      writtenZone: writtenZoneOf(r.record),
+    })),
+    opts.dateOrder,
+  );
   if (order.decision) out.dateOrder = order.decision;
   const firstById = new Map<string, number>();
   const firstByIdentity = new Map<string, number>();
@@ -732,10 +961,15 @@ export function identityOf(row: Pick<CatalogRow, 'name' | 'venue' | 'startsAt'>)
   return [row.name.toLowerCase(), (row.venue ?? '').toLowerCase(), row.startsAt?.getTime() ?? 'tba'].join('\u0000');
 }
 
-function duplicateOf(row: CatalogRow, byId: Map<string, number>, byIdentity: Map<string, number>): { firstRow: number; reason: string } | undefined {
+function duplicateOf(
+  row: CatalogRow,
+  byId: Map<string, number>,
+  byIdentity: Map<string, number>,
+): { firstRow: number; reason: string } | undefined {
   for (const s of row.sources) {
     const first = byId.get(`${s.marketplace}:${s.marketplaceEventId}`);
-    if (first !== undefined) return { firstRow: first, reason: `${MARKETPLACE_LABELS[s.marketplace]} id ${s.marketplaceEventId} is already on row ${first}` };
+    if (first !== undefined)
+      return { firstRow: first, reason: `${MARKETPLACE_LABELS[s.marketplace]} id ${s.marketplaceEventId} is already on row ${first}` };
   }
   if (row.keep.includes('name') || row.keep.includes('startsAt')) return undefined;
   const first = byIdentity.get(identityOf(row));

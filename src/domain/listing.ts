@@ -150,8 +150,22 @@ export interface DeclaredCounts {
  * the payload held (parsed + skipped); `declared` what the marketplace says it holds, when it says.
  */
 export type FetchedPrices =
-  | { kind: 'listings'; listings: NormalizedListing[]; skipped: SkippedRecord[]; items?: number; declared?: DeclaredCounts; missing?: SkippedRecord[] }
-  | { kind: 'summary'; summary: PriceSummary; skipped: SkippedRecord[]; items?: number; declared?: DeclaredCounts; missing?: SkippedRecord[] };
+  | {
+      kind: 'listings';
+      listings: NormalizedListing[];
+      skipped: SkippedRecord[];
+      items?: number;
+      declared?: DeclaredCounts;
+      missing?: SkippedRecord[];
+    }
+  | {
+      kind: 'summary';
+      summary: PriceSummary;
+      skipped: SkippedRecord[];
+      items?: number;
+      declared?: DeclaredCounts;
+      missing?: SkippedRecord[];
+    };
 // `items` of a summary: the figures (or Ticketmaster price ranges) the payload gave, so the
 // skipped share is judged as for listings. `missing`: fields the real format always carries
 // that this payload lacks (SeatGeek `stats`, Ticketmaster `priceRanges` renamed): format drift.

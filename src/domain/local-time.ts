@@ -58,7 +58,10 @@ function resolveUncached(s: string): ZoneResult {
   if (s.includes('/') && !/\s/.test(s) && IANAZone.isValidZone(s)) {
     return { ok: true, zone: new Intl.DateTimeFormat('en-US', { timeZone: s }).resolvedOptions().timeZone };
   }
-  const abbreviation = /^[A-Za-z]{2,4}$|^[A-Z]{5}$|^[A-Z]{3,4}\d[A-Z]{3,4}$|^(?:eastern|central|mountain|pacific|atlantic|alaska|hawaii)(?:\s+(?:standard|daylight))?(?:\s+time)?$/i.test(s);
+  const abbreviation =
+    /^[A-Za-z]{2,4}$|^[A-Z]{5}$|^[A-Z]{3,4}\d[A-Z]{3,4}$|^(?:eastern|central|mountain|pacific|atlantic|alaska|hawaii)(?:\s+(?:standard|daylight))?(?:\s+time)?$/i.test(
+      s,
+    );
   return {
     ok: false,
     abbreviation,

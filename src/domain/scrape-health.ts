@@ -21,8 +21,16 @@ export interface ScrapeHealthSettings {
 }
 
 /** The settings from the configuration (SCRAPE_DRIFT_MAX_SKIPPED_SHARE, SCRAPE_DRIFT_MAX_DECLARED_GAP, SCRAPE_EMPTY_AFTER_LISTINGS). */
-export function scrapeHealthSettings(env: { SCRAPE_DRIFT_MAX_SKIPPED_SHARE: number; SCRAPE_DRIFT_MAX_DECLARED_GAP: number; SCRAPE_EMPTY_AFTER_LISTINGS: number }): ScrapeHealthSettings {
-  return { maxSkippedShare: env.SCRAPE_DRIFT_MAX_SKIPPED_SHARE, maxDeclaredGap: env.SCRAPE_DRIFT_MAX_DECLARED_GAP, emptyAfter: env.SCRAPE_EMPTY_AFTER_LISTINGS };
+export function scrapeHealthSettings(env: {
+  SCRAPE_DRIFT_MAX_SKIPPED_SHARE: number;
+  SCRAPE_DRIFT_MAX_DECLARED_GAP: number;
+  SCRAPE_EMPTY_AFTER_LISTINGS: number;
+}): ScrapeHealthSettings {
+  return {
+    maxSkippedShare: env.SCRAPE_DRIFT_MAX_SKIPPED_SHARE,
+    maxDeclaredGap: env.SCRAPE_DRIFT_MAX_DECLARED_GAP,
+    emptyAfter: env.SCRAPE_EMPTY_AFTER_LISTINGS,
+  };
 }
 
 export const DEFAULT_SCRAPE_HEALTH: ScrapeHealthSettings = { maxSkippedShare: 0.2, maxDeclaredGap: 0.2, emptyAfter: 10 };
@@ -75,7 +83,8 @@ export function assessScrape(c: ScrapeCounts, s: ScrapeHealthSettings = DEFAULT_
   const declared = c.declared?.listings;
   if (declared !== null && declared !== undefined && declared > 0) {
     const gap = Math.abs(declared - c.parsed) / declared;
-    if (gap > s.maxDeclaredGap) reasons.push(`the marketplace declares ${declared} listings, ${c.parsed} parsed (${pct(gap)} apart, over ${pct(s.maxDeclaredGap)})`);
+    if (gap > s.maxDeclaredGap)
+      reasons.push(`the marketplace declares ${declared} listings, ${c.parsed} parsed (${pct(gap)} apart, over ${pct(s.maxDeclaredGap)})`);
   }
   if (reasons.length > 0) return { status: 'format-drift', reason: `format drift: ${reasons.join('; ')}`, examples };
   if (c.kind === 'listings' && c.stored === 0 && c.previousStored !== null && c.previousStored >= s.emptyAfter) {

@@ -14,7 +14,10 @@ export { seededRandom } from './random';
 
 export const intervalSettingsSchema = z
   .object({
-    intervalHours: z.number().positive('must be positive').max(24 * 30, 'must be at most 720 hours'),
+    intervalHours: z
+      .number()
+      .positive('must be positive')
+      .max(24 * 30, 'must be at most 720 hours'),
     randomization: z.enum(RANDOMIZATION),
     minFactor: z.number().positive('must be positive'),
     maxFactor: z.number().positive('must be positive'),
@@ -25,7 +28,6 @@ export const intervalSettingsSchema = z
     path: ['minFactor'],
   });
 export type IntervalSettings = z.infer<typeof intervalSettingsSchema>;
-
 
 /**
  * The unclamped draw, as a factor of the base interval:

@@ -63,7 +63,12 @@ export function lowestGroupPrice(listings: readonly NormalizedListing[], n: numb
  * runs for every section, zone and the event on every scrape. Each figure means exactly what the
  * helper above computes (lowestGroupPrice).
  */
-export function metricsOf(zone: string, section: string, listings: readonly NormalizedListing[], fallbackCurrency: Currency = 'USD'): SnapshotMetrics {
+export function metricsOf(
+  zone: string,
+  section: string,
+  listings: readonly NormalizedListing[],
+  fallbackCurrency: Currency = 'USD',
+): SnapshotMetrics {
   let lowest: number | null = null;
   let highest: number | null = null;
   // Summed in whole cents: exact, so the average does not depend on the order of the listings.

@@ -8,7 +8,19 @@ import { cityMapping, lookupViaCity } from 'city-timezones';
  * Data: city-timezones (7,300 cities with their country and IANA zone).
  */
 
-const COUNTRY_ALIASES: Record<string, string> = { uk: 'GB', 'great britain': 'GB', england: 'GB', scotland: 'GB', wales: 'GB', 'northern ireland': 'GB', usa: 'US', 'u.s.': 'US', 'u.s.a.': 'US', 'united states of america': 'US', america: 'US' };
+const COUNTRY_ALIASES: Record<string, string> = {
+  uk: 'GB',
+  'great britain': 'GB',
+  england: 'GB',
+  scotland: 'GB',
+  wales: 'GB',
+  'northern ireland': 'GB',
+  usa: 'US',
+  'u.s.': 'US',
+  'u.s.a.': 'US',
+  'united states of america': 'US',
+  america: 'US',
+};
 
 let countries: { byName: Map<string, string>; zones: Map<string, Set<string>>; countriesOfZone: Map<string, Set<string>> } | undefined;
 
@@ -46,7 +58,11 @@ export function countryCode(cell: string | null | undefined): string | undefined
  * The zone the city (within the country, when known), else the state or province (when all its
  * cities share one zone), else the country has; undefined when none says.
  */
-export function suggestTimeZone(country: string | null | undefined, city: string | null | undefined, state?: string | null): { zone: string; from: string } | undefined {
+export function suggestTimeZone(
+  country: string | null | undefined,
+  city: string | null | undefined,
+  state?: string | null,
+): { zone: string; from: string } | undefined {
   // A catalog repeats its cities row after row, and each look-up scans every city: remember them.
   const key = [country ?? '', city ?? '', state ?? ''].join('\u0000');
   if (!suggested.has(key)) {
@@ -58,7 +74,11 @@ export function suggestTimeZone(country: string | null | undefined, city: string
 
 const suggested = new Map<string, { zone: string; from: string } | undefined>();
 
-function suggestUncached(country: string | null | undefined, city: string | null | undefined, state?: string | null): { zone: string; from: string } | undefined {
+function suggestUncached(
+  country: string | null | undefined,
+  city: string | null | undefined,
+  state?: string | null,
+): { zone: string; from: string } | undefined {
   const code = countryCode(country);
   if (city && city.trim()) {
     const matches = lookupViaCity(city.trim()).filter((c) => !code || c.iso2 === code);
@@ -68,7 +88,13 @@ function suggestUncached(country: string | null | undefined, city: string | null
   }
   if (code && state && state.trim()) {
     const s = state.trim().toLowerCase();
-    const zones = new Set(cityMapping.filter((c) => c.iso2 === code && (c.province.toLowerCase() === s || (c as { state_ansi?: string }).state_ansi?.toLowerCase() === s)).map((c) => c.timezone));
+    const zones = new Set(
+      cityMapping
+        .filter(
+          (c) => c.iso2 === code && (c.province.toLowerCase() === s || (c as { state_ansi?: string }).state_ansi?.toLowerCase() === s),
+        )
+        .map((c) => c.timezone),
+    );
     if (zones.size === 1) return { zone: [...zones][0]!, from: `${state.trim()}, ${code}` };
   }
   if (code) {

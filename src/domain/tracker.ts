@@ -28,7 +28,12 @@ export const trackerSettingsSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    const check = intervalSettingsSchema.safeParse({ intervalHours: s.intervalHours, randomization: s.randomization, minFactor: s.minFactor, maxFactor: s.maxFactor });
+    const check = intervalSettingsSchema.safeParse({
+      intervalHours: s.intervalHours,
+      randomization: s.randomization,
+      minFactor: s.minFactor,
+      maxFactor: s.maxFactor,
+    });
     if (!check.success) for (const issue of check.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
   });
 export type TrackerSettings = z.infer<typeof trackerSettingsSchema>;

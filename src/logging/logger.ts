@@ -17,13 +17,22 @@ export interface Logger {
  * message or an error's text, are masked as well by `redact` on every written line.
  */
 export const SECRET_PATHS = [
-  'password', '*.password',
-  'apiKey', '*.apiKey',
-  'token', '*.token',
-  'secret', '*.secret',
-  'authorization', '*.authorization', '*.headers.authorization', '*.headers.cookie',
-  'connectionString', '*.connectionString',
-  'DATABASE_URL', '*.DATABASE_URL',
+  'password',
+  '*.password',
+  'apiKey',
+  '*.apiKey',
+  'token',
+  '*.token',
+  'secret',
+  '*.secret',
+  'authorization',
+  '*.authorization',
+  '*.headers.authorization',
+  '*.headers.cookie',
+  'connectionString',
+  '*.connectionString',
+  'DATABASE_URL',
+  '*.DATABASE_URL',
 ];
 
 function wrap(p: pino.Logger): Logger {
@@ -43,11 +52,7 @@ function wrap(p: pino.Logger): Logger {
  * handler sees its EPIPE. Errors under `err` or `error` keep their type, message and stack.
  * `write` receives each line without its newline (tests capture lines with it).
  */
-export function createLogger(
-  level: LogLevel = 'info',
-  base: Record<string, unknown> = {},
-  write?: (line: string) => void,
-): Logger {
+export function createLogger(level: LogLevel = 'info', base: Record<string, unknown> = {}, write?: (line: string) => void): Logger {
   const destination = write ? { write: (s: string) => write(s.replace(/\n$/, '')) } : process.stderr;
   return wrap(
     pino(

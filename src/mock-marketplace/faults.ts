@@ -15,8 +15,16 @@ import { MARKETPLACE_NAMES, type MarketplaceName } from '../domain/listing';
  * - empty: a well-formed payload with 0 listings (as for a sold-out event, or a silent block)
  */
 export const faultSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('rate-limit'), retryAfter: z.union([z.number().min(0), z.string()]).optional(), policy: z.enum(['quota', 'spike']).optional() }),
-  z.object({ kind: z.literal('status'), status: z.number().int().min(400).max(599), retryAfter: z.union([z.number().min(0), z.string()]).optional() }),
+  z.object({
+    kind: z.literal('rate-limit'),
+    retryAfter: z.union([z.number().min(0), z.string()]).optional(),
+    policy: z.enum(['quota', 'spike']).optional(),
+  }),
+  z.object({
+    kind: z.literal('status'),
+    status: z.number().int().min(400).max(599),
+    retryAfter: z.union([z.number().min(0), z.string()]).optional(),
+  }),
   z.object({ kind: z.literal('slow'), delayMs: z.number().int().min(0).max(600_000) }),
   z.object({ kind: z.literal('truncated') }),
   z.object({ kind: z.literal('malformed') }),
@@ -56,7 +64,8 @@ export class FaultRegistry {
   /** The fault for this request, if any (consuming one use of a counted rule). */
   take(marketplace: MarketplaceName, eventId: string): Fault | undefined {
     const i = this.rules.findIndex(
-      ({ rule }) => (rule.marketplace === undefined || rule.marketplace === marketplace) && (rule.eventId === undefined || rule.eventId === eventId),
+      ({ rule }) =>
+        (rule.marketplace === undefined || rule.marketplace === marketplace) && (rule.eventId === undefined || rule.eventId === eventId),
     );
     if (i === -1) return undefined;
     const entry = this.rules[i]!;

@@ -10,7 +10,9 @@ export const money = (amt: number, currency: string): { amt: number; disp: strin
   currency,
 });
 
-export function stats(market: readonly MarketListing[]): { lowest: number; highest: number; average: number; median: number; tickets: number } | undefined {
+export function stats(
+  market: readonly MarketListing[],
+): { lowest: number; highest: number; average: number; median: number; tickets: number } | undefined {
   if (market.length === 0) return undefined;
   const prices = market.map((m) => m.price).sort((a, b) => a - b);
   const mid = Math.floor(prices.length / 2);

@@ -19,7 +19,6 @@ export function hash32(text: string): number {
   return h >>> 0;
 }
 
-
 export interface MockZone {
   id: string;
   name: string;
@@ -145,7 +144,10 @@ export function marketAt(event: MockEvent, now: number): MarketListing[] {
   }
   const soldShare = listed === 0 ? 0 : sold / listed;
   // Demand: scarcity lifts prices; the last days lift a hot event and sink a soft one.
-  const lateSurge = event.popularity >= 1 ? 1 + 0.5 * (event.popularity - 1) * Math.exp(-daysToEvent / 6) : 1 - 0.35 * (1 - event.popularity) * Math.exp(-daysToEvent / 2);
+  const lateSurge =
+    event.popularity >= 1
+      ? 1 + 0.5 * (event.popularity - 1) * Math.exp(-daysToEvent / 6)
+      : 1 - 0.35 * (1 - event.popularity) * Math.exp(-daysToEvent / 2);
   const demand = (1 + 0.4 * soldShare) * lateSurge;
   const out: MarketListing[] = [];
   for (const l of event.pool) {

@@ -18,7 +18,13 @@ export interface MockRoute {
   /** A route that is not an event's payload (an OAuth token): its whole answer. */
   respond?(req: http.IncomingMessage, body: string): { status: number; body: unknown };
   /** The event's payload for the market at `now`, in the marketplace's real format. */
-  render?(ctx: { event: MockEvent; market: readonly MarketListing[]; now: number; baseUrl: string; setHeader(name: string, value: string): void }): unknown;
+  render?(ctx: {
+    event: MockEvent;
+    market: readonly MarketListing[];
+    now: number;
+    baseUrl: string;
+    setHeader(name: string, value: string): void;
+  }): unknown;
   contentType?: string;
   /**
    * The "format-drift" fault: the payload as if the marketplace had renamed a field (by default

@@ -26,10 +26,30 @@ export function createWorkerMetrics(opts: { processMetrics?: boolean } = {}) {
   const labelNames = ['activity', 'task_queue'] as const;
   return {
     registry,
-    activitiesCompleted: new Counter({ name: 'tt_activities_completed_total', help: 'Activity executions that completed, by type and task queue.', labelNames, registers: [registry] }),
-    activitiesFailed: new Counter({ name: 'tt_activities_failed_total', help: 'Activity attempts that failed, by type and task queue.', labelNames, registers: [registry] }),
-    activitySeconds: new Counter({ name: 'tt_activity_seconds_total', help: 'Seconds spent in activities, by type and task queue.', labelNames, registers: [registry] }),
-    workerRunning: new Gauge({ name: 'tt_worker_running', help: '1 while the worker of a task queue is polling, else 0.', labelNames: ['task_queue'] as const, registers: [registry] }),
+    activitiesCompleted: new Counter({
+      name: 'tt_activities_completed_total',
+      help: 'Activity executions that completed, by type and task queue.',
+      labelNames,
+      registers: [registry],
+    }),
+    activitiesFailed: new Counter({
+      name: 'tt_activities_failed_total',
+      help: 'Activity attempts that failed, by type and task queue.',
+      labelNames,
+      registers: [registry],
+    }),
+    activitySeconds: new Counter({
+      name: 'tt_activity_seconds_total',
+      help: 'Seconds spent in activities, by type and task queue.',
+      labelNames,
+      registers: [registry],
+    }),
+    workerRunning: new Gauge({
+      name: 'tt_worker_running',
+      help: '1 while the worker of a task queue is polling, else 0.',
+      labelNames: ['task_queue'] as const,
+      registers: [registry],
+    }),
   };
 }
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;

@@ -40,7 +40,11 @@ export interface ParseReport {
   missing: { path: string; reason: string }[];
 }
 
-export function describeParse(marketplace: MarketplaceName, fetched: FetchedPrices, settings: ScrapeHealthSettings = DEFAULT_SCRAPE_HEALTH): ParseReport {
+export function describeParse(
+  marketplace: MarketplaceName,
+  fetched: FetchedPrices,
+  settings: ScrapeHealthSettings = DEFAULT_SCRAPE_HEALTH,
+): ParseReport {
   const parsed = fetched.kind === 'listings' ? fetched.listings.length : 0;
   const assessed = assessScrape(
     {

@@ -139,7 +139,9 @@ export function hintForStatus(status: number, credential: string | undefined): s
     case 401:
       return credential ? `the credential was refused; check ${credential}` : 'authentication required';
     case 403:
-      return credential ? `access forbidden; check ${credential} and its permissions (or the proxy's IP)` : 'access forbidden (blocked IP or proxy?)';
+      return credential
+        ? `access forbidden; check ${credential} and its permissions (or the proxy's IP)`
+        : 'access forbidden (blocked IP or proxy?)';
     case 404:
       return 'no such event on this marketplace; check the event id in the sheet';
     default:

@@ -137,7 +137,8 @@ export class MarketplaceHttp {
     const parts = [`HTTP ${status} from ${where}`];
     if (described.policy) parts.push(`policy ${described.policy}`);
     if (described.detail) parts.push(described.detail);
-    if (kind === 'rate-limited') parts.push(retryAfterMs !== undefined ? `retry in ${Math.ceil(retryAfterMs / 1000)} s` : 'retry with backoff');
+    if (kind === 'rate-limited')
+      parts.push(retryAfterMs !== undefined ? `retry in ${Math.ceil(retryAfterMs / 1000)} s` : 'retry with backoff');
     else if (kind === 'unavailable') parts.push('marketplace unavailable; will retry');
     else parts.push(hintForStatus(status, this.options.credentialSetting));
     if (!described.detail && body && kind === 'rejected') parts.push(`body: ${body.slice(0, MAX_ERROR_BODY).replace(/\s+/g, ' ')}`);
@@ -155,7 +156,9 @@ export class MarketplaceHttp {
   private networkError(eventId: string, where: string, err: unknown, signal: AbortSignal | undefined): unknown {
     if (signal?.aborted) return signal.reason ?? err;
     const code = (err as { code?: string }).code ?? '';
-    const what = TIMEOUT_CODES[code] ? `${TIMEOUT_CODES[code]} timed out after ${this.options.timeoutMs} ms` : `${code || 'network error'}: ${(err as Error).message}`;
+    const what = TIMEOUT_CODES[code]
+      ? `${TIMEOUT_CODES[code]} timed out after ${this.options.timeoutMs} ms`
+      : `${code || 'network error'}: ${(err as Error).message}`;
     return new MarketplaceError({
       marketplace: this.options.marketplace,
       eventId,

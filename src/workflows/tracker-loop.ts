@@ -1,11 +1,4 @@
-import {
-  allHandlersFinished,
-  ApplicationFailure,
-  condition,
-  continueAsNew,
-  isCancellation,
-  setHandler,
-} from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, isCancellation, setHandler } from '@temporalio/workflow';
 import { nextIntervalMs } from '../domain/sleep';
 import {
   describeZodError,
@@ -18,7 +11,6 @@ import {
 } from '../domain/tracker';
 import { runCycle } from './cycle';
 import { pauseSignal, reconfigureUpdate, resumeSignal, scrapeNowSignal, statusQuery } from './definitions';
-
 
 /**
  * The deployment's one long-running loop (workflow id `tracker`). Each cycle: sync the catalog,
@@ -73,7 +65,14 @@ export async function trackerLoop(input: TrackerInput = {}): Promise<TrackerStat
     await condition(() => !state.paused || state.runNow);
     state.runNow = false;
     phase = 'scraping';
-    state.lastCycle = (await runCycle({ cycle: state.cycle + 1, fanout: settings.fanout, errorAlertThreshold: settings.errorAlertThreshold, syncCatalog: true })).summary;
+    state.lastCycle = (
+      await runCycle({
+        cycle: state.cycle + 1,
+        fanout: settings.fanout,
+        errorAlertThreshold: settings.errorAlertThreshold,
+        syncCatalog: true,
+      })
+    ).summary;
     state.cycle += 1;
 
     phase = 'sleeping';

@@ -25,18 +25,46 @@ describe('catalog cells: marketplace ids and pasted event links', () => {
   const id = (v: unknown, m: Parameters<typeof parseMarketplaceId>[1]) => parseMarketplaceId(v, m);
 
   it('takes the id from each marketplace event link form', () => {
-    assert.deepEqual(id('https://www.stubhub.com/hollow-pines-nashville-tickets-3-13-2027/event/170000001/?quantity=2', 'stubhub'), { kind: 'link', id: '170000001', marketplace: 'stubhub' });
-    assert.deepEqual(id('https://www.stubhub.com/event/170000009/?quantity=0', 'stubhub'), { kind: 'link', id: '170000009', marketplace: 'stubhub' });
-    assert.deepEqual(id('https://www.viagogo.com/Concert-Tickets/Hollow-Pines-Tickets/E-170000002?quantity=1', 'stubhub'), { kind: 'link', id: '170000002', marketplace: 'stubhub' });
-    assert.deepEqual(id('https://www.vividseats.com/hollow-pines-tickets-riverside-arena-3-13-2027--concerts-rock/production/5520001', 'vividseats'), { kind: 'link', id: '5520001', marketplace: 'vividseats' });
-    assert.deepEqual(id('https://seatgeek.com/hollow-pines-tickets/3-13-2027-nashville-tennessee-riverside-arena/concert/7000001', 'seatgeek'), { kind: 'link', id: '7000001', marketplace: 'seatgeek' });
+    assert.deepEqual(id('https://www.stubhub.com/hollow-pines-nashville-tickets-3-13-2027/event/170000001/?quantity=2', 'stubhub'), {
+      kind: 'link',
+      id: '170000001',
+      marketplace: 'stubhub',
+    });
+    assert.deepEqual(id('https://www.stubhub.com/event/170000009/?quantity=0', 'stubhub'), {
+      kind: 'link',
+      id: '170000009',
+      marketplace: 'stubhub',
+    });
+    assert.deepEqual(id('https://www.viagogo.com/Concert-Tickets/Hollow-Pines-Tickets/E-170000002?quantity=1', 'stubhub'), {
+      kind: 'link',
+      id: '170000002',
+      marketplace: 'stubhub',
+    });
+    assert.deepEqual(
+      id('https://www.vividseats.com/hollow-pines-tickets-riverside-arena-3-13-2027--concerts-rock/production/5520001', 'vividseats'),
+      { kind: 'link', id: '5520001', marketplace: 'vividseats' },
+    );
+    assert.deepEqual(
+      id('https://seatgeek.com/hollow-pines-tickets/3-13-2027-nashville-tennessee-riverside-arena/concert/7000001', 'seatgeek'),
+      { kind: 'link', id: '7000001', marketplace: 'seatgeek' },
+    );
     // The page's 16-hex event code is not the Discovery id the adapter calls with (a real
     // Discovery capture has url .../event/2D00570ED8EE6BA8 beside id G5eVZ4YDbDJmI): refused.
     const pageCode = id('https://www.ticketmaster.com/hollow-pines-nashville-tennessee-03-13-2027/event/1B00612D9C4B1F2A', 'ticketmaster');
     assert.equal(pageCode.kind, 'invalid');
-    assert.match((pageCode as { reason: string }).reason, /code 1B00612D9C4B1F2A is the page's 16-hex event code, not the Discovery API event id .*paste the event's Discovery id/);
-    assert.deepEqual(id('https://www.ticketmaster.com/hollow-pines-los-angeles-california-03-08-2027/event/Z7r9jZ1AeqbGa', 'ticketmaster'), { kind: 'link', id: 'Z7r9jZ1AeqbGa', marketplace: 'ticketmaster' });
-    assert.deepEqual(id('www.ticketmaster.ca/hollow-pines-toronto-ontario-05-31-2027/event/Z7r9jZ1A7-6od', 'ticketmaster'), { kind: 'link', id: 'Z7r9jZ1A7-6od', marketplace: 'ticketmaster' });
+    assert.match(
+      (pageCode as { reason: string }).reason,
+      /code 1B00612D9C4B1F2A is the page's 16-hex event code, not the Discovery API event id .*paste the event's Discovery id/,
+    );
+    assert.deepEqual(
+      id('https://www.ticketmaster.com/hollow-pines-los-angeles-california-03-08-2027/event/Z7r9jZ1AeqbGa', 'ticketmaster'),
+      { kind: 'link', id: 'Z7r9jZ1AeqbGa', marketplace: 'ticketmaster' },
+    );
+    assert.deepEqual(id('www.ticketmaster.ca/hollow-pines-toronto-ontario-05-31-2027/event/Z7r9jZ1A7-6od', 'ticketmaster'), {
+      kind: 'link',
+      id: 'Z7r9jZ1A7-6od',
+      marketplace: 'ticketmaster',
+    });
   });
 
   it('refuses a link to another marketplace, to a page that is no event, or to another site, saying which', () => {

@@ -36,24 +36,37 @@ describe('cleanup of untracked events', () => {
   it('dry run lists both kinds and what --apply would do, changing nothing', async () => {
     const before = await t.db.query('SELECT * FROM events ORDER BY id');
     const report = await cleanupUntracked(t.db, 'dry-run');
-    assert.deepEqual(report.events.map((e) => [e.name, e.action]), [
-      ['Unticked', 'already untracked'],
-      ['Removed', 'mark untracked'],
-    ]);
+    assert.deepEqual(
+      report.events.map((e) => [e.name, e.action]),
+      [
+        ['Unticked', 'already untracked'],
+        ['Removed', 'mark untracked'],
+      ],
+    );
     assert.match(report.events[0]!.reason, /not tracked in the catalog/);
     assert.match(report.events[1]!.reason, /no longer in the catalog/);
     assert.deepEqual([report.toMark, report.toDelete], [1, 2]);
     assert.deepEqual((await t.db.query('SELECT * FROM events ORDER BY id')).rows, before.rows);
-    assert.deepEqual((await listDueEvents(t.db, NOW, 0)).map((e) => e.name), ['Kept', 'Removed'], 'a removed row is tracked until cleanup');
+    assert.deepEqual(
+      (await listDueEvents(t.db, NOW, 0)).map((e) => e.name),
+      ['Kept', 'Removed'],
+      'a removed row is tracked until cleanup',
+    );
   });
 
   it('--apply marks them untracked and keeps their data', async () => {
     const report = await cleanupUntracked(t.db, 'apply');
-    assert.deepEqual(report.events.map((e) => [e.name, e.action]), [
-      ['Unticked', 'already untracked'],
-      ['Removed', 'marked untracked'],
-    ]);
-    assert.deepEqual((await listDueEvents(t.db, NOW, 0)).map((e) => e.name), ['Kept']);
+    assert.deepEqual(
+      report.events.map((e) => [e.name, e.action]),
+      [
+        ['Unticked', 'already untracked'],
+        ['Removed', 'marked untracked'],
+      ],
+    );
+    assert.deepEqual(
+      (await listDueEvents(t.db, NOW, 0)).map((e) => e.name),
+      ['Kept'],
+    );
     assert.deepEqual(await names('SELECT name FROM events ORDER BY id'), ['Kept', 'Unticked', 'Removed']);
     assert.deepEqual(await names('SELECT note AS name FROM cleanup_probe ORDER BY event_id'), ['Kept', 'Unticked', 'Removed']);
     const again = await cleanupUntracked(t.db, 'apply');
@@ -62,7 +75,10 @@ describe('cleanup of untracked events', () => {
 
   it('delete removes them with all their data, in every table that keeps rows per event', async () => {
     const report = await cleanupUntracked(t.db, 'delete');
-    assert.deepEqual(report.events.map((e) => e.action), ['deleted', 'deleted']);
+    assert.deepEqual(
+      report.events.map((e) => e.action),
+      ['deleted', 'deleted'],
+    );
     assert.equal(report.deletedRows?.events, 2);
     assert.equal(report.deletedRows?.cleanup_probe, 2);
     assert.equal(report.deletedRows?.event_sources, 2);
@@ -74,6 +90,9 @@ describe('cleanup of untracked events', () => {
   it('a sync after --apply tracks an event again when its row comes back ticked', async () => {
     await cleanupUntracked(t.db, 'apply');
     await syncEvents(t.db, catalog([KEEP, UNTICKED, REMOVED]));
-    assert.deepEqual((await listDueEvents(t.db, NOW, 0)).map((e) => e.name), ['Kept', 'Removed']);
+    assert.deepEqual(
+      (await listDueEvents(t.db, NOW, 0)).map((e) => e.name),
+      ['Kept', 'Removed'],
+    );
   });
 });

@@ -44,7 +44,13 @@ describe('ticket-tracker events …', () => {
   });
 
   it('every command names an event the same ways; an ambiguous or unknown reference is bad usage (exit 2)', async () => {
-    for (const ref of ['stubhub:153928471', 'viagogo:153928471', '7093311', 'id:1', 'https://www.vividseats.com/knicks-tickets/production/5124873']) {
+    for (const ref of [
+      'stubhub:153928471',
+      'viagogo:153928471',
+      '7093311',
+      'id:1',
+      'https://www.vividseats.com/knicks-tickets/production/5124873',
+    ]) {
       const r = await cli('prices', ref);
       assert.equal(r.code, 0, `${ref}: ${r.stderr}`);
     }
@@ -58,7 +64,11 @@ describe('ticket-tracker events …', () => {
         assert.doesNotThrow(() => JSON.parse(json.stdout), `${command} --json stays JSON`);
       }
       const help = await cli(command, '--help');
-      assert.match(help.stdout.replace(/\s+/g, ' '), /internal id \(42 or id:42\), any marketplace id .*MARKETPLACE:ID .*event link/, `${command} --help`);
+      assert.match(
+        help.stdout.replace(/\s+/g, ' '),
+        /internal id \(42 or id:42\), any marketplace id .*MARKETPLACE:ID .*event link/,
+        `${command} --help`,
+      );
     }
     const unknown = await cli('history', 'seatgeek:153928471');
     assert.equal(unknown.code, 2);
@@ -73,7 +83,10 @@ describe('ticket-tracker events …', () => {
     const bytes = Buffer.concat([Buffer.from('Event Name,Date,viagogoID\nA'), Buffer.from([0x81]), Buffer.from(',2027-05-01 20:00,1\n')]);
     writeFileSync(path.join(dir, 'bytes.csv'), bytes);
     writeFileSync(path.join(dir, 'headers.csv'), 'Artist,When\nA,B\n');
-    for (const [file, message] of [['bytes.csv', /byte 27 is 0x81/], ['headers.csv', /lacks an event name column/]] as const) {
+    for (const [file, message] of [
+      ['bytes.csv', /byte 27 is 0x81/],
+      ['headers.csv', /lacks an event name column/],
+    ] as const) {
       const r = await cli('events', 'sync', '--file', path.join(dir, file));
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, message);
@@ -81,13 +94,25 @@ describe('ticket-tracker events …', () => {
   });
 
   it('events list shows marketplaces, tracked state and last scrape; --json for scripts', async () => {
-    await t.db.query(`UPDATE event_sources SET last_scraped_at = '2026-11-20T10:00:00Z', last_success_at = '2026-11-20T10:00:00Z' WHERE marketplace_event_id = '153928471'`);
+    await t.db.query(
+      `UPDATE event_sources SET last_scraped_at = '2026-11-20T10:00:00Z', last_success_at = '2026-11-20T10:00:00Z' WHERE marketplace_event_id = '153928471'`,
+    );
     const table = await cli('events', 'list');
     assert.equal(table.code, 0, table.stderr);
-    assert.match(table.stdout, /Knicks vs\. Celtics .* 2027-02-12 19:30 America\/New_York\s+yes\s+seatgeek:7093311 stubhub:153928471 ticketmaster:3B00612D9C4B1F2A vividseats:5124873\s+2026-11-20 10:00:00Z\s+2026-11-20 10:00:00Z$/m);
+    assert.match(
+      table.stdout,
+      /Knicks vs\. Celtics .* 2027-02-12 19:30 America\/New_York\s+yes\s+seatgeek:7093311 stubhub:153928471 ticketmaster:3B00612D9C4B1F2A vividseats:5124873\s+2026-11-20 10:00:00Z\s+2026-11-20 10:00:00Z$/m,
+    );
     assert.doesNotMatch(table.stdout, /Fest/, 'never imported: its row is not tracked');
-    const json = JSON.parse((await cli('events', 'list', '--all', '--json')).stdout) as { name: string; tracked: boolean; sources: unknown[] }[];
-    assert.deepEqual(json.map((e) => e.name), ['Knicks vs. Celtics', 'Hamilton, Matinee']);
+    const json = JSON.parse((await cli('events', 'list', '--all', '--json')).stdout) as {
+      name: string;
+      tracked: boolean;
+      sources: unknown[];
+    }[];
+    assert.deepEqual(
+      json.map((e) => e.name),
+      ['Knicks vs. Celtics', 'Hamilton, Matinee'],
+    );
   });
 
   it('events cleanup-untracked: dry run by default, --delete needs --yes, --delete --yes deletes', async () => {
@@ -106,7 +131,10 @@ describe('ticket-tracker events …', () => {
     assert.equal(deleted.code, 0, deleted.stderr);
     assert.match(deleted.stdout, /deleted 1 event\(s\)/);
     const left = await t.db.query<{ name: string }>('SELECT name FROM events ORDER BY id');
-    assert.deepEqual(left.rows.map((r) => r.name), ['Knicks vs. Celtics', 'Arsenal vs. Chelsea']);
+    assert.deepEqual(
+      left.rows.map((r) => r.name),
+      ['Knicks vs. Celtics', 'Arsenal vs. Chelsea'],
+    );
   });
 
   it('events list shows a start to be announced as such, and the sync report names unreadable cells, links and the date order', async () => {

@@ -11,7 +11,9 @@ const local = (r: ReturnType<typeof parseStart>): string => {
   if (v.precision === 'tba') return 'TBA';
   const p = (n: number): string => String(n).padStart(2, '0');
   const d = `${v.date.year}-${p(v.date.month)}-${p(v.date.day)}`;
-  return v.precision === 'date' ? `${d} (time TBA)` : `${d} ${p(v.time.hour)}:${p(v.time.minute)}${v.offsetMinutes !== undefined ? ` ${v.offsetMinutes}` : ''}`;
+  return v.precision === 'date'
+    ? `${d} (time TBA)`
+    : `${d} ${p(v.time.hour)}:${p(v.time.minute)}${v.offsetMinutes !== undefined ? ` ${v.offsetMinutes}` : ''}`;
 };
 
 describe('start cells as people write them', () => {
@@ -64,7 +66,10 @@ describe('start cells as people write them', () => {
 describe('a time cell with a UTC offset', () => {
   it('says which of a repeated hour is meant', () => {
     const r = parseStart('31/10/2027', '01:30+01:00', 'dmy');
-    assert.deepEqual(r, { ok: true, value: { precision: 'time', date: { year: 2027, month: 10, day: 31 }, time: { hour: 1, minute: 30, second: 0 }, offsetMinutes: 60 } });
+    assert.deepEqual(r, {
+      ok: true,
+      value: { precision: 'time', date: { year: 2027, month: 10, day: 31 }, time: { hour: 1, minute: 30, second: 0 }, offsetMinutes: 60 },
+    });
   });
 
   it('stores the occurrence the offset names (zoneinfo: 2027-10-31 01:30 London fold 1 -> 01:30Z)', () => {
@@ -74,7 +79,10 @@ describe('a time cell with a UTC offset', () => {
       ['Unsaid', '31/10/2027', '01:30', 'Europe/London', '2'],
     ] as CellValue[][]);
     const c = parseCatalog(table, { defaultTimeZone: 'UTC' });
-    assert.deepEqual(c.rows.map((r) => r.startsAt?.toISOString()), ['2027-10-31T01:30:00.000Z']);
+    assert.deepEqual(
+      c.rows.map((r) => r.startsAt?.toISOString()),
+      ['2027-10-31T01:30:00.000Z'],
+    );
     assert.match(c.invalid[0]!.reason, /happens twice in Europe\/London .*right after the time: 01:30\+01:00/);
   });
 });
@@ -100,7 +108,10 @@ describe('date order of a file', () => {
     ]);
     assert.equal(plan.decision?.order, 'dmy');
     assert.match(plan.decision!.basis, /2 rows \(2, 3\) whose country writes month-first dates .* refused, not flipped: set DATE_ORDER/);
-    assert.match(plan.contradiction!('US', undefined)!, /country \(US\) writes month-first dates while row 6 \(13\/03\/2027\) can only be day-first: set DATE_ORDER=mdy or dmy/);
+    assert.match(
+      plan.contradiction!('US', undefined)!,
+      /country \(US\) writes month-first dates while row 6 \(13\/03\/2027\) can only be day-first: set DATE_ORDER=mdy or dmy/,
+    );
     assert.match(plan.contradiction!(undefined, 'America/Toronto')!, /time zone \(America\/Toronto\)/);
     assert.equal(plan.contradiction!('GB', undefined), undefined);
     // No country and no written zone: the default zone is not the row's country, the proof reads it.
@@ -108,7 +119,7 @@ describe('date order of a file', () => {
     assert.equal(plan.orderFor(undefined), 'dmy');
   });
 
-  it('without proof: DATE_ORDER, else the rows\' country (US and CA month-first), else their zone', () => {
+  it("without proof: DATE_ORDER, else the rows' country (US and CA month-first), else their zone", () => {
     assert.equal(decideDateOrder(rows(['05/04/2027']), 'dmy').decision?.order, 'dmy');
     assert.equal(decideDateOrder(rows(['05/04/2027', 'GB'], ['06/04/2027', 'DE'])).decision?.order, 'dmy');
     assert.equal(decideDateOrder(rows(['05/04/2027', 'US'], ['06/04/2027', 'Canada'])).decision?.order, 'mdy');
@@ -134,10 +145,16 @@ describe('date order of a file', () => {
     ] as CellValue[][]);
     const c = parseCatalog(table, { defaultTimeZone: 'UTC' });
     assert.equal(c.dateOrder?.order, 'undecided');
-    assert.deepEqual(c.rows.map((r) => r.name), ['C']);
+    assert.deepEqual(
+      c.rows.map((r) => r.name),
+      ['C'],
+    );
     assert.match(c.invalid[0]!.reason, /both day-first dates \(row 2 \(14\/03\/2027\)\) and month-first dates \(row 3 \(03\/15\/2027\)\)/);
     const decided = parseCatalog(table, { defaultTimeZone: 'UTC', dateOrder: 'dmy' });
-    assert.deepEqual(decided.rows.map((r) => r.name), ['A', 'C']);
+    assert.deepEqual(
+      decided.rows.map((r) => r.name),
+      ['A', 'C'],
+    );
     assert.match(decided.invalid[0]!.reason, /"03\/15\/2027 19:00" can only be month-first, but this file's dates are day-first/);
   });
 });
@@ -156,7 +173,7 @@ describe('time zones', () => {
     assert.equal(resolveTimeZone('Nowhere/City').ok, false);
   });
 
-  it('suggests the zone of the row\'s city within its country, else the country\'s only zone', () => {
+  it("suggests the zone of the row's city within its country, else the country's only zone", () => {
     assert.equal(suggestTimeZone('GB', 'London')?.zone, 'Europe/London');
     assert.equal(suggestTimeZone('CA', 'London')?.zone, 'America/Toronto');
     assert.equal(suggestTimeZone('US', 'Phoenix')?.zone, 'America/Phoenix');

@@ -9,7 +9,9 @@ import { parseCatalog, tableFromRows, type CellValue } from '../../src/domain/ca
  * 2027-06-01 19:00 America/New_York -> 23:00Z; America/Chicago -> 2027-06-02T00:00Z.
  */
 const parse = (rows: CellValue[][]) =>
-  parseCatalog(tableFromRows('t', [['Name', 'City', 'State', 'Country', 'Date', 'Time Zone', 'viagogoID'], ...rows]), { defaultTimeZone: 'America/New_York' });
+  parseCatalog(tableFromRows('t', [['Name', 'City', 'State', 'Country', 'Date', 'Time Zone', 'viagogoID'], ...rows]), {
+    defaultTimeZone: 'America/New_York',
+  });
 
 describe('rows without a time zone', () => {
   it('are refused, naming the zone, when the city or state is elsewhere; in every country', () => {
@@ -30,7 +32,10 @@ describe('rows without a time zone', () => {
       ['Somewhere', 'Smallvillez', '', 'US', '2027-06-01 19:00', '', '2'],
     ]);
     assert.deepEqual(c.rows, []);
-    assert.match(c.invalid[0]!.reason, /US has zones giving another instant than the default zone America\/New_York .*no city \(nor state\) says which/);
+    assert.match(
+      c.invalid[0]!.reason,
+      /US has zones giving another instant than the default zone America\/New_York .*no city \(nor state\) says which/,
+    );
     assert.match(c.invalid[1]!.reason, /the city "Smallvillez" is not one the zone hints know/);
   });
 
@@ -42,6 +47,9 @@ describe('rows without a time zone', () => {
       ['With offset', 'Chicago', 'IL', 'US', '2027-06-01 19:00-05:00', '', '4'],
     ]);
     assert.deepEqual(c.invalid, []);
-    assert.deepEqual(c.rows.map((r) => r.startsAt?.toISOString()), ['2027-06-01T23:00:00.000Z', '2027-06-01T23:00:00.000Z', '2027-06-01T23:00:00.000Z', '2027-06-02T00:00:00.000Z']);
+    assert.deepEqual(
+      c.rows.map((r) => r.startsAt?.toISOString()),
+      ['2027-06-01T23:00:00.000Z', '2027-06-01T23:00:00.000Z', '2027-06-01T23:00:00.000Z', '2027-06-02T00:00:00.000Z'],
+    );
   });
 });

@@ -39,10 +39,13 @@ describe('catalog files as spreadsheet programs save them', () => {
     assert.deepEqual(c.notes, ['not UTF-8: read as Windows-1252 (what Excel writes on Western Windows)', 'semicolon-separated']);
     assert.equal(c.dateOrder?.order, 'dmy');
     assert.deepEqual(c.ignoredColumns, []);
-    assert.deepEqual(c.rows.map((r) => [r.name, r.startsAt!.toISOString(), r.tracked]), [
-      ['Die Ärzte – Zugabe', '2027-04-03T18:00:00.000Z', true],
-      ['Café Müller; Tanztheater', '2027-04-13T17:30:00.000Z', false],
-    ]);
+    assert.deepEqual(
+      c.rows.map((r) => [r.name, r.startsAt!.toISOString(), r.tracked]),
+      [
+        ['Die Ärzte – Zugabe', '2027-04-03T18:00:00.000Z', true],
+        ['Café Müller; Tanztheater', '2027-04-13T17:30:00.000Z', false],
+      ],
+    );
   });
 
   it('UTF-8 with a byte-order mark and tabs, and UTF-16 ("Unicode text") with a BOM', async () => {
@@ -54,13 +57,30 @@ describe('catalog files as spreadsheet programs save them', () => {
   });
 
   it('bytes that are neither UTF-8 nor Windows-1252 are refused with the byte offset; nothing is read', async () => {
-    const bytes = Buffer.concat([Buffer.from('Event Name,Date,viagogoID\nMontr'), Buffer.from([0xe9, 0x81]), Buffer.from('al,2027-05-01 20:00,1\n')]);
-    await assert.rejects(read(write('broken.csv', bytes)), (e: unknown) => e instanceof CatalogReadError && /not text in UTF-8 \(byte 31 is 0xE9\) nor in Windows-1252 \(byte 32 is 0x81\)/.test(e.message));
+    const bytes = Buffer.concat([
+      Buffer.from('Event Name,Date,viagogoID\nMontr'),
+      Buffer.from([0xe9, 0x81]),
+      Buffer.from('al,2027-05-01 20:00,1\n'),
+    ]);
+    await assert.rejects(
+      read(write('broken.csv', bytes)),
+      (e: unknown) =>
+        e instanceof CatalogReadError && /not text in UTF-8 \(byte 31 is 0xE9\) nor in Windows-1252 \(byte 32 is 0x81\)/.test(e.message),
+    );
   });
 
   it('a file mixing UTF-8 with another encoding is refused, not read as Windows-1252 (no "Ã©" stored)', async () => {
-    const bytes = Buffer.concat([Buffer.from('Event Name,Venue,Date,viagogoID\nMontréal Nights,Caf'), Buffer.from([0xe9]), Buffer.from(',2027-05-01 20:00,1\n')]);
-    await assert.rejects(read(write('mixed.csv', bytes)), (e: unknown) => e instanceof CatalogReadError && /mixes encodings: UTF-8 text \(at byte 37\) and a byte that is not UTF-8 \(byte 52 is 0xE9\)/.test(e.message));
+    const bytes = Buffer.concat([
+      Buffer.from('Event Name,Venue,Date,viagogoID\nMontréal Nights,Caf'),
+      Buffer.from([0xe9]),
+      Buffer.from(',2027-05-01 20:00,1\n'),
+    ]);
+    await assert.rejects(
+      read(write('mixed.csv', bytes)),
+      (e: unknown) =>
+        e instanceof CatalogReadError &&
+        /mixes encodings: UTF-8 text \(at byte 37\) and a byte that is not UTF-8 \(byte 52 is 0xE9\)/.test(e.message),
+    );
   });
 
   it('a cell already holding U+FFFD (damaged before it reached the file) is not stored: reported, the row kept', async () => {

@@ -51,12 +51,15 @@ describe('catalog field cases, synced into PostgreSQL', () => {
     assert.deepEqual([report.added, report.invalid.length], [4, 0]);
     assert.equal(report.dateOrder?.order, 'dmy');
     assert.match(report.dateOrder!.basis, /row 4 \(14\/03\/2027\) can only be day-first/);
-    assert.deepEqual((await stored()).map((e) => [e.name, e.starts_at?.toISOString()]), [
-      ['Hollow Pines', '2027-04-05T18:30:00.000Z'],
-      ['Hollow Pines (Night 2)', '2027-04-06T18:30:00.000Z'],
-      ['The Glass Orchard', '2027-03-14T20:00:00.000Z'],
-      ['Northbound Static', '2027-12-12T19:00:00.000Z'],
-    ]);
+    assert.deepEqual(
+      (await stored()).map((e) => [e.name, e.starts_at?.toISOString()]),
+      [
+        ['Hollow Pines', '2027-04-05T18:30:00.000Z'],
+        ['Hollow Pines (Night 2)', '2027-04-06T18:30:00.000Z'],
+        ['The Glass Orchard', '2027-03-14T20:00:00.000Z'],
+        ['Northbound Static', '2027-12-12T19:00:00.000Z'],
+      ],
+    );
   });
 
   it('time-zone abbreviations are refused row by row with the IANA zone the city and country suggest; nothing is stored', async () => {
@@ -72,9 +75,16 @@ describe('catalog field cases, synced into PostgreSQL', () => {
       [6, 'PST', 'America/Los_Angeles'],
       [7, 'ET', 'America/New_York'],
     ];
-    assert.deepEqual([...reasons.keys()], expected.map(([row]) => row));
+    assert.deepEqual(
+      [...reasons.keys()],
+      expected.map(([row]) => row),
+    );
     for (const [row, abbreviation, zone] of expected) {
-      assert.match(reasons.get(row)!, new RegExp(`^Time Zone: "${abbreviation}" is an abbreviation, not a time zone.*here probably ${zone.replace('/', '\\/')} `), `row ${row}`);
+      assert.match(
+        reasons.get(row)!,
+        new RegExp(`^Time Zone: "${abbreviation}" is an abbreviation, not a time zone.*here probably ${zone.replace('/', '\\/')} `),
+        `row ${row}`,
+      );
     }
   });
 
@@ -87,11 +97,14 @@ describe('catalog field cases, synced into PostgreSQL', () => {
     assert.deepEqual(report.invalid, []);
     assert.equal(report.missingFromCatalog, 0);
     const after = await stored();
-    assert.deepEqual(after.map((e) => [e.name, e.venue, e.in_catalog]), [
-      ['Hollow Pines', 'Riverside Arena', true],
-      ['The Glass Orchard', 'Harbor Pavilion', true],
-      ['Northbound Static', 'Lakeside Hall', true],
-    ]);
+    assert.deepEqual(
+      after.map((e) => [e.name, e.venue, e.in_catalog]),
+      [
+        ['Hollow Pines', 'Riverside Arena', true],
+        ['The Glass Orchard', 'Harbor Pavilion', true],
+        ['Northbound Static', 'Lakeside Hall', true],
+      ],
+    );
     assert.deepEqual(after, before, 'nothing about the three events changed');
     assert.deepEqual(
       report.cells.map((c) => [c.row, c.column, c.kind]),
@@ -123,6 +136,9 @@ describe('catalog field cases, synced into PostgreSQL', () => {
     const report = await syncEvents(t.db, catalogReader(env, { file }));
     assert.equal(report.removalCheckSkipped, true);
     assert.match(report.invalid[0]!.reason, /no readable marketplace id/);
-    assert.deepEqual((await stored()).map((e) => e.in_catalog), [true, true, true]);
+    assert.deepEqual(
+      (await stored()).map((e) => e.in_catalog),
+      [true, true, true],
+    );
   });
 });

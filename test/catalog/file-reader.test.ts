@@ -28,26 +28,41 @@ describe('file source: CSV and JSON with the sheet columns', () => {
 
   it('reads a messy CSV: quoted fields, CRLF, blank rows, bad rows and duplicates', async () => {
     const c = await createFileReader({ file: fixture('messy.csv'), defaultTimeZone: NY }).read();
-    assert.deepEqual(c.rows.map((r) => [r.rowNumber, r.name, r.tracked, r.capacity]), [
-      [2, 'Knicks vs. Celtics', true, 19812],
-      [3, 'Hamilton, Matinee', true, 1319],
-      [8, 'Fest', false, 75000],
-    ]);
+    assert.deepEqual(
+      c.rows.map((r) => [r.rowNumber, r.name, r.tracked, r.capacity]),
+      [
+        [2, 'Knicks vs. Celtics', true, 19812],
+        [3, 'Hamilton, Matinee', true, 1319],
+        [8, 'Fest', false, 75000],
+      ],
+    );
     assert.equal(c.rows[1]!.startsAt!.toISOString(), '2027-04-03T18:00:00.000Z');
-    assert.deepEqual(c.invalid.map((i) => i.row), [5, 6]);
-    assert.deepEqual(c.duplicates.map((d) => [d.row, d.firstRow]), [[7, 2]]);
+    assert.deepEqual(
+      c.invalid.map((i) => i.row),
+      [5, 6],
+    );
+    assert.deepEqual(
+      c.duplicates.map((d) => [d.row, d.firstRow]),
+      [[7, 2]],
+    );
     assert.equal(c.blank, 1);
     assert.deepEqual(c.ignoredColumns, ['Comments']);
   });
 
   it('reads JSON objects by key, reporting items that are not events', async () => {
     const c = await createFileReader({ file: fixture('messy.json'), defaultTimeZone: NY }).read();
-    assert.deepEqual(c.rows.map((r) => [r.rowNumber, r.name, r.tracked, r.startsAt!.toISOString()]), [
-      [1, 'Knicks vs. Celtics', true, '2027-02-13T00:30:00.000Z'],
-      [2, 'Arsenal vs. Chelsea', true, '2027-04-24T16:30:00.000Z'],
-      [6, 'Untracked', false, '2027-06-01T23:00:00.000Z'],
-    ]);
-    assert.deepEqual(c.rows[0]!.sources.map((s) => s.marketplace), ['stubhub', 'seatgeek']);
+    assert.deepEqual(
+      c.rows.map((r) => [r.rowNumber, r.name, r.tracked, r.startsAt!.toISOString()]),
+      [
+        [1, 'Knicks vs. Celtics', true, '2027-02-13T00:30:00.000Z'],
+        [2, 'Arsenal vs. Chelsea', true, '2027-04-24T16:30:00.000Z'],
+        [6, 'Untracked', false, '2027-06-01T23:00:00.000Z'],
+      ],
+    );
+    assert.deepEqual(
+      c.rows[0]!.sources.map((s) => s.marketplace),
+      ['stubhub', 'seatgeek'],
+    );
     const reasons = new Map(c.invalid.map((i) => [i.row, i.reason]));
     assert.deepEqual([...reasons.keys()], [3, 4, 5]);
     assert.match(reasons.get(3)!, /item 3: .*an event is an object/);
@@ -57,13 +72,25 @@ describe('file source: CSV and JSON with the sheet columns', () => {
 
   it('a file that cannot be read, or is not a catalog, is an error that names it', async () => {
     const src = (file: string) => createFileReader({ file, defaultTimeZone: NY });
-    await assert.rejects(src(path.join(tmp, 'missing.csv')).read(), (e: unknown) => e instanceof CatalogReadError && /missing\.csv: no such file/.test(e.message));
+    await assert.rejects(
+      src(path.join(tmp, 'missing.csv')).read(),
+      (e: unknown) => e instanceof CatalogReadError && /missing\.csv: no such file/.test(e.message),
+    );
     writeFileSync(path.join(tmp, 'broken.json'), '[{"Name": ');
-    await assert.rejects(src(path.join(tmp, 'broken.json')).read(), (e: unknown) => e instanceof CatalogReadError && /not valid JSON/.test(e.message));
+    await assert.rejects(
+      src(path.join(tmp, 'broken.json')).read(),
+      (e: unknown) => e instanceof CatalogReadError && /not valid JSON/.test(e.message),
+    );
     writeFileSync(path.join(tmp, 'quote.csv'), 'Name,Date,viagId\n"open,2027-01-01 10:00,1\n');
-    await assert.rejects(src(path.join(tmp, 'quote.csv')).read(), (e: unknown) => e instanceof CatalogReadError && /line 2: Quote Not Closed/.test(e.message));
+    await assert.rejects(
+      src(path.join(tmp, 'quote.csv')).read(),
+      (e: unknown) => e instanceof CatalogReadError && /line 2: Quote Not Closed/.test(e.message),
+    );
     writeFileSync(path.join(tmp, 'other.csv'), 'Artist,When\nA,B\n');
-    await assert.rejects(src(path.join(tmp, 'other.csv')).read(), (e: unknown) => e instanceof CatalogReadError && /lacks an event name column/.test(e.message));
+    await assert.rejects(
+      src(path.join(tmp, 'other.csv')).read(),
+      (e: unknown) => e instanceof CatalogReadError && /lacks an event name column/.test(e.message),
+    );
   });
 
   it('the shipped sample has upcoming 2027 events with local times and ids on most rows, all valid', async () => {

@@ -44,7 +44,10 @@ describe('tracking lifecycle', () => {
 
   it('only tracked events that have not started, or started within the grace period, are due', async () => {
     const due = await listDueEvents(t.db, now, 6);
-    assert.deepEqual(due.map((e) => e.name), ['Started 2 h ago', 'Upcoming']);
+    assert.deepEqual(
+      due.map((e) => e.name),
+      ['Started 2 h ago', 'Upcoming'],
+    );
     assert.deepEqual(due[1], {
       id: due[1]!.id,
       name: 'Upcoming',
@@ -55,9 +58,20 @@ describe('tracking lifecycle', () => {
         { marketplace: 'ticketmaster', marketplaceEventId: 'TM3' },
       ],
     });
-    assert.deepEqual((await listDueEvents(t.db, now, 1)).map((e) => e.name), ['Upcoming'], 'past the grace period');
-    assert.deepEqual((await listDueEvents(t.db, now, 2)).map((e) => e.name), ['Upcoming'], 'exactly at the end of the grace period');
-    assert.deepEqual((await listDueEvents(t.db, now, 2.5)).map((e) => e.name), ['Started 2 h ago', 'Upcoming']);
+    assert.deepEqual(
+      (await listDueEvents(t.db, now, 1)).map((e) => e.name),
+      ['Upcoming'],
+      'past the grace period',
+    );
+    assert.deepEqual(
+      (await listDueEvents(t.db, now, 2)).map((e) => e.name),
+      ['Upcoming'],
+      'exactly at the end of the grace period',
+    );
+    assert.deepEqual(
+      (await listDueEvents(t.db, now, 2.5)).map((e) => e.name),
+      ['Started 2 h ago', 'Upcoming'],
+    );
   });
 
   it('events whose time or date is to be announced stay due: a date alone until that day has passed, TBA always', async () => {
@@ -71,19 +85,25 @@ describe('tracking lifecycle', () => {
       ]),
     );
     // "Started 2 h ago" is no longer in the catalog but still tracked (see cleanup-untracked).
-    assert.deepEqual((await listDueEvents(t.db, now, 6)).map((e) => [e.name, e.startsAt]), [
-      ['Today, time TBA', '2027-01-10T00:00:00.000Z'],
-      ['Started 2 h ago', '2027-01-10T10:00:00.000Z'],
-      ['Upcoming', '2027-01-20T10:00:00.000Z'],
-      ['Date TBA', null],
-    ]);
+    assert.deepEqual(
+      (await listDueEvents(t.db, now, 6)).map((e) => [e.name, e.startsAt]),
+      [
+        ['Today, time TBA', '2027-01-10T00:00:00.000Z'],
+        ['Started 2 h ago', '2027-01-10T10:00:00.000Z'],
+        ['Upcoming', '2027-01-20T10:00:00.000Z'],
+        ['Date TBA', null],
+      ],
+    );
     const listed = await listEvents(t.db, { now, graceHours: 6 });
-    assert.deepEqual(listed.map((e) => [e.name, e.startPrecision]), [
-      ['Today, time TBA', 'date'],
-      ['Started 2 h ago', 'time'],
-      ['Upcoming', 'time'],
-      ['Date TBA', 'tba'],
-    ]);
+    assert.deepEqual(
+      listed.map((e) => [e.name, e.startPrecision]),
+      [
+        ['Today, time TBA', 'date'],
+        ['Started 2 h ago', 'time'],
+        ['Upcoming', 'time'],
+        ['Date TBA', 'tba'],
+      ],
+    );
   });
 
   it('keeps the last scrape and last success per event and marketplace, never moving back in time', async () => {
@@ -102,10 +122,24 @@ describe('tracking lifecycle', () => {
 
   it('finds an event by internal id or by any marketplace id', async () => {
     const upcoming = (await listDueEvents(t.db, now, 6))[1]!;
-    for (const ref of [String(upcoming.id), '1003', '2003', 'TM3', 'stubhub:1003', 'ticketmaster:TM3', `id:${upcoming.id}`, `#${upcoming.id}`]) {
+    for (const ref of [
+      String(upcoming.id),
+      '1003',
+      '2003',
+      'TM3',
+      'stubhub:1003',
+      'ticketmaster:TM3',
+      `id:${upcoming.id}`,
+      `#${upcoming.id}`,
+    ]) {
       assert.equal((await resolveEventRef(t.db, ref)).id, upcoming.id, `ref ${ref}`);
     }
-    for (const ref of ['viagogo:1003', 'TM:TM3', 'https://www.stubhub.com/upcoming-tickets-1-20-2027/event/1003/?quantity=2', 'https://www.ticketmaster.com/upcoming/event/TM3']) {
+    for (const ref of [
+      'viagogo:1003',
+      'TM:TM3',
+      'https://www.stubhub.com/upcoming-tickets-1-20-2027/event/1003/?quantity=2',
+      'https://www.ticketmaster.com/upcoming/event/TM3',
+    ]) {
       assert.equal((await resolveEventRef(t.db, ref)).id, upcoming.id, `ref ${ref}`);
     }
     await assert.rejects(resolveEventRef(t.db, 'seatgeek:1003'), UnknownEventError, 'a StubHub id is not a SeatGeek id');
@@ -119,30 +153,45 @@ describe('tracking lifecycle', () => {
     const past = all.find((e) => e.name === 'Past long ago')!;
     const upcoming = all.find((e) => e.name === 'Upcoming')!;
     const loaded = await loadDueEvents(t.db, [upcoming.id, 999_999, past.id]);
-    assert.deepEqual(loaded.map((e) => e.id), [upcoming.id, past.id]);
-    assert.deepEqual(loaded[0]!.sources, upcoming.sources.map((s) => ({ marketplace: s.marketplace, marketplaceEventId: s.marketplaceEventId })));
+    assert.deepEqual(
+      loaded.map((e) => e.id),
+      [upcoming.id, past.id],
+    );
+    assert.deepEqual(
+      loaded[0]!.sources,
+      upcoming.sources.map((s) => ({ marketplace: s.marketplace, marketplaceEventId: s.marketplaceEventId })),
+    );
     assert.equal(loaded[0]!.startsAt, upcoming.startsAt);
   });
 
   it('says so when a bare reference names two events', async () => {
     // Event #1's internal id is "1"; make another event's SeatGeek id "1" too.
-    await t.db.query(`UPDATE event_sources SET marketplace_event_id = '1' WHERE marketplace = 'seatgeek' AND marketplace_event_id = '2003'`);
+    await t.db.query(
+      `UPDATE event_sources SET marketplace_event_id = '1' WHERE marketplace = 'seatgeek' AND marketplace_event_id = '2003'`,
+    );
     await assert.rejects(
       resolveEventRef(t.db, '1'),
-      (e: unknown) => e instanceof AmbiguousEventError && /"1" names 2 events: #1 "Past long ago" \(id:1\); #3 "Upcoming" \(seatgeek:1\)/.test(e.message),
+      (e: unknown) =>
+        e instanceof AmbiguousEventError && /"1" names 2 events: #1 "Past long ago" \(id:1\); #3 "Upcoming" \(seatgeek:1\)/.test(e.message),
     );
     assert.equal((await resolveEventRef(t.db, 'id:1')).name, 'Past long ago');
     assert.equal((await resolveEventRef(t.db, 'seatgeek:1')).name, 'Upcoming');
   });
 
   it('lists tracked current events by default, every event with all', async () => {
-    assert.deepEqual((await listEvents(t.db, { now, graceHours: 6 })).map((e) => e.name), ['Started 2 h ago', 'Upcoming']);
+    assert.deepEqual(
+      (await listEvents(t.db, { now, graceHours: 6 })).map((e) => e.name),
+      ['Started 2 h ago', 'Upcoming'],
+    );
     const all = await listEvents(t.db, { all: true });
-    assert.deepEqual(all.map((e) => [e.name, e.tracked]), [
-      ['Past long ago', true],
-      ['Started 2 h ago', true],
-      ['Upcoming', true],
-      ['Upcoming, untracked', false],
-    ]);
+    assert.deepEqual(
+      all.map((e) => [e.name, e.tracked]),
+      [
+        ['Past long ago', true],
+        ['Started 2 h ago', true],
+        ['Upcoming', true],
+        ['Upcoming, untracked', false],
+      ],
+    );
   });
 });

@@ -24,16 +24,38 @@ describe('catalog rows: columns found by header', () => {
 
   it('accepts the other seed spelling (Name, Date, viagogoID) and the extra marketplace columns', () => {
     const c = parse([
-      ['Name', 'Venue', 'Date', 'viagogoID', 'Vivid Seats ID', 'SeatGeek ID', 'Ticketmaster ID', 'Category', 'Capacity', 'Time Zone', 'State'],
-      ['Cubs vs Cardinals', 'Wrigley Field', '2027-07-10 13:20', 154689014, 5351287, '7201556', '04006177D2E5A3B6', 'Sports', '41,649', 'America/Chicago', 'IL'],
+      [
+        'Name',
+        'Venue',
+        'Date',
+        'viagogoID',
+        'Vivid Seats ID',
+        'SeatGeek ID',
+        'Ticketmaster ID',
+        'Category',
+        'Capacity',
+        'Time Zone',
+        'State',
+      ],
+      [
+        'Cubs vs Cardinals',
+        'Wrigley Field',
+        '2027-07-10 13:20',
+        154689014,
+        5351287,
+        '7201556',
+        '04006177D2E5A3B6',
+        'Sports',
+        '41,649',
+        'America/Chicago',
+        'IL',
+      ],
     ]);
     const r = c.rows[0]!;
-    assert.deepEqual(r.sources.map((s) => `${s.marketplace}:${s.marketplaceEventId}`), [
-      'stubhub:154689014',
-      'vividseats:5351287',
-      'seatgeek:7201556',
-      'ticketmaster:04006177D2E5A3B6',
-    ]);
+    assert.deepEqual(
+      r.sources.map((s) => `${s.marketplace}:${s.marketplaceEventId}`),
+      ['stubhub:154689014', 'vividseats:5351287', 'seatgeek:7201556', 'ticketmaster:04006177D2E5A3B6'],
+    );
     assert.equal(r.capacity, 41649);
     assert.equal(r.category, 'Sports');
     assert.equal(r.state, 'IL');
@@ -48,17 +70,40 @@ describe('catalog rows: columns found by header', () => {
     ]);
     assert.equal(c.rows[0]!.name, 'Show');
     assert.equal(c.rows[0]!.venue, 'Ryman');
-    assert.deepEqual(c.ignoredColumns, ['Notes', 'Venu Capacity (looks like the capacity column but is not a header this reader knows: rename it "Capacity")']);
+    assert.deepEqual(c.ignoredColumns, [
+      'Notes',
+      'Venu Capacity (looks like the capacity column but is not a header this reader knows: rename it "Capacity")',
+    ]);
   });
 
   it('refuses a table without a name, a date or any marketplace id column, listing the headers found', () => {
-    assert.throws(() => parse([['Venue', 'City'], ['A', 'B']]), (e: unknown) => e instanceof CatalogFormatError && /event name/.test(e.message) && /"Venue", "City"/.test(e.message));
-    assert.throws(() => parse([['Name', 'Date'], ['A', '2027-01-01 10:00']]), (e: unknown) => e instanceof CatalogFormatError && /marketplace id/.test(e.message));
+    assert.throws(
+      () =>
+        parse([
+          ['Venue', 'City'],
+          ['A', 'B'],
+        ]),
+      (e: unknown) => e instanceof CatalogFormatError && /event name/.test(e.message) && /"Venue", "City"/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        parse([
+          ['Name', 'Date'],
+          ['A', '2027-01-01 10:00'],
+        ]),
+      (e: unknown) => e instanceof CatalogFormatError && /marketplace id/.test(e.message),
+    );
     assert.throws(() => parse([]), CatalogFormatError);
   });
 
   it('a table without a tracked column tracks every row', () => {
-    assert.equal(parse([['Name', 'Date', 'viagId'], ['A', '2027-01-01 10:00', '9']]).rows[0]!.tracked, true);
+    assert.equal(
+      parse([
+        ['Name', 'Date', 'viagId'],
+        ['A', '2027-01-01 10:00', '9'],
+      ]).rows[0]!.tracked,
+      true,
+    );
   });
 });
 
@@ -69,7 +114,10 @@ describe('catalog rows: messy sheets', () => {
     const flags: CellValue[] = ['TRUE', 'true', 'yes', '1', 1, true, 'Y', 'FALSE', 'false', 'no', '0', 0, false, '', null];
     const c = parse([header, ...flags.map((f, i) => [`E${i}`, 'V', '2027-05-01 19:00', String(100 + i), null, f])]);
     assert.deepEqual(c.invalid, []);
-    assert.deepEqual(c.rows.map((r) => r.tracked), [true, true, true, true, true, true, true, false, false, false, false, false, false, false, false]);
+    assert.deepEqual(
+      c.rows.map((r) => r.tracked),
+      [true, true, true, true, true, true, true, false, false, false, false, false, false, false, false],
+    );
   });
 
   it('refuses a tracked flag it cannot read, naming the column', () => {
@@ -81,7 +129,10 @@ describe('catalog rows: messy sheets', () => {
   it('skips blank rows and keeps counting rows as the sheet does', () => {
     const c = parse([[], header, ['A', 'V', '2027-05-01 19:00', '1'], [], ['', '  ', null], ['B', 'V', '2027-05-02 19:00', '2']]);
     assert.equal(c.blank, 2);
-    assert.deepEqual(c.rows.map((r) => r.rowNumber), [3, 6]);
+    assert.deepEqual(
+      c.rows.map((r) => r.rowNumber),
+      [3, 6],
+    );
   });
 
   it('reports bad dates, missing names and missing ids with the row number, and keeps the good rows', () => {
@@ -96,7 +147,10 @@ describe('catalog rows: messy sheets', () => {
       ['Bad id', 'V', '2027-05-01 19:00', 'https://stubhub.com/e/1', 'TM8', 'TRUE'],
       ['Also good', 'V', '5/2/2027 7:30 PM', null, 'TM2', 'yes'],
     ]);
-    assert.deepEqual(c.rows.map((r) => r.name), ['Good', 'No time', 'Bad id', 'Also good']);
+    assert.deepEqual(
+      c.rows.map((r) => r.name),
+      ['Good', 'No time', 'Bad id', 'Also good'],
+    );
     // A date without a time is tracked with the time to be announced.
     assert.equal(c.rows[1]!.startPrecision, 'date');
     // No Country column: the default zone (America/New_York) makes 5/2/2027 month-first.
@@ -109,14 +163,20 @@ describe('catalog rows: messy sheets', () => {
     assert.match(reasons.get(7)!, /no marketplace id: fill at least one of "viagId", "Ticketmaster ID"/);
     // One bad id cell never drops the row's valid ids: the row is kept and the cell reported.
     assert.deepEqual(c.rows[2]!.sources, [{ marketplace: 'ticketmaster', marketplaceEventId: 'TM8' }]);
-    assert.deepEqual(c.cells.filter((n) => n.row === 8).map((n) => [n.column, n.kind]), [['viagId', 'invalid']]);
+    assert.deepEqual(
+      c.cells.filter((n) => n.row === 8).map((n) => [n.column, n.kind]),
+      [['viagId', 'invalid']],
+    );
     assert.match(c.cells.find((n) => n.row === 8)!.message, /link to stubhub\.com but not to an event page/);
     // A bad row still says which event it is about, so the sync does not take it for removed.
     assert.deepEqual(c.invalid.find((i) => i.row === 3)!.sources, [{ marketplace: 'stubhub', marketplaceEventId: '2' }]);
   });
 
   it('lists every problem of a row at once', () => {
-    const c = parse([[...header, 'Time Zone'], ['X', 'V', 'soon', '1', null, 'perhaps', 'Nowhere/City']]);
+    const c = parse([
+      [...header, 'Time Zone'],
+      ['X', 'V', 'soon', '1', null, 'perhaps', 'Nowhere/City'],
+    ]);
     const reason = c.invalid[0]!.reason;
     assert.match(reason, /Time Zone: unknown time zone "Nowhere\/City"/);
     assert.match(reason, /is_tracked: must be/);
@@ -131,7 +191,10 @@ describe('catalog rows: messy sheets', () => {
       ['B', 'Arena', '2027-06-01 19:00', '2', null, 'TRUE'],
       ['b', 'arena', '2027-06-01 19:00', '3', null, 'TRUE'],
     ]);
-    assert.deepEqual(c.rows.map((r) => r.rowNumber), [2, 4]);
+    assert.deepEqual(
+      c.rows.map((r) => r.rowNumber),
+      [2, 4],
+    );
     assert.deepEqual(c.duplicates, [
       { row: 3, firstRow: 2, reason: 'Ticketmaster id TM1 is already on row 2' },
       { row: 5, firstRow: 4, reason: 'same event name, venue and start as row 4' },
@@ -145,11 +208,17 @@ describe('catalog rows: messy sheets', () => {
       ['Montreal', 'Montréal', 'CA', '2027-10-05 20:00', '2'],
       ['Boston', 'Boston', 'US', '2027-10-06 20:00', '3'],
     ]);
-    assert.deepEqual(c.rows.map((r) => [r.name, r.startsAt!.toISOString()]), [
-      ['Montreal', '2027-10-06T00:00:00.000Z'], // Toronto time is New York time
-      ['Boston', '2027-10-07T00:00:00.000Z'],
-    ]);
-    assert.match(c.invalid[0]!.reason, /default zone America\/New_York \(DEFAULT_EVENT_TIMEZONE\) is not used in DE: .*here probably Europe\/Berlin/);
+    assert.deepEqual(
+      c.rows.map((r) => [r.name, r.startsAt!.toISOString()]),
+      [
+        ['Montreal', '2027-10-06T00:00:00.000Z'], // Toronto time is New York time
+        ['Boston', '2027-10-07T00:00:00.000Z'],
+      ],
+    );
+    assert.match(
+      c.invalid[0]!.reason,
+      /default zone America\/New_York \(DEFAULT_EVENT_TIMEZONE\) is not used in DE: .*here probably Europe\/Berlin/,
+    );
   });
 
   it("reads dates in the row's time zone, else the default one", () => {
@@ -161,17 +230,23 @@ describe('catalog rows: messy sheets', () => {
       ],
       'America/Los_Angeles',
     );
-    assert.deepEqual(c.rows.map((r) => [r.startsAt!.toISOString(), r.timezone]), [
-      ['2027-04-24T16:30:00.000Z', 'Europe/London'],
-      ['2027-04-25T00:30:00.000Z', 'America/Los_Angeles'],
-    ]);
+    assert.deepEqual(
+      c.rows.map((r) => [r.startsAt!.toISOString(), r.timezone]),
+      [
+        ['2027-04-24T16:30:00.000Z', 'Europe/London'],
+        ['2027-04-25T00:30:00.000Z', 'America/Los_Angeles'],
+      ],
+    );
   });
 });
 
 describe('event date cells', () => {
   /** The stored instant of one row's start cell in a zone, or the row's reason. */
   const start = (cell: CellValue, tz = 'America/Chicago', country = 'US'): string => {
-    const c = parse([['Name', 'Date', 'viagId', 'Time Zone', 'Country'], ['E', cell, '1', tz, country]]);
+    const c = parse([
+      ['Name', 'Date', 'viagId', 'Time Zone', 'Country'],
+      ['E', cell, '1', tz, country],
+    ]);
     return c.rows[0]?.startsAt?.toISOString() ?? c.rows[0]?.startPrecision ?? c.invalid[0]!.reason;
   };
 
@@ -179,7 +254,10 @@ describe('event date cells', () => {
     // 46572 is 2027-07-04; .8125 of a day is 19:30.
     assert.equal(start(46572.8125, 'America/New_York'), '2027-07-04T23:30:00.000Z');
     // A whole serial is a date without a time: tracked with the time to be announced (local midnight stored).
-    const c = parse([['Name', 'Date', 'viagId', 'Time Zone'], ['E', 46572, '1', 'America/New_York']]);
+    const c = parse([
+      ['Name', 'Date', 'viagId', 'Time Zone'],
+      ['E', 46572, '1', 'America/New_York'],
+    ]);
     assert.equal(c.rows[0]!.startPrecision, 'date');
     assert.equal(c.rows[0]!.startsAt!.toISOString(), '2027-07-04T04:00:00.000Z');
   });
@@ -199,14 +277,44 @@ describe('event date cells', () => {
     assert.deepEqual(m.index, { name: 0, startsAt: 1, stubhub: 2, tracked: 3, ticketmaster: 4 });
   });
 
-  it('reads every field\'s header in German, French, Spanish and Dutch, accents folded', () => {
+  it("reads every field's header in German, French, Spanish and Dutch, accents folded", () => {
     const byLanguage: [string, string[]][] = [
-      ['de', ['Veranstaltung', 'Veranstaltungsort', 'Stadt', 'Land', 'Datum', 'Uhrzeit', 'Zeitzone', 'Kategorie', 'Kapazität', 'Verfolgt', 'viagogoID']],
+      [
+        'de',
+        [
+          'Veranstaltung',
+          'Veranstaltungsort',
+          'Stadt',
+          'Land',
+          'Datum',
+          'Uhrzeit',
+          'Zeitzone',
+          'Kategorie',
+          'Kapazität',
+          'Verfolgt',
+          'viagogoID',
+        ],
+      ],
       ['fr', ['Nom', 'Salle', 'Ville', 'Pays', 'Date', 'Heure', 'Fuseau horaire', 'Catégorie', 'Capacité', 'Actif', 'viagogoID']],
-      ['es', ['Nombre', 'Recinto', 'Ciudad', 'País', 'Fecha', 'Hora', 'Zona horaria', 'Categoría', 'Capacidad', 'Seguimiento', 'viagogoID']],
+      [
+        'es',
+        ['Nombre', 'Recinto', 'Ciudad', 'País', 'Fecha', 'Hora', 'Zona horaria', 'Categoría', 'Capacidad', 'Seguimiento', 'viagogoID'],
+      ],
       ['nl', ['Naam', 'Locatie', 'Stad', 'Land', 'Datum', 'Tijd', 'Tijdzone', 'Categorie', 'Capaciteit', 'Volgen', 'viagogoID']],
     ];
-    const all = { name: 0, venue: 1, city: 2, country: 3, startsAt: 4, startTime: 5, timezone: 6, category: 7, capacity: 8, tracked: 9, stubhub: 10 };
+    const all = {
+      name: 0,
+      venue: 1,
+      city: 2,
+      country: 3,
+      startsAt: 4,
+      startTime: 5,
+      timezone: 6,
+      category: 7,
+      capacity: 8,
+      tracked: 9,
+      stubhub: 10,
+    };
     for (const [language, headers] of byLanguage) {
       const m = mapColumns(headers);
       assert.deepEqual([m.index, m.ignored], [all, []], language);
@@ -217,7 +325,16 @@ describe('event date cells', () => {
   });
 
   it('names what an ignored column looks like, and a second column of a field, instead of dropping it silently', () => {
-    const m = mapColumns(['Name', 'Date', 'viagogoID', 'Veranstaltungsort (Halle)', 'Aktiviert?', 'Seguimiento activo', 'Datum', 'Comments']);
+    const m = mapColumns([
+      'Name',
+      'Date',
+      'viagogoID',
+      'Veranstaltungsort (Halle)',
+      'Aktiviert?',
+      'Seguimiento activo',
+      'Datum',
+      'Comments',
+    ]);
     assert.equal(m.index.tracked, 4);
     assert.deepEqual(m.ignored, [
       'Veranstaltungsort (Halle) (looks like the venue column but is not a header this reader knows: rename it "Venue")',

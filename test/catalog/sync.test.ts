@@ -6,12 +6,57 @@ import { markScraped } from '../../src/catalog/lifecycle';
 import { parseCatalog, tableFromRows, type CellValue } from '../../src/domain/catalog';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
-const HEADER = ['Event Name', 'Venue', 'Event Date (Local)', 'Time Zone', 'viagogoID', 'Vivid Seats ID', 'SeatGeek ID', 'Ticketmaster ID', 'Capacity', 'is_tracked'];
-const catalog = (rows: CellValue[][]) => parseCatalog(tableFromRows('test catalog', [HEADER, ...rows]), { defaultTimeZone: 'America/New_York' });
+const HEADER = [
+  'Event Name',
+  'Venue',
+  'Event Date (Local)',
+  'Time Zone',
+  'viagogoID',
+  'Vivid Seats ID',
+  'SeatGeek ID',
+  'Ticketmaster ID',
+  'Capacity',
+  'is_tracked',
+];
+const catalog = (rows: CellValue[][]) =>
+  parseCatalog(tableFromRows('test catalog', [HEADER, ...rows]), { defaultTimeZone: 'America/New_York' });
 
-const KNICKS: CellValue[] = ['Knicks vs Celtics', 'Madison Square Garden', '2027-02-12 19:30', 'America/New_York', '153928471', '5124873', '7093311', 'TM-KNICKS', 19812, 'TRUE'];
-const CUBS: CellValue[] = ['Cubs vs Cardinals', 'Wrigley Field', '2027-07-10 13:20', 'America/Chicago', '154689014', '5351287', null, 'TM-CUBS', 41649, 'TRUE'];
-const ARSENAL: CellValue[] = ['Arsenal vs Chelsea', 'Emirates Stadium', '2027-04-24 17:30', 'Europe/London', '154230519', null, '7140263', null, 60704, 'yes'];
+const KNICKS: CellValue[] = [
+  'Knicks vs Celtics',
+  'Madison Square Garden',
+  '2027-02-12 19:30',
+  'America/New_York',
+  '153928471',
+  '5124873',
+  '7093311',
+  'TM-KNICKS',
+  19812,
+  'TRUE',
+];
+const CUBS: CellValue[] = [
+  'Cubs vs Cardinals',
+  'Wrigley Field',
+  '2027-07-10 13:20',
+  'America/Chicago',
+  '154689014',
+  '5351287',
+  null,
+  'TM-CUBS',
+  41649,
+  'TRUE',
+];
+const ARSENAL: CellValue[] = [
+  'Arsenal vs Chelsea',
+  'Emirates Stadium',
+  '2027-04-24 17:30',
+  'Europe/London',
+  '154230519',
+  null,
+  '7140263',
+  null,
+  60704,
+  'yes',
+];
 
 interface EventState {
   id: string;
@@ -49,11 +94,14 @@ describe('syncEvents into PostgreSQL', () => {
     const first = await syncEvents(t.db, catalog([KNICKS, CUBS, ARSENAL]));
     assert.deepEqual([first.added, first.updated, first.unchanged, first.untracked, first.invalid.length], [3, 0, 0, 0, 0]);
     const before = await state();
-    assert.deepEqual(before.map((e) => [e.catalog_key, e.sources]), [
-      ['stubhub:153928471', 'seatgeek:7093311 stubhub:153928471 ticketmaster:TM-KNICKS vividseats:5124873'],
-      ['stubhub:154689014', 'stubhub:154689014 ticketmaster:TM-CUBS vividseats:5351287'],
-      ['stubhub:154230519', 'seatgeek:7140263 stubhub:154230519'],
-    ]);
+    assert.deepEqual(
+      before.map((e) => [e.catalog_key, e.sources]),
+      [
+        ['stubhub:153928471', 'seatgeek:7093311 stubhub:153928471 ticketmaster:TM-KNICKS vividseats:5124873'],
+        ['stubhub:154689014', 'stubhub:154689014 ticketmaster:TM-CUBS vividseats:5351287'],
+        ['stubhub:154230519', 'seatgeek:7140263 stubhub:154230519'],
+      ],
+    );
     assert.equal(before[2]!.starts_at.toISOString(), '2027-04-24T16:30:00.000Z');
 
     const second = await syncEvents(t.db, catalog([KNICKS, CUBS, ARSENAL]));
@@ -67,7 +115,18 @@ describe('syncEvents into PostgreSQL', () => {
     await markScraped(t.db, Number(knicks!.id), 'seatgeek', { ok: true, at: new Date('2026-12-01T00:00:00Z') });
     await markScraped(t.db, Number(knicks!.id), 'stubhub', { ok: true, at: new Date('2026-12-01T00:00:00Z') });
 
-    const postponed: CellValue[] = ['Knicks vs. Celtics (rescheduled)', 'Madison Square Garden', '2027-02-19 19:30', 'America/New_York', '153928471', null, '7999999', 'TM-KNICKS', 19812, 'TRUE'];
+    const postponed: CellValue[] = [
+      'Knicks vs. Celtics (rescheduled)',
+      'Madison Square Garden',
+      '2027-02-19 19:30',
+      'America/New_York',
+      '153928471',
+      null,
+      '7999999',
+      'TM-KNICKS',
+      19812,
+      'TRUE',
+    ];
     const report = await syncEvents(t.db, catalog([postponed, CUBS]));
     assert.deepEqual([report.added, report.updated, report.unchanged], [0, 1, 1]);
     const [after] = await state();
@@ -81,11 +140,14 @@ describe('syncEvents into PostgreSQL', () => {
       [knicks!.id],
     );
     // A changed id is a different listing page: its scrape times start over; the others keep theirs.
-    assert.deepEqual(scraped.rows.map((r) => [r.marketplace, r.last_success_at?.toISOString() ?? null]), [
-      ['seatgeek', null],
-      ['stubhub', '2026-12-01T00:00:00.000Z'],
-      ['ticketmaster', null],
-    ]);
+    assert.deepEqual(
+      scraped.rows.map((r) => [r.marketplace, r.last_success_at?.toISOString() ?? null]),
+      [
+        ['seatgeek', null],
+        ['stubhub', '2026-12-01T00:00:00.000Z'],
+        ['ticketmaster', null],
+      ],
+    );
   });
 
   it('a row found only through a newly added id still updates the same event', async () => {
@@ -107,7 +169,13 @@ describe('syncEvents into PostgreSQL', () => {
     const off = await syncEvents(t.db, catalog([knicksOff, CUBS, arsenalOff]));
     assert.deepEqual([off.added, off.updated, off.unchanged, off.untracked], [0, 0, 1, 2]);
     let s = await state();
-    assert.deepEqual(s.map((e) => [e.name, e.tracked]), [['Knicks vs Celtics', false], ['Cubs vs Cardinals', true]]);
+    assert.deepEqual(
+      s.map((e) => [e.name, e.tracked]),
+      [
+        ['Knicks vs Celtics', false],
+        ['Cubs vs Cardinals', true],
+      ],
+    );
 
     const again = await syncEvents(t.db, catalog([knicksOff, CUBS, arsenalOff]));
     assert.deepEqual([again.updated, again.unchanged, again.untracked], [0, 1, 2]);
@@ -123,7 +191,13 @@ describe('syncEvents into PostgreSQL', () => {
     const gone = await syncEvents(t.db, catalog([CUBS]));
     assert.equal(gone.missingFromCatalog, 1);
     let s = await state();
-    assert.deepEqual(s.map((e) => [e.name, e.tracked, e.in_catalog]), [['Knicks vs Celtics', true, false], ['Cubs vs Cardinals', true, true]]);
+    assert.deepEqual(
+      s.map((e) => [e.name, e.tracked, e.in_catalog]),
+      [
+        ['Knicks vs Celtics', true, false],
+        ['Cubs vs Cardinals', true, true],
+      ],
+    );
     const back = await syncEvents(t.db, catalog([KNICKS, CUBS]));
     assert.deepEqual([back.updated, back.unchanged, back.missingFromCatalog], [1, 1, 0]);
     s = await state();
@@ -136,8 +210,14 @@ describe('syncEvents into PostgreSQL', () => {
     brokenKnicks[2] = '2027-02-31 19:30';
     const report = await syncEvents(t.db, catalog([brokenKnicks, CUBS, CUBS, ARSENAL]));
     assert.deepEqual([report.added, report.unchanged, report.missingFromCatalog], [1, 1, 0]);
-    assert.deepEqual(report.invalid.map((i) => i.row), [2]);
-    assert.deepEqual(report.duplicates.map((d) => [d.row, d.firstRow]), [[4, 3]]);
+    assert.deepEqual(
+      report.invalid.map((i) => i.row),
+      [2],
+    );
+    assert.deepEqual(
+      report.duplicates.map((d) => [d.row, d.firstRow]),
+      [[4, 3]],
+    );
     const s = await state();
     assert.equal(s[0]!.starts_at.toISOString(), '2027-02-13T00:30:00.000Z', 'the broken row left its event as it was');
     assert.equal(s[0]!.in_catalog, true);
@@ -148,14 +228,20 @@ describe('syncEvents into PostgreSQL', () => {
     const mixed: CellValue[] = ['Mixed', 'V', '2027-03-01 19:00', null, '153928471', null, null, 'TM-CUBS', null, 'TRUE'];
     const r1 = await syncEvents(t.db, catalog([mixed]));
     assert.equal(r1.invalid.length, 1);
-    assert.match(r1.invalid[0]!.reason, /StubHub 153928471 -> event #1 "Knicks vs Celtics"; Ticketmaster TM-CUBS -> event #2 "Cubs vs Cardinals"/);
+    assert.match(
+      r1.invalid[0]!.reason,
+      /StubHub 153928471 -> event #1 "Knicks vs Celtics"; Ticketmaster TM-CUBS -> event #2 "Cubs vs Cardinals"/,
+    );
     assert.deepEqual([r1.added, r1.updated, r1.missingFromCatalog], [0, 0, 0]);
 
     // Rows 2 and 3 name the stored Knicks event by different ids: row 3 is the same event as row 2.
     const byStubHub: CellValue[] = ['Knicks', 'V', '2027-03-01 19:00', null, '153928471', null, null, null, null, 'TRUE'];
     const bySeatGeek: CellValue[] = ['Knicks again', 'V', '2027-03-02 19:00', null, null, null, '7093311', null, null, 'TRUE'];
     const r2 = await syncEvents(t.db, catalog([byStubHub, bySeatGeek]));
-    assert.deepEqual(r2.duplicates.map((d) => [d.row, d.firstRow]), [[3, 2]]);
+    assert.deepEqual(
+      r2.duplicates.map((d) => [d.row, d.firstRow]),
+      [[3, 2]],
+    );
     assert.match(r2.duplicates[0]!.reason, /same event/);
   });
 

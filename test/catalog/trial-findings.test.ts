@@ -25,7 +25,8 @@ interface Stored {
 
 describe('new-user trial catalogs, synced into PostgreSQL', () => {
   let t: TestDatabase;
-  const sync = (file: string, env: Record<string, string> = {}) => syncEvents(t.db, catalogReader(parseEnv({ DEFAULT_EVENT_TIMEZONE: 'America/New_York', ...env }), { file: fixture(file) }));
+  const sync = (file: string, env: Record<string, string> = {}) =>
+    syncEvents(t.db, catalogReader(parseEnv({ DEFAULT_EVENT_TIMEZONE: 'America/New_York', ...env }), { file: fixture(file) }));
   const stored = async (): Promise<Stored[]> =>
     (
       await t.db.query<Stored>(
@@ -34,8 +35,10 @@ describe('new-user trial catalogs, synced into PostgreSQL', () => {
            FROM events e ORDER BY e.id`,
       )
     ).rows;
-  const startOf = async (name: string): Promise<string | undefined> => (await stored()).find((e) => e.name === name)?.starts_at?.toISOString();
-  const reasonOf = (report: { invalid: { row: number; reason: string }[] }, row: number): string => report.invalid.find((i) => i.row === row)?.reason ?? `row ${row} is not invalid`;
+  const startOf = async (name: string): Promise<string | undefined> =>
+    (await stored()).find((e) => e.name === name)?.starts_at?.toISOString();
+  const reasonOf = (report: { invalid: { row: number; reason: string }[] }, row: number): string =>
+    report.invalid.find((i) => i.row === row)?.reason ?? `row ${row} is not invalid`;
 
   before(async () => {
     t = await createTestDatabase();
@@ -49,16 +52,29 @@ describe('new-user trial catalogs, synced into PostgreSQL', () => {
 
   it('finding 1: one day-first row in a US file does not flip the US rows; their two-way dates are refused naming DATE_ORDER', async () => {
     const report = await sync('mixed_us_dmy.csv');
-    assert.deepEqual(report.invalid.map((i) => i.row), [2, 3]);
-    for (const row of [2, 3]) assert.match(reasonOf(report, row), /reads both ways, and this row's country \(US\) writes month-first dates while row 4 \(13\/03\/2027\) can only be day-first: set DATE_ORDER=mdy/);
+    assert.deepEqual(
+      report.invalid.map((i) => i.row),
+      [2, 3],
+    );
+    for (const row of [2, 3])
+      assert.match(
+        reasonOf(report, row),
+        /reads both ways, and this row's country \(US\) writes month-first dates while row 4 \(13\/03\/2027\) can only be day-first: set DATE_ORDER=mdy/,
+      );
     assert.match(report.dateOrder!.basis, /2 rows \(2, 3\) .* refused, not flipped/);
     // Nothing stored at a flipped date: 7/4 is never 7 April.
-    assert.deepEqual((await stored()).map((e) => [e.name, e.starts_at?.toISOString()]), [['Brit entered', '2027-03-14T00:30:00.000Z']]);
+    assert.deepEqual(
+      (await stored()).map((e) => [e.name, e.starts_at?.toISOString()]),
+      [['Brit entered', '2027-03-14T00:30:00.000Z']],
+    );
   });
 
   it('finding 1: an explicit DATE_ORDER=mdy decides: the US rows are read month-first, the day-first row is refused', async () => {
     const report = await sync('mixed_us_dmy.csv', { DATE_ORDER: 'mdy' });
-    assert.deepEqual(report.invalid.map((i) => i.row), [4]);
+    assert.deepEqual(
+      report.invalid.map((i) => i.row),
+      [4],
+    );
     assert.match(reasonOf(report, 4), /"13\/03\/2027 19:30" can only be day-first, but this file's dates are month-first/);
     assert.equal(await startOf('US Gig A'), '2027-07-04T23:30:00.000Z');
     assert.equal(await startOf('US Gig B'), '2027-08-05T23:30:00.000Z');
@@ -72,7 +88,10 @@ describe('new-user trial catalogs, synced into PostgreSQL', () => {
 
   it('finding 4: a Los Angeles row without a zone is refused with America/Los_Angeles, never stored at New York time', async () => {
     const report = await sync('us.csv');
-    assert.match(reasonOf(report, 3), /^Time Zone: is empty, and the default zone America\/New_York \(DEFAULT_EVENT_TIMEZONE\) gives another instant than America\/Los_Angeles.*here probably America\/Los_Angeles \(from Los Angeles, US\)/);
+    assert.match(
+      reasonOf(report, 3),
+      /^Time Zone: is empty, and the default zone America\/New_York \(DEFAULT_EVENT_TIMEZONE\) gives another instant than America\/Los_Angeles.*here probably America\/Los_Angeles \(from Los Angeles, US\)/,
+    );
     assert.equal(await startOf('Lakers vs Celtics'), undefined);
     // A New York row without a zone is the default zone's own city: stored. So is one with an offset.
     assert.equal(await startOf('Knicks vs Nets'), '2027-11-07T05:30:00.000Z');
@@ -81,7 +100,10 @@ describe('new-user trial catalogs, synced into PostgreSQL', () => {
 
   it('finding 7: a New York fall-back time (1:30 AM happens twice) is refused with both offsets', async () => {
     const report = await sync('us.csv');
-    assert.match(reasonOf(report, 6), /"11\/7\/2027 1:30 AM" is not read: 2027-11-07 01:30 happens twice in America\/New_York .*-04:00 for the first or -05:00 for the second/);
+    assert.match(
+      reasonOf(report, 6),
+      /"11\/7\/2027 1:30 AM" is not read: 2027-11-07 01:30 happens twice in America\/New_York .*-04:00 for the first or -05:00 for the second/,
+    );
     assert.equal(await startOf('Rangers vs Devils'), undefined);
   });
 
@@ -103,9 +125,15 @@ describe('new-user trial catalogs, synced into PostgreSQL', () => {
     assert.deepEqual([zuri?.venue, zuri?.tracked, zuri?.starts_at?.toISOString()], ['Hallenstadion', true, '2027-03-13T19:00:00.000Z']);
     // Row 3 (FALSCH; Montréal, CA, its dotted date day-first anywhere) is read and not tracked:
     // an untracked row that names no stored event is not imported.
-    assert.equal(report.invalid.some((i) => i.row === 3), false);
+    assert.equal(
+      report.invalid.some((i) => i.row === 3),
+      false,
+    );
     assert.equal(report.untracked, 1);
-    assert.equal(events.some((e) => e.name === 'Montréal Jazz'), false);
+    assert.equal(
+      events.some((e) => e.name === 'Montréal Jazz'),
+      false,
+    );
   });
 
   it('finding 2: French headers Événement and Suivi are read (accents folded): FAUX is not tracked', async () => {

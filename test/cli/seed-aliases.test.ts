@@ -23,7 +23,8 @@ async function cli(...argv: string[]): Promise<Run> {
   // Commands write strings; the test runner's own messages on this process's stdout are
   // serialized buffers, and go through untouched.
   const capture = (into: string[], orig: typeof origOut) =>
-    ((chunk: string | Uint8Array, ...rest: never[]) => (typeof chunk === 'string' ? (into.push(chunk), true) : orig(chunk, ...rest))) as typeof process.stdout.write;
+    ((chunk: string | Uint8Array, ...rest: never[]) =>
+      typeof chunk === 'string' ? (into.push(chunk), true) : orig(chunk, ...rest)) as typeof process.stdout.write;
   process.stdout.write = capture(out, origOut);
   process.stderr.write = capture(err, origErr);
   try {
@@ -61,10 +62,23 @@ describe("the seeds' command names as aliases", () => {
 
   it('maps each name to our command and translates cleanup-untracked-events flags', () => {
     assert.deepEqual(expandSeedAlias(['init-db']), ['db', 'migrate']);
-    assert.deepEqual(expandSeedAlias(['price-history', '12', '--days', '30', '--bucket', '1 day']), ['history', '12', '--days', '30', '--bucket', '1 day']);
+    assert.deepEqual(expandSeedAlias(['price-history', '12', '--days', '30', '--bucket', '1 day']), [
+      'history',
+      '12',
+      '--days',
+      '30',
+      '--bucket',
+      '1 day',
+    ]);
     assert.deepEqual(expandSeedAlias(['cleanup-untracked-events']), ['events', 'cleanup-untracked']);
     assert.deepEqual(expandSeedAlias(['cleanup-untracked-events', '--no-dry-run']), ['events', 'cleanup-untracked', '--apply']);
-    assert.deepEqual(expandSeedAlias(['cleanup-untracked-events', '--no-dry-run', '--delete', '--json']), ['events', 'cleanup-untracked', '--delete', '--yes', '--json']);
+    assert.deepEqual(expandSeedAlias(['cleanup-untracked-events', '--no-dry-run', '--delete', '--json']), [
+      'events',
+      'cleanup-untracked',
+      '--delete',
+      '--yes',
+      '--json',
+    ]);
     assert.deepEqual(expandSeedAlias(['cleanup-untracked-events', '--delete']), ['events', 'cleanup-untracked']);
     assert.deepEqual(expandSeedAlias(['events', 'list']), ['events', 'list']);
   });
@@ -73,7 +87,8 @@ describe("the seeds' command names as aliases", () => {
     const r = await cli('--help');
     assert.equal(r.code, 0);
     assert.match(r.stdout, /Aliases \(the command names of the Python tracker/);
-    for (const a of SEED_ALIASES) assert.match(r.stdout, new RegExp(`^  ${a.usage.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+= ${a.command.join(' ')}`, 'm'));
+    for (const a of SEED_ALIASES)
+      assert.match(r.stdout, new RegExp(`^  ${a.usage.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+= ${a.command.join(' ')}`, 'm'));
   });
 
   it('init-db, fetch-events, show-events: migrate, read the catalog, list the events', async () => {
@@ -89,7 +104,10 @@ describe("the seeds' command names as aliases", () => {
     const events = JSON.parse((await cli('events', 'list', '--json')).stdout) as { id: number }[];
     const id = String(events[0]!.id);
     await same(['show-listings', id, '--json'], ['listings', id, '--json']);
-    await same(['price-history', id, '--days', '30', '--bucket', '1 day', '--json'], ['history', id, '--days', '30', '--bucket', '1 day', '--json']);
+    await same(
+      ['price-history', id, '--days', '30', '--bucket', '1 day', '--json'],
+      ['history', id, '--days', '30', '--bucket', '1 day', '--json'],
+    );
     await same(['section-prices', id, '--days', '7', '--json'], ['sections', id, '--days', '7', '--json']);
     const bad = await same(['price-history', id, '--bucket', 'fortnight'], ['history', id, '--bucket', 'fortnight']);
     assert.equal(bad.code, 2);
@@ -98,7 +116,10 @@ describe("the seeds' command names as aliases", () => {
   it('fetch-listings, start-scheduler and run reach scrape, tracker start and dev', async () => {
     const unknown = await same(['fetch-listings', 'seatgeek:999999999'], ['scrape', 'seatgeek:999999999']);
     assert.equal(unknown.code, 2);
-    const badInterval = await same(['start-scheduler', '--interval-hours', 'soon', '--randomization', 'poisson'], ['tracker', 'start', '--interval-hours', 'soon', '--randomization', 'poisson']);
+    const badInterval = await same(
+      ['start-scheduler', '--interval-hours', 'soon', '--randomization', 'poisson'],
+      ['tracker', 'start', '--interval-hours', 'soon', '--randomization', 'poisson'],
+    );
     assert.equal(badInterval.code, 2);
     const help = await same(['run', '--help'], ['dev', '--help']);
     assert.match(help.stdout, /^Usage: ticket-tracker dev/);

@@ -15,7 +15,10 @@ const cli = fromRoot('bin', 'ticket-tracker.js');
 
 async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, cwd: os.tmpdir() });
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      cwd: os.tmpdir(),
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -34,10 +37,16 @@ describe('configuration', () => {
 
   it('names every bad variable and why, in one error', () => {
     assert.throws(
-      () => parseEnv({ DATABASE_URL: 'nonsense', SCRAPE_INTERVAL_HOURS: '-2', RANDOMIZATION_STRATEGY: 'gaussian', MOCK_MARKETPLACE: 'maybe' }),
+      () =>
+        parseEnv({ DATABASE_URL: 'nonsense', SCRAPE_INTERVAL_HOURS: '-2', RANDOMIZATION_STRATEGY: 'gaussian', MOCK_MARKETPLACE: 'maybe' }),
       (err: unknown) => {
         assert.ok(err instanceof ConfigError);
-        assert.deepEqual(err.problems.map((p) => p.variable).sort(), ['DATABASE_URL', 'MOCK_MARKETPLACE', 'RANDOMIZATION_STRATEGY', 'SCRAPE_INTERVAL_HOURS']);
+        assert.deepEqual(err.problems.map((p) => p.variable).sort(), [
+          'DATABASE_URL',
+          'MOCK_MARKETPLACE',
+          'RANDOMIZATION_STRATEGY',
+          'SCRAPE_INTERVAL_HOURS',
+        ]);
         assert.match(err.message, /DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);
         return true;
       },
@@ -45,7 +54,10 @@ describe('configuration', () => {
   });
 
   it('checks settings against each other', () => {
-    assert.throws(() => parseEnv({ MIN_RANDOM_FACTOR: '1.5', MAX_RANDOM_FACTOR: '1.2' }), /MIN_RANDOM_FACTOR: must not exceed MAX_RANDOM_FACTOR/);
+    assert.throws(
+      () => parseEnv({ MIN_RANDOM_FACTOR: '1.5', MAX_RANDOM_FACTOR: '1.2' }),
+      /MIN_RANDOM_FACTOR: must not exceed MAX_RANDOM_FACTOR/,
+    );
     assert.throws(() => parseEnv({ MARKETPLACES: 'stubhub,ebay' }), /unknown marketplace "ebay"/);
     assert.throws(() => parseEnv({ DEFAULT_EVENT_TIMEZONE: 'Mars/Olympus' }), /unknown time zone/);
   });
@@ -59,7 +71,11 @@ describe('configuration', () => {
   });
 
   it('masks secrets when the configuration is described', () => {
-    const env = parseEnv({ DATABASE_URL: 'postgres://app:hunter22@db:5432/tt', TICKETMASTER_API_KEY: 'tm-key-123456', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/XYZ' });
+    const env = parseEnv({
+      DATABASE_URL: 'postgres://app:hunter22@db:5432/tt',
+      TICKETMASTER_API_KEY: 'tm-key-123456',
+      SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/XYZ',
+    });
     const shown = JSON.stringify(describeEnv(env));
     assert.ok(!shown.includes('hunter22'));
     assert.ok(!shown.includes('tm-key-123456'));
@@ -93,7 +109,10 @@ describe('ticket-tracker command line', () => {
   });
 
   it('prints the configuration with secrets masked', async () => {
-    const r = await runCli(['config', '--json'], { DATABASE_URL: 'postgres://a:topsecretpw@h:5432/d', TICKETMASTER_API_KEY: 'tm-secret-987654' });
+    const r = await runCli(['config', '--json'], {
+      DATABASE_URL: 'postgres://a:topsecretpw@h:5432/d',
+      TICKETMASTER_API_KEY: 'tm-secret-987654',
+    });
     assert.equal(r.code, 0);
     const rows = JSON.parse(r.stdout) as { variable: string; value: string }[];
     assert.equal(rows.find((x) => x.variable === 'TICKETMASTER_API_KEY')?.value, '***');

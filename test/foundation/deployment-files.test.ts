@@ -10,14 +10,16 @@ import { fromRoot } from '../../src/tools/paths';
 const composeSchema = z.object({
   services: z.record(
     z.string(),
-    z.object({
-      image: z.string().optional(),
-      build: z.unknown().optional(),
-      command: z.array(z.string()).optional(),
-      environment: z.record(z.string(), z.string()).optional(),
-      ports: z.array(z.string()).optional(),
-      depends_on: z.unknown().optional(),
-    }).passthrough(),
+    z
+      .object({
+        image: z.string().optional(),
+        build: z.unknown().optional(),
+        command: z.array(z.string()).optional(),
+        environment: z.record(z.string(), z.string()).optional(),
+        ports: z.array(z.string()).optional(),
+        depends_on: z.unknown().optional(),
+      })
+      .passthrough(),
   ),
 });
 const compose = composeSchema.parse(parse(readFileSync(fromRoot('docker-compose.yml'), 'utf8')));
@@ -31,7 +33,10 @@ describe('docker-compose.yml', () => {
     assert.ok(images.some((i) => i.startsWith('temporalio/auto-setup:')));
     assert.ok(images.some((i) => i.startsWith('temporalio/ui:')));
     assert.ok(images.some((i) => i.startsWith('timescale/timescaledb:')));
-    assert.ok(images.some((i) => i.startsWith('postgres:')), 'Temporal persistence database');
+    assert.ok(
+      images.some((i) => i.startsWith('postgres:')),
+      'Temporal persistence database',
+    );
     assert.ok(ownServices.some(([, s]) => s.command?.[0] === 'worker'));
   });
 
@@ -60,7 +65,10 @@ describe('docker-compose.yml', () => {
     assert.equal(temporalPort, '7233');
     const db = new URL((env.DATABASE_URL ?? '').replace(/\$\{[^}]*\}/g, 'x'));
     assert.ok(compose.services[db.hostname]?.image?.startsWith('timescale/'), 'DATABASE_URL points at the TimescaleDB service');
-    assert.ok(worker.ports?.some((p) => p.endsWith(`:${env.METRICS_PORT ?? defaultOf('METRICS_PORT')}`)), 'metrics port published');
+    assert.ok(
+      worker.ports?.some((p) => p.endsWith(`:${env.METRICS_PORT ?? defaultOf('METRICS_PORT')}`)),
+      'metrics port published',
+    );
   });
 
   it('publishes the Temporal UI on the port the docs name', () => {
@@ -83,7 +91,9 @@ describe('Dockerfile', () => {
 
   it('sets only variables the config schema knows', () => {
     const envLines = dockerfile.match(/^ENV [\s\S]*?(?<!\\)$/gm) ?? [];
-    const names = envLines.flatMap((l) => [...l.matchAll(/([A-Z_]+)=/g)].map((m) => m[1]!)).filter((n) => !['NODE_ENV', 'NODE_OPTIONS', 'MALLOC_ARENA_MAX'].includes(n));
+    const names = envLines
+      .flatMap((l) => [...l.matchAll(/([A-Z_]+)=/g)].map((m) => m[1]!))
+      .filter((n) => !['NODE_ENV', 'NODE_OPTIONS', 'MALLOC_ARENA_MAX'].includes(n));
     for (const n of names) assert.ok(n in ENV_VARS, `Dockerfile sets ${n}, unknown to the config schema`);
   });
 });

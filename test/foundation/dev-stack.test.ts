@@ -81,7 +81,10 @@ describe('ticket-tracker dev (npm start)', () => {
       const status = await waitForStatus(cliEnv);
       assert.ok(['scraping', 'sleeping'].includes(status.phase), status.phase);
       const schedules = JSON.parse((await runCli(['schedules', 'list', '--json'], cliEnv)).stdout) as { id: string }[];
-      assert.deepEqual(schedules.map((x) => x.id), ['archive-retention', 'rollup-daily', 'rollup-hourly']);
+      assert.deepEqual(
+        schedules.map((x) => x.id),
+        ['archive-retention', 'rollup-daily', 'rollup-hourly'],
+      );
       const scrape = await runCli(['scrape', 'stubhub:153928471', '--json'], cliEnv);
       assert.equal(scrape.code, 0, scrape.stderr);
       const scraped = JSON.parse(scrape.stdout) as { outcomes: { marketplace: string; status: string; listingsStored: number }[] };

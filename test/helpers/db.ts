@@ -2,7 +2,14 @@ import { after as nodeAfter, before as nodeBefore, describe, it as nodeIt } from
 import type { Db } from '../../src/db/pool';
 import type { StorageMode } from '../../src/db/storage-mode';
 import { createThrowawayDatabase } from './throwaway-database';
-import { ADMIN_URL_VAR, TIMESCALE_ADMIN_URL_VAR, TIMESCALE_SKIP_VAR, startPostgresForTests, startTimescaleForTests, type TestServer } from './infra';
+import {
+  ADMIN_URL_VAR,
+  TIMESCALE_ADMIN_URL_VAR,
+  TIMESCALE_SKIP_VAR,
+  startPostgresForTests,
+  startTimescaleForTests,
+  type TestServer,
+} from './infra';
 
 export interface TestDatabase {
   url: string;
@@ -62,7 +69,11 @@ export async function createTestDatabase(opts: { migrate?: boolean; poolMax?: nu
   const server = await serverFor(layout);
   if ('skipped' in server) throw new Error(`no TimescaleDB for this test: ${server.skipped}`);
   const migrated = opts.migrate !== false;
-  const { url, db, drop } = await createThrowawayDatabase(server.adminUrl, { prefix: 'tt_test', layout: migrated ? layout : null, poolMax: opts.poolMax ?? 5 });
+  const { url, db, drop } = await createThrowawayDatabase(server.adminUrl, {
+    prefix: 'tt_test',
+    layout: migrated ? layout : null,
+    poolMax: opts.poolMax ?? 5,
+  });
   if (migrated && layout === 'timescaledb') await pausePolicies(db);
   return { url, db, layout, drop };
 }

@@ -69,7 +69,8 @@ function atExit(pg: EmbeddedPostgresHandle, dir: string): () => void {
 }
 
 export async function startPostgresForTests(): Promise<TestServer> {
-  if (process.env.DATABASE_URL) return { adminUrl: process.env.DATABASE_URL, stop: async () => undefined, stopAtExit: () => undefined, unref: () => undefined };
+  if (process.env.DATABASE_URL)
+    return { adminUrl: process.env.DATABASE_URL, stop: async () => undefined, stopAtExit: () => undefined, unref: () => undefined };
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-pg-'));
   chmodSync(dir, 0o755); // when we are root, PostgreSQL runs as `postgres` and must reach its folder
   let pg: EmbeddedPostgresHandle;

@@ -32,7 +32,8 @@ export function writeEventsFile(csv: string): string {
   return file;
 }
 
-export const EVENTS_HEADER = 'Event Name,Venue,City,State,Country,Event Date (Local),Time Zone,viagogoID,Vivid Seats ID,SeatGeek ID,Ticketmaster ID,is_tracked';
+export const EVENTS_HEADER =
+  'Event Name,Venue,City,State,Country,Event Date (Local),Time Zone,viagogoID,Vivid Seats ID,SeatGeek ID,Ticketmaster ID,is_tracked';
 
 /**
  * The product's real parts wired for a test: a fresh database, the mock marketplace over HTTP,

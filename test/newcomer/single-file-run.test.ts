@@ -39,7 +39,13 @@ describe('one test file run on its own, without DATABASE_URL', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     assert.equal(code, 0, output);
     assert.match(output, /# pass 1/);
-    assert.deepEqual(processesMentioning(tmp).map((p) => p.args), []);
-    assert.deepEqual(readdirSync(tmp).filter((f) => f.startsWith('tt-pg-')), []);
+    assert.deepEqual(
+      processesMentioning(tmp).map((p) => p.args),
+      [],
+    );
+    assert.deepEqual(
+      readdirSync(tmp).filter((f) => f.startsWith('tt-pg-')),
+      [],
+    );
   });
 });

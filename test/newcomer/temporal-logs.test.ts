@@ -6,19 +6,33 @@ import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import { createLogger } from '../../src/logging/logger';
 import { activityFailureLogger, sdkLogRecord } from '../../src/observability/temporal-logs';
 
-const entry = (level: LogEntry['level'], message: string, meta: Record<string, unknown>): LogEntry => ({ level, message, meta, timestampNanos: 0n });
+const entry = (level: LogEntry['level'], message: string, meta: Record<string, unknown>): LogEntry => ({
+  level,
+  message,
+  meta,
+  timestampNanos: 0n,
+});
 /** The SDK's own lines of the mock environment, not under test here. */
 const sdkQuiet = new DefaultLogger('ERROR');
 const marketplaceQueues = new Set(['ticket-tracker-stubhub', 'ticket-tracker-seatgeek']);
 
 describe('the SDK log lines npm start prints', () => {
   it('"No workflows registered" from a marketplace queue (activities only by design) is debug', () => {
-    const r = sdkLogRecord(entry('WARN', 'No workflows registered, not polling for workflow tasks', { sdkComponent: 'worker', taskQueue: 'ticket-tracker-stubhub' }), marketplaceQueues);
+    const r = sdkLogRecord(
+      entry('WARN', 'No workflows registered, not polling for workflow tasks', {
+        sdkComponent: 'worker',
+        taskQueue: 'ticket-tracker-stubhub',
+      }),
+      marketplaceQueues,
+    );
     assert.equal(r.level, 'debug');
   });
 
   it('"No workflows registered" from any other queue stays a warning (a real misconfiguration)', () => {
-    const r = sdkLogRecord(entry('WARN', 'No workflows registered, not polling for workflow tasks', { sdkComponent: 'worker', taskQueue: 'ticket-tracker' }), marketplaceQueues);
+    const r = sdkLogRecord(
+      entry('WARN', 'No workflows registered, not polling for workflow tasks', { sdkComponent: 'worker', taskQueue: 'ticket-tracker' }),
+      marketplaceQueues,
+    );
     assert.equal(r.level, 'warn');
   });
 
@@ -39,7 +53,10 @@ describe('a failed activity attempt in the log', () => {
   it('is one line naming the activity, event, marketplace and attempt, with the failure message', async () => {
     const lines: string[] = [];
     const logger = createLogger('info', {}, (line) => lines.push(line));
-    const env = new MockActivityEnvironment({ activityType: 'fetchListings', attempt: 3, taskQueue: 'ticket-tracker-stubhub' }, { interceptors: [activityFailureLogger(logger)], logger: sdkQuiet });
+    const env = new MockActivityEnvironment(
+      { activityType: 'fetchListings', attempt: 3, taskQueue: 'ticket-tracker-stubhub' },
+      { interceptors: [activityFailureLogger(logger)], logger: sdkQuiet },
+    );
     const input = { scrapeId: 'tracker/1/12/stubhub', eventId: 12, marketplace: 'stubhub', marketplaceEventId: '104823456' };
     await assert.rejects(
       env.run(async (_: typeof input) => {
@@ -49,7 +66,10 @@ describe('a failed activity attempt in the log', () => {
     assert.equal(lines.length, 1);
     assert.ok(!lines[0]!.includes('\n'));
     const record = JSON.parse(lines[0]!) as Record<string, unknown>;
-    assert.equal(record.msg, 'fetchListings failed for event 12 on stubhub (id 104823456), attempt 3: MarketplaceUnavailable: HTTP 503 from StubHub, retry after 1 s');
+    assert.equal(
+      record.msg,
+      'fetchListings failed for event 12 on stubhub (id 104823456), attempt 3: MarketplaceUnavailable: HTTP 503 from StubHub, retry after 1 s',
+    );
     assert.equal(record.eventId, 12);
     assert.equal(record.marketplace, 'stubhub');
     assert.equal(record.taskQueue, 'ticket-tracker-stubhub');
@@ -57,7 +77,10 @@ describe('a failed activity attempt in the log', () => {
 
   it('says nothing when the attempt succeeds', async () => {
     const lines: string[] = [];
-    const env = new MockActivityEnvironment({}, { interceptors: [activityFailureLogger(createLogger('info', {}, (line) => lines.push(line)))], logger: sdkQuiet });
+    const env = new MockActivityEnvironment(
+      {},
+      { interceptors: [activityFailureLogger(createLogger('info', {}, (line) => lines.push(line)))], logger: sdkQuiet },
+    );
     assert.equal(await env.run(async (n: number) => n + 1, 1), 2);
     assert.deepEqual(lines, []);
   });

@@ -21,7 +21,7 @@ describe('the JSON logger (pino)', () => {
     assert.equal(r.msg, 'worker polling');
   });
 
-  it('drops records below its level and keeps a child\'s fields', () => {
+  it("drops records below its level and keeps a child's fields", () => {
     const { lines, logger } = capture('warn');
     logger.info('not shown');
     logger.debug('not shown either');
@@ -30,7 +30,7 @@ describe('the JSON logger (pino)', () => {
     assert.equal((JSON.parse(lines[0]!) as Record<string, unknown>).marketplace, 'seatgeek');
   });
 
-  it('keeps an error\'s type, message and stack under err and error', () => {
+  it("keeps an error's type, message and stack under err and error", () => {
     const { lines, logger } = capture();
     logger.error('worker failed', { err: new TypeError('bad thing'), error: new RangeError('other') });
     const r = JSON.parse(lines[0]!) as { err: { type: string; message: string; stack: string }; error: { type: string } };

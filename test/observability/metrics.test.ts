@@ -19,7 +19,12 @@ describe("the worker's /metrics and /healthz (prom-client)", () => {
   let healthy = true;
   let server: HealthServer;
   before(async () => {
-    server = await startHealthServer({ port: 0, host: '127.0.0.1', registry: metrics.registry, healthy: () => ({ ok: healthy, detail: { workers: { q: healthy ? 'RUNNING' : 'FAILED' } } }) });
+    server = await startHealthServer({
+      port: 0,
+      host: '127.0.0.1',
+      registry: metrics.registry,
+      healthy: () => ({ ok: healthy, detail: { workers: { q: healthy ? 'RUNNING' : 'FAILED' } } }),
+    });
   });
   after(async () => server.close());
   const get = (p: string): Promise<Response> => fetch(`http://127.0.0.1:${server.port}${p}`);
@@ -46,7 +51,12 @@ describe("the worker's /metrics and /healthz (prom-client)", () => {
 
   it('serves the standard process and Node.js metrics operators know, and the uptime', async () => {
     const s = samples(await (await get('/metrics')).text());
-    for (const name of ['process_resident_memory_bytes', 'process_cpu_seconds_total', 'nodejs_heap_size_used_bytes', 'process_uptime_seconds']) {
+    for (const name of [
+      'process_resident_memory_bytes',
+      'process_cpu_seconds_total',
+      'nodejs_heap_size_used_bytes',
+      'process_uptime_seconds',
+    ]) {
       assert.ok(s.has(name), `${name} missing`);
     }
     assert.ok(s.get('process_resident_memory_bytes')! > 0);

@@ -63,7 +63,8 @@ describe('cycle logic with mocked activities', () => {
       fetches.push(input);
       const outcome = await scenario.fetch(input);
       if ('fail' in outcome) throw ApplicationFailure.nonRetryable(outcome.fail, 'MarketplaceUnavailable');
-      if ('drift' in outcome) throw ApplicationFailure.create({ message: outcome.drift, type: 'MarketplaceFormatDrift', nonRetryable: true });
+      if ('drift' in outcome)
+        throw ApplicationFailure.create({ message: outcome.drift, type: 'MarketplaceFormatDrift', nonRetryable: true });
       return {
         scrapeId: input.scrapeId,
         eventId: input.eventId,
@@ -90,12 +91,17 @@ describe('cycle logic with mocked activities', () => {
     let bundle: WorkflowBundleWithSourceMap;
     [temporal, bundle] = await Promise.all([
       startTimeSkippingEnv(),
-      bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } }),
+      bundleWorkflowCode({
+        workflowsPath: require.resolve('../../src/workflows'),
+        logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
+      }),
     ]);
     taskQueue = uniqueTaskQueue('cycle-logic');
     workers = await Promise.all([
       Worker.create({ connection: temporal.nativeConnection, taskQueue, workflowBundle: bundle, activities: main }),
-      ...MARKETPLACE_NAMES.map((m) => Worker.create({ connection: temporal.nativeConnection, taskQueue: marketplaceTaskQueue(taskQueue, m), activities: fetcher })),
+      ...MARKETPLACE_NAMES.map((m) =>
+        Worker.create({ connection: temporal.nativeConnection, taskQueue: marketplaceTaskQueue(taskQueue, m), activities: fetcher }),
+      ),
     ]);
     running = Promise.all(workers.map((w) => w.run()));
   });
@@ -121,7 +127,11 @@ describe('cycle logic with mocked activities', () => {
       if (eventId === 3) return { listings: 0, empty: true };
       return { listings: 25 };
     };
-    const result = await temporal.client.workflow.execute(scrapeEvents, { taskQueue, workflowId: `once-${taskQueue}`, args: [{ fanout: 2 }] });
+    const result = await temporal.client.workflow.execute(scrapeEvents, {
+      taskQueue,
+      workflowId: `once-${taskQueue}`,
+      args: [{ fanout: 2 }],
+    });
     const s = result.summary;
     assert.deepEqual(
       {
@@ -136,22 +146,41 @@ describe('cycle logic with mocked activities', () => {
       },
       // 1: stubhub ok (25), seatgeek failed -> scraped. 2: both failed (one drift) -> failed.
       // 3: ok but empty (0) -> scraped. 4: its child failed as a whole -> failed, no outcomes.
-      { eventsDue: 4, eventsScraped: 2, eventsFailed: 2, marketplacesOk: 2, marketplacesFailed: 3, marketplacesEmpty: 1, marketplacesDrifted: 1, listingsStored: 25 },
+      {
+        eventsDue: 4,
+        eventsScraped: 2,
+        eventsFailed: 2,
+        marketplacesOk: 2,
+        marketplacesFailed: 3,
+        marketplacesEmpty: 1,
+        marketplacesDrifted: 1,
+        listingsStored: 25,
+      },
     );
     assert.deepEqual(finished, [s], 'the cycle is recorded with the summary it returns');
     assert.equal(result.events.find((e) => e.event.id === 4)?.result, null);
     const two = result.events.find((e) => e.event.id === 2)?.result?.outcomes ?? [];
-    assert.deepEqual(two.map((o) => [o.marketplace, o.ok, o.mark ?? null, o.error]), [
-      ['vividseats', false, 'format-drift', 'most listings skipped'],
-      ['ticketmaster', false, null, 'HTTP 500'],
-    ]);
+    assert.deepEqual(
+      two.map((o) => [o.marketplace, o.ok, o.mark ?? null, o.error]),
+      [
+        ['vividseats', false, 'format-drift', 'most listings skipped'],
+        ['ticketmaster', false, null, 'HTTP 500'],
+      ],
+    );
   });
 
   it('hands each fetch the cycle id and a scrape id keyed by cycle, event and marketplace', async () => {
     scenario.due = [event(7, 'stubhub', 'ticketmaster')];
-    const result = await temporal.client.workflow.execute(scrapeEvents, { taskQueue, workflowId: `ids-${taskQueue}`, args: [{ eventIds: [7] }] });
+    const result = await temporal.client.workflow.execute(scrapeEvents, {
+      taskQueue,
+      workflowId: `ids-${taskQueue}`,
+      args: [{ eventIds: [7] }],
+    });
     const jobId = result.summary.jobId;
-    assert.deepEqual(started.map((x) => x.jobId), [jobId]);
+    assert.deepEqual(
+      started.map((x) => x.jobId),
+      [jobId],
+    );
     assert.deepEqual(
       fetches.map((f) => ({ ...f })).sort((a, b) => a.marketplace.localeCompare(b.marketplace)),
       [
@@ -180,7 +209,11 @@ describe('cycle logic with mocked activities', () => {
       inFlight--;
       return { listings: 1 };
     };
-    const result = await temporal.client.workflow.execute(scrapeEvents, { taskQueue, workflowId: `fanout-${taskQueue}`, args: [{ fanout: 3 }] });
+    const result = await temporal.client.workflow.execute(scrapeEvents, {
+      taskQueue,
+      workflowId: `fanout-${taskQueue}`,
+      args: [{ fanout: 3 }],
+    });
     assert.equal(result.summary.eventsScraped, 9);
     assert.equal(peak, 3, 'fetches in flight at most, with a fan-out of 3');
   });
@@ -200,7 +233,10 @@ describe('cycle logic with mocked activities', () => {
     assert.ok(status.cycle >= 4 && status.cycle <= 11, `cycle ${status.cycle}`);
     assert.equal(finished.length, status.cycle);
     assert.deepEqual(status.lastCycle, finished.at(-1));
-    assert.deepEqual(finished.map((f) => f.cycle), Array.from({ length: status.cycle }, (_, i) => i + 1));
+    assert.deepEqual(
+      finished.map((f) => f.cycle),
+      Array.from({ length: status.cycle }, (_, i) => i + 1),
+    );
     await handle.cancel();
   });
 });

@@ -48,10 +48,14 @@ describe('failure isolation in a cycle', () => {
       });
       await db.query('DROP TRIGGER refuse_scrapes ON scrapes');
 
-      const status = await waitFor('the first cycle', async () => {
-        const s = await handle.query(statusQuery);
-        return s.cycle >= 1 ? s : undefined;
-      }, 120_000);
+      const status = await waitFor(
+        'the first cycle',
+        async () => {
+          const s = await handle.query(statusQuery);
+          return s.cycle >= 1 ? s : undefined;
+        },
+        120_000,
+      );
       const last = status.lastCycle!;
       assert.equal(last.eventsDue, 3);
       assert.equal(last.eventsScraped, 3, 'every event has some marketplace stored');
@@ -71,10 +75,16 @@ describe('failure isolation in a cycle', () => {
       );
       for (const name of ['Alpha Tour', 'Beta Live', 'Gamma Night']) {
         const seatgeek = errors.rows.filter((r) => r.name === name && r.marketplace === 'seatgeek');
-        assert.deepEqual(seatgeek.map((r) => r.attempt), [1, 2, 3, 4], `${name}: every SeatGeek attempt recorded`);
+        assert.deepEqual(
+          seatgeek.map((r) => r.attempt),
+          [1, 2, 3, 4],
+          `${name}: every SeatGeek attempt recorded`,
+        );
         assert.match(seatgeek[0]!.message, /503/);
       }
-      const malformed = errors.rows.filter((r) => r.name === 'Beta Live' && r.marketplace === 'vividseats' && !/refuses writes/.test(r.message));
+      const malformed = errors.rows.filter(
+        (r) => r.name === 'Beta Live' && r.marketplace === 'vividseats' && !/refuses writes/.test(r.message),
+      );
       assert.equal(malformed.length, 1, 'a malformed payload is not retried');
       assert.match(malformed[0]!.message, /JSON|payload/i);
       assert.ok(errors.rows.some((r) => /refuses writes/.test(r.message)));

@@ -9,7 +9,10 @@ import { EVENTS_HEADER, startTrackerStack, writeEventsFile, type TrackerStack } 
 import { startDevServerEnv } from '../helpers/temporal';
 import { scrapeEvent } from '../../src/workflows';
 
-const CATALOG = [EVENTS_HEADER, 'Delta Fest,Field Park,Seattle,WA,US,2027-06-10 18:00,America/Los_Angeles,710001,810001,910001,TMDELTA01,TRUE'].join('\n');
+const CATALOG = [
+  EVENTS_HEADER,
+  'Delta Fest,Field Park,Seattle,WA,US,2027-06-10 18:00,America/Los_Angeles,710001,810001,910001,TMDELTA01,TRUE',
+].join('\n');
 
 /**
  * The first attempt of every fetch completes its database commit and then fails, as a worker
@@ -48,7 +51,9 @@ describe('idempotent activities', () => {
     await syncEvents(db, catalogReader(stack.env));
     const event = await db.query<{ id: string }>(`SELECT id FROM events WHERE name = 'Delta Fest'`);
     assert.equal(event.rowCount, 1);
-    const sources = await db.query<{ marketplace: MarketplaceName; marketplace_event_id: string }>('SELECT marketplace, marketplace_event_id FROM event_sources ORDER BY 1');
+    const sources = await db.query<{ marketplace: MarketplaceName; marketplace_event_id: string }>(
+      'SELECT marketplace, marketplace_event_id FROM event_sources ORDER BY 1',
+    );
     const input = {
       event: {
         id: Number(event.rows[0]!.id),
@@ -60,16 +65,27 @@ describe('idempotent activities', () => {
     };
 
     const result = await stack.withWorkers(
-      () => temporal.client.workflow.execute(scrapeEvent, { taskQueue: stack.taskQueue, workflowId: `scrape-once-${stack.taskQueue}`, args: [input] }),
+      () =>
+        temporal.client.workflow.execute(scrapeEvent, {
+          taskQueue: stack.taskQueue,
+          workflowId: `scrape-once-${stack.taskQueue}`,
+          args: [input],
+        }),
       { activityInterceptors: [failAfterCommitOnFirstAttempt(failures)] },
     );
 
     assert.equal(failures.length, 4, 'every marketplace fetch failed once after committing');
-    assert.ok(result.outcomes.every((o) => o.ok), JSON.stringify(result.outcomes));
+    assert.ok(
+      result.outcomes.every((o) => o.ok),
+      JSON.stringify(result.outcomes),
+    );
     const scrapes = await db.query<{ marketplace: string; listings_stored: number; snapshots: number; scrape_ref: string }>(
       `SELECT marketplace, listings_stored, snapshots, id AS scrape_ref FROM scrapes ORDER BY marketplace`,
     );
-    assert.deepEqual(scrapes.rows.map((r) => r.marketplace), ['seatgeek', 'stubhub', 'ticketmaster', 'vividseats']);
+    assert.deepEqual(
+      scrapes.rows.map((r) => r.marketplace),
+      ['seatgeek', 'stubhub', 'ticketmaster', 'vividseats'],
+    );
     for (const s of scrapes.rows) {
       const listings = await db.query<{ n: string; distinct_ids: string }>(
         'SELECT count(*) AS n, count(DISTINCT listing_id) AS distinct_ids FROM listings WHERE scrape_ref = $1',

@@ -39,7 +39,12 @@ describe('randomized intervals between cycles', () => {
     const atMax = s.filter((f) => f === 2).length / N;
     assert.ok(Math.abs(atMin - (1 - Math.exp(-0.5))) < 0.015, `share at min ${atMin}`);
     assert.ok(Math.abs(atMax - Math.exp(-2)) < 0.01, `share at max ${atMax}`);
-    assert.ok(ksDistance(s.filter((f) => f > 0.5 && f < 2), (x) => (cdf(x) - cdf(0.5)) / (Math.exp(-0.5) - Math.exp(-2))) < KS_CRITICAL(N * 0.47));
+    assert.ok(
+      ksDistance(
+        s.filter((f) => f > 0.5 && f < 2),
+        (x) => (cdf(x) - cdf(0.5)) / (Math.exp(-0.5) - Math.exp(-2)),
+      ) < KS_CRITICAL(N * 0.47),
+    );
   });
 
   it('normal: centred on the base with 99.7% inside the bounds', () => {

@@ -7,7 +7,9 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { fromRoot } from '../../src/tools/paths';
 
 const DIR = fromRoot('test', 'fixtures', 'histories');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 /**
  * Histories recorded from the real workflows (npm run record-histories) are replayed against the
@@ -17,7 +19,12 @@ describe('replay of recorded workflow histories', () => {
   Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
 
   it('has histories of every workflow type to replay', () => {
-    const types = new Set(files.map((f) => JSON.parse(readFileSync(path.join(DIR, f), 'utf8')).events[0].workflowExecutionStartedEventAttributes.workflowType.name as string));
+    const types = new Set(
+      files.map(
+        (f) =>
+          JSON.parse(readFileSync(path.join(DIR, f), 'utf8')).events[0].workflowExecutionStartedEventAttributes.workflowType.name as string,
+      ),
+    );
     assert.deepEqual([...types].sort(), ['archiveAndRetention', 'dailyRollup', 'hourlyRollup', 'scrapeEvent', 'selfCheck', 'trackerLoop']);
   });
 

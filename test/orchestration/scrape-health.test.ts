@@ -18,7 +18,11 @@ const CATALOG = [
 ].join('\n');
 
 /** A generic JSON webhook on loopback: the operator alert path's real receiver in this test. */
-async function startWebhook(): Promise<{ url: string; received: { title: string; text: string; severity: string }[]; close(): Promise<void> }> {
+async function startWebhook(): Promise<{
+  url: string;
+  received: { title: string; text: string; severity: string }[];
+  close(): Promise<void>;
+}> {
   const received: { title: string; text: string; severity: string }[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -48,7 +52,11 @@ describe('scrape health in a cycle (format drift, empty)', () => {
   before(async () => {
     temporal = await startDevServerEnv();
     webhook = await startWebhook();
-    stack = await startTrackerStack(temporal, { eventsFile: writeEventsFile(CATALOG), marketplaces: ['vividseats'], env: { ALERT_WEBHOOK_URL: webhook.url, SCRAPE_EMPTY_AFTER_LISTINGS: '1' } });
+    stack = await startTrackerStack(temporal, {
+      eventsFile: writeEventsFile(CATALOG),
+      marketplaces: ['vividseats'],
+      env: { ALERT_WEBHOOK_URL: webhook.url, SCRAPE_EMPTY_AFTER_LISTINGS: '1' },
+    });
   });
   after(async () => {
     await stack?.close();
@@ -69,24 +77,40 @@ describe('scrape health in a cycle (format drift, empty)', () => {
         args: [{ settings: { intervalHours: 12, randomization: 'uniform', fanout: 3 } }],
       });
       const cycle = async (n: number): Promise<NonNullable<TrackerStatus['lastCycle']>> =>
-        (await waitFor(`cycle ${n}`, async () => {
-          const s = await handle.query(statusQuery);
-          return s.cycle >= n && s.phase === 'sleeping' ? s : undefined;
-        }, 120_000)).lastCycle!;
+        (
+          await waitFor(
+            `cycle ${n}`,
+            async () => {
+              const s = await handle.query(statusQuery);
+              return s.cycle >= n && s.phase === 'sleeping' ? s : undefined;
+            },
+            120_000,
+          )
+        ).lastCycle!;
 
       const first = await cycle(1);
       assert.equal(first.marketplacesFailed, 2);
       assert.equal(first.marketplacesDrifted, 2);
       assert.equal(first.marketplacesOk, 1);
 
-      const scrapes = await db.query<{ name: string; health: string; health_reason: string | null; items_in_payload: number; listings_stored: number; skipped_by_reason: { kind: string; count: number }[] }>(
+      const scrapes = await db.query<{
+        name: string;
+        health: string;
+        health_reason: string | null;
+        items_in_payload: number;
+        listings_stored: number;
+        skipped_by_reason: { kind: string; count: number }[];
+      }>(
         `SELECT e.name, s.health, s.health_reason, s.items_in_payload, s.listings_stored, s.skipped_by_reason FROM scrapes s JOIN events e ON e.id = s.event_id ORDER BY 1`,
       );
       const alpha = scrapes.rows.find((r) => r.name === 'Alpha Tour')!;
       assert.equal(alpha.health, 'format-drift');
       assert.equal(alpha.listings_stored, 0);
       assert.ok(alpha.items_in_payload > 0);
-      assert.deepEqual(alpha.skipped_by_reason.map((k) => [k.kind.split(':')[0], k.count]), [['tickets[].p', alpha.items_in_payload]]);
+      assert.deepEqual(
+        alpha.skipped_by_reason.map((k) => [k.kind.split(':')[0], k.count]),
+        [['tickets[].p', alpha.items_in_payload]],
+      );
       assert.match(alpha.health_reason!, /format drift: \d+ of \d+ items skipped/);
       assert.equal(scrapes.rows.find((r) => r.name === 'Gamma Night')!.health, 'ok');
 
@@ -94,18 +118,27 @@ describe('scrape health in a cycle (format drift, empty)', () => {
       const errors = await db.query<{ name: string; message: string }>(
         `SELECT e.name, x.message FROM scrape_errors x JOIN events e ON e.id = x.event_id ORDER BY 1`,
       );
-      assert.deepEqual(errors.rows.map((r) => r.name), ['Alpha Tour', 'Beta Live'], 'a drifted scrape is not retried');
+      assert.deepEqual(
+        errors.rows.map((r) => r.name),
+        ['Alpha Tour', 'Beta Live'],
+        'a drifted scrape is not retried',
+      );
       for (const r of errors.rows) assert.match(r.message, /format drift: .*e\.g\. tickets\[0\]\.p/);
 
       // One operator alert for the marketplace in the hour, through the webhook.
-      const alerts = await db.query<{ marketplace: string; dedupe_key: string }>(`SELECT marketplace, dedupe_key FROM alerts WHERE kind = 'operator_format_drift'`);
+      const alerts = await db.query<{ marketplace: string; dedupe_key: string }>(
+        `SELECT marketplace, dedupe_key FROM alerts WHERE kind = 'operator_format_drift'`,
+      );
       assert.equal(alerts.rowCount, 1);
       assert.equal(alerts.rows[0]!.marketplace, 'vividseats');
       await waitFor('the webhook', async () => webhook.received.length > 0);
       assert.equal(webhook.received.length, 1);
       assert.match(webhook.received[0]!.title, /vividseats changed its format/);
       const run1 = await db.query<{ status: string }>(`SELECT status FROM scrape_runs ORDER BY started_at`);
-      assert.deepEqual(run1.rows.map((r) => r.status), ['partial']);
+      assert.deepEqual(
+        run1.rows.map((r) => r.status),
+        ['partial'],
+      );
 
       // Cycle 2: Gamma (which had listings) comes back empty; Alpha and Beta still drift.
       stack.mock.setFault({ marketplace: 'vividseats', eventId: '800103', fault: { kind: 'empty' } });
@@ -122,9 +155,19 @@ describe('scrape health in a cycle (format drift, empty)', () => {
       assert.equal(gamma.rows[0]!.listings_stored, 0);
       assert.match(gamma.rows[0]!.health_reason, /0 listings where the previous scrape stored \d+/);
       // jobs: the run is not a plain success; errors: the empty scrape is listed; prices: marked.
-      const runs = await db.query<{ status: string; details: { marketplacesEmpty?: number } }>(`SELECT status, details FROM scrape_runs ORDER BY started_at`);
-      assert.deepEqual(runs.rows.map((r) => [r.status, r.details.marketplacesEmpty]), [['partial', 0], ['partial', 1]]);
-      const emptyErrors = await db.query(`SELECT 1 FROM scrape_errors WHERE message LIKE '%empty scrape: 0 listings where the previous scrape stored%'`);
+      const runs = await db.query<{ status: string; details: { marketplacesEmpty?: number } }>(
+        `SELECT status, details FROM scrape_runs ORDER BY started_at`,
+      );
+      assert.deepEqual(
+        runs.rows.map((r) => [r.status, r.details.marketplacesEmpty]),
+        [
+          ['partial', 0],
+          ['partial', 1],
+        ],
+      );
+      const emptyErrors = await db.query(
+        `SELECT 1 FROM scrape_errors WHERE message LIKE '%empty scrape: 0 listings where the previous scrape stored%'`,
+      );
       assert.equal(emptyErrors.rowCount, 1);
       const gammaId = await db.query<{ id: string }>(`SELECT id FROM events WHERE name = 'Gamma Night'`);
       const prices = await latestPrices(db, Number(gammaId.rows[0]!.id));

@@ -46,9 +46,14 @@ describe('tracker loop over simulated time', () => {
       const sleeps = (await sleepsBetweenCycles()).map((ms) => ms / HOUR);
       assert.ok(sleeps.length >= 40, `only ${sleeps.length} cycles in 3 simulated days`);
       // Real time spent in activities is added to the simulated clock, so allow a few seconds.
-      assert.ok(sleeps.every((f) => f >= 0.5 - 1e-3 && f <= 1.5 + 0.01), `out of bounds: ${sleeps.filter((f) => f < 0.5 || f > 1.5)}`);
+      assert.ok(
+        sleeps.every((f) => f >= 0.5 - 1e-3 && f <= 1.5 + 0.01),
+        `out of bounds: ${sleeps.filter((f) => f < 0.5 || f > 1.5)}`,
+      );
       const sorted = [...sleeps].sort((a, b) => a - b);
-      const ks = Math.max(...sorted.map((x, i) => Math.max(Math.abs((i + 1) / sorted.length - (x - 0.5)), Math.abs(i / sorted.length - (x - 0.5)))));
+      const ks = Math.max(
+        ...sorted.map((x, i) => Math.max(Math.abs((i + 1) / sorted.length - (x - 0.5)), Math.abs(i / sorted.length - (x - 0.5)))),
+      );
       assert.ok(ks < 1.95 / Math.sqrt(sorted.length), `KS distance ${ks} for ${sorted.length} sleeps`);
       const status = await handle.query(statusQuery);
       assert.equal(status.cycle, sleeps.length + 1);
@@ -74,10 +79,20 @@ describe('tracker loop over simulated time', () => {
       assert.ok(wake >= 0.8 * 24 * HOUR && wake <= 1.2 * 24 * HOUR);
 
       // An invalid update is rejected with the reason and changes nothing.
-      const rejectedBecause = (re: RegExp) => (err: unknown) => err instanceof WorkflowUpdateFailedError && re.test(err.cause?.message ?? '');
-      await assert.rejects(handle.executeUpdate(reconfigureUpdate, { args: [{ minFactor: 2, maxFactor: 3 }] }), rejectedBecause(/minFactor must be at most 1/));
-      await assert.rejects(handle.executeUpdate(reconfigureUpdate, { args: [{ intervalHours: -1 }] }), rejectedBecause(/intervalHours: must be positive/));
-      await assert.rejects(handle.executeUpdate(reconfigureUpdate, { args: [{ colour: 'red' } as TrackerSettingsPatch] } /* an untyped caller's patch */), rejectedBecause(/colour/));
+      const rejectedBecause = (re: RegExp) => (err: unknown) =>
+        err instanceof WorkflowUpdateFailedError && re.test(err.cause?.message ?? '');
+      await assert.rejects(
+        handle.executeUpdate(reconfigureUpdate, { args: [{ minFactor: 2, maxFactor: 3 }] }),
+        rejectedBecause(/minFactor must be at most 1/),
+      );
+      await assert.rejects(
+        handle.executeUpdate(reconfigureUpdate, { args: [{ intervalHours: -1 }] }),
+        rejectedBecause(/intervalHours: must be positive/),
+      );
+      await assert.rejects(
+        handle.executeUpdate(reconfigureUpdate, { args: [{ colour: 'red' } as TrackerSettingsPatch] } /* an untyped caller's patch */),
+        rejectedBecause(/colour/),
+      );
       // A valid one applies at once, redrawing the sleep in progress.
       const updated = await handle.executeUpdate(reconfigureUpdate, { args: [{ intervalHours: 2, randomization: 'uniform' }] });
       assert.equal(updated.intervalHours, 2);

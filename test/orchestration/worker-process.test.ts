@@ -56,17 +56,24 @@ describe('ticket-tracker worker process', () => {
     child.stderr.on('data', (c: Buffer) => (logs += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      const health = await waitFor('healthz', async () => {
-        const r = await fetch(`http://127.0.0.1:${metricsPort}/healthz`).catch(() => undefined);
-        return r?.ok ? ((await r.json()) as { ok: boolean; workers: Record<string, string> }) : undefined;
-      }, 90_000).catch((err: unknown) => assert.fail(`${(err as Error).message}\n${logs.slice(-3000)}`));
+      const health = await waitFor(
+        'healthz',
+        async () => {
+          const r = await fetch(`http://127.0.0.1:${metricsPort}/healthz`).catch(() => undefined);
+          return r?.ok ? ((await r.json()) as { ok: boolean; workers: Record<string, string> }) : undefined;
+        },
+        90_000,
+      ).catch((err: unknown) => assert.fail(`${(err as Error).message}\n${logs.slice(-3000)}`));
       assert.deepEqual(Object.keys(health.workers).sort(), [taskQueue, `${taskQueue}-vividseats`]);
       const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
       assert.match(metrics, new RegExp(`^tt_worker_running\\{task_queue="${taskQueue}"\\} 1$`, 'm'));
       assert.match(metrics, /^process_resident_memory_bytes \d+/m);
       // The SDK's own runtime metrics, on their own port beside ours.
       const sdkMetrics = await waitFor('the SDK metrics', async () => {
-        const text = await fetch(`http://127.0.0.1:${sdkMetricsPort}/metrics`).then((r) => r.text(), () => '');
+        const text = await fetch(`http://127.0.0.1:${sdkMetricsPort}/metrics`).then(
+          (r) => r.text(),
+          () => '',
+        );
         return /^temporal_\w+/m.test(text) ? text : undefined;
       });
       assert.match(sdkMetrics, new RegExp(`task_queue="${taskQueue}"`));
@@ -85,7 +92,9 @@ describe('ticket-tracker worker process', () => {
       });
       child.kill('SIGTERM');
       assert.equal(await exited, 0, logs.slice(-3000));
-      const stored = await database.db.query<{ listings_stored: number }>(`SELECT listings_stored FROM scrapes WHERE marketplace = 'vividseats'`);
+      const stored = await database.db.query<{ listings_stored: number }>(
+        `SELECT listings_stored FROM scrapes WHERE marketplace = 'vividseats'`,
+      );
       assert.equal(stored.rowCount, 1, 'the in-flight fetch finished and was stored before the worker exited');
       await run.terminate('test over');
       assert.match(logs, /"msg":"worker stopped"/);

@@ -30,7 +30,16 @@ describe('classification', () => {
   });
 
   it('turns a rate limit into a retryable failure whose next retry delay is Retry-After', () => {
-    const f = toActivityFailure(new MarketplaceError({ marketplace: 'seatgeek', eventId: '42', kind: 'rate-limited', status: 429, retryAfterMs: 7000, message: 'HTTP 429' }));
+    const f = toActivityFailure(
+      new MarketplaceError({
+        marketplace: 'seatgeek',
+        eventId: '42',
+        kind: 'rate-limited',
+        status: 429,
+        retryAfterMs: 7000,
+        message: 'HTTP 429',
+      }),
+    );
     assert.ok(f instanceof ApplicationFailure);
     assert.equal(f.nonRetryable, false);
     assert.equal(f.type, 'MarketplaceRateLimited');
@@ -39,9 +48,17 @@ describe('classification', () => {
   });
 
   it('makes rejections and shape errors non-retryable', () => {
-    assert.equal(toActivityFailure(new MarketplaceError({ marketplace: 'ticketmaster', eventId: 'x', kind: 'rejected', status: 404, message: 'HTTP 404' })).nonRetryable, true);
+    assert.equal(
+      toActivityFailure(
+        new MarketplaceError({ marketplace: 'ticketmaster', eventId: 'x', kind: 'rejected', status: 404, message: 'HTTP 404' }),
+      ).nonRetryable,
+      true,
+    );
     assert.equal(toActivityFailure(new PayloadShapeError('tickets', 'expected array')).nonRetryable, true);
-    assert.equal(toActivityFailure(new MarketplaceError({ marketplace: 'vividseats', eventId: 'x', kind: 'bad-payload', message: 'x' })).nonRetryable, true);
+    assert.equal(
+      toActivityFailure(new MarketplaceError({ marketplace: 'vividseats', eventId: 'x', kind: 'bad-payload', message: 'x' })).nonRetryable,
+      true,
+    );
   });
 
   it('keeps network failures and unknown errors retryable without a fixed delay', () => {

@@ -71,12 +71,22 @@ describe('adapters against the mock marketplace over HTTP', () => {
     assert.ok(appeared.length > 0, 'listings appear');
     assert.ok(gone.length > 0, 'listings sell out');
     assert.equal(ids(after).size, 0, 'nothing on sale after the start');
-    const priceOf = (r: FetchedPrices, id: string): number | undefined => (r.kind === 'listings' ? r.listings.find((l) => l.listingId === id)?.pricePerTicket : undefined);
+    const priceOf = (r: FetchedPrices, id: string): number | undefined =>
+      r.kind === 'listings' ? r.listings.find((l) => l.listingId === id)?.pricePerTicket : undefined;
     const both = [...ids(early)].filter((id) => ids(late).has(id));
-    assert.ok(both.some((id) => priceOf(early, id) !== priceOf(late, id)), 'prices move');
+    assert.ok(
+      both.some((id) => priceOf(early, id) !== priceOf(late, id)),
+      'prices move',
+    );
   });
 
-  async function withFault(fault: Fault, m: MarketplaceName, eventId: string, check: (e: MarketplaceError) => void, times = 1): Promise<void> {
+  async function withFault(
+    fault: Fault,
+    m: MarketplaceName,
+    eventId: string,
+    check: (e: MarketplaceError) => void,
+    times = 1,
+  ): Promise<void> {
     mock.setFault({ marketplace: m, eventId, fault, times });
     await expectFailure(m, eventId, check);
   }
@@ -172,7 +182,12 @@ describe('adapters against the mock marketplace over HTTP', () => {
     });
     await withFault({ kind: 'rename-field', from: 'id', to: 'event_id' }, 'seatgeek', 'f-rename-sg', (e) => assert.equal(e.path, 'id'));
     // A renamed field inside each Pro listing skips every listing instead (each is malformed alone).
-    mock.setFault({ marketplace: 'stubhub', eventId: 'f-rename-sh', fault: { kind: 'rename-field', from: 'sellerNetProceeds', to: 'netProceeds' }, times: 1 });
+    mock.setFault({
+      marketplace: 'stubhub',
+      eventId: 'f-rename-sh',
+      fault: { kind: 'rename-field', from: 'sellerNetProceeds', to: 'netProceeds' },
+      times: 1,
+    });
     const r = await adapter('stubhub').fetchPrices('f-rename-sh');
     assert.equal(r.kind === 'listings' ? r.listings.length : -1, 0);
     assert.ok(r.skipped.length > 0 && r.skipped.every((s) => s.path.endsWith('.sellerNetProceeds')));
@@ -180,7 +195,12 @@ describe('adapters against the mock marketplace over HTTP', () => {
 
   it('serves Vivid Seats in the real key layout: zone in c, section id in d, splits in m, g a flag, declared counts', async () => {
     const res = await fetch(`${mock.url}/hermes/api/v1/listings?productionId=evt-3003`, { headers: { 'x-mock-now': String(clock) } });
-    const body = (await res.json()) as { global: { listingCount: string }[]; tickets: Record<string, unknown>[]; groups: { i: string }[]; sections: { i: string; g: string }[] };
+    const body = (await res.json()) as {
+      global: { listingCount: string }[];
+      tickets: Record<string, unknown>[];
+      groups: { i: string }[];
+      sections: { i: string; g: string }[];
+    };
     assert.ok(body.tickets.length > 0);
     const groups = new Set(body.groups.map((g) => g.i));
     const sections = new Map(body.sections.map((x) => [x.i, x.g]));
@@ -210,7 +230,10 @@ describe('adapters against the mock marketplace over HTTP', () => {
   it('"empty" serves a well-formed payload with 0 listings', async () => {
     mock.setFault({ marketplace: 'vividseats', eventId: 'f-empty', fault: { kind: 'empty' }, times: 1 });
     const r = await adapter('vividseats').fetchPrices('f-empty');
-    assert.deepEqual([r.kind, r.kind === 'listings' ? r.listings.length : -1, r.skipped.length, r.declared?.listings], ['listings', 0, 0, 0]);
+    assert.deepEqual(
+      [r.kind, r.kind === 'listings' ? r.listings.length : -1, r.skipped.length, r.declared?.listings],
+      ['listings', 0, 0, 0],
+    );
   });
 
   it('faults can be set through the admin endpoint', async () => {
@@ -258,7 +281,9 @@ describe('registry with real (non-mock) configuration', () => {
   });
 
   it('a Pro session makes StubHub listing-level', async () => {
-    const set = createMarketplaceAdapters(parseEnv({ MARKETPLACES: 'stubhub', STUBHUB_PRO_TOKEN: 'session=abc', STUBHUB_BASE_URL: mock.url }));
+    const set = createMarketplaceAdapters(
+      parseEnv({ MARKETPLACES: 'stubhub', STUBHUB_PRO_TOKEN: 'session=abc', STUBHUB_BASE_URL: mock.url }),
+    );
     try {
       assert.equal((await set.adapters.stubhub!.fetchPrices('153530683')).kind, 'listings');
     } finally {
@@ -269,7 +294,13 @@ describe('registry with real (non-mock) configuration', () => {
   it('applies the politeness delay before each request, drawn from the random source', async () => {
     let draws = 0;
     const set = createMarketplaceAdapters(
-      parseEnv({ MARKETPLACES: 'vividseats', VIVIDSEATS_BASE_URL: mock.url, REQUEST_DELAY_DISTRIBUTION: 'uniform', REQUEST_DELAY_MIN_MS: '1', REQUEST_DELAY_MAX_MS: '5' }),
+      parseEnv({
+        MARKETPLACES: 'vividseats',
+        VIVIDSEATS_BASE_URL: mock.url,
+        REQUEST_DELAY_DISTRIBUTION: 'uniform',
+        REQUEST_DELAY_MIN_MS: '1',
+        REQUEST_DELAY_MAX_MS: '5',
+      }),
       { random: () => (draws++, 0.5) },
     );
     try {

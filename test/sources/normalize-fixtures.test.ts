@@ -5,7 +5,12 @@ import { describe, it } from 'node:test';
 import { type FetchedPrices } from '../../src/domain/listing';
 import { PayloadShapeError } from '../../src/sources/errors';
 import { parseSeatGeekEvent } from '../../src/sources/marketplaces/seatgeek/adapter';
-import { STUBHUB_UNZONED, parseStubHubCatalogEvent, parseStubHubCompListings, parseStubHubPayload } from '../../src/sources/marketplaces/stubhub/adapter';
+import {
+  STUBHUB_UNZONED,
+  parseStubHubCatalogEvent,
+  parseStubHubCompListings,
+  parseStubHubPayload,
+} from '../../src/sources/marketplaces/stubhub/adapter';
 import { parseTicketmasterEvent } from '../../src/sources/marketplaces/ticketmaster/adapter';
 
 const fixture = (marketplace: string, name: string): unknown =>
@@ -28,7 +33,15 @@ describe('StubHub Pro comparable listings', () => {
     const ls = listings(result);
     assert.equal(ls.length, 4);
     assert.deepEqual(ls[0], {
-      listingId: '7421193302', zone: STUBHUB_UNZONED, section: 'Floor 2', row: '14', quantity: 4, splits: [], pricePerTicket: 212.4, allInPrice: 289.17, currency: 'USD',
+      listingId: '7421193302',
+      zone: STUBHUB_UNZONED,
+      section: 'Floor 2',
+      row: '14',
+      quantity: 4,
+      splits: [],
+      pricePerTicket: 212.4,
+      allInPrice: 289.17,
+      currency: 'USD',
     });
     assert.equal(ls[1]!.zone, 'Loge');
     assert.equal(ls[1]!.row, null);
@@ -38,30 +51,56 @@ describe('StubHub Pro comparable listings', () => {
   it('accepts any ISO 4217 currency the listing names, and skips a listing without net proceeds', () => {
     assert.equal(listings(result).length, 4);
     assert.equal(listings(result)[3]!.currency, 'BRL');
-    assert.deepEqual(result.skipped.map((s) => s.path), ['[4].sellerNetProceeds']);
+    assert.deepEqual(
+      result.skipped.map((s) => s.path),
+      ['[4].sellerNetProceeds'],
+    );
   });
 
   it('skips a listing whose currency is not an ISO 4217 code', () => {
-    const r = parseStubHubCompListings([{ listingId: 1, section: 'A', availableTickets: 2, sellerNetProceeds: { amt: 10 }, currencyCode: 'US$' }]);
-    assert.deepEqual(r.skipped.map((s) => [s.path, s.kind]), [['[0].currencyCode', '[].currencyCode: not an ISO 4217 code']]);
+    const r = parseStubHubCompListings([
+      { listingId: 1, section: 'A', availableTickets: 2, sellerNetProceeds: { amt: 10 }, currencyCode: 'US$' },
+    ]);
+    assert.deepEqual(
+      r.skipped.map((s) => [s.path, s.kind]),
+      [['[0].currencyCode', '[].currencyCode: not an ISO 4217 code']],
+    );
   });
 
   it('reads the listings wrapped in an object too, with paths under listings', () => {
     const wrapped = parseStubHubCompListings({ eventId: 1, listings: fixture('stubhub', 'comp-listings.json') });
     assert.deepEqual(listings(wrapped), listings(result));
-    assert.deepEqual(wrapped.skipped.map((s) => s.path), ['listings[4].sellerNetProceeds']);
+    assert.deepEqual(
+      wrapped.skipped.map((s) => s.path),
+      ['listings[4].sellerNetProceeds'],
+    );
     assert.equal(parseStubHubPayload({ listings: [] }).kind, 'listings');
   });
 
   it('fails a payload that is neither at the root', () => {
-    assert.throws(() => parseStubHubCompListings({ items: [] }), (err: unknown) => err instanceof PayloadShapeError && err.path === '');
+    assert.throws(
+      () => parseStubHubCompListings({ items: [] }),
+      (err: unknown) => err instanceof PayloadShapeError && err.path === '',
+    );
   });
 });
 
 describe('StubHub / viagogo Catalog event (HAL+JSON)', () => {
   it('gives a summary from min_ticket_price in its currency', () => {
     const s = summary(parseStubHubCatalogEvent(fixture('stubhub', 'catalog-event.json')));
-    assert.deepEqual(s, { lowest: 142.5, average: null, median: null, highest: null, listingCount: null, ticketCount: null, allInLowest: null, allInAverage: null, allInMedian: null, allInHighest: null, currency: 'GBP' });
+    assert.deepEqual(s, {
+      lowest: 142.5,
+      average: null,
+      median: null,
+      highest: null,
+      listingCount: null,
+      ticketCount: null,
+      allInLowest: null,
+      allInAverage: null,
+      allInMedian: null,
+      allInHighest: null,
+      currency: 'GBP',
+    });
   });
   it('has a null lowest price when there is no min_ticket_price', () => {
     assert.equal(summary(parseStubHubCatalogEvent(fixture('stubhub', 'catalog-event-no-price.json'))).lowest, null);
@@ -76,7 +115,19 @@ describe('SeatGeek event stats', () => {
   it('maps lowest_sg_base_price to the price before fees and the fee-inclusive figures to all-in', () => {
     const s = summary(parseSeatGeekEvent(fixture('seatgeek', 'event.json')));
     // SeatGeek gives no average, median or highest before fees: those stay empty, never filled with all-in figures.
-    assert.deepEqual(s, { lowest: 74, average: null, median: null, highest: null, listingCount: 1284, ticketCount: null, allInLowest: 98, allInAverage: 312, allInMedian: 241, allInHighest: 4650, currency: 'USD' });
+    assert.deepEqual(s, {
+      lowest: 74,
+      average: null,
+      median: null,
+      highest: null,
+      listingCount: 1284,
+      ticketCount: null,
+      allInLowest: 98,
+      allInAverage: 312,
+      allInMedian: 241,
+      allInHighest: 4650,
+      currency: 'USD',
+    });
   });
   it('keeps nulls and missing figures as null, and skips a zero price with its path', () => {
     const r = parseSeatGeekEvent(fixture('seatgeek', 'event-sparse-stats.json'));
@@ -87,25 +138,48 @@ describe('SeatGeek event stats', () => {
     assert.equal(s.allInHighest, null);
     assert.equal(s.listingCount, 0);
     assert.equal(r.missing, undefined, 'median_price and lowest_sg_base_price are not in every capture');
-    assert.deepEqual(r.skipped.map((x) => x.path), ['stats.highest_price']);
+    assert.deepEqual(
+      r.skipped.map((x) => x.path),
+      ['stats.highest_price'],
+    );
   });
   it('reports an event without stats as missing a field every capture carries (format drift), with empty figures', () => {
     const r = parseSeatGeekEvent(fixture('seatgeek', 'event-no-stats.json'));
     assert.equal(summary(r).lowest, null);
-    assert.deepEqual(r.missing?.map((m) => m.path), ['stats']);
+    assert.deepEqual(
+      r.missing?.map((m) => m.path),
+      ['stats'],
+    );
   });
   it('fails when stats is not an object, naming the path', () => {
-    assert.throws(() => parseSeatGeekEvent({ id: 1, stats: { lowest_price: 'cheap' } }), (err: unknown) => err instanceof PayloadShapeError && err.path === 'stats.lowest_price');
+    assert.throws(
+      () => parseSeatGeekEvent({ id: 1, stats: { lowest_price: 'cheap' } }),
+      (err: unknown) => err instanceof PayloadShapeError && err.path === 'stats.lowest_price',
+    );
   });
 });
 
 describe('Ticketmaster Discovery event priceRanges', () => {
   it('keeps face value ("standard") and all-in ("standard including fees") apart', () => {
     const s = summary(parseTicketmasterEvent(fixture('ticketmaster', 'event.json')));
-    assert.deepEqual(s, { lowest: 79, average: null, median: null, highest: 1450, listingCount: null, ticketCount: null, allInLowest: 96.35, allInAverage: null, allInMedian: null, allInHighest: 1702.2, currency: 'USD' });
+    assert.deepEqual(s, {
+      lowest: 79,
+      average: null,
+      median: null,
+      highest: 1450,
+      listingCount: null,
+      ticketCount: null,
+      allInLowest: 96.35,
+      allInAverage: null,
+      allInMedian: null,
+      allInHighest: 1702.2,
+      currency: 'USD',
+    });
   });
   it('never takes an all-in range for face value when only all-in is given', () => {
-    const s = summary(parseTicketmasterEvent({ id: 'x', priceRanges: [{ type: 'standard including fees', currency: 'CZK', min: 1290, max: 3490 }] }));
+    const s = summary(
+      parseTicketmasterEvent({ id: 'x', priceRanges: [{ type: 'standard including fees', currency: 'CZK', min: 1290, max: 3490 }] }),
+    );
     assert.equal(s.lowest, null);
     assert.equal(s.highest, null);
     assert.equal(s.allInLowest, 1290);
@@ -113,7 +187,10 @@ describe('Ticketmaster Discovery event priceRanges', () => {
     assert.equal(s.currency, 'CZK');
   });
   it('never picks one of two currencies by order: no figure is kept and every range is skipped with the reason', () => {
-    for (const order of [['ZAR', 'USD'], ['USD', 'ZAR']]) {
+    for (const order of [
+      ['ZAR', 'USD'],
+      ['USD', 'ZAR'],
+    ]) {
       const r = parseTicketmasterEvent({
         id: 'x',
         priceRanges: [
@@ -123,15 +200,24 @@ describe('Ticketmaster Discovery event priceRanges', () => {
       });
       const s = summary(r);
       assert.deepEqual([s.lowest, s.highest], [null, null]);
-      assert.deepEqual(r.skipped.map((x) => x.path), ['priceRanges[0].currency', 'priceRanges[1].currency']);
+      assert.deepEqual(
+        r.skipped.map((x) => x.path),
+        ['priceRanges[0].currency', 'priceRanges[1].currency'],
+      );
       assert.match(r.skipped[0]!.reason, /cannot be told/);
     }
   });
   it('reads a currency code written in lower case as the standard spells it', () => {
-    assert.equal(summary(parseTicketmasterEvent({ id: 'x', priceRanges: [{ type: 'standard', currency: 'aed', min: 95, max: 450 }] })).currency, 'AED');
+    assert.equal(
+      summary(parseTicketmasterEvent({ id: 'x', priceRanges: [{ type: 'standard', currency: 'aed', min: 95, max: 450 }] })).currency,
+      'AED',
+    );
   });
   it('fails on a currency that is not an ISO 4217 code, naming the field', () => {
-    assert.throws(() => parseTicketmasterEvent({ id: 'x', priceRanges: [{ type: 'standard', currency: 'DOLLARS', min: 1, max: 2 }] }), (err: unknown) => err instanceof PayloadShapeError && err.path === 'priceRanges[0].currency');
+    assert.throws(
+      () => parseTicketmasterEvent({ id: 'x', priceRanges: [{ type: 'standard', currency: 'DOLLARS', min: 1, max: 2 }] }),
+      (err: unknown) => err instanceof PayloadShapeError && err.path === 'priceRanges[0].currency',
+    );
   });
   it('gives an all-null summary when priceRanges is absent', () => {
     const s = summary(parseTicketmasterEvent(fixture('ticketmaster', 'event-no-price-ranges.json')));
@@ -139,6 +225,9 @@ describe('Ticketmaster Discovery event priceRanges', () => {
     assert.equal(s.highest, null);
   });
   it('fails when priceRanges is not an array, naming the path', () => {
-    assert.throws(() => parseTicketmasterEvent({ id: 'x', priceRanges: { min: 1 } }), (err: unknown) => err instanceof PayloadShapeError && err.path === 'priceRanges');
+    assert.throws(
+      () => parseTicketmasterEvent({ id: 'x', priceRanges: { min: 1 } }),
+      (err: unknown) => err instanceof PayloadShapeError && err.path === 'priceRanges',
+    );
   });
 });

@@ -52,14 +52,23 @@ describe('one home per marketplace', () => {
       assert.ok(ratePerSecond(env, m.name) > 0);
       // Without any setting, a marketplace either needs none or says what to set.
       const problem = m.credentialProblem(() => undefined);
-      assert.ok(problem === undefined || m.settings.some((s) => s.kind === 'credential' && problem.includes(s.name)), `${m.name}: ${problem}`);
+      assert.ok(
+        problem === undefined || m.settings.some((s) => s.kind === 'credential' && problem.includes(s.name)),
+        `${m.name}: ${problem}`,
+      );
       assert.equal(MARKETPLACE_LABELS[m.name], m.label);
       assert.equal(ioOf(m.name).name, m.name);
-      assert.ok(MOCK_ROUTES.some((r) => r.marketplace === m.name && r.render), `${m.name} has a mock route`);
+      assert.ok(
+        MOCK_ROUTES.some((r) => r.marketplace === m.name && r.render),
+        `${m.name} has a mock route`,
+      );
       // Its header, as people write it, finds its column in a sheet.
       assert.equal(mapColumns(['Name', 'Date', m.header]).index[m.name], 2, `${m.name}: "${m.header}"`);
     }
-    assert.deepEqual([...MARKETPLACE_NAMES], MARKETPLACES.map((m) => m.name));
+    assert.deepEqual(
+      [...MARKETPLACE_NAMES],
+      MARKETPLACES.map((m) => m.name),
+    );
   });
 
   describe('in the database', () => {
@@ -70,13 +79,20 @@ describe('one home per marketplace', () => {
     after(async () => t?.drop());
 
     it('no constraint names a marketplace: the names come from the registry, and an unknown one is refused', async () => {
-      const defs = await t.db.query<{ def: string }>(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE connamespace = 'public'::regnamespace`);
+      const defs = await t.db.query<{ def: string }>(
+        `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE connamespace = 'public'::regnamespace`,
+      );
       for (const m of MARKETPLACE_NAMES) assert.ok(!defs.rows.some((r) => r.def.includes(`'${m}'`)), `a constraint names ${m}`);
       const known = await t.db.query<{ name: string }>('SELECT name FROM marketplaces ORDER BY name');
-      assert.deepEqual(known.rows.map((r) => r.name), [...MARKETPLACE_NAMES].sort());
+      assert.deepEqual(
+        known.rows.map((r) => r.name),
+        [...MARKETPLACE_NAMES].sort(),
+      );
       const ev = await t.db.query<{ id: string }>(`INSERT INTO events (catalog_key, name) VALUES ('one-home', 'X') RETURNING id`);
       await assert.rejects(
-        t.db.query(`INSERT INTO event_sources (event_id, marketplace, marketplace_event_id) VALUES ($1, 'eventbrite', '1')`, [ev.rows[0]!.id]),
+        t.db.query(`INSERT INTO event_sources (event_id, marketplace, marketplace_event_id) VALUES ($1, 'eventbrite', '1')`, [
+          ev.rows[0]!.id,
+        ]),
         /foreign key/,
       );
     });

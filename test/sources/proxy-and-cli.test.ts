@@ -82,7 +82,10 @@ describe('ticket-tracker sources parse', () => {
       (err) => { process.stderr.write(err.message + '\\n'); process.exitCode = err instanceof UsageError ? 2 : 1; },
     );`;
   function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script, ...args], { encoding: 'utf8', cwd: path.resolve(__dirname, '../..') });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script, ...args], {
+      encoding: 'utf8',
+      cwd: path.resolve(__dirname, '../..'),
+    });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   }
   /** Asynchronously, with only these settings: the local server it talks to runs in this process. */
@@ -130,8 +133,11 @@ describe('ticket-tracker sources parse', () => {
     const parsed = JSON.parse(r.stdout) as { kind: string; lowest: number; allInLowest: number; declaredListings: number };
     assert.equal(parsed.allInLowest, 98);
     assert.deepEqual([parsed.kind, parsed.lowest, parsed.declaredListings], ['summary', 74, 1284]);
-    const full = JSON.parse(run('sources', 'parse', 'vividseats', path.join(fixtures, 'vividseats', 'listings.json'), '--json', '--listings').stdout) as {
-      lowestFor2: number; result: { listings: unknown[] };
+    const full = JSON.parse(
+      run('sources', 'parse', 'vividseats', path.join(fixtures, 'vividseats', 'listings.json'), '--json', '--listings').stdout,
+    ) as {
+      lowestFor2: number;
+      result: { listings: unknown[] };
     };
     assert.equal(full.lowestFor2, 408);
     assert.equal(full.result.listings.length, 9);
@@ -148,7 +154,16 @@ describe('ticket-tracker sources parse', () => {
     try {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-probe-'));
       const file = path.join(dir, 'vivid.json');
-      const r = await runWith({ VIVIDSEATS_BASE_URL: mock.url, MARKETPLACES: 'vividseats' }, 'sources', 'probe', 'vividseats', 'evt-77', '--save', file, '--json');
+      const r = await runWith(
+        { VIVIDSEATS_BASE_URL: mock.url, MARKETPLACES: 'vividseats' },
+        'sources',
+        'probe',
+        'vividseats',
+        'evt-77',
+        '--save',
+        file,
+        '--json',
+      );
       assert.equal(r.status, 0, r.stderr);
       const report = JSON.parse(r.stdout) as { parsed: number; declaredListings: number; skipped: number };
       const saved = JSON.parse(readFileSync(file, 'utf8')) as { tickets: unknown[] };
@@ -160,14 +175,30 @@ describe('ticket-tracker sources parse', () => {
       assert.deepEqual(JSON.parse(again.stdout), report);
       // A marketplace changed its format: the raw answer is still saved, and the exit status is 2 naming the field.
       mock.setFault({ marketplace: 'vividseats', fault: { kind: 'rename-field', from: 'tickets', to: 'listings' } });
-      const bad = await runWith({ VIVIDSEATS_BASE_URL: mock.url, MARKETPLACES: 'vividseats' }, 'sources', 'probe', 'vividseats', 'evt-78', '--save', file);
+      const bad = await runWith(
+        { VIVIDSEATS_BASE_URL: mock.url, MARKETPLACES: 'vividseats' },
+        'sources',
+        'probe',
+        'vividseats',
+        'evt-78',
+        '--save',
+        file,
+      );
       assert.equal(bad.status, 2);
       assert.match(bad.stderr, /field tickets/);
       assert.ok('listings' in (JSON.parse(readFileSync(file, 'utf8')) as object));
       // A body that is not JSON (a block page) is saved as received, and the exit status is 2.
       mock.clearFaults();
       mock.setFault({ marketplace: 'vividseats', fault: { kind: 'malformed' } });
-      const html = await runWith({ VIVIDSEATS_BASE_URL: mock.url, MARKETPLACES: 'vividseats' }, 'sources', 'probe', 'vividseats', 'evt-79', '--save', file);
+      const html = await runWith(
+        { VIVIDSEATS_BASE_URL: mock.url, MARKETPLACES: 'vividseats' },
+        'sources',
+        'probe',
+        'vividseats',
+        'evt-79',
+        '--save',
+        file,
+      );
       assert.equal(html.status, 2);
       assert.match(html.stderr, /is not JSON.*saved to/);
       assert.equal(readFileSync(file, 'utf8'), '<html><body>Access Denied</body></html>');

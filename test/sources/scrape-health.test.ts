@@ -2,8 +2,21 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assessScrape, DEFAULT_SCRAPE_HEALTH, type ScrapeCounts } from '../../src/domain/scrape-health';
 
-const skip = (n: number): ScrapeCounts['skipped'] => Array.from({ length: n }, (_, i) => ({ path: `tickets[${i}].c`, reason: 'zone "x" is not among the groups', kind: 'tickets[].c: zone not among groups' }));
-const counts = (c: Partial<ScrapeCounts>): ScrapeCounts => ({ kind: 'listings', items: 100, parsed: 100, stored: 100, skipped: [], previousStored: 100, ...c });
+const skip = (n: number): ScrapeCounts['skipped'] =>
+  Array.from({ length: n }, (_, i) => ({
+    path: `tickets[${i}].c`,
+    reason: 'zone "x" is not among the groups',
+    kind: 'tickets[].c: zone not among groups',
+  }));
+const counts = (c: Partial<ScrapeCounts>): ScrapeCounts => ({
+  kind: 'listings',
+  items: 100,
+  parsed: 100,
+  stored: 100,
+  skipped: [],
+  previousStored: 100,
+  ...c,
+});
 
 describe('scrape health: format drift and empty scrapes', () => {
   it('a skipped share of exactly the limit is fine; one item more is format drift, with the reasons counted', () => {
@@ -24,13 +37,19 @@ describe('scrape health: format drift and empty scrapes', () => {
   });
 
   it('the field case: 1 of 5 skipped and 4 of 5 declared parsed is not drift (20 % is the limit)', () => {
-    assert.equal(assessScrape(counts({ items: 5, parsed: 4, stored: 4, skipped: skip(1), declared: { listings: 5, tickets: 15 } })).status, 'ok');
+    assert.equal(
+      assessScrape(counts({ items: 5, parsed: 4, stored: 4, skipped: skip(1), declared: { listings: 5, tickets: 15 } })).status,
+      'ok',
+    );
   });
 
   it('0 listings after a scrape with at least emptyAfter is marked empty; after a small one it is not', () => {
     const h = assessScrape(counts({ items: 0, parsed: 0, stored: 0, previousStored: 57 }));
     assert.deepEqual([h.status, h.reason], ['empty', '0 listings where the previous scrape stored 57']);
-    assert.equal(assessScrape(counts({ items: 0, parsed: 0, stored: 0, previousStored: DEFAULT_SCRAPE_HEALTH.emptyAfter - 1 })).status, 'ok');
+    assert.equal(
+      assessScrape(counts({ items: 0, parsed: 0, stored: 0, previousStored: DEFAULT_SCRAPE_HEALTH.emptyAfter - 1 })).status,
+      'ok',
+    );
     assert.equal(assessScrape(counts({ items: 0, parsed: 0, stored: 0, previousStored: null })).status, 'ok');
   });
 
@@ -54,7 +73,10 @@ describe('scrape health: format drift and empty scrapes', () => {
       const h = assessScrape(counts({ kind, items: 0, parsed: 0, stored: 0, missing }));
       assert.equal(h.status, 'format-drift');
       assert.match(h.reason ?? '', /missing stats/);
-      assert.deepEqual(h.examples.map((e) => e.path), ['stats']);
+      assert.deepEqual(
+        h.examples.map((e) => e.path),
+        ['stats'],
+      );
     }
   });
 });

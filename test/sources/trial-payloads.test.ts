@@ -12,15 +12,20 @@ import { PayloadShapeError } from '../../src/sources/errors';
  * each figure means one thing on every marketplace, renamed or missing fields and impossible
  * figures are format drift, and a payload of the wrong outer shape says what it looks like.
  */
-const read = (name: string): unknown => JSON.parse(readFileSync(path.join(__dirname, '../fixtures/sources/trial', name), 'utf8')) as unknown;
-const report = (marketplace: MarketplaceName, name: string): ParseReport => describeParse(marketplace, PAYLOAD_PARSERS[marketplace](read(name)));
+const read = (name: string): unknown =>
+  JSON.parse(readFileSync(path.join(__dirname, '../fixtures/sources/trial', name), 'utf8')) as unknown;
+const report = (marketplace: MarketplaceName, name: string): ParseReport =>
+  describeParse(marketplace, PAYLOAD_PARSERS[marketplace](read(name)));
 const shapeError = (marketplace: MarketplaceName, name: string, reason: RegExp, field = ''): void => {
-  assert.throws(() => PAYLOAD_PARSERS[marketplace](read(name)), (err: unknown) => {
-    assert.ok(err instanceof PayloadShapeError, String(err));
-    assert.equal(err.path, field);
-    assert.match(err.reason, reason);
-    return true;
-  });
+  assert.throws(
+    () => PAYLOAD_PARSERS[marketplace](read(name)),
+    (err: unknown) => {
+      assert.ok(err instanceof PayloadShapeError, String(err));
+      assert.equal(err.path, field);
+      assert.match(err.reason, reason);
+      return true;
+    },
+  );
 };
 
 describe('SeatGeek payloads from the trial', () => {
@@ -37,7 +42,10 @@ describe('SeatGeek payloads from the trial', () => {
   });
   it('lowest_price renamed is format drift naming stats.lowest_price', () => {
     const r = report('seatgeek', 'sg_mut_rename_lowest.json');
-    assert.deepEqual(r.missing.map((m) => m.path), ['stats.lowest_price']);
+    assert.deepEqual(
+      r.missing.map((m) => m.path),
+      ['stats.lowest_price'],
+    );
     assert.equal(r.allInLowest, null);
     assert.equal(r.healthy, false);
   });
@@ -90,7 +98,11 @@ describe('Ticketmaster payloads from the trial', () => {
     assert.equal(r.healthy, false);
   });
   it('a Discovery search response is refused saying what it is', () => {
-    shapeError('ticketmaster', 'tm_search.json', /expected a Ticketmaster Discovery event object.*got a Discovery search response with `_embedded.events`/);
+    shapeError(
+      'ticketmaster',
+      'tm_search.json',
+      /expected a Ticketmaster Discovery event object.*got a Discovery search response with `_embedded.events`/,
+    );
   });
 });
 
@@ -100,11 +112,17 @@ describe('Vivid Seats payloads from the trial', () => {
     assert.deepEqual([r.parsed, r.lowest, r.allInLowest, r.currency, r.health], [18, 200, 240, 'USD', 'ok']);
   });
   it('a declared listing count far from the parsed one is format drift', () => {
-    assert.match(report('vividseats', 'vs_real18_declared833.json').health, /^format-drift: the marketplace declares 833 listings, 18 parsed/);
+    assert.match(
+      report('vividseats', 'vs_real18_declared833.json').health,
+      /^format-drift: the marketplace declares 833 listings, 18 parsed/,
+    );
   });
   it('the all-in field renamed on every ticket is format drift, not empty all-in figures with health ok', () => {
     const r = report('vividseats', 'vs_mut_rename_aip.json');
-    assert.deepEqual(r.missing.map((m) => m.path), ['tickets[].allInPricePerTicket']);
+    assert.deepEqual(
+      r.missing.map((m) => m.path),
+      ['tickets[].allInPricePerTicket'],
+    );
     assert.match(r.health, /found allInPrice/);
   });
   it('p renamed: every ticket skipped as "missing" (not "invalid input"), format drift', () => {
@@ -136,6 +154,10 @@ describe('Vivid Seats i18n conversion from the trial', () => {
 
 describe('StubHub payloads from the trial', () => {
   it('an object wrapping listings under `items` is refused saying what it holds and what was expected', () => {
-    shapeError('stubhub', 'sh_mut_wrapped.json', /expected StubHub Pro comparable listings .* or a Catalog API event .*; got an object with `items`/);
+    shapeError(
+      'stubhub',
+      'sh_mut_wrapped.json',
+      /expected StubHub Pro comparable listings .* or a Catalog API event .*; got an object with `items`/,
+    );
   });
 });

@@ -9,7 +9,8 @@ import { PayloadShapeError } from '../../src/sources/errors';
 import { isTicket, parseSplits, parseVividSeatsListings, ticketSchema } from '../../src/sources/marketplaces/vividseats/adapter';
 import { seededRandom } from '../../src/domain/random';
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'sources', 'vividseats', name), 'utf8')) as unknown;
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'sources', 'vividseats', name), 'utf8')) as unknown;
 
 function listingsOf(r: FetchedPrices): NormalizedListing[] {
   assert.equal(r.kind, 'listings');
@@ -31,17 +32,22 @@ describe('Vivid Seats field case: the real key layout (zone c, section d, all-in
   it('stores 4 of 5 tickets; VB900005 (price "N/A") is skipped and counted with its reason', () => {
     assert.equal(result.items, 5);
     assert.equal(ls.length, 4);
-    assert.deepEqual(result.skipped.map((s) => s.path), ['tickets[4].p']);
+    assert.deepEqual(
+      result.skipped.map((s) => s.path),
+      ['tickets[4].p'],
+    );
     assert.match(result.skipped[0]!.reason, /"N\/A" is not a number/);
     assert.deepEqual(countSkipped(result.skipped), [{ kind: 'tickets[].p: not a number', count: 1 }]);
     assert.deepEqual(result.declared, { listings: 5, tickets: 15 });
   });
 
   it('reads the zone from c (groups[].i), not from g', () => {
-    assert.deepEqual(
-      Object.fromEntries(ls.map((l) => [l.listingId, l.zone])),
-      { VB900001: 'Lower Level', VB900002: 'Lower Level', VB900003: 'Upper Level', VB900004: 'Floor' },
-    );
+    assert.deepEqual(Object.fromEntries(ls.map((l) => [l.listingId, l.zone])), {
+      VB900001: 'Lower Level',
+      VB900002: 'Lower Level',
+      VB900003: 'Upper Level',
+      VB900004: 'Floor',
+    });
   });
 
   it('event: lowest 64.00, highest 410.25, 4 listings, 13 tickets', () => {
@@ -85,9 +91,20 @@ describe('Vivid Seats listings derived from a real capture', () => {
     assert.equal(result.skipped.length, 0);
     for (const l of ls) normalizedListingSchema.parse(l);
     assert.deepEqual(result.declared, { listings: 9, tickets: 36 });
-    assert.deepEqual(ls.find((l) => l.listingId === 'VB2840011874'), {
-      listingId: 'VB2840011874', zone: 'Promenade', section: 'Promenade 325', row: 'Z', quantity: 2, splits: [2], pricePerTicket: 204, allInPrice: 275.4, currency: 'USD',
-    });
+    assert.deepEqual(
+      ls.find((l) => l.listingId === 'VB2840011874'),
+      {
+        listingId: 'VB2840011874',
+        zone: 'Promenade',
+        section: 'Promenade 325',
+        row: 'Z',
+        quantity: 2,
+        splits: [2],
+        pricePerTicket: 204,
+        allInPrice: 275.4,
+        currency: 'USD',
+      },
+    );
   });
 
   it('a ticket flagged g "1" is still in its zone from c', () => {
@@ -96,19 +113,28 @@ describe('Vivid Seats listings derived from a real capture', () => {
 
   it('per zone: Promenade 180.00-236.00, average 209.30, 18 tickets; best 2 together 408.00, best 4 together 924.00', () => {
     const p = row(rows, 'Promenade');
-    assert.deepEqual([p.lowestPrice, p.highestPrice, p.averagePrice, p.totalTickets, p.totalListings, p.lowestPrice2, p.lowestPrice4], [180, 236, 209.3, 18, 5, 408, 924]);
+    assert.deepEqual(
+      [p.lowestPrice, p.highestPrice, p.averagePrice, p.totalTickets, p.totalListings, p.lowestPrice2, p.lowestPrice4],
+      [180, 236, 209.3, 18, 5, 408, 924],
+    );
   });
 
   it('per zone: Courtside 5500.00-8400.00, average 7366.67; best 2 together 11000.00 and 4 together 22000.00 from the 11-ticket listing', () => {
     const c = row(rows, 'Courtside');
-    assert.deepEqual([c.lowestPrice, c.highestPrice, c.averagePrice, c.totalTickets, c.lowestPrice2, c.lowestPrice4], [5500, 8400, 7366.67, 16, 11000, 22000]);
+    assert.deepEqual(
+      [c.lowestPrice, c.highestPrice, c.averagePrice, c.totalTickets, c.lowestPrice2, c.lowestPrice4],
+      [5500, 8400, 7366.67, 16, 11000, 22000],
+    );
     const loge = row(rows, 'Loge');
     assert.deepEqual([loge.lowestPrice2, loge.lowestPrice4], [1500, null]);
   });
 
   it('event: lowest 180.00, highest 8400.00, 9 listings, 36 tickets (as global[0] declares)', () => {
     const e = row(rows, SUMMARY_ZONE);
-    assert.deepEqual([e.lowestPrice, e.highestPrice, e.totalListings, e.totalTickets, e.lowestPrice2, e.lowestPrice4], [180, 8400, 9, 36, 408, 924]);
+    assert.deepEqual(
+      [e.lowestPrice, e.highestPrice, e.totalListings, e.totalTickets, e.lowestPrice2, e.lowestPrice4],
+      [180, 8400, 9, 36, 408, 924],
+    );
   });
 });
 
@@ -116,15 +142,38 @@ describe('Vivid Seats older short form (short keys only, all-in as aip)', () => 
   it('parses: empty m = any split, empty aip = no all-in, empty row = null', () => {
     const ls = listingsOf(parseVividSeatsListings(fixture('listings-short-form.json')));
     assert.deepEqual(ls, [
-      { listingId: 'VB2840020001', zone: 'Loge', section: 'Loge 203', row: 'C', quantity: 4, splits: [2, 4], pricePerTicket: 410, allInPrice: 553.5, currency: 'USD' },
-      { listingId: 'VB2840020002', zone: 'Promenade', section: 'Promenade 301', row: null, quantity: 2, splits: [], pricePerTicket: 150, allInPrice: null, currency: 'USD' },
+      {
+        listingId: 'VB2840020001',
+        zone: 'Loge',
+        section: 'Loge 203',
+        row: 'C',
+        quantity: 4,
+        splits: [2, 4],
+        pricePerTicket: 410,
+        allInPrice: 553.5,
+        currency: 'USD',
+      },
+      {
+        listingId: 'VB2840020002',
+        zone: 'Promenade',
+        section: 'Promenade 301',
+        row: null,
+        quantity: 2,
+        splits: [],
+        pricePerTicket: 150,
+        allInPrice: null,
+        currency: 'USD',
+      },
     ]);
   });
 });
 
 describe('Vivid Seats payloads that do not fit', () => {
   it('fails a payload whose tickets field was renamed, naming the field path', () => {
-    assert.throws(() => parseVividSeatsListings(fixture('renamed-tickets.json')), (err: unknown) => err instanceof PayloadShapeError && err.path === 'tickets');
+    assert.throws(
+      () => parseVividSeatsListings(fixture('renamed-tickets.json')),
+      (err: unknown) => err instanceof PayloadShapeError && err.path === 'tickets',
+    );
   });
 
   it('skips every ticket whose zone is not among the groups, counted under one reason', () => {

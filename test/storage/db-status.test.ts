@@ -25,7 +25,10 @@ describeLayouts('db status', ({ layout, it, before, after }) => {
     const now = Date.now();
     for (const [i, age] of [20, 19, 2].entries()) {
       await persistScrape(t.db, {
-        scrapeId: `st-${i}`, eventId, marketplace: 'stubhub', capturedAt: new Date(now - age * DAY),
+        scrapeId: `st-${i}`,
+        eventId,
+        marketplace: 'stubhub',
+        capturedAt: new Date(now - age * DAY),
         fetched: { kind: 'listings', listings: makeListings(500, i + 1), skipped: [] },
       });
     }
@@ -41,7 +44,14 @@ describeLayouts('db status', ({ layout, it, before, after }) => {
       storageMode: { mode: string };
       timescaledb: null | {
         hypertables: { hypertable: string; chunks: number; compressedChunks: number; compressionRatio: number | null }[];
-        policies: { policy: string; hypertable: string; scheduled: boolean; lastRunStatus: string | null; lastRunStartedAt: string | null; lastError: string | null }[];
+        policies: {
+          policy: string;
+          hypertable: string;
+          scheduled: boolean;
+          lastRunStatus: string | null;
+          lastRunStartedAt: string | null;
+          lastError: string | null;
+        }[];
       };
       migrations: { version: number; state: string }[];
     };
@@ -63,7 +73,13 @@ describeLayouts('db status', ({ layout, it, before, after }) => {
     // Policies: both compression policies, paused by the test helper. Their last run is whatever the
     // background scheduler did right after the migration (on PostgreSQL 15.x with 2.17.2 it fails with
     // "cannot drop portal"; CALL run_job is not recorded in job_stats), shown as TimescaleDB records it.
-    assert.deepEqual(ts.policies.map((p) => [p.policy, p.hypertable, p.scheduled]), [['policy_compression', 'listings', false], ['policy_compression', 'ticket_snapshots', false]]);
+    assert.deepEqual(
+      ts.policies.map((p) => [p.policy, p.hypertable, p.scheduled]),
+      [
+        ['policy_compression', 'listings', false],
+        ['policy_compression', 'ticket_snapshots', false],
+      ],
+    );
     const stats = await t.db.query<{ hypertable_name: string; last_run_status: string | null; started: Date | null; err: string | null }>(
       `SELECT j.hypertable_name, s.last_run_status, CASE WHEN isfinite(s.last_run_started_at) THEN s.last_run_started_at END AS started,
               (SELECT e.err_message FROM timescaledb_information.job_errors e WHERE e.job_id = j.job_id ORDER BY e.finish_time DESC LIMIT 1) AS err

@@ -75,24 +75,67 @@ describeLayouts('analytics queries use indexes', ({ layout, it, before, after })
   }
 
   const cases: [string, () => BuiltQuery, RegExp][] = [
-    ['history, 1 day over 30 days (daily rollup)', () => buildHistoryQuery({ eventId: 7, from: START, to: END, bucket: parseBucket('1 day') }), /^rollup_daily_pkey$/],
-    ['history, 1 hour over 2 days (hourly rollup)', () => buildHistoryQuery({ eventId: 7, from: new Date(END.getTime() - 2 * 86_400_000), to: END, bucket: parseBucket('1 hour'), zone: 'Z1' }), /^rollup_hourly_pkey$/],
-    ['history, 15 minutes (raw snapshots)', () => buildHistoryQuery({ eventId: 7, from: new Date(END.getTime() - 2 * 86_400_000), to: END, bucket: parseBucket('15 minutes'), source: 'stubhub' }), /zone_captured_at_idx$|zone_time_idx$/],
-    ['sections', () => buildSectionsQuery({ eventId: 7, from: new Date(END.getTime() - 7 * 86_400_000), to: END }), /event_id_captured_at_idx$|zone_captured_at_idx$|_time_idx$/],
+    [
+      'history, 1 day over 30 days (daily rollup)',
+      () => buildHistoryQuery({ eventId: 7, from: START, to: END, bucket: parseBucket('1 day') }),
+      /^rollup_daily_pkey$/,
+    ],
+    [
+      'history, 1 hour over 2 days (hourly rollup)',
+      () =>
+        buildHistoryQuery({
+          eventId: 7,
+          from: new Date(END.getTime() - 2 * 86_400_000),
+          to: END,
+          bucket: parseBucket('1 hour'),
+          zone: 'Z1',
+        }),
+      /^rollup_hourly_pkey$/,
+    ],
+    [
+      'history, 15 minutes (raw snapshots)',
+      () =>
+        buildHistoryQuery({
+          eventId: 7,
+          from: new Date(END.getTime() - 2 * 86_400_000),
+          to: END,
+          bucket: parseBucket('15 minutes'),
+          source: 'stubhub',
+        }),
+      /zone_captured_at_idx$|zone_time_idx$/,
+    ],
+    [
+      'sections',
+      () => buildSectionsQuery({ eventId: 7, from: new Date(END.getTime() - 7 * 86_400_000), to: END }),
+      /event_id_captured_at_idx$|zone_captured_at_idx$|_time_idx$/,
+    ],
     ['latest prices', () => buildLatestPricesQuery(7), /^scrapes_event_latest_idx$/],
     ['latest listings', () => buildLatestListingsQuery(7, 50), /scrape_ref_idx$|listings_scrape_idx$/],
-    ['archived listings', () => buildArchivedListingsQuery(7, START, new Date(START.getTime() + 3 * 86_400_000), 1000), /event_id_captured_at_idx$|listings_archive_event_idx$/],
+    [
+      'archived listings',
+      () => buildArchivedListingsQuery(7, START, new Date(START.getTime() + 3 * 86_400_000), 1000),
+      /event_id_captured_at_idx$|listings_archive_event_idx$/,
+    ],
   ];
 
   for (const [name, build, index] of cases) {
     it(name, async () => {
       const nodes = await plan(build());
       const indexes = nodes.map((n) => n['Index Name']).filter((n): n is string => !!n);
-      assert.ok(indexes.some((i) => index.test(i)), `expected an index matching ${index} in ${JSON.stringify(nodes.map((n) => [n['Node Type'], n['Relation Name'], n['Index Name']]))}`);
+      assert.ok(
+        indexes.some((i) => index.test(i)),
+        `expected an index matching ${index} in ${JSON.stringify(nodes.map((n) => [n['Node Type'], n['Relation Name'], n['Index Name']]))}`,
+      );
       // Empty partitions (DEFAULT, the weeks created ahead) may be scanned: that reads nothing.
       const seq = nodes.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name']!);
-      const populated = await t.db.query<{ relname: string }>(`SELECT relname FROM pg_class WHERE relname = ANY($1) AND reltuples > 0`, [seq]);
-      assert.deepEqual(populated.rows.map((r) => r.relname), [], 'no sequential scan of a populated table');
+      const populated = await t.db.query<{ relname: string }>(`SELECT relname FROM pg_class WHERE relname = ANY($1) AND reltuples > 0`, [
+        seq,
+      ]);
+      assert.deepEqual(
+        populated.rows.map((r) => r.relname),
+        [],
+        'no sequential scan of a populated table',
+      );
     });
   }
 });

@@ -44,20 +44,45 @@ const listingArb = fc.record({
 });
 
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({
-    kind: fc.constant('scrape' as const),
-    event: fc.constantFrom(0 as const, 1 as const),
-    marketplace: fc.constantFrom(...MARKETPLACES),
-    minute: fc.integer({ min: 0, max: MINUTES - 1 }),
-    listings: fc.array(listingArb, { maxLength: 6 }).map((ls) =>
-      ls.map((l, i): NormalizedListing => ({
-        listingId: `L${i}`, zone: l.zone, section: l.section, row: null, quantity: l.quantity,
-        splits: l.splits.filter((s) => s <= l.quantity), pricePerTicket: l.cents / 100, allInPrice: null, currency: 'USD',
-      })),
-    ),
-  }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('hourly' as const, 'daily' as const), fromDay: fc.integer({ min: -2, max: 45 }), days: fc.integer({ min: 1, max: 50 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('retention' as const), nowDay: fc.integer({ min: 10, max: 90 }), rawDays: fc.constantFrom(7, 14, 30), hourlyDays: fc.constantFrom(10, 20, 45) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('scrape' as const),
+      event: fc.constantFrom(0 as const, 1 as const),
+      marketplace: fc.constantFrom(...MARKETPLACES),
+      minute: fc.integer({ min: 0, max: MINUTES - 1 }),
+      listings: fc.array(listingArb, { maxLength: 6 }).map((ls) =>
+        ls.map((l, i): NormalizedListing => ({
+          listingId: `L${i}`,
+          zone: l.zone,
+          section: l.section,
+          row: null,
+          quantity: l.quantity,
+          splits: l.splits.filter((s) => s <= l.quantity),
+          pricePerTicket: l.cents / 100,
+          allInPrice: null,
+          currency: 'USD',
+        })),
+      ),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constantFrom('hourly' as const, 'daily' as const),
+      fromDay: fc.integer({ min: -2, max: 45 }),
+      days: fc.integer({ min: 1, max: 50 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('retention' as const),
+      nowDay: fc.integer({ min: 10, max: 90 }),
+      rawDays: fc.constantFrom(7, 14, 30),
+      hourlyDays: fc.constantFrom(10, 20, 45),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteEvent' as const) }) },
 );
 
@@ -74,7 +99,10 @@ async function runProgram(db: Db, program: Command[]): Promise<{ events: number[
     if (c.kind === 'scrape') {
       if (deleted && c.event === 1) continue;
       const r = await persistScrape(db, {
-        scrapeId: `p${i}`, eventId: events[c.event]!, marketplace: c.marketplace, capturedAt: new Date(BASE + c.minute * 60_000),
+        scrapeId: `p${i}`,
+        eventId: events[c.event]!,
+        marketplace: c.marketplace,
+        capturedAt: new Date(BASE + c.minute * 60_000),
         fetched: { kind: 'listings', listings: c.listings, skipped: [] },
       });
       steps.push(['scrape', r.listingsStored, r.snapshots, r.lowestPrice]);
@@ -83,7 +111,11 @@ async function runProgram(db: Db, program: Command[]): Promise<{ events: number[
       const r = await (c.kind === 'hourly' ? rollupHourly(db, window) : rollupDaily(db, window));
       steps.push([c.kind, r.rows, r.dirtyPeriods]);
     } else if (c.kind === 'retention') {
-      const r = await applyRetention(db, { rawDays: c.rawDays, hourlyDays: c.hourlyDays, runsDays: 90, errorsDays: 30 }, new Date(BASE + c.nowDay * DAY));
+      const r = await applyRetention(
+        db,
+        { rawDays: c.rawDays, hourlyDays: c.hourlyDays, runsDays: 90, errorsDays: 30 },
+        new Date(BASE + c.nowDay * DAY),
+      );
       steps.push(['retention', r.archiveCutoff.toISOString(), r.archivedRows, r.hourlyDeleted]);
     } else if (!deleted) {
       await db.query('DELETE FROM events WHERE id = $1', [events[1]]);
@@ -107,18 +139,28 @@ async function answers(db: Db, events: number[]): Promise<unknown> {
   out.rollupDaily = await table(`SELECT * FROM rollup_daily ORDER BY event_id, zone, bucket, marketplace`);
   out.live = await table(`SELECT count(*) AS n, min(captured_at) AS first, max(captured_at) AS last FROM listings`);
   out.archive = await table(`SELECT * FROM listings_archive ORDER BY captured_at, event_id, marketplace, scrape_ref, listing_id`);
-  out.snapshotArchive = await table(`SELECT * FROM ticket_snapshots_archive ORDER BY captured_at, event_id, marketplace, scrape_ref, zone, section`);
+  out.snapshotArchive = await table(
+    `SELECT * FROM ticket_snapshots_archive ORDER BY captured_at, event_id, marketplace, scrape_ref, zone, section`,
+  );
   out.snapshots = await table(`SELECT * FROM ticket_snapshots ORDER BY captured_at, event_id, marketplace, scrape_ref, zone, section`);
   for (const eventId of events) {
     for (const bucket of ['1 day', '1 week', '1 hour', '6 hours', '30 minutes']) {
       for (const zone of [undefined, 'Floor']) {
         for (const quantity of [1, 2, 4] as Quantity[]) {
-          out[`history ${eventId} ${bucket} ${zone} ${quantity}`] = await history(db, { eventId, from, to, bucket: parseBucket(bucket), zone, quantity });
+          out[`history ${eventId} ${bucket} ${zone} ${quantity}`] = await history(db, {
+            eventId,
+            from,
+            to,
+            bucket: parseBucket(bucket),
+            zone,
+            quantity,
+          });
         }
       }
     }
     out[`history ${eventId} stubhub`] = await history(db, { eventId, from, to, bucket: parseBucket('1 day'), source: 'stubhub' });
-    for (const granularity of ['hourly', 'daily'] as const) out[`trend ${eventId} ${granularity}`] = await trend(db, { eventId, from, to, granularity });
+    for (const granularity of ['hourly', 'daily'] as const)
+      out[`trend ${eventId} ${granularity}`] = await trend(db, { eventId, from, to, granularity });
     out[`availability ${eventId}`] = await availability(db, { eventId, from, to, bucket: parseBucket('1 day'), capacity: 500 });
     out[`sections ${eventId}`] = await sections(db, { eventId, from, to });
     out[`latestPrices ${eventId}`] = await latestPrices(db, eventId);

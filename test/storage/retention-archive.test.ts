@@ -31,14 +31,34 @@ describeLayouts('retention moves whole old partitions or chunks to a queryable a
       client.release();
     }
     for (const [i, capturedAt] of [W1, STRAY, RECENT].entries()) {
-      await persistScrape(t.db, { scrapeId: `ret-${i}`, eventId, marketplace: 'stubhub', capturedAt, fetched: { kind: 'listings', listings: makeListings(40, i + 1), skipped: [] } });
+      await persistScrape(t.db, {
+        scrapeId: `ret-${i}`,
+        eventId,
+        marketplace: 'stubhub',
+        capturedAt,
+        fetched: { kind: 'listings', listings: makeListings(40, i + 1), skipped: [] },
+      });
     }
     await rollupHourly(t.db, { from: STRAY, to: NOW });
     await rollupDaily(t.db, { from: STRAY, to: NOW });
     await recordCycleStart(t.db, { jobId: 'old-run', startedAt: new Date(NOW.getTime() - 20 * DAY) });
     await recordCycleStart(t.db, { jobId: 'new-run', startedAt: new Date(NOW.getTime() - DAY) });
-    await recordScrapeError(t.db, { jobId: 'old-run', eventId, marketplace: 'stubhub', attempt: 1, message: 'old', at: new Date(NOW.getTime() - 10 * DAY) });
-    await recordScrapeError(t.db, { jobId: 'new-run', eventId, marketplace: 'stubhub', attempt: 1, message: 'new', at: new Date(NOW.getTime() - DAY) });
+    await recordScrapeError(t.db, {
+      jobId: 'old-run',
+      eventId,
+      marketplace: 'stubhub',
+      attempt: 1,
+      message: 'old',
+      at: new Date(NOW.getTime() - 10 * DAY),
+    });
+    await recordScrapeError(t.db, {
+      jobId: 'new-run',
+      eventId,
+      marketplace: 'stubhub',
+      attempt: 1,
+      message: 'new',
+      at: new Date(NOW.getTime() - DAY),
+    });
   });
   after(async () => t?.drop());
 
@@ -59,7 +79,10 @@ describeLayouts('retention moves whole old partitions or chunks to a queryable a
       assert.equal(r.chunksCompressed, 0, 'the old chunks went to the archive; the chunk of RECENT is 6 days old');
     }
     // Rows, not partitions or chunks, in both layouts (stray rows of the DEFAULT partitions too).
-    assert.equal(r.archivedRows, (await n(`SELECT count(*) AS n FROM listings_archive`)) + (await n(`SELECT count(*) AS n FROM ticket_snapshots_archive`)));
+    assert.equal(
+      r.archivedRows,
+      (await n(`SELECT count(*) AS n FROM listings_archive`)) + (await n(`SELECT count(*) AS n FROM ticket_snapshots_archive`)),
+    );
     assert.deepEqual([r.runsDeleted, r.errorsDeleted], [1, 1]);
     // Hourly rollups before now - 45 days (2025-06-05) go row by row: those of STRAY and W1.
     assert.equal(r.hourlyDeleted, await n(`SELECT count(*) AS n FROM rollup_daily WHERE bucket < '2025-06-05'`));
@@ -70,16 +93,22 @@ describeLayouts('retention moves whole old partitions or chunks to a queryable a
     const archived = await archivedListings(t.db, eventId, new Date('2025-04-01'), new Date('2025-06-30'));
     assert.equal(archived.length, 80);
     assert.deepEqual(new Set(archived.map((l) => l.capturedAt.toISOString())), new Set([W1.toISOString(), STRAY.toISOString()]));
-    assert.equal(await n(`SELECT count(*) AS n FROM ticket_snapshots_archive`) > 0, true);
+    assert.equal((await n(`SELECT count(*) AS n FROM ticket_snapshots_archive`)) > 0, true);
     // Daily rollups are kept forever: old history still answers.
     const old = await history(t.db, { eventId, from: STRAY, to: NOW, bucket: parseBucket('1 day') });
-    assert.deepEqual(old.map((h) => h.bucket.toISOString().slice(0, 10)), ['2025-05-01', '2025-06-02', '2025-07-14']);
+    assert.deepEqual(
+      old.map((h) => h.bucket.toISOString().slice(0, 10)),
+      ['2025-05-01', '2025-06-02', '2025-07-14'],
+    );
     assert.equal(await n(`SELECT count(*) AS n FROM rollup_hourly WHERE bucket < '2025-06-05'`), 0);
     // Rolling up an archived period again keeps what was rolled up.
     await rollupDaily(t.db, { from: STRAY, to: NOW });
     assert.equal((await history(t.db, { eventId, from: STRAY, to: NOW, bucket: parseBucket('1 day') })).length, 3);
     const again = await applyRetention(t.db, policy, NOW);
-    assert.deepEqual([again.archived.listings, again.archived.ticket_snapshots, again.archivedRows, again.runsDeleted, again.errorsDeleted], [[], [], 0, 0, 0]);
+    assert.deepEqual(
+      [again.archived.listings, again.archived.ticket_snapshots, again.archivedRows, again.runsDeleted, again.errorsDeleted],
+      [[], [], 0, 0, 0],
+    );
   });
 
   it('deleting an event deletes its raw listings, live and archived, and its rollups', async () => {

@@ -38,7 +38,9 @@ interface Metrics {
 function bruteMetrics(rows: RawRow[]): Metrics {
   const prices = rows.map((r) => r.price);
   const group = (n: number): number | null => {
-    const totals = rows.filter((r) => r.quantity >= n && (r.splits.length === 0 || r.splits.includes(n))).map((r) => Math.round(r.price * n * 100) / 100);
+    const totals = rows
+      .filter((r) => r.quantity >= n && (r.splits.length === 0 || r.splits.includes(n)))
+      .map((r) => Math.round(r.price * n * 100) / 100);
     return totals.length ? Math.min(...totals) : null;
   };
   const tickets = rows.reduce((a, r) => a + r.quantity, 0);
@@ -74,14 +76,24 @@ const scrapeArb = fc.record({
   listings: fc.array(listingArb, { maxLength: 25 }),
 });
 
-function toListings(raw: { zone: string; section: string; quantity: number; splitKind: string; cents: number }[], prefix: string): NormalizedListing[] {
+function toListings(
+  raw: { zone: string; section: string; quantity: number; splitKind: string; cents: number }[],
+  prefix: string,
+): NormalizedListing[] {
   return raw.map((l, i) => ({
     listingId: `${prefix}-${i}`,
     zone: l.zone,
     section: l.section,
     row: null,
     quantity: l.quantity,
-    splits: l.splitKind === 'any' ? [] : l.splitKind === 'all' ? [l.quantity] : l.splitKind === 'pairs' ? [2, 4].filter((s) => s <= l.quantity) : [1, 3].filter((s) => s <= l.quantity),
+    splits:
+      l.splitKind === 'any'
+        ? []
+        : l.splitKind === 'all'
+          ? [l.quantity]
+          : l.splitKind === 'pairs'
+            ? [2, 4].filter((s) => s <= l.quantity)
+            : [1, 3].filter((s) => s <= l.quantity),
     pricePerTicket: l.cents / 100,
     allInPrice: null,
     currency: 'USD',
@@ -129,17 +141,44 @@ describeLayouts('snapshots and rollups equal a brute-force recomputation from ra
       for (const [k, g] of groups) {
         const m = bruteMetrics(g);
         expected.set(`${scrape}|${k}`, m);
-        if (k.endsWith('|')) zoneLevel.push({ key: `${head.event_id}|${head.marketplace}|${k.split('|')[0]}`, hour: hourOf(head.captured_at), day: dayOf(head.captured_at), m });
+        if (k.endsWith('|'))
+          zoneLevel.push({
+            key: `${head.event_id}|${head.marketplace}|${k.split('|')[0]}`,
+            hour: hourOf(head.captured_at),
+            day: dayOf(head.captured_at),
+            m,
+          });
       }
     }
-    const snaps = await t.db.query<{ scrape: string; zone: string; section: string; lowest_price: string | null; average_price: string | null; highest_price: string | null; lowest_price_2: string | null; lowest_price_4: string | null; total_tickets: number; total_listings: number; available: boolean }>(
+    const snaps = await t.db.query<{
+      scrape: string;
+      zone: string;
+      section: string;
+      lowest_price: string | null;
+      average_price: string | null;
+      highest_price: string | null;
+      lowest_price_2: string | null;
+      lowest_price_4: string | null;
+      total_tickets: number;
+      total_listings: number;
+      available: boolean;
+    }>(
       `SELECT s.scrape_key AS scrape, x.zone, x.section, x.lowest_price, x.average_price, x.highest_price, x.lowest_price_2, x.lowest_price_4, x.total_tickets, x.total_listings, x.available
          FROM ticket_snapshots x JOIN scrapes s ON s.id = x.scrape_ref`,
     );
     const actual = new Map<string, Metrics>(
       snaps.rows.map((r) => [
         `${r.scrape}|${r.zone}|${r.section}`,
-        { lowest: n(r.lowest_price), average: n(r.average_price), highest: n(r.highest_price), lowest2: n(r.lowest_price_2), lowest4: n(r.lowest_price_4), tickets: r.total_tickets, listings: r.total_listings, available: r.available },
+        {
+          lowest: n(r.lowest_price),
+          average: n(r.average_price),
+          highest: n(r.highest_price),
+          lowest2: n(r.lowest_price_2),
+          lowest4: n(r.lowest_price_4),
+          tickets: r.total_tickets,
+          listings: r.total_listings,
+          available: r.available,
+        },
       ]),
     );
     assert.equal(snaps.rows.length, actual.size, 'one snapshot row per scrape, zone and section');
@@ -153,7 +192,8 @@ describeLayouts('snapshots and rollups equal a brute-force recomputation from ra
         const k = `${z.key}|${level === 'hourly' ? z.hour : z.day}`;
         grouped.set(k, [...(grouped.get(k) ?? []), z.m]);
       }
-      const minOf = (xs: (number | null)[]): number | null => (xs.some((x) => x !== null) ? Math.min(...xs.filter((x): x is number => x !== null)) : null);
+      const minOf = (xs: (number | null)[]): number | null =>
+        xs.some((x) => x !== null) ? Math.min(...xs.filter((x): x is number => x !== null)) : null;
       for (const [k, ms] of grouped) {
         const avgs = ms.map((m) => m.average).filter((x): x is number => x !== null);
         want.set(k, {
@@ -170,9 +210,23 @@ describeLayouts('snapshots and rollups equal a brute-force recomputation from ra
           samples: ms.length,
         });
       }
-      const got = await t.db.query<{ event_id: string; marketplace: string; zone: string; bucket: Date; min_price: string | null; max_price: string | null; avg_price_sum: string | null; avg_price_count: string; min_price_2: string | null; min_price_4: string | null; tickets_max: number; tickets_sum: string; listings_max: number; listings_sum: string; samples: string }>(
-        `SELECT * FROM rollup_${level}`,
-      );
+      const got = await t.db.query<{
+        event_id: string;
+        marketplace: string;
+        zone: string;
+        bucket: Date;
+        min_price: string | null;
+        max_price: string | null;
+        avg_price_sum: string | null;
+        avg_price_count: string;
+        min_price_2: string | null;
+        min_price_4: string | null;
+        tickets_max: number;
+        tickets_sum: string;
+        listings_max: number;
+        listings_sum: string;
+        samples: string;
+      }>(`SELECT * FROM rollup_${level}`);
       const have = new Map<string, unknown>(
         got.rows.map((r) => [
           `${r.event_id}|${r.marketplace}|${r.zone}|${r.bucket.getTime()}`,
@@ -198,33 +252,37 @@ describeLayouts('snapshots and rollups equal a brute-force recomputation from ra
   it('holds for random scrapes, including late data and re-runs', async () => {
     let run = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(scrapeArb, { minLength: 1, maxLength: 8 }), fc.array(scrapeArb, { maxLength: 3 }), async (scrapes, late) => {
-        run++;
-        await t.db.query('TRUNCATE scrapes, listings, ticket_snapshots, rollup_hourly, rollup_daily, rollup_dirty');
-        const persist = (s: (typeof scrapes)[number], i: number, tag: string) =>
-          persistScrape(t.db, {
-            scrapeId: `r${run}-${tag}${i}`,
-            eventId: events[s.event]!,
-            marketplace: s.marketplace,
-            capturedAt: new Date(BASE + s.minute * 60_000),
-            fetched: { kind: 'listings', listings: toListings(s.listings, `${tag}${i}`), skipped: [] },
-          });
-        for (const [i, s] of scrapes.entries()) await persist(s, i, 's');
-        const window = { from: new Date(BASE), to: new Date(BASE + 3 * 86_400_000) };
-        await rollupHourly(t.db, window);
-        await rollupDaily(t.db, window);
-        await check();
-        // Late data, then rollups over a window that does not include it: the dirty marks must bring it in.
-        for (const [i, s] of late.entries()) await persist(s, i, 'late');
-        const elsewhere = { from: new Date(BASE - 86_400_000), to: new Date(BASE - 3_600_000) };
-        await rollupHourly(t.db, elsewhere);
-        await rollupDaily(t.db, elsewhere);
-        await check();
-        // Re-running the window changes nothing.
-        await rollupHourly(t.db, window);
-        await rollupDaily(t.db, window);
-        await check();
-      }),
+      fc.asyncProperty(
+        fc.array(scrapeArb, { minLength: 1, maxLength: 8 }),
+        fc.array(scrapeArb, { maxLength: 3 }),
+        async (scrapes, late) => {
+          run++;
+          await t.db.query('TRUNCATE scrapes, listings, ticket_snapshots, rollup_hourly, rollup_daily, rollup_dirty');
+          const persist = (s: (typeof scrapes)[number], i: number, tag: string) =>
+            persistScrape(t.db, {
+              scrapeId: `r${run}-${tag}${i}`,
+              eventId: events[s.event]!,
+              marketplace: s.marketplace,
+              capturedAt: new Date(BASE + s.minute * 60_000),
+              fetched: { kind: 'listings', listings: toListings(s.listings, `${tag}${i}`), skipped: [] },
+            });
+          for (const [i, s] of scrapes.entries()) await persist(s, i, 's');
+          const window = { from: new Date(BASE), to: new Date(BASE + 3 * 86_400_000) };
+          await rollupHourly(t.db, window);
+          await rollupDaily(t.db, window);
+          await check();
+          // Late data, then rollups over a window that does not include it: the dirty marks must bring it in.
+          for (const [i, s] of late.entries()) await persist(s, i, 'late');
+          const elsewhere = { from: new Date(BASE - 86_400_000), to: new Date(BASE - 3_600_000) };
+          await rollupHourly(t.db, elsewhere);
+          await rollupDaily(t.db, elsewhere);
+          await check();
+          // Re-running the window changes nothing.
+          await rollupHourly(t.db, window);
+          await rollupDaily(t.db, window);
+          await check();
+        },
+      ),
       { numRuns: 30, seed: 20260302 },
     );
   });

@@ -26,34 +26,73 @@ describe('upgrading a TimescaleDB deployment from continuous aggregates (migrati
   it('keeps materialized rollups, recomputes the rest, and leaves tables and no refresh policies', async (ctx) => {
     if (skip !== null || !t) return ctx.skip(skip ?? 'no database');
     const db = t.db;
-    await migrate(db, loadMigrations().filter((m) => m.version < 40));
+    await migrate(
+      db,
+      loadMigrations().filter((m) => m.version < 40),
+    );
     await pausePolicies(db);
     const eventId = await createEvent(db, 'upgrade');
     const day1 = new Date('2026-02-02T10:00:00Z');
     const day2 = new Date('2026-02-03T10:00:00Z');
     const friday = new Date('2026-01-30T10:00:00Z');
-    await persistScrape(db, { scrapeId: 'u1', eventId, marketplace: 'stubhub', capturedAt: day1, fetched: { kind: 'listings', listings: makeListings(30, 1), skipped: [] } });
+    await persistScrape(db, {
+      scrapeId: 'u1',
+      eventId,
+      marketplace: 'stubhub',
+      capturedAt: day1,
+      fetched: { kind: 'listings', listings: makeListings(30, 1), skipped: [] },
+    });
     // A Friday, in the same week-long chunk as day1 (chunks of 004 start on Thursdays: 2026-01-29).
-    await persistScrape(db, { scrapeId: 'u0', eventId, marketplace: 'stubhub', capturedAt: friday, fetched: { kind: 'listings', listings: makeListings(20, 3), skipped: [] } });
+    await persistScrape(db, {
+      scrapeId: 'u0',
+      eventId,
+      marketplace: 'stubhub',
+      capturedAt: friday,
+      fetched: { kind: 'listings', listings: makeListings(20, 3), skipped: [] },
+    });
     await db.query(`CALL refresh_continuous_aggregate('rollup_hourly', NULL, NULL)`);
     await db.query(`CALL refresh_continuous_aggregate('rollup_daily', NULL, NULL)`);
     const before = (await db.query(`SELECT * FROM rollup_daily ORDER BY zone`)).rows;
     assert.ok(before.length > 0);
     // Late data the aggregates never saw.
-    await persistScrape(db, { scrapeId: 'u2', eventId, marketplace: 'stubhub', capturedAt: day2, fetched: { kind: 'listings', listings: makeListings(30, 2), skipped: [] } });
+    await persistScrape(db, {
+      scrapeId: 'u2',
+      eventId,
+      marketplace: 'stubhub',
+      capturedAt: day2,
+      fetched: { kind: 'listings', listings: makeListings(30, 2), skipped: [] },
+    });
 
     // Old chunks are compressed by then, as the compression policy would have done.
     await db.query(`SELECT compress_chunk(c) FROM show_chunks('listings') c`);
-    const chunks = await db.query<{ range_start: Date; is_compressed: boolean }>(`SELECT range_start, is_compressed FROM timescaledb_information.chunks WHERE hypertable_name = 'listings'`);
-    assert.deepEqual(chunks.rows, [{ range_start: new Date('2026-01-29T00:00:00Z'), is_compressed: true }], 'one week-long chunk from a Thursday');
+    const chunks = await db.query<{ range_start: Date; is_compressed: boolean }>(
+      `SELECT range_start, is_compressed FROM timescaledb_information.chunks WHERE hypertable_name = 'listings'`,
+    );
+    assert.deepEqual(
+      chunks.rows,
+      [{ range_start: new Date('2026-01-29T00:00:00Z'), is_compressed: true }],
+      'one week-long chunk from a Thursday',
+    );
 
     await migrate(db);
-    const kinds = await db.query<{ relname: string; relkind: string }>(`SELECT relname, relkind::text FROM pg_class WHERE relname IN ('rollup_hourly', 'rollup_daily') ORDER BY relname`);
-    assert.deepEqual(kinds.rows, [{ relname: 'rollup_daily', relkind: 'r' }, { relname: 'rollup_hourly', relkind: 'r' }]);
+    const kinds = await db.query<{ relname: string; relkind: string }>(
+      `SELECT relname, relkind::text FROM pg_class WHERE relname IN ('rollup_hourly', 'rollup_daily') ORDER BY relname`,
+    );
+    assert.deepEqual(kinds.rows, [
+      { relname: 'rollup_daily', relkind: 'r' },
+      { relname: 'rollup_hourly', relkind: 'r' },
+    ]);
     assert.deepEqual((await db.query(`SELECT * FROM rollup_daily ORDER BY zone`)).rows, before, 'materialized rows kept as they were');
-    const jobs = await db.query<{ proc_name: string }>(`SELECT proc_name FROM timescaledb_information.jobs WHERE job_id >= 1000 ORDER BY proc_name`);
-    assert.deepEqual(jobs.rows.map((j) => j.proc_name), ['policy_compression', 'policy_compression']);
-    const interval = await db.query<{ i: string }>(`SELECT time_interval::text AS i FROM timescaledb_information.dimensions WHERE hypertable_name = 'listings'`);
+    const jobs = await db.query<{ proc_name: string }>(
+      `SELECT proc_name FROM timescaledb_information.jobs WHERE job_id >= 1000 ORDER BY proc_name`,
+    );
+    assert.deepEqual(
+      jobs.rows.map((j) => j.proc_name),
+      ['policy_compression', 'policy_compression'],
+    );
+    const interval = await db.query<{ i: string }>(
+      `SELECT time_interval::text AS i FROM timescaledb_information.dimensions WHERE hypertable_name = 'listings'`,
+    );
     assert.deepEqual(interval.rows, [{ i: '1 day' }]);
 
     // The next schedules' runs, over windows that do not include the late day, still bring it in.
@@ -61,7 +100,13 @@ describe('upgrading a TimescaleDB deployment from continuous aggregates (migrati
     await rollupHourly(db, window);
     await rollupDaily(db, window);
     const days = await history(db, { eventId, from: day1, to: new Date('2026-02-05T00:00:00Z'), bucket: parseBucket('1 day') });
-    assert.deepEqual(days.map((d) => [d.bucket.toISOString().slice(0, 10), d.samples]), [['2026-02-02', 1], ['2026-02-03', 1]]);
+    assert.deepEqual(
+      days.map((d) => [d.bucket.toISOString().slice(0, 10), d.samples]),
+      [
+        ['2026-02-02', 1],
+        ['2026-02-03', 1],
+      ],
+    );
     // Retention's cutoff is Monday 2026-02-02, inside that old Thursday-to-Thursday compressed
     // chunk: the rows before it move to the archive, the rest stay, as in the plain layout.
     const r = await applyRetention(db, { rawDays: 30, hourlyDays: 365, runsDays: 90, errorsDays: 30 }, new Date('2026-03-04T12:00:00Z'));

@@ -21,8 +21,10 @@ import { parseOptions } from '../parse';
  * prices, jobs, errors. Tables by default, JSON with --json. EVENT takes every form of
  * src/catalog/event-ref.ts; the event it resolved to is printed above the table.
  */
-const days = (def: number) => z.coerce.number({ error: 'must be a number' }).positive('must be positive').max(3660, 'must be at most 3660').default(def);
-const limit = (def: number) => z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100_000).default(def);
+const days = (def: number) =>
+  z.coerce.number({ error: 'must be a number' }).positive('must be positive').max(3660, 'must be at most 3660').default(def);
+const limit = (def: number) =>
+  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100_000).default(def);
 const source = z.enum(MARKETPLACE_NAMES, { error: `must be one of ${MARKETPLACE_NAMES.join(', ')}` }).optional();
 const zone = z.string().min(1, 'must not be empty').optional();
 const json = z.boolean().optional();
@@ -82,19 +84,23 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
       const db = await ctx.getDb();
       const event = await eventOf(db, ref, o);
       const rows = await latestListings(db, event.id, o.limit, o.source);
-      printRows(rows, [
-        { header: 'source', value: (r) => r.source },
-        { header: 'zone', value: (r) => r.zone },
-        { header: 'section', value: (r) => r.section },
-        { header: 'row', value: (r) => r.row },
-        { header: 'qty', value: (r) => r.quantity },
-        { header: 'splits', value: (r) => (r.splits.length ? r.splits.join(',') : 'any') },
-        { header: 'price', value: (r) => r.pricePerTicket },
-        { header: 'all-in', value: (r) => r.allInPrice },
-        { header: 'cur', value: (r) => r.currency },
-        { header: 'listing', value: (r) => r.listingId },
-        { header: 'captured', value: (r) => r.capturedAt },
-      ], o);
+      printRows(
+        rows,
+        [
+          { header: 'source', value: (r) => r.source },
+          { header: 'zone', value: (r) => r.zone },
+          { header: 'section', value: (r) => r.section },
+          { header: 'row', value: (r) => r.row },
+          { header: 'qty', value: (r) => r.quantity },
+          { header: 'splits', value: (r) => (r.splits.length ? r.splits.join(',') : 'any') },
+          { header: 'price', value: (r) => r.pricePerTicket },
+          { header: 'all-in', value: (r) => r.allInPrice },
+          { header: 'cur', value: (r) => r.currency },
+          { header: 'listing', value: (r) => r.listingId },
+          { header: 'captured', value: (r) => r.capturedAt },
+        ],
+        o,
+      );
     });
 
   program
@@ -112,21 +118,33 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
       const db = await ctx.getDb();
       const event = await eventOf(db, ref, o);
       const now = new Date();
-      const rows = await history(db, { eventId: event.id, from: daysAgo(now, o.days), to: now, bucket: o.bucket, zone: o.zone, source: o.source, quantity: o.quantity });
-      printRows(rows, [
-        { header: 'bucket', value: (r) => r.bucket },
-        { header: 'source', value: (r) => r.source },
-        { header: 'zone', value: (r) => r.zone },
-        { header: 'qty', value: (r) => r.quantity },
-        { header: 'lowest', value: (r) => r.lowest },
-        { header: 'average', value: (r) => r.average },
-        { header: 'highest', value: (r) => r.highest },
-        { header: 'tickets avg', value: (r) => r.ticketsAverage },
-        { header: 'tickets peak', value: (r) => r.ticketsPeak },
-        { header: 'listings avg', value: (r) => r.listingsAverage },
-        { header: 'samples', value: (r) => r.samples },
-        { header: 'from', value: (r) => r.resolution },
-      ], o);
+      const rows = await history(db, {
+        eventId: event.id,
+        from: daysAgo(now, o.days),
+        to: now,
+        bucket: o.bucket,
+        zone: o.zone,
+        source: o.source,
+        quantity: o.quantity,
+      });
+      printRows(
+        rows,
+        [
+          { header: 'bucket', value: (r) => r.bucket },
+          { header: 'source', value: (r) => r.source },
+          { header: 'zone', value: (r) => r.zone },
+          { header: 'qty', value: (r) => r.quantity },
+          { header: 'lowest', value: (r) => r.lowest },
+          { header: 'average', value: (r) => r.average },
+          { header: 'highest', value: (r) => r.highest },
+          { header: 'tickets avg', value: (r) => r.ticketsAverage },
+          { header: 'tickets peak', value: (r) => r.ticketsPeak },
+          { header: 'listings avg', value: (r) => r.listingsAverage },
+          { header: 'samples', value: (r) => r.samples },
+          { header: 'from', value: (r) => r.resolution },
+        ],
+        o,
+      );
     });
 
   program
@@ -141,20 +159,24 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
       const event = await eventOf(db, ref, o);
       const now = new Date();
       const rows = await sections(db, { eventId: event.id, from: daysAgo(now, o.days), to: now });
-      printRows(rows, [
-        { header: 'zone', value: (r) => r.zone },
-        { header: 'section', value: (r) => r.section },
-        { header: 'source', value: (r) => r.source },
-        { header: 'lowest', value: (r) => r.lowest },
-        { header: 'latest', value: (r) => r.latestLowest },
-        { header: 'average', value: (r) => r.average },
-        { header: 'highest', value: (r) => r.highest },
-        { header: 'for 2', value: (r) => r.lowest2 },
-        { header: 'for 4', value: (r) => r.lowest4 },
-        { header: 'tickets', value: (r) => r.latestTickets },
-        { header: 'samples', value: (r) => r.samples },
-        { header: 'last seen', value: (r) => r.lastSeen },
-      ], o);
+      printRows(
+        rows,
+        [
+          { header: 'zone', value: (r) => r.zone },
+          { header: 'section', value: (r) => r.section },
+          { header: 'source', value: (r) => r.source },
+          { header: 'lowest', value: (r) => r.lowest },
+          { header: 'latest', value: (r) => r.latestLowest },
+          { header: 'average', value: (r) => r.average },
+          { header: 'highest', value: (r) => r.highest },
+          { header: 'for 2', value: (r) => r.lowest2 },
+          { header: 'for 4', value: (r) => r.lowest4 },
+          { header: 'tickets', value: (r) => r.latestTickets },
+          { header: 'samples', value: (r) => r.samples },
+          { header: 'last seen', value: (r) => r.lastSeen },
+        ],
+        o,
+      );
     });
 
   program
@@ -169,27 +191,46 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
     .option('--json', 'print JSON')
     .action(async (ref: string, raw: unknown) => {
       const o = parseOptions(
-        z.object({ zone, granularity: z.enum(['hourly', 'daily'], { error: 'must be hourly or daily' }), days: z.coerce.number({ error: 'must be a number' }).positive('must be positive').max(3660).optional(), source, quantity, json }),
+        z.object({
+          zone,
+          granularity: z.enum(['hourly', 'daily'], { error: 'must be hourly or daily' }),
+          days: z.coerce.number({ error: 'must be a number' }).positive('must be positive').max(3660).optional(),
+          source,
+          quantity,
+          json,
+        }),
         raw,
       );
       const db = await ctx.getDb();
       const event = await eventOf(db, ref, o);
       const now = new Date();
       const span = o.days ?? (o.granularity === 'hourly' ? 2 : 30);
-      const r = await trend(db, { eventId: event.id, from: daysAgo(now, span), to: now, granularity: o.granularity, zone: o.zone, source: o.source, quantity: o.quantity });
+      const r = await trend(db, {
+        eventId: event.id,
+        from: daysAgo(now, span),
+        to: now,
+        granularity: o.granularity,
+        zone: o.zone,
+        source: o.source,
+        quantity: o.quantity,
+      });
       if (o.json) return printObject({ event: event.id, ...r } as unknown as Record<string, unknown>, o);
-      printRows(r.lines, [
-        { header: 'source', value: (l) => l.source },
-        { header: 'zone', value: () => r.zone },
-        { header: 'first at', value: (l) => l.firstAt },
-        { header: 'first', value: (l) => l.first },
-        { header: 'last at', value: (l) => l.lastAt },
-        { header: 'last', value: (l) => l.last },
-        { header: 'change', value: (l) => l.change },
-        { header: '%', value: (l) => l.percentChange },
-        { header: 'direction', value: (l) => l.direction },
-        { header: 'points', value: (l) => l.points },
-      ], o);
+      printRows(
+        r.lines,
+        [
+          { header: 'source', value: (l) => l.source },
+          { header: 'zone', value: () => r.zone },
+          { header: 'first at', value: (l) => l.firstAt },
+          { header: 'first', value: (l) => l.first },
+          { header: 'last at', value: (l) => l.lastAt },
+          { header: 'last', value: (l) => l.last },
+          { header: 'change', value: (l) => l.change },
+          { header: '%', value: (l) => l.percentChange },
+          { header: 'direction', value: (l) => l.direction },
+          { header: 'points', value: (l) => l.points },
+        ],
+        o,
+      );
     });
 
   program
@@ -215,15 +256,19 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
         zone: o.zone,
         source: o.source,
       });
-      printRows(rows, [
-        { header: 'bucket', value: (r) => r.bucket },
-        { header: 'source', value: (r) => r.source },
-        { header: 'tickets avg', value: (r) => r.ticketsAverage },
-        { header: 'tickets peak', value: (r) => r.ticketsPeak },
-        { header: 'listings avg', value: (r) => r.listingsAverage },
-        { header: 'listings peak', value: (r) => r.listingsPeak },
-        { header: '% of capacity', value: (r) => r.shareOfCapacityPct },
-      ], o);
+      printRows(
+        rows,
+        [
+          { header: 'bucket', value: (r) => r.bucket },
+          { header: 'source', value: (r) => r.source },
+          { header: 'tickets avg', value: (r) => r.ticketsAverage },
+          { header: 'tickets peak', value: (r) => r.ticketsPeak },
+          { header: 'listings avg', value: (r) => r.listingsAverage },
+          { header: 'listings peak', value: (r) => r.listingsPeak },
+          { header: '% of capacity', value: (r) => r.shareOfCapacityPct },
+        ],
+        o,
+      );
     });
 
   program
@@ -237,20 +282,24 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
       const db = await ctx.getDb();
       const event = await eventOf(db, ref, o);
       const rows = await latestPrices(db, event.id, o.source);
-      printRows(rows, [
-        { header: 'zone', value: (r) => r.zone },
-        { header: 'source', value: (r) => r.source },
-        { header: 'lowest', value: (r) => r.lowest },
-        { header: 'average', value: (r) => r.average },
-        { header: 'highest', value: (r) => r.highest },
-        { header: 'for 2', value: (r) => r.lowest2 },
-        { header: 'for 4', value: (r) => r.lowest4 },
-        { header: 'tickets', value: (r) => r.tickets },
-        { header: 'listings', value: (r) => r.listings },
-        { header: 'cur', value: (r) => r.currency },
-        { header: 'captured', value: (r) => r.capturedAt },
-        { header: 'mark', value: (r) => r.mark },
-      ], o);
+      printRows(
+        rows,
+        [
+          { header: 'zone', value: (r) => r.zone },
+          { header: 'source', value: (r) => r.source },
+          { header: 'lowest', value: (r) => r.lowest },
+          { header: 'average', value: (r) => r.average },
+          { header: 'highest', value: (r) => r.highest },
+          { header: 'for 2', value: (r) => r.lowest2 },
+          { header: 'for 4', value: (r) => r.lowest4 },
+          { header: 'tickets', value: (r) => r.tickets },
+          { header: 'listings', value: (r) => r.listings },
+          { header: 'cur', value: (r) => r.currency },
+          { header: 'captured', value: (r) => r.capturedAt },
+          { header: 'mark', value: (r) => r.mark },
+        ],
+        o,
+      );
     });
 
   program
@@ -261,16 +310,20 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
     .action(async (raw: unknown) => {
       const o = parseOptions(z.object({ limit: limit(20), json }), raw);
       const rows = await listCycles(await ctx.getDb(), o.limit);
-      printRows(rows, [
-        { header: 'job', value: (r) => r.jobId },
-        { header: 'status', value: (r) => r.status },
-        { header: 'started', value: (r) => r.startedAt },
-        { header: 'finished', value: (r) => r.finishedAt },
-        { header: 'events', value: (r) => r.eventsScraped },
-        { header: 'errors', value: (r) => r.errorsCount },
-        { header: 'marks', value: (r) => runMarks(r.details) },
-        { header: 'duration s', value: (r) => (r.durationMs === null ? null : Math.round(r.durationMs / 100) / 10) },
-      ], o);
+      printRows(
+        rows,
+        [
+          { header: 'job', value: (r) => r.jobId },
+          { header: 'status', value: (r) => r.status },
+          { header: 'started', value: (r) => r.startedAt },
+          { header: 'finished', value: (r) => r.finishedAt },
+          { header: 'events', value: (r) => r.eventsScraped },
+          { header: 'errors', value: (r) => r.errorsCount },
+          { header: 'marks', value: (r) => runMarks(r.details) },
+          { header: 'duration s', value: (r) => (r.durationMs === null ? null : Math.round(r.durationMs / 100) / 10) },
+        ],
+        o,
+      );
     });
 
   program
@@ -279,16 +332,30 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
     .option('--hours <n>', 'how far back', '24')
     .option('--json', 'print JSON')
     .action(async (raw: unknown) => {
-      const o = parseOptions(z.object({ hours: z.coerce.number({ error: 'must be a number' }).positive('must be positive').max(24 * 3660).default(24), json }), raw);
+      const o = parseOptions(
+        z.object({
+          hours: z.coerce
+            .number({ error: 'must be a number' })
+            .positive('must be positive')
+            .max(24 * 3660)
+            .default(24),
+          json,
+        }),
+        raw,
+      );
       const rows = await listScrapeErrors(await ctx.getDb(), new Date(Date.now() - o.hours * 3_600_000));
-      printRows(rows, [
-        { header: 'at', value: (r) => r.occurredAt },
-        { header: 'event', value: (r) => r.eventId },
-        { header: 'source', value: (r) => r.marketplace },
-        { header: 'attempt', value: (r) => r.attempt },
-        { header: 'job', value: (r) => r.jobId },
-        { header: 'message', value: (r) => r.message },
-      ], o);
+      printRows(
+        rows,
+        [
+          { header: 'at', value: (r) => r.occurredAt },
+          { header: 'event', value: (r) => r.eventId },
+          { header: 'source', value: (r) => r.marketplace },
+          { header: 'attempt', value: (r) => r.attempt },
+          { header: 'job', value: (r) => r.jobId },
+          { header: 'message', value: (r) => r.message },
+        ],
+        o,
+      );
     });
 }
 

@@ -31,10 +31,14 @@ export function registerCoreCommands(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const applied = await migrate(await ctx.getDb(), undefined, { storageMode: ctx.getEnv().STORAGE_MODE });
-      printRows(applied, [
-        { header: 'version', value: (m) => m.version },
-        { header: 'applied', value: (m) => m.name },
-      ], opts);
+      printRows(
+        applied,
+        [
+          { header: 'version', value: (m) => m.version },
+          { header: 'applied', value: (m) => m.name },
+        ],
+        opts,
+      );
     });
   db.command('status')
     .description('list applied and pending migrations')
@@ -49,15 +53,21 @@ export function registerCoreCommands(program: Command, ctx: CliContext): void {
         return;
       }
       process.stdout.write(
-        mode ? `storage mode: ${mode.mode} (decided ${mode.decidedAt.toISOString()}: ${mode.reason})\n\n` : 'storage mode: not decided yet (decided by the first `db migrate`)\n\n',
+        mode
+          ? `storage mode: ${mode.mode} (decided ${mode.decidedAt.toISOString()}: ${mode.reason})\n\n`
+          : 'storage mode: not decided yet (decided by the first `db migrate`)\n\n',
       );
       if (tsdb) printTimescaleStatus(tsdb);
-      printRows(status, [
-        { header: 'version', value: (m) => m.version },
-        { header: 'name', value: (m) => m.name },
-        { header: 'state', value: (m) => m.state },
-        { header: 'applied at', value: (m) => m.appliedAt },
-      ], opts);
+      printRows(
+        status,
+        [
+          { header: 'version', value: (m) => m.version },
+          { header: 'name', value: (m) => m.name },
+          { header: 'state', value: (m) => m.state },
+          { header: 'applied at', value: (m) => m.appliedAt },
+        ],
+        opts,
+      );
     });
 
   program
@@ -65,10 +75,14 @@ export function registerCoreCommands(program: Command, ctx: CliContext): void {
     .description('print the effective configuration (secrets masked)')
     .option('--json', 'print JSON')
     .action((opts: { json?: boolean }) => {
-      printRows(describeEnv(ctx.getEnv()), [
-        { header: 'variable', value: (r) => r.variable },
-        { header: 'value', value: (r) => r.value },
-      ], opts);
+      printRows(
+        describeEnv(ctx.getEnv()),
+        [
+          { header: 'variable', value: (r) => r.variable },
+          { header: 'value', value: (r) => r.value },
+        ],
+        opts,
+      );
     });
 }
 
@@ -88,27 +102,35 @@ const mb = (bytes: number | null): string => (bytes === null ? '' : `${(bytes / 
 /** The TimescaleDB part of `db status`: hypertables with chunks and compression, then policies with their last run. */
 function printTimescaleStatus(s: TimescaleStatus): void {
   process.stdout.write(`TimescaleDB ${s.extensionVersion}\n`);
-  printRows(s.hypertables, [
-    { header: 'hypertable', value: (h) => h.hypertable },
-    { header: 'chunks', value: (h) => h.chunks },
-    { header: 'compressed', value: (h) => h.compressedChunks },
-    { header: 'before', value: (h) => mb(h.bytesBeforeCompression) },
-    { header: 'after', value: (h) => mb(h.bytesAfterCompression) },
-    { header: 'ratio', value: (h) => (h.compressionRatio === null ? '' : `${h.compressionRatio}x`) },
-    { header: 'total size', value: (h) => mb(h.totalBytes) },
-  ], {});
+  printRows(
+    s.hypertables,
+    [
+      { header: 'hypertable', value: (h) => h.hypertable },
+      { header: 'chunks', value: (h) => h.chunks },
+      { header: 'compressed', value: (h) => h.compressedChunks },
+      { header: 'before', value: (h) => mb(h.bytesBeforeCompression) },
+      { header: 'after', value: (h) => mb(h.bytesAfterCompression) },
+      { header: 'ratio', value: (h) => (h.compressionRatio === null ? '' : `${h.compressionRatio}x`) },
+      { header: 'total size', value: (h) => mb(h.totalBytes) },
+    ],
+    {},
+  );
   process.stdout.write('\npolicies (a second line: the maintenance workflows compress explicitly)\n');
-  printRows(s.policies, [
-    { header: 'job', value: (p) => p.jobId },
-    { header: 'policy', value: (p) => p.policy },
-    { header: 'hypertable', value: (p) => p.hypertable ?? '' },
-    { header: 'every', value: (p) => p.scheduleInterval },
-    { header: 'scheduled', value: (p) => (p.scheduled ? 'yes' : 'no') },
-    { header: 'last run', value: (p) => p.lastRunStartedAt ?? 'never' },
-    { header: 'status', value: (p) => p.lastRunStatus ?? '' },
-    { header: 'runs', value: (p) => p.totalRuns },
-    { header: 'failures', value: (p) => p.totalFailures },
-    { header: 'last error', value: (p) => p.lastError ?? '' },
-  ], {});
+  printRows(
+    s.policies,
+    [
+      { header: 'job', value: (p) => p.jobId },
+      { header: 'policy', value: (p) => p.policy },
+      { header: 'hypertable', value: (p) => p.hypertable ?? '' },
+      { header: 'every', value: (p) => p.scheduleInterval },
+      { header: 'scheduled', value: (p) => (p.scheduled ? 'yes' : 'no') },
+      { header: 'last run', value: (p) => p.lastRunStartedAt ?? 'never' },
+      { header: 'status', value: (p) => p.lastRunStatus ?? '' },
+      { header: 'runs', value: (p) => p.totalRuns },
+      { header: 'failures', value: (p) => p.totalFailures },
+      { header: 'last error', value: (p) => p.lastError ?? '' },
+    ],
+    {},
+  );
   process.stdout.write('\n');
 }

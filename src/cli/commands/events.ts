@@ -58,7 +58,9 @@ export function registerEventsCommands(program: Command, ctx: CliContext): void 
 
   events
     .command('cleanup-untracked')
-    .description('events the catalog no longer tracks: a dry run by default; --apply marks them untracked (keeps data); --delete --yes deletes them with their data')
+    .description(
+      'events the catalog no longer tracks: a dry run by default; --apply marks them untracked (keeps data); --delete --yes deletes them with their data',
+    )
     .option('--apply', 'mark them untracked; their data is kept')
     .option('--delete', 'delete them and all their data (needs --yes)')
     .option('--yes', 'confirm --delete')
@@ -66,7 +68,8 @@ export function registerEventsCommands(program: Command, ctx: CliContext): void 
     .action(async (raw: unknown) => {
       const opts = parseOptions(cleanupOptions, raw);
       if (opts.apply && opts.delete) throw new UsageError('--apply and --delete: choose one');
-      if (opts.delete && !opts.yes) throw new UsageError('--delete deletes events with all their data: add --yes to confirm (run without flags first to see which)');
+      if (opts.delete && !opts.yes)
+        throw new UsageError('--delete deletes events with all their data: add --yes to confirm (run without flags first to see which)');
       if (opts.yes && !opts.delete) throw new UsageError('--yes only confirms --delete');
       const mode = opts.delete ? 'delete' : opts.apply ? 'apply' : 'dry-run';
       const report = await cleanupUntracked(await ctx.getDb(), mode);
@@ -88,22 +91,38 @@ function printSyncReport(report: SyncReport, json: boolean | undefined): void {
       duplicates: report.duplicates.length,
       ...(report.blank > 0 ? { 'blank rows': report.blank } : {}),
       ...(report.ignoredColumns.length > 0 ? { 'ignored columns': report.ignoredColumns.join(', ') } : {}),
-      ...(report.missingFromCatalog > 0 ? { 'missing from catalog': `${report.missingFromCatalog} tracked event(s): see \`events cleanup-untracked\`` } : {}),
-      ...(report.removalCheckSkipped ? { 'removal check': 'skipped: some rows could not be told apart (unreadable ids), so no event was flagged as missing' } : {}),
-      ...(report.dateOrder ? { 'date order': `${report.dateOrder.order === 'dmy' ? 'day-first (DD/MM/YYYY)' : report.dateOrder.order === 'mdy' ? 'month-first (MM/DD/YYYY)' : report.dateOrder.order}: ${report.dateOrder.basis}` } : {}),
+      ...(report.missingFromCatalog > 0
+        ? { 'missing from catalog': `${report.missingFromCatalog} tracked event(s): see \`events cleanup-untracked\`` }
+        : {}),
+      ...(report.removalCheckSkipped
+        ? { 'removal check': 'skipped: some rows could not be told apart (unreadable ids), so no event was flagged as missing' }
+        : {}),
+      ...(report.dateOrder
+        ? {
+            'date order': `${report.dateOrder.order === 'dmy' ? 'day-first (DD/MM/YYYY)' : report.dateOrder.order === 'mdy' ? 'month-first (MM/DD/YYYY)' : report.dateOrder.order}: ${report.dateOrder.basis}`,
+          }
+        : {}),
       ...(report.notes.length > 0 ? { read: report.notes.join('; ') } : {}),
-      ...(report.cells.length > 0 ? { cells: `${report.cells.filter((c) => c.kind !== 'link').length} not used as written, ${report.cells.filter((c) => c.kind === 'link').length} id(s) read from links` } : {}),
+      ...(report.cells.length > 0
+        ? {
+            cells: `${report.cells.filter((c) => c.kind !== 'link').length} not used as written, ${report.cells.filter((c) => c.kind === 'link').length} id(s) read from links`,
+          }
+        : {}),
     },
     {},
   );
   if (report.cells.length > 0) {
     process.stdout.write('\n');
-    printRows(report.cells, [
-      { header: 'row', value: (c) => c.row, align: 'right' },
-      { header: 'column', value: (c) => c.column },
-      { header: 'cell', value: (c) => (c.kind === 'link' ? 'link' : c.kind) },
-      { header: 'what happened', value: (c) => c.message },
-    ], {});
+    printRows(
+      report.cells,
+      [
+        { header: 'row', value: (c) => c.row, align: 'right' },
+        { header: 'column', value: (c) => c.column },
+        { header: 'cell', value: (c) => (c.kind === 'link' ? 'link' : c.kind) },
+        { header: 'what happened', value: (c) => c.message },
+      ],
+      {},
+    );
   }
   const problems = [
     ...report.invalid.map((i) => ({ row: i.row, problem: 'invalid', reason: i.reason })),
@@ -111,11 +130,15 @@ function printSyncReport(report: SyncReport, json: boolean | undefined): void {
   ].sort((a, b) => a.row - b.row);
   if (problems.length > 0) {
     process.stdout.write('\n');
-    printRows(problems, [
-      { header: 'row', value: (p) => p.row, align: 'right' },
-      { header: 'skipped', value: (p) => p.problem },
-      { header: 'reason', value: (p) => p.reason },
-    ], {});
+    printRows(
+      problems,
+      [
+        { header: 'row', value: (p) => p.row, align: 'right' },
+        { header: 'skipped', value: (p) => p.problem },
+        { header: 'reason', value: (p) => p.reason },
+      ],
+      {},
+    );
   }
 }
 
@@ -123,7 +146,8 @@ function printSyncReport(report: SyncReport, json: boolean | undefined): void {
 function localStart(e: CatalogEvent): string {
   if (e.startPrecision === 'tba' || !e.startsAt) return 'TBA';
   const zone = e.timezone ?? 'UTC';
-  const when = e.startPrecision === 'date' ? `${formatLocalDate(new Date(e.startsAt), zone)} (time TBA)` : formatWallTime(new Date(e.startsAt), zone);
+  const when =
+    e.startPrecision === 'date' ? `${formatLocalDate(new Date(e.startsAt), zone)} (time TBA)` : formatWallTime(new Date(e.startsAt), zone);
   return `${when} ${zone}`;
 }
 
@@ -137,7 +161,10 @@ const EVENT_COLUMNS = [
   { header: 'event', value: (e: CatalogEvent) => e.name },
   { header: 'venue', value: (e: CatalogEvent) => [e.venue, e.city].filter(Boolean).join(', ') },
   { header: 'starts (local)', value: localStart },
-  { header: 'tracked', value: (e: CatalogEvent) => (e.tracked ? (e.inCatalog ? 'yes' : 'yes (not in catalog)') : e.inCatalog ? 'no' : 'no (not in catalog)') },
+  {
+    header: 'tracked',
+    value: (e: CatalogEvent) => (e.tracked ? (e.inCatalog ? 'yes' : 'yes (not in catalog)') : e.inCatalog ? 'no' : 'no (not in catalog)'),
+  },
   { header: 'marketplaces', value: (e: CatalogEvent) => e.sources.map((s) => `${s.marketplace}:${s.marketplaceEventId}`).join(' ') },
   { header: 'last scrape', value: (e: CatalogEvent) => latest(e.sources.map((s) => s.lastScrapedAt)) },
   { header: 'last success', value: (e: CatalogEvent) => latest(e.sources.map((s) => s.lastSuccessAt)) },
@@ -145,20 +172,28 @@ const EVENT_COLUMNS = [
 
 function printCleanupReport(report: CleanupReport, json: boolean | undefined): void {
   if (json) return printObject(report as unknown as Record<string, unknown>, { json });
-  printRows(report.events, [
-    { header: 'id', value: (e) => e.id, align: 'right' },
-    { header: 'event', value: (e) => e.name },
-    { header: 'starts', value: (e) => (e.startsAt ? new Date(e.startsAt) : null) },
-    { header: 'why', value: (e) => e.reason },
-    { header: report.mode === 'dry-run' ? '--apply would' : 'done', value: (e) => e.action },
-  ], {});
+  printRows(
+    report.events,
+    [
+      { header: 'id', value: (e) => e.id, align: 'right' },
+      { header: 'event', value: (e) => e.name },
+      { header: 'starts', value: (e) => (e.startsAt ? new Date(e.startsAt) : null) },
+      { header: 'why', value: (e) => e.reason },
+      { header: report.mode === 'dry-run' ? '--apply would' : 'done', value: (e) => e.action },
+    ],
+    {},
+  );
   const lines: string[] = [];
   if (report.mode === 'dry-run') {
-    lines.push(`dry run, nothing changed: --apply would mark ${report.toMark} event(s) untracked (data kept); --delete --yes would delete ${report.toDelete} event(s) with their data`);
+    lines.push(
+      `dry run, nothing changed: --apply would mark ${report.toMark} event(s) untracked (data kept); --delete --yes would delete ${report.toDelete} event(s) with their data`,
+    );
   } else if (report.mode === 'apply') {
     lines.push(`marked ${report.toMark} event(s) untracked; their data is kept`);
   } else {
-    const rows = Object.entries(report.deletedRows ?? {}).filter(([, n]) => n > 0).map(([t, n]) => `${n} ${t}`);
+    const rows = Object.entries(report.deletedRows ?? {})
+      .filter(([, n]) => n > 0)
+      .map(([t, n]) => `${n} ${t}`);
     lines.push(`deleted ${report.toDelete} event(s)${rows.length > 0 ? `: ${rows.join(', ')}` : ''}`);
   }
   process.stdout.write('\n' + lines.join('\n') + '\n');

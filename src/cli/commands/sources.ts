@@ -25,7 +25,9 @@ function printReport(report: ParseReport, json: boolean, write: (s: string) => v
     lowest: money(report.lowest),
     highest: money(report.highest),
     average: money(report.average),
-    ...(report.kind === 'listings' ? { 'lowest for 2 (total)': money(report.lowestFor2), 'lowest for 4 (total)': money(report.lowestFor4) } : {}),
+    ...(report.kind === 'listings'
+      ? { 'lowest for 2 (total)': money(report.lowestFor2), 'lowest for 4 (total)': money(report.lowestFor4) }
+      : {}),
     tickets: report.tickets,
     'all-in lowest': money(report.allInLowest),
     'all-in average': money(report.allInAverage),
@@ -38,10 +40,12 @@ function printReport(report: ParseReport, json: boolean, write: (s: string) => v
   const { skippedByReason } = report;
   if (skippedByReason.length > 0) {
     write('');
-    write(renderTable(skippedByReason, [
-      { header: 'skipped', value: (r) => r.count },
-      { header: 'reason', value: (r) => r.kind },
-    ]));
+    write(
+      renderTable(skippedByReason, [
+        { header: 'skipped', value: (r) => r.count },
+        { header: 'reason', value: (r) => r.kind },
+      ]),
+    );
   }
 }
 
@@ -51,8 +55,10 @@ function refuseUnhealthy(report: ParseReport, where: string): void {
 }
 
 function parseFailure(name: MarketplaceName, where: string, err: unknown): never {
-  if (err instanceof PayloadShapeError) throw new UsageError(`${where} is not a ${name} payload: ${err.path ? `field ${err.path}: ` : ''}${err.reason}`);
-  if (err instanceof MarketplaceError && err.kind === 'bad-payload') throw new UsageError(`${where} is not a ${name} payload: field ${err.path ?? '(root)'}: ${err.message}`);
+  if (err instanceof PayloadShapeError)
+    throw new UsageError(`${where} is not a ${name} payload: ${err.path ? `field ${err.path}: ` : ''}${err.reason}`);
+  if (err instanceof MarketplaceError && err.kind === 'bad-payload')
+    throw new UsageError(`${where} is not a ${name} payload: field ${err.path ?? '(root)'}: ${err.message}`);
   throw err;
 }
 
@@ -63,7 +69,9 @@ export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 
   const sources = program.command('sources').description('marketplace payloads');
   sources
     .command('parse')
-    .description(`normalize a saved marketplace payload: listings parsed, skipped by reason, lowest, highest, tickets (SOURCE: ${MARKETPLACE_NAMES.join(', ')})`)
+    .description(
+      `normalize a saved marketplace payload: listings parsed, skipped by reason, lowest, highest, tickets (SOURCE: ${MARKETPLACE_NAMES.join(', ')})`,
+    )
     .argument('<source>', 'marketplace the payload came from')
     .argument('<file>', "the marketplace's saved JSON response (as `sources probe --save FILE` writes it)")
     .option('--json', 'print JSON: the counts and figures, and with --listings the normalized listings')
@@ -102,7 +110,15 @@ export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 
     .option('--save <file>', 'write the raw response (JSON) to this file')
     .option('--json', 'print JSON')
     .action(async (source: string, id: string, raw: { save?: string; json?: boolean }) => {
-      const o = parseOptions(z.object({ source: marketplaceArg, id: z.string().trim().min(1, 'must not be empty'), save: z.string().min(1).optional(), json: z.boolean().optional() }), { source, id, ...raw });
+      const o = parseOptions(
+        z.object({
+          source: marketplaceArg,
+          id: z.string().trim().min(1, 'must not be empty'),
+          save: z.string().min(1).optional(),
+          json: z.boolean().optional(),
+        }),
+        { source, id, ...raw },
+      );
       const set = createMarketplaceAdapters(ctx.getEnv());
       try {
         const adapter = set.adapters[o.source];

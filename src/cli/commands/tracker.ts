@@ -4,7 +4,14 @@ import type { TrackerSettingsPatch, TrackerStatus } from '../../domain/tracker';
 import { settingsOptions, startTracker, trackerSettingsFrom } from '../../tracker/control';
 import { EVENT_FORMS_HELP, EventRefError, resolveEventRef } from '../../catalog/event-ref';
 import { scrapeEvents } from '../../workflows';
-import { DEFAULT_TRACKER_WORKFLOW_ID, pauseSignal, reconfigureUpdate, resumeSignal, scrapeNowSignal, statusQuery } from '../../workflows/definitions';
+import {
+  DEFAULT_TRACKER_WORKFLOW_ID,
+  pauseSignal,
+  reconfigureUpdate,
+  resumeSignal,
+  scrapeNowSignal,
+  statusQuery,
+} from '../../workflows/definitions';
 import { applySchedules, listSchedules } from '../../schedules';
 import type { CliContext } from '../context';
 import { printObject, printRows, UsageError } from '../output';
@@ -45,7 +52,8 @@ async function notRunning<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new Error('the tracker is not running (start it with `ticket-tracker tracker start`)', { cause: err });
+    if (err instanceof WorkflowNotFoundError)
+      throw new Error('the tracker is not running (start it with `ticket-tracker tracker start`)', { cause: err });
     throw err;
   }
 }
@@ -60,7 +68,10 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
       const env = ctx.getEnv();
       const settings = trackerSettingsFrom(env, parseOptions(settingsOptions, opts));
       const { started } = await startTracker(await ctx.getTemporal(), env, settings);
-      if (!started) throw new Error('the tracker is already running: see `ticket-tracker tracker status`, or `tracker configure` to change its settings');
+      if (!started)
+        throw new Error(
+          'the tracker is already running: see `ticket-tracker tracker status`, or `tracker configure` to change its settings',
+        );
       printObject({ started: DEFAULT_TRACKER_WORKFLOW_ID, ...settings }, { json: opts.json === true });
     });
 
@@ -146,7 +157,20 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
         staticSummary: ids.length > 0 ? `One-off scrape of event(s) ${ids.join(', ')}` : 'One-off scrape of every due event',
       });
       const rows = result.events.flatMap(({ event, result: r }) =>
-        (r?.outcomes ?? [{ marketplace: '-', ok: false, scrapeId: '', listingsStored: 0, lowestPrice: null, priceChangePercent: null, error: 'event workflow failed', mark: null }]).map((o) => ({
+        (
+          r?.outcomes ?? [
+            {
+              marketplace: '-',
+              ok: false,
+              scrapeId: '',
+              listingsStored: 0,
+              lowestPrice: null,
+              priceChangePercent: null,
+              error: 'event workflow failed',
+              mark: null,
+            },
+          ]
+        ).map((o) => ({
           eventId: event.id,
           event: event.name,
           marketplace: o.marketplace,
@@ -161,18 +185,25 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
       if (opts.json) {
         printObject({ summary: result.summary, outcomes: rows }, opts);
       } else {
-        printRows(rows, [
-          { header: 'event', value: (r) => `${r.eventId} ${r.event}`.slice(0, 40) },
-          { header: 'marketplace', value: (r) => r.marketplace },
-          { header: 'status', value: (r) => r.status },
-          { header: 'listings', value: (r) => r.listingsStored, align: 'right' },
-          { header: 'lowest', value: (r) => r.lowestPrice, align: 'right' },
-          { header: 'change %', value: (r) => r.changePercent, align: 'right' },
-          { header: 'error', value: (r) => (r.error ?? '').slice(0, 80) },
-        ], opts);
-        process.stdout.write(`\n${result.summary.eventsScraped}/${result.summary.eventsDue} events stored, ${result.summary.listingsStored} listings, cycle ${result.summary.jobId}\n`);
+        printRows(
+          rows,
+          [
+            { header: 'event', value: (r) => `${r.eventId} ${r.event}`.slice(0, 40) },
+            { header: 'marketplace', value: (r) => r.marketplace },
+            { header: 'status', value: (r) => r.status },
+            { header: 'listings', value: (r) => r.listingsStored, align: 'right' },
+            { header: 'lowest', value: (r) => r.lowestPrice, align: 'right' },
+            { header: 'change %', value: (r) => r.changePercent, align: 'right' },
+            { header: 'error', value: (r) => (r.error ?? '').slice(0, 80) },
+          ],
+          opts,
+        );
+        process.stdout.write(
+          `\n${result.summary.eventsScraped}/${result.summary.eventsDue} events stored, ${result.summary.listingsStored} listings, cycle ${result.summary.jobId}\n`,
+        );
       }
-      if (result.summary.eventsDue > 0 && result.summary.eventsScraped === 0) throw new Error('nothing was stored: every scrape failed (see `ticket-tracker errors`)');
+      if (result.summary.eventsDue > 0 && result.summary.eventsScraped === 0)
+        throw new Error('nothing was stored: every scrape failed (see `ticket-tracker errors`)');
     });
 
   const schedules = program.command('schedules').description('Temporal Schedules for rollups and retention');
@@ -182,10 +213,14 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const rows = await applySchedules(await ctx.getTemporal(), ctx.getEnv().TEMPORAL_TASK_QUEUE);
-      printRows(rows, [
-        { header: 'schedule', value: (r) => r.id },
-        { header: 'action', value: (r) => r.action },
-      ], opts);
+      printRows(
+        rows,
+        [
+          { header: 'schedule', value: (r) => r.id },
+          { header: 'action', value: (r) => r.action },
+        ],
+        opts,
+      );
     });
   schedules
     .command('list')
@@ -193,12 +228,16 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const rows = await listSchedules(await ctx.getTemporal());
-      printRows(rows, [
-        { header: 'schedule', value: (r) => r.id },
-        { header: 'workflow', value: (r) => r.workflowType },
-        { header: 'paused', value: (r) => (r.paused ? 'yes' : 'no') },
-        { header: 'next run', value: (r) => r.nextRuns[0] ?? null },
-        { header: 'description', value: (r) => r.description },
-      ], opts);
+      printRows(
+        rows,
+        [
+          { header: 'schedule', value: (r) => r.id },
+          { header: 'workflow', value: (r) => r.workflowType },
+          { header: 'paused', value: (r) => (r.paused ? 'yes' : 'no') },
+          { header: 'next run', value: (r) => r.nextRuns[0] ?? null },
+          { header: 'description', value: (r) => r.description },
+        ],
+        opts,
+      );
     });
 }

@@ -46,8 +46,18 @@ export function buildLatestPricesQuery(eventId: number, source?: MarketplaceName
 export async function latestPrices(db: Queryable, eventId: number, source?: MarketplaceName): Promise<LatestPriceRow[]> {
   const b = buildLatestPricesQuery(eventId, source);
   const res = await db.query<{
-    marketplace: string; zone: string; captured_at: Date; lowest_price: string | null; average_price: string | null; highest_price: string | null;
-    lowest_price_2: string | null; lowest_price_4: string | null; total_tickets: number | null; total_listings: number | null; available: boolean; currency: string;
+    marketplace: string;
+    zone: string;
+    captured_at: Date;
+    lowest_price: string | null;
+    average_price: string | null;
+    highest_price: string | null;
+    lowest_price_2: string | null;
+    lowest_price_4: string | null;
+    total_tickets: number | null;
+    total_listings: number | null;
+    available: boolean;
+    currency: string;
     health: 'ok' | 'format-drift' | 'empty';
   }>(b.text, b.values);
   return res.rows.map((r) => ({
@@ -95,8 +105,17 @@ export function buildLatestListingsQuery(eventId: number, limit: number, source?
 }
 
 interface ListingRaw {
-  marketplace: string; captured_at: Date; listing_id: string; zone: string; section: string; seat_row: string | null;
-  quantity: number; splits: number[]; price_per_ticket: string; all_in_price: string | null; currency: string;
+  marketplace: string;
+  captured_at: Date;
+  listing_id: string;
+  zone: string;
+  section: string;
+  seat_row: string | null;
+  quantity: number;
+  splits: number[];
+  price_per_ticket: string;
+  all_in_price: string | null;
+  currency: string;
 }
 
 const toListing = (r: ListingRaw): ListingRow => ({

@@ -42,8 +42,18 @@ export function buildSectionsQuery(q: SectionsQuery): BuiltQuery {
 export async function sections(db: Queryable, q: SectionsQuery): Promise<SectionRow[]> {
   const b = buildSectionsQuery(q);
   const res = await db.query<{
-    marketplace: string; zone: string; section: string; lowest: string | null; latest_lowest: string | null; average: string | null;
-    highest: string | null; lowest2: string | null; lowest4: string | null; latest_tickets: number | null; samples: string; last_seen: Date;
+    marketplace: string;
+    zone: string;
+    section: string;
+    lowest: string | null;
+    latest_lowest: string | null;
+    average: string | null;
+    highest: string | null;
+    lowest2: string | null;
+    lowest4: string | null;
+    latest_tickets: number | null;
+    samples: string;
+    last_seen: Date;
   }>(b.text, b.values);
   return res.rows.map((r) => ({
     source: r.marketplace,

@@ -39,7 +39,9 @@ const ALWAYS_IN_STATS = ['lowest_price', 'average_price', 'highest_price', 'list
 export function parseSeatGeekEvent(payload: unknown): FetchedPrices {
   const event = parseEnvelope(eventSchema, payload, {
     expected: 'a SeatGeek event object (GET /2/events/ID: {id, stats, ...})',
-    wrappers: [{ key: 'events', what: 'a search response (GET /2/events) with `events`; save one event, or give its id to `sources probe`' }],
+    wrappers: [
+      { key: 'events', what: 'a search response (GET /2/events) with `events`; save one event, or give its id to `sources probe`' },
+    ],
   });
   const missing: SkippedRecord[] = [];
   if (!isObject(payload) || !('stats' in payload)) {
@@ -47,7 +49,11 @@ export function parseSeatGeekEvent(payload: unknown): FetchedPrices {
   } else if (event.stats) {
     const raw = (payload as { stats: object }).stats;
     for (const key of ALWAYS_IN_STATS) {
-      if (!(key in raw)) missing.push({ path: `stats.${key}`, reason: `every SeatGeek stats object carries ${key} (null when there is no figure)${similarKeys(raw, key)}` });
+      if (!(key in raw))
+        missing.push({
+          path: `stats.${key}`,
+          reason: `every SeatGeek stats object carries ${key} (null when there is no figure)${similarKeys(raw, key)}`,
+        });
     }
   }
   const s = event.stats ?? {};
@@ -66,7 +72,9 @@ export function parseSeatGeekEvent(payload: unknown): FetchedPrices {
     },
     { value: 'USD', path: '' },
   );
-  const given = [s.lowest_sg_base_price, s.lowest_price, s.average_price, s.median_price, s.highest_price].filter((v) => v !== null && v !== undefined).length;
+  const given = [s.lowest_sg_base_price, s.lowest_price, s.average_price, s.median_price, s.highest_price].filter(
+    (v) => v !== null && v !== undefined,
+  ).length;
   return { ...result, items: given, ...(missing.length > 0 ? { missing } : {}) };
 }
 
@@ -82,7 +90,8 @@ export function createSeatGeekAdapter({ http, clientId, clientSecret }: SeatGeek
     if (clientSecret) query.set('client_secret', clientSecret);
     return http.json(eventId, { path: `${SEATGEEK_EVENT_PATH}${encodeURIComponent(eventId)}?${query}`, signal });
   };
-  const parse = (payload: unknown, eventId: string): FetchedPrices => withShapeContext('seatgeek', eventId, () => parseSeatGeekEvent(payload));
+  const parse = (payload: unknown, eventId: string): FetchedPrices =>
+    withShapeContext('seatgeek', eventId, () => parseSeatGeekEvent(payload));
   return {
     name: 'seatgeek',
     yields: 'summary',

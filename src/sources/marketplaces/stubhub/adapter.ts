@@ -41,10 +41,13 @@ const compListingSchema = z.object({
 export function parseStubHubCompListings(payload: unknown): FetchedPrices {
   // Public clients read it both as a bare array and as an object with a `listings` array.
   const wrapped = isListingsObject(payload);
-  const items = wrapped ? payload.listings : parseEnvelope(z.array(z.unknown(), { error: 'expected an array of listings (or an object with a listings array)' }), payload);
+  const items = wrapped
+    ? payload.listings
+    : parseEnvelope(z.array(z.unknown(), { error: 'expected an array of listings (or an object with a listings array)' }), payload);
   return normalizeListings(items, wrapped ? 'listings' : '', compListingSchema, (l) => {
     const currency = currencyCode(l.currencyCode);
-    if (!isCurrency(currency)) return { skip: `not an ISO 4217 currency code: "${l.currencyCode}"`, field: 'currencyCode', kind: 'not an ISO 4217 code' };
+    if (!isCurrency(currency))
+      return { skip: `not an ISO 4217 currency code: "${l.currencyCode}"`, field: 'currencyCode', kind: 'not an ISO 4217 code' };
     const row = l.row?.trim();
     return {
       listingId: String(l.listingId),
@@ -92,10 +95,19 @@ export function parseStubHubPayload(payload: unknown): FetchedPrices {
 }
 
 function isListingsObject(payload: unknown): payload is { listings: unknown[] } {
-  return typeof payload === 'object' && payload !== null && !Array.isArray(payload) && Array.isArray((payload as { listings?: unknown }).listings);
+  return (
+    typeof payload === 'object' &&
+    payload !== null &&
+    !Array.isArray(payload) &&
+    Array.isArray((payload as { listings?: unknown }).listings)
+  );
 }
 
-const tokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.number().positive().optional(), token_type: z.string().optional() });
+const tokenSchema = z.object({
+  access_token: z.string().min(1),
+  expires_in: z.number().positive().optional(),
+  token_type: z.string().optional(),
+});
 
 export type StubHubAdapterOptions =
   | { mode: 'listings'; pro: MarketplaceHttp; proToken: string }
@@ -111,7 +123,8 @@ export function createStubHubAdapter(options: StubHubAdapterOptions): Marketplac
         headers: { cookie: proToken },
         signal,
       });
-    const parse = (payload: unknown, eventId: string): FetchedPrices => withShapeContext('stubhub', eventId, () => parseStubHubCompListings(payload));
+    const parse = (payload: unknown, eventId: string): FetchedPrices =>
+      withShapeContext('stubhub', eventId, () => parseStubHubCompListings(payload));
     return {
       name: 'stubhub',
       yields: 'listings',
@@ -141,7 +154,12 @@ export function createStubHubAdapter(options: StubHubAdapterOptions): Marketplac
     });
     const parsed = tokenSchema.safeParse(raw);
     if (!parsed.success) {
-      throw new MarketplaceError({ marketplace: 'stubhub', eventId, kind: 'bad-payload', message: 'OAuth token response has no access_token' });
+      throw new MarketplaceError({
+        marketplace: 'stubhub',
+        eventId,
+        kind: 'bad-payload',
+        message: 'OAuth token response has no access_token',
+      });
     }
     // Renew a minute early so a token never expires between this check and the request.
     token = { value: parsed.data.access_token, expiresAt: now() + ((parsed.data.expires_in ?? 3600) - 60) * 1000 };
@@ -166,7 +184,8 @@ export function createStubHubAdapter(options: StubHubAdapterOptions): Marketplac
     }
     return payload;
   }
-  const parse = (payload: unknown, eventId: string): FetchedPrices => withShapeContext('stubhub', eventId, () => parseStubHubCatalogEvent(payload));
+  const parse = (payload: unknown, eventId: string): FetchedPrices =>
+    withShapeContext('stubhub', eventId, () => parseStubHubCatalogEvent(payload));
 
   return {
     name: 'stubhub',
@@ -193,7 +212,8 @@ export const stubhubIo: MarketplaceIo<'stubhub'> = {
   createAdapter(ctx) {
     // With the mock, listing-level through a placeholder Pro session (the mock accepts any).
     const proToken = ctx.mock ? 'mock-session=1' : ctx.setting('STUBHUB_PRO_TOKEN');
-    if (proToken) return createStubHubAdapter({ mode: 'listings', pro: ctx.http(STUBHUB_DEFAULT_BASE_URLS.pro, 'STUBHUB_PRO_TOKEN'), proToken });
+    if (proToken)
+      return createStubHubAdapter({ mode: 'listings', pro: ctx.http(STUBHUB_DEFAULT_BASE_URLS.pro, 'STUBHUB_PRO_TOKEN'), proToken });
     const credential = 'STUBHUB_CLIENT_ID and STUBHUB_CLIENT_SECRET';
     return createStubHubAdapter({
       mode: 'summary',

@@ -50,7 +50,10 @@ export const stubhubCatalogMock: MockRoute = {
     const m = method === 'GET' ? path.match(new RegExp(`^${STUBHUB_EVENT_PATH}([^/]+)$`)) : null;
     return m ? decodeURIComponent(m[1]!) : undefined;
   },
-  unauthorized: (req) => (/^Bearer \S+/.test(req.headers.authorization ?? '') ? undefined : { code: 'unauthorized', message: 'Authorization has been denied for this request.' }),
+  unauthorized: (req) =>
+    /^Bearer \S+/.test(req.headers.authorization ?? '')
+      ? undefined
+      : { code: 'unauthorized', message: 'Authorization has been denied for this request.' },
   render: ({ event, market, baseUrl }) => stubHubCatalogEvent(event, market, baseUrl),
   contentType: 'application/hal+json',
   drift: (payload, field = 'min_ticket_price', renamedTo = `${field}_v2`) => renameField(payload, field, renamedTo),

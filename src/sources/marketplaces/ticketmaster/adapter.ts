@@ -19,7 +19,12 @@ import type { MarketplaceIo } from '../io';
  */
 export const TICKETMASTER_EVENT_PATH = '/discovery/v2/events/';
 
-const rangeSchema = z.object({ type: z.string().optional(), currency: z.string().optional(), min: z.number().optional(), max: z.number().optional() });
+const rangeSchema = z.object({
+  type: z.string().optional(),
+  currency: z.string().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+});
 const eventSchema = z.object({ id: idish, priceRanges: z.array(z.unknown()).optional() });
 
 export const TM_FACE_VALUE = 'standard';
@@ -40,7 +45,12 @@ export const TM_ALL_IN = 'standard including fees';
 export function parseTicketmasterEvent(payload: unknown): FetchedPrices {
   const event = parseEnvelope(eventSchema, payload, {
     expected: 'a Ticketmaster Discovery event object (GET /discovery/v2/events/ID.json: {id, priceRanges?, ...})',
-    wrappers: [{ key: '_embedded.events', what: 'a Discovery search response with `_embedded.events`; save one event, or give its id to `sources probe`' }],
+    wrappers: [
+      {
+        key: '_embedded.events',
+        what: 'a Discovery search response with `_embedded.events`; save one event, or give its id to `sources probe`',
+      },
+    ],
   });
   const missing: SkippedRecord[] = [];
   if (event.priceRanges === undefined) {
@@ -55,21 +65,37 @@ export function parseTicketmasterEvent(payload: unknown): FetchedPrices {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.path.map(String).join('.') ?? '';
-      skipped.push({ path: `priceRanges[${i}]${field ? `.${field}` : ''}`, reason: `not a number or text as the format has it (${issue?.message ?? 'invalid'})`, kind: `priceRanges[]${field ? `.${field}` : ''}: wrong type` });
+      skipped.push({
+        path: `priceRanges[${i}]${field ? `.${field}` : ''}`,
+        reason: `not a number or text as the format has it (${issue?.message ?? 'invalid'})`,
+        kind: `priceRanges[]${field ? `.${field}` : ''}: wrong type`,
+      });
       return;
     }
     const r = parsed.data;
     const type = (r.type ?? TM_FACE_VALUE).trim().toLowerCase();
     if (type !== TM_FACE_VALUE && type !== TM_ALL_IN) {
-      skipped.push({ path: `priceRanges[${i}].type`, reason: `range of type "${type}" is neither face value ("${TM_FACE_VALUE}") nor all-in ("${TM_ALL_IN}")`, kind: 'priceRanges[].type: other type' });
+      skipped.push({
+        path: `priceRanges[${i}].type`,
+        reason: `range of type "${type}" is neither face value ("${TM_FACE_VALUE}") nor all-in ("${TM_ALL_IN}")`,
+        kind: 'priceRanges[].type: other type',
+      });
       return;
     }
     if (r.currency === undefined || r.currency.trim() === '') {
-      skipped.push({ path: `priceRanges[${i}].currency`, reason: `missing${similarKeys(raw, 'currency')}`, kind: 'priceRanges[].currency: missing' });
+      skipped.push({
+        path: `priceRanges[${i}].currency`,
+        reason: `missing${similarKeys(raw, 'currency')}`,
+        kind: 'priceRanges[].currency: missing',
+      });
       return;
     }
     if (r.min === undefined && r.max === undefined) {
-      skipped.push({ path: `priceRanges[${i}].min`, reason: `min and max missing${similarKeys(raw, 'min')}${similarKeys(raw, 'max')}`, kind: 'priceRanges[].min/max: missing' });
+      skipped.push({
+        path: `priceRanges[${i}].min`,
+        reason: `min and max missing${similarKeys(raw, 'min')}${similarKeys(raw, 'max')}`,
+        kind: 'priceRanges[].min/max: missing',
+      });
       return;
     }
     ranges.push({ i, type, currency: currencyCode(r.currency), min: r.min, max: r.max });
@@ -78,7 +104,11 @@ export function parseTicketmasterEvent(payload: unknown): FetchedPrices {
   let usable = ranges;
   if (currencies.length > 1) {
     for (const r of ranges) {
-      skipped.push({ path: `priceRanges[${r.i}].currency`, reason: `price ranges in ${currencies.join(' and ')}: which one the event sells in cannot be told; no figure kept`, kind: 'priceRanges[].currency: several currencies' });
+      skipped.push({
+        path: `priceRanges[${r.i}].currency`,
+        reason: `price ranges in ${currencies.join(' and ')}: which one the event sells in cannot be told; no figure kept`,
+        kind: 'priceRanges[].currency: several currencies',
+      });
     }
     usable = [];
   }
@@ -105,7 +135,12 @@ export function parseTicketmasterEvent(payload: unknown): FetchedPrices {
     // No usable range: no figure, and the currency of an empty summary is the US market's.
     first ? { value: first.currency, path: `priceRanges[${first.i}].currency` } : { value: 'USD', path: 'priceRanges' },
   );
-  return { ...result, skipped: [...skipped, ...result.skipped], items: (event.priceRanges ?? []).length, ...(missing.length > 0 ? { missing } : {}) };
+  return {
+    ...result,
+    skipped: [...skipped, ...result.skipped],
+    items: (event.priceRanges ?? []).length,
+    ...(missing.length > 0 ? { missing } : {}),
+  };
 }
 
 const faultSchema = z.object({
@@ -127,7 +162,11 @@ export function describeTicketmasterError(now: () => number = Date.now): ErrorDe
     if (fault.success) {
       const code = fault.data.fault.detail?.errorcode;
       if (code) out.policy = code;
-      const kind = code?.endsWith('QuotaViolation') ? 'daily quota used up' : code?.endsWith('SpikeArrestViolation') ? 'more than the allowed requests per second' : undefined;
+      const kind = code?.endsWith('QuotaViolation')
+        ? 'daily quota used up'
+        : code?.endsWith('SpikeArrestViolation')
+          ? 'more than the allowed requests per second'
+          : undefined;
       out.detail = [kind, fault.data.fault.faultstring?.replace(/Identifier : \S+/, 'Identifier : (api key)')].filter(Boolean).join(': ');
     } else {
       const errors = errorsSchema.safeParse(json);
@@ -153,8 +192,13 @@ export interface TicketmasterAdapterOptions {
 export function createTicketmasterAdapter({ http, apiKey, now }: TicketmasterAdapterOptions): MarketplaceAdapter {
   const describe = describeTicketmasterError(now);
   const fetchPayload = (eventId: string, signal?: AbortSignal): Promise<unknown> =>
-    http.json(eventId, { path: `${TICKETMASTER_EVENT_PATH}${encodeURIComponent(eventId)}.json?${new URLSearchParams({ apikey: apiKey })}`, signal }, describe);
-  const parse = (payload: unknown, eventId: string): FetchedPrices => withShapeContext('ticketmaster', eventId, () => parseTicketmasterEvent(payload));
+    http.json(
+      eventId,
+      { path: `${TICKETMASTER_EVENT_PATH}${encodeURIComponent(eventId)}.json?${new URLSearchParams({ apikey: apiKey })}`, signal },
+      describe,
+    );
+  const parse = (payload: unknown, eventId: string): FetchedPrices =>
+    withShapeContext('ticketmaster', eventId, () => parseTicketmasterEvent(payload));
   return {
     name: 'ticketmaster',
     yields: 'summary',

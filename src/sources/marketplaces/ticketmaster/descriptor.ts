@@ -17,14 +17,20 @@ export const ticketmaster = {
       id: /\/event\/([A-Za-z0-9_-]+)\/?$/,
       notAnId: {
         code: /^[0-9A-Fa-f]{16}$/,
-        reason: "is the page's 16-hex event code, not the Discovery API event id this tracker asks Ticketmaster with: paste the event's Discovery id (the `id` of the event in the Discovery API, such as G5eVZ4YDbDJmI)",
+        reason:
+          "is the page's 16-hex event code, not the Discovery API event id this tracker asks Ticketmaster with: paste the event's Discovery id (the `id` of the event in the Discovery API, such as G5eVZ4YDbDJmI)",
       },
     },
   ],
   settings: [
     { name: 'TICKETMASTER_BASE_URL', kind: 'base-url', description: 'Ticketmaster Discovery API base URL.' },
     { name: 'TICKETMASTER_API_KEY', kind: 'credential', description: 'Ticketmaster API key.' },
-    { name: 'TICKETMASTER_RATE_PER_SECOND', kind: 'rate', default: 4, description: 'Requests per second to Ticketmaster, across every worker (its limit is 5).' },
+    {
+      name: 'TICKETMASTER_RATE_PER_SECOND',
+      kind: 'rate',
+      default: 4,
+      description: 'Requests per second to Ticketmaster, across every worker (its limit is 5).',
+    },
   ],
   rateSetting: 'TICKETMASTER_RATE_PER_SECOND',
   credentialProblem: (get) => (get('TICKETMASTER_API_KEY') ? undefined : 'set TICKETMASTER_API_KEY'),

@@ -17,7 +17,12 @@ export function ticketmasterEvent(event: MockEvent, now: number): unknown {
       ? {
           priceRanges: [
             { type: 'standard', currency: event.currency, min: Math.min(...faces), max: Math.max(...faces) },
-            { type: 'standard including fees', currency: event.currency, min: round2(Math.min(...faces) * 1.2), max: round2(Math.max(...faces) * 1.2) },
+            {
+              type: 'standard including fees',
+              currency: event.currency,
+              min: round2(Math.min(...faces) * 1.2),
+              max: round2(Math.max(...faces) * 1.2),
+            },
           ],
         }
       : {}),
@@ -33,7 +38,8 @@ export const ticketmasterMock: MockRoute = {
     const m = method === 'GET' ? path.match(new RegExp(`^${TICKETMASTER_EVENT_PATH}([^/]+)\\.json$`)) : null;
     return m ? decodeURIComponent(m[1]!) : undefined;
   },
-  unauthorized: (_req, q) => (q.get('apikey') ? undefined : { fault: { faultstring: 'Invalid ApiKey', detail: { errorcode: 'oauth.v2.InvalidApiKey' } } }),
+  unauthorized: (_req, q) =>
+    q.get('apikey') ? undefined : { fault: { faultstring: 'Invalid ApiKey', detail: { errorcode: 'oauth.v2.InvalidApiKey' } } },
   render: ({ event, now, setHeader }) => {
     setHeader('Rate-Limit', '5000');
     setHeader('Rate-Limit-Available', '4999');
@@ -49,7 +55,10 @@ export const ticketmasterMock: MockRoute = {
     setHeader('Rate-Limit-Over', quota ? '1' : '0');
     return {
       fault: quota
-        ? { faultstring: 'Rate limit quota violation. Quota limit  exceeded. Identifier : mock-api-key', detail: { errorcode: 'policies.ratelimit.QuotaViolation' } }
+        ? {
+            faultstring: 'Rate limit quota violation. Quota limit  exceeded. Identifier : mock-api-key',
+            detail: { errorcode: 'policies.ratelimit.QuotaViolation' },
+          }
         : { faultstring: 'Spike arrest violation. Allowed rate : 5ps', detail: { errorcode: 'policies.ratelimit.SpikeArrestViolation' } },
     };
   },

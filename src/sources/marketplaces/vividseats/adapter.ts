@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { currencyCode, isCurrency, type Currency, type DeclaredCounts, type FetchedPrices, type SkippedRecord } from '../../../domain/listing';
+import {
+  currencyCode,
+  isCurrency,
+  type Currency,
+  type DeclaredCounts,
+  type FetchedPrices,
+  type SkippedRecord,
+} from '../../../domain/listing';
 import type { MarketplaceHttp } from '../../http';
 import { idish, isObject, normalizeListings, parseEnvelope, similarKeys, textOrNumber, toNumber, type SkipItem } from '../../payload';
 import { withShapeContext } from '../../shape-context';
@@ -29,7 +36,10 @@ const envelopeSchema = z.object({
   tickets: z.array(z.unknown()),
   groups: z.array(named).optional(),
   sections: z.array(named).optional(),
-  i18n: z.object({ from: z.string().optional(), to: z.string().optional(), applyCurrencyConversion: z.boolean().optional() }).passthrough().nullish(),
+  i18n: z
+    .object({ from: z.string().optional(), to: z.string().optional(), applyCurrencyConversion: z.boolean().optional() })
+    .passthrough()
+    .nullish(),
 });
 
 // Numbers arrive as strings; they are converted by hand in the normalizer (the hot path).
@@ -101,7 +111,10 @@ function declaredCount(value: string | number | null | undefined): number | null
  * still in `from` (with `rate` for the page to apply) cannot be told. Such a payload gives a
  * reason instead of a currency: its prices are skipped, never stored under a guessed label.
  */
-function payloadCurrency(i18n: z.infer<typeof envelopeSchema>['i18n'], requested: Currency): { currency: Currency } | { uncertain: string } {
+function payloadCurrency(
+  i18n: z.infer<typeof envelopeSchema>['i18n'],
+  requested: Currency,
+): { currency: Currency } | { uncertain: string } {
   const from = i18n?.from === undefined ? undefined : currencyCode(i18n.from);
   const to = i18n?.to === undefined ? undefined : currencyCode(i18n.to);
   if (i18n?.applyCurrencyConversion && to !== undefined && to !== (from ?? requested)) {
@@ -128,52 +141,73 @@ export function parseVividSeatsListings(payload: unknown, requestedCurrency: Cur
     return {
       kind: 'listings',
       listings: [],
-      skipped: envelope.tickets.map((_, i) => ({ path: `tickets[${i}]`, reason: `currency unknown: ${priced.uncertain}`, kind: 'i18n: currency unknown (conversion)' })),
+      skipped: envelope.tickets.map((_, i) => ({
+        path: `tickets[${i}]`,
+        reason: `currency unknown: ${priced.uncertain}`,
+        kind: 'i18n: currency unknown (conversion)',
+      })),
       items: envelope.tickets.length,
       ...(head ? { declared: { listings: declaredCount(head.listingCount), tickets: declaredCount(head.ticketCount) } } : {}),
     };
   }
   const currency = priced.currency;
 
-  const result = normalizeListings(envelope.tickets, 'tickets', ticketSchema, (t: Ticket) => {
-    const section = present(t.d) ? sections.get(String(t.d)) : undefined;
-    // The ticket's zone is `c`; a ticket without one takes its section's zone.
-    const zoneId = present(t.c) ? String(t.c) : section?.zone;
-    const zone = zoneId !== undefined ? zones.get(zoneId) : undefined;
-    if (!zone) return skip('c', `zone ${zoneId === undefined ? '(none)' : JSON.stringify(zoneId)} is not among the payload's groups[].i`, 'zone not among groups');
-    const sectionName = (t.s ?? t.sectionName ?? t.l)?.trim() || section?.name;
-    if (!sectionName) return skip('s', 'no section name (s, sectionName, l) and no section for d', 'no section');
-    const rawQuantity = t.q ?? t.quantity;
-    const quantity = present(rawQuantity) ? toNumber(rawQuantity) : undefined;
-    if (quantity === undefined) return skip('q', `quantity ${JSON.stringify(rawQuantity ?? null)} is not a number`, 'not a number');
-    const price = toNumber(t.p);
-    if (price === undefined) return skip('p', `price ${JSON.stringify(t.p)} is not a number`, 'not a number');
-    const rawAllIn = present(t.allInPricePerTicket) ? t.allInPricePerTicket : t.aip;
-    const allIn = present(rawAllIn) ? toNumber(rawAllIn) : null;
-    if (allIn === undefined) return skip('allInPricePerTicket', `all-in price ${JSON.stringify(rawAllIn)} is not a number`, 'not a number');
-    const splits = parseSplits(t.m);
-    if (splits === undefined) return skip('m', `splits ${JSON.stringify(t.m)} are not a comma list of sizes`, 'not a list of sizes');
-    const row = (t.r ?? t.row)?.trim();
-    return {
-      listingId: String(t.i),
-      zone,
-      section: sectionName,
-      row: row ? row : null,
-      quantity,
-      splits,
-      pricePerTicket: price,
-      allInPrice: allIn,
-      currency,
-    };
-  }, isTicket);
+  const result = normalizeListings(
+    envelope.tickets,
+    'tickets',
+    ticketSchema,
+    (t: Ticket) => {
+      const section = present(t.d) ? sections.get(String(t.d)) : undefined;
+      // The ticket's zone is `c`; a ticket without one takes its section's zone.
+      const zoneId = present(t.c) ? String(t.c) : section?.zone;
+      const zone = zoneId !== undefined ? zones.get(zoneId) : undefined;
+      if (!zone)
+        return skip(
+          'c',
+          `zone ${zoneId === undefined ? '(none)' : JSON.stringify(zoneId)} is not among the payload's groups[].i`,
+          'zone not among groups',
+        );
+      const sectionName = (t.s ?? t.sectionName ?? t.l)?.trim() || section?.name;
+      if (!sectionName) return skip('s', 'no section name (s, sectionName, l) and no section for d', 'no section');
+      const rawQuantity = t.q ?? t.quantity;
+      const quantity = present(rawQuantity) ? toNumber(rawQuantity) : undefined;
+      if (quantity === undefined) return skip('q', `quantity ${JSON.stringify(rawQuantity ?? null)} is not a number`, 'not a number');
+      const price = toNumber(t.p);
+      if (price === undefined) return skip('p', `price ${JSON.stringify(t.p)} is not a number`, 'not a number');
+      const rawAllIn = present(t.allInPricePerTicket) ? t.allInPricePerTicket : t.aip;
+      const allIn = present(rawAllIn) ? toNumber(rawAllIn) : null;
+      if (allIn === undefined)
+        return skip('allInPricePerTicket', `all-in price ${JSON.stringify(rawAllIn)} is not a number`, 'not a number');
+      const splits = parseSplits(t.m);
+      if (splits === undefined) return skip('m', `splits ${JSON.stringify(t.m)} are not a comma list of sizes`, 'not a list of sizes');
+      const row = (t.r ?? t.row)?.trim();
+      return {
+        listingId: String(t.i),
+        zone,
+        section: sectionName,
+        row: row ? row : null,
+        quantity,
+        splits,
+        pricePerTicket: price,
+        allInPrice: allIn,
+        currency,
+      };
+    },
+    isTicket,
+  );
   const head = envelope.global?.[0];
-  const declared: DeclaredCounts | undefined = head ? { listings: declaredCount(head.listingCount), tickets: declaredCount(head.ticketCount) } : undefined;
+  const declared: DeclaredCounts | undefined = head
+    ? { listings: declaredCount(head.listingCount), tickets: declaredCount(head.ticketCount) }
+    : undefined;
   // Every ticket of every capture (the real form and the older short one) carries its all-in
   // price; none carrying it means the field was renamed, not that Vivid Seats has no fees.
   const missing: SkippedRecord[] = [];
   const tickets = envelope.tickets;
   if (tickets.length > 0 && !tickets.some((t) => isObject(t) && ('allInPricePerTicket' in t || 'aip' in t))) {
-    missing.push({ path: 'tickets[].allInPricePerTicket', reason: `no ticket carries its all-in price (allInPricePerTicket or aip)${similarKeys(tickets[0], 'allInPricePerTicket')}` });
+    missing.push({
+      path: 'tickets[].allInPricePerTicket',
+      reason: `no ticket carries its all-in price (allInPricePerTicket or aip)${similarKeys(tickets[0], 'allInPricePerTicket')}`,
+    });
   }
   return { ...result, ...(declared ? { declared } : {}), ...(missing.length > 0 ? { missing } : {}) };
 }
@@ -189,8 +223,12 @@ export interface VividSeatsAdapterOptions {
 
 export function createVividSeatsAdapter({ http, currency = 'USD' }: VividSeatsAdapterOptions): MarketplaceAdapter {
   const fetchPayload = (eventId: string, signal?: AbortSignal): Promise<unknown> =>
-    http.json(eventId, { path: `${VIVIDSEATS_LISTINGS_PATH}?${new URLSearchParams({ productionId: eventId, currency, includeIpAddress: 'false' })}`, signal });
-  const parse = (payload: unknown, eventId: string): FetchedPrices => withShapeContext('vividseats', eventId, () => parseVividSeatsListings(payload, currency));
+    http.json(eventId, {
+      path: `${VIVIDSEATS_LISTINGS_PATH}?${new URLSearchParams({ productionId: eventId, currency, includeIpAddress: 'false' })}`,
+      signal,
+    });
+  const parse = (payload: unknown, eventId: string): FetchedPrices =>
+    withShapeContext('vividseats', eventId, () => parseVividSeatsListings(payload, currency));
   return {
     name: 'vividseats',
     yields: 'listings',

@@ -11,7 +11,12 @@ export const vividseats = {
   eventLinks: [{ host: /(^|\.)vividseats\.com$/, id: /\/production\/(\d+)(?:\/|$)/ }],
   settings: [
     { name: 'VIVIDSEATS_BASE_URL', kind: 'base-url', description: 'Vivid Seats base URL.' },
-    { name: 'VIVIDSEATS_RATE_PER_SECOND', kind: 'rate', default: 2, description: 'Requests per second to Vivid Seats, across every worker.' },
+    {
+      name: 'VIVIDSEATS_RATE_PER_SECOND',
+      kind: 'rate',
+      default: 2,
+      description: 'Requests per second to Vivid Seats, across every worker.',
+    },
   ],
   rateSetting: 'VIVIDSEATS_RATE_PER_SECOND',
   credentialProblem: () => undefined,

@@ -46,14 +46,52 @@ export function vividSeatsListings(event: MockEvent, market: readonly MarketList
       const splits = (l.splits.length > 0 ? l.splits : Array.from({ length: l.quantity }, (_, k) => k + 1)).join(',');
       const aip = m.allInPrice.toFixed(2);
       return {
-        s: l.section.name, r: l.row, q, p: m.price.toFixed(2), i: `VB${l.id}`, d: l.section.id, n: '', f: '0', l: l.section.name,
-        g: '0', t: '3', m: splits, c: l.zone.id, z: '0', zo: '0', st: '1', stp: 'Mobile Transfer', aip, ls: '', hs: '', faceValue: '0.00', di: false,
-        sectionName: l.section.name, row: l.row, quantity: q, allInPricePerTicket: aip, badges: [], perks: [], localPrices: null,
+        s: l.section.name,
+        r: l.row,
+        q,
+        p: m.price.toFixed(2),
+        i: `VB${l.id}`,
+        d: l.section.id,
+        n: '',
+        f: '0',
+        l: l.section.name,
+        g: '0',
+        t: '3',
+        m: splits,
+        c: l.zone.id,
+        z: '0',
+        zo: '0',
+        st: '1',
+        stp: 'Mobile Transfer',
+        aip,
+        ls: '',
+        hs: '',
+        faceValue: '0.00',
+        di: false,
+        sectionName: l.section.name,
+        row: l.row,
+        quantity: q,
+        allInPricePerTicket: aip,
+        badges: [],
+        perks: [],
+        localPrices: null,
       };
     }),
     groups: event.zones.map((z) => {
       const zs = market.filter((m) => m.listing.zone.id === z.id);
-      return { productionId, i: z.id, n: z.name, c: '0x5690D6', a: zs.length > 0 ? '1' : '0', t: '0', ...minMax(zs), z: '', zd: '', g: '0', localPrices: null };
+      return {
+        productionId,
+        i: z.id,
+        n: z.name,
+        c: '0x5690D6',
+        a: zs.length > 0 ? '1' : '0',
+        t: '0',
+        ...minMax(zs),
+        z: '',
+        zd: '',
+        g: '0',
+        localPrices: null,
+      };
     }),
     sections: event.zones.flatMap((z) =>
       z.sections.map((sec) => {
