@@ -68,14 +68,21 @@ function atExit(pg: EmbeddedPostgresHandle, dir: string): () => void {
   };
 }
 
-export async function startPostgresForTests(): Promise<TestServer> {
-  if (process.env.DATABASE_URL)
-    return { adminUrl: process.env.DATABASE_URL, stop: async () => undefined, stopAtExit: () => undefined, unref: () => undefined };
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-pg-'));
+/** A server the user runs (DATABASE_URL, TIMESCALE_TEST_URL): used as it is, never stopped. */
+function externalServer(adminUrl: string): TestServer {
+  return { adminUrl, stop: async () => undefined, stopAtExit: () => undefined, unref: () => undefined };
+}
+
+/**
+ * A throwaway cluster in a fresh temporary folder (prefix `prefix`), started by `start` with its
+ * data directory; the folder goes with the cluster, also when the start fails.
+ */
+async function throwawayCluster(prefix: string, start: (dataDir: string) => Promise<EmbeddedPostgresHandle>): Promise<TestServer> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   chmodSync(dir, 0o755); // when we are root, PostgreSQL runs as `postgres` and must reach its folder
   let pg: EmbeddedPostgresHandle;
   try {
-    pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port: await freePort(), durable: false });
+    pg = await start(path.join(dir, 'data'));
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -89,6 +96,11 @@ export async function startPostgresForTests(): Promise<TestServer> {
     stopAtExit: atExit(pg, dir),
     unref: unrefServer(pg),
   };
+}
+
+export async function startPostgresForTests(): Promise<TestServer> {
+  if (process.env.DATABASE_URL) return externalServer(process.env.DATABASE_URL);
+  return throwawayCluster('tt-pg-', async (dataDir) => startEmbeddedPostgres({ dataDir, port: await freePort(), durable: false }));
 }
 
 export async function startTemporalForTests(): Promise<{ address: string; stop(): Promise<void> }> {
@@ -129,25 +141,8 @@ export type TimescaleForTests = TestServer | { skipped: string };
  */
 export async function startTimescaleForTests(): Promise<TimescaleForTests> {
   const url = process.env[TIMESCALE_TEST_URL_VAR];
-  if (url) return { adminUrl: url, stop: async () => undefined, stopAtExit: () => undefined, unref: () => undefined };
+  if (url) return externalServer(url);
   const found = findTimescaleBinDir();
   if ('reason' in found) return { skipped: found.reason };
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-tsdb-'));
-  chmodSync(dir, 0o755);
-  let pg: EmbeddedPostgresHandle;
-  try {
-    pg = await startTimescaleCluster(found.binDir, path.join(dir, 'data'));
-  } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
-    throw err;
-  }
-  return {
-    adminUrl: pg.adminUrl,
-    stop: async () => {
-      await pg.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-    stopAtExit: atExit(pg, dir),
-    unref: unrefServer(pg),
-  };
+  return throwawayCluster('tt-tsdb-', (dataDir) => startTimescaleCluster(found.binDir, dataDir));
 }
