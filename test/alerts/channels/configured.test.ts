@@ -36,10 +36,18 @@ describe('alert settings', () => {
     );
     assert.throws(
       () => parseEnv({ SMTP_URL: 'smtp://m.example.com', ALERT_EMAIL_TO: 'ops@example.com, not-an-address' }),
-      /ALERT_EMAIL_TO\.1: each must be an e-mail address/,
+      /ALERT_EMAIL_TO\.1: "not-an-address" is not an e-mail address/,
     );
     assert.throws(() => parseEnv({ DISCORD_WEBHOOK_URL: 'discord.com/api/webhooks/1/x' }), /DISCORD_WEBHOOK_URL: must be an http\(s\) URL/);
     assert.throws(() => parseEnv({ ALERT_TIMEOUT_MS: '0' }), /ALERT_TIMEOUT_MS/);
+    assert.throws(
+      () =>
+        parseEnv({
+          DISCORD_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/x',
+          SLACK_WEBHOOK_URL: 'https://discord.com/api/webhooks/1/y',
+        }),
+      /DISCORD_WEBHOOK_URL: is a Slack URL[\s\S]*SLACK_WEBHOOK_URL: is a Discord URL/,
+    );
   });
 
   it('each channel says where it sends without its token or password', () => {
