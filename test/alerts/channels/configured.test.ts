@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { configuredChannel, configuredChannels } from '../../../src/alerts/channel';
 import { errorRateAlert, formatDriftAlert } from '../../../src/alerts/operator';
 import { sendTestAlert } from '../../../src/alerts/sample';
+import { formatPercent, formatPrice } from '../../../src/alerts/text';
 import { ConfigError, parseEnv } from '../../../src/config';
 import { createLogger } from '../../../src/logging/logger';
 import {
@@ -150,5 +151,18 @@ describe('every configured channel, end to end against local receivers', () => {
     assert.equal(line.status, 'permanent');
     assert.match(String(line.target), /\/services\/\*\*\*$/);
     assert.ok(!lines[0]!.includes(new URL(slack.url).pathname), 'the hook path (its token) is not logged');
+  });
+});
+
+describe('prices and percentages as the channels show them', () => {
+  it('names the currency unambiguously and says "none" for no price', () => {
+    assert.deepEqual(
+      [formatPrice(1234.5, 'USD'), formatPrice(99, 'EUR'), formatPrice(5, 'CAD'), formatPrice(null, 'USD'), formatPrice(12, undefined)],
+      ['$1,234.50', '€99.00', 'CA$5.00', 'none', '$12.00'],
+    );
+    assert.deepEqual(
+      [formatPercent(-18.18), formatPercent(3), formatPercent(0), formatPercent(null)],
+      ['-18.2 %', '+3.0 %', '±0.0 %', 'n/a'],
+    );
   });
 });
