@@ -53,6 +53,37 @@ describe('Discord channel: the embed', () => {
     assert.equal(embed.url, undefined, 'no event page, no url');
   });
 
+  it('the local Discord refuses what the real one refuses (the check is not a rubber stamp)', () => {
+    const good = renderDiscord(priceAlert(), NOW);
+    const embed = good.embeds[0]!;
+    assert.deepEqual(discordBodyErrors({ ...good, content: 'c'.repeat(2001) }), {
+      content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] },
+    });
+    const overField = { ...good, embeds: [{ ...embed, fields: [...embed.fields, { name: 'x', value: 'v'.repeat(1025), inline: true }] }] };
+    assert.deepEqual(Object.keys(discordBodyErrors(overField)), ['embeds']);
+    assert.match(
+      JSON.stringify(discordBodyErrors(overField)),
+      /"fields":\{"11":\{"value":\{"_errors":\[\{"code":"BASE_TYPE_MAX_LENGTH","message":"Must be 1024 or fewer in length."/,
+    );
+    const tooMany = {
+      ...good,
+      embeds: [{ ...embed, fields: Array.from({ length: 26 }, (_, i) => ({ name: `f${i}`, value: 'v', inline: true })) }],
+    };
+    assert.match(JSON.stringify(discordBodyErrors(tooMany)), /Must be 25 or fewer in length/);
+    const total = {
+      ...good,
+      embeds: [
+        {
+          ...embed,
+          description: 'd'.repeat(4096),
+          fields: Array.from({ length: 2 }, (_, i) => ({ name: `f${i}`, value: 'v'.repeat(1024), inline: true })),
+        },
+      ],
+    };
+    assert.match(JSON.stringify(discordBodyErrors(total)), /Embed size exceeds maximum size of 6000/);
+    assert.match(JSON.stringify(discordBodyErrors({ content: '  ' })), /Cannot send an empty message/);
+  });
+
   it('never cuts a character in half (emoji at the limit)', () => {
     const body = renderDiscord(priceAlert({ title: `${'a'.repeat(254)}🎫🎫` }), NOW);
     const title = body.embeds[0]!.title;
