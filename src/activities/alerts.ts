@@ -114,7 +114,11 @@ export function alertActivities(deps: AlertActivityDeps): Pick<MainActivities, '
             text,
             dedupeKey: `channel-broken/${channel}/${alertId}`,
           };
-          const id = await recordOperatorAlert(db, { kind: 'operator_channel_broken', dedupeKey: operatorMessage.dedupeKey, message: operatorMessage });
+          const id = await recordOperatorAlert(db, {
+            kind: 'operator_channel_broken',
+            dedupeKey: operatorMessage.dedupeKey,
+            message: operatorMessage,
+          });
           if (id !== null) await sendToChannels(deps, id, operatorMessage, channel);
         }
         throw ApplicationFailure.create({ message: `${channel}: ${outcome.reason}`, type: DELIVERY_PERMANENT_FAILURE, nonRetryable: true });

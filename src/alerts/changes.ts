@@ -21,7 +21,14 @@ export async function loadScrape(q: Queryable, scrapeKey: string): Promise<Scrap
   );
   const row = r.rows[0];
   return row
-    ? { id: Number(row.id), scrapeKey, eventId: Number(row.event_id), marketplace: row.marketplace, capturedAt: row.captured_at, kind: row.kind }
+    ? {
+        id: Number(row.id),
+        scrapeKey,
+        eventId: Number(row.event_id),
+        marketplace: row.marketplace,
+        capturedAt: row.captured_at,
+        kind: row.kind,
+      }
     : null;
 }
 
@@ -59,7 +66,10 @@ export interface ZoneFigures {
 const num = (v: string | null): number | null => (v === null ? null : Number(v));
 
 /** The zone rows (and ALL) of a scrape, by zone. */
-export async function zoneFigures(q: Queryable, scrape: Pick<ScrapeRow, 'id' | 'capturedAt' | 'eventId'>): Promise<Map<string, ZoneFigures>> {
+export async function zoneFigures(
+  q: Queryable,
+  scrape: Pick<ScrapeRow, 'id' | 'capturedAt' | 'eventId'>,
+): Promise<Map<string, ZoneFigures>> {
   const r = await q.query<{
     zone: string;
     p1: string | null;

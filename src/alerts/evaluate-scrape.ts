@@ -151,7 +151,15 @@ async function evaluateRules(
     event ??= await eventInfo(client, scrape);
     fired.push({
       rule,
-      message: priceMessage(rule, scrape, event, cur?.currency ?? prev?.currency ?? 'USD', obs, result.measure.reference, result.measure.comparedWith),
+      message: priceMessage(
+        rule,
+        scrape,
+        event,
+        cur?.currency ?? prev?.currency ?? 'USD',
+        obs,
+        result.measure.reference,
+        result.measure.comparedWith,
+      ),
     });
   }
 

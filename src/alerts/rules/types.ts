@@ -68,10 +68,11 @@ const quantitySchema = z.union([z.literal(1), z.literal(2), z.literal(4)], { err
 export const ruleSpecSchema = z
   .object({
     name: z.string().trim().min(1, 'must not be empty').max(200),
-    event: z.union([z.string().min(1), z.number().int().positive()]).transform(String).default('all'),
-    marketplace: z
-      .enum([...MARKETPLACE_NAMES, 'any'], { error: `must be one of ${MARKETPLACE_NAMES.join(', ')} or any` })
-      .default('any'),
+    event: z
+      .union([z.string().min(1), z.number().int().positive()])
+      .transform(String)
+      .default('all'),
+    marketplace: z.enum([...MARKETPLACE_NAMES, 'any'], { error: `must be one of ${MARKETPLACE_NAMES.join(', ')} or any` }).default('any'),
     zone: z.string().trim().min(1, 'must not be empty').default(SUMMARY_ZONE),
     quantity: z.coerce.number().pipe(quantitySchema).default(1),
     condition: z.string().transform((s, ctx) => {
