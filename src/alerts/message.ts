@@ -64,6 +64,8 @@ export type DeliveryOutcome =
 
 export interface AlertChannel {
   readonly name: ChannelName;
+  /** Where it sends, fit for logs and the CLI (tokens and passwords masked), e.g. `https://discord.com/api/***`. */
+  readonly target: string;
   /**
    * Sends `message` once. Never throws for an answer, a network error or a timeout: it classifies
    * them into a DeliveryOutcome (retries are the caller's, i.e. Temporal's). `signal` aborts the
