@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { AlertChannel, AlertMessage } from '../alerts/channel';
 import { evaluateScrape } from '../alerts/evaluate-scrape';
 import { brokenChannels, loadAlertMessage, markBroken, recordDelivery, recordOperatorAlert, wasDelivered } from '../alerts/log';
+import { brokenChannelAlert } from '../alerts/operator';
 import { markScraped } from '../catalog/lifecycle';
 import type { Db } from '../db/pool';
 import type { Logger } from '../logging/logger';
@@ -105,15 +106,8 @@ export function alertActivities(deps: AlertActivityDeps): Pick<MainActivities, '
       }
       if (outcome.status === 'permanent') {
         if (await markBroken(db, channel, outcome.reason)) {
-          const text = `The ${channel} channel refused alert ${alertId} (${outcome.reason}). It is marked broken and skipped until \`ticket-tracker alerts test ${channel}\` succeeds.`;
-          logger.warn(text, { channel, alertId });
-          const operatorMessage: AlertMessage = {
-            kind: 'operator',
-            severity: 'critical',
-            title: `Ticket Tracker: the ${channel} alert channel is broken`,
-            text,
-            dedupeKey: `channel-broken/${channel}/${alertId}`,
-          };
+          const operatorMessage = brokenChannelAlert({ channel, reason: `alert ${alertId}: ${outcome.reason}`, at: new Date() });
+          logger.warn(operatorMessage.text, { channel, alertId });
           const id = await recordOperatorAlert(db, {
             kind: 'operator_channel_broken',
             dedupeKey: operatorMessage.dedupeKey,

@@ -1,5 +1,6 @@
 import type { AlertChannel, AlertMessage } from '../alerts/channel';
 import { recordOperatorAlert } from '../alerts/log';
+import { errorRateAlert, formatDriftAlert } from '../alerts/operator';
 import { countRecentErrors, recordCycleEnd, recordScrapeError, recordCycleStart } from '../db/cycles';
 import { sendToChannels } from './alerts';
 import type { ActivityDeps, MainActivities } from './types';
@@ -57,14 +58,7 @@ export function cycleActivities({
     },
 
     async reportFormatDrift({ marketplace, eventId, message, deliver }) {
-      const hour = Math.floor(Date.now() / 3_600_000);
-      const alert: AlertMessage = {
-        kind: 'operator',
-        severity: 'critical',
-        title: `Ticket Tracker: ${marketplace} changed its format`,
-        text: `${message}\nSave a payload with \`ticket-tracker sources probe ${marketplace} ID --save FILE\` and check it with \`ticket-tracker sources parse\`.`,
-        dedupeKey: `format-drift/${marketplace}/${hour}`,
-      };
+      const alert = formatDriftAlert({ marketplace, eventId, message, at: new Date() });
       const alertId = await recordOperatorAlert(db, {
         kind: 'operator_format_drift',
         dedupeKey: alert.dedupeKey,
@@ -87,15 +81,7 @@ export function cycleActivities({
       const now = Date.now();
       const errors = await countRecentErrors(db, new Date(now - windowMinutes * 60_000));
       if (errors <= threshold) return { errors, alerted: false };
-      const windowKey = Math.floor(now / (windowMinutes * 60_000));
-      const text = `${errors} scrape errors in the last ${windowMinutes} minutes (threshold ${threshold}); see \`ticket-tracker errors\``;
-      const alert: AlertMessage = {
-        kind: 'operator',
-        severity: 'warning',
-        title: 'Ticket Tracker: high scrape error rate',
-        text,
-        dedupeKey: `error-rate/${windowKey}`,
-      };
+      const alert = errorRateAlert({ errors, threshold, windowMinutes, at: new Date(now) });
       const alertId = await recordOperatorAlert(db, {
         kind: 'operator_error_rate',
         dedupeKey: alert.dedupeKey,
@@ -103,7 +89,7 @@ export function cycleActivities({
         details: { errors, threshold, windowMinutes },
       });
       if (alertId === null) return { errors, alerted: false };
-      logger.warn(text, { errors, threshold });
+      logger.warn(alert.text, { errors, threshold });
       return { errors, alerted: true, ...(await operatorDelivery(alertId, alert, deliver)) };
     },
   };

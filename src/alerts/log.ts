@@ -43,7 +43,10 @@ export async function loadAlertMessage(db: Db, alertId: number): Promise<AlertMe
   );
   const row = r.rows[0];
   if (!row) throw new Error(`no alert ${alertId}`);
-  const parsed = alertMessageSchema.safeParse(row.details);
+  // Operator alerts keep their figures beside the message under `context`.
+  const { context, ...stored } = (row.details ?? {}) as Record<string, unknown>;
+  void context;
+  const parsed = alertMessageSchema.safeParse(stored);
   if (parsed.success) return parsed.data;
   const [title, ...rest] = row.message.split('\n');
   return {
@@ -87,7 +90,13 @@ export async function recordOperatorAlert(
   const r = await db.query<{ id: string }>(
     `INSERT INTO alerts (kind, marketplace, dedupe_key, message, details, triggered_at, channels)
      VALUES ($1, $2, $3, $4, $5, now(), '{}') ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-    [a.kind, a.marketplace ?? null, a.dedupeKey, `${a.message.title}\n${a.message.text}`.slice(0, 4000), { ...a.message, ...a.details }],
+    [
+      a.kind,
+      a.marketplace ?? null,
+      a.dedupeKey,
+      `${a.message.title}\n${a.message.text}`.slice(0, 4000),
+      { ...a.message, ...(a.details ? { context: a.details } : {}) },
+    ],
   );
   return r.rows[0] ? Number(r.rows[0].id) : null;
 }
