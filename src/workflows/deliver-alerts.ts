@@ -1,4 +1,11 @@
-import { ApplicationFailure, ParentClosePolicy, proxyActivities, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  proxyActivities,
+  startChild,
+  WorkflowIdReusePolicy,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { z } from 'zod';
 import type { MainActivities } from '../activities/types';
@@ -36,7 +43,7 @@ export interface DeliverAlertsResult {
  * One alert (a rule's firing or an operator alert) delivered on each of its channels, in
  * parallel, each by one `deliverAlert` activity retried with backoff: a slow or failing channel
  * never delays the others, nor the scrape that raised the alert (this runs as an abandoned
- * child, workflow id `alert/<alert id>`, so a second start for the same alert is refused).
+ * child, workflow id `alert/<task queue>/<alert id>`, so a second start for the same alert is refused).
  */
 export async function deliverAlerts(input: DeliverAlertsInput): Promise<DeliverAlertsResult> {
   const parsed = deliverAlertsInputSchema.safeParse(input);
@@ -57,9 +64,13 @@ export async function deliverAlerts(input: DeliverAlertsInput): Promise<DeliverA
   return { alertId, channels: results };
 }
 
-/** Workflow id of an alert's delivery: one per alert, ever. */
-export function deliveryWorkflowId(alertId: number): string {
-  return `alert/${alertId}`;
+/**
+ * Workflow id of an alert's delivery: one per alert, ever. Alert ids are per database, so the
+ * deployment's task queue is part of it: two deployments (or test files) sharing a Temporal
+ * namespace never refuse each other's deliveries.
+ */
+export function deliveryWorkflowId(taskQueue: string, alertId: number): string {
+  return `alert/${taskQueue}/${alertId}`;
 }
 
 /**
@@ -70,7 +81,7 @@ export async function startDelivery(alertId: number, channels: string[]): Promis
   if (channels.length === 0) return;
   try {
     await startChild(deliverAlerts, {
-      workflowId: deliveryWorkflowId(alertId),
+      workflowId: deliveryWorkflowId(workflowInfo().taskQueue, alertId),
       args: [{ alertId, channels }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
