@@ -18,13 +18,13 @@ export function cycleActivities({
     alertId: number,
     alert: AlertMessage,
     deliver: 'workflow' | undefined,
-  ): Promise<{ alertId: number; channels: string[] }> {
+  ): Promise<{ alertId: number; dedupeKey: string; channels: string[] }> {
     const names = channels().map((c) => c.name as string);
     if (deliver !== 'workflow') {
       const sent = await sendToChannels({ db, logger, channels }, alertId, alert);
       if (sent.configured === 0) logger.warn(`operator alert (no channel configured): ${alert.title}`, { alert });
     }
-    return { alertId, channels: names };
+    return { alertId, dedupeKey: alert.dedupeKey, channels: names };
   }
 
   return {

@@ -62,7 +62,7 @@ export interface MainActivities {
     previousLowest: number | null;
     changePercent: number | null;
     rulesEvaluated: number;
-    firings: { alertId: number; channels: string[] }[];
+    firings: { alertId: number; dedupeKey: string; channels: string[] }[];
   }>;
   /** One alert on one channel (see activities/alerts.ts): throws for 'retry' (retryable) and 'permanent' (not). */
   deliverAlert(input: { alertId: number; channel: string }): Promise<{ channel: string; outcome: 'delivered' | 'skipped'; detail: string }>;
@@ -109,5 +109,6 @@ export interface ActivityDeps {
 export interface OperatorAlertResult {
   alerted: boolean;
   alertId?: number;
+  dedupeKey?: string;
   channels?: string[];
 }

@@ -98,7 +98,7 @@ export async function runCycle(
   if (patched(ALERTS_PATCH)) {
     // The operator's alert travels the price alerts' channels, retried by Temporal (deliverAlerts).
     const rate = await db.checkErrorRate({ threshold: opts.errorAlertThreshold, windowMinutes: 60, deliver: 'workflow' });
-    if (rate.alertId !== undefined) await startDelivery(rate.alertId, rate.channels ?? []);
+    if (rate.alertId !== undefined) await startDelivery(rate.alertId, rate.dedupeKey ?? '', rate.channels ?? []);
   } else {
     await db.checkErrorRate({ threshold: opts.errorAlertThreshold, windowMinutes: 60 });
   }

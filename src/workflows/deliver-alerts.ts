@@ -1,11 +1,4 @@
-import {
-  ApplicationFailure,
-  ParentClosePolicy,
-  proxyActivities,
-  startChild,
-  WorkflowIdReusePolicy,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, ParentClosePolicy, proxyActivities, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { z } from 'zod';
 import type { MainActivities } from '../activities/types';
@@ -43,7 +36,7 @@ export interface DeliverAlertsResult {
  * One alert (a rule's firing or an operator alert) delivered on each of its channels, in
  * parallel, each by one `deliverAlert` activity retried with backoff: a slow or failing channel
  * never delays the others, nor the scrape that raised the alert (this runs as an abandoned
- * child, workflow id `alert/<task queue>/<alert id>`, so a second start for the same alert is refused).
+ * child, workflow id `alert/<alert id>/<dedupe key>`, so a second start for the same alert is refused).
  */
 export async function deliverAlerts(input: DeliverAlertsInput): Promise<DeliverAlertsResult> {
   const parsed = deliverAlertsInputSchema.safeParse(input);
@@ -65,23 +58,24 @@ export async function deliverAlerts(input: DeliverAlertsInput): Promise<DeliverA
 }
 
 /**
- * Workflow id of an alert's delivery: one per alert, ever. Alert ids are per database, so the
- * deployment's task queue is part of it: two deployments (or test files) sharing a Temporal
- * namespace never refuse each other's deliveries.
+ * Workflow id of an alert's delivery: one per alert, ever: `alert/<alert id>/<dedupe key>`. The
+ * dedupe key (`rule/<rule id>/<scrape key>` for a firing) keeps two deployments, or test files,
+ * sharing a Temporal namespace (alert ids are per database) from refusing each other's
+ * deliveries; both parts come from the activity's result, so replay gives the same id.
  */
-export function deliveryWorkflowId(taskQueue: string, alertId: number): string {
-  return `alert/${taskQueue}/${alertId}`;
+export function deliveryWorkflowId(alertId: number, dedupeKey: string): string {
+  return `alert/${alertId}/${dedupeKey}`.slice(0, 1000);
 }
 
 /**
  * Starts the delivery of an alert as an abandoned child (it outlives the scrape and the cycle).
  * A delivery already started for the alert (a retried or re-run scrape) is left alone.
  */
-export async function startDelivery(alertId: number, channels: string[]): Promise<void> {
+export async function startDelivery(alertId: number, dedupeKey: string, channels: string[]): Promise<void> {
   if (channels.length === 0) return;
   try {
     await startChild(deliverAlerts, {
-      workflowId: deliveryWorkflowId(workflowInfo().taskQueue, alertId),
+      workflowId: deliveryWorkflowId(alertId, dedupeKey),
       args: [{ alertId, channels }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,

@@ -84,7 +84,7 @@ export async function scrapeEvent(input: ScrapeEventInput): Promise<ScrapeEventR
           // One local activity: price changes, rules, firings and the scraped mark. Each firing's
           // delivery is an abandoned child, so channels never delay this scrape.
           const evaluation = await db.evaluateScrape({ ref });
-          for (const firing of evaluation.firings) await startDelivery(firing.alertId, firing.channels);
+          for (const firing of evaluation.firings) await startDelivery(firing.alertId, firing.dedupeKey, firing.channels);
           change = evaluation;
         } else {
           change = await db.detectPriceChanges(ref);
@@ -107,7 +107,7 @@ export async function scrapeEvent(input: ScrapeEventInput): Promise<ScrapeEventR
         if (drift) {
           if (patched(ALERTS_PATCH)) {
             const raised = await db.reportFormatDrift({ marketplace, eventId: event.id, message, deliver: 'workflow' });
-            if (raised.alertId !== undefined) await startDelivery(raised.alertId, raised.channels ?? []);
+            if (raised.alertId !== undefined) await startDelivery(raised.alertId, raised.dedupeKey ?? '', raised.channels ?? []);
           } else await db.reportFormatDrift({ marketplace, eventId: event.id, message });
         }
         // Failed attempts that reached the activity recorded themselves; a timeout never did.

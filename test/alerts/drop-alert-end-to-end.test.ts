@@ -137,7 +137,7 @@ describe('a price drop, end to end (mock marketplace -> scrape -> rule -> every 
         // 3. The same scrape run again (a re-run cycle with the same id): same firing, no new delivery.
         const rerun = await client.execute(scrapeEvent, { taskQueue: q, workflowId: `e2e-2-again-${q}`, args: [input('e2e-2')] });
         assert.equal(rerun.outcomes[0]!.ok, true);
-        const delivery = client.getHandle(`alert/${q}/${alertId}`);
+        const delivery = client.getHandle(`alert/${alertId}/${key}`);
         const delivered = (await delivery.result()) as Awaited<ReturnType<typeof deliverAlerts>>;
         assert.deepEqual(delivered.channels.map((c) => `${c.channel}:${c.outcome}`).sort(), [
           'discord:delivered',
@@ -163,7 +163,7 @@ describe('a price drop, end to end (mock marketplace -> scrape -> rule -> every 
         );
 
         // 5. Replaying the scrape's and the delivery's histories gives the same commands (and sends nothing).
-        for (const id of [`e2e-2-${q}`, `alert/${q}/${alertId}`]) {
+        for (const id of [`e2e-2-${q}`, `alert/${alertId}/${key}`]) {
           const history = await client.getHandle(id).fetchHistory();
           await Worker.runReplayHistory({ workflowsPath: require.resolve('../../src/workflows') }, history, id);
         }
@@ -188,10 +188,14 @@ describe('a price drop, end to end (mock marketplace -> scrape -> rule -> every 
       stack.mock.movePrices(VS_ID, { percent: -50, marketplace: 'vividseats' });
       await client.execute(scrapeEvent, { taskQueue: q, workflowId: `e2e-4-${q}`, args: [input('e2e-4')] });
       const alert = await waitFor('the second firing', async () => {
-        const r = await db.query<{ id: string }>(`SELECT id FROM alerts WHERE rule_id IS NOT NULL AND scrape_key LIKE 'e2e-4/%'`);
+        const r = await db.query<{ id: string; dedupe_key: string }>(
+          `SELECT id, dedupe_key FROM alerts WHERE rule_id IS NOT NULL AND scrape_key LIKE 'e2e-4/%'`,
+        );
         return r.rows[0];
       });
-      const result = (await client.getHandle(`alert/${q}/${alert.id}`).result()) as Awaited<ReturnType<typeof deliverAlerts>>;
+      const result = (await client.getHandle(`alert/${alert.id}/${alert.dedupe_key}`).result()) as Awaited<
+        ReturnType<typeof deliverAlerts>
+      >;
       const byChannel = Object.fromEntries(result.channels.map((c) => [c.channel, c.outcome]));
       assert.deepEqual(byChannel, { discord: 'delivered', slack: 'delivered', webhook: 'failed', email: 'delivered' });
       const log = await db.query<{ channel: string; attempt: number; outcome: string }>(
