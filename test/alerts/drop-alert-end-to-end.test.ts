@@ -46,7 +46,7 @@ describe('a price drop, end to end (mock marketplace -> scrape -> rule -> every 
   let slack: Awaited<ReturnType<typeof startSlackReceiver>>;
   let webhook: Awaited<ReturnType<typeof startWebhookReceiver>>;
   let smtp: SmtpReceiver;
-  let input: (jobId: string) => ScrapeEventInput;
+  let input: (cycleId: string) => ScrapeEventInput;
 
   before(async () => {
     [temporal, discord, slack, webhook, smtp] = await Promise.all([
@@ -72,9 +72,9 @@ describe('a price drop, end to end (mock marketplace -> scrape -> rule -> every 
     const db = stack.database.db;
     await syncEvents(db, catalogReader(stack.env));
     const id = Number((await db.query<{ id: string }>(`SELECT id FROM events WHERE name = 'Drop Night'`)).rows[0]!.id);
-    input = (jobId) => ({
-      event: { id, name: 'Drop Night', startsAt: null, sources: [{ marketplace: 'vividseats', marketplaceEventId: VS_ID }] },
-      jobId,
+    input = (cycleId) => ({
+      event: { id, name: 'Drop Night', startsAt: null, marketplaceIds: [{ marketplace: 'vividseats', marketplaceEventId: VS_ID }] },
+      cycleId,
     });
     await addRule(
       db,
@@ -118,7 +118,7 @@ describe('a price drop, end to end (mock marketplace -> scrape -> rule -> every 
         const second = await client.execute(scrapeEvent, { taskQueue: q, workflowId: `e2e-2-${q}`, args: [input('e2e-2')] });
         assert.equal(second.outcomes[0]!.ok, true);
         assert.ok(second.outcomes[0]!.priceChangePercent! <= -24, `change ${second.outcomes[0]!.priceChangePercent}`);
-        assert.deepEqual([...new Set(failures)].sort(), ['evaluateScrape', 'fetchListings'], 'both retried after their commit');
+        assert.deepEqual([...new Set(failures)].sort(), ['evaluateScrape', 'scrape'], 'both retried after their commit');
 
         const alerts = await db.query<{ id: string; dedupe_key: string; scrape_key: string }>(
           `SELECT id, dedupe_key, scrape_key FROM alerts WHERE rule_id IS NOT NULL`,
@@ -169,7 +169,7 @@ describe('a price drop, end to end (mock marketplace -> scrape -> rule -> every 
         }
         assert.equal(webhook.received.length, 1);
       },
-      { activityInterceptors: [failAfterCommitOnFirstAttempt(['fetchListings', 'evaluateScrape'], failures)] },
+      { activityInterceptors: [failAfterCommitOnFirstAttempt(['scrape', 'evaluateScrape'], failures)] },
     );
   });
 
