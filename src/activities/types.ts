@@ -45,6 +45,8 @@ export interface MainActivities {
   checkErrorRate(input: { threshold: number; windowMinutes: number }): Promise<{ errors: number; alerted: boolean }>;
   rollupHourly(input: { from: string; to: string }): Promise<{ rows: number }>;
   rollupDaily(input: { from: string; to: string }): Promise<{ rows: number }>;
+  /** Rolls up the hours and days marked since the last rollup (db/rollup refreshRollups); rows written per level. */
+  refreshRollups(): Promise<{ hourlyRows: number; dailyRows: number }>;
   applyRetention(input: { now: string }): Promise<Record<string, number>>;
 }
 

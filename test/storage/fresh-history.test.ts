@@ -19,7 +19,17 @@ const D0 = Date.parse('2026-02-02T00:00:00Z'); // a Monday
 const at = (hours: number): Date => new Date(D0 + hours * 3_600_000);
 
 function listing(id: string, price: number, quantity = 2): NormalizedListing {
-  return { listingId: id, zone: 'Floor', section: '101', row: 'A', quantity, splits: [], pricePerTicket: price, allInPrice: null, currency: 'USD' };
+  return {
+    listingId: id,
+    zone: 'Floor',
+    section: '101',
+    row: 'A',
+    quantity,
+    splits: [],
+    pricePerTicket: price,
+    allInPrice: null,
+    currency: 'USD',
+  };
 }
 
 const figures = (rows: HistoryRow[]): unknown[] =>
@@ -37,8 +47,7 @@ describeLayouts('fresh history', ({ layout, it, before, after }) => {
       capturedAt: at(hours),
       fetched: { kind: 'listings', listings, skipped: [] },
     });
-  const read = async (bucket: string) =>
-    figures(await history(t.db, { eventId, from: at(0), to: at(72), bucket: parseBucket(bucket) }));
+  const read = async (bucket: string) => figures(await history(t.db, { eventId, from: at(0), to: at(72), bucket: parseBucket(bucket) }));
 
   before(async () => {
     t = await createTestDatabase({ layout });

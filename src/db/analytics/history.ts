@@ -91,8 +91,7 @@ function freshRollupCtes(level: 'hourly' | 'daily', lo: string, hi: string, sour
          AND s.captured_at >= d.period_start AND s.captured_at < d.period_start + interval '1 hour'
        GROUP BY 1, 2
     )`;
-  const notReplaced = (from: string) =>
-    `NOT EXISTS (SELECT 1 FROM ${from} f WHERE f.bucket = r.bucket AND f.marketplace = r.marketplace)`;
+  const notReplaced = (from: string) => `NOT EXISTS (SELECT 1 FROM ${from} f WHERE f.bucket = r.bucket AND f.marketplace = r.marketplace)`;
   if (level === 'hourly') {
     return `${hours}, fresh_h AS (
       SELECT r.bucket, r.marketplace, ${prefixed('r')} FROM rollup_hourly r
