@@ -1,4 +1,4 @@
-import { buildHistoryQuery, history, type HistoryQuery } from '../src/db/analytics/history';
+import { buildHistoryQuery, history, rawTailOf, type HistoryQuery } from '../src/db/analytics/history';
 import { ensurePartitions } from '../src/db/partitions';
 import type { Db } from '../src/db/pool';
 import { rollupDaily, rollupHourly } from '../src/db/rollup';
@@ -163,7 +163,7 @@ export const benchmark: Benchmark = {
 
 /** Planning and execution time of one history query, from EXPLAIN ANALYZE. */
 async function explain(db: Db, q: HistoryQuery): Promise<{ planning: number; execution: number }> {
-  const built = buildHistoryQuery(q);
+  const built = buildHistoryQuery(q, await rawTailOf(db, q));
   const res = await db.query<{ 'QUERY PLAN': [{ 'Planning Time': number; 'Execution Time': number }] }>(
     `EXPLAIN (ANALYZE, FORMAT JSON) ${built.text}`,
     built.values,

@@ -4,6 +4,7 @@ import { registerAnalyticsCommands } from './commands/analytics';
 import { registerCoreCommands } from './commands/core';
 import { registerEventsCommands } from './commands/events';
 import { registerSourcesCommands } from './commands/sources';
+import { registerTopCommand } from './commands/top';
 import { registerTrackerCommands } from './commands/tracker';
 import type { CliContext } from './context';
 
@@ -19,5 +20,6 @@ export function buildProgram(ctx: CliContext): Command {
   registerEventsCommands(program, ctx);
   registerSourcesCommands(program, ctx);
   registerTrackerCommands(program, ctx);
+  registerTopCommand(program, ctx);
   return program;
 }

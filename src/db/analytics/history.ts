@@ -1,4 +1,4 @@
-import { BUCKET_ORIGIN, resolutionFor, type Bucket, type Resolution } from '../../domain/buckets';
+import { BUCKET_ORIGIN, bucketStart, resolutionFor, type Bucket, type Resolution } from '../../domain/buckets';
 import { SUMMARY_ZONE, type MarketplaceName } from '../../domain/listing';
 import { cents, num, type BuiltQuery, type Queryable } from './query';
 
@@ -73,9 +73,19 @@ const prefixed = (alias: string): string =>
  * would give, bucket for bucket, never a bucket counted twice or half.
  *
  * Parameters: $2 event, $3 zone, `lo` and `hi` SQL expressions bounding the buckets read
- * (bucket >= lo AND bucket < hi), `source` an extra filter on marketplace (`AND ... = $n`).
+ * (bucket >= lo AND bucket < hi), `source` an extra filter on marketplace (`AND ... = $n`),
+ * `rawBounds` two parameters bounding the snapshots' captured_at: constants when the statement
+ * is planned, so only the partitions or chunks of the marked hours are planned and scanned (with
+ * bounds from rollup_dirty itself, planning over every partition took 5 ms in the plain layout
+ * and 61 ms in TimescaleDB's on the query bench's 10 M rows).
  */
-function freshRollupCtes(level: 'hourly' | 'daily', lo: string, hi: string, source: (alias: string) => string): string {
+function freshRollupCtes(
+  level: 'hourly' | 'daily',
+  lo: string,
+  hi: string,
+  source: (alias: string) => string,
+  rawBounds: [string, string],
+): string {
   const dirtyHours =
     level === 'hourly'
       ? `d.period_start >= ${lo} AND d.period_start < ${hi}`
@@ -89,6 +99,7 @@ function freshRollupCtes(level: 'hourly' | 'daily', lo: string, hi: string, sour
         FROM dirty_h d
         JOIN ticket_snapshots s ON s.event_id = $2 AND s.marketplace = d.marketplace AND s.zone = $3 AND s.section = ''
          AND s.captured_at >= d.period_start AND s.captured_at < d.period_start + interval '1 hour'
+         AND s.captured_at >= ${rawBounds[0]} AND s.captured_at < ${rawBounds[1]}
        GROUP BY 1, 2
     )`;
   const notReplaced = (from: string) => `NOT EXISTS (SELECT 1 FROM ${from} f WHERE f.bucket = r.bucket AND f.marketplace = r.marketplace)`;
@@ -128,12 +139,49 @@ function freshRollupCtes(level: 'hourly' | 'daily', lo: string, hi: string, sour
  * (freshRollupCtes), so a scrape counts the moment it is committed; other buckets read the
  * snapshots.
  */
-export function buildHistoryQuery(q: HistoryQuery): BuiltQuery & { resolution: Resolution } {
+/** Bounds on the captured_at of the snapshots not rolled up yet that a history read combines with the rollups. */
+export interface RawTail {
+  from: Date;
+  to: Date;
+}
+
+/** The hours a read can hold marks in: its buckets' span (whole days for daily buckets). */
+function markedRange(q: HistoryQuery): RawTail {
+  const from = bucketStart(q.from, q.bucket.seconds);
+  const to = resolutionFor(q.bucket.seconds) === 'daily' ? new Date(q.to.getTime() + 86_400_000) : new Date(q.to.getTime() + 3_600_000);
+  return { from, to };
+}
+
+/**
+ * The span of the hours of this read not rolled up yet (rollup_dirty), as bounds for
+ * buildHistoryQuery; null when there are none. One index lookup on rollup_dirty's key. A mark
+ * that commits after this lookup and before the read is left for the next read: the read then
+ * answers as of before that scrape, never with part of it.
+ */
+export async function rawTailOf(db: Queryable, q: HistoryQuery): Promise<RawTail | null> {
+  const range = markedRange(q);
+  const res = await db.query<{ first: Date | null; last: Date | null }>(
+    `SELECT min(period_start) AS first, max(period_start) AS last FROM rollup_dirty
+      WHERE kind = 'hour' AND event_id = $1 AND period_start >= $2 AND period_start < $3 AND ($4::text IS NULL OR marketplace = $4)`,
+    [q.eventId, range.from, range.to, q.source ?? null],
+  );
+  const r = res.rows[0];
+  return r?.first && r.last ? { from: r.first, to: new Date(r.last.getTime() + 3_600_000) } : null;
+}
+
+/**
+ * `rawTail` bounds the snapshots read besides the rollups (rawTailOf); left out, every hour the
+ * read spans, which is right but plans every partition; null: none.
+ */
+export function buildHistoryQuery(q: HistoryQuery, rawTail?: RawTail | null): BuiltQuery & { resolution: Resolution } {
   const resolution = resolutionFor(q.bucket.seconds);
   const values: unknown[] = [q.bucket.interval, q.eventId, q.zone ?? SUMMARY_ZONE, q.from, q.to];
   if (q.source) values.push(q.source);
   const source = (alias: string): string => (q.source ? ` AND ${alias}.marketplace = $6` : '');
   const lo = `date_bin($1::interval, $4::timestamptz, ${ORIGIN})`;
+  const tail = rawTail === undefined ? markedRange(q) : (rawTail ?? { from: q.from, to: q.from });
+  if (resolution !== 'raw') values.push(tail.from, tail.to);
+  const rawBounds: [string, string] = [`$${values.length - 1}::timestamptz`, `$${values.length}::timestamptz`];
   const text =
     resolution === 'raw'
       ? `SELECT date_bin($1::interval, x.captured_at, ${ORIGIN}) AS t, x.marketplace,
@@ -145,7 +193,7 @@ export function buildHistoryQuery(q: HistoryQuery): BuiltQuery & { resolution: R
           WHERE x.event_id = $2 AND x.zone = $3 AND x.section = ''
             AND x.captured_at >= ${lo} AND x.captured_at < $5${source('x')}
           GROUP BY 1, 2 ORDER BY 1, 2`
-      : `WITH ${freshRollupCtes(resolution, lo, '$5::timestamptz', source)}
+      : `WITH ${freshRollupCtes(resolution, lo, '$5::timestamptz', source, rawBounds)}
          SELECT date_bin($1::interval, x.bucket, ${ORIGIN}) AS t, x.marketplace,
             min(x.min_price) AS lowest1, min(x.min_price_2) AS lowest2, min(x.min_price_4) AS lowest4,
             sum(x.avg_price_sum) / nullif(sum(x.avg_price_count), 0) AS average, max(x.max_price) AS highest,
@@ -174,7 +222,7 @@ interface Raw {
 
 /** Prices over time for one event, per bucket and marketplace, for one zone and group size. */
 export async function history(db: Queryable, q: HistoryQuery): Promise<HistoryRow[]> {
-  const built = buildHistoryQuery(q);
+  const built = resolutionFor(q.bucket.seconds) === 'raw' ? buildHistoryQuery(q) : buildHistoryQuery(q, await rawTailOf(db, q));
   const quantity = q.quantity ?? 1;
   const res = await db.query<Raw>(built.text, built.values);
   return res.rows.map((r) => ({
