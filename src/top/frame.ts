@@ -1,5 +1,5 @@
 import { renderTable } from '../cli/output';
-import type { TopSnapshot } from './snapshot';
+import { progressLine, type TopSnapshot } from './snapshot';
 
 /** Times on a frame: UTC, to the second. */
 function clock(d: Date): string {
@@ -30,7 +30,9 @@ export function renderFrame(s: TopSnapshot, opts: { intervalSeconds?: number } =
   if ('status' in s.tracker) {
     const t = s.tracker.status;
     const wake = t.nextWakeAt ? `${clock(new Date(t.nextWakeAt))} (in ${span(Date.parse(t.nextWakeAt) - now)})` : '-';
-    out.push(`tracker    ${t.phase}${t.paused ? ' (paused)' : ''} · cycle ${t.cycle} · next wake-up ${wake}`);
+    out.push(
+      `tracker    ${t.phase}${t.paused ? ' (paused)' : ''} · ${t.cycle} cycle${t.cycle === 1 ? '' : 's'} done · next wake-up ${wake}`,
+    );
     const last = t.lastCycle;
     if (last)
       out.push(

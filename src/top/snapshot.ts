@@ -77,10 +77,10 @@ const RUNNING = `SELECT job_id, started_at FROM scrape_runs WHERE status = 'runn
 const PROGRESS = `
   WITH stored AS (
     SELECT DISTINCT event_id, marketplace FROM scrapes
-     WHERE captured_at >= $2 AND left(scrape_key, length($1) + 1) = $1 || '/'
+     WHERE persisted_at >= $2 AND left(scrape_key, length($1::text) + 1) = $1::text || '/'
   ), failed AS (
     SELECT DISTINCT e.event_id, e.marketplace FROM scrape_errors e
-     WHERE e.job_id = $1 AND e.event_id IS NOT NULL AND e.marketplace IS NOT NULL
+     WHERE e.job_id = $1::text AND e.event_id IS NOT NULL AND e.marketplace IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.event_id = e.event_id AND s.marketplace = e.marketplace)
   )
   SELECT marketplace, count(*) FILTER (WHERE ok)::int AS ok, count(*) FILTER (WHERE NOT ok)::int AS failed,
@@ -181,16 +181,42 @@ async function readRunning(db: Db, now: Date, graceHours: number): Promise<Runni
   const run = await db.query<{ job_id: string; started_at: Date }>(RUNNING);
   const r = run.rows[0];
   if (!r) return null;
-  const [progress, due] = await Promise.all([
-    db.query<{ marketplace: string; ok: number; failed: number; events: string[] }>(PROGRESS, [r.job_id, r.started_at]),
-    listDueEvents(db, now, graceHours),
+  const due = await listDueEvents(db, now, graceHours);
+  return readCycleProgress(db, { id: r.job_id, startedAt: r.started_at }, due.length);
+}
+
+/**
+ * Progress of one cycle from its database rows (its scrapes and failed attempts), for `top` and
+ * the progress line of a one-off `scrape`. `eventsDue` is the caller's: the cycle's own list is
+ * in its workflow, not in the database.
+ */
+export async function readCycleProgress(db: Db, cycle: { id: string; startedAt: Date }, eventsDue: number): Promise<RunningCycle> {
+  const progress = await db.query<{ marketplace: string; ok: number; failed: number; events: string[] }>(PROGRESS, [
+    cycle.id,
+    cycle.startedAt,
   ]);
   const events = new Set(progress.rows.flatMap((p) => p.events.map(Number)));
   return {
-    id: r.job_id,
-    startedAt: r.started_at,
+    id: cycle.id,
+    startedAt: cycle.startedAt,
     eventsDone: events.size,
-    eventsDue: due.length,
+    eventsDue,
     marketplaces: progress.rows.map((p) => ({ marketplace: p.marketplace, ok: p.ok, failed: p.failed })),
   };
+}
+
+/** The cycle a workflow started (scrape_runs.job_id is `<workflow id>/<start instant>`), once it is recorded. */
+export async function findCycleOf(db: Db, workflowId: string): Promise<{ id: string; startedAt: Date } | null> {
+  const res = await db.query<{ job_id: string; started_at: Date }>(
+    `SELECT job_id, started_at FROM scrape_runs WHERE left(job_id, length($1::text) + 1) = $1::text || '/' ORDER BY started_at DESC LIMIT 1`,
+    [workflowId],
+  );
+  const r = res.rows[0];
+  return r ? { id: r.job_id, startedAt: r.started_at } : null;
+}
+
+/** "12 of 40 events done · stubhub 10 ok 1 failed · ...": one line of a cycle's progress. */
+export function progressLine(p: RunningCycle): string {
+  const per = p.marketplaces.map((m) => `${m.marketplace} ${m.ok} ok ${m.failed} failed`).join(' · ');
+  return `${p.eventsDone} of ${p.eventsDue} events done${per ? ` · ${per}` : ''}`;
 }
