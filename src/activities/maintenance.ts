@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { applyRetention, retentionPolicyFromEnv } from '../db/retention';
-import { rollupDaily, rollupHourly } from '../db/rollup';
+import { refreshRollups, rollupDaily, rollupHourly } from '../db/rollup';
 import type { ActivityDeps, MainActivities } from './types';
 
 /** Heartbeats while a long statement runs, so a dead worker is noticed within the heartbeat timeout. */
@@ -14,7 +14,10 @@ async function withHeartbeat<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-export function maintenanceActivities({ db, env }: ActivityDeps): Pick<MainActivities, 'rollupHourly' | 'rollupDaily' | 'applyRetention'> {
+export function maintenanceActivities({
+  db,
+  env,
+}: ActivityDeps): Pick<MainActivities, 'rollupHourly' | 'rollupDaily' | 'refreshRollups' | 'applyRetention'> {
   return {
     async rollupHourly({ from, to }) {
       const r = await withHeartbeat(rollupHourly(db, { from: new Date(from), to: new Date(to) }));
@@ -23,6 +26,9 @@ export function maintenanceActivities({ db, env }: ActivityDeps): Pick<MainActiv
     async rollupDaily({ from, to }) {
       const r = await withHeartbeat(rollupDaily(db, { from: new Date(from), to: new Date(to) }));
       return { rows: r.rows };
+    },
+    async refreshRollups() {
+      return withHeartbeat(refreshRollups(db));
     },
     async applyRetention({ now }) {
       const r = await withHeartbeat(applyRetention(db, retentionPolicyFromEnv(env), new Date(now)));

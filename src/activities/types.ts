@@ -68,6 +68,8 @@ export interface MainActivities {
   deliverAlert(input: { alertId: number; channel: string }): Promise<{ channel: string; outcome: 'delivered' | 'skipped'; detail: string }>;
   rollupHourly(input: { from: string; to: string }): Promise<{ rows: number }>;
   rollupDaily(input: { from: string; to: string }): Promise<{ rows: number }>;
+  /** Rolls up the hours and days marked since the last rollup (db/rollup refreshRollups); rows written per level. */
+  refreshRollups(): Promise<{ hourlyRows: number; dailyRows: number }>;
   applyRetention(input: { now: string }): Promise<Record<string, number>>;
 }
 

@@ -77,15 +77,34 @@ interface Plan {
 }
 
 /** Reads the catalog (when given a reader) and applies it. See SyncReport for what comes back. */
-export async function syncEvents(db: Db, reader: CatalogReader | ParsedCatalog): Promise<SyncReport> {
+export async function syncEvents(
+  db: Db,
+  reader: CatalogReader | ParsedCatalog,
+  opts: { onProgress?: (p: SyncProgress) => void } = {},
+): Promise<SyncReport> {
+  const progress = opts.onProgress ?? (() => undefined);
+  progress({ stage: 'reading' });
   const catalog = 'read' in reader ? await reader.read() : reader;
   return withTransaction(db, async (client) => {
+    progress({ stage: 'comparing', rows: catalog.rows.length });
     await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [SYNC_LOCK_KEY]);
     const stored = await loadEvents(client);
     const plan = planSync(catalog, stored);
+    progress({ stage: 'writing', rows: catalog.rows.length, added: plan.inserts.length, updated: plan.updates.length });
     await applyPlan(client, plan, new Set(stored.map((e) => e.catalog_key)));
     return plan.report;
   });
+}
+
+/** Where a sync is: reading the catalog, comparing its rows with the database, writing the changes. */
+export type SyncProgress =
+  { stage: 'reading' } | { stage: 'comparing'; rows: number } | { stage: 'writing'; rows: number; added: number; updated: number };
+
+/** One line of a sync's progress. */
+export function syncProgressLine(p: SyncProgress): string {
+  if (p.stage === 'reading') return 'events sync: reading the catalog';
+  if (p.stage === 'comparing') return `events sync: ${p.rows} rows read, comparing with the database`;
+  return `events sync: ${p.rows} rows read, writing ${p.added} new and ${p.updated} changed events`;
 }
 
 async function loadEvents(client: pg.PoolClient): Promise<StoredEvent[]> {

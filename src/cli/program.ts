@@ -5,6 +5,7 @@ import { registerAnalyticsCommands } from './commands/analytics';
 import { registerCoreCommands } from './commands/core';
 import { registerEventsCommands } from './commands/events';
 import { registerSourcesCommands } from './commands/sources';
+import { registerTopCommand } from './commands/top';
 import { registerTrackerCommands } from './commands/tracker';
 import type { CliContext } from './context';
 
@@ -21,5 +22,6 @@ export function buildProgram(ctx: CliContext): Command {
   registerSourcesCommands(program, ctx);
   registerTrackerCommands(program, ctx);
   registerAlertsCommands(program, ctx);
+  registerTopCommand(program, ctx);
   return program;
 }

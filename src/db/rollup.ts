@@ -157,3 +157,21 @@ export function rollupHourly(db: Db, window: RollupWindow): Promise<RollupResult
 export function rollupDaily(db: Db, window: RollupWindow): Promise<RollupResult> {
   return rollup(db, window, 'day');
 }
+
+export interface RefreshResult {
+  /** Hourly and daily rollup rows written. */
+  hourlyRows: number;
+  dailyRows: number;
+}
+
+/**
+ * Rolls up the periods marked since the last rollup and nothing else: the hours that scrapes
+ * marked, then the days the hourly rollup changed (what a cycle touched, at its end). An empty
+ * window at a day boundary, so only marked periods are recomputed.
+ */
+export async function refreshRollups(db: Db): Promise<RefreshResult> {
+  const none = { from: new Date(BUCKET_ORIGIN), to: new Date(BUCKET_ORIGIN) };
+  const hourly = await rollupHourly(db, none);
+  const daily = await rollupDaily(db, none);
+  return { hourlyRows: hourly.rows, dailyRows: daily.rows };
+}

@@ -1,4 +1,4 @@
-import { ChildWorkflowFailure, executeChild, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ChildWorkflowFailure, executeChild, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { MainActivities } from '../activities/types';
 import { dueEventSchema, type CycleSummary, type DueEvent, type ScrapeEventResult } from '../domain/tracker';
 import { ALERTS_PATCH, startDelivery } from './deliver-alerts';
@@ -19,6 +19,16 @@ const catalog = proxyActivities<MainActivities>({
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 3 },
   summary: 'sync the event catalog',
 });
+
+const rollups = proxyActivities<MainActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 3 },
+  summary: 'roll up the periods this cycle touched',
+});
+
+/** The patch that added refreshRollups at the end of a cycle (cycles recorded before it replay without). */
+export const ROLLUPS_AT_CYCLE_END_PATCH = 'rollups-at-cycle-end';
 
 /** Runs `worker` over `items` with at most `limit` in flight (bounded fan-out). */
 async function boundedAll<T, R>(items: readonly T[], limit: number, worker: (item: T) => Promise<R>): Promise<R[]> {
@@ -103,6 +113,15 @@ export async function runCycle(
     if (rate.alertId !== undefined) await startDelivery(rate.alertId, rate.dedupeKey ?? '', rate.channels ?? []);
   } else {
     await db.checkErrorRate({ threshold: opts.errorAlertThreshold, windowMinutes: 60 });
+  }
+  if (patched(ROLLUPS_AT_CYCLE_END_PATCH)) {
+    // One call per cycle rolls up the hours and days its scrapes marked. Readers do not wait for
+    // it (history is fresh without it), and the schedules catch up if it fails: never fails a cycle.
+    try {
+      await rollups.refreshRollups();
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+    }
   }
   return { summary, results, events: due };
 }

@@ -24,6 +24,8 @@ interface Scenario {
   fetch: (input: ScrapeInput) => FetchOutcome | Promise<FetchOutcome>;
   /** Events whose markScraped fails for good, so their whole child workflow fails. */
   brokenEvents: Set<number>;
+  /** refreshRollups fails for good. */
+  refreshFails?: boolean;
 }
 
 const event = (id: number, ...marketplaces: MarketplaceName[]): DueEvent => ({
@@ -39,6 +41,7 @@ describe('cycle logic with mocked activities', () => {
   let fetches: ScrapeInput[];
   let finished: CycleSummary[];
   let started: { cycleId: string }[];
+  let refreshes: number[];
 
   const main: MainActivities = {
     recordSelfCheck: async () => assert.fail('not part of a cycle'),
@@ -62,6 +65,11 @@ describe('cycle logic with mocked activities', () => {
     checkErrorRate: async () => ({ errors: 0, alerted: false }),
     rollupHourly: async () => assert.fail('not part of a cycle'),
     rollupDaily: async () => assert.fail('not part of a cycle'),
+    refreshRollups: async () => {
+      refreshes.push(finished.length);
+      if (scenario.refreshFails) throw ApplicationFailure.nonRetryable('database gone', 'Broken');
+      return { hourlyRows: 1, dailyRows: 1 };
+    },
     applyRetention: async () => assert.fail('not part of a cycle'),
   };
   const scrape = async (input: ScrapeInput): Promise<StoredScrapeRef> => {
@@ -121,6 +129,7 @@ describe('cycle logic with mocked activities', () => {
     fetches = [];
     finished = [];
     started = [];
+    refreshes = [];
     scenario = { due: [], fetch: () => ({ listings: 10 }), brokenEvents: new Set() };
   });
 
@@ -174,6 +183,20 @@ describe('cycle logic with mocked activities', () => {
         ['ticketmaster', false, null, 'HTTP 500'],
       ],
     );
+  });
+
+  it('ends each cycle with one rollup refresh, whose failure does not fail the cycle', async () => {
+    scenario.due = [event(1, 'stubhub'), event(2, 'seatgeek'), event(3, 'stubhub')];
+    await temporal.client.workflow.execute(scrapeEvents, { taskQueue, workflowId: `refresh-${taskQueue}`, args: [{}] });
+    assert.deepEqual(refreshes, [1], 'one refresh, after the cycle was recorded');
+    scenario.refreshFails = true;
+    const result = await temporal.client.workflow.execute(scrapeEvents, {
+      taskQueue,
+      workflowId: `refresh-fails-${taskQueue}`,
+      args: [{}],
+    });
+    assert.equal(result.summary.eventsScraped, 3);
+    assert.deepEqual(refreshes, [1, 2]);
   });
 
   it('hands each fetch the cycle id and a scrape id keyed by cycle, event and marketplace', async () => {

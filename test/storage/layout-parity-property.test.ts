@@ -20,7 +20,9 @@ import { createEvent } from '../fixtures/storage/data';
  * and backfills; hourly and daily rollups over arbitrary windows; retention and archival, which in
  * the TimescaleDB layout also compresses chunks that later scrapes then write into; deleting an
  * event) run against a plain database and a TimescaleDB one give identical answers to every
- * analytics query, identical rollup rows, archives and maintenance results.
+ * analytics query, identical rollup rows, archives and maintenance results. And in each layout,
+ * the readers of hourly and daily figures answer the same before the final rollup (rollups combined
+ * with the snapshots not rolled up yet, whatever mix of periods the program rolled up) as after it.
  * PARITY_RUNS overrides the number of runs (200 by default, as CI runs it).
  */
 const RUNS = Number(process.env.PARITY_RUNS ?? 200);
@@ -90,7 +92,7 @@ const RESET = `TRUNCATE listings, ticket_snapshots, listings_archive, ticket_sna
   rollup_dirty, scrapes, scrape_runs, scrape_errors, event_sources, events RESTART IDENTITY CASCADE`;
 
 /** Runs the program; returns what each step reported (compared across layouts too). */
-async function runProgram(db: Db, program: Command[]): Promise<{ events: number[]; steps: unknown[] }> {
+async function runProgram(db: Db, program: Command[]): Promise<{ events: number[]; steps: unknown[]; fresh: unknown }> {
   await db.query(RESET);
   const events = [await createEvent(db, 'parity-a', { capacity: 500 }), await createEvent(db, 'parity-b')];
   let deleted = false;
@@ -123,26 +125,18 @@ async function runProgram(db: Db, program: Command[]): Promise<{ events: number[
       steps.push(['deleteEvent']);
     }
   }
+  const fresh = await rollupReaders(db, events);
   // What the schedules would do next: roll up everything that is marked.
   const all = { from: new Date(BASE), to: new Date(BASE + 1) };
   steps.push(['final', (await rollupHourly(db, all)).rows, (await rollupDaily(db, all)).rows]);
-  return { events, steps };
+  return { events, steps, fresh };
 }
 
-/** Every answer the readers give, plus the rollup and archive tables themselves. */
-async function answers(db: Db, events: number[]): Promise<unknown> {
+/** The answers of every reader of hourly and daily figures (history, trend, availability). */
+async function rollupReaders(db: Db, events: number[]): Promise<Record<string, unknown>> {
   const from = new Date(BASE - 7 * DAY);
   const to = new Date(BASE + 50 * DAY);
   const out: Record<string, unknown> = {};
-  const table = async (sql: string): Promise<unknown[]> => (await db.query(sql)).rows;
-  out.rollupHourly = await table(`SELECT * FROM rollup_hourly ORDER BY event_id, zone, bucket, marketplace`);
-  out.rollupDaily = await table(`SELECT * FROM rollup_daily ORDER BY event_id, zone, bucket, marketplace`);
-  out.live = await table(`SELECT count(*) AS n, min(captured_at) AS first, max(captured_at) AS last FROM listings`);
-  out.archive = await table(`SELECT * FROM listings_archive ORDER BY captured_at, event_id, marketplace, scrape_ref, listing_id`);
-  out.snapshotArchive = await table(
-    `SELECT * FROM ticket_snapshots_archive ORDER BY captured_at, event_id, marketplace, scrape_ref, zone, section`,
-  );
-  out.snapshots = await table(`SELECT * FROM ticket_snapshots ORDER BY captured_at, event_id, marketplace, scrape_ref, zone, section`);
   for (const eventId of events) {
     for (const bucket of ['1 day', '1 week', '1 hour', '6 hours', '30 minutes']) {
       for (const zone of [undefined, 'Floor']) {
@@ -159,9 +153,43 @@ async function answers(db: Db, events: number[]): Promise<unknown> {
       }
     }
     out[`history ${eventId} stubhub`] = await history(db, { eventId, from, to, bucket: parseBucket('1 day'), source: 'stubhub' });
+    out[`history ${eventId} vividseats hourly`] = await history(db, {
+      eventId,
+      from,
+      to,
+      bucket: parseBucket('1 hour'),
+      source: 'vividseats',
+    });
+    // A range that starts and ends inside buckets.
+    out[`history ${eventId} inner range`] = await history(db, {
+      eventId,
+      from: new Date(BASE + 3 * DAY + 5 * 3_600_000 + 60_000),
+      to: new Date(BASE + 9 * DAY + 7 * 3_600_000 + 60_000),
+      bucket: parseBucket('1 day'),
+    });
     for (const granularity of ['hourly', 'daily'] as const)
       out[`trend ${eventId} ${granularity}`] = await trend(db, { eventId, from, to, granularity });
     out[`availability ${eventId}`] = await availability(db, { eventId, from, to, bucket: parseBucket('1 day'), capacity: 500 });
+  }
+  return out;
+}
+
+/** Every answer the readers give, plus the rollup and archive tables themselves. */
+async function answers(db: Db, events: number[]): Promise<unknown> {
+  const from = new Date(BASE - 7 * DAY);
+  const to = new Date(BASE + 50 * DAY);
+  const out: Record<string, unknown> = {};
+  const table = async (sql: string): Promise<unknown[]> => (await db.query(sql)).rows;
+  out.rollupHourly = await table(`SELECT * FROM rollup_hourly ORDER BY event_id, zone, bucket, marketplace`);
+  out.rollupDaily = await table(`SELECT * FROM rollup_daily ORDER BY event_id, zone, bucket, marketplace`);
+  out.live = await table(`SELECT count(*) AS n, min(captured_at) AS first, max(captured_at) AS last FROM listings`);
+  out.archive = await table(`SELECT * FROM listings_archive ORDER BY captured_at, event_id, marketplace, scrape_ref, listing_id`);
+  out.snapshotArchive = await table(
+    `SELECT * FROM ticket_snapshots_archive ORDER BY captured_at, event_id, marketplace, scrape_ref, zone, section`,
+  );
+  out.snapshots = await table(`SELECT * FROM ticket_snapshots ORDER BY captured_at, event_id, marketplace, scrape_ref, zone, section`);
+  Object.assign(out, await rollupReaders(db, events));
+  for (const eventId of events) {
     out[`sections ${eventId}`] = await sections(db, { eventId, from, to });
     out[`latestPrices ${eventId}`] = await latestPrices(db, eventId);
     out[`latestListings ${eventId}`] = await latestListings(db, eventId, 100);
@@ -191,7 +219,11 @@ describe('the same scrapes give the same answers in both storage layouts', () =>
         const p = await runProgram(plain!.db, program);
         const s = await runProgram(tsdb!.db, program);
         assert.deepEqual(s.steps, p.steps, 'what each maintenance step reported');
-        assert.deepEqual(await answers(tsdb!.db, s.events), await answers(plain!.db, p.events));
+        const plainAnswers = await answers(plain!.db, p.events);
+        assert.deepEqual(await answers(tsdb!.db, s.events), plainAnswers);
+        // Fresh reads (before the final rollup) == reads after it, in each layout.
+        assert.deepEqual(p.fresh, await rollupReaders(plain!.db, p.events), 'plain: fresh read == read after full rollup');
+        assert.deepEqual(s.fresh, await rollupReaders(tsdb!.db, s.events), 'timescaledb: fresh read == read after full rollup');
         const compressed = await tsdb!.db.query(`SELECT 1 FROM timescaledb_information.chunks WHERE is_compressed LIMIT 1`);
         if (compressed.rowCount) runsInCompressedChunks.n++;
       }),

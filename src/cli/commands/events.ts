@@ -4,13 +4,18 @@ import { catalogReader } from '../../catalog/open-reader';
 import { cleanupUntracked, type CleanupReport } from '../../catalog/cleanup';
 import { listEvents, type CatalogEvent } from '../../catalog/lifecycle';
 import { CatalogReadError } from '../../catalog/reader';
-import { syncEvents, type SyncReport } from '../../catalog/sync';
+import { syncEvents, syncProgressLine, type SyncReport } from '../../catalog/sync';
+import { createProgress } from '../progress';
 import { formatLocalDate, formatWallTime } from '../../domain/local-time';
 import type { CliContext } from '../context';
 import { printObject, printRows, UsageError } from '../output';
 import { parseOptions } from '../parse';
 
-const syncOptions = z.object({ file: z.string().min(1, 'needs a path').optional(), json: z.boolean().optional() });
+const syncOptions = z.object({
+  file: z.string().min(1, 'needs a path').optional(),
+  json: z.boolean().optional(),
+  progress: z.boolean().optional(),
+});
 const listOptions = z.object({ all: z.boolean().optional(), json: z.boolean().optional() });
 const cleanupOptions = z.object({
   apply: z.boolean().optional(),
@@ -28,6 +33,7 @@ export function registerEventsCommands(program: Command, ctx: CliContext): void 
     .description('read the catalog (the Google Sheet when GOOGLE_SHEET_ID is set, else EVENTS_FILE) into the database')
     .option('--file <path>', 'read this CSV or JSON file instead of the configured catalog')
     .option('--json', 'print JSON')
+    .option('--progress', 'show progress on stderr even when it is not a terminal (it is shown on a terminal unless --json)')
     .action(async (raw: unknown) => {
       const opts = parseOptions(syncOptions, raw);
       const env = ctx.getEnv();
@@ -36,7 +42,12 @@ export function registerEventsCommands(program: Command, ctx: CliContext): void 
       // file or sheet itself is wrong, 1 when the service failed.
       let report: SyncReport;
       try {
-        report = await syncEvents(await ctx.getDb(), reader);
+        const progress = createProgress(opts);
+        try {
+          report = await syncEvents(await ctx.getDb(), reader, { onProgress: (p) => progress.update(syncProgressLine(p)) });
+        } finally {
+          progress.done();
+        }
       } catch (err) {
         if (err instanceof CatalogReadError && err.kind === 'input') throw new UsageError(err.message);
         throw err;

@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { z } from 'zod';
+import { runTop } from '../../top/run';
+import type { TopSnapshot } from '../../top/snapshot';
+import { DEFAULT_TRACKER_WORKFLOW_ID, statusQuery } from '../../workflows/definitions';
+import type { CliContext } from '../context';
+import { parseOptions } from '../parse';
+
+const topOptions = z.object({
+  interval: z.coerce.number().min(0.5, 'at least 0.5 seconds').max(3600, 'at most 3600 seconds').default(2),
+  once: z.boolean().default(false),
+  json: z.boolean().default(false),
+  rows: z.coerce.number().int().min(1).max(100).default(8),
+});
+
+/** `top`: the live console view of the tracker. */
+export function registerTopCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('top')
+    .description(
+      'live view: tracker phase, cycle and next wake-up, progress of the running cycle, latest scrapes, moved prices, error rate (q or Ctrl-C quits)',
+    )
+    .option('--interval <seconds>', 'seconds between frames (default 2)')
+    .option('--once', 'draw one frame and exit')
+    .option('--json', 'print one frame as JSON and exit')
+    .option('--rows <n>', 'rows of latest scrapes and of moved prices (default 8)')
+    .action(async (raw: Record<string, unknown>) => {
+      const opts = parseOptions(topOptions, raw);
+      const env = ctx.getEnv();
+      const db = await ctx.getDb();
+      const status = async (): Promise<TopSnapshot['tracker']> => {
+        try {
+          const client = await ctx.getTemporal();
+          return { status: await client.workflow.getHandle(DEFAULT_TRACKER_WORKFLOW_ID).query(statusQuery) };
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) return { unavailable: 'not running (start it with `ticket-tracker tracker start`)' };
+          return { unavailable: `no status: ${err instanceof Error ? err.message : String(err)}` };
+        }
+      };
+      const stop = new AbortController();
+      const onSignal = (): void => stop.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        await runTop({
+          db,
+          status,
+          intervalSeconds: opts.interval,
+          once: opts.once,
+          json: opts.json,
+          rows: opts.rows,
+          errorWindowMinutes: 60,
+          moveWindowHours: 24,
+          graceHours: env.PAST_EVENT_GRACE_HOURS,
+          out: process.stdout,
+          input: opts.once || opts.json || !process.stdin.isTTY ? undefined : process.stdin,
+          signal: stop.signal,
+        });
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+}
