@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { seedAliasHelp } from './aliases';
 import { registerAnalyticsCommands } from './commands/analytics';
 import { registerCoreCommands } from './commands/core';
+import { registerDashboardCommand } from './commands/dashboard';
 import { registerEventsCommands } from './commands/events';
 import { registerSourcesCommands } from './commands/sources';
 import { registerTrackerCommands } from './commands/tracker';
@@ -19,5 +20,6 @@ export function buildProgram(ctx: CliContext): Command {
   registerEventsCommands(program, ctx);
   registerSourcesCommands(program, ctx);
   registerTrackerCommands(program, ctx);
+  registerDashboardCommand(program, ctx);
   return program;
 }

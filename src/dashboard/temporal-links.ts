@@ -1,0 +1,36 @@
+/**
+ * Links into the Temporal Web UI. Pure; no I/O. The UI's routes are
+ * `/namespaces/<ns>/workflows/<workflowId>` (the latest run) and `/namespaces/<ns>/workflows?query=<visibility query>`
+ * (as the Temporal UI 2.x serves them: https://docs.temporal.io/web-ui).
+ */
+export interface TemporalUi {
+  /** e.g. http://127.0.0.1:8233 (no trailing slash). */
+  baseUrl: string;
+  namespace: string;
+}
+
+export function workflowUrl(ui: TemporalUi, workflowId: string): string {
+  return `${ui.baseUrl}/namespaces/${encodeURIComponent(ui.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+export function workflowListUrl(ui: TemporalUi, query: string): string {
+  return `${ui.baseUrl}/namespaces/${encodeURIComponent(ui.namespace)}/workflows?query=${encodeURIComponent(query)}`;
+}
+
+/**
+ * The workflow of a cycle from its job id: a cycle's job id is `<workflowId>/<ISO start>`
+ * (src/workflows/cycle.ts), so the workflow id is everything before the last slash.
+ */
+export function cycleWorkflowId(jobId: string): string {
+  const i = jobId.lastIndexOf('/');
+  return i > 0 ? jobId.slice(0, i) : jobId;
+}
+
+/**
+ * The scrapeEvent child workflow of one event in one cycle: `scrape/<eventId>/<ISO start of the cycle>`
+ * (src/workflows/cycle.ts), the cycle's start being the job id's last part.
+ */
+export function scrapeWorkflowId(jobId: string, eventId: number): string {
+  const i = jobId.lastIndexOf('/');
+  return `scrape/${eventId}/${i >= 0 ? jobId.slice(i + 1) : jobId}`;
+}
