@@ -6,7 +6,10 @@ import { timingSafeEqual } from 'node:crypto';
  * dashboard reachable from the network, so it needs DASHBOARD_TOKEN and every request must carry it.
  */
 export function isLoopback(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
 }
 

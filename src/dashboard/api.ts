@@ -57,7 +57,11 @@ export function registerApi(app: FastifyInstance, db: Db, ui: TemporalUi): void 
 
   app.get('/api/events/:event', async (req) => {
     const ref = await eventOf(db, req);
-    const [event, latest, workflows] = await Promise.all([getEvent(db, ref.id), latestPrices(db, ref.id), loadEventWorkflows(db, ui, ref.id)]);
+    const [event, latest, workflows] = await Promise.all([
+      getEvent(db, ref.id),
+      latestPrices(db, ref.id),
+      loadEventWorkflows(db, ui, ref.id),
+    ]);
     if (!event) throw new NotFound(`event ${ref.id} is gone`);
     const zones = [...new Set(latest.map((l) => l.zone))].filter((z) => z !== 'ALL').sort();
     return {

@@ -64,7 +64,14 @@ export async function loadRuns(db: Db, ui: TemporalUi, opts: { limit: number; ho
   const [cycles, errors, marked] = await Promise.all([
     listCycles(db, opts.limit),
     listScrapeErrors(db, since, 2000),
-    db.query<{ event_id: string; marketplace: string; captured_at: Date; health: 'format-drift' | 'empty'; health_reason: string | null; scrape_key: string }>(
+    db.query<{
+      event_id: string;
+      marketplace: string;
+      captured_at: Date;
+      health: 'format-drift' | 'empty';
+      health_reason: string | null;
+      scrape_key: string;
+    }>(
       `SELECT event_id, marketplace, captured_at, health, health_reason, scrape_key FROM scrapes
         WHERE captured_at >= $1 AND health <> 'ok' ORDER BY captured_at DESC LIMIT 2000`,
       [since],

@@ -4,7 +4,16 @@
  * src/sources/errors.ts give their messages; scrapes marked by their health are failures of kind
  * 'format-drift' or 'empty' (src/domain/scrape-health.ts).
  */
-export const FAILURE_KINDS = ['rate-limited', 'unavailable', 'rejected', 'bad-payload', 'storage', 'format-drift', 'empty', 'other'] as const;
+export const FAILURE_KINDS = [
+  'rate-limited',
+  'unavailable',
+  'rejected',
+  'bad-payload',
+  'storage',
+  'format-drift',
+  'empty',
+  'other',
+] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 export function failureKindOf(message: string): FailureKind {
@@ -34,5 +43,7 @@ export function countFailures(items: readonly { marketplace: string | null; kind
     c.count++;
     counts.set(key, c);
   }
-  return [...counts.values()].sort((a, b) => b.count - a.count || a.marketplace.localeCompare(b.marketplace) || a.kind.localeCompare(b.kind));
+  return [...counts.values()].sort(
+    (a, b) => b.count - a.count || a.marketplace.localeCompare(b.marketplace) || a.kind.localeCompare(b.kind),
+  );
 }

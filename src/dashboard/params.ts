@@ -9,7 +9,12 @@ import { MARKETPLACE_NAMES } from '../domain/listing';
 const days = (def: number) =>
   z.coerce.number({ error: 'must be a number' }).positive('must be positive').max(3660, 'must be at most 3660').default(def);
 const limit = (def: number, max: number) =>
-  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`).default(def);
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(max, `must be at most ${max}`)
+    .default(def);
 const source = z.enum(MARKETPLACE_NAMES, { error: `must be one of ${MARKETPLACE_NAMES.join(', ')}` }).optional();
 const zone = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional();
 const bucket = z.string().transform((s, ctx): Bucket => {

@@ -37,15 +37,19 @@ export const TOKEN_COOKIE = 'tt_dashboard_token';
  */
 export async function buildDashboard(opts: Omit<DashboardOptions, 'port'>): Promise<FastifyInstance> {
   const token = requiredToken(opts.host ?? '127.0.0.1', opts.token);
-  const app = Fastify({ logger: false, disableRequestLogging: true });
+  const app = Fastify({ logger: false });
   await app.register(fastifyCookie);
 
   if (token !== null) {
     app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
       const fromQuery = (req.query as Record<string, unknown> | undefined)?.token;
-      const presented = bearerToken(req.headers.authorization) ?? req.cookies[TOKEN_COOKIE] ?? (typeof fromQuery === 'string' ? fromQuery : undefined);
+      const presented =
+        bearerToken(req.headers.authorization) ?? req.cookies[TOKEN_COOKIE] ?? (typeof fromQuery === 'string' ? fromQuery : undefined);
       if (!tokenMatches(presented, token)) {
-        return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'a valid dashboard token is required (DASHBOARD_TOKEN)' });
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer')
+          .send({ error: 'a valid dashboard token is required (DASHBOARD_TOKEN)' });
       }
       if (typeof fromQuery === 'string') {
         void reply.setCookie(TOKEN_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/' });

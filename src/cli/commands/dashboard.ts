@@ -10,7 +10,10 @@ import { parseOptions } from '../parse';
 
 /** The Temporal Web UI the dashboard links to: TEMPORAL_UI_URL, else the dev server's UI on TEMPORAL_UI_PORT. */
 export function temporalUiOf(env: Env): TemporalUi {
-  return { baseUrl: (env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`).replace(/\/+$/, ''), namespace: env.TEMPORAL_NAMESPACE };
+  return {
+    baseUrl: (env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`).replace(/\/+$/, ''),
+    namespace: env.TEMPORAL_NAMESPACE,
+  };
 }
 
 /** `ticket-tracker dashboard [--host H] [--port P]`: the read-only web dashboard, until Ctrl-C. */
@@ -25,7 +28,12 @@ export function registerDashboardCommand(program: Command, ctx: CliContext): voi
       const o = parseOptions(
         z.object({
           host: z.string().min(1, 'must not be empty'),
-          port: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(65535, 'must be at most 65535').optional(),
+          port: z.coerce
+            .number({ error: 'must be a number' })
+            .int('must be a whole number')
+            .min(0)
+            .max(65535, 'must be at most 65535')
+            .optional(),
         }),
         raw,
       );
@@ -43,7 +51,9 @@ export function registerDashboardCommand(program: Command, ctx: CliContext): voi
         if (err instanceof DashboardBindError) throw new UsageError(err.message);
         throw err;
       }
-      process.stdout.write(`Dashboard: ${dashboard.url}${env.DASHBOARD_TOKEN ? '  (token required: DASHBOARD_TOKEN)' : ''}\nPress Ctrl-C to stop.\n`);
+      process.stdout.write(
+        `Dashboard: ${dashboard.url}${env.DASHBOARD_TOKEN ? '  (token required: DASHBOARD_TOKEN)' : ''}\nPress Ctrl-C to stop.\n`,
+      );
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

@@ -49,7 +49,11 @@
     if (!c) return h('span', { class: 'muted' }, '–');
     const cls = c.change > 0 ? 'up' : c.change < 0 ? 'down' : 'flat';
     const arrow = c.change > 0 ? '▲' : c.change < 0 ? '▼' : '•';
-    return h('span', { class: cls, title: `${c.change >= 0 ? '+' : ''}${c.change.toFixed(2)}` }, `${arrow} ${c.percent === null ? '' : Math.abs(c.percent).toFixed(1) + '%'}`);
+    return h(
+      'span',
+      { class: cls, title: `${c.change >= 0 ? '+' : ''}${c.change.toFixed(2)}` },
+      `${arrow} ${c.percent === null ? '' : Math.abs(c.percent).toFixed(1) + '%'}`,
+    );
   }
   function status(s) {
     return h('span', { class: `status status-${s}` }, s);
@@ -61,9 +65,14 @@
   /** A tiny inline SVG line of [ms, price] points. */
   function sparkline(points) {
     if (!points || points.length < 2) return h('span', { class: 'muted' }, '–');
-    const w = 120, hh = 28;
-    const xs = points.map((p) => p[0]), ys = points.map((p) => p[1]);
-    const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
+    const w = 120,
+      hh = 28;
+    const xs = points.map((p) => p[0]),
+      ys = points.map((p) => p[1]);
+    const x0 = Math.min(...xs),
+      x1 = Math.max(...xs),
+      y0 = Math.min(...ys),
+      y1 = Math.max(...ys);
     const sx = (x) => ((x - x0) / (x1 - x0 || 1)) * (w - 2) + 1;
     const sy = (y) => hh - 1 - ((y - y0) / (y1 - y0 || 1)) * (hh - 2);
     const ns = 'http://www.w3.org/2000/svg';
@@ -118,7 +127,16 @@
           h(
             'thead',
             {},
-            h('tr', {}, h('th', {}, 'Event'), h('th', {}, 'Date'), h('th', {}, 'Venue'), markets.map((m) => h('th', { class: 'num' }, m)), h('th', {}, 'Lowest, 7 days'), h('th', {}, 'Last scrape')),
+            h(
+              'tr',
+              {},
+              h('th', {}, 'Event'),
+              h('th', {}, 'Date'),
+              h('th', {}, 'Venue'),
+              markets.map((m) => h('th', { class: 'num' }, m)),
+              h('th', {}, 'Lowest, 7 days'),
+              h('th', {}, 'Last scrape'),
+            ),
           ),
           h(
             'tbody',
@@ -127,7 +145,12 @@
               h(
                 'tr',
                 { 'data-event-id': e.id },
-                h('td', {}, h('a', { href: `/events/${e.id}` }, e.name), e.tracked ? null : h('span', { class: 'muted' }, ' (not tracked)')),
+                h(
+                  'td',
+                  {},
+                  h('a', { href: `/events/${e.id}` }, e.name),
+                  e.tracked ? null : h('span', { class: 'muted' }, ' (not tracked)'),
+                ),
                 h('td', {}, eventDate(e)),
                 h('td', {}, [e.venue, e.city].filter(Boolean).join(', ') || '–'),
                 markets.map((m) => {
@@ -153,7 +176,12 @@
       h(
         'div',
         { class: 'controls' },
-        h('input', { id: 'filter', type: 'search', placeholder: 'Filter by name, venue, city or id', oninput: (ev) => ((state.filter = ev.target.value), draw()) }),
+        h('input', {
+          id: 'filter',
+          type: 'search',
+          placeholder: 'Filter by name, venue, city or id',
+          oninput: (ev) => ((state.filter = ev.target.value), draw()),
+        }),
         h(
           'label',
           {},
@@ -161,10 +189,22 @@
           h(
             'select',
             { id: 'sort', onchange: (ev) => ((state.sort = ev.target.value), draw()) },
-            [['date', 'date'], ['name', 'name'], ['lowest', 'lowest price'], ['change24h', 'change 24 h'], ['change7d', 'change 7 d'], ['scraped', 'last scrape']].map(([v, t]) => h('option', { value: v }, t)),
+            [
+              ['date', 'date'],
+              ['name', 'name'],
+              ['lowest', 'lowest price'],
+              ['change24h', 'change 24 h'],
+              ['change7d', 'change 7 d'],
+              ['scraped', 'last scrape'],
+            ].map(([v, t]) => h('option', { value: v }, t)),
           ),
         ),
-        h('label', {}, h('input', { type: 'checkbox', id: 'all', onchange: (ev) => ((state.all = ev.target.checked), load().catch(fail)) }), ' include untracked and past events'),
+        h(
+          'label',
+          {},
+          h('input', { type: 'checkbox', id: 'all', onchange: (ev) => ((state.all = ev.target.checked), load().catch(fail)) }),
+          ' include untracked and past events',
+        ),
       ),
       table,
     );
@@ -185,7 +225,17 @@
         for (const r of rows) if (r.source === s && r[f.key] !== null) ys[index.get(Date.parse(r.bucket) / 1000)] = r[f.key];
         if (ys.every((y) => y === null)) continue;
         data.push(ys);
-        series.push({ label: `${s} ${f.label}`, source: s, field: f.key, stroke: colorOf(s), dash: f.dash, width: f.width || 2, scale: f.scale || 'y', spanGaps: true, points: { show: xs.length < 60 } });
+        series.push({
+          label: `${s} ${f.label}`,
+          source: s,
+          field: f.key,
+          stroke: colorOf(s),
+          dash: f.dash,
+          width: f.width || 2,
+          scale: f.scale || 'y',
+          spanGaps: true,
+          points: { show: xs.length < 60 },
+        });
       }
     }
     return { data, series };
@@ -232,8 +282,8 @@
     };
     const historyBox = h('div', { id: 'history-chart', class: 'chart' });
     const availBox = h('div', { id: 'availability-chart', class: 'chart' });
-    const sectionsBox = h('div', { id: 'sections' });
-    const listingsBox = h('div', { id: 'listings' });
+    const sectionsBox = h('div', { id: 'sections', class: 'scroll' });
+    const listingsBox = h('div', { id: 'listings', class: 'scroll' });
     const extraBox = h('div', { id: 'event-extra' });
     const select = (idName, options, key) =>
       h(
@@ -245,12 +295,13 @@
             const q = new URLSearchParams(state);
             if (!state.zone) q.delete('zone');
             history.replaceState(null, '', `${location.pathname}?${q}`);
+            drawSections();
             drawCharts().catch(fail);
           },
         },
         options.map(([v, t]) => h('option', { value: v, selected: v === state[key] }, t)),
       );
-    const priceAxes = [{}, { label: 'price', values: (u, vals) => vals.map((v) => (v === null ? '' : '$' + v)) , size: 70 }];
+    const priceAxes = [{}, { label: 'price', values: (u, vals) => vals.map((v) => (v === null ? '' : '$' + v)), size: 70 }];
 
     async function drawCharts() {
       const q = new URLSearchParams({ days: state.days, bucket: state.bucket, quantity: state.quantity });
@@ -258,9 +309,17 @@
       const hist = await api(`/api/events/${id}/history?${q}`);
       const fields =
         state.quantity === '1'
-          ? [{ key: 'lowest', label: 'lowest' }, { key: 'average', label: 'average', dash: [6, 4], width: 1.5 }]
+          ? [
+              { key: 'lowest', label: 'lowest' },
+              { key: 'average', label: 'average', dash: [6, 4], width: 1.5 },
+            ]
           : [{ key: 'lowest', label: `lowest for ${state.quantity} together` }];
-      drawChart(historyBox, 'history', alignSeries(hist.rows, fields), priceAxes, { zone: hist.zone, quantity: String(hist.quantity), bucket: hist.bucket, points: String(hist.rows.length) });
+      drawChart(historyBox, 'history', alignSeries(hist.rows, fields), priceAxes, {
+        zone: hist.zone,
+        quantity: String(hist.quantity),
+        bucket: hist.bucket,
+        points: String(hist.rows.length),
+      });
 
       const aq = new URLSearchParams({ days: state.days, bucket: state.bucket });
       if (state.zone) aq.set('zone', state.zone);
@@ -272,42 +331,136 @@
       if (av.capacity) avFields.push({ key: 'shareOfCapacityPct', label: '% of capacity', dash: [2, 3], width: 1, scale: '%' });
       const avAxes = [{}, { label: 'tickets / listings', size: 60 }];
       if (av.capacity) avAxes.push({ scale: '%', side: 1, label: '% of capacity', grid: { show: false }, size: 50 });
-      drawChart(availBox, 'availability', alignSeries(av.rows, avFields), avAxes, { zone: state.zone || 'ALL', points: String(av.rows.length) });
+      drawChart(availBox, 'availability', alignSeries(av.rows, avFields), avAxes, {
+        zone: state.zone || 'ALL',
+        points: String(av.rows.length),
+      });
     }
 
-    const sec = await api(`/api/events/${id}/sections?days=${encodeURIComponent(state.days)}`);
-    sectionsBox.replaceChildren(
-      sec.rows.length === 0
-        ? h('p', { class: 'muted' }, 'No sections in this range.')
-        : table(['Zone', 'Section', 'Marketplace', 'Lowest', 'Latest', 'Average', 'Highest', 'For 2', 'For 4', 'Tickets', 'Last seen'], sec.rows.map((r) => [r.zone, r.section, r.source, money(r.lowest), money(r.latestLowest), money(r.average), money(r.highest), money(r.lowest2), money(r.lowest4), r.latestTickets ?? '–', ago(r.lastSeen)])),
-    );
+    const sec = await api(`/api/events/${id}/sections?days=7`);
+    function drawSections() {
+      const rows = sec.rows.filter((r) => !state.zone || r.zone === state.zone);
+      sectionsBox.replaceChildren(
+        rows.length === 0
+          ? h('p', { class: 'muted' }, 'No sections scraped in the last 7 days.')
+          : table(
+              ['Zone', 'Section', 'Marketplace', 'Lowest', 'Latest', 'Average', 'Highest', 'For 2', 'For 4', 'Tickets', 'Last seen'],
+              rows.map((r) => [
+                r.zone,
+                r.section,
+                r.source,
+                money(r.lowest),
+                money(r.latestLowest),
+                money(r.average),
+                money(r.highest),
+                money(r.lowest2),
+                money(r.lowest4),
+                r.latestTickets ?? '–',
+                ago(r.lastSeen),
+              ]),
+            ),
+      );
+    }
+    drawSections();
     const lis = await api(`/api/events/${id}/listings?limit=50`);
     listingsBox.replaceChildren(
       lis.rows.length === 0
         ? h('p', { class: 'muted' }, 'No listings scraped yet.')
-        : table(['Marketplace', 'Zone', 'Section', 'Row', 'Qty', 'Splits', 'Price', 'All-in', 'Captured'], lis.rows.map((r) => [r.source, r.zone, r.section, r.row ?? '–', r.quantity, r.splits.length ? r.splits.join(',') : 'any', money(r.pricePerTicket, r.currency), money(r.allInPrice, r.currency), ago(r.capturedAt)])),
+        : table(
+            ['Marketplace', 'Zone', 'Section', 'Row', 'Qty', 'Splits', 'Price', 'All-in', 'Captured'],
+            lis.rows.map((r) => [
+              r.source,
+              r.zone,
+              r.section,
+              r.row ?? '–',
+              r.quantity,
+              r.splits.length ? r.splits.join(',') : 'any',
+              money(r.pricePerTicket, r.currency),
+              money(r.allInPrice, r.currency),
+              ago(r.capturedAt),
+            ]),
+          ),
     );
     const latestAll = info.latest.filter((l) => l.zone === 'ALL');
     main.replaceChildren(
       h('p', {}, h('a', { href: '/events' }, '← Events')),
       h('h1', {}, e.name),
-      h('p', { class: 'muted' }, `${eventDate(e)} · ${[e.venue, e.city, e.state, e.country].filter(Boolean).join(', ') || 'venue unknown'}${e.capacity ? ` · capacity ${e.capacity}` : ''} · event #${e.id}`),
-      h('div', { class: 'cards' }, latestAll.map((l) => h('div', { class: 'card', style: `border-top: 3px solid ${colorOf(l.source)}` }, h('div', { class: 'muted' }, l.source), h('div', { class: 'big' }, money(l.lowest, l.currency)), h('div', { class: 'small' }, `${l.tickets ?? '?'} tickets, ${l.listings ?? '?'} listings · ${ago(l.capturedAt)}`), l.mark ? status(l.mark) : null))),
+      h(
+        'p',
+        { class: 'muted' },
+        `${eventDate(e)} · ${[e.venue, e.city, e.state, e.country].filter(Boolean).join(', ') || 'venue unknown'}${e.capacity ? ` · capacity ${e.capacity}` : ''} · event #${e.id}`,
+      ),
+      h(
+        'div',
+        { class: 'cards' },
+        latestAll.map((l) =>
+          h(
+            'div',
+            { class: 'card', style: `border-top: 3px solid ${colorOf(l.source)}` },
+            h('div', { class: 'muted' }, l.source),
+            h('div', { class: 'big' }, money(l.lowest, l.currency)),
+            h('div', { class: 'small' }, `${l.tickets ?? '?'} tickets, ${l.listings ?? '?'} listings · ${ago(l.capturedAt)}`),
+            l.mark ? status(l.mark) : null,
+          ),
+        ),
+      ),
       h(
         'div',
         { class: 'controls' },
         h('label', {}, 'Zone ', select('zone', [['', 'whole event'], ...info.zones.map((z) => [z, z])], 'zone')),
-        h('label', {}, 'Group size ', select('quantity', [['1', '1 ticket'], ['2', '2 together'], ['4', '4 together']], 'quantity')),
-        h('label', {}, 'Bucket ', select('bucket', ['5 minutes', '15 minutes', '1 hour', '6 hours', '1 day', '1 week'].map((b) => [b, b]), 'bucket')),
-        h('label', {}, 'Range ', select('days', [['1', '1 day'], ['2', '2 days'], ['7', '7 days'], ['30', '30 days'], ['90', '90 days'], ['365', '1 year']], 'days')),
+        h(
+          'label',
+          {},
+          'Group size ',
+          select(
+            'quantity',
+            [
+              ['1', '1 ticket'],
+              ['2', '2 together'],
+              ['4', '4 together'],
+            ],
+            'quantity',
+          ),
+        ),
+        h(
+          'label',
+          {},
+          'Bucket ',
+          select(
+            'bucket',
+            ['5 minutes', '15 minutes', '1 hour', '6 hours', '1 day', '1 week'].map((b) => [b, b]),
+            'bucket',
+          ),
+        ),
+        h(
+          'label',
+          {},
+          'Range ',
+          select(
+            'days',
+            [
+              ['1', '1 day'],
+              ['2', '2 days'],
+              ['7', '7 days'],
+              ['30', '30 days'],
+              ['90', '90 days'],
+              ['365', '1 year'],
+            ],
+            'days',
+          ),
+        ),
       ),
       h('h2', {}, 'Price history'),
-      h('p', { class: 'small muted' }, 'Solid: lowest price per ticket (or lowest total for the group size); dashed: average price per ticket.'),
+      h(
+        'p',
+        { class: 'small muted' },
+        'Solid: lowest price per ticket (or lowest total for the group size); dashed: average price per ticket.',
+      ),
       historyBox,
       h('h2', {}, 'Availability'),
       availBox,
       extraBox,
-      h('h2', {}, 'Sections'),
+      h('h2', {}, 'Sections, last 7 days (of the zone chosen above)'),
       sectionsBox,
       h('h2', {}, 'Latest listings'),
       listingsBox,
@@ -315,8 +468,23 @@
       h(
         'ul',
         { id: 'workflows' },
-        info.workflows.map((w) => h('li', {}, h('a', { href: w.url, target: '_blank', rel: 'noopener' }, w.workflowId), ` · ${when(w.startedAt)} · ${w.marketplaces.join(', ')}`)),
-        h('li', {}, h('a', { href: info.allWorkflowsUrl, target: '_blank', rel: 'noopener' }, 'all scrape workflows of this event in the Temporal UI')),
+        info.workflows.map((w) =>
+          h(
+            'li',
+            {},
+            h('a', { href: w.url, target: '_blank', rel: 'noopener' }, w.workflowId),
+            ` · ${when(w.startedAt)} · ${w.marketplaces.join(', ')}`,
+          ),
+        ),
+        h(
+          'li',
+          {},
+          h(
+            'a',
+            { href: info.allWorkflowsUrl, target: '_blank', rel: 'noopener' },
+            'all scrape workflows of this event in the Temporal UI',
+          ),
+        ),
       ),
     );
     await drawCharts();
@@ -324,7 +492,30 @@
   }
 
   function table(headers, rows) {
-    return h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, headers.map((t) => h('th', {}, t)))), h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c))))));
+    return h(
+      'table',
+      { class: 'grid' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          headers.map((t) => h('th', {}, t)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map((r) =>
+          h(
+            'tr',
+            {},
+            r.map((c) => h('td', {}, c)),
+          ),
+        ),
+      ),
+    );
   }
 
   // ---------- Runs ----------
@@ -337,15 +528,42 @@
       h('h2', {}, 'Runs and failures per hour, last 7 days'),
       box,
       h('h2', {}, 'Failures by marketplace and kind'),
-      r.byMarketplaceAndKind.length === 0 ? h('p', { class: 'muted' }, 'No failures in the last 7 days.') : table(['Marketplace', 'Kind', 'Failures'], r.byMarketplaceAndKind.map((f) => [f.marketplace, f.kind, f.count])),
+      r.byMarketplaceAndKind.length === 0
+        ? h('p', { class: 'muted' }, 'No failures in the last 7 days.')
+        : table(
+            ['Marketplace', 'Kind', 'Failures'],
+            r.byMarketplaceAndKind.map((f) => [f.marketplace, f.kind, f.count]),
+          ),
       h('h2', {}, 'Latest runs'),
       r.runs.length === 0
         ? h('p', { class: 'muted' }, 'No runs yet.')
-        : table(['Workflow', 'Status', 'Started', 'Duration', 'Events', 'Errors'], r.runs.map((x) => [h('a', { href: x.workflowUrl, target: '_blank', rel: 'noopener' }, x.workflowId), status(x.status), when(x.startedAt), x.durationMs === null ? '–' : `${(x.durationMs / 1000).toFixed(1)} s`, x.eventsScraped, x.errorsCount])),
+        : table(
+            ['Workflow', 'Status', 'Started', 'Duration', 'Events', 'Errors'],
+            r.runs.map((x) => [
+              h('a', { href: x.workflowUrl, target: '_blank', rel: 'noopener' }, x.workflowId),
+              status(x.status),
+              when(x.startedAt),
+              x.durationMs === null ? '–' : `${(x.durationMs / 1000).toFixed(1)} s`,
+              x.eventsScraped,
+              x.errorsCount,
+            ]),
+          ),
       h('h2', {}, 'Latest failures'),
       r.failures.length === 0
         ? h('p', { class: 'muted' }, 'None.')
-        : table(['At', 'Event', 'Marketplace', 'Kind', 'Message', 'Workflow'], r.failures.slice(0, 100).map((f) => [when(f.at), f.eventId === null ? '–' : h('a', { href: `/events/${f.eventId}` }, `#${f.eventId}`), f.marketplace ?? '–', f.kind, f.message, f.workflowUrl ? h('a', { href: f.workflowUrl, target: '_blank', rel: 'noopener' }, 'open') : '–'])),
+        : table(
+            ['At', 'Event', 'Marketplace', 'Kind', 'Message', 'Workflow'],
+            r.failures
+              .slice(0, 100)
+              .map((f) => [
+                when(f.at),
+                f.eventId === null ? '–' : h('a', { href: `/events/${f.eventId}` }, `#${f.eventId}`),
+                f.marketplace ?? '–',
+                f.kind,
+                f.message,
+                f.workflowUrl ? h('a', { href: f.workflowUrl, target: '_blank', rel: 'noopener' }, 'open') : '–',
+              ]),
+          ),
     );
     const hour = 3600;
     const start = Math.floor(Date.now() / 1000 / hour) * hour - hours * hour;
@@ -353,13 +571,25 @@
     const runs = new Array(xs.length).fill(0);
     const errs = new Array(xs.length).fill(0);
     const slot = (iso) => Math.floor((Date.parse(iso) / 1000 - start) / hour);
-    for (const x of r.runs) { const i = slot(x.startedAt); if (i >= 0 && i < xs.length) runs[i]++; }
-    for (const f of r.failures) { const i = slot(f.at); if (i >= 0 && i < xs.length) errs[i]++; }
+    for (const x of r.runs) {
+      const i = slot(x.startedAt);
+      if (i >= 0 && i < xs.length) runs[i]++;
+    }
+    for (const f of r.failures) {
+      const i = slot(f.at);
+      if (i >= 0 && i < xs.length) errs[i]++;
+    }
     const bars = uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.8, 20] }) : undefined;
     drawChart(
       box,
       'runs',
-      { data: [xs, runs, errs], series: [{ label: 'runs', stroke: '#1f77b4', fill: 'rgba(31,119,180,0.4)', paths: bars, points: { show: false } }, { label: 'failures', stroke: '#d62728', fill: 'rgba(214,39,40,0.4)', paths: bars, points: { show: false } }] },
+      {
+        data: [xs, runs, errs],
+        series: [
+          { label: 'runs', stroke: '#1f77b4', fill: 'rgba(31,119,180,0.4)', paths: bars, points: { show: false } },
+          { label: 'failures', stroke: '#d62728', fill: 'rgba(214,39,40,0.4)', paths: bars, points: { show: false } },
+        ],
+      },
       [{}, { label: 'count', size: 50 }],
       { points: String(r.runs.length + r.failures.length) },
     );
