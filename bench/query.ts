@@ -20,7 +20,8 @@ const SCRAPES_PER_DAY = 4;
 const LISTINGS_PER_SCRAPE = 278;
 const DAY_MS = 86_400_000;
 
-async function generate(db: Db, now: Date): Promise<{ listings: number; snapshots: number; seconds: Record<string, number> }> {
+/** Builds the ~10M-row data set in `db` (also used by the dashboard bench). */
+export async function generate(db: Db, now: Date): Promise<{ listings: number; snapshots: number; seconds: Record<string, number> }> {
   const seconds: Record<string, number> = {};
   const step = async (name: string, fn: () => Promise<unknown>): Promise<void> => {
     const t = Date.now();

@@ -91,8 +91,11 @@ describe('dashboard in a browser', () => {
     type Drawn = { labels: string[]; data: (number | null)[][]; zone: string | undefined };
     const drawn = (): Promise<Drawn> =>
       page.evaluate(() => {
-        const w = window as unknown as { ttCharts: { history: { series: { label: string }[]; data: (number | null)[][] } } };
-        const el = document.getElementById('history-chart')!;
+        const w = globalThis as unknown as {
+          ttCharts: { history: { series: { label: string }[]; data: (number | null)[][] } };
+          document: { getElementById(id: string): { dataset: Record<string, string | undefined> } };
+        };
+        const el = w.document.getElementById('history-chart');
         return { labels: w.ttCharts.history.series.map((s) => s.label), data: w.ttCharts.history.data, zone: el.dataset.zone };
       });
     const compare = async (chart: Drawn, zone?: string): Promise<number> => {
@@ -124,7 +127,7 @@ describe('dashboard in a browser', () => {
     await page.screenshot({ path: path.join(shots, 'event.png') });
     await page.screenshot({ path: path.join(shots, 'event-full.png'), fullPage: true });
 
-    const zones = await page.$$eval('#zone option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    const zones = await page.$$eval('#zone option', (os) => os.map((o) => (o as unknown as { value: string }).value).filter(Boolean));
     assert.ok(zones.includes('Floor'), `zones: ${zones.join(', ')}`);
     await page.selectOption('#zone', 'Floor');
     await page.waitForSelector('#history-chart[data-state="drawn"][data-zone="Floor"]');
