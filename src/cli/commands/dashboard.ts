@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import type { Env } from '../../config';
-import { DashboardBindError } from '../../dashboard/access';
+import { DashboardBindError, requiredToken } from '../../dashboard/access';
 import { startDashboard } from '../../dashboard/server';
 import type { TemporalUi } from '../../dashboard/temporal-links';
 import type { CliContext } from '../context';
@@ -39,6 +39,7 @@ export function registerDashboardCommand(program: Command, ctx: CliContext): voi
       );
       let dashboard;
       try {
+        requiredToken(o.host, env.DASHBOARD_TOKEN); // before connecting: a refused bind needs no database
         dashboard = await startDashboard({
           db: await ctx.getDb(),
           host: o.host,

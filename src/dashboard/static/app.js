@@ -241,7 +241,7 @@
     return { data, series };
   }
 
-  function drawChart(container, name, built, axes, meta) {
+  function drawChart(container, name, built, axes, meta, xRange) {
     const old = window.ttCharts[name];
     if (old) old.destroy();
     container.replaceChildren();
@@ -263,6 +263,12 @@
       legend: { live: true },
     };
     const chart = new uPlot(opts, built.data, container);
+    // The requested period, so that one point or a gap does not stretch the axis to years.
+    if (xRange)
+      chart.setScale('x', {
+        min: Math.min(xRange[0], built.data[0][0]),
+        max: Math.max(xRange[1], built.data[0][built.data[0].length - 1]),
+      });
     window.ttCharts[name] = chart;
     // Milliseconds from navigation start to the first chart drawn (the dashboard bench reads it).
     if (window.ttFirstChartMs === undefined) window.ttFirstChartMs = performance.now();
@@ -309,6 +315,8 @@
       const q = new URLSearchParams({ days: state.days, bucket: state.bucket, quantity: state.quantity });
       if (state.zone) q.set('zone', state.zone);
       const hist = await api(`/api/events/${id}/history?${q}`);
+      const nowS = Date.now() / 1000;
+      const xRange = [nowS - Number(state.days) * 86400, nowS];
       const fields =
         state.quantity === '1'
           ? [
@@ -316,12 +324,19 @@
               { key: 'average', label: 'average', dash: [6, 4], width: 1.5 },
             ]
           : [{ key: 'lowest', label: `lowest for ${state.quantity} together` }];
-      drawChart(historyBox, 'history', alignSeries(hist.rows, fields), priceAxes, {
-        zone: hist.zone,
-        quantity: String(hist.quantity),
-        bucket: hist.bucket,
-        points: String(hist.rows.length),
-      });
+      drawChart(
+        historyBox,
+        'history',
+        alignSeries(hist.rows, fields),
+        priceAxes,
+        {
+          zone: hist.zone,
+          quantity: String(hist.quantity),
+          bucket: hist.bucket,
+          points: String(hist.rows.length),
+        },
+        xRange,
+      );
 
       const aq = new URLSearchParams({ days: state.days, bucket: state.bucket });
       if (state.zone) aq.set('zone', state.zone);
@@ -333,10 +348,17 @@
       if (av.capacity) avFields.push({ key: 'shareOfCapacityPct', label: '% of capacity', dash: [2, 3], width: 1, scale: '%' });
       const avAxes = [{}, { label: 'tickets / listings', size: 70 }];
       if (av.capacity) avAxes.push({ scale: '%', side: 1, label: '% of capacity', grid: { show: false }, size: 50 });
-      drawChart(availBox, 'availability', alignSeries(av.rows, avFields), avAxes, {
-        zone: state.zone || 'ALL',
-        points: String(av.rows.length),
-      });
+      drawChart(
+        availBox,
+        'availability',
+        alignSeries(av.rows, avFields),
+        avAxes,
+        {
+          zone: state.zone || 'ALL',
+          points: String(av.rows.length),
+        },
+        xRange,
+      );
     }
 
     const sec = await api(`/api/events/${id}/sections?days=7`);
@@ -592,7 +614,7 @@
           { label: 'failures', stroke: '#d62728', fill: 'rgba(214,39,40,0.4)', paths: bars, points: { show: false } },
         ],
       },
-      [{}, { label: 'count', size: 50 }],
+      [{}, { label: 'count', size: 50, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }],
       { points: String(r.runs.length + r.failures.length) },
     );
   }
