@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { seedAliasHelp } from './aliases';
+import { registerAlertsCommands } from './commands/alerts';
 import { registerAnalyticsCommands } from './commands/analytics';
 import { registerCoreCommands } from './commands/core';
 import { registerDashboardCommand } from './commands/dashboard';
@@ -20,6 +21,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerEventsCommands(program, ctx);
   registerSourcesCommands(program, ctx);
   registerTrackerCommands(program, ctx);
+  registerAlertsCommands(program, ctx);
   registerDashboardCommand(program, ctx);
   return program;
 }
