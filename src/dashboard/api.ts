@@ -8,9 +8,12 @@ import { daysAgo } from '../db/analytics/query';
 import { sections } from '../db/analytics/sections';
 import type { Db } from '../db/pool';
 import { parseBucket } from '../domain/buckets';
+import { loadAlerts, loadEventAlerts } from './alerts';
 import { loadEventsOverview, loadEventWorkflows, loadRuns } from './data';
 import {
+  alertsParams,
   availabilityParams,
+  changesParams,
   BadParameter,
   eventRefParam,
   eventsParams,
@@ -123,6 +126,17 @@ export function registerApi(app: FastifyInstance, db: Db, ui: TemporalUi): void 
     const ref = await eventOf(db, req);
     const p = parseParams(pricesParams, queryOf(req));
     return { event: ref.id, rows: await latestPrices(db, ref.id, p.source) };
+  });
+
+  app.get('/api/events/:event/alerts', async (req) => {
+    const ref = await eventOf(db, req);
+    const p = parseParams(changesParams, queryOf(req));
+    return { event: ref.id, days: p.days, ...(await loadEventAlerts(db, ref.id, { days: p.days, minPercent: p.minPercent })) };
+  });
+
+  app.get('/api/alerts', async (req) => {
+    const p = parseParams(alertsParams, queryOf(req));
+    return { days: p.days, ...(await loadAlerts(db, p)) };
   });
 
   app.get('/api/runs', async (req) => {

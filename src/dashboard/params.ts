@@ -38,6 +38,11 @@ export const listingsParams = z.strictObject({ source, limit: limit(50, 1000) })
 export const pricesParams = z.strictObject({ source });
 export const eventsParams = z.strictObject({ all: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false') });
 export const runsParams = z.strictObject({ limit: limit(100, 1000), hours: days(7 * 24).pipe(z.number().max(24 * 3660)) });
+export const alertsParams = z.strictObject({ days: days(30), limit: limit(200, 5000) });
+export const changesParams = z.strictObject({
+  days: days(7),
+  minPercent: z.coerce.number({ error: 'must be a number' }).min(0, 'must be at least 0').max(1000, 'must be at most 1000').optional(),
+});
 export const eventRefParam = z.strictObject({ event: z.string().min(1, 'must not be empty').max(300) });
 
 /** A parameter that failed validation: its name and why. */

@@ -146,7 +146,13 @@ describe('dashboard in a browser', () => {
     await page.waitForSelector('#runs-chart[data-state="drawn"]');
     await page.screenshot({ path: path.join(shots, 'runs.png'), fullPage: true });
     const alerts = await open('/alerts');
-    await alerts.waitForSelector('h1');
+    await alerts.waitForSelector('h2');
+    const text = (await alerts.textContent('main')) ?? '';
+    const api = (await (await fetch(`${dash.url}/api/alerts`)).json()) as { rules: { name: string; firings: number }[]; log: unknown[] };
+    assert.deepEqual(api.rules.map((r) => r.name).sort(), ['cheap-seats', 'knicks-drop']);
+    assert.ok(api.log.length > 0, 'the seeded scrapes fired alerts');
+    for (const r of api.rules) assert.ok(text.includes(r.name), r.name);
+    assert.ok(api.rules.some((r) => r.firings > 0));
     await alerts.screenshot({ path: path.join(shots, 'alerts.png'), fullPage: true });
     assert.deepEqual((page as Page & { errors?: string[] }).errors, []);
     assert.deepEqual((alerts as Page & { errors?: string[] }).errors, []);

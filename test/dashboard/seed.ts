@@ -1,3 +1,6 @@
+import { evaluateScrape } from '../../src/alerts/evaluate-scrape';
+import { applyRules, ruleInputOf } from '../../src/alerts/rules/store';
+import { ruleSpecSchema } from '../../src/alerts/rules/types';
 import { createFileReader } from '../../src/catalog/file-reader';
 import { listEvents } from '../../src/catalog/lifecycle';
 import { syncEvents } from '../../src/catalog/sync';
@@ -28,19 +31,30 @@ export async function seedDashboardData(db: Db, now = new Date()): Promise<{ eve
       client.release();
     }
   }
+  // Two rules as an analyst writes them (`alerts apply`): one on the first event, one on every event.
+  await applyRules(db, [
+    ruleInputOf(
+      ruleSpecSchema.parse({ name: 'knicks-drop', event: events[0]!.id, condition: 'drop 10%', channels: 'webhook', cooldown: 'none' }),
+      events[0]!.id,
+    ),
+    ruleInputOf(ruleSpecSchema.parse({ name: 'cheap-seats', condition: 'below 25', channels: ['discord', 'slack'], cooldown: 60 }), null),
+  ]);
   let seed = 1;
   for (let h = hours; h >= 1; h -= 3) {
     const at = new Date(now.getTime() - h * 3_600_000);
     const jobId = `tracker/${at.toISOString()}`;
     for (const e of events.slice(0, 4)) {
       for (const marketplace of ['stubhub', 'vividseats'] as MarketplaceName[]) {
+        const scrapeId = `${jobId}/${e.id}/${marketplace}`;
         await persistScrape(db, {
-          scrapeId: `${jobId}/${e.id}/${marketplace}`,
+          scrapeId,
           eventId: e.id,
           marketplace,
           capturedAt: at,
           fetched: { kind: 'listings', listings: makeListings(40, seed++, `${marketplace}-`), skipped: [] },
         });
+        // What the scrapeEvent workflow does next: price changes recorded, rules evaluated.
+        await evaluateScrape(db, scrapeId);
       }
     }
   }
