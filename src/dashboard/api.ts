@@ -9,7 +9,7 @@ import { sections } from '../db/analytics/sections';
 import type { Db } from '../db/pool';
 import { parseBucket } from '../domain/buckets';
 import { loadAlerts, loadEventAlerts } from './alerts';
-import { loadEventsOverview, loadEventWorkflows, loadRuns } from './data';
+import { cachedEventsOverview, loadEventWorkflows, loadRuns } from './data';
 import {
   alertsParams,
   availabilityParams,
@@ -53,9 +53,10 @@ async function eventOf(db: Db, req: FastifyRequest): Promise<ResolvedEvent> {
  * through the analytics functions the CLI uses; EVENT takes every form the CLI takes.
  */
 export function registerApi(app: FastifyInstance, db: Db, ui: TemporalUi): void {
+  const eventsOverview = cachedEventsOverview(db);
   app.get('/api/events', async (req) => {
     const p = parseParams(eventsParams, queryOf(req));
-    return { events: await loadEventsOverview(db, { all: p.all === 'true' }) };
+    return { events: await eventsOverview({ all: p.all === 'true' }) };
   });
 
   app.get('/api/events/:event', async (req) => {

@@ -140,3 +140,26 @@ export async function loadEventWorkflows(db: Db, ui: TemporalUi, eventId: number
   }
   return [...byJob.values()];
 }
+
+/**
+ * The Events page's figures change only when a scrape or an error is recorded, the catalog
+ * changes, or time moves the 24-hour and 7-day windows: a cheap version query (newest scrape
+ * and error ids, a digest of the events) decides whether the last answer still holds; it is
+ * reused for at most `maxAgeMs` (60 s) so the windows move on.
+ */
+export function cachedEventsOverview(db: Db, maxAgeMs = 60_000): (opts: { all: boolean }) => Promise<EventOverview[]> {
+  const cache = new Map<string, { version: string; at: number; value: EventOverview[] }>();
+  return async (opts) => {
+    const v = await db.query<{ s: string | null; e: string | null; ev: string | null }>(
+      `SELECT (SELECT max(id) FROM scrapes)::text AS s, (SELECT max(id) FROM scrape_errors)::text AS e,
+              (SELECT md5(string_agg(id || ':' || tracked || ':' || coalesce(starts_at::text, '') || ':' || name, ',' ORDER BY id)) FROM events) AS ev`,
+    );
+    const version = `${v.rows[0]?.s}/${v.rows[0]?.e}/${v.rows[0]?.ev}`;
+    const key = String(opts.all);
+    const hit = cache.get(key);
+    if (hit && hit.version === version && Date.now() - hit.at < maxAgeMs) return hit.value;
+    const value = await loadEventsOverview(db, opts);
+    cache.set(key, { version, at: Date.now(), value });
+    return value;
+  };
+}

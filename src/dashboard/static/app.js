@@ -314,6 +314,11 @@
     async function drawCharts() {
       const q = new URLSearchParams({ days: state.days, bucket: state.bucket, quantity: state.quantity });
       if (state.zone) q.set('zone', state.zone);
+      const aq = new URLSearchParams({ days: state.days, bucket: state.bucket });
+      if (state.zone) aq.set('zone', state.zone);
+      // Both requests at once; the price chart is drawn as soon as its data is in.
+      const avP = api(`/api/events/${id}/availability?${aq}`);
+      avP.catch(() => undefined);
       const hist = await api(`/api/events/${id}/history?${q}`);
       const nowS = Date.now() / 1000;
       const xRange = [nowS - Number(state.days) * 86400, nowS];
@@ -338,9 +343,7 @@
         xRange,
       );
 
-      const aq = new URLSearchParams({ days: state.days, bucket: state.bucket });
-      if (state.zone) aq.set('zone', state.zone);
-      const av = await api(`/api/events/${id}/availability?${aq}`);
+      const av = await avP;
       const avFields = [
         { key: 'ticketsAverage', label: 'tickets' },
         { key: 'listingsAverage', label: 'listings', dash: [6, 4], width: 1.5 },
@@ -361,7 +364,7 @@
       );
     }
 
-    const sec = await api(`/api/events/${id}/sections?days=7`);
+    let sec = { rows: [] };
     function drawSections() {
       const rows = sec.rows.filter((r) => !state.zone || r.zone === state.zone);
       sectionsBox.replaceChildren(
@@ -385,26 +388,26 @@
             ),
       );
     }
-    drawSections();
-    const lis = await api(`/api/events/${id}/listings?limit=50`);
-    listingsBox.replaceChildren(
-      lis.rows.length === 0
-        ? h('p', { class: 'muted' }, 'No listings scraped yet.')
-        : table(
-            ['Marketplace', 'Zone', 'Section', 'Row', 'Qty', 'Splits', 'Price', 'All-in', 'Captured'],
-            lis.rows.map((r) => [
-              r.source,
-              r.zone,
-              r.section,
-              r.row ?? '–',
-              r.quantity,
-              r.splits.length ? r.splits.join(',') : 'any',
-              money(r.pricePerTicket, r.currency),
-              money(r.allInPrice, r.currency),
-              ago(r.capturedAt),
-            ]),
-          ),
-    );
+    function drawListings(lis) {
+      listingsBox.replaceChildren(
+        lis.rows.length === 0
+          ? h('p', { class: 'muted' }, 'No listings scraped yet.')
+          : table(
+              ['Marketplace', 'Zone', 'Section', 'Row', 'Qty', 'Splits', 'Price', 'All-in', 'Captured'],
+              lis.rows.map((r) => [
+                r.source,
+                r.zone,
+                r.section,
+                r.row ?? '–',
+                r.quantity,
+                r.splits.length ? r.splits.join(',') : 'any',
+                money(r.pricePerTicket, r.currency),
+                money(r.allInPrice, r.currency),
+                ago(r.capturedAt),
+              ]),
+            ),
+      );
+    }
     const latestAll = info.latest.filter((l) => l.zone === 'ALL');
     main.replaceChildren(
       h('p', {}, h('a', { href: '/events' }, '← Events')),
@@ -511,8 +514,20 @@
         ),
       ),
     );
-    await drawCharts();
-    await eventAlerts(id, extraBox);
+    // The charts first; the tables load beside them.
+    await Promise.all([
+      drawCharts(),
+      api(`/api/events/${id}/sections?days=7`).then((r) => {
+        sec = r;
+        drawSections();
+      }),
+      api(`/api/events/${id}/listings?limit=50`).then(drawListings),
+      eventAlerts(id, extraBox),
+    ]);
+  }
+
+  function scrollTable(headers, rows) {
+    return h('div', { class: 'scroll tall' }, table(headers, rows));
   }
 
   function table(headers, rows) {
@@ -696,7 +711,7 @@
       h('h2', {}, `Notification log, last ${r.days} days`),
       r.log.length === 0
         ? h('p', { class: 'muted' }, 'Nothing notified in this period.')
-        : table(
+        : scrollTable(
             ['At', 'Rule', 'Event', 'Marketplace', 'Zone', 'Message', 'Deliveries'],
             r.log.map((a) => [
               when(a.triggeredAt),
