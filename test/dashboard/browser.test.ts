@@ -171,7 +171,14 @@ describe('dashboard in a browser', () => {
       quantity: await get(`/api/events/${eventId}/history?quantity=3`),
       unknown: await get(`/api/events/${eventId}/history?colour=red`),
       event: await get('/api/events/999999/history'),
+      badRef: await get(`/api/events/${encodeURIComponent('ebay:1')}`),
     };
+    // EVENT takes every form the CLI takes: here the StubHub id of samples/events.csv's first row.
+    const byMarketplaceId = await fetch(`${dash.url}/api/events/${encodeURIComponent('stubhub:153928471')}`);
+    assert.equal(byMarketplaceId.status, 200);
+    assert.equal(((await byMarketplaceId.json()) as { event: { id: number } }).event.id, eventId);
+    assert.equal(answers.badRef.status, 400);
+    assert.equal(answers.badRef.body.parameter, 'event');
     assert.equal(answers.bucket.status, 400);
     assert.equal(answers.bucket.body.parameter, 'bucket');
     assert.match(answers.bucket.body.error, /bucket.*"3 seconds"/);
