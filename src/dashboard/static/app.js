@@ -672,7 +672,7 @@
       h('h2', {}, 'Alerts fired, last 7 days'),
       r.alerts.length === 0
         ? h('p', { class: 'muted' }, 'No alert fired for this event in the last 7 days.')
-        : table(
+        : scrollTable(
             ['At', 'Rule', 'Marketplace', 'Zone', 'Message', 'Deliveries'],
             r.alerts.map((a) => [when(a.triggeredAt), a.rule ?? a.kind, a.marketplace ?? '–', a.zone ?? '–', a.message, deliveries(a)]),
           ),
