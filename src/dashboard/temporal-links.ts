@@ -1,7 +1,8 @@
 /**
  * Links into the Temporal Web UI. Pure; no I/O. The UI's routes are
- * `/namespaces/<ns>/workflows/<workflowId>` (the latest run) and `/namespaces/<ns>/workflows?query=<visibility query>`
- * (as the Temporal UI 2.x serves them: https://docs.temporal.io/web-ui).
+ * `/namespaces/<ns>/workflows/<workflowId>`, which redirects to the latest run (temporalio/ui,
+ * src/routes/(app)/namespaces/[namespace]/workflows/[workflow]/+page.ts), and
+ * `/namespaces/<ns>/workflows?query=<visibility query>` (the workflow list, filtered).
  */
 export interface TemporalUi {
   /** e.g. http://127.0.0.1:8233 (no trailing slash). */
