@@ -16,7 +16,7 @@ import { startMockMarketplace } from './mock-marketplace';
 import { createMarketplaceAdapters } from './sources';
 import { adapterMap, createWorkers, installRuntime } from './worker';
 import { startDashboard } from './dashboard/server';
-import { temporalUiOf } from './cli/commands/dashboard';
+import { temporalUiOf } from './dashboard/temporal-links';
 
 /** Something the dev stack started, stopped in reverse order on shutdown. */
 interface Running {

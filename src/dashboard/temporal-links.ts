@@ -4,10 +4,20 @@
  * src/routes/(app)/namespaces/[namespace]/workflows/[workflow]/+page.ts), and
  * `/namespaces/<ns>/workflows?query=<visibility query>` (the workflow list, filtered).
  */
+import type { Env } from '../config';
+
 export interface TemporalUi {
   /** e.g. http://127.0.0.1:8233 (no trailing slash). */
   baseUrl: string;
   namespace: string;
+}
+
+/** The Temporal Web UI the dashboard links to: TEMPORAL_UI_URL, else the dev server's UI on TEMPORAL_UI_PORT. */
+export function temporalUiOf(env: Pick<Env, 'TEMPORAL_UI_URL' | 'TEMPORAL_UI_PORT' | 'TEMPORAL_NAMESPACE'>): TemporalUi {
+  return {
+    baseUrl: (env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`).replace(/\/+$/, ''),
+    namespace: env.TEMPORAL_NAMESPACE,
+  };
 }
 
 export function workflowUrl(ui: TemporalUi, workflowId: string): string {

@@ -1,20 +1,11 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { Env } from '../../config';
 import { DashboardBindError, requiredToken } from '../../dashboard/access';
 import { startDashboard } from '../../dashboard/server';
-import type { TemporalUi } from '../../dashboard/temporal-links';
+import { temporalUiOf } from '../../dashboard/temporal-links';
 import type { CliContext } from '../context';
 import { UsageError } from '../output';
 import { parseOptions } from '../parse';
-
-/** The Temporal Web UI the dashboard links to: TEMPORAL_UI_URL, else the dev server's UI on TEMPORAL_UI_PORT. */
-export function temporalUiOf(env: Env): TemporalUi {
-  return {
-    baseUrl: (env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`).replace(/\/+$/, ''),
-    namespace: env.TEMPORAL_NAMESPACE,
-  };
-}
 
 /** `ticket-tracker dashboard [--host H] [--port P]`: the read-only web dashboard, until Ctrl-C. */
 export function registerDashboardCommand(program: Command, ctx: CliContext): void {
