@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { countFailures, failureKindOf } from '../../src/dashboard/failures';
 import { changeOver, eventOverview, lowestAcross } from '../../src/dashboard/overview';
 import { BadParameter, historyParams, parseParams } from '../../src/dashboard/params';
-import { cycleWorkflowId, scrapeWorkflowId, workflowUrl } from '../../src/dashboard/temporal-links';
+import { cycleWorkflowId, scrapeWorkflowId, temporalUiOf, workflowUrl } from '../../src/dashboard/temporal-links';
 import type { HistoryRow } from '../../src/db/analytics/history';
 import type { CatalogEvent } from '../../src/catalog/lifecycle';
 
@@ -120,6 +120,14 @@ describe('dashboard figures', () => {
     assert.equal(
       workflowUrl({ baseUrl: 'http://127.0.0.1:8233', namespace: 'default' }, 'scrape/12/x'),
       'http://127.0.0.1:8233/namespaces/default/workflows/scrape%2F12%2Fx',
+    );
+    assert.deepEqual(temporalUiOf({ TEMPORAL_UI_URL: undefined, TEMPORAL_UI_PORT: 8233, TEMPORAL_NAMESPACE: 'default' }), {
+      baseUrl: 'http://127.0.0.1:8233',
+      namespace: 'default',
+    });
+    assert.equal(
+      temporalUiOf({ TEMPORAL_UI_URL: 'https://temporal.example.com/ui/', TEMPORAL_UI_PORT: 8233, TEMPORAL_NAMESPACE: 'prod' }).baseUrl,
+      'https://temporal.example.com/ui',
     );
   });
 
