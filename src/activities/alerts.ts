@@ -71,7 +71,7 @@ export function alertActivities(deps: AlertActivityDeps): Pick<MainActivities, '
         previousLowest: evaluation.previousLowest,
         changePercent: evaluation.changePercent,
         rulesEvaluated: evaluation.rulesEvaluated,
-        firings: evaluation.firings.map((f) => ({ alertId: f.alertId, channels: f.channels })),
+        firings: evaluation.firings.map((f) => ({ alertId: f.alertId, dedupeKey: f.dedupeKey, channels: f.channels })),
       };
     },
 

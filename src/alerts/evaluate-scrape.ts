@@ -16,6 +16,7 @@ export const CHEAPER_ELSEWHERE_MAX_AGE_HOURS = 48;
 export interface Firing {
   alertId: number;
   ruleName: string;
+  dedupeKey: string;
   channels: string[];
 }
 
@@ -80,12 +81,12 @@ export async function evaluateScrape(db: Db, scrapeKey: string): Promise<ScrapeE
 }
 
 async function firingsOf(q: Queryable, scrapeKey: string): Promise<Firing[]> {
-  const r = await q.query<{ id: string; name: string | null; channels: string[] }>(
-    `SELECT a.id, r.name, a.channels FROM alerts a LEFT JOIN alert_rules r ON r.id = a.rule_id
+  const r = await q.query<{ id: string; name: string | null; dedupe_key: string; channels: string[] }>(
+    `SELECT a.id, r.name, a.dedupe_key, a.channels FROM alerts a LEFT JOIN alert_rules r ON r.id = a.rule_id
       WHERE a.scrape_key = $1 AND a.rule_id IS NOT NULL ORDER BY a.id`,
     [scrapeKey],
   );
-  return r.rows.map((row) => ({ alertId: Number(row.id), ruleName: row.name ?? '', channels: row.channels }));
+  return r.rows.map((row) => ({ alertId: Number(row.id), ruleName: row.name ?? '', dedupeKey: row.dedupe_key, channels: row.channels }));
 }
 
 interface EventInfo {
@@ -175,12 +176,12 @@ async function evaluateRules(
     );
   }
   if (fired.length === 0) return [];
-  const inserted = await client.query<{ id: string; rule_id: string; channels: string[] }>(
+  const inserted = await client.query<{ id: string; rule_id: string; dedupe_key: string; channels: string[] }>(
     `INSERT INTO alerts (rule_id, event_id, marketplace, zone, kind, dedupe_key, message, details, triggered_at, channels, scrape_key)
      SELECT u.rule_id, $1, $2, u.zone, 'price', u.dedupe_key, u.message, u.details, $3, u.channels, $4
        FROM json_to_recordset($5::json) AS u(rule_id bigint, zone text, dedupe_key text, message text, details jsonb, channels text[])
      ON CONFLICT DO NOTHING
-     RETURNING id, rule_id, channels`,
+     RETURNING id, rule_id, dedupe_key, channels`,
     [
       scrape.eventId,
       scrape.marketplace,
@@ -200,7 +201,7 @@ async function evaluateRules(
   );
   const nameOf = new Map(fired.map((f) => [f.rule.id, f.rule.name]));
   return inserted.rows
-    .map((r) => ({ alertId: Number(r.id), ruleName: nameOf.get(Number(r.rule_id)) ?? '', channels: r.channels }))
+    .map((r) => ({ alertId: Number(r.id), ruleName: nameOf.get(Number(r.rule_id)) ?? '', dedupeKey: r.dedupe_key, channels: r.channels }))
     .sort((a, b) => a.alertId - b.alertId);
 }
 

@@ -36,7 +36,7 @@ export interface DeliverAlertsResult {
  * One alert (a rule's firing or an operator alert) delivered on each of its channels, in
  * parallel, each by one `deliverAlert` activity retried with backoff: a slow or failing channel
  * never delays the others, nor the scrape that raised the alert (this runs as an abandoned
- * child, workflow id `alert/<alert id>`, so a second start for the same alert is refused).
+ * child, workflow id `alert/<alert id>/<dedupe key>`, so a second start for the same alert is refused).
  */
 export async function deliverAlerts(input: DeliverAlertsInput): Promise<DeliverAlertsResult> {
   const parsed = deliverAlertsInputSchema.safeParse(input);
@@ -57,20 +57,25 @@ export async function deliverAlerts(input: DeliverAlertsInput): Promise<DeliverA
   return { alertId, channels: results };
 }
 
-/** Workflow id of an alert's delivery: one per alert, ever. */
-export function deliveryWorkflowId(alertId: number): string {
-  return `alert/${alertId}`;
+/**
+ * Workflow id of an alert's delivery: one per alert, ever: `alert/<alert id>/<dedupe key>`. The
+ * dedupe key (`rule/<rule id>/<scrape key>` for a firing) keeps two deployments, or test files,
+ * sharing a Temporal namespace (alert ids are per database) from refusing each other's
+ * deliveries; both parts come from the activity's result, so replay gives the same id.
+ */
+export function deliveryWorkflowId(alertId: number, dedupeKey: string): string {
+  return `alert/${alertId}/${dedupeKey}`.slice(0, 1000);
 }
 
 /**
  * Starts the delivery of an alert as an abandoned child (it outlives the scrape and the cycle).
  * A delivery already started for the alert (a retried or re-run scrape) is left alone.
  */
-export async function startDelivery(alertId: number, channels: string[]): Promise<void> {
+export async function startDelivery(alertId: number, dedupeKey: string, channels: string[]): Promise<void> {
   if (channels.length === 0) return;
   try {
     await startChild(deliverAlerts, {
-      workflowId: deliveryWorkflowId(alertId),
+      workflowId: deliveryWorkflowId(alertId, dedupeKey),
       args: [{ alertId, channels }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,

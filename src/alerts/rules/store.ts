@@ -119,21 +119,30 @@ export async function addRule(db: Db, rule: RuleInput): Promise<AlertRule> {
   return ruleOf(r.rows[0]);
 }
 
-/** Removes rules by name; returns the names that were not found. */
-export async function removeRules(db: Db, names: string[]): Promise<string[]> {
-  const r = await db.query<{ name: string }>(`DELETE FROM alert_rules WHERE name = ANY($1::text[]) RETURNING name`, [names]);
-  const gone = new Set(r.rows.map((x) => x.name));
-  return names.filter((n) => !gone.has(n));
-}
-
-/** Pauses or resumes rules by name; returns the names that were not found. */
-export async function setPaused(db: Db, names: string[], paused: boolean): Promise<string[]> {
-  const r = await db.query<{ name: string }>(
-    `UPDATE alert_rules SET paused = $2, updated_at = now() WHERE name = ANY($1::text[]) RETURNING name`,
-    [names, paused],
-  );
+/** The names that no rule has. */
+async function missingNames(q: Queryable, names: string[]): Promise<string[]> {
+  const r = await q.query<{ name: string }>(`SELECT name FROM alert_rules WHERE name = ANY($1::text[])`, [names]);
   const found = new Set(r.rows.map((x) => x.name));
   return names.filter((n) => !found.has(n));
+}
+
+/** Removes rules by name, all or none: returns the names not found (then nothing was removed). */
+export async function removeRules(db: Db, names: string[]): Promise<string[]> {
+  return withTransaction(db, async (client) => {
+    const missing = await missingNames(client, names);
+    if (missing.length === 0) await client.query(`DELETE FROM alert_rules WHERE name = ANY($1::text[])`, [names]);
+    return missing;
+  });
+}
+
+/** Pauses or resumes rules by name, all or none: returns the names not found (then nothing changed). */
+export async function setPaused(db: Db, names: string[], paused: boolean): Promise<string[]> {
+  return withTransaction(db, async (client) => {
+    const missing = await missingNames(client, names);
+    if (missing.length === 0)
+      await client.query(`UPDATE alert_rules SET paused = $2, updated_at = now() WHERE name = ANY($1::text[])`, [names, paused]);
+    return missing;
+  });
 }
 
 export interface ApplyReport {

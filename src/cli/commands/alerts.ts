@@ -199,7 +199,8 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
     .argument('<names...>', 'rule names')
     .action(async (names: string[]) => {
       const missing = await removeRules(await ctx.getDb(), names);
-      if (missing.length > 0) throw new UsageError(`no rule named ${missing.map((n) => `"${n}"`).join(', ')} (see alerts list)`);
+      if (missing.length > 0)
+        throw new UsageError(`no rule named ${missing.map((n) => `"${n}"`).join(', ')} (see alerts list); nothing changed`);
       process.stdout.write(`removed ${names.join(', ')}\n`);
     });
 
@@ -213,7 +214,8 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
       .argument('<names...>', 'rule names')
       .action(async (names: string[]) => {
         const missing = await setPaused(await ctx.getDb(), names, paused);
-        if (missing.length > 0) throw new UsageError(`no rule named ${missing.map((n) => `"${n}"`).join(', ')} (see alerts list)`);
+        if (missing.length > 0)
+          throw new UsageError(`no rule named ${missing.map((n) => `"${n}"`).join(', ')} (see alerts list); nothing changed`);
         process.stdout.write(`${paused ? 'paused' : 'resumed'} ${names.join(', ')}\n`);
       });
   }

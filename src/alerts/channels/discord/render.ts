@@ -103,7 +103,10 @@ export function renderDiscord(message: AlertMessage, now: Date): DiscordWebhookB
   };
 }
 
-/** Discord markdown's special characters escaped, so an event name shows as written. */
+/**
+ * Discord markdown's special characters escaped, so an event name shows as written: emphasis,
+ * code, spoiler and link characters anywhere; quote, heading and list markers at a line's start.
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/([\\*_~`|[\]])/g, '\\$1').replace(/^([>#-])/gm, '\\$1');
+  return text.replace(/([\\*_~`|[\]])/g, '\\$1').replace(/^([>#-])(?=[ #])/gm, '\\$1');
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
 import type { AlertChannel, AlertMessage, DeliveryOutcome } from '../../message';
 import { redact } from '../../../config/redact';
@@ -45,7 +46,8 @@ export function emailChannel(options: EmailChannelOptions): AlertChannel {
     socketTimeout: options.timeoutMs,
     dnsTimeout: options.timeoutMs,
   });
-  const from = options.from ?? `Ticket Tracker <alerts@${url.hostname.replace(/^\[|\]$/g, '')}>`;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const from = options.from ?? `Ticket Tracker <alerts@${isIP(host) ? `[${host}]` : host}>`;
   return {
     name: 'email',
     target: `${url.protocol}//${url.host} -> ${options.to.join(', ')}`,
