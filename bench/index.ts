@@ -13,6 +13,7 @@ import { benchmark as parse } from './parse';
 import { benchmark as sync } from './sync';
 import { benchmark as ingest } from './ingest';
 import { benchmark as query } from './query';
+import { benchmark as dashboard } from './dashboard';
 
 // Each benchmark lives in its own file; add one line here per file.
 const BENCHMARKS: Record<string, Benchmark> = {
@@ -23,6 +24,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   sync,
   ingest,
   query,
+  dashboard,
 };
 
 async function main(argv: string[]): Promise<number> {

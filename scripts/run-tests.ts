@@ -7,7 +7,7 @@
  *   npm test                      every test
  *   npm test -- test/unit         only files under a folder (or given files)
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
@@ -21,6 +21,8 @@ import {
   startTemporalForTests,
   startTimescaleForTests,
 } from '../test/helpers/infra';
+import { TEST_OUTPUT_VAR } from '../test/helpers/browser';
+import { fromRoot } from '../src/tools/paths';
 
 /** Tests declared per storage layout by describeLayouts carry "[layout]" in their suite's name. */
 const LAYOUT_TAG = /\[(plain|timescaledb)\]$/;
@@ -66,6 +68,8 @@ async function main(): Promise<number> {
     return 1;
   }
   installTemporalBinaries();
+  // Outputs a person can look at (the dashboard tests' screenshots): one folder per run.
+  process.env[TEST_OUTPUT_VAR] ??= fromRoot('test-output', new Date().toISOString().replace(/[:.]/g, '-'));
   const started = Date.now();
   const [pgServer, tsdb, temporal] = await Promise.all([startPostgresForTests(), startTimescaleForTests(), startTemporalForTests()]);
   const stopAll = (): Promise<unknown> => Promise.allSettled([pgServer.stop(), 'stop' in tsdb ? tsdb.stop() : undefined, temporal.stop()]);
@@ -120,6 +124,7 @@ async function main(): Promise<number> {
     console.log(`  ${layout} layout: ${t.passed} passed, ${t.failed} failed${t.skipped ? `, ${t.skipped} skipped` : ''}`);
   }
   const reason = 'skipped' in tsdb && skipped > 0 ? ` (TimescaleDB: ${tsdb.skipped})` : '';
+  if (existsSync(process.env[TEST_OUTPUT_VAR]!)) console.log(`outputs of this run (screenshots): ${process.env[TEST_OUTPUT_VAR]}`);
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped${reason}` : ''} in ${seconds} s`);
   return failed > 0 || passed === 0 ? 1 : 0;
 }

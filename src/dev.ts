@@ -15,6 +15,8 @@ import { selfCheck } from './workflows';
 import { startMockMarketplace } from './mock-marketplace';
 import { createMarketplaceAdapters } from './sources';
 import { adapterMap, createWorkers, installRuntime } from './worker';
+import { startDashboard } from './dashboard/server';
+import { temporalUiOf } from './dashboard/temporal-links';
 
 /** Something the dev stack started, stopped in reverse order on shutdown. */
 interface Running {
@@ -131,6 +133,22 @@ export async function runDevStack(env: Env, logger: Logger): Promise<void> {
     const settings = trackerSettingsFrom(env, {});
     const tracker = await startTracker(client, env, settings);
 
+    let dashboardUrl: string | null = null;
+    try {
+      const dashboard = await startDashboard({
+        db: pool,
+        port: env.DASHBOARD_PORT,
+        token: env.DASHBOARD_TOKEN,
+        temporalUi: { ...temporalUiOf(env), baseUrl: env.TEMPORAL_UI_URL ?? temporal.uiUrl },
+        logger,
+      });
+      dashboardUrl = dashboard.url;
+      running.push({ name: 'Dashboard', detail: dashboard.url, stop: () => dashboard.close() });
+    } catch (err) {
+      // The rest of the stack is useful without it; say why it is missing.
+      logger.warn(`dashboard not started on 127.0.0.1:${env.DASHBOARD_PORT}: ${(err as Error).message} (set DASHBOARD_PORT)`);
+    }
+
     say('');
     say('Ticket Tracker is running:');
     for (const r of running.filter((x) => !x.hidden)) say(`  ${r.name.padEnd(28)} ${r.detail}`);
@@ -141,6 +159,7 @@ export async function runDevStack(env: Env, logger: Logger): Promise<void> {
     );
     say('');
     say(`Temporal Web UI: ${temporal.uiUrl}   (temporal workflow list --address ${temporal.address})`);
+    if (dashboardUrl) say(`Dashboard:       ${dashboardUrl}`);
     say('Press Ctrl-C to stop everything.');
 
     // A worker that dies on its own ends the stack too: nothing useful runs without it.

@@ -3,6 +3,7 @@ import { seedAliasHelp } from './aliases';
 import { registerAlertsCommands } from './commands/alerts';
 import { registerAnalyticsCommands } from './commands/analytics';
 import { registerCoreCommands } from './commands/core';
+import { registerDashboardCommand } from './commands/dashboard';
 import { registerEventsCommands } from './commands/events';
 import { registerSourcesCommands } from './commands/sources';
 import { registerTopCommand } from './commands/top';
@@ -23,5 +24,6 @@ export function buildProgram(ctx: CliContext): Command {
   registerTrackerCommands(program, ctx);
   registerAlertsCommands(program, ctx);
   registerTopCommand(program, ctx);
+  registerDashboardCommand(program, ctx);
   return program;
 }

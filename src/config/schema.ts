@@ -155,6 +155,11 @@ export const ENV_VARS = {
   ),
   TEMPORAL_TEST_SERVER_PATH: spec('Temporal', optionalString(), 'Path to a `temporal-test-server` binary (time-skipping tests).'),
   TEMPORAL_UI_PORT: spec('Temporal', port(8233), 'Port of the Temporal Web UI started by `ticket-tracker dev`.'),
+  TEMPORAL_UI_URL: spec(
+    'Temporal',
+    httpUrl(),
+    "Address of the Temporal Web UI the dashboard links workflows to; default `http://127.0.0.1:<TEMPORAL_UI_PORT>` (the dev server's UI).",
+  ),
   TEMPORAL_PORT: spec('Temporal', port(7233), 'Frontend port of the Temporal dev server started by `ticket-tracker dev`.'),
   WORKER_MAX_CACHED_WORKFLOWS: spec('Temporal', positiveInt(200), 'Workflow cache size of each worker.'),
   WORKER_SHUTDOWN_GRACE_SECONDS: spec(
@@ -318,7 +323,13 @@ export const ENV_VARS = {
 
   // Process
   LOG_LEVEL: spec('Process', z.preprocess(emptyToUndefined, z.enum(['debug', 'info', 'warn', 'error']).default('info')), 'Log level.'),
-  DASHBOARD_PORT: spec('Process', port(8080), 'Port of the dashboard.'),
+  DASHBOARD_PORT: spec('Process', port(8080), 'Port of the dashboard (`ticket-tracker dashboard`, also started by `npm start`).'),
+  DASHBOARD_TOKEN: spec(
+    'Process',
+    optionalString(),
+    'Token every dashboard request must carry (`Authorization: Bearer`, or `?token=` once, then a cookie); required to bind the dashboard to a non-loopback address. At least 16 characters.',
+    true,
+  ),
   METRICS_PORT: spec(
     'Process',
     z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(9464)),

@@ -38,7 +38,7 @@ describe('ticket-tracker dev (npm start)', () => {
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('brings up Temporal with its UI, PostgreSQL and a worker, and leaves nothing listening after SIGTERM', async () => {
-    const [temporalPort, uiPort, pgPort] = [await freePort(), await freePort(), await freePort()];
+    const [temporalPort, uiPort, pgPort, dashboardPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const child = spawn(process.execPath, [fromRoot('bin', 'ticket-tracker.js'), 'dev'], {
       env: {
         PATH: process.env.PATH ?? '',
@@ -48,7 +48,7 @@ describe('ticket-tracker dev (npm start)', () => {
         TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
         EMBEDDED_PG_PORT: String(pgPort),
         MOCK_MARKETPLACE_PORT: String(await freePort()),
-        DASHBOARD_PORT: String(await freePort()),
+        DASHBOARD_PORT: String(dashboardPort),
         METRICS_PORT: '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -89,6 +89,13 @@ describe('ticket-tracker dev (npm start)', () => {
       assert.equal(scrape.code, 0, scrape.stderr);
       const scraped = JSON.parse(scrape.stdout) as { outcomes: { marketplace: string; status: string; listingsStored: number }[] };
       assert.ok(scraped.outcomes.length >= 3 && scraped.outcomes.every((o) => o.status === 'stored'), scrape.stdout);
+      // The dashboard, printed beside the Web UI, shows the scraped event.
+      assert.match(stdout, new RegExp(`Dashboard: +http://127\\.0\\.0\\.1:${dashboardPort}`));
+      const events = (await (await fetch(`http://127.0.0.1:${dashboardPort}/api/events`)).json()) as {
+        events: { name: string; lastScrapeAt: string | null }[];
+      };
+      const knicks = events.events.find((e) => e.name === 'New York Knicks vs. Boston Celtics');
+      assert.ok(knicks?.lastScrapeAt, JSON.stringify(events).slice(0, 500));
       const unknown = await runCli(['scrape', 'stubhub:000'], cliEnv);
       assert.equal(unknown.code, 2);
       assert.match(unknown.stderr, /EVENT: no event has stubhub id "000"/);
@@ -108,6 +115,7 @@ describe('ticket-tracker dev (npm start)', () => {
     const code = await exited;
     assert.equal(code, 0, `exit code after SIGTERM; stderr:\n${stderr.slice(-2000)}`);
     assert.match(stdout, /stopped\.\s*$/);
-    for (const port of [temporalPort, uiPort, pgPort]) assert.equal(await isListening(port), false, `port ${port} still listening`);
+    for (const port of [temporalPort, uiPort, pgPort, dashboardPort])
+      assert.equal(await isListening(port), false, `port ${port} still listening`);
   });
 });

@@ -1,0 +1,147 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { EventRefError, resolveEventRef, UnknownEventError, type ResolvedEvent } from '../catalog/event-ref';
+import { getEvent } from '../catalog/lifecycle';
+import { availability } from '../db/analytics/availability';
+import { history } from '../db/analytics/history';
+import { latestListings, latestPrices } from '../db/analytics/latest';
+import { daysAgo } from '../db/analytics/query';
+import { sections } from '../db/analytics/sections';
+import type { Db } from '../db/pool';
+import { parseBucket } from '../domain/buckets';
+import { loadAlerts, loadEventAlerts } from './alerts';
+import { cachedEventsOverview, loadEventWorkflows, loadRuns } from './data';
+import {
+  alertsParams,
+  availabilityParams,
+  changesParams,
+  BadParameter,
+  eventRefParam,
+  eventsParams,
+  historyParams,
+  listingsParams,
+  parseParams,
+  pricesParams,
+  runsParams,
+  sectionsParams,
+} from './params';
+import { workflowListUrl, type TemporalUi } from './temporal-links';
+
+/** Thrown for an EVENT that names no event: answered with 404. */
+export class NotFound extends Error {
+  override name = 'NotFound';
+}
+
+/** The query string without the access token (which the access hook has read already). */
+function queryOf(req: FastifyRequest): Record<string, unknown> {
+  const { token: _token, ...rest } = (req.query ?? {}) as Record<string, unknown>;
+  return rest;
+}
+
+async function eventOf(db: Db, req: FastifyRequest): Promise<ResolvedEvent> {
+  const { event } = parseParams(eventRefParam, req.params);
+  try {
+    return await resolveEventRef(db, event);
+  } catch (err) {
+    if (err instanceof UnknownEventError) throw new NotFound(err.message);
+    if (err instanceof EventRefError) throw new BadParameter('event', err.message);
+    throw err;
+  }
+}
+
+/**
+ * The JSON API under /api (documented in the README's Dashboard section). Every route reads
+ * through the analytics functions the CLI uses; EVENT takes every form the CLI takes.
+ */
+export function registerApi(app: FastifyInstance, db: Db, ui: TemporalUi): void {
+  const eventsOverview = cachedEventsOverview(db);
+  app.get('/api/events', async (req) => {
+    const p = parseParams(eventsParams, queryOf(req));
+    return { events: await eventsOverview({ all: p.all === 'true' }) };
+  });
+
+  app.get('/api/events/:event', async (req) => {
+    const ref = await eventOf(db, req);
+    const [event, latest, workflows] = await Promise.all([
+      getEvent(db, ref.id),
+      latestPrices(db, ref.id),
+      loadEventWorkflows(db, ui, ref.id),
+    ]);
+    if (!event) throw new NotFound(`event ${ref.id} is gone`);
+    const zones = [...new Set(latest.map((l) => l.zone))].filter((z) => z !== 'ALL').sort();
+    return {
+      event,
+      zones,
+      latest,
+      workflows,
+      allWorkflowsUrl: workflowListUrl(ui, `WorkflowId STARTS_WITH "scrape/${ref.id}/"`),
+    };
+  });
+
+  app.get('/api/events/:event/history', async (req) => {
+    const ref = await eventOf(db, req);
+    const p = parseParams(historyParams, queryOf(req));
+    const now = new Date();
+    const rows = await history(db, {
+      eventId: ref.id,
+      from: daysAgo(now, p.days),
+      to: now,
+      bucket: p.bucket,
+      zone: p.zone,
+      source: p.source,
+      quantity: p.quantity,
+    });
+    return { event: ref.id, bucket: p.bucket.label, days: p.days, zone: p.zone ?? 'ALL', quantity: p.quantity, rows };
+  });
+
+  app.get('/api/events/:event/availability', async (req) => {
+    const ref = await eventOf(db, req);
+    const p = parseParams(availabilityParams, queryOf(req));
+    const now = new Date();
+    const bucket = p.bucket ?? parseBucket(p.days <= 3 ? '1 hour' : '1 day');
+    const rows = await availability(db, {
+      eventId: ref.id,
+      from: daysAgo(now, p.days),
+      to: now,
+      bucket,
+      capacity: ref.capacity,
+      zone: p.zone,
+      source: p.source,
+    });
+    return { event: ref.id, bucket: bucket.label, days: p.days, capacity: ref.capacity, rows };
+  });
+
+  app.get('/api/events/:event/sections', async (req) => {
+    const ref = await eventOf(db, req);
+    const p = parseParams(sectionsParams, queryOf(req));
+    const now = new Date();
+    return { event: ref.id, days: p.days, rows: await sections(db, { eventId: ref.id, from: daysAgo(now, p.days), to: now }) };
+  });
+
+  app.get('/api/events/:event/listings', async (req) => {
+    const ref = await eventOf(db, req);
+    const p = parseParams(listingsParams, queryOf(req));
+    return { event: ref.id, rows: await latestListings(db, ref.id, p.limit, p.source) };
+  });
+
+  app.get('/api/events/:event/prices', async (req) => {
+    const ref = await eventOf(db, req);
+    const p = parseParams(pricesParams, queryOf(req));
+    return { event: ref.id, rows: await latestPrices(db, ref.id, p.source) };
+  });
+
+  app.get('/api/events/:event/alerts', async (req) => {
+    const ref = await eventOf(db, req);
+    const p = parseParams(changesParams, queryOf(req));
+    return { event: ref.id, days: p.days, ...(await loadEventAlerts(db, ref.id, { days: p.days, minPercent: p.minPercent })) };
+  });
+
+  app.get('/api/alerts', async (req) => {
+    const p = parseParams(alertsParams, queryOf(req));
+    return { days: p.days, ...(await loadAlerts(db, p)) };
+  });
+
+  app.get('/api/runs', async (req) => {
+    const p = parseParams(runsParams, queryOf(req));
+    return loadRuns(db, ui, { limit: p.limit, hours: p.hours });
+  });
+}

@@ -1,0 +1,146 @@
+import type { CatalogEvent } from '../catalog/lifecycle';
+import type { HistoryRow } from '../db/analytics/history';
+import type { LatestPriceRow } from '../db/analytics/latest';
+
+/**
+ * The Events page's figures for one event, computed from what the analytics functions return
+ * (history, latestPrices). Pure; no I/O.
+ */
+export interface PriceChange {
+  /** Lowest price now minus the lowest price then, in the event's currency. */
+  change: number;
+  /** change / then * 100, rounded to 0.1; null when then is 0. */
+  percent: number | null;
+}
+
+export interface MarketplaceFigures {
+  source: string;
+  /** Lowest per-ticket price of the marketplace's latest scrape (whole event, zone ALL). */
+  lowest: number | null;
+  currency: string | null;
+  capturedAt: Date | null;
+  /** 'ok', or the mark of a scrape that must not pass for a success ('format-drift', 'empty'). */
+  status: 'ok' | 'format-drift' | 'empty';
+  change24h: PriceChange | null;
+  change7d: PriceChange | null;
+}
+
+export interface EventOverview {
+  id: number;
+  name: string;
+  venue: string | null;
+  city: string | null;
+  startsAt: string | null;
+  startPrecision: CatalogEvent['startPrecision'];
+  timezone: string | null;
+  tracked: boolean;
+  marketplaces: MarketplaceFigures[];
+  /** Lowest price over all marketplaces per hour of the last 7 days: [epoch ms, price]. */
+  sparkline: [number, number][];
+  lastScrapeAt: Date | null;
+  /** 'ok', 'format-drift', 'empty', 'failed' (an error newer than the last scrape) or 'never'. */
+  lastStatus: 'ok' | 'format-drift' | 'empty' | 'failed' | 'never';
+  lastErrorAt: Date | null;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The change of a series of [time, lowest] points (sorted by time) over `hours`: its last value
+ * against the last value at or before (last time - hours). Null with fewer than two such points.
+ */
+export function changeOver(points: readonly (readonly [number, number])[], hours: number): PriceChange | null {
+  const last = points[points.length - 1];
+  if (!last) return null;
+  const cutoff = last[0] - hours * HOUR_MS;
+  let then: readonly [number, number] | undefined;
+  for (const p of points) {
+    if (p[0] <= cutoff) then = p;
+    else break;
+  }
+  if (!then) return null;
+  const change = Math.round((last[1] - then[1]) * 100) / 100;
+  return { change, percent: then[1] === 0 ? null : Math.round((change / then[1]) * 1000) / 10 };
+}
+
+/** Lowest-price points per marketplace from history rows (zone ALL, quantity 1). */
+export function seriesBySource(rows: readonly HistoryRow[]): Map<string, [number, number][]> {
+  const out = new Map<string, [number, number][]>();
+  for (const r of rows) {
+    if (r.lowest === null) continue;
+    const s = out.get(r.source) ?? [];
+    s.push([r.bucket.getTime(), r.lowest]);
+    out.set(r.source, s);
+  }
+  for (const s of out.values()) s.sort((a, b) => a[0] - b[0]);
+  return out;
+}
+
+/** The lowest over all marketplaces per bucket. */
+export function lowestAcross(rows: readonly HistoryRow[]): [number, number][] {
+  const byTime = new Map<number, number>();
+  for (const r of rows) {
+    if (r.lowest === null) continue;
+    const t = r.bucket.getTime();
+    const prev = byTime.get(t);
+    byTime.set(t, prev === undefined ? r.lowest : Math.min(prev, r.lowest));
+  }
+  return [...byTime].sort((a, b) => a[0] - b[0]);
+}
+
+export function eventOverview(
+  event: CatalogEvent,
+  latest: readonly LatestPriceRow[],
+  week: readonly HistoryRow[],
+  lastErrorAt: Date | null,
+): EventOverview {
+  const series = seriesBySource(week);
+  const sources = new Set([...event.sources.map((s) => s.marketplace), ...latest.map((l) => l.source)]);
+  const marketplaces: MarketplaceFigures[] = [...sources].sort().map((source) => {
+    const l = latest.find((x) => x.source === source && x.zone === 'ALL');
+    const s = series.get(source) ?? [];
+    return {
+      source,
+      lowest: l?.lowest ?? null,
+      currency: l?.currency ?? null,
+      capturedAt: l?.capturedAt ?? null,
+      status: l?.mark ?? 'ok',
+      change24h: changeOver(s, 24),
+      change7d: changeOver(s, 24 * 7),
+    };
+  });
+  const times = latest.map((l) => l.capturedAt.getTime());
+  const lastScrapeAt = times.length > 0 ? new Date(Math.max(...times)) : null;
+  const newest = latest.find((l) => l.capturedAt.getTime() === lastScrapeAt?.getTime());
+  const lastStatus: EventOverview['lastStatus'] =
+    lastErrorAt && (!lastScrapeAt || lastErrorAt > lastScrapeAt)
+      ? 'failed'
+      : !lastScrapeAt
+        ? 'never'
+        : latest.some((l) => l.mark === 'format-drift')
+          ? 'format-drift'
+          : latest.some((l) => l.mark === 'empty')
+            ? 'empty'
+            : (newest?.mark ?? 'ok');
+  return {
+    id: event.id,
+    name: event.name,
+    venue: event.venue,
+    city: event.city,
+    startsAt: event.startsAt,
+    startPrecision: event.startPrecision,
+    timezone: event.timezone,
+    tracked: event.tracked,
+    marketplaces,
+    sparkline: lastDays(lowestAcross(week), 7),
+    lastScrapeAt,
+    lastStatus,
+    lastErrorAt,
+  };
+}
+
+/** The points of the last `days` days before the series' last point. */
+function lastDays(points: [number, number][], days: number): [number, number][] {
+  const last = points[points.length - 1];
+  return last ? points.filter((p) => p[0] >= last[0] - days * 24 * HOUR_MS) : points;
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { parseBucket, type Bucket } from '../domain/buckets';
+import { MARKETPLACE_NAMES } from '../domain/listing';
+
+/**
+ * The JSON API's query parameters, validated with zod; the same ranges as the CLI's options
+ * (src/cli/commands/analytics.ts). A bad parameter answers 400 with `{ error, parameter }`.
+ */
+const days = (def: number) =>
+  z.coerce.number({ error: 'must be a number' }).positive('must be positive').max(3660, 'must be at most 3660').default(def);
+const limit = (def: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(max, `must be at most ${max}`)
+    .default(def);
+const source = z.enum(MARKETPLACE_NAMES, { error: `must be one of ${MARKETPLACE_NAMES.join(', ')}` }).optional();
+const zone = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional();
+const bucket = z.string().transform((s, ctx): Bucket => {
+  try {
+    return parseBucket(s);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+});
+const quantity = z.coerce
+  .number({ error: 'must be 1, 2 or 4' })
+  .refine((n) => n === 1 || n === 2 || n === 4, 'must be 1, 2 or 4')
+  .transform((n) => n as 1 | 2 | 4)
+  .default(1);
+
+export const historyParams = z.strictObject({ days: days(30), bucket: bucket.default(parseBucket('1 day')), zone, source, quantity });
+export const availabilityParams = z.strictObject({ days: days(7), bucket: bucket.optional(), zone, source });
+export const sectionsParams = z.strictObject({ days: days(7) });
+export const listingsParams = z.strictObject({ source, limit: limit(50, 1000) });
+export const pricesParams = z.strictObject({ source });
+export const eventsParams = z.strictObject({ all: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false') });
+export const runsParams = z.strictObject({ limit: limit(100, 1000), hours: days(7 * 24).pipe(z.number().max(24 * 3660)) });
+export const alertsParams = z.strictObject({ days: days(30), limit: limit(200, 5000) });
+export const changesParams = z.strictObject({
+  days: days(7),
+  minPercent: z.coerce.number({ error: 'must be a number' }).min(0, 'must be at least 0').max(1000, 'must be at most 1000').optional(),
+});
+export const eventRefParam = z.strictObject({ event: z.string().min(1, 'must not be empty').max(300) });
+
+/** A parameter that failed validation: its name and why. */
+export class BadParameter extends Error {
+  override name = 'BadParameter';
+  constructor(
+    readonly parameter: string,
+    readonly reason: string,
+  ) {
+    super(`parameter "${parameter}": ${reason}`);
+  }
+}
+
+/** Parses `raw` with `schema`; throws BadParameter naming the first parameter that is wrong (or unknown). */
+export function parseParams<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') throw new BadParameter(issue.keys.join(', '), 'unknown parameter');
+  const name = issue.path.map(String).join('.') || 'query';
+  throw new BadParameter(name, issue.message);
+}

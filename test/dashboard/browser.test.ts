@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { startDashboard, type RunningDashboard } from '../../src/dashboard/server';
+import { fromRoot } from '../../src/tools/paths';
+import { ensureChromium, launchBrowser, testOutputDir } from '../helpers/browser';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { seedDashboardData } from './seed';
+
+/**
+ * The dashboard in a real browser (Debian's chromium through playwright-core) over a real
+ * database holding the sample catalog and three days of scrapes. Screenshots go to the run's
+ * output folder (printed) for a person to look at.
+ */
+describe('dashboard in a browser', () => {
+  let t: TestDatabase;
+  let dash: RunningDashboard;
+  let browser: Browser | undefined;
+  let skip: string | null = null;
+  let shots: string;
+  let eventId: number;
+  const UI = { baseUrl: 'http://127.0.0.1:8233', namespace: 'default' };
+
+  before(async () => {
+    const chromium = await ensureChromium();
+    if ('skipped' in chromium) {
+      skip = chromium.skipped;
+      process.stdout.write(`dashboard browser tests skipped: ${skip}\n`);
+      return;
+    }
+    t = await createTestDatabase();
+    const seeded = await seedDashboardData(t.db);
+    eventId = seeded.eventIds[0]!;
+    dash = await startDashboard({ db: t.db, port: 0, temporalUi: UI });
+    browser = await launchBrowser(chromium.path);
+    shots = testOutputDir('dashboard');
+    process.stdout.write(`dashboard screenshots: ${shots}\n`);
+  });
+  after(async () => {
+    await browser?.close();
+    await dash?.close();
+    await t?.drop();
+  });
+
+  const open = async (route: string): Promise<Page> => {
+    const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(dash.url + route);
+    (page as Page & { errors?: string[] }).errors = errors;
+    return page;
+  };
+  const cli = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+    new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [fromRoot('bin', 'ticket-tracker.js'), ...args],
+        { cwd: fromRoot(), env: { ...process.env, DATABASE_URL: t.url, LOG_LEVEL: 'warn' } },
+        (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+      );
+    });
+
+  it('the events page lists every tracked event with its prices', async (c) => {
+    if (skip) return c.skip(skip);
+    const page = await open('/events');
+    await page.waitForSelector('tr[data-event-id]');
+    const names = await page.$$eval('tr[data-event-id] td:first-child a', (as) => as.map((a) => a.textContent));
+    const api = (await (await fetch(`${dash.url}/api/events`)).json()) as {
+      events: { name: string; marketplaces: { lowest: number | null }[] }[];
+    };
+    assert.ok(api.events.length >= 4, `events: ${api.events.length}`);
+    assert.deepEqual([...names].sort(), api.events.map((e) => e.name).sort());
+    assert.ok(names.includes('New York Knicks vs. Boston Celtics'));
+    // Prices of the scraped events are shown (not "–").
+    const firstRow = await page.textContent(`tr[data-event-id="${eventId}"]`);
+    assert.match(firstRow ?? '', /\$\d+\.\d\d/);
+    await page.fill('#filter', 'Hamilton');
+    assert.equal(await page.$$eval('tr[data-event-id]', (r) => r.length), 1);
+    await page.fill('#filter', '');
+    await page.screenshot({ path: path.join(shots, 'events.png'), fullPage: true });
+    assert.deepEqual((page as Page & { errors?: string[] }).errors, []);
+    await page.close();
+  });
+
+  it('the event page draws a price chart whose points are those of `history --json`, and a zone switch redraws it', async (c) => {
+    if (skip) return c.skip(skip);
+    const page = await open(`/events/${eventId}?days=7&bucket=1%20hour`);
+    await page.waitForSelector('#history-chart[data-state="drawn"]');
+    type Drawn = { labels: string[]; data: (number | null)[][]; zone: string | undefined };
+    const drawn = (): Promise<Drawn> =>
+      page.evaluate(() => {
+        const w = globalThis as unknown as {
+          ttCharts: { history: { series: { label: string }[]; data: (number | null)[][] } };
+          document: { getElementById(id: string): { dataset: Record<string, string | undefined> } };
+        };
+        const el = w.document.getElementById('history-chart');
+        return { labels: w.ttCharts.history.series.map((s) => s.label), data: w.ttCharts.history.data, zone: el.dataset.zone };
+      });
+    const compare = async (chart: Drawn, zone?: string): Promise<number> => {
+      const r = await cli('history', String(eventId), '--days', '7', '--bucket', '1 hour', ...(zone ? ['--zone', zone] : []), '--json');
+      assert.equal(r.code, 0, r.stderr);
+      const rows = JSON.parse(r.stdout) as { bucket: string; source: string; lowest: number | null; average: number | null }[];
+      assert.ok(rows.length > 10, `history rows: ${rows.length}`);
+      let checked = 0;
+      for (const row of rows) {
+        const x = chart.data[0]!.indexOf(Date.parse(row.bucket) / 1000);
+        assert.ok(x >= 0, `bucket ${row.bucket} is not on the chart`);
+        for (const [field, value] of [
+          ['lowest', row.lowest],
+          ['average', row.average],
+        ] as const) {
+          const s = chart.labels.indexOf(`${row.source} ${field}`);
+          assert.ok(s > 0, `series "${row.source} ${field}" is not on the chart (${chart.labels.join(', ')})`);
+          assert.equal(chart.data[s]![x], value, `${row.source} ${field} at ${row.bucket}`);
+          checked++;
+        }
+      }
+      // Nothing drawn that history does not have.
+      assert.equal(chart.data[0]!.length, new Set(rows.map((r) => r.bucket)).size);
+      return checked;
+    };
+    const whole = await drawn();
+    assert.equal(whole.zone, 'ALL');
+    assert.ok((await compare(whole)) > 20);
+    await page.screenshot({ path: path.join(shots, 'event.png') });
+    await page.screenshot({ path: path.join(shots, 'event-full.png'), fullPage: true });
+
+    const zones = await page.$$eval('#zone option', (os) => os.map((o) => (o as unknown as { value: string }).value).filter(Boolean));
+    assert.ok(zones.includes('Floor'), `zones: ${zones.join(', ')}`);
+    await page.selectOption('#zone', 'Floor');
+    await page.waitForSelector('#history-chart[data-state="drawn"][data-zone="Floor"]');
+    const floor = await drawn();
+    assert.notDeepEqual(floor.data, whole.data);
+    await compare(floor, 'Floor');
+    await page.waitForSelector('#availability-chart[data-state="drawn"]');
+    await page.screenshot({ path: path.join(shots, 'event-zone-floor.png') });
+    assert.deepEqual((page as Page & { errors?: string[] }).errors, []);
+    await page.close();
+  });
+
+  it('the runs page draws its chart and the alerts page opens', async (c) => {
+    if (skip) return c.skip(skip);
+    const page = await open('/runs');
+    await page.waitForSelector('#runs-chart[data-state="drawn"]');
+    await page.screenshot({ path: path.join(shots, 'runs.png'), fullPage: true });
+    const alerts = await open('/alerts');
+    await alerts.waitForSelector('h2');
+    const text = (await alerts.textContent('main')) ?? '';
+    const api = (await (await fetch(`${dash.url}/api/alerts`)).json()) as { rules: { name: string; firings: number }[]; log: unknown[] };
+    assert.deepEqual(api.rules.map((r) => r.name).sort(), ['cheap-seats', 'knicks-drop']);
+    assert.ok(api.log.length > 0, 'the seeded scrapes fired alerts');
+    for (const r of api.rules) assert.ok(text.includes(r.name), r.name);
+    assert.ok(api.rules.some((r) => r.firings > 0));
+    await alerts.screenshot({ path: path.join(shots, 'alerts.png'), fullPage: true });
+    assert.deepEqual((page as Page & { errors?: string[] }).errors, []);
+    assert.deepEqual((alerts as Page & { errors?: string[] }).errors, []);
+    await page.close();
+    await alerts.close();
+  });
+
+  it('an API call with a bad parameter answers 400 naming it; an unknown event 404', async (c) => {
+    if (skip) return c.skip(skip);
+    const get = async (u: string): Promise<{ status: number; body: { error: string; parameter?: string } }> => {
+      const r = await fetch(dash.url + u);
+      return { status: r.status, body: (await r.json()) as { error: string; parameter?: string } };
+    };
+    const answers = {
+      bucket: await get(`/api/events/${eventId}/history?bucket=3%20seconds`),
+      quantity: await get(`/api/events/${eventId}/history?quantity=3`),
+      unknown: await get(`/api/events/${eventId}/history?colour=red`),
+      event: await get('/api/events/999999/history'),
+      badRef: await get(`/api/events/${encodeURIComponent('ebay:1')}`),
+    };
+    // EVENT takes every form the CLI takes: here the StubHub id of samples/events.csv's first row.
+    const byMarketplaceId = await fetch(`${dash.url}/api/events/${encodeURIComponent('stubhub:153928471')}`);
+    assert.equal(byMarketplaceId.status, 200);
+    assert.equal(((await byMarketplaceId.json()) as { event: { id: number } }).event.id, eventId);
+    assert.equal(answers.badRef.status, 400);
+    assert.equal(answers.badRef.body.parameter, 'event');
+    assert.equal(answers.bucket.status, 400);
+    assert.equal(answers.bucket.body.parameter, 'bucket');
+    assert.match(answers.bucket.body.error, /bucket.*"3 seconds"/);
+    assert.equal(answers.quantity.status, 400);
+    assert.match(answers.quantity.body.error, /quantity.*must be 1, 2 or 4/);
+    assert.equal(answers.unknown.status, 400);
+    assert.equal(answers.unknown.body.parameter, 'colour');
+    assert.equal(answers.event.status, 404);
+  });
+});
