@@ -251,8 +251,6 @@ export class ChaosRun {
       this.opts.log(`chaos: ${workflowId} failed: ${(err as Error).message}`);
     } finally {
       this.current = null;
-      // Marketplace faults live within the cycle they were set in.
-      await fetch(`http://127.0.0.1:${this.ports.mock}/__mock/faults`, { method: 'DELETE' }).catch(() => undefined);
     }
   }
 
@@ -300,8 +298,10 @@ export class ChaosRun {
         return this.recovery(Date.now());
       }
       case 'marketplace': {
+        // A fault lasts until its `times` requests are used up, which may be in the next cycle:
+        // the marketplace counts as faulted (not healthy) in this cycle and the next.
         if (this.current) this.current.faulted.push(step.marketplace);
-        else this.pendingFaulted.add(step.marketplace);
+        this.pendingFaulted.add(step.marketplace);
         const res = await fetch(`http://127.0.0.1:${this.ports.mock}/__mock/faults`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
