@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { persistScrape, type PersistScrapeResult } from '../db/ingest';
+import { findPersistedScrape, persistScrape, type PersistScrapeResult } from '../db/ingest';
 import type { Db } from '../db/pool';
 import { recordScrapeError } from '../db/cycles';
 import { isDatabaseUnavailable } from '../db/unavailable';
@@ -62,6 +62,35 @@ export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_H
         recordScrapeError(db, { jobId, eventId, marketplace, attempt: ctx.info.attempt, message, at: new Date() }).catch(
           (recordErr: unknown) => logger.warn('could not record a scrape error', { err: recordErr }),
         );
+
+      if (ctx.info.attempt > 1) {
+        // A retry after the commit (the worker died, or its completion was lost) returns what is
+        // stored: the marketplace is not asked again, and cannot fail a scrape that is already kept.
+        const deadline = persistDeadline(ctx.info.startToCloseTimeoutMs);
+        const done = await waitingOutDatabase(
+          () => findPersistedScrape(db, scrapeId, eventId, marketplace),
+          deadline,
+          (waited) => ctx.heartbeat(`waiting for the database (${Math.round(waited / 1000)} s)`),
+        );
+        // A format-drift scrape goes the whole way again, to fail the same way.
+        if (done && done.result.health.status !== 'format-drift') {
+          return {
+            scrapeId,
+            eventId,
+            marketplace,
+            capturedAt: done.capturedAt.toISOString(),
+            kind: done.kind,
+            listingsStored: done.result.listingsStored,
+            listingsRejected: done.result.listingsRejected,
+            snapshots: done.result.snapshots,
+            lowestPrice: done.result.lowestPrice,
+            alreadyPersisted: true,
+            items: done.result.items,
+            health: done.result.health.status,
+            healthReason: done.result.health.reason,
+          };
+        }
+      }
 
       ctx.heartbeat('fetching');
       // A live worker says so every few seconds, so the heartbeat timeout can be short: an attempt
