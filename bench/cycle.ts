@@ -93,7 +93,7 @@ async function plainLoop(
   db: Db,
   env: Env,
   mockUrl: string,
-  events: { id: number; sources: { marketplace: string; marketplaceEventId: string }[] }[],
+  events: { id: number; marketplaceIds: { marketplace: string; marketplaceEventId: string }[] }[],
   tag: string,
 ): Promise<number> {
   const adapters = createMarketplaceAdapters(env, { mockUrl });
@@ -104,7 +104,7 @@ async function plainLoop(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < events.length) {
         const e = events[next++]!;
-        const id = e.sources.find((s) => s.marketplace === 'vividseats')!.marketplaceEventId;
+        const id = e.marketplaceIds.find((s) => s.marketplace === 'vividseats')!.marketplaceEventId;
         const fetched = await adapter.fetchPrices(id);
         await persistScrape(db, {
           scrapeId: `${tag}/${e.id}/vividseats`,
@@ -237,7 +237,7 @@ export const benchmark: Benchmark = {
         MOCK_MARKETPLACE_PORT: bigMock.port,
       });
       cleanups.push(() => stopChild(bigWorker.process, 10_000));
-      const target = due.find((e) => e.sources[0]!.marketplaceEventId === '100006')!;
+      const target = due.find((e) => e.marketplaceIds[0]!.marketplaceEventId === '100006')!;
       const one = await client.workflow.execute(scrapeEvents, {
         taskQueue: 'bench-history',
         workflowId: 'bench-history',

@@ -11,8 +11,8 @@ export function cycleActivities({
   'startCycle' | 'finishCycle' | 'recordScrapeFailure' | 'checkErrorRate' | 'reportFormatDrift'
 > {
   return {
-    async startCycle({ jobId, startedAt }) {
-      await recordCycleStart(db, { jobId, startedAt: new Date(startedAt) });
+    async startCycle({ cycleId, startedAt }) {
+      await recordCycleStart(db, { cycleId, startedAt: new Date(startedAt) });
     },
 
     async finishCycle({ summary }) {
@@ -26,7 +26,7 @@ export function cycleActivities({
             ? 'partial'
             : 'succeeded';
       await recordCycleEnd(db, {
-        jobId: summary.jobId,
+        cycleId: summary.cycleId,
         status,
         eventsScraped: summary.eventsScraped,
         errors: summary.marketplacesFailed + (summary.catalogError ? 1 : 0),
@@ -36,8 +36,8 @@ export function cycleActivities({
       });
     },
 
-    async recordScrapeFailure({ jobId, eventId, marketplace, attempt, message }) {
-      await recordScrapeError(db, { jobId, eventId, marketplace, attempt, message, at: new Date() });
+    async recordScrapeFailure({ cycleId, eventId, marketplace, attempt, message }) {
+      await recordScrapeError(db, { cycleId, eventId, marketplace, attempt, message, at: new Date() });
     },
 
     async reportFormatDrift({ marketplace, eventId, message }) {
