@@ -240,7 +240,9 @@ export class ChaosRun {
         }),
       );
       const result = await retryTransient(() => handle.result());
-      record.expected = result.events.flatMap(({ event }) => event.sources.map((s) => ({ eventId: event.id, marketplace: s.marketplace })));
+      record.expected = result.events.flatMap(({ event }) =>
+        event.marketplaceIds.map((s) => ({ eventId: event.id, marketplace: s.marketplace })),
+      );
       record.completed = true;
       const s = result.summary;
       this.opts.log(

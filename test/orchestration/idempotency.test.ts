@@ -43,7 +43,7 @@ function failAfterCommitThenMarketplaceDown(failures: string[], marketplaceDown:
     inbound: {
       async execute(input: { args: unknown[] }, next: (input: never) => Promise<unknown>): Promise<unknown> {
         const result = await next(input as never);
-        if (ctx.info.activityType === 'fetchListings' && ctx.info.attempt === 1) {
+        if (ctx.info.activityType === 'scrape' && ctx.info.attempt === 1) {
           failures.push(ctx.info.taskQueue);
           marketplaceDown((input.args[0] as { marketplace: MarketplaceName }).marketplace);
           throw new Error('worker lost after commit (test)');
@@ -137,9 +137,9 @@ describe('idempotent activities', () => {
         id: Number(event.rows[0]!.id),
         name: 'Delta Fest',
         startsAt: null,
-        sources: sources.rows.map((s) => ({ marketplace: s.marketplace, marketplaceEventId: s.marketplace_event_id })),
+        marketplaceIds: sources.rows.map((s) => ({ marketplace: s.marketplace, marketplaceEventId: s.marketplace_event_id })),
       },
-      jobId: 'idempotency-test-marketplace-down',
+      cycleId: 'idempotency-test-marketplace-down',
     };
     const failures: string[] = [];
     try {
