@@ -1,8 +1,9 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { persistScrape, type PersistScrapeResult } from '../db/ingest';
+import { findPersistedScrape, persistScrape, type PersistScrapeResult } from '../db/ingest';
 import type { Db } from '../db/pool';
 import { recordScrapeError } from '../db/cycles';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import type { FetchedPrices } from '../domain/listing';
 import { DEFAULT_SCRAPE_HEALTH, type ScrapeHealthSettings } from '../domain/scrape-health';
 import type { StoredScrapeRef } from '../domain/tracker';
@@ -12,6 +13,33 @@ import type { LegacyFetchListingsInput, MainActivities, MarketplaceActivities, S
 
 /** Failure type of a scrape whose payload no longer matches the marketplace's format (see domain/scrape-health). */
 export const FORMAT_DRIFT_FAILURE = 'MarketplaceFormatDrift';
+
+/** How often a running fetch heartbeats (the workflow's heartbeatTimeout is a few times this). */
+export const HEARTBEAT_EVERY_MS = 5_000;
+
+/** Until when a fetched scrape may wait for the database: 15 s before the attempt's startToClose. */
+export function persistDeadline(startToCloseTimeoutMs: number | undefined, now = Date.now()): number {
+  return now + Math.max(0, (startToCloseTimeoutMs ?? 120_000) - 15_000);
+}
+
+/**
+ * Runs `work` again, with a backoff from 1 s up to 5 s, while it fails with an unreachable
+ * database (isDatabaseUnavailable) and `deadline` (epoch ms) has not passed; `waiting` is told
+ * how long it has waited, at every try (the activity heartbeats there). Any other error, or the
+ * deadline, ends it with the last error.
+ */
+export async function waitingOutDatabase<T>(work: () => Promise<T>, deadline: number, waiting: (waitedMs: number) => void): Promise<T> {
+  const started = Date.now();
+  for (let delay = 1000; ; delay = Math.min(delay * 2, 5000)) {
+    try {
+      return await work();
+    } catch (err) {
+      if (!isDatabaseUnavailable(err) || Date.now() + delay > deadline) throw err;
+      waiting(Date.now() - started);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
 
 export interface FetchActivityDeps {
   db: Db;
@@ -35,7 +63,39 @@ export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_H
           (recordErr: unknown) => logger.warn('could not record a scrape error', { err: recordErr }),
         );
 
+      if (ctx.info.attempt > 1) {
+        // A retry after the commit (the worker died, or its completion was lost) returns what is
+        // stored: the marketplace is not asked again, and cannot fail a scrape that is already kept.
+        const deadline = persistDeadline(ctx.info.startToCloseTimeoutMs);
+        const done = await waitingOutDatabase(
+          () => findPersistedScrape(db, scrapeId, eventId, marketplace),
+          deadline,
+          (waited) => ctx.heartbeat(`waiting for the database (${Math.round(waited / 1000)} s)`),
+        );
+        // A format-drift scrape goes the whole way again, to fail the same way.
+        if (done && done.result.health.status !== 'format-drift') {
+          return {
+            scrapeId,
+            eventId,
+            marketplace,
+            capturedAt: done.capturedAt.toISOString(),
+            kind: done.kind,
+            listingsStored: done.result.listingsStored,
+            listingsRejected: done.result.listingsRejected,
+            snapshots: done.result.snapshots,
+            lowestPrice: done.result.lowestPrice,
+            alreadyPersisted: true,
+            items: done.result.items,
+            health: done.result.health.status,
+            healthReason: done.result.health.reason,
+          };
+        }
+      }
+
       ctx.heartbeat('fetching');
+      // A live worker says so every few seconds, so the heartbeat timeout can be short: an attempt
+      // on a worker that was killed is retried elsewhere within that timeout, not after minutes.
+      const alive = setInterval(() => ctx.heartbeat('fetching'), HEARTBEAT_EVERY_MS);
       let fetched: FetchedPrices;
       try {
         fetched = await adapter.fetchPrices(marketplaceEventId, ctx.cancellationSignal);
@@ -44,15 +104,24 @@ export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_H
         const failure = toActivityFailure(err);
         await record(`${marketplace} ${marketplaceEventId}: ${failure.message}`);
         throw failure;
+      } finally {
+        clearInterval(alive);
       }
 
       ctx.heartbeat('persisting');
       const capturedAt = new Date();
       let stored: PersistScrapeResult;
       try {
-        stored = await persistScrape(db, { scrapeId, eventId, marketplace, capturedAt, fetched, health });
+        // While the database is unreachable (stopped, restarting) the listings already fetched
+        // wait here rather than fail the attempt: a retry would fetch from the marketplace again
+        // because of our own outage, and a one-minute outage would use up FETCH attempts.
+        stored = await waitingOutDatabase(
+          () => persistScrape(db, { scrapeId, eventId, marketplace, capturedAt, fetched, health }),
+          persistDeadline(ctx.info.startToCloseTimeoutMs),
+          (waited) => ctx.heartbeat(`waiting for the database (${Math.round(waited / 1000)} s)`),
+        );
       } catch (err) {
-        // A database error is retried by the activity's policy; the fetch is repeated, which is cheap.
+        // Another database error is retried by the activity's policy; the fetch is repeated, which is cheap.
         await record(`${marketplace} ${marketplaceEventId}: storing the scrape failed: ${(err as Error).message}`);
         throw err;
       }

@@ -408,6 +408,29 @@ async function beginAndReserveId(client: pg.ClientBase): Promise<string> {
   return id;
 }
 
+/**
+ * The scrape already stored under `scrapeId` (what persistScrape returned the first time, with
+ * `alreadyPersisted: true`, its capture time and kind), or null when there is none. A retried
+ * fetch looks here first, so that a retry after the commit neither asks the marketplace again nor
+ * fails because the marketplace fails now (found by the chaos suite: a worker lost right after
+ * the commit, then three slow answers, made a stored scrape count as failed). Throws when the id
+ * was used for another event or marketplace.
+ */
+export async function findPersistedScrape(
+  db: Pick<Db, 'query'>,
+  scrapeId: string,
+  eventId: number,
+  marketplace: MarketplaceName,
+): Promise<{ result: PersistScrapeResult; capturedAt: Date; kind: 'listings' | 'summary' } | null> {
+  const found = await db.query<{ captured_at: Date; kind: 'listings' | 'summary' }>(
+    'SELECT captured_at, kind FROM scrapes WHERE scrape_key = $1',
+    [scrapeId],
+  );
+  const row = found.rows[0];
+  if (!row) return null;
+  return { result: await storedResult(db, scrapeId, eventId, marketplace), capturedAt: row.captured_at, kind: row.kind };
+}
+
 async function storedResult(
   client: Pick<Db, 'query'>,
   scrapeId: string,

@@ -4,6 +4,9 @@ import path from 'node:path';
 import { stopChild } from './processes';
 import { isListening, waitForPort } from './ports';
 
+/** Dynamic config for a single partition per task queue (read and write). */
+export const TASK_QUEUE_PARTITIONS_ONE = ['matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1'];
+
 export interface DevServerOptions {
   cliPath: string;
   dataDir: string;
@@ -53,6 +56,11 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
     opts.namespace,
     '--log-level',
     'warn',
+    // One partition per task queue: a marketplace queue's rate limit is a token bucket per
+    // partition with a burst of at least one task each, so with the default four partitions a
+    // one-second window could see four tasks beyond the rate (see taskQueueDispatchRate in
+    // src/worker.ts). Dev-server scale never needs more than one.
+    ...TASK_QUEUE_PARTITIONS_ONE.flatMap((kv) => ['--dynamic-config-value', kv]),
     ...Object.entries(opts.searchAttributes ?? {}).flatMap(([k, v]) => ['--search-attribute', `${k}=${v}`]),
   ];
   // Its own process group: a terminal's Ctrl-C reaches only us, and we stop children in order.

@@ -34,6 +34,23 @@ export interface MockMarketplaceOptions {
   poolSize?: number;
   /** Day zero of the generated calendar: events start 7 to 97 days after it (default: this week's start). */
   epochMs?: number;
+  /** Told every marketplace request once its answer is sent (the chaos suite's request log). */
+  onRequest?: (entry: MockRequestLogEntry) => void;
+}
+
+/** One marketplace request as the mock answered it (the `/__mock/*` control routes are not logged). */
+export interface MockRequestLogEntry {
+  /** When the request arrived, epoch ms. */
+  at: number;
+  marketplace: MarketplaceName;
+  /** The event id the request named (the marketplace's own id). */
+  eventId: string;
+  /** HTTP status sent; 0 when the connection was cut before an answer. */
+  status: number;
+  /** Listings (or price-summary entries) in a 200 answer's market; 0 otherwise. */
+  items: number;
+  /** The fault applied, if any. */
+  fault: Fault['kind'] | null;
 }
 
 export interface MockMarketplace {
@@ -121,18 +138,48 @@ export async function startMockMarketplace(options: MockMarketplaceOptions): Pro
       return;
     }
     const { route, eventId } = found;
+    // Token and other non-data routes (route.respond) are not fetches: they are not logged.
+    if (options.onRequest && !route.respond) {
+      const at = Date.now();
+      const log = options.onRequest;
+      let items = 0;
+      let appliedFault: Fault['kind'] | null = null;
+      res.once('close', () => {
+        log({ at, marketplace: route.marketplace, eventId, status: res.headersSent ? res.statusCode : 0, items, fault: appliedFault });
+      });
+      await serve(route, eventId, now, url.searchParams, req, res, (n, f) => {
+        items = n;
+        appliedFault = f;
+      });
+      return;
+    }
+    await serve(route, eventId, now, url.searchParams, req, res, () => undefined);
+  }
+
+  /** Answers one marketplace request; `note` is told the market size served and the fault applied. */
+  async function serve(
+    route: MockRoute,
+    eventId: string,
+    now: number,
+    query: URLSearchParams,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    note: (items: number, fault: Fault['kind'] | null) => void,
+  ): Promise<void> {
     if (route.respond) {
       const answer = route.respond(req, await readBody(req));
       return send(res, req, answer.status, answer.body);
     }
-    const authProblem = route.unauthorized?.(req, url.searchParams);
+    const authProblem = route.unauthorized?.(req, query);
     if (authProblem) return send(res, req, 401, authProblem);
 
     const fault = faults.take(route.marketplace, eventId);
+    note(0, fault?.kind ?? null);
     if (fault && (await applyFault(fault, route, req, res))) return;
 
     const event = eventFor(eventId);
     const market = fault?.kind === 'empty' ? [] : priceMoves.apply(route.marketplace, eventId, marketAt(event, now));
+    note(market.length, fault?.kind ?? null);
     let payload = route.render?.({ event, market, now, baseUrl, setHeader: (name, value) => res.setHeader(name, value) });
     if (fault?.kind === 'rename-field') payload = renameField(payload, fault.from, fault.to);
     if (fault?.kind === 'format-drift') payload = route.drift(payload, fault.field, fault.renamedTo);

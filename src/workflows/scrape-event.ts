@@ -43,7 +43,10 @@ function fetcherFor(marketplace: MarketplaceName, eventName: string, marketplace
     // Waiting in the rate-limited queue counts toward scheduleToClose, not startToClose.
     startToCloseTimeout: '2 minutes',
     scheduleToCloseTimeout: '30 minutes',
-    heartbeatTimeout: '1 minute',
+    // The fetch heartbeats every 5 s (activities/scrape.ts HEARTBEAT_EVERY_MS): an attempt on a
+    // killed worker is retried after 20 s, not a minute (chaos suite, issue 16). Activity options
+    // are not compared on replay: histories recorded with '1 minute' still replay.
+    heartbeatTimeout: '20 seconds',
     retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: FETCH_MAX_ATTEMPTS },
     summary: `${marketplace} ${marketplaceEventId}: ${eventName}`.slice(0, 200),
   });

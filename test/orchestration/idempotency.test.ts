@@ -33,6 +33,27 @@ function failAfterCommitOnFirstAttempt(failures: string[]) {
   });
 }
 
+/**
+ * As failAfterCommitOnFirstAttempt, and from then on every marketplace answers 503: a retry that
+ * asked the marketplace again would fail (the chaos suite's finding); one that finds its own
+ * commit succeeds without a request.
+ */
+function failAfterCommitThenMarketplaceDown(failures: string[], marketplaceDown: (marketplace: MarketplaceName) => void) {
+  return (ctx: ActivityContext) => ({
+    inbound: {
+      async execute(input: { args: unknown[] }, next: (input: never) => Promise<unknown>): Promise<unknown> {
+        const result = await next(input as never);
+        if (ctx.info.activityType === 'scrape' && ctx.info.attempt === 1) {
+          failures.push(ctx.info.taskQueue);
+          marketplaceDown((input.args[0] as { marketplace: MarketplaceName }).marketplace);
+          throw new Error('worker lost after commit (test)');
+        }
+        return result;
+      },
+    },
+  });
+}
+
 describe('idempotent activities', () => {
   let temporal: TestWorkflowEnvironment;
   let stack: TrackerStack;
@@ -103,5 +124,53 @@ describe('idempotent activities', () => {
     }
     const stored = result.outcomes.find((o) => o.marketplace === 'vividseats')!;
     assert.equal(stored.listingsStored, scrapes.rows.find((r) => r.marketplace === 'vividseats')!.listings_stored);
+  });
+
+  it('a fetch retried after its commit returns the stored scrape without asking the marketplace again', async () => {
+    const db = stack.database.db;
+    const event = await db.query<{ id: string }>(`SELECT id FROM events WHERE name = 'Delta Fest'`);
+    const sources = await db.query<{ marketplace: MarketplaceName; marketplace_event_id: string }>(
+      'SELECT marketplace, marketplace_event_id FROM event_sources ORDER BY 1',
+    );
+    const input = {
+      event: {
+        id: Number(event.rows[0]!.id),
+        name: 'Delta Fest',
+        startsAt: null,
+        marketplaceIds: sources.rows.map((s) => ({ marketplace: s.marketplace, marketplaceEventId: s.marketplace_event_id })),
+      },
+      cycleId: 'idempotency-test-marketplace-down',
+    };
+    const failures: string[] = [];
+    try {
+      const result = await stack.withWorkers(
+        () =>
+          temporal.client.workflow.execute(scrapeEvent, {
+            taskQueue: stack.taskQueue,
+            workflowId: `scrape-once-down-${stack.taskQueue}`,
+            args: [input],
+          }),
+        {
+          activityInterceptors: [
+            failAfterCommitThenMarketplaceDown(failures, (marketplace) =>
+              stack.mock.setFault({ marketplace, fault: { kind: 'status', status: 503 } }),
+            ),
+          ],
+        },
+      );
+      assert.equal(failures.length, 4);
+      assert.ok(
+        result.outcomes.every((o) => o.ok),
+        JSON.stringify(result.outcomes),
+      );
+      const scrapes = await db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM scrapes WHERE scrape_key LIKE 'idempotency-test-marketplace-down/%'`,
+      );
+      assert.equal(Number(scrapes.rows[0]!.n), 4);
+      const vivid = result.outcomes.find((o) => o.marketplace === 'vividseats')!;
+      assert.ok(vivid.listingsStored > 0, 'the retry reports what the first attempt stored');
+    } finally {
+      stack.mock.clearFaults();
+    }
   });
 });

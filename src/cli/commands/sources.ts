@@ -2,7 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { MARKETPLACE_NAMES, type FetchedPrices, type MarketplaceName } from '../../domain/listing';
-import { startMockMarketplace } from '../../mock-marketplace';
+import { startMockMarketplace, type MockRequestLogEntry } from '../../mock-marketplace';
+import { appendFileSync } from 'node:fs';
 import { createMarketplaceAdapters, MarketplaceError, PAYLOAD_PARSERS, PayloadShapeError } from '../../sources';
 import { describeParse, type ParseReport } from '../../sources/describe';
 import type { CliContext } from '../context';
@@ -163,7 +164,8 @@ export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 
     .option('--seed <seed>', 'seed of the generated data (default MOCK_MARKETPLACE_SEED)')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--pool-size <n>', 'listings each event ever has (load tests); by default 80 to 300')
-    .action(async (raw: { port?: string; seed?: string; host: string; poolSize?: string }) => {
+    .option('--request-log <file>', 'append one JSON line per marketplace request (at, marketplace, eventId, status, items, fault)')
+    .action(async (raw: { port?: string; seed?: string; host: string; poolSize?: string; requestLog?: string }) => {
       const env = ctx.getEnv();
       const opts = parseOptions(
         z.object({
@@ -171,10 +173,14 @@ export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 
           seed: z.coerce.number().int().min(0).default(env.MOCK_MARKETPLACE_SEED),
           host: z.string().min(1),
           poolSize: z.coerce.number().int().min(1).max(100_000).optional(),
+          requestLog: z.string().min(1).optional(),
         }),
         raw,
       );
-      const mock = await startMockMarketplace(opts);
+      const { requestLog, ...mockOpts } = opts;
+      // One synchronous append per request: the line is on disk even if this process is killed.
+      const logLine = requestLog ? (e: MockRequestLogEntry) => appendFileSync(requestLog, JSON.stringify(e) + '\n') : undefined;
+      const mock = await startMockMarketplace({ ...mockOpts, ...(logLine ? { onRequest: logLine } : {}) });
       process.stdout.write(`mock marketplace on ${mock.url} (seed ${opts.seed}); Ctrl-C to stop\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
