@@ -9,6 +9,7 @@ import { formatLocalDate, formatWallTime } from '../../domain/local-time';
 import type { CliContext } from '../context';
 import { printObject, printRows, UsageError } from '../output';
 import { parseOptions } from '../parse';
+import { writeOut } from '../io';
 
 const syncOptions = z.object({ file: z.string().min(1, 'needs a path').optional(), json: z.boolean().optional() });
 const listOptions = z.object({ all: z.boolean().optional(), json: z.boolean().optional() });
@@ -112,7 +113,7 @@ function printSyncReport(report: SyncReport, json: boolean | undefined): void {
     {},
   );
   if (report.cells.length > 0) {
-    process.stdout.write('\n');
+    writeOut('\n');
     printRows(
       report.cells,
       [
@@ -129,7 +130,7 @@ function printSyncReport(report: SyncReport, json: boolean | undefined): void {
     ...report.duplicates.map((d) => ({ row: d.row, problem: 'duplicate', reason: d.reason })),
   ].sort((a, b) => a.row - b.row);
   if (problems.length > 0) {
-    process.stdout.write('\n');
+    writeOut('\n');
     printRows(
       problems,
       [
@@ -196,5 +197,5 @@ function printCleanupReport(report: CleanupReport, json: boolean | undefined): v
       .map(([t, n]) => `${n} ${t}`);
     lines.push(`deleted ${report.toDelete} event(s)${rows.length > 0 ? `: ${rows.join(', ')}` : ''}`);
   }
-  process.stdout.write('\n' + lines.join('\n') + '\n');
+  writeOut('\n' + lines.join('\n') + '\n');
 }

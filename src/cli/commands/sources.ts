@@ -8,9 +8,10 @@ import { describeParse, type ParseReport } from '../../sources/describe';
 import type { CliContext } from '../context';
 import { printObject, renderTable, UsageError } from '../output';
 import { parseOptions } from '../parse';
+import { writeOut, writeErr } from '../io';
 
 /** The report of a parse: key/value lines and the skipped reasons as a table, or JSON. */
-function printReport(report: ParseReport, json: boolean, write: (s: string) => void = (t) => process.stdout.write(t + '\n')): void {
+function printReport(report: ParseReport, json: boolean, write: (s: string) => void = (t) => writeOut(t + '\n')): void {
   if (json) {
     write(JSON.stringify(report, null, 2));
     return;
@@ -97,7 +98,7 @@ export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 
         parseFailure(name, file, err);
       }
       const report = describeParse(name, fetched);
-      if (raw.json && raw.listings) process.stdout.write(JSON.stringify({ ...report, result: fetched }, null, 2) + '\n');
+      if (raw.json && raw.listings) writeOut(JSON.stringify({ ...report, result: fetched }, null, 2) + '\n');
       else printReport(report, raw.json === true);
       refuseUnhealthy(report, file);
     });
@@ -140,7 +141,7 @@ export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 
         }
         if (o.save) {
           await writeFile(o.save, JSON.stringify(payload, null, 2) + '\n');
-          process.stderr.write(`saved the raw response to ${o.save}\n`);
+          writeErr(`saved the raw response to ${o.save}\n`);
         }
         let fetched: FetchedPrices;
         try {
@@ -175,7 +176,7 @@ export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 
         raw,
       );
       const mock = await startMockMarketplace(opts);
-      process.stdout.write(`mock marketplace on ${mock.url} (seed ${opts.seed}); Ctrl-C to stop\n`);
+      writeOut(`mock marketplace on ${mock.url} (seed ${opts.seed}); Ctrl-C to stop\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

@@ -16,6 +16,7 @@ import { applySchedules, listSchedules } from '../../schedules';
 import type { CliContext } from '../context';
 import { printObject, printRows, UsageError } from '../output';
 import { parseOptions } from '../parse';
+import { writeOut } from '../io';
 
 function withSettingsFlags(cmd: Command): Command {
   return cmd
@@ -96,7 +97,7 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
       .action(async () => {
         const handle = await trackerHandle(ctx);
         await notRunning(() => handle.signal(signal));
-        process.stdout.write(`sent ${signal.name} to the tracker\n`);
+        writeOut(`sent ${signal.name} to the tracker\n`);
       });
   }
 
@@ -129,7 +130,7 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
       const handle = await trackerHandle(ctx);
       await notRunning(() => handle.cancel());
       await handle.result().catch(() => undefined);
-      process.stdout.write('tracker stopped\n');
+      writeOut('tracker stopped\n');
     });
 
   program
@@ -198,7 +199,7 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
           ],
           opts,
         );
-        process.stdout.write(
+        writeOut(
           `\n${result.summary.eventsScraped}/${result.summary.eventsDue} events stored, ${result.summary.listingsStored} listings, cycle ${result.summary.jobId}\n`,
         );
       }
