@@ -154,7 +154,7 @@ function localStart(e: CatalogEvent): string {
 
 function latest(values: (string | null)[]): Date | null {
   const times = values.filter((v): v is string => v !== null).map((v) => new Date(v).getTime());
-  return times.length > 0 ? new Date(Math.max(...times)) : null;
+  return times.length > 0 ? new Date(times.reduce((a, b) => Math.max(a, b))) : null;
 }
 
 const EVENT_COLUMNS = [
