@@ -7,6 +7,7 @@ import {
   tableFromRows,
   type CellValue,
   type DateOrderSetting,
+  type ParsedCatalog,
   type RawCatalogTable,
   type RawRecord,
 } from '../domain/catalog';
@@ -33,31 +34,44 @@ export function createFileReader(opts: { file: string; defaultTimeZone: string; 
           { cause: err },
         );
       }
-      try {
-        const { text, encoding } = decodeText(bytes);
-        const notes: string[] = [];
-        if (encoding !== 'UTF-8')
-          notes.push(`not UTF-8: read as ${encoding}${encoding === 'Windows-1252' ? ' (what Excel writes on Western Windows)' : ''}`);
-        let table: RawCatalogTable;
-        if (isJson(opts.file, text)) table = jsonTable(origin, text);
-        else {
-          const delimiter = sniffDelimiter(text);
-          if (delimiter !== ',') notes.push(`${DELIMITER_NAMES[delimiter]}-separated`);
-          table = tableFromRows(
-            origin,
-            parseCsv(text, delimiter).map((r) => r.fields),
-          );
-        }
-        const catalog = parseCatalog(table, { defaultTimeZone: opts.defaultTimeZone, dateOrder: opts.dateOrder });
-        catalog.notes.push(...notes);
-        return catalog;
-      } catch (err) {
-        if (err instanceof CatalogFormatError || err instanceof CsvError)
-          throw new CatalogReadError(`${origin}: ${err.message}`, { cause: err });
-        throw err;
-      }
+      return parseCatalogFile(opts.file, bytes, opts);
     },
   };
+}
+
+/**
+ * Pure: a catalog file's bytes (named `file`, whose extension picks CSV or JSON) -> the parsed
+ * catalog, bad rows reported inside it. Throws CatalogReadError when the file as a whole cannot
+ * be read as a catalog (bytes in no known encoding, a broken quote, no header, not JSON).
+ */
+export function parseCatalogFile(
+  file: string,
+  bytes: Uint8Array,
+  opts: { defaultTimeZone: string; dateOrder?: DateOrderSetting | undefined },
+): ParsedCatalog {
+  const origin = `file ${file}`;
+  try {
+    const { text, encoding } = decodeText(bytes);
+    const notes: string[] = [];
+    if (encoding !== 'UTF-8')
+      notes.push(`not UTF-8: read as ${encoding}${encoding === 'Windows-1252' ? ' (what Excel writes on Western Windows)' : ''}`);
+    let table: RawCatalogTable;
+    if (isJson(file, text)) table = jsonTable(origin, text);
+    else {
+      const delimiter = sniffDelimiter(text);
+      if (delimiter !== ',') notes.push(`${DELIMITER_NAMES[delimiter]}-separated`);
+      table = tableFromRows(
+        origin,
+        parseCsv(text, delimiter).map((r) => r.fields),
+      );
+    }
+    const catalog = parseCatalog(table, { defaultTimeZone: opts.defaultTimeZone, dateOrder: opts.dateOrder });
+    catalog.notes.push(...notes);
+    return catalog;
+  } catch (err) {
+    if (err instanceof CatalogFormatError || err instanceof CsvError) throw new CatalogReadError(`${origin}: ${err.message}`, { cause: err });
+    throw err;
+  }
 }
 
 function isJson(file: string, text: string): boolean {

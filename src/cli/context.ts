@@ -3,6 +3,7 @@ import { loadEnv, type Env } from '../config';
 import { createPool, type Db } from '../db/pool';
 import { isListening } from '../embedded/ports';
 import { createLogger, type Logger } from '../logging/logger';
+import { processIo, type CliIo } from './io';
 
 /**
  * What a command needs, created on first use so that `--help` and pure commands work without
@@ -13,13 +14,16 @@ export class CliContext {
   private db?: Db;
   private temporal?: { connection: Connection; client: Client };
 
+  /** `io`: the run's environment, working folder and stderr (for log lines); the process's own by default. */
+  constructor(readonly io: CliIo = processIo()) {}
+
   getEnv(): Env {
-    this.env ??= loadEnv();
+    this.env ??= loadEnv(this.io.env, this.io.cwd);
     return this.env;
   }
 
   logger(): Logger {
-    return createLogger(this.getEnv().LOG_LEVEL);
+    return createLogger(this.getEnv().LOG_LEVEL, {}, (line) => this.io.err(line + '\n'));
   }
 
   /** DATABASE_URL, or the embedded cluster that `npm start` runs when it is up. */

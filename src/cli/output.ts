@@ -1,3 +1,5 @@
+import { writeOut } from './io';
+
 /** Exit statuses of `ticket-tracker`: 0 done, 1 failed, 2 bad usage or bad input. */
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -70,5 +72,5 @@ export function printObject(obj: Record<string, unknown>, opts: OutputOptions, w
 }
 
 function stdoutWrite(text: string): void {
-  process.stdout.write(text + '\n');
+  writeOut(text + '\n');
 }

@@ -107,9 +107,10 @@ export function describeParse(
     lowestFor2: event?.lowestPrice2 ?? null,
     lowestFor4: event?.lowestPrice4 ?? null,
     tickets: event?.totalTickets ?? null,
-    allInLowest: allIn.length > 0 ? Math.min(...allIn) : null,
+    // reduce, not Math.min(...allIn): spreading 130,000 listings into arguments overflows the stack.
+    allInLowest: allIn.length > 0 ? allIn.reduce((a, b) => Math.min(a, b)) : null,
     allInAverage: allIn.length > 0 ? roundCents(allIn.reduce((a, b) => a + b, 0) / allIn.length) : null,
-    allInHighest: allIn.length > 0 ? Math.max(...allIn) : null,
+    allInHighest: allIn.length > 0 ? allIn.reduce((a, b) => Math.max(a, b)) : null,
     health,
   };
 }

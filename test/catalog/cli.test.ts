@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fromRoot } from '../../src/tools/paths';
+import { runCli, type CliRun } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 describe('ticket-tracker events …', () => {
   let t: TestDatabase;
@@ -19,15 +13,12 @@ describe('ticket-tracker events …', () => {
     await t?.drop();
   });
 
-  const cli = (...args: string[]): Promise<Run> =>
-    new Promise((resolve) => {
-      const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: t.url, LOG_LEVEL: 'warn' };
-      delete env.GOOGLE_SHEET_ID;
-      execFile(process.execPath, [fromRoot('bin', 'ticket-tracker.js'), ...args], { cwd: fromRoot(), env }, (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      });
-    });
+  // In-process (main(argv, io)): the process boundary is not what these tests are about.
+  const cli = (...args: string[]): Promise<CliRun> => {
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: t.url, LOG_LEVEL: 'warn' };
+    delete env.GOOGLE_SHEET_ID;
+    return runCli(args, env);
+  };
 
   it('events sync --file prints the report with invalid rows by number; a missing file is bad input (exit 2)', async () => {
     const r = await cli('events', 'sync', '--file', fromRoot('test', 'fixtures', 'catalog', 'messy.csv'));

@@ -4,36 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expandSeedAlias, SEED_ALIASES } from '../../src/cli/aliases';
-import { main } from '../../src/client';
 import { fromRoot } from '../../src/tools/paths';
+import { runCli, type CliRun } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
-/** main(argv) in this process, with what it writes to stdout and stderr. */
-async function cli(...argv: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const origOut = process.stdout.write.bind(process.stdout);
-  const origErr = process.stderr.write.bind(process.stderr);
-  // Commands write strings; the test runner's own messages on this process's stdout are
-  // serialized buffers, and go through untouched.
-  const capture = (into: string[], orig: typeof origOut) =>
-    ((chunk: string | Uint8Array, ...rest: never[]) =>
-      typeof chunk === 'string' ? (into.push(chunk), true) : orig(chunk, ...rest)) as typeof process.stdout.write;
-  process.stdout.write = capture(out, origOut);
-  process.stderr.write = capture(err, origErr);
-  try {
-    const code = await main(argv);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = origOut;
-    process.stderr.write = origErr;
-  }
+/** main(argv, io) in this process, with what it writes to stdout and stderr. */
+function cli(...argv: string[]): Promise<Run> {
+  return runCli(argv, process.env);
 }
 
 /** The alias and our command give the same exit status and the same output. */

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import http from 'node:http';
@@ -10,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { parseEnv } from '../../src/config';
 import { startMockMarketplace, type MockMarketplace } from '../../src/mock-marketplace';
 import { createMarketplaceAdapters } from '../../src/sources';
+import { runCli, type CliRun } from '../helpers/cli';
 
 /** A minimal CONNECT proxy on loopback that counts the tunnels it opens. */
 async function startConnectProxy(): Promise<{ url: string; tunnels: () => number; close: () => Promise<void> }> {
@@ -69,44 +69,15 @@ describe('HTTP_PROXIES', () => {
 
 describe('ticket-tracker sources parse', () => {
   const fixtures = path.join(__dirname, '..', 'fixtures', 'sources');
-  // The command alone, in a child process, with the CLI's exit-status rule (UsageError -> 2).
-  const script = `
-    const { Command } = require('commander');
-    const { registerSourcesCommands } = require(${JSON.stringify(path.resolve(__dirname, '../../src/cli/commands/sources'))});
-    const { UsageError } = require(${JSON.stringify(path.resolve(__dirname, '../../src/cli/output'))});
-    const { parseEnv } = require(${JSON.stringify(path.resolve(__dirname, '../../src/config'))});
-    const program = new Command('ticket-tracker').exitOverride();
-    registerSourcesCommands(program, { getEnv: () => parseEnv(process.env) });
-    program.parseAsync(process.argv.slice(1), { from: 'user' }).then(
-      () => { process.exitCode = 0; },
-      (err) => { process.stderr.write(err.message + '\\n'); process.exitCode = err instanceof UsageError ? 2 : 1; },
-    );`;
-  function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script, ...args], {
-      encoding: 'utf8',
-      cwd: path.resolve(__dirname, '../..'),
-    });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-  }
-  /** Asynchronously, with only these settings: the local server it talks to runs in this process. */
-  function runWith(env: Record<string, string>, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, ...args], {
-        cwd: path.resolve(__dirname, '../..'),
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
-  }
+  // In-process through main(argv, io): the command's output and exit status are the point, not the process.
+  const run = (...args: string[]): Promise<CliRun> => runCli(args, { ...process.env });
+  /** With only these settings: the local server it talks to runs in this process. */
+  const runWith = (env: Record<string, string>, ...args: string[]): Promise<CliRun> =>
+    runCli(args, { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env });
 
-  it('prints a short table by default: listings parsed, skipped by reason, lowest, highest, tickets', () => {
-    const r = run('sources', 'parse', 'vividseats', path.join(fixtures, 'vividseats', 'case-real-key-layout.json'));
-    assert.equal(r.status, 0, r.stderr);
+  it('prints a short table by default: listings parsed, skipped by reason, lowest, highest, tickets', async () => {
+    const r = await run('sources', 'parse', 'vividseats', path.join(fixtures, 'vividseats', 'case-real-key-layout.json'));
+    assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^listings parsed\s+4$/m);
     assert.match(r.stdout, /^skipped\s+1$/m);
     assert.match(r.stdout, /^lowest\s+64\.00 USD$/m);
@@ -116,25 +87,25 @@ describe('ticket-tracker sources parse', () => {
     assert.match(r.stdout, /^\s*1\s+tickets\[\]\.p: not a number$/m);
   });
 
-  it('exits 2 after printing the report when a scrape of the payload would be format drift', () => {
-    const r = run('sources', 'parse', 'vividseats', path.join(fixtures, 'trial', 'vs_mut_rename_p.json'));
-    assert.equal(r.status, 2, r.stderr);
+  it('exits 2 after printing the report when a scrape of the payload would be format drift', async () => {
+    const r = await run('sources', 'parse', 'vividseats', path.join(fixtures, 'trial', 'vs_mut_rename_p.json'));
+    assert.equal(r.code, 2, r.stderr);
     assert.match(r.stdout, /^health\s+format-drift: 18 of 18 items skipped/m);
     assert.match(r.stdout, /^\s*18\s+tickets\[\]\.p: missing$/m);
     assert.match(r.stderr, /vs_mut_rename_p\.json: format-drift/);
-    const summary = run('sources', 'parse', 'seatgeek', path.join(fixtures, 'trial', 'sg_mut_rename_stats.json'), '--json');
-    assert.equal(summary.status, 2, summary.stderr);
+    const summary = await run('sources', 'parse', 'seatgeek', path.join(fixtures, 'trial', 'sg_mut_rename_stats.json'), '--json');
+    assert.equal(summary.code, 2, summary.stderr);
     assert.equal((JSON.parse(summary.stdout) as { healthy: boolean }).healthy, false);
   });
 
-  it('prints the report as JSON with --json, and the normalized listings with --listings', () => {
-    const r = run('sources', 'parse', 'seatgeek', path.join(fixtures, 'seatgeek', 'event.json'), '--json');
-    assert.equal(r.status, 0, r.stderr);
+  it('prints the report as JSON with --json, and the normalized listings with --listings', async () => {
+    const r = await run('sources', 'parse', 'seatgeek', path.join(fixtures, 'seatgeek', 'event.json'), '--json');
+    assert.equal(r.code, 0, r.stderr);
     const parsed = JSON.parse(r.stdout) as { kind: string; lowest: number; allInLowest: number; declaredListings: number };
     assert.equal(parsed.allInLowest, 98);
     assert.deepEqual([parsed.kind, parsed.lowest, parsed.declaredListings], ['summary', 74, 1284]);
     const full = JSON.parse(
-      run('sources', 'parse', 'vividseats', path.join(fixtures, 'vividseats', 'listings.json'), '--json', '--listings').stdout,
+      (await run('sources', 'parse', 'vividseats', path.join(fixtures, 'vividseats', 'listings.json'), '--json', '--listings')).stdout,
     ) as {
       lowestFor2: number;
       result: { listings: unknown[] };
@@ -143,9 +114,9 @@ describe('ticket-tracker sources parse', () => {
     assert.equal(full.result.listings.length, 9);
   });
 
-  it('exits 2 naming the field path when the payload does not parse', () => {
-    const r = run('sources', 'parse', 'vividseats', path.join(fixtures, 'vividseats', 'renamed-tickets.json'));
-    assert.equal(r.status, 2);
+  it('exits 2 naming the field path when the payload does not parse', async () => {
+    const r = await run('sources', 'parse', 'vividseats', path.join(fixtures, 'vividseats', 'renamed-tickets.json'));
+    assert.equal(r.code, 2);
     assert.match(r.stderr, /field tickets/);
   });
 
@@ -164,14 +135,14 @@ describe('ticket-tracker sources parse', () => {
         file,
         '--json',
       );
-      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.code, 0, r.stderr);
       const report = JSON.parse(r.stdout) as { parsed: number; declaredListings: number; skipped: number };
       const saved = JSON.parse(readFileSync(file, 'utf8')) as { tickets: unknown[] };
       assert.equal(report.parsed, saved.tickets.length);
       assert.equal(report.declaredListings, saved.tickets.length);
       assert.equal(report.skipped, 0);
       // The saved answer parses to the same report.
-      const again = run('sources', 'parse', 'vividseats', file, '--json');
+      const again = await run('sources', 'parse', 'vividseats', file, '--json');
       assert.deepEqual(JSON.parse(again.stdout), report);
       // A marketplace changed its format: the raw answer is still saved, and the exit status is 2 naming the field.
       mock.setFault({ marketplace: 'vividseats', fault: { kind: 'rename-field', from: 'tickets', to: 'listings' } });
@@ -184,7 +155,7 @@ describe('ticket-tracker sources parse', () => {
         '--save',
         file,
       );
-      assert.equal(bad.status, 2);
+      assert.equal(bad.code, 2);
       assert.match(bad.stderr, /field tickets/);
       assert.ok('listings' in (JSON.parse(readFileSync(file, 'utf8')) as object));
       // A body that is not JSON (a block page) is saved as received, and the exit status is 2.
@@ -199,21 +170,21 @@ describe('ticket-tracker sources parse', () => {
         '--save',
         file,
       );
-      assert.equal(html.status, 2);
+      assert.equal(html.code, 2);
       assert.match(html.stderr, /is not JSON.*saved to/);
       assert.equal(readFileSync(file, 'utf8'), '<html><body>Access Denied</body></html>');
       // Without the marketplace's credential: exit 2 naming the setting.
       const off = await runWith({ SEATGEEK_BASE_URL: mock.url }, 'sources', 'probe', 'seatgeek', 'evt-1');
-      assert.equal(off.status, 2);
+      assert.equal(off.code, 2);
       assert.match(off.stderr, /SEATGEEK_CLIENT_ID/);
     } finally {
       await mock.close();
     }
   });
 
-  it('exits 2 for an unknown source', () => {
-    const r = run('sources', 'parse', 'eventbrite', path.join(fixtures, 'seatgeek', 'event.json'));
-    assert.equal(r.status, 2);
+  it('exits 2 for an unknown source', async () => {
+    const r = await run('sources', 'parse', 'eventbrite', path.join(fixtures, 'seatgeek', 'event.json'));
+    assert.equal(r.code, 2);
     assert.match(r.stderr, /--source/);
   });
 });

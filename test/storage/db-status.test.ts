@@ -1,20 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { persistScrape } from '../../src/db/ingest';
 import { applyRetention } from '../../src/db/retention';
-import { fromRoot } from '../../src/tools/paths';
+import { runCli, type CliRun } from '../helpers/cli';
 import { createTestDatabase, describeLayouts, type TestDatabase } from '../helpers/db';
 import { createEvent, makeListings } from '../fixtures/storage/data';
 
 const DAY = 86_400_000;
 
-function cli(url: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' };
-    execFile(process.execPath, [fromRoot('bin', 'ticket-tracker.js'), ...args], { cwd: fromRoot(), env }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
+/** The CLI in-process (main(argv, io)) against the test's database. */
+function cli(url: string, ...args: string[]): Promise<CliRun> {
+  return runCli(args, { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' });
 }
 
 describeLayouts('db status', ({ layout, it, before, after }) => {

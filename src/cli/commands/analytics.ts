@@ -15,6 +15,7 @@ import { parseBucket, type Bucket } from '../../domain/buckets';
 import type { CliContext } from '../context';
 import { printObject, printRows, UsageError } from '../output';
 import { parseOptions } from '../parse';
+import { writeOut } from '../io';
 
 /**
  * Read commands of analysts and operators: listings, history, sections, trend, availability,
@@ -55,7 +56,7 @@ async function eventOf(db: Db, ref: string, opts: { json?: boolean | undefined }
     if (err instanceof EventRefError) throw new UsageError(`EVENT: ${err.message}`);
     throw err;
   }
-  if (!opts.json) process.stdout.write(`${describeEvent(event)}\n\n`);
+  if (!opts.json) writeOut(`${describeEvent(event)}\n\n`);
   return event;
 }
 

@@ -8,6 +8,7 @@ import { MARKETPLACES } from '../../sources/marketplaces/registry';
 import { runWorker } from '../../worker';
 import type { CliContext } from '../context';
 import { printRows } from '../output';
+import { writeOut } from '../io';
 
 /** dev, worker, db, config: running the product and looking after its storage. */
 export function registerCoreCommands(program: Command, ctx: CliContext): void {
@@ -15,7 +16,7 @@ export function registerCoreCommands(program: Command, ctx: CliContext): void {
     .command('dev')
     .description('run the embedded stack: Temporal dev server, PostgreSQL, worker (what `npm start` runs)')
     .action(async () => {
-      await runDevStack(devEnvironment(ctx.getEnv(), readEnvironment()), ctx.logger());
+      await runDevStack(devEnvironment(ctx.getEnv(), readEnvironment(ctx.io.env, ctx.io.cwd)), ctx.logger());
     });
 
   program
@@ -49,10 +50,10 @@ export function registerCoreCommands(program: Command, ctx: CliContext): void {
       const mode = await recordedStorageMode(db);
       const tsdb = mode?.mode === 'timescaledb' ? await timescaleStatus(db) : null;
       if (opts.json) {
-        process.stdout.write(JSON.stringify({ storageMode: mode, timescaledb: tsdb, migrations: status }, null, 2) + '\n');
+        writeOut(JSON.stringify({ storageMode: mode, timescaledb: tsdb, migrations: status }, null, 2) + '\n');
         return;
       }
-      process.stdout.write(
+      writeOut(
         mode
           ? `storage mode: ${mode.mode} (decided ${mode.decidedAt.toISOString()}: ${mode.reason})\n\n`
           : 'storage mode: not decided yet (decided by the first `db migrate`)\n\n',
@@ -101,7 +102,7 @@ const mb = (bytes: number | null): string => (bytes === null ? '' : `${(bytes / 
 
 /** The TimescaleDB part of `db status`: hypertables with chunks and compression, then policies with their last run. */
 function printTimescaleStatus(s: TimescaleStatus): void {
-  process.stdout.write(`TimescaleDB ${s.extensionVersion}\n`);
+  writeOut(`TimescaleDB ${s.extensionVersion}\n`);
   printRows(
     s.hypertables,
     [
@@ -115,7 +116,7 @@ function printTimescaleStatus(s: TimescaleStatus): void {
     ],
     {},
   );
-  process.stdout.write('\npolicies (a second line: the maintenance workflows compress explicitly)\n');
+  writeOut('\npolicies (a second line: the maintenance workflows compress explicitly)\n');
   printRows(
     s.policies,
     [
@@ -132,5 +133,5 @@ function printTimescaleStatus(s: TimescaleStatus): void {
     ],
     {},
   );
-  process.stdout.write('\n');
+  writeOut('\n');
 }

@@ -10,6 +10,7 @@ import { formatLocalDate, formatWallTime } from '../../domain/local-time';
 import type { CliContext } from '../context';
 import { printObject, printRows, UsageError } from '../output';
 import { parseOptions } from '../parse';
+import { writeOut } from '../io';
 
 const syncOptions = z.object({
   file: z.string().min(1, 'needs a path').optional(),
@@ -123,7 +124,7 @@ function printSyncReport(report: SyncReport, json: boolean | undefined): void {
     {},
   );
   if (report.cells.length > 0) {
-    process.stdout.write('\n');
+    writeOut('\n');
     printRows(
       report.cells,
       [
@@ -140,7 +141,7 @@ function printSyncReport(report: SyncReport, json: boolean | undefined): void {
     ...report.duplicates.map((d) => ({ row: d.row, problem: 'duplicate', reason: d.reason })),
   ].sort((a, b) => a.row - b.row);
   if (problems.length > 0) {
-    process.stdout.write('\n');
+    writeOut('\n');
     printRows(
       problems,
       [
@@ -164,7 +165,7 @@ function localStart(e: CatalogEvent): string {
 
 function latest(values: (string | null)[]): Date | null {
   const times = values.filter((v): v is string => v !== null).map((v) => new Date(v).getTime());
-  return times.length > 0 ? new Date(Math.max(...times)) : null;
+  return times.length > 0 ? new Date(times.reduce((a, b) => Math.max(a, b))) : null;
 }
 
 const EVENT_COLUMNS = [
@@ -207,5 +208,5 @@ function printCleanupReport(report: CleanupReport, json: boolean | undefined): v
       .map(([t, n]) => `${n} ${t}`);
     lines.push(`deleted ${report.toDelete} event(s)${rows.length > 0 ? `: ${rows.join(', ')}` : ''}`);
   }
-  process.stdout.write('\n' + lines.join('\n') + '\n');
+  writeOut('\n' + lines.join('\n') + '\n');
 }

@@ -9,9 +9,10 @@ import { describeParse, type ParseReport } from '../../sources/describe';
 import type { CliContext } from '../context';
 import { printObject, renderTable, UsageError } from '../output';
 import { parseOptions } from '../parse';
+import { writeOut, writeErr } from '../io';
 
 /** The report of a parse: key/value lines and the skipped reasons as a table, or JSON. */
-function printReport(report: ParseReport, json: boolean, write: (s: string) => void = (t) => process.stdout.write(t + '\n')): void {
+function printReport(report: ParseReport, json: boolean, write: (s: string) => void = (t) => writeOut(t + '\n')): void {
   if (json) {
     write(JSON.stringify(report, null, 2));
     return;
@@ -98,7 +99,7 @@ export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 
         parseFailure(name, file, err);
       }
       const report = describeParse(name, fetched);
-      if (raw.json && raw.listings) process.stdout.write(JSON.stringify({ ...report, result: fetched }, null, 2) + '\n');
+      if (raw.json && raw.listings) writeOut(JSON.stringify({ ...report, result: fetched }, null, 2) + '\n');
       else printReport(report, raw.json === true);
       refuseUnhealthy(report, file);
     });
@@ -141,7 +142,7 @@ export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 
         }
         if (o.save) {
           await writeFile(o.save, JSON.stringify(payload, null, 2) + '\n');
-          process.stderr.write(`saved the raw response to ${o.save}\n`);
+          writeErr(`saved the raw response to ${o.save}\n`);
         }
         let fetched: FetchedPrices;
         try {
@@ -181,7 +182,7 @@ export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 
       // One synchronous append per request: the line is on disk even if this process is killed.
       const logLine = requestLog ? (e: MockRequestLogEntry) => appendFileSync(requestLog, JSON.stringify(e) + '\n') : undefined;
       const mock = await startMockMarketplace({ ...mockOpts, ...(logLine ? { onRequest: logLine } : {}) });
-      process.stdout.write(`mock marketplace on ${mock.url} (seed ${opts.seed}); Ctrl-C to stop\n`);
+      writeOut(`mock marketplace on ${mock.url} (seed ${opts.seed}); Ctrl-C to stop\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

@@ -20,6 +20,7 @@ import { listDueEvents } from '../../catalog/lifecycle';
 import type { Db } from '../../db/pool';
 import { findCycleOf, progressLine, readCycleProgress } from '../../top/snapshot';
 import { parseOptions } from '../parse';
+import { writeOut } from '../io';
 
 function withSettingsFlags(cmd: Command): Command {
   return cmd
@@ -136,7 +137,7 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
       .action(async () => {
         const handle = await trackerHandle(ctx);
         await notRunning(() => handle.signal(signal));
-        process.stdout.write(`sent ${signal.name} to the tracker\n`);
+        writeOut(`sent ${signal.name} to the tracker\n`);
       });
   }
 
@@ -169,7 +170,7 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
       const handle = await trackerHandle(ctx);
       await notRunning(() => handle.cancel());
       await handle.result().catch(() => undefined);
-      process.stdout.write('tracker stopped\n');
+      writeOut('tracker stopped\n');
     });
 
   program
@@ -241,7 +242,7 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
           ],
           opts,
         );
-        process.stdout.write(
+        writeOut(
           `\n${result.summary.eventsScraped}/${result.summary.eventsDue} events stored, ${result.summary.listingsStored} listings, cycle ${result.summary.cycleId}\n`,
         );
       }

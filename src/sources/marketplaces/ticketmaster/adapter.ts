@@ -118,7 +118,8 @@ export function parseTicketmasterEvent(payload: unknown): FetchedPrices {
   const extent = (list: Range[], key: 'min' | 'max'): number | null => {
     const values = list.map((r) => r[key]).filter((v): v is number => v !== undefined);
     if (values.length === 0) return null;
-    return key === 'min' ? Math.min(...values) : Math.max(...values);
+    // reduce, not Math.min(...values): a payload's array spread into arguments overflows the stack past ~120,000 items.
+    return values.reduce((a, b) => (key === 'min' ? Math.min(a, b) : Math.max(a, b)));
   };
   const none = { value: null, path: '' };
   const result = normalizeSummary(
