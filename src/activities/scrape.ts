@@ -10,6 +10,14 @@ import type { Logger } from '../logging/logger';
 import { toActivityFailure, type MarketplaceAdapter } from '../sources';
 import type { MainActivities, MarketplaceActivities } from './types';
 
+/**
+ * Seconds between heartbeats of a fetch. None is sent before the first tick: a fetch that ends
+ * sooner (nearly all) costs no heartbeat round trip (Core sends a first heartbeat at once, and the
+ * server writes each one), while a long one still proves it is alive well within the workflow's
+ * heartbeat timeout and still hears of cancellation.
+ */
+export const FETCH_HEARTBEAT_EVERY_MS = 10_000;
+
 /** Failure type of a scrape whose payload no longer matches the marketplace's format (see domain/scrape-health). */
 export const FORMAT_DRIFT_FAILURE = 'MarketplaceFormatDrift';
 
@@ -35,26 +43,31 @@ export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_H
           (recordErr: unknown) => logger.warn('could not record a scrape error', { err: recordErr }),
         );
 
-      ctx.heartbeat('fetching');
+      let phase: 'fetching' | 'persisting' = 'fetching';
+      const ticker = setInterval(() => ctx.heartbeat(phase), FETCH_HEARTBEAT_EVERY_MS);
       let fetched: FetchedPrices;
-      try {
-        fetched = await adapter.fetchPrices(marketplaceEventId, ctx.cancellationSignal);
-      } catch (err) {
-        // The marketplace's answer decides the retry: Retry-After, or non-retryable for 4xx and bad payloads.
-        const failure = toActivityFailure(err);
-        await record(`${marketplace} ${marketplaceEventId}: ${failure.message}`);
-        throw failure;
-      }
-
-      ctx.heartbeat('persisting');
-      const capturedAt = new Date();
       let stored: PersistScrapeResult;
+      let capturedAt: Date;
       try {
-        stored = await persistScrape(db, { scrapeId, eventId, marketplace, capturedAt, fetched, health });
-      } catch (err) {
-        // A database error is retried by the activity's policy; the fetch is repeated, which is cheap.
-        await record(`${marketplace} ${marketplaceEventId}: storing the scrape failed: ${(err as Error).message}`);
-        throw err;
+        try {
+          fetched = await adapter.fetchPrices(marketplaceEventId, ctx.cancellationSignal);
+        } catch (err) {
+          // The marketplace's answer decides the retry: Retry-After, or non-retryable for 4xx and bad payloads.
+          const failure = toActivityFailure(err);
+          await record(`${marketplace} ${marketplaceEventId}: ${failure.message}`);
+          throw failure;
+        }
+        phase = 'persisting';
+        capturedAt = new Date();
+        try {
+          stored = await persistScrape(db, { scrapeId, eventId, marketplace, capturedAt, fetched, health });
+        } catch (err) {
+          // A database error is retried by the activity's policy; the fetch is repeated, which is cheap.
+          await record(`${marketplace} ${marketplaceEventId}: storing the scrape failed: ${(err as Error).message}`);
+          throw err;
+        }
+      } finally {
+        clearInterval(ticker);
       }
       const skipped = fetched.skipped.length;
       if (skipped + stored.listingsRejected > 0) {
