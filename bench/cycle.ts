@@ -66,7 +66,9 @@ function rssOf(pid: number): { rssMb: number; peakMb: number } {
  */
 async function startWorkerProcess(env: Record<string, string>): Promise<{ process: ChildProcess; healthPort: number }> {
   const healthPort = await freePort();
-  const child = spawn(process.execPath, [fromRoot('dist', 'client.js'), 'worker'], {
+  // BENCH_WORKER_NODE_ARGS: node flags NODE_OPTIONS refuses (--cpu-prof, --heap-prof), to see where the worker's time goes.
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, fromRoot('dist', 'client.js'), 'worker'], {
     env: {
       PATH: process.env.PATH ?? '',
       NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? WORKER_NODE_OPTIONS,
@@ -199,6 +201,8 @@ export const benchmark: Benchmark = {
         VIVIDSEATS_RATE_PER_SECOND: '100000',
         MARKETPLACE_CONCURRENCY: String(FETCH_CONCURRENCY),
         WORKER_SHUTDOWN_GRACE_SECONDS: '5',
+        // The plain loop's pool has 20 connections (createThrowawayDatabase's poolMax above): the same for the worker.
+        DATABASE_POOL_MAX: '20',
         ...(process.env.WORKER_MAX_CACHED_WORKFLOWS ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS } : {}),
       };
       const taskQueue = 'bench-cycle';
