@@ -6,6 +6,7 @@
 import { renderTable } from '../src/cli/output';
 import type { Benchmark, Figures, LayoutFigure } from './harness';
 
+import { benchmark as alerts } from './alerts';
 import { benchmark as config } from './config';
 import { benchmark as cycle } from './cycle';
 import { benchmark as parse } from './parse';
@@ -15,6 +16,7 @@ import { benchmark as query } from './query';
 
 // Each benchmark lives in its own file; add one line here per file.
 const BENCHMARKS: Record<string, Benchmark> = {
+  alerts,
   config,
   cycle,
   parse,

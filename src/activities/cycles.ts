@@ -1,15 +1,32 @@
-import type { Notifier } from '../alerts/webhooks';
+import type { AlertChannel, AlertMessage } from '../alerts/channel';
+import { recordOperatorAlert } from '../alerts/log';
+import { errorRateAlert, formatDriftAlert } from '../alerts/operator';
 import { countRecentErrors, recordCycleEnd, recordScrapeError, recordCycleStart } from '../db/cycles';
+import { sendToChannels } from './alerts';
 import type { ActivityDeps, MainActivities } from './types';
 
 export function cycleActivities({
   db,
   logger,
-  notifier,
-}: ActivityDeps & { notifier: Notifier }): Pick<
+  channels,
+}: ActivityDeps & { channels: () => readonly AlertChannel[] }): Pick<
   MainActivities,
   'startCycle' | 'finishCycle' | 'recordScrapeFailure' | 'checkErrorRate' | 'reportFormatDrift'
 > {
+  /** Operator alerts travel the price alerts' channels and log: handed to the workflow, or sent here. */
+  async function operatorDelivery(
+    alertId: number,
+    alert: AlertMessage,
+    deliver: 'workflow' | undefined,
+  ): Promise<{ alertId: number; dedupeKey: string; channels: string[] }> {
+    const names = channels().map((c) => c.name as string);
+    if (deliver !== 'workflow') {
+      const sent = await sendToChannels({ db, logger, channels }, alertId, alert);
+      if (sent.configured === 0) logger.warn(`operator alert (no channel configured): ${alert.title}`, { alert });
+    }
+    return { alertId, dedupeKey: alert.dedupeKey, channels: names };
+  }
+
   return {
     async startCycle({ jobId, startedAt }) {
       await recordCycleStart(db, { jobId, startedAt: new Date(startedAt) });
@@ -40,47 +57,40 @@ export function cycleActivities({
       await recordScrapeError(db, { jobId, eventId, marketplace, attempt, message, at: new Date() });
     },
 
-    async reportFormatDrift({ marketplace, eventId, message }) {
-      const hour = Math.floor(Date.now() / 3_600_000);
-      const key = `format-drift/${marketplace}/${hour}`;
-      const inserted = await db.query(
-        `INSERT INTO alerts (kind, marketplace, dedupe_key, message, details, triggered_at)
-         VALUES ('operator_format_drift', $4, $1, $2, $3, now()) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-        [key, message.slice(0, 4000), JSON.stringify({ marketplace, eventId }), marketplace],
-      );
-      if (inserted.rowCount === 0) return { alerted: false };
-      logger.warn(`format drift on ${marketplace}: ${message}`, { marketplace, eventId });
-      const sent = await notifier.send({
-        title: `Ticket Tracker: ${marketplace} changed its format`,
-        text: `${message}\nSave a payload with \`ticket-tracker sources probe ${marketplace} ID --save FILE\` and check it with \`ticket-tracker sources parse\`.`,
-        severity: 'critical',
+    async reportFormatDrift({ marketplace, eventId, message, deliver }) {
+      const alert = formatDriftAlert({ marketplace, eventId, message, at: new Date() });
+      const alertId = await recordOperatorAlert(db, {
+        kind: 'operator_format_drift',
+        dedupeKey: alert.dedupeKey,
+        message: alert,
+        marketplace,
+        details: { marketplace, eventId },
       });
-      if (sent.delivered > 0) await db.query(`UPDATE alerts SET sent_at = now(), channels = $2 WHERE dedupe_key = $1`, [key, ['webhook']]);
-      return { alerted: true };
+      if (alertId === null) return { alerted: false };
+      logger.warn(`format drift on ${marketplace}: ${message}`, { marketplace, eventId });
+      return { alerted: true, ...(await operatorDelivery(alertId, alert, deliver)) };
     },
 
     /**
      * More than `threshold` errors in the window raises one operator alert per window: the
      * alert's dedupe key names the window, so retries and later cycles in it do not repeat it.
+     * With `deliver: 'workflow'` the alert is only recorded and the caller starts its delivery
+     * (deliverAlerts, retried by Temporal); otherwise it is sent here once per channel.
      */
-    async checkErrorRate({ threshold, windowMinutes }) {
+    async checkErrorRate({ threshold, windowMinutes, deliver }) {
       const now = Date.now();
       const errors = await countRecentErrors(db, new Date(now - windowMinutes * 60_000));
       if (errors <= threshold) return { errors, alerted: false };
-      const windowKey = Math.floor(now / (windowMinutes * 60_000));
-      const message = `${errors} scrape errors in the last ${windowMinutes} minutes (threshold ${threshold}); see \`ticket-tracker errors\``;
-      const inserted = await db.query(
-        `INSERT INTO alerts (kind, dedupe_key, message, details, triggered_at)
-         VALUES ('operator_error_rate', $1, $2, $3, now()) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-        [`error-rate/${windowKey}`, message, JSON.stringify({ errors, threshold, windowMinutes })],
-      );
-      if (inserted.rowCount === 0) return { errors, alerted: false };
-      logger.warn(message, { errors, threshold });
-      const sent = await notifier.send({ title: 'Ticket Tracker: high scrape error rate', text: message, severity: 'warning' });
-      if (sent.delivered > 0) {
-        await db.query(`UPDATE alerts SET sent_at = now(), channels = $2 WHERE dedupe_key = $1`, [`error-rate/${windowKey}`, ['webhook']]);
-      }
-      return { errors, alerted: true };
+      const alert = errorRateAlert({ errors, threshold, windowMinutes, at: new Date(now) });
+      const alertId = await recordOperatorAlert(db, {
+        kind: 'operator_error_rate',
+        dedupeKey: alert.dedupeKey,
+        message: alert,
+        details: { errors, threshold, windowMinutes },
+      });
+      if (alertId === null) return { errors, alerted: false };
+      logger.warn(alert.text, { errors, threshold });
+      return { errors, alerted: true, ...(await operatorDelivery(alertId, alert, deliver)) };
     },
   };
 }

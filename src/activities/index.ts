@@ -1,4 +1,5 @@
-import { createWebhookNotifier } from '../alerts/webhooks';
+import { configuredChannels, type AlertChannel } from '../alerts/channel';
+import { alertActivities } from './alerts';
 import { catalogActivities } from './catalog';
 import { maintenanceActivities } from './maintenance';
 import { cycleActivities } from './cycles';
@@ -13,11 +14,14 @@ export type { ActivityDeps } from './types';
  * tests wire them the same way.
  */
 export function createActivities(deps: ActivityDeps): MainActivities {
-  const notifier = deps.notifier ?? createWebhookNotifier(deps.env, deps.logger);
+  let resolved: readonly AlertChannel[] | undefined;
+  // Resolved on first use: a half-configured channel fails the alert activities, not the worker.
+  const channels = deps.channels ?? (() => (resolved ??= configuredChannels(deps.env, { logger: deps.logger })));
   return {
     ...selfCheckActivities(deps.db),
     ...catalogActivities(deps),
-    ...cycleActivities({ ...deps, notifier }),
+    ...cycleActivities({ ...deps, channels }),
+    ...alertActivities({ db: deps.db, logger: deps.logger, channels }),
     ...priceChangeActivities(deps.db),
     ...maintenanceActivities(deps),
   };

@@ -1,4 +1,4 @@
-import type { Notifier } from '../alerts/webhooks';
+import type { AlertChannel } from '../alerts/channel';
 import type { Env } from '../config';
 import type { Db } from '../db/pool';
 import type { EventMarketplaceId, MarketplaceName } from '../domain/listing';
@@ -39,10 +39,33 @@ export interface MainActivities {
     message: string;
   }): Promise<void>;
   /** A format-drift failure: one operator alert per marketplace per hour (later ones in the hour are only recorded). */
-  reportFormatDrift(input: { marketplace: MarketplaceName; eventId: number; message: string }): Promise<{ alerted: boolean }>;
+  reportFormatDrift(input: {
+    marketplace: MarketplaceName;
+    eventId: number;
+    message: string;
+    /** 'workflow': only record the alert; the caller starts its delivery (deliverAlerts). */
+    deliver?: 'workflow';
+  }): Promise<OperatorAlertResult>;
   markScraped(input: { eventId: number; marketplace: MarketplaceName; ok: boolean }): Promise<void>;
   detectPriceChanges(ref: StoredScrapeRef): Promise<{ previousLowest: number | null; changePercent: number | null }>;
-  checkErrorRate(input: { threshold: number; windowMinutes: number }): Promise<{ errors: number; alerted: boolean }>;
+  checkErrorRate(input: {
+    threshold: number;
+    windowMinutes: number;
+    deliver?: 'workflow';
+  }): Promise<OperatorAlertResult & { errors: number }>;
+  /**
+   * After a stored scrape (one local activity, no extra round trip): records its price changes,
+   * evaluates the alert rules, records the firings (once per rule and scrape, whatever retries
+   * or replays), and marks the event's marketplace scraped. Returns the firings to deliver.
+   */
+  evaluateScrape(input: { ref: StoredScrapeRef }): Promise<{
+    previousLowest: number | null;
+    changePercent: number | null;
+    rulesEvaluated: number;
+    firings: { alertId: number; dedupeKey: string; channels: string[] }[];
+  }>;
+  /** One alert on one channel (see activities/alerts.ts): throws for 'retry' (retryable) and 'permanent' (not). */
+  deliverAlert(input: { alertId: number; channel: string }): Promise<{ channel: string; outcome: 'delivered' | 'skipped'; detail: string }>;
   rollupHourly(input: { from: string; to: string }): Promise<{ rows: number }>;
   rollupDaily(input: { from: string; to: string }): Promise<{ rows: number }>;
   applyRetention(input: { now: string }): Promise<Record<string, number>>;
@@ -78,5 +101,14 @@ export interface ActivityDeps {
   logger: Logger;
   /** Marketplaces this deployment scrapes; events' other marketplace ids are left alone. */
   enabledMarketplaces: readonly MarketplaceName[];
-  notifier?: Notifier;
+  /** The alert channels; by default those the settings configure (src/alerts/channel.ts). */
+  channels?: () => readonly AlertChannel[];
+}
+
+/** An operator alert raised (or not: already raised in its window); with the id and channels to deliver it on. */
+export interface OperatorAlertResult {
+  alerted: boolean;
+  alertId?: number;
+  dedupeKey?: string;
+  channels?: string[];
 }

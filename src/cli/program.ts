@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { seedAliasHelp } from './aliases';
+import { registerAlertsCommands } from './commands/alerts';
 import { registerAnalyticsCommands } from './commands/analytics';
 import { registerCoreCommands } from './commands/core';
 import { registerEventsCommands } from './commands/events';
@@ -19,5 +20,6 @@ export function buildProgram(ctx: CliContext): Command {
   registerEventsCommands(program, ctx);
   registerSourcesCommands(program, ctx);
   registerTrackerCommands(program, ctx);
+  registerAlertsCommands(program, ctx);
   return program;
 }

@@ -5,6 +5,7 @@ import { descriptorOf } from '../sources/marketplaces/registry';
 import { resolveTimeZone } from '../domain/local-time';
 import { ENV_VARS, envSchema, MARKETPLACES, SECRET_VARS, type Env, type EnvVarName, type Marketplace } from './schema';
 import { registerSecret } from './redact';
+import { alertSettingsProblems } from '../alerts/settings';
 
 export { ENV_VARS, MARKETPLACES, type Env, type Marketplace };
 
@@ -55,6 +56,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
       problems.push({ variable: 'MARKETPLACES', reason: `unknown marketplace "${m}" (known: ${MARKETPLACES.join(', ')})` });
     }
   }
+  problems.push(...alertSettingsProblems(parsed));
   const zone = resolveTimeZone(parsed.DEFAULT_EVENT_TIMEZONE);
   if (!zone.ok) {
     problems.push({ variable: 'DEFAULT_EVENT_TIMEZONE', reason: `${zone.reason} (use an IANA name such as America/New_York)` });

@@ -75,6 +75,35 @@ const commaList = () =>
       : e;
   }, z.array(z.string()).default([]));
 
+const smtpUrl = () =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine(
+        (s) => URL.canParse(s) && /^smtps?:$/.test(new URL(s).protocol) && new URL(s).hostname !== '',
+        'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587',
+      )
+      .optional(),
+  );
+const emailList = () =>
+  z.preprocess(
+    (v) => {
+      const e = emptyToUndefined(v);
+      return typeof e === 'string'
+        ? e
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s.length > 0)
+        : e;
+    },
+    z
+      .array(
+        z.string().regex(/^(?:[^<>,]*<)?[^\s@<>,]+@[^\s@<>,]+\.[^\s@<>,]+>?$/, 'each must be an e-mail address such as ops@example.com'),
+      )
+      .default([]),
+  );
+
 export { MARKETPLACE_NAMES as MARKETPLACES } from '../sources/marketplaces/registry';
 export type { MarketplaceName as Marketplace } from '../sources/marketplaces/registry';
 
@@ -248,7 +277,28 @@ export const ENV_VARS = {
   // Alerts
   ALERT_WEBHOOK_URL: spec('Alerts', httpUrl(), 'Generic JSON webhook for price and operator alerts.', true),
   DISCORD_WEBHOOK_URL: spec('Alerts', httpUrl(), 'Discord webhook for price and operator alerts.', true),
-  SLACK_WEBHOOK_URL: spec('Alerts', httpUrl(), 'Slack webhook for price and operator alerts.', true),
+  SLACK_WEBHOOK_URL: spec('Alerts', httpUrl(), 'Slack incoming webhook for price and operator alerts.', true),
+  ALERT_WEBHOOK_SECRET: spec(
+    'Alerts',
+    optionalString(),
+    'Shared secret of the generic webhook: when set, each request carries `X-Ticket-Tracker-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`.',
+    true,
+  ),
+  SMTP_URL: spec(
+    'Alerts',
+    smtpUrl(),
+    'SMTP server for e-mail alerts: `smtp://host:587` (STARTTLS when offered) or `smtps://host:465` (TLS); user and password may be in the URL.',
+    true,
+  ),
+  SMTP_USER: spec('Alerts', optionalString(), 'SMTP user name when it is not in SMTP_URL.'),
+  SMTP_PASSWORD: spec('Alerts', optionalString(), 'SMTP password when it is not in SMTP_URL.', true),
+  ALERT_EMAIL_FROM: spec(
+    'Alerts',
+    optionalString(),
+    'Sender of e-mail alerts, e.g. `Ticket Tracker <alerts@example.com>` (default: alerts@ the SMTP host).',
+  ),
+  ALERT_EMAIL_TO: spec('Alerts', emailList(), 'Recipients of e-mail alerts (comma-separated addresses).'),
+  ALERT_TIMEOUT_MS: spec('Alerts', positiveInt(10000), 'Timeout of one delivery to a channel (connect, answer and body).'),
 
   // Retention
   RETENTION_RAW_DAYS: spec('Retention', positiveInt(120), 'Raw listings and snapshots kept before moving to the archive.'),

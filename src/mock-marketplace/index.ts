@@ -6,6 +6,7 @@ import { FaultRegistry, faultRuleSchema, type Fault, type FaultRule } from './fa
 import { MOCK_ROUTES } from '../sources/marketplaces/mocks';
 import { MARKETPLACE_NAMES } from '../domain/listing';
 import { generateEvent, marketAt, type MockEvent } from './generator';
+import { PriceMoves, priceMoveSchema, type PriceMove } from './price-moves';
 import { renameField, type MockRoute } from './routes';
 
 export type { Fault, FaultRule } from './faults';
@@ -19,6 +20,7 @@ export type { Fault, FaultRule } from './faults';
  *   POST /__mock/faults  {marketplace?, eventId?, fault, times?}   set a fault
  *   DELETE /__mock/faults                                       clear faults
  *   GET  /__mock/health
+ *   POST/DELETE /__mock/events/<id>/prices, GET /__mock/prices      price moves (see price-moves.ts)
  *
  * Time: the `X-Mock-Now` request header (ISO date or epoch ms) or the server's clock.
  */
@@ -40,6 +42,9 @@ export interface MockMarketplace {
   baseUrls: Record<MarketplaceName, string>;
   setFault(rule: FaultRule): void;
   clearFaults(): void;
+  /** Moves an event's prices (see price-moves.ts); `clearPriceMoves()` undoes every move. */
+  movePrices(eventId: string, move: PriceMove): void;
+  clearPriceMoves(eventId?: string): void;
   /** The generated event behind an id (for tests and demos). */
   event(eventId: string): MockEvent;
   close(): Promise<void>;
@@ -52,6 +57,7 @@ export async function startMockMarketplace(options: MockMarketplaceOptions): Pro
   const clock = options.now ?? Date.now;
   const epochMs = options.epochMs ?? Math.floor(clock() / WEEK) * WEEK;
   const faults = new FaultRegistry();
+  const priceMoves = new PriceMoves();
   const events = new Map<string, MockEvent>();
   const eventFor = (id: string): MockEvent => {
     let e = events.get(id);
@@ -97,6 +103,12 @@ export async function startMockMarketplace(options: MockMarketplaceOptions): Pro
       send(res, req, 201, parsed.data);
       return;
     }
+    const moved = priceMoves.route(method, path, () => readBody(req));
+    if (moved) {
+      const answer = await moved;
+      send(res, req, answer.status, answer.body);
+      return;
+    }
     if (path === '/__mock/health') {
       send(res, req, 200, { ok: true, seed: options.seed });
       return;
@@ -120,7 +132,7 @@ export async function startMockMarketplace(options: MockMarketplaceOptions): Pro
     if (fault && (await applyFault(fault, route, req, res))) return;
 
     const event = eventFor(eventId);
-    const market = fault?.kind === 'empty' ? [] : marketAt(event, now);
+    const market = fault?.kind === 'empty' ? [] : priceMoves.apply(route.marketplace, eventId, marketAt(event, now));
     let payload = route.render?.({ event, market, now, baseUrl, setHeader: (name, value) => res.setHeader(name, value) });
     if (fault?.kind === 'rename-field') payload = renameField(payload, fault.from, fault.to);
     if (fault?.kind === 'format-drift') payload = route.drift(payload, fault.field, fault.renamedTo);
@@ -172,6 +184,8 @@ export async function startMockMarketplace(options: MockMarketplaceOptions): Pro
     baseUrls: Object.fromEntries(MARKETPLACE_NAMES.map((m) => [m, baseUrl])) as Record<MarketplaceName, string>,
     setFault: (rule) => faults.add(faultRuleSchema.parse(rule)),
     clearFaults: () => faults.clear(),
+    movePrices: (eventId, move) => priceMoves.set(eventId, priceMoveSchema.parse(move)),
+    clearPriceMoves: (eventId) => priceMoves.clear(eventId),
     event: eventFor,
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,6 +1,7 @@
-import { ChildWorkflowFailure, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ChildWorkflowFailure, executeChild, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { MainActivities } from '../activities/types';
 import type { CycleSummary, DueEvent, ScrapeEventResult } from '../domain/tracker';
+import { ALERTS_PATCH, startDelivery } from './deliver-alerts';
 import { scrapeEvent } from './scrape-event';
 
 /**
@@ -94,6 +95,12 @@ export async function runCycle(
     catalogError,
   };
   await db.finishCycle({ summary });
-  await db.checkErrorRate({ threshold: opts.errorAlertThreshold, windowMinutes: 60 });
+  if (patched(ALERTS_PATCH)) {
+    // The operator's alert travels the price alerts' channels, retried by Temporal (deliverAlerts).
+    const rate = await db.checkErrorRate({ threshold: opts.errorAlertThreshold, windowMinutes: 60, deliver: 'workflow' });
+    if (rate.alertId !== undefined) await startDelivery(rate.alertId, rate.dedupeKey ?? '', rate.channels ?? []);
+  } else {
+    await db.checkErrorRate({ threshold: opts.errorAlertThreshold, windowMinutes: 60 });
+  }
   return { summary, results, events: due };
 }

@@ -4,3 +4,4 @@ export { trackerLoop } from './tracker-loop';
 export { scrapeEvent } from './scrape-event';
 export { scrapeEvents } from './scrape-events';
 export { hourlyRollup, dailyRollup, archiveAndRetention } from './maintenance';
+export { deliverAlerts } from './deliver-alerts';

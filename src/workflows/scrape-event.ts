@@ -1,6 +1,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   TimeoutFailure,
@@ -17,6 +18,7 @@ import {
   type ScrapeEventInput,
   type ScrapeEventResult,
 } from '../domain/tracker';
+import { ALERTS_PATCH, startDelivery } from './deliver-alerts';
 
 // Short database steps run as local activities: no task-queue round trip per step, which is
 // most of Temporal's cost per event (see `npm run bench -- cycle`).
@@ -77,8 +79,17 @@ export async function scrapeEvent(input: ScrapeEventInput): Promise<ScrapeEventR
           marketplace,
           marketplaceEventId,
         });
-        const change = await db.detectPriceChanges(ref);
-        await db.markScraped({ eventId: event.id, marketplace, ok: true });
+        let change: { changePercent: number | null };
+        if (patched(ALERTS_PATCH)) {
+          // One local activity: price changes, rules, firings and the scraped mark. Each firing's
+          // delivery is an abandoned child, so channels never delay this scrape.
+          const evaluation = await db.evaluateScrape({ ref });
+          for (const firing of evaluation.firings) await startDelivery(firing.alertId, firing.dedupeKey, firing.channels);
+          change = evaluation;
+        } else {
+          change = await db.detectPriceChanges(ref);
+          await db.markScraped({ eventId: event.id, marketplace, ok: true });
+        }
         const mark = ref.health === 'empty' ? 'empty' : null;
         return {
           marketplace,
@@ -93,7 +104,12 @@ export async function scrapeEvent(input: ScrapeEventInput): Promise<ScrapeEventR
       } catch (err) {
         const message = failureMessage(err);
         const drift = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === FORMAT_DRIFT_FAILURE;
-        if (drift) await db.reportFormatDrift({ marketplace, eventId: event.id, message });
+        if (drift) {
+          if (patched(ALERTS_PATCH)) {
+            const raised = await db.reportFormatDrift({ marketplace, eventId: event.id, message, deliver: 'workflow' });
+            if (raised.alertId !== undefined) await startDelivery(raised.alertId, raised.dedupeKey ?? '', raised.channels ?? []);
+          } else await db.reportFormatDrift({ marketplace, eventId: event.id, message });
+        }
         // Failed attempts that reached the activity recorded themselves; a timeout never did.
         if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) {
           await db.recordScrapeFailure({

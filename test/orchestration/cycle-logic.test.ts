@@ -53,6 +53,12 @@ describe('cycle logic with mocked activities', () => {
       if (scenario.brokenEvents.has(eventId)) throw ApplicationFailure.nonRetryable('database gone', 'Broken');
     },
     detectPriceChanges: async () => ({ previousLowest: null, changePercent: null }),
+    // The path since issue 14: one local activity records changes, rules and the scraped mark.
+    evaluateScrape: async ({ ref }) => {
+      if (scenario.brokenEvents.has(ref.eventId)) throw ApplicationFailure.nonRetryable('database gone', 'Broken');
+      return { previousLowest: null, changePercent: null, rulesEvaluated: 0, firings: [] };
+    },
+    deliverAlert: async () => assert.fail('no rule fires in these cycles'),
     checkErrorRate: async () => ({ errors: 0, alerted: false }),
     rollupHourly: async () => assert.fail('not part of a cycle'),
     rollupDaily: async () => assert.fail('not part of a cycle'),

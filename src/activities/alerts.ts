@@ -1,0 +1,123 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { AlertChannel, AlertMessage } from '../alerts/channel';
+import { evaluateScrape } from '../alerts/evaluate-scrape';
+import { brokenChannels, loadAlertMessage, markBroken, recordDelivery, recordOperatorAlert, wasDelivered } from '../alerts/log';
+import { brokenChannelAlert } from '../alerts/operator';
+import { markScraped } from '../catalog/lifecycle';
+import type { Db } from '../db/pool';
+import type { Logger } from '../logging/logger';
+import type { MainActivities } from './types';
+
+/** Failure types of deliverAlert (the workflow tells them apart from other failures). */
+export const DELIVERY_RETRY_FAILURE = 'AlertDeliveryRetry';
+export const DELIVERY_PERMANENT_FAILURE = 'AlertDeliveryPermanent';
+
+export interface AlertActivityDeps {
+  db: Db;
+  logger: Logger;
+  /** The configured channels (src/alerts/channel.ts configuredChannels), resolved on first use. */
+  channels: () => readonly AlertChannel[];
+}
+
+/**
+ * Sends an operator message to every configured channel that is not broken (except `except`),
+ * once each, logging each attempt under `alertId`. Never throws: the log says what happened.
+ */
+export async function sendToChannels(
+  deps: AlertActivityDeps,
+  alertId: number,
+  message: AlertMessage,
+  except?: string,
+): Promise<{ delivered: number; failed: number; configured: number }> {
+  const broken = await brokenChannels(deps.db);
+  const targets = deps.channels().filter((c) => c.name !== except && !broken.has(c.name));
+  let delivered = 0;
+  let failed = 0;
+  for (const channel of targets) {
+    try {
+      const outcome = await channel.send(message);
+      await recordDelivery(deps.db, {
+        alertId,
+        channel: channel.name,
+        attempt: 1,
+        outcome: outcome.status,
+        detail: outcome.status === 'delivered' ? outcome.response : outcome.reason,
+      });
+      if (outcome.status === 'delivered') delivered++;
+      else failed++;
+    } catch (err) {
+      failed++;
+      deps.logger.warn(`operator alert on ${channel.name} failed: ${(err as Error).message}`, { alertId });
+    }
+  }
+  return { delivered, failed, configured: targets.length };
+}
+
+export function alertActivities(deps: AlertActivityDeps): Pick<MainActivities, 'evaluateScrape' | 'deliverAlert'> {
+  const { db, logger } = deps;
+  return {
+    /**
+     * Right after a scrape is stored, in one local activity (no extra round trip): its price
+     * changes, the rules watching it and their firings (see src/alerts/evaluate-scrape.ts), then
+     * the event's marketplace marked scraped. Idempotent by scrape key.
+     */
+    async evaluateScrape({ ref }) {
+      const evaluation = await evaluateScrape(db, ref.scrapeId);
+      await markScraped(db, ref.eventId, ref.marketplace, { ok: true, at: new Date() });
+      if (evaluation.firings.length > 0 && !evaluation.alreadyEvaluated)
+        logger.info(`${evaluation.firings.length} alert(s) fired for ${ref.scrapeId}`, { firings: evaluation.firings });
+      return {
+        previousLowest: evaluation.previousLowest,
+        changePercent: evaluation.changePercent,
+        rulesEvaluated: evaluation.rulesEvaluated,
+        firings: evaluation.firings.map((f) => ({ alertId: f.alertId, dedupeKey: f.dedupeKey, channels: f.channels })),
+      };
+    },
+
+    /**
+     * One alert on one channel, once: an alert the log shows delivered there is not sent again
+     * (a retried activity). The channel's answer decides: 'retry' throws a retryable failure whose
+     * nextRetryDelay is the receiver's retry_after (Discord's and Slack's 429); 'permanent' marks
+     * the channel broken, tells the operator once through the other channels, and fails without
+     * retry. A channel that is not configured, or marked broken, is skipped (logged).
+     */
+    async deliverAlert({ alertId, channel }) {
+      const attempt = Context.current().info.attempt;
+      if (await wasDelivered(db, alertId, channel)) return { channel, outcome: 'delivered', detail: 'delivered before' };
+      const broken = (await brokenChannels(db)).get(channel);
+      const target = deps.channels().find((c) => c.name === channel);
+      if (broken !== undefined || !target) {
+        const detail = broken !== undefined ? `channel marked broken: ${broken}` : `channel "${channel}" is not configured`;
+        await recordDelivery(db, { alertId, channel, attempt, outcome: 'skipped', detail });
+        logger.warn(`alert ${alertId} not sent on ${channel}: ${detail}`, { alertId, channel });
+        return { channel, outcome: 'skipped', detail };
+      }
+      const message = await loadAlertMessage(db, alertId);
+      const outcome = await target.send(message, { signal: Context.current().cancellationSignal });
+      const detail = outcome.status === 'delivered' ? outcome.response : outcome.reason;
+      await recordDelivery(db, { alertId, channel, attempt, outcome: outcome.status, detail });
+      if (outcome.status === 'retry') {
+        throw ApplicationFailure.create({
+          message: `${channel}: ${outcome.reason}`,
+          type: DELIVERY_RETRY_FAILURE,
+          ...(outcome.retryAfterMs !== undefined ? { nextRetryDelay: Math.max(1, Math.ceil(outcome.retryAfterMs)) } : {}),
+        });
+      }
+      if (outcome.status === 'permanent') {
+        if (await markBroken(db, channel, outcome.reason)) {
+          const operatorMessage = brokenChannelAlert({ channel, reason: `alert ${alertId}: ${outcome.reason}`, at: new Date() });
+          logger.warn(operatorMessage.text, { channel, alertId });
+          const id = await recordOperatorAlert(db, {
+            kind: 'operator_channel_broken',
+            dedupeKey: operatorMessage.dedupeKey,
+            message: operatorMessage,
+          });
+          if (id !== null) await sendToChannels(deps, id, operatorMessage, channel);
+        }
+        throw ApplicationFailure.create({ message: `${channel}: ${outcome.reason}`, type: DELIVERY_PERMANENT_FAILURE, nonRetryable: true });
+      }
+      return { channel, outcome: 'delivered', detail };
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { request } from 'undici';
+import { redact } from '../config/redact';
+import { parseRetryAfter } from '../sources/errors';
+import type { DeliveryOutcome } from './message';
+import { cut } from './text';
+
+/**
+ * The HTTP side shared by the Discord, Slack and webhook channels: one POST with a whole-request
+ * timeout, and the answer (or the failure) classified into a DeliveryOutcome.
+ */
+
+/** How much of a receiver's answer goes into an outcome. */
+export const MAX_RESPONSE_CHARS = 2000;
+
+export type HeaderMap = Record<string, string | string[] | undefined>;
+
+/** The receiver's answer to one POST. */
+export interface HttpAnswer {
+  status: number;
+  headers: HeaderMap;
+  body: string;
+}
+
+export interface PostOptions {
+  headers: Record<string, string>;
+  /** Whole request (connect, answer, body) in milliseconds. */
+  timeoutMs: number;
+  /** The caller's cancellation (e.g. Temporal's activity cancellation). */
+  signal?: AbortSignal | undefined;
+}
+
+/** A network-level failure: the receiver never answered. */
+export interface HttpFailure {
+  reason: string;
+}
+
+/**
+ * POSTs `body` to `url`; resolves to the answer, or to a failure (network error, timeout,
+ * abort). Never rejects. The URL (which carries tokens) never appears in a failure's reason.
+ */
+export async function post(url: string, body: string, options: PostOptions): Promise<HttpAnswer | HttpFailure> {
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  try {
+    const res = await request(url, {
+      method: 'POST',
+      headers: options.headers,
+      body,
+      signal,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+    const text = await res.body.text();
+    return { status: res.statusCode, headers: res.headers, body: text };
+  } catch (err) {
+    if (options.signal?.aborted) return { reason: 'aborted by the caller' };
+    if (timeout.aborted) return { reason: `no answer within ${options.timeoutMs} ms (ALERT_TIMEOUT_MS)` };
+    return { reason: `network error: ${describeError(err, url)}` };
+  }
+}
+
+function describeError(err: unknown, url: string): string {
+  const e = err as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
+  const code = typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : undefined;
+  const message = typeof e.message === 'string' ? e.message : String(err);
+  const causeMessage = typeof e.cause?.message === 'string' && e.cause.message !== message ? ` (${e.cause.message})` : '';
+  return redact(`${code ? `${code} ` : ''}${message}${causeMessage}`.split(url).join(maskUrl(url)));
+}
+
+export function isFailure(x: HttpAnswer | HttpFailure): x is HttpFailure {
+  return 'reason' in x;
+}
+
+/** A header's first value. */
+export function header(headers: HeaderMap, name: string): string | undefined {
+  const v = headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * How long the receiver asked us to wait, in ms: the `Retry-After` header (seconds or an HTTP
+ * date, RFC 9110 §10.2.3), else `X-RateLimit-Reset-After` (seconds, decimals allowed; Discord).
+ */
+export function retryAfterFromHeaders(headers: HeaderMap, now: number): number | undefined {
+  return parseRetryAfter(header(headers, 'retry-after'), now) ?? parseRetryAfter(header(headers, 'x-ratelimit-reset-after'), now);
+}
+
+/**
+ * The usual classification of an answer: 2xx delivered; 429 retry (after `retryAfterMs` when
+ * known); 408 and 5xx retry; 3xx and every other 4xx permanent (400 bad payload, 401/403 refused,
+ * 404 unknown hook, 410 gone). `reason` says what the receiver said, cut to 2,000 characters.
+ */
+export function classifyAnswer(answer: HttpAnswer, what: string, retryAfterMs: number | undefined, detail?: string): DeliveryOutcome {
+  const { status } = answer;
+  const said = cut(detail ?? answer.body, MAX_RESPONSE_CHARS);
+  const suffix = said ? `: ${said}` : '';
+  if (status >= 200 && status < 300) return { status: 'delivered', httpStatus: status, response: cut(answer.body, MAX_RESPONSE_CHARS) };
+  if (status === 429) {
+    return {
+      status: 'retry',
+      httpStatus: status,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      reason: `${what} is rate limiting (429${retryAfterMs !== undefined ? `, retry after ${retryAfterMs} ms` : ''})${suffix}`,
+    };
+  }
+  if (status === 408 || status >= 500) {
+    return {
+      status: 'retry',
+      httpStatus: status,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      reason: `${what} answered ${status}${suffix}`,
+    };
+  }
+  const hint =
+    status >= 300 && status < 400
+      ? ' (a redirect: set the final URL)'
+      : status === 401 || status === 403
+        ? ' (refused: check the URL or its token)'
+        : status === 404 || status === 410
+          ? ' (the hook does not exist any more: create a new one)'
+          : '';
+  return { status: 'permanent', httpStatus: status, reason: `${what} answered ${status}${hint}${suffix}` };
+}
+
+/**
+ * A URL fit for logs and messages: scheme, host and the first path segment, the rest (tokens)
+ * masked, the query dropped. `https://discord.com/api/webhooks/1/abc` -> `https://discord.com/api/***`.
+ */
+export function maskUrl(url: string): string {
+  if (!URL.canParse(url)) return '***';
+  const u = new URL(url);
+  const first = u.pathname.split('/').filter((s) => s.length > 0)[0];
+  return `${u.protocol}//${u.host}/${first ? `${first}/***` : '***'}`;
+}

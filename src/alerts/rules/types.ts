@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { MARKETPLACE_NAMES, SUMMARY_ZONE, type MarketplaceName } from '../../domain/listing';
+
+/**
+ * Alert rules: what to watch (scope), when to fire (condition) and where to say it (channels).
+ * One schema for the CLI, the rules file (`alerts apply FILE`) and the table (alert_rules).
+ */
+export const CONDITIONS = ['below', 'drop', 'rise', 'new-low', 'sold-out', 'back-in-stock', 'cheaper-elsewhere'] as const;
+export type Condition = (typeof CONDITIONS)[number];
+
+/** Conditions that take a number (a price for `below`, a percent for the others). */
+export const CONDITIONS_WITH_THRESHOLD: readonly Condition[] = ['below', 'drop', 'rise', 'cheaper-elsewhere'];
+
+/** Default cooldown: a rule whose condition never clears fires again after a day. */
+export const DEFAULT_COOLDOWN_MINUTES = 1440;
+
+export interface AlertRule {
+  id: number;
+  name: string;
+  /** Internal event id, or null for every tracked event. */
+  eventId: number | null;
+  /** null = any marketplace. */
+  marketplace: MarketplaceName | null;
+  /** A zone as the marketplace names it, or 'ALL' for the whole event. */
+  zone: string;
+  quantity: 1 | 2 | 4;
+  condition: Condition;
+  /** A price (below) or a percent (drop, rise, cheaper-elsewhere); null for the others. */
+  threshold: number | null;
+  /** drop/rise against the price this many hours ago instead of the previous scrape. */
+  overHours: number | null;
+  /** Re-arm after this many minutes even if the condition has not cleared; null = only when cleared. */
+  cooldownMinutes: number | null;
+  channels: string[];
+  paused: boolean;
+}
+
+/**
+ * A condition as written: `below 120`, `drop 10`, `drop 10%`, `drop 15% over 24h`, `rise 5`,
+ * `new-low`, `sold-out`, `back-in-stock`, `cheaper-elsewhere 10`. Throws Error naming what is wrong.
+ */
+export function parseCondition(text: string): Pick<AlertRule, 'condition' | 'threshold' | 'overHours'> {
+  const m = /^\s*([a-z-]+)(?:\s+(\d+(?:\.\d+)?)\s*%?)?(?:\s+over\s+(\d+(?:\.\d+)?)\s*h(?:ours?)?)?\s*$/i.exec(text);
+  const name = m?.[1]?.toLowerCase();
+  if (!m || !name || !(CONDITIONS as readonly string[]).includes(name)) {
+    throw new Error(
+      `"${text}" is not a condition; write one of: below PRICE, drop PERCENT [over N h], rise PERCENT [over N h], new-low, sold-out, back-in-stock, cheaper-elsewhere PERCENT`,
+    );
+  }
+  const condition = name as Condition;
+  const threshold = m[2] === undefined ? null : Number(m[2]);
+  const overHours = m[3] === undefined ? null : Number(m[3]);
+  if (CONDITIONS_WITH_THRESHOLD.includes(condition)) {
+    if (threshold === null || threshold <= 0)
+      throw new Error(`"${text}": ${condition} needs a positive ${condition === 'below' ? 'price' : 'percent'}`);
+  } else if (threshold !== null) throw new Error(`"${text}": ${condition} takes no number`);
+  if (overHours !== null && condition !== 'drop' && condition !== 'rise') throw new Error(`"${text}": only drop and rise take "over N h"`);
+  if (overHours !== null && overHours <= 0) throw new Error(`"${text}": "over N h" needs a positive number of hours`);
+  return { condition, threshold, overHours };
+}
+
+const quantitySchema = z.union([z.literal(1), z.literal(2), z.literal(4)], { error: 'must be 1, 2 or 4' });
+
+/**
+ * One rule as a user writes it in a rules file or on the command line. `event` is any EVENT
+ * reference (internal id, marketplace id, MARKETPLACE:ID, link) or "all"; resolved by the caller.
+ */
+export const ruleSpecSchema = z
+  .object({
+    name: z.string().trim().min(1, 'must not be empty').max(200),
+    event: z
+      .union([z.string().min(1), z.number().int().positive()])
+      .transform(String)
+      .default('all'),
+    marketplace: z.enum([...MARKETPLACE_NAMES, 'any'], { error: `must be one of ${MARKETPLACE_NAMES.join(', ')} or any` }).default('any'),
+    zone: z.string().trim().min(1, 'must not be empty').default(SUMMARY_ZONE),
+    quantity: z.coerce.number().pipe(quantitySchema).default(1),
+    condition: z.string().transform((s, ctx) => {
+      try {
+        return parseCondition(s);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+    channels: z
+      .union([z.string().transform((s) => s.split(',').map((c) => c.trim())), z.array(z.string())])
+      .pipe(z.array(z.string().min(1)).min(1, 'must name at least one channel')),
+    /** Minutes, or "none" for "re-arm only when the condition clears". */
+    cooldown: z
+      .union([z.literal('none'), z.coerce.number().int('must be whole minutes').positive('must be positive')])
+      .default(DEFAULT_COOLDOWN_MINUTES),
+    paused: z.boolean().default(false),
+  })
+  .strict();
+export type RuleSpec = z.infer<typeof ruleSpecSchema>;
+
+/** A rules file: `rules: [...]` (YAML or JSON). */
+export const rulesFileSchema = z.object({ rules: z.array(ruleSpecSchema) }).strict();

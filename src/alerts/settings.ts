@@ -1,0 +1,31 @@
+/**
+ * Cross-setting checks of the alert channels (pure; parseEnv and configuredChannels both use them).
+ */
+export interface EmailSettings {
+  SMTP_URL?: string | undefined;
+  ALERT_EMAIL_TO: readonly string[];
+  ALERT_WEBHOOK_URL?: string | undefined;
+  ALERT_WEBHOOK_SECRET?: string | undefined;
+}
+
+/** E-mail needs both a server and recipients: the problem when only one is set. */
+export function emailSettingsProblem(env: EmailSettings): { variable: string; reason: string } | undefined {
+  if (env.SMTP_URL && env.ALERT_EMAIL_TO.length === 0) {
+    return { variable: 'ALERT_EMAIL_TO', reason: 'is required when SMTP_URL is set (comma-separated addresses)' };
+  }
+  if (!env.SMTP_URL && env.ALERT_EMAIL_TO.length > 0) {
+    return { variable: 'SMTP_URL', reason: 'is required when ALERT_EMAIL_TO is set (e.g. smtp://user:password@mail.example.com:587)' };
+  }
+  return undefined;
+}
+
+/** The problems of the alert settings taken together (empty when none). */
+export function alertSettingsProblems(env: EmailSettings): { variable: string; reason: string }[] {
+  const problems: { variable: string; reason: string }[] = [];
+  const email = emailSettingsProblem(env);
+  if (email) problems.push(email);
+  if (env.ALERT_WEBHOOK_SECRET && !env.ALERT_WEBHOOK_URL) {
+    problems.push({ variable: 'ALERT_WEBHOOK_SECRET', reason: 'is set but ALERT_WEBHOOK_URL is not (the secret signs that webhook)' });
+  }
+  return problems;
+}
