@@ -74,9 +74,14 @@ async function latency(): Promise<{ p50: number; p95: number; alerts: number }> 
         id,
       ),
     ]);
-    const input = (jobId: string) => ({
-      event: { id, name: 'Bench Night', startsAt: null, sources: [{ marketplace: 'vividseats' as const, marketplaceEventId: '830001' }] },
-      jobId,
+    const input = (cycleId: string) => ({
+      event: {
+        id,
+        name: 'Bench Night',
+        startsAt: null,
+        marketplaceIds: [{ marketplace: 'vividseats' as const, marketplaceEventId: '830001' }],
+      },
+      cycleId,
     });
     await stack.withWorkers(async () => {
       for (let i = 0; i < SCRAPES; i++) {

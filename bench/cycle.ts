@@ -6,6 +6,8 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Client, Connection } from '@temporalio/client';
 
+import { applyRules, ruleInputOf } from '../src/alerts/rules/store';
+import { ruleSpecSchema } from '../src/alerts/rules/types';
 import { catalogReader } from '../src/catalog/open-reader';
 import { listDueEvents } from '../src/catalog/lifecycle';
 import { syncEvents } from '../src/catalog/sync';
@@ -97,7 +99,7 @@ async function plainLoop(
   db: Db,
   env: Env,
   mockUrl: string,
-  events: { id: number; sources: { marketplace: string; marketplaceEventId: string }[] }[],
+  events: { id: number; marketplaceIds: { marketplace: string; marketplaceEventId: string }[] }[],
   tag: string,
 ): Promise<number> {
   const adapters = createMarketplaceAdapters(env, { mockUrl });
@@ -108,7 +110,7 @@ async function plainLoop(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < events.length) {
         const e = events[next++]!;
-        const id = e.sources.find((s) => s.marketplace === 'vividseats')!.marketplaceEventId;
+        const id = e.marketplaceIds.find((s) => s.marketplace === 'vividseats')!.marketplaceEventId;
         const fetched = await adapter.fetchPrices(id);
         await persistScrape(db, {
           scrapeId: `${tag}/${e.id}/vividseats`,
@@ -188,6 +190,13 @@ export const benchmark: Benchmark = {
         LOG_LEVEL: 'error',
       });
       await syncEvents(db, catalogReader(env));
+      // Alerts and change detection included: three rules on every event, evaluated on every scrape.
+      await applyRules(
+        db,
+        ['drop 10', 'rise 10', 'below 20'].map((condition) =>
+          ruleInputOf(ruleSpecSchema.parse({ name: `bench ${condition}`, condition, channels: 'webhook', cooldown: 'none' }), null),
+        ),
+      );
       const due = await listDueEvents(db, new Date(), 0);
 
       const connection = await Connection.connect({ address: temporal.address });
@@ -284,7 +293,7 @@ export const benchmark: Benchmark = {
         MOCK_MARKETPLACE_PORT: bigMock.port,
       });
       cleanups.push(() => stopChild(bigWorker.process, 10_000));
-      const target = due.find((e) => e.sources[0]!.marketplaceEventId === '100006')!;
+      const target = due.find((e) => e.marketplaceIds[0]!.marketplaceEventId === '100006')!;
       const one = await client.workflow.execute(scrapeEvents, {
         taskQueue: 'bench-history',
         workflowId: 'bench-history',

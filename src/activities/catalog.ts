@@ -13,7 +13,7 @@ export function catalogActivities({
 }: ActivityDeps): Pick<MainActivities, 'syncCatalog' | 'listDueEvents' | 'loadEvents' | 'markScraped'> {
   const onEnabledMarketplaces = (e: DueEvent): DueEvent => ({
     ...e,
-    sources: e.sources.filter((s) => enabledMarketplaces.includes(s.marketplace)),
+    marketplaceIds: e.marketplaceIds.filter((s) => enabledMarketplaces.includes(s.marketplace)),
   });
   return {
     /** The whole sync is one transaction: a sheet that cannot be read changes nothing. */
@@ -40,7 +40,7 @@ export function catalogActivities({
     /** Tracked, upcoming events with their ids on the marketplaces this deployment scrapes. */
     async listDueEvents() {
       const due = await listDueEvents(db, new Date(), env.PAST_EVENT_GRACE_HOURS);
-      return due.map(onEnabledMarketplaces).filter((e) => e.sources.length > 0);
+      return due.map(onEnabledMarketplaces).filter((e) => e.marketplaceIds.length > 0);
     },
 
     /** By internal id: the CLI resolved the references already, so nothing is resolved again here. */

@@ -28,8 +28,8 @@ export function cycleActivities({
   }
 
   return {
-    async startCycle({ jobId, startedAt }) {
-      await recordCycleStart(db, { jobId, startedAt: new Date(startedAt) });
+    async startCycle({ cycleId, startedAt }) {
+      await recordCycleStart(db, { cycleId, startedAt: new Date(startedAt) });
     },
 
     async finishCycle({ summary }) {
@@ -43,7 +43,7 @@ export function cycleActivities({
             ? 'partial'
             : 'succeeded';
       await recordCycleEnd(db, {
-        jobId: summary.jobId,
+        cycleId: summary.cycleId,
         status,
         eventsScraped: summary.eventsScraped,
         errors: summary.marketplacesFailed + (summary.catalogError ? 1 : 0),
@@ -53,8 +53,8 @@ export function cycleActivities({
       });
     },
 
-    async recordScrapeFailure({ jobId, eventId, marketplace, attempt, message }) {
-      await recordScrapeError(db, { jobId, eventId, marketplace, attempt, message, at: new Date() });
+    async recordScrapeFailure({ cycleId, eventId, marketplace, attempt, message }) {
+      await recordScrapeError(db, { cycleId, eventId, marketplace, attempt, message, at: new Date() });
     },
 
     async reportFormatDrift({ marketplace, eventId, message, deliver }) {

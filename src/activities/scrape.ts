@@ -8,7 +8,7 @@ import { DEFAULT_SCRAPE_HEALTH, type ScrapeHealthSettings } from '../domain/scra
 import type { StoredScrapeRef } from '../domain/tracker';
 import type { Logger } from '../logging/logger';
 import { toActivityFailure, type MarketplaceAdapter } from '../sources';
-import type { MainActivities, MarketplaceActivities } from './types';
+import type { LegacyFetchListingsInput, MainActivities, MarketplaceActivities, ScrapeInput } from './types';
 
 /**
  * Seconds between heartbeats of a fetch. None is sent before the first tick: a fetch that ends
@@ -30,16 +30,16 @@ export interface FetchActivityDeps {
 }
 
 export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_HEALTH }: FetchActivityDeps): MarketplaceActivities {
-  return {
+  const activities = {
     /**
      * Claim check: the listings go straight from the marketplace into PostgreSQL under the scrape
      * id; the workflow gets a reference and a summary. A retry after the commit writes nothing
      * (persistScrape is idempotent by scrape id). Each failed attempt is recorded with its number.
      */
-    async fetchListings({ scrapeId, jobId, eventId, marketplace, marketplaceEventId }): Promise<StoredScrapeRef> {
+    async scrape({ scrapeId, cycleId, eventId, marketplace, marketplaceEventId }: ScrapeInput): Promise<StoredScrapeRef> {
       const ctx = Context.current();
       const record = (message: string): Promise<unknown> =>
-        recordScrapeError(db, { jobId, eventId, marketplace, attempt: ctx.info.attempt, message, at: new Date() }).catch(
+        recordScrapeError(db, { cycleId, eventId, marketplace, attempt: ctx.info.attempt, message, at: new Date() }).catch(
           (recordErr: unknown) => logger.warn('could not record a scrape error', { err: recordErr }),
         );
 
@@ -120,6 +120,10 @@ export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_H
         healthReason: stored.health.reason,
       };
     },
+  };
+  return {
+    scrape: activities.scrape,
+    fetchListings: ({ jobId, ...rest }: LegacyFetchListingsInput) => activities.scrape({ ...rest, cycleId: jobId }),
   };
 }
 

@@ -29,10 +29,10 @@ export interface MainActivities {
   listDueEvents(): Promise<DueEvent[]>;
   /** The named events (tracked or not) with their ids on the marketplaces this deployment scrapes. */
   loadEvents(input: { ids: number[] }): Promise<DueEvent[]>;
-  startCycle(input: { jobId: string; startedAt: string }): Promise<void>;
+  startCycle(input: { cycleId: string; startedAt: string }): Promise<void>;
   finishCycle(input: { summary: CycleSummary }): Promise<void>;
   recordScrapeFailure(input: {
-    jobId: string;
+    cycleId: string;
     eventId: number;
     marketplace: MarketplaceName;
     attempt: number;
@@ -77,16 +77,28 @@ export interface MarketplaceActivities {
    * Fetches one event's prices from the marketplace and stores them (listings and snapshots) under
    * `scrapeId`; returns a reference and a summary, never the listings (claim check).
    */
-  fetchListings(input: FetchListingsInput): Promise<StoredScrapeRef>;
+  scrape(input: ScrapeInput): Promise<StoredScrapeRef>;
+  /**
+   * The same activity under its name before the glossary's (`jobId` for `cycleId`): scrapeEvent
+   * histories recorded before the `scrape-activity` patch schedule it, so workers keep it until
+   * no such workflow is open. New code calls `scrape`.
+   * @deprecated
+   */
+  fetchListings(input: LegacyFetchListingsInput): Promise<StoredScrapeRef>;
 }
 
 /** One event on one marketplace, in one cycle: the ids travel as they are, nothing is parsed back out of another. */
-export interface FetchListingsInput extends EventMarketplaceId {
+export interface ScrapeInput extends EventMarketplaceId {
   /** The scrape's key (scrapeIdFor): every row it stores carries it, so a retry never duplicates one. */
   scrapeId: string;
   /** The cycle's id (scrape_runs.job_id) that failed attempts are recorded under. */
-  jobId: string;
+  cycleId: string;
   eventId: number;
+}
+
+/** ScrapeInput as recorded before the rename. */
+export interface LegacyFetchListingsInput extends Omit<ScrapeInput, 'cycleId'> {
+  jobId: string;
 }
 
 /** `ticket-tracker-stubhub` and so on: one queue per marketplace so each has its own rate limit. */

@@ -26,7 +26,7 @@ const NOT_PAST = `(e.starts_at IS NULL
 export async function listDueEvents(db: Db, now: Date, graceHours: number): Promise<DueEvent[]> {
   const res = await db.query<DueEventRow>(
     `SELECT e.id::text AS id, e.name, e.starts_at,
-            json_agg(json_build_object('marketplace', s.marketplace, 'marketplaceEventId', s.marketplace_event_id) ORDER BY s.marketplace) AS sources
+            json_agg(json_build_object('marketplace', s.marketplace, 'marketplaceEventId', s.marketplace_event_id) ORDER BY s.marketplace) AS "marketplaceIds"
        FROM events e JOIN event_sources s ON s.event_id = e.id
       WHERE e.tracked AND ${NOT_PAST}
       GROUP BY e.id
@@ -40,22 +40,22 @@ interface DueEventRow {
   id: string;
   name: string;
   starts_at: Date | null;
-  sources: EventMarketplaceId[];
+  marketplaceIds: EventMarketplaceId[];
 }
 
 function toDueEvent(r: DueEventRow): DueEvent {
-  return { id: Number(r.id), name: r.name, startsAt: r.starts_at?.toISOString() ?? null, sources: r.sources };
+  return { id: Number(r.id), name: r.name, startsAt: r.starts_at?.toISOString() ?? null, marketplaceIds: r.marketplaceIds };
 }
 
 /**
  * The events with these internal ids (tracked or not, past or not), in the order given, for a
- * one-off scrape; ids of no event are left out. Events without a marketplace id have `sources: []`.
+ * one-off scrape; ids of no event are left out. Events without a marketplace id have `marketplaceIds: []`.
  */
 export async function loadDueEvents(db: Db, ids: readonly number[]): Promise<DueEvent[]> {
   const res = await db.query<DueEventRow>(
     `SELECT e.id::text AS id, e.name, e.starts_at,
             coalesce(json_agg(json_build_object('marketplace', s.marketplace, 'marketplaceEventId', s.marketplace_event_id) ORDER BY s.marketplace)
-                     FILTER (WHERE s.event_id IS NOT NULL), '[]') AS sources
+                     FILTER (WHERE s.event_id IS NOT NULL), '[]') AS "marketplaceIds"
        FROM events e LEFT JOIN event_sources s ON s.event_id = e.id
       WHERE e.id = ANY($1::bigint[])
       GROUP BY e.id`,
@@ -107,7 +107,7 @@ export interface CatalogEvent {
   capacity: number | null;
   tracked: boolean;
   inCatalog: boolean;
-  sources: EventSourceState[];
+  marketplaceIds: EventSourceState[];
 }
 
 /** The columns of an `events` row as `pg` returns them (sync and the readers share it). */
@@ -129,7 +129,7 @@ export interface EventColumns {
 }
 
 interface EventRow extends EventColumns {
-  sources: EventSourceState[];
+  marketplaceIds: EventSourceState[];
 }
 
 const EVENT_SELECT = `
@@ -138,7 +138,7 @@ const EVENT_SELECT = `
          coalesce((SELECT json_agg(json_build_object(
                            'marketplace', s.marketplace, 'marketplaceEventId', s.marketplace_event_id,
                            'lastScrapedAt', s.last_scraped_at, 'lastSuccessAt', s.last_success_at) ORDER BY s.marketplace)
-                     FROM event_sources s WHERE s.event_id = e.id), '[]') AS sources
+                     FROM event_sources s WHERE s.event_id = e.id), '[]') AS "marketplaceIds"
     FROM events e`;
 
 function toEvent(r: EventRow): CatalogEvent {
@@ -159,7 +159,7 @@ function toEvent(r: EventRow): CatalogEvent {
     capacity: r.capacity,
     tracked: r.tracked,
     inCatalog: r.in_catalog,
-    sources: r.sources.map((s) => ({ ...s, lastScrapedAt: iso(s.lastScrapedAt), lastSuccessAt: iso(s.lastSuccessAt) })),
+    marketplaceIds: r.marketplaceIds.map((s) => ({ ...s, lastScrapedAt: iso(s.lastScrapedAt), lastSuccessAt: iso(s.lastSuccessAt) })),
   };
 }
 

@@ -62,7 +62,7 @@ export interface SyncReport {
 const SYNC_LOCK_KEY = '7483701281849036';
 
 interface StoredEvent extends EventColumns {
-  sources: { m: MarketplaceName; id: string }[];
+  marketplaceIds: { m: MarketplaceName; id: string }[];
 }
 
 interface Plan {
@@ -92,7 +92,7 @@ async function loadEvents(client: pg.PoolClient): Promise<StoredEvent[]> {
   const res = await client.query<StoredEvent>(
     `SELECT e.id::text AS id, e.catalog_key, e.name, e.venue, e.city, e.state, e.country, e.starts_at, e.start_precision, e.timezone,
             e.category, e.capacity, e.tracked, e.in_catalog,
-            coalesce(json_agg(json_build_object('m', s.marketplace, 'id', s.marketplace_event_id)) FILTER (WHERE s.event_id IS NOT NULL), '[]') AS sources
+            coalesce(json_agg(json_build_object('m', s.marketplace, 'id', s.marketplace_event_id)) FILTER (WHERE s.event_id IS NOT NULL), '[]') AS "marketplaceIds"
        FROM events e LEFT JOIN event_sources s ON s.event_id = e.id
       GROUP BY e.id`,
   );
@@ -127,7 +127,7 @@ function planSync(catalog: ParsedCatalog, stored: StoredEvent[]): Plan {
     report,
   };
   const bySource = new Map<string, StoredEvent>();
-  for (const e of stored) for (const s of e.sources) bySource.set(`${s.m}:${s.id}`, e);
+  for (const e of stored) for (const s of e.marketplaceIds) bySource.set(`${s.m}:${s.id}`, e);
   const byIdentity = new Map<string, StoredEvent[]>();
   for (const e of stored) {
     const key = identityOf({ name: e.name, venue: e.venue, startsAt: e.starts_at });
@@ -138,14 +138,14 @@ function planSync(catalog: ParsedCatalog, stored: StoredEvent[]): Plan {
   // An invalid row still names its event: it stays "in the catalog" (and unchanged).
   for (const bad of catalog.invalid) {
     if (bad.unreadableIds) plan.flagMissing = false;
-    for (const s of bad.sources) {
+    for (const s of bad.marketplaceIds) {
       const e = bySource.get(`${s.marketplace}:${s.marketplaceEventId}`);
       if (e) plan.seen.add(e.id);
     }
   }
 
   for (const row of catalog.rows) {
-    if (row.sources.length === 0) {
+    if (row.marketplaceIds.length === 0) {
       // Every id cell of the row was unreadable: the row is known by name, venue and start.
       const candidates = row.keep.includes('name') || row.keep.includes('startsAt') ? [] : (byIdentity.get(identityOf(row)) ?? []);
       if (candidates.length !== 1) {
@@ -176,7 +176,7 @@ function planSync(catalog: ParsedCatalog, stored: StoredEvent[]): Plan {
       continue;
     }
     const matches = new Map<string, { event: StoredEvent; via: string[] }>();
-    for (const s of row.sources) {
+    for (const s of row.marketplaceIds) {
       const e = bySource.get(`${s.marketplace}:${s.marketplaceEventId}`);
       if (!e) continue;
       const m = matches.get(e.id) ?? { event: e, via: [] };
@@ -218,28 +218,28 @@ function planSync(catalog: ParsedCatalog, stored: StoredEvent[]): Plan {
     claimedBy.set(event.id, row.rowNumber);
     plan.seen.add(event.id);
 
-    const have = new Map(event.sources.map((s) => [s.m, s.id] as const));
-    const want = new Map(row.sources.map((s) => [s.marketplace, s.marketplaceEventId] as const));
-    let sourcesChanged = false;
+    const have = new Map(event.marketplaceIds.map((s) => [s.m, s.id] as const));
+    const want = new Map(row.marketplaceIds.map((s) => [s.marketplace, s.marketplaceEventId] as const));
+    let marketplaceIdsChanged = false;
     const effective = withKeptFields(row, event);
     for (const [m, id] of have) {
       // An unreadable id cell leaves the stored id as it is.
       if (row.keep.includes(m)) continue;
       if (want.get(m) !== id) {
         plan.marketplaceIdDeletes.push({ eventId: event.id, marketplace: m });
-        sourcesChanged = true;
+        marketplaceIdsChanged = true;
       }
     }
     for (const [m, id] of want) {
       if (have.get(m) !== id) {
         plan.marketplaceIdInserts.push({ eventId: event.id, marketplace: m, marketplaceEventId: id });
-        sourcesChanged = true;
+        marketplaceIdsChanged = true;
       }
     }
     const fieldsChanged = !sameFields(event, effective);
     if (fieldsChanged) plan.updates.push({ id: event.id, row: effective });
     if (!effective.tracked) report.untracked++;
-    else if (fieldsChanged || sourcesChanged || !event.in_catalog) report.updated++;
+    else if (fieldsChanged || marketplaceIdsChanged || !event.in_catalog) report.updated++;
     else report.unchanged++;
   }
   report.removalCheckSkipped = !plan.flagMissing;
@@ -284,7 +284,7 @@ function sameFields(e: StoredEvent, r: CatalogRow): boolean {
 
 /** catalog_key of a new event: its first marketplace id, made unique if an old event already uses it. */
 function newCatalogKey(row: CatalogRow, taken: Set<string>): string {
-  const first = row.sources[0]!;
+  const first = row.marketplaceIds[0]!;
   const base = `${first.marketplace}:${first.marketplaceEventId}`;
   let key = base;
   for (let n = 2; taken.has(key); n++) key = `${base}~${n}`;
@@ -343,7 +343,7 @@ async function applyPlan(client: pg.PoolClient, plan: Plan, takenKeys: Set<strin
     plan.inserts.forEach((row, i) => {
       const eventId = idByKey.get(keys[i]!)!;
       plan.seen.add(eventId);
-      for (const s of row.sources)
+      for (const s of row.marketplaceIds)
         marketplaceIdInserts.push({ eventId, marketplace: s.marketplace, marketplaceEventId: s.marketplaceEventId });
     });
   }

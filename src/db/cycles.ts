@@ -1,13 +1,13 @@
 import type { Db } from './pool';
 
 /**
- * Cycles (the tracker's, and one-off scrapes; table scrape_runs, keyed by the cycle's jobId) and
+ * Cycles (the tracker's, and one-off scrapes; table scrape_runs, keyed by the cycle's cycleId) and
  * scrape errors: the operator's record of what ran and what failed. Writes are idempotent so that retried activities record once.
  */
 export type CycleStatus = 'running' | 'succeeded' | 'partial' | 'failed';
 
 export interface CycleRecord {
-  jobId: string;
+  cycleId: string;
   status: CycleStatus;
   startedAt: Date;
   finishedAt: Date | null;
@@ -19,7 +19,7 @@ export interface CycleRecord {
 
 export interface ScrapeError {
   id: number;
-  jobId: string | null;
+  cycleId: string | null;
   eventId: number | null;
   marketplace: string | null;
   attempt: number;
@@ -39,7 +39,7 @@ interface RunRow {
 }
 
 const toRun = (r: RunRow): CycleRecord => ({
-  jobId: r.job_id,
+  cycleId: r.job_id,
   status: r.status,
   startedAt: r.started_at,
   finishedAt: r.finished_at,
@@ -52,18 +52,18 @@ const toRun = (r: RunRow): CycleRecord => ({
 const RUN_COLUMNS = 'job_id, status, started_at, finished_at, events_scraped, errors_count, duration_ms, details';
 
 /** Records that a cycle started; a repeated call for the same job id returns the existing record. */
-export async function recordCycleStart(db: Db, input: { jobId: string; startedAt: Date }): Promise<CycleRecord> {
+export async function recordCycleStart(db: Db, input: { cycleId: string; startedAt: Date }): Promise<CycleRecord> {
   const res = await db.query<RunRow>(
     `INSERT INTO scrape_runs (job_id, status, started_at) VALUES ($1, 'running', $2)
      ON CONFLICT (job_id) DO UPDATE SET job_id = EXCLUDED.job_id
      RETURNING ${RUN_COLUMNS}`,
-    [input.jobId, input.startedAt],
+    [input.cycleId, input.startedAt],
   );
   return toRun(res.rows[0]!);
 }
 
 export interface RecordCycleEndInput {
-  jobId: string;
+  cycleId: string;
   status: Exclude<CycleStatus, 'running'>;
   eventsScraped: number;
   errors: number;
@@ -90,7 +90,7 @@ export async function recordCycleEnd(db: Db, input: RecordCycleEndInput): Promis
        details = EXCLUDED.details
      RETURNING ${RUN_COLUMNS}`,
     [
-      input.jobId,
+      input.cycleId,
       input.status,
       input.finishedAt,
       input.eventsScraped,
@@ -103,7 +103,7 @@ export async function recordCycleEnd(db: Db, input: RecordCycleEndInput): Promis
 }
 
 export interface RecordScrapeErrorInput {
-  jobId?: string | null;
+  cycleId?: string | null;
   eventId?: number | null;
   marketplace?: string | null;
   attempt: number;
@@ -116,11 +116,11 @@ export interface RecordScrapeErrorInput {
  * key, so a replayed activity records its failure once; returns false when it was already there.
  */
 export async function recordScrapeError(db: Db, input: RecordScrapeErrorInput): Promise<boolean> {
-  const key = input.jobId ? `${input.jobId}|${input.eventId ?? ''}|${input.marketplace ?? ''}|${input.attempt}` : null;
+  const key = input.cycleId ? `${input.cycleId}|${input.eventId ?? ''}|${input.marketplace ?? ''}|${input.attempt}` : null;
   const res = await db.query(
     `INSERT INTO scrape_errors (job_id, event_id, marketplace, attempt, message, occurred_at, dedupe_key)
      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING`,
-    [input.jobId ?? null, input.eventId ?? null, input.marketplace ?? null, input.attempt, input.message.slice(0, 4000), input.at, key],
+    [input.cycleId ?? null, input.eventId ?? null, input.marketplace ?? null, input.attempt, input.message.slice(0, 4000), input.at, key],
   );
   return (res.rowCount ?? 0) > 0;
 }
@@ -154,7 +154,7 @@ export async function listScrapeErrors(db: Db, since: Date, limit = 500): Promis
   );
   return res.rows.map((r) => ({
     id: Number(r.id),
-    jobId: r.job_id,
+    cycleId: r.job_id,
     eventId: r.event_id === null ? null : Number(r.event_id),
     marketplace: r.marketplace,
     attempt: r.attempt,

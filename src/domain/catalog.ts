@@ -372,7 +372,7 @@ export interface CatalogRow {
   capacity: number | null;
   tracked: boolean;
   /** In MARKETPLACE_NAMES order. Empty only when an id cell was unreadable (see `keep`). */
-  sources: EventMarketplaceId[];
+  marketplaceIds: EventMarketplaceId[];
   /** Fields to keep as stored (their values above are placeholders). */
   keep: KeptField[];
 }
@@ -381,7 +381,7 @@ export interface InvalidRow {
   row: number;
   reason: string;
   /** The marketplace ids that could be read from the row anyway, so its event is not taken for removed. */
-  sources: EventMarketplaceId[];
+  marketplaceIds: EventMarketplaceId[];
   /** Some id cell of the row could not be read: the row may name an event the sync cannot tell. */
   unreadableIds?: boolean;
 }
@@ -758,7 +758,7 @@ export function parseCatalogRecord(
     }
   }
 
-  const sources: EventMarketplaceId[] = [];
+  const marketplaceIds: EventMarketplaceId[] = [];
   for (const marketplace of MARKETPLACE_NAMES) {
     if (!(marketplace in record)) continue;
     const v = readable(marketplace);
@@ -767,9 +767,9 @@ export function parseCatalogRecord(
       continue;
     }
     const id = parseMarketplaceId(v, marketplace);
-    if (id.kind === 'id') sources.push({ marketplace, marketplaceEventId: id.id });
+    if (id.kind === 'id') marketplaceIds.push({ marketplace, marketplaceEventId: id.id });
     else if (id.kind === 'link') {
-      sources.push({ marketplace, marketplaceEventId: id.id });
+      marketplaceIds.push({ marketplace, marketplaceEventId: id.id });
       note(marketplace, 'link', `id ${id.id} taken from the event link`);
     } else if (id.kind === 'invalid') {
       note(marketplace, 'invalid', `"${String(v).trim()}" ${id.reason}`);
@@ -777,7 +777,7 @@ export function parseCatalogRecord(
     }
   }
   const keptIds = MARKETPLACE_NAMES.filter((m) => keep.has(m));
-  if (sources.length === 0 && keptIds.length === 0) {
+  if (marketplaceIds.length === 0 && keptIds.length === 0) {
     const columns = MARKETPLACE_NAMES.map((m) => ctx.headers[m]).filter((h): h is string => h !== undefined);
     problems.push(
       `no marketplace id: fill at least one of ${(columns.length > 0 ? columns : MARKETPLACE_NAMES).map((c) => `"${c}"`).join(', ')}`,
@@ -858,7 +858,7 @@ export function parseCatalogRecord(
   if (problems.length > 0 || (name === undefined && !keep.has('name')) || (!startKnown && !keep.has('startsAt'))) {
     return {
       ok: false,
-      invalid: { row: rowNumber, reason: problems.join('; '), sources, ...(keptIds.length > 0 ? { unreadableIds: true } : {}) },
+      invalid: { row: rowNumber, reason: problems.join('; '), marketplaceIds, ...(keptIds.length > 0 ? { unreadableIds: true } : {}) },
       cells,
     };
   }
@@ -878,7 +878,7 @@ export function parseCatalogRecord(
       category: category ?? null,
       capacity: cap ?? null,
       tracked,
-      sources,
+      marketplaceIds,
       keep: [...keep],
     },
   };
@@ -907,7 +907,7 @@ export function parseCatalog(table: RawCatalogTable, opts: CatalogOptions): Pars
   const records: { rowNumber: number; record: Partial<Record<CatalogField, CellValue>> }[] = [];
   for (const rec of table.records) {
     if (rec.problem !== undefined) {
-      out.invalid.push({ row: rec.rowNumber, reason: rec.problem, sources: [] });
+      out.invalid.push({ row: rec.rowNumber, reason: rec.problem, marketplaceIds: [] });
       continue;
     }
     const record: Partial<Record<CatalogField, CellValue>> = {};
@@ -949,7 +949,7 @@ export function parseCatalog(table: RawCatalogTable, opts: CatalogOptions): Pars
       out.duplicates.push({ row: row.rowNumber, firstRow: dupe.firstRow, reason: dupe.reason });
       continue;
     }
-    for (const s of row.sources) firstById.set(`${s.marketplace}:${s.marketplaceEventId}`, row.rowNumber);
+    for (const s of row.marketplaceIds) firstById.set(`${s.marketplace}:${s.marketplaceEventId}`, row.rowNumber);
     if (!row.keep.includes('name') && !row.keep.includes('startsAt')) firstByIdentity.set(identityOf(row), row.rowNumber);
     out.rows.push(row);
   }
@@ -966,7 +966,7 @@ function duplicateOf(
   byId: Map<string, number>,
   byIdentity: Map<string, number>,
 ): { firstRow: number; reason: string } | undefined {
-  for (const s of row.sources) {
+  for (const s of row.marketplaceIds) {
     const first = byId.get(`${s.marketplace}:${s.marketplaceEventId}`);
     if (first !== undefined)
       return { firstRow: first, reason: `${MARKETPLACE_LABELS[s.marketplace]} id ${s.marketplaceEventId} is already on row ${first}` };

@@ -6,11 +6,27 @@ import { intervalSettingsSchema, RANDOMIZATION } from './sleep';
 
 /**
  * Shapes that travel through workflow history: the tracker loop's input and state, the
- * per-event scrape input, and the summaries they return. All small, all plain JSON. Workflows
- * import this module, so its schemas are built on first use (`lazy`, see there why).
+ * per-event scrape input, and the summaries they return. All small, all plain JSON.
  */
 export const DEFAULT_TRACKER_WORKFLOW_ID = 'tracker';
 
+/**
+ * Histories recorded before the glossary's names keep the old ones: a cycle's id was `jobId` and an
+ * event's marketplace ids were `sources`. Inputs and activity results read back from such a history
+ * are renamed here before they are parsed, so old workflows replay and in-flight ones go on.
+ * Returns a shallow copy; anything that is not a plain object is returned as it is.
+ */
+export function withCurrentNames(value: unknown, renames: Readonly<Record<string, string>>): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const [old, current] of Object.entries(renames)) {
+    if (old in out && !(current in out)) out[current] = out[old];
+    delete out[old];
+  }
+  return out;
+}
+
+// Workflows import this module: its schemas are built on first use (`lazy`, see there why).
 const settingsFields = lazy(() => ({
   intervalHours: z.number().positive('must be positive').max(720, 'must be at most 720 hours'),
   randomization: z.enum(RANDOMIZATION),
@@ -61,7 +77,7 @@ export type TrackerSettingsPatch = z.infer<ReturnType<typeof buildTrackerSetting
 
 export interface CycleSummary {
   cycle: number;
-  jobId: string;
+  cycleId: string;
   startedAt: string;
   finishedAt: string;
   eventsDue: number;
@@ -77,10 +93,10 @@ export interface CycleSummary {
   catalogError: string | null;
 }
 
-const cycleSummarySchema = lazy(() =>
+const cycleSummaryFields = () =>
   z.object({
     cycle: z.number().int(),
-    jobId: z.string(),
+    cycleId: z.string(),
     startedAt: z.string(),
     finishedAt: z.string(),
     eventsDue: z.number().int(),
@@ -92,8 +108,8 @@ const cycleSummarySchema = lazy(() =>
     marketplacesDrifted: z.number().int().optional(),
     listingsStored: z.number().int(),
     catalogError: z.string().nullable(),
-  }),
-);
+  });
+const cycleSummarySchema = lazy(() => z.preprocess((v) => withCurrentNames(v, { jobId: 'cycleId' }), cycleSummaryFields()));
 
 /** State carried across continue-as-new. */
 const buildTrackerStateSchema = () =>
@@ -133,31 +149,46 @@ export interface TrackerStatus {
 /**
  * An event to scrape in a cycle, as the tracker hands it to its scrapeEvent child: small,
  * whatever the number of listings. `startsAt` is an ISO instant, null while the date is TBA;
- * `sources` are its marketplace ids (on the marketplaces this deployment scrapes).
+ * `marketplaceIds` are its marketplace ids (on the marketplaces this deployment scrapes).
  */
 export interface DueEvent {
   id: number;
   name: string;
   startsAt: string | null;
-  sources: EventMarketplaceId[];
+  marketplaceIds: EventMarketplaceId[];
 }
 
-const buildScrapeEventInputSchema = () =>
+const eventMarketplaceIdSchema = lazy(() => z.object({ marketplace: z.enum(MARKETPLACE_NAMES), marketplaceEventId: z.string().min(1) }));
+
+/** A DueEvent as it travels in history (also as recorded before `sources` became `marketplaceIds`). */
+export const dueEventSchema = lazy(() =>
+  z.preprocess(
+    (v) => withCurrentNames(v, { sources: 'marketplaceIds' }),
+    z.object({
+      id: z.number().int().positive(),
+      name: z.string(),
+      startsAt: z.string().nullable(),
+      marketplaceIds: z.array(eventMarketplaceIdSchema()),
+    }),
+  ),
+);
+
+const scrapeEventInputFields = () =>
   z
     .object({
-      event: z.object({
-        id: z.number().int().positive(),
-        name: z.string(),
-        startsAt: z.string().nullable(),
-        sources: z.array(z.object({ marketplace: z.enum(MARKETPLACE_NAMES), marketplaceEventId: z.string().min(1) })),
-      }),
-      jobId: z.string().min(1),
+      event: dueEventSchema(),
+      cycleId: z.string().min(1),
       /** Scrape only the event's marketplace ids on these marketplaces; all of them when absent. */
       onlyMarketplaces: z.array(z.enum(MARKETPLACE_NAMES)).optional(),
     })
     .strict();
-export const scrapeEventInputSchema = lazy(buildScrapeEventInputSchema);
-export type ScrapeEventInput = z.input<ReturnType<typeof buildScrapeEventInputSchema>>;
+/** scrapeEvent's input; one recorded with `jobId` (before the rename) is read as `cycleId`. */
+export const scrapeEventInputSchema = lazy(() => z.preprocess((v) => withCurrentNames(v, { jobId: 'cycleId' }), scrapeEventInputFields()));
+export interface ScrapeEventInput {
+  event: DueEvent;
+  cycleId: string;
+  onlyMarketplaces?: MarketplaceName[];
+}
 
 /** A one-off scrape's input (`ticket-tracker scrape`, the scrapeEvents workflow). */
 const buildScrapeEventsInputSchema = () =>
@@ -209,8 +240,8 @@ export interface ScrapeEventResult {
 }
 
 /** Deterministic scrape id: the same event, cycle and marketplace always name the same scrape. */
-export function scrapeIdFor(jobId: string, eventId: number, marketplace: MarketplaceName): string {
-  return `${jobId}/${eventId}/${marketplace}`;
+export function scrapeIdFor(cycleId: string, eventId: number, marketplace: MarketplaceName): string {
+  return `${cycleId}/${eventId}/${marketplace}`;
 }
 
 /** `path: message; path: message` from a zod error, for messages that name what was wrong. */

@@ -40,14 +40,14 @@ export function sdkLogRecord(entry: LogEntry, queuesWithoutWorkflows: ReadonlySe
   return { level, message: entry.message.replace(/\s*\n\s*/g, ' '), fields: { component: 'temporal', ...meta } };
 }
 
-/** The parts of an activity's input that say what it worked on (fetchListings and the like). */
+/** The parts of an activity's input that say what it worked on (scrape and the like). */
 const activitySubject = z
   .object({ eventId: z.number(), marketplace: z.string(), marketplaceEventId: z.string(), scrapeId: z.string() })
   .partial();
 
 /**
  * Logs each failed activity attempt as one warning line naming the event and marketplace when the
- * input carries them: `fetchListings failed for event 12 on stubhub (id 104823456), attempt 2: ...`.
+ * input carries them: `scrape failed for event 12 on stubhub (id 104823456), attempt 2: ...`.
  */
 export function activityFailureLogger(logger: Logger) {
   return (ctx: ActivityContext) => ({

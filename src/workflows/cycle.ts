@@ -1,6 +1,6 @@
 import { ChildWorkflowFailure, executeChild, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { MainActivities } from '../activities/types';
-import type { CycleSummary, DueEvent, ScrapeEventResult } from '../domain/tracker';
+import { dueEventSchema, type CycleSummary, type DueEvent, type ScrapeEventResult } from '../domain/tracker';
 import { ALERTS_PATCH, startDelivery } from './deliver-alerts';
 import { scrapeEvent } from './scrape-event';
 
@@ -49,8 +49,8 @@ export async function runCycle(
 ): Promise<{ summary: CycleSummary; results: (ScrapeEventResult | null)[]; events: DueEvent[] }> {
   const info = workflowInfo();
   const startedAt = new Date(Date.now()).toISOString();
-  const jobId = `${info.workflowId}/${startedAt}`;
-  await db.startCycle({ jobId, startedAt });
+  const cycleId = `${info.workflowId}/${startedAt}`;
+  await db.startCycle({ cycleId, startedAt });
 
   let catalogError: string | null = null;
   if (opts.syncCatalog) {
@@ -61,15 +61,17 @@ export async function runCycle(
       catalogError = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
     }
   }
-  const due: DueEvent[] = opts.eventIds ? await db.loadEvents({ ids: opts.eventIds }) : await db.listDueEvents();
+  const loaded = opts.eventIds ? await db.loadEvents({ ids: opts.eventIds }) : await db.listDueEvents();
+  // Parsed: a history recorded before the rename holds these results with `sources` (dueEventSchema).
+  const due: DueEvent[] = dueEventSchema().array().parse(loaded);
 
   const results = await boundedAll(due, opts.fanout, async (event): Promise<ScrapeEventResult | null> => {
     try {
       return await executeChild(scrapeEvent, {
         workflowId: `scrape/${event.id}/${startedAt}`,
-        args: [{ event, jobId }],
-        staticSummary: `${event.name} (event ${event.id}) on ${event.sources.map((s) => s.marketplace).join(', ') || 'no marketplace'}`,
-        staticDetails: `Cycle ${opts.cycle} of ${info.workflowId}; marketplace ids: ${event.sources.map((s) => `${s.marketplace}=${s.marketplaceEventId}`).join(', ')}`,
+        args: [{ event, cycleId }],
+        staticSummary: `${event.name} (event ${event.id}) on ${event.marketplaceIds.map((s) => s.marketplace).join(', ') || 'no marketplace'}`,
+        staticDetails: `Cycle ${opts.cycle} of ${info.workflowId}; marketplace ids: ${event.marketplaceIds.map((s) => `${s.marketplace}=${s.marketplaceEventId}`).join(', ')}`,
         memo: { eventId: event.id, eventName: event.name, cycle: opts.cycle },
       });
     } catch (err) {
@@ -81,7 +83,7 @@ export async function runCycle(
   const outcomes = results.flatMap((r) => r?.outcomes ?? []);
   const summary: CycleSummary = {
     cycle: opts.cycle,
-    jobId,
+    cycleId,
     startedAt,
     finishedAt: new Date(Date.now()).toISOString(),
     eventsDue: due.length,

@@ -31,6 +31,9 @@ const db = proxyLocalActivities<MainActivities>({
 /** Failure type of a format-drift scrape (activities/scrape.ts FORMAT_DRIFT_FAILURE; not imported: activity code stays out of the bundle). */
 const FORMAT_DRIFT_FAILURE = 'MarketplaceFormatDrift';
 
+/** Patch id: the marketplace activity is `scrape` (it was `fetchListings`). */
+const SCRAPE_ACTIVITY_PATCH = 'scrape-activity';
+
 /** Attempts per fetch: the marketplace's own 429/503 Retry-After overrides the backoff in between. */
 export const FETCH_MAX_ATTEMPTS = 4;
 
@@ -65,20 +68,19 @@ export async function scrapeEvent(input: ScrapeEventInput): Promise<ScrapeEventR
   const parsed = scrapeEventInputSchema().safeParse(input);
   if (!parsed.success)
     throw ApplicationFailure.nonRetryable(`invalid scrapeEvent input: ${describeZodError(parsed.error)}`, 'InvalidInput');
-  const { event, jobId, onlyMarketplaces } = parsed.data;
-  const sources = event.sources.filter((s) => !onlyMarketplaces || onlyMarketplaces.includes(s.marketplace));
+  const { event, cycleId, onlyMarketplaces } = parsed.data;
+  const sources = event.marketplaceIds.filter((s) => !onlyMarketplaces || onlyMarketplaces.includes(s.marketplace));
 
   const outcomes = await Promise.all(
     sources.map(async ({ marketplace, marketplaceEventId }): Promise<MarketplaceOutcome> => {
-      const scrapeId = scrapeIdFor(jobId, event.id, marketplace);
+      const scrapeId = scrapeIdFor(cycleId, event.id, marketplace);
       try {
-        const ref = await fetcherFor(marketplace, event.name, marketplaceEventId).fetchListings({
-          scrapeId,
-          jobId,
-          eventId: event.id,
-          marketplace,
-          marketplaceEventId,
-        });
+        const fetcher = fetcherFor(marketplace, event.name, marketplaceEventId);
+        const target = { scrapeId, eventId: event.id, marketplace, marketplaceEventId };
+        // Histories recorded before the activity took the glossary's name schedule `fetchListings`.
+        const ref = patched(SCRAPE_ACTIVITY_PATCH)
+          ? await fetcher.scrape({ ...target, cycleId })
+          : await fetcher.fetchListings({ ...target, jobId: cycleId });
         let change: { changePercent: number | null };
         if (patched(ALERTS_PATCH)) {
           // One local activity: price changes, rules, firings and the scraped mark. Each firing's
@@ -113,7 +115,7 @@ export async function scrapeEvent(input: ScrapeEventInput): Promise<ScrapeEventR
         // Failed attempts that reached the activity recorded themselves; a timeout never did.
         if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) {
           await db.recordScrapeFailure({
-            jobId,
+            cycleId,
             eventId: event.id,
             marketplace,
             attempt: FETCH_MAX_ATTEMPTS,

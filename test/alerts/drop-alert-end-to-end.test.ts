@@ -46,7 +46,7 @@ describe('a price drop, end to end (mock marketplace -> scrape -> rule -> every 
   let slack: Awaited<ReturnType<typeof startSlackReceiver>>;
   let webhook: Awaited<ReturnType<typeof startWebhookReceiver>>;
   let smtp: SmtpReceiver;
-  let input: (jobId: string) => ScrapeEventInput;
+  let input: (cycleId: string) => ScrapeEventInput;
 
   before(async () => {
     [temporal, discord, slack, webhook, smtp] = await Promise.all([
@@ -72,9 +72,9 @@ describe('a price drop, end to end (mock marketplace -> scrape -> rule -> every 
     const db = stack.database.db;
     await syncEvents(db, catalogReader(stack.env));
     const id = Number((await db.query<{ id: string }>(`SELECT id FROM events WHERE name = 'Drop Night'`)).rows[0]!.id);
-    input = (jobId) => ({
-      event: { id, name: 'Drop Night', startsAt: null, sources: [{ marketplace: 'vividseats', marketplaceEventId: VS_ID }] },
-      jobId,
+    input = (cycleId) => ({
+      event: { id, name: 'Drop Night', startsAt: null, marketplaceIds: [{ marketplace: 'vividseats', marketplaceEventId: VS_ID }] },
+      cycleId,
     });
     await addRule(
       db,

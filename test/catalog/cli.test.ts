@@ -107,7 +107,7 @@ describe('ticket-tracker events …', () => {
     const json = JSON.parse((await cli('events', 'list', '--all', '--json')).stdout) as {
       name: string;
       tracked: boolean;
-      sources: unknown[];
+      marketplaceIds: unknown[];
     }[];
     assert.deepEqual(
       json.map((e) => e.name),

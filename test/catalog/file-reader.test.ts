@@ -60,7 +60,7 @@ describe('file source: CSV and JSON with the sheet columns', () => {
       ],
     );
     assert.deepEqual(
-      c.rows[0]!.sources.map((s) => s.marketplace),
+      c.rows[0]!.marketplaceIds.map((s) => s.marketplace),
       ['stubhub', 'seatgeek'],
     );
     const reasons = new Map(c.invalid.map((i) => [i.row, i.reason]));
@@ -98,7 +98,7 @@ describe('file source: CSV and JSON with the sheet columns', () => {
     assert.equal(c.invalid.length + c.duplicates.length, 0);
     assert.ok(c.rows.length >= 8 && c.rows.length <= 12, `${c.rows.length} rows`);
     assert.ok(c.rows.every((r) => r.startsAt!.getUTCFullYear() === 2027 && r.venue && r.timezone));
-    assert.ok(c.rows.filter((r) => r.sources.length === 4).length > c.rows.length / 2);
+    assert.ok(c.rows.filter((r) => r.marketplaceIds.length === 4).length > c.rows.length / 2);
     assert.ok(new Set(c.rows.map((r) => r.timezone)).size >= 4);
   });
 

@@ -52,7 +52,7 @@ describe('tracking lifecycle', () => {
       id: due[1]!.id,
       name: 'Upcoming',
       startsAt: '2027-01-20T10:00:00.000Z',
-      sources: [
+      marketplaceIds: [
         { marketplace: 'seatgeek', marketplaceEventId: '2003' },
         { marketplace: 'stubhub', marketplaceEventId: '1003' },
         { marketplace: 'ticketmaster', marketplaceEventId: 'TM3' },
@@ -114,10 +114,10 @@ describe('tracking lifecycle', () => {
     assert.equal(await markScraped(t.db, id, 'stubhub', { ok: true, at: new Date('2027-01-10T11:00:00Z') }), true, 'a late retry');
     assert.equal(await markScraped(t.db, id, 'vividseats', { ok: true, at: new Date() }), false, 'no Vivid Seats id for this event');
     const e = await getEvent(t.db, id);
-    const stubhub = e!.sources.find((s) => s.marketplace === 'stubhub')!;
+    const stubhub = e!.marketplaceIds.find((s) => s.marketplace === 'stubhub')!;
     assert.equal(stubhub.lastScrapedAt, '2027-01-10T13:00:00.000Z');
     assert.equal(stubhub.lastSuccessAt, '2027-01-10T12:00:00.000Z');
-    assert.equal(e!.sources.find((s) => s.marketplace === 'seatgeek')!.lastScrapedAt, null);
+    assert.equal(e!.marketplaceIds.find((s) => s.marketplace === 'seatgeek')!.lastScrapedAt, null);
   });
 
   it('finds an event by internal id or by any marketplace id', async () => {
@@ -158,8 +158,8 @@ describe('tracking lifecycle', () => {
       [upcoming.id, past.id],
     );
     assert.deepEqual(
-      loaded[0]!.sources,
-      upcoming.sources.map((s) => ({ marketplace: s.marketplace, marketplaceEventId: s.marketplaceEventId })),
+      loaded[0]!.marketplaceIds,
+      upcoming.marketplaceIds.map((s) => ({ marketplace: s.marketplace, marketplaceEventId: s.marketplaceEventId })),
     );
     assert.equal(loaded[0]!.startsAt, upcoming.startsAt);
   });

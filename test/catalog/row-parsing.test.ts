@@ -17,7 +17,7 @@ describe('catalog rows: columns found by header', () => {
     assert.equal(r.rowNumber, 2);
     assert.equal(r.name, 'Knicks vs Celtics');
     assert.equal(r.startsAt!.toISOString(), '2027-02-13T00:30:00.000Z');
-    assert.deepEqual(r.sources, [{ marketplace: 'stubhub', marketplaceEventId: '153928471' }]);
+    assert.deepEqual(r.marketplaceIds, [{ marketplace: 'stubhub', marketplaceEventId: '153928471' }]);
     assert.equal(r.tracked, true);
     assert.equal(r.timezone, NY);
   });
@@ -53,7 +53,7 @@ describe('catalog rows: columns found by header', () => {
     ]);
     const r = c.rows[0]!;
     assert.deepEqual(
-      r.sources.map((s) => `${s.marketplace}:${s.marketplaceEventId}`),
+      r.marketplaceIds.map((s) => `${s.marketplace}:${s.marketplaceEventId}`),
       ['stubhub:154689014', 'vividseats:5351287', 'seatgeek:7201556', 'ticketmaster:04006177D2E5A3B6'],
     );
     assert.equal(r.capacity, 41649);
@@ -162,14 +162,14 @@ describe('catalog rows: messy sheets', () => {
     assert.match(reasons.get(6)!, /Event Name: is empty/);
     assert.match(reasons.get(7)!, /no marketplace id: fill at least one of "viagId", "Ticketmaster ID"/);
     // One bad id cell never drops the row's valid ids: the row is kept and the cell reported.
-    assert.deepEqual(c.rows[2]!.sources, [{ marketplace: 'ticketmaster', marketplaceEventId: 'TM8' }]);
+    assert.deepEqual(c.rows[2]!.marketplaceIds, [{ marketplace: 'ticketmaster', marketplaceEventId: 'TM8' }]);
     assert.deepEqual(
       c.cells.filter((n) => n.row === 8).map((n) => [n.column, n.kind]),
       [['viagId', 'invalid']],
     );
     assert.match(c.cells.find((n) => n.row === 8)!.message, /link to stubhub\.com but not to an event page/);
     // A bad row still says which event it is about, so the sync does not take it for removed.
-    assert.deepEqual(c.invalid.find((i) => i.row === 3)!.sources, [{ marketplace: 'stubhub', marketplaceEventId: '2' }]);
+    assert.deepEqual(c.invalid.find((i) => i.row === 3)!.marketplaceIds, [{ marketplace: 'stubhub', marketplaceEventId: '2' }]);
   });
 
   it('lists every problem of a row at once', () => {

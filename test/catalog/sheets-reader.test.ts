@@ -189,7 +189,7 @@ describe('Google Sheets source: the real googleapis client against a local Sheet
       ],
     );
     assert.deepEqual(
-      c.rows[0]!.sources.map((s) => `${s.marketplace}:${s.marketplaceEventId}`),
+      c.rows[0]!.marketplaceIds.map((s) => `${s.marketplace}:${s.marketplaceEventId}`),
       ['stubhub:153928471', 'vividseats:5124873', 'seatgeek:7093311', 'ticketmaster:3B00612D9C4B1F2A'],
     );
     assert.equal(c.rows[2]!.capacity, 41649);

@@ -25,7 +25,7 @@ describe('schemas of the modules workflows import are built on first use', () =>
       jobId: 'j',
     });
     assert.equal(bad.success, false);
-    assert.deepEqual(bad.error?.issues[0]?.path, ['event', 'sources', 0, 'marketplace']);
+    assert.deepEqual(bad.error?.issues[0]?.path, ['event', 'marketplaceIds', 0, 'marketplace']);
   });
 
   it('keeps the defaults and cross-field checks of the tracker settings', () => {

@@ -44,7 +44,7 @@ describe('the SDK log lines npm start prints', () => {
   });
 
   it('"Activity failed" is left to the failure interceptor, which names the event and marketplace', () => {
-    const r = sdkLogRecord(entry('WARN', 'Activity failed', { error: new Error('x'), activityType: 'fetchListings' }));
+    const r = sdkLogRecord(entry('WARN', 'Activity failed', { error: new Error('x'), activityType: 'scrape' }));
     assert.equal(r.level, 'debug');
   });
 });
@@ -54,7 +54,7 @@ describe('a failed activity attempt in the log', () => {
     const lines: string[] = [];
     const logger = createLogger('info', {}, (line) => lines.push(line));
     const env = new MockActivityEnvironment(
-      { activityType: 'fetchListings', attempt: 3, taskQueue: 'ticket-tracker-stubhub' },
+      { activityType: 'scrape', attempt: 3, taskQueue: 'ticket-tracker-stubhub' },
       { interceptors: [activityFailureLogger(logger)], logger: sdkQuiet },
     );
     const input = { scrapeId: 'tracker/1/12/stubhub', eventId: 12, marketplace: 'stubhub', marketplaceEventId: '104823456' };
@@ -68,7 +68,7 @@ describe('a failed activity attempt in the log', () => {
     const record = JSON.parse(lines[0]!) as Record<string, unknown>;
     assert.equal(
       record.msg,
-      'fetchListings failed for event 12 on stubhub (id 104823456), attempt 3: MarketplaceUnavailable: HTTP 503 from StubHub, retry after 1 s',
+      'scrape failed for event 12 on stubhub (id 104823456), attempt 3: MarketplaceUnavailable: HTTP 503 from StubHub, retry after 1 s',
     );
     assert.equal(record.eventId, 12);
     assert.equal(record.marketplace, 'stubhub');

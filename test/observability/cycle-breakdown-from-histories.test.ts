@@ -15,7 +15,7 @@ const near = (actual: number | undefined, expected: number): void =>
 
 describe('the cycle bench breakdown, read from recorded histories', () => {
   it('splits a scrape child into its workflow tasks and activities, to the nanosecond the server wrote', () => {
-    const { steps, events, markers } = childSteps(load('scrape-event.json'));
+    const { steps, events, markers } = childSteps(load('scrape-event-before-renames.json'));
     const ms = (step: string): number[] => steps.filter((s) => s.step === step).map((s) => s.ms);
     assert.equal(events, 31);
     assert.equal(markers, 8);
@@ -31,7 +31,7 @@ describe('the cycle bench breakdown, read from recorded histories', () => {
   });
 
   it("pairs each child with the parent's initiated, started and completed events", () => {
-    const parent = parentSpans(load('tracker-loop-cycle-1.json'));
+    const parent = parentSpans(load('tracker-loop-cycle-1-before-renames.json'));
     const one = parent.children.find((c) => c.workflowId.startsWith('scrape/1/'));
     assert.equal(parent.children.length, 2);
     near(one?.initiatedMs, Date.UTC(2026, 10, 22, 0, 13, 12) + 834.846235);
@@ -41,7 +41,7 @@ describe('the cycle bench breakdown, read from recorded histories', () => {
   });
 
   it('means steps over children and measures a life from the parent', () => {
-    const history = load('scrape-event.json');
+    const history = load('scrape-event-before-renames.json');
     const first = history[0]!;
     const startMs = Number(first.eventTime!.seconds) * 1000 + first.eventTime!.nanos! / 1e6;
     const span = { workflowId: 'x', initiatedMs: startMs - 10, startedMs: startMs + 1, completedMs: startMs + 2000 };

@@ -30,10 +30,10 @@ describe("the worker's /metrics and /healthz (prom-client)", () => {
   const get = (p: string): Promise<Response> => fetch(`http://127.0.0.1:${server.port}${p}`);
 
   it('serves the worker figures under their names, with labels, in the Prometheus text format', async () => {
-    const labels = { activity: 'fetchListings', task_queue: 'ticket-tracker-stubhub' };
+    const labels = { activity: 'scrape', task_queue: 'ticket-tracker-stubhub' };
     metrics.activitiesCompleted.inc(labels);
     metrics.activitiesCompleted.inc(labels);
-    metrics.activitiesFailed.inc({ activity: 'fetchListings', task_queue: 'queue "odd"\\name' });
+    metrics.activitiesFailed.inc({ activity: 'scrape', task_queue: 'queue "odd"\\name' });
     metrics.activitySeconds.inc(labels, 1.5);
     metrics.workerRunning.set({ task_queue: 'ticket-tracker' }, 1);
     const r = await get('/metrics');
@@ -41,9 +41,9 @@ describe("the worker's /metrics and /healthz (prom-client)", () => {
     assert.match(r.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
     const text = await r.text();
     const s = samples(text);
-    assert.equal(s.get('tt_activities_completed_total{activity="fetchListings",task_queue="ticket-tracker-stubhub"}'), 2);
-    assert.equal(s.get('tt_activities_failed_total{activity="fetchListings",task_queue="queue \\"odd\\"\\\\name"}'), 1);
-    assert.equal(s.get('tt_activity_seconds_total{activity="fetchListings",task_queue="ticket-tracker-stubhub"}'), 1.5);
+    assert.equal(s.get('tt_activities_completed_total{activity="scrape",task_queue="ticket-tracker-stubhub"}'), 2);
+    assert.equal(s.get('tt_activities_failed_total{activity="scrape",task_queue="queue \\"odd\\"\\\\name"}'), 1);
+    assert.equal(s.get('tt_activity_seconds_total{activity="scrape",task_queue="ticket-tracker-stubhub"}'), 1.5);
     assert.equal(s.get('tt_worker_running{task_queue="ticket-tracker"}'), 1);
     assert.match(text, /# TYPE tt_activities_completed_total counter/);
     assert.match(text, /# TYPE tt_worker_running gauge/);

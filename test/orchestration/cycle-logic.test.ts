@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { marketplaceTaskQueue, type FetchListingsInput, type MainActivities, type MarketplaceActivities } from '../../src/activities/types';
+import { marketplaceTaskQueue, type ScrapeInput, type MainActivities, type MarketplaceActivities } from '../../src/activities/types';
 import { MARKETPLACE_NAMES, type MarketplaceName } from '../../src/domain/listing';
 import type { CycleSummary, DueEvent, StoredScrapeRef } from '../../src/domain/tracker';
 import { scrapeEvents, trackerLoop } from '../../src/workflows';
@@ -21,7 +21,7 @@ type FetchOutcome = { listings: number; empty?: boolean } | { fail: string } | {
 
 interface Scenario {
   due: DueEvent[];
-  fetch: (input: FetchListingsInput) => FetchOutcome | Promise<FetchOutcome>;
+  fetch: (input: ScrapeInput) => FetchOutcome | Promise<FetchOutcome>;
   /** Events whose markScraped fails for good, so their whole child workflow fails. */
   brokenEvents: Set<number>;
 }
@@ -30,15 +30,15 @@ const event = (id: number, ...marketplaces: MarketplaceName[]): DueEvent => ({
   id,
   name: `Event ${id}`,
   startsAt: null,
-  sources: marketplaces.map((marketplace) => ({ marketplace, marketplaceEventId: `${marketplace}-${id}` })),
+  marketplaceIds: marketplaces.map((marketplace) => ({ marketplace, marketplaceEventId: `${marketplace}-${id}` })),
 });
 
 describe('cycle logic with mocked activities', () => {
   let temporal: TestWorkflowEnvironment;
   let scenario: Scenario;
-  let fetches: FetchListingsInput[];
+  let fetches: ScrapeInput[];
   let finished: CycleSummary[];
-  let started: { jobId: string }[];
+  let started: { cycleId: string }[];
 
   const main: MainActivities = {
     recordSelfCheck: async () => assert.fail('not part of a cycle'),
@@ -64,28 +64,29 @@ describe('cycle logic with mocked activities', () => {
     rollupDaily: async () => assert.fail('not part of a cycle'),
     applyRetention: async () => assert.fail('not part of a cycle'),
   };
+  const scrape = async (input: ScrapeInput): Promise<StoredScrapeRef> => {
+    fetches.push(input);
+    const outcome = await scenario.fetch(input);
+    if ('fail' in outcome) throw ApplicationFailure.nonRetryable(outcome.fail, 'MarketplaceUnavailable');
+    if ('drift' in outcome) throw ApplicationFailure.create({ message: outcome.drift, type: 'MarketplaceFormatDrift', nonRetryable: true });
+    return {
+      scrapeId: input.scrapeId,
+      eventId: input.eventId,
+      marketplace: input.marketplace,
+      capturedAt: new Date(0).toISOString(),
+      kind: 'listings',
+      listingsStored: outcome.listings,
+      listingsRejected: 0,
+      snapshots: 1,
+      lowestPrice: outcome.listings > 0 ? 100 : null,
+      alreadyPersisted: false,
+      health: outcome.empty ? 'empty' : 'ok',
+      healthReason: outcome.empty ? '0 listings after 40' : null,
+    };
+  };
   const fetcher: MarketplaceActivities = {
-    fetchListings: async (input): Promise<StoredScrapeRef> => {
-      fetches.push(input);
-      const outcome = await scenario.fetch(input);
-      if ('fail' in outcome) throw ApplicationFailure.nonRetryable(outcome.fail, 'MarketplaceUnavailable');
-      if ('drift' in outcome)
-        throw ApplicationFailure.create({ message: outcome.drift, type: 'MarketplaceFormatDrift', nonRetryable: true });
-      return {
-        scrapeId: input.scrapeId,
-        eventId: input.eventId,
-        marketplace: input.marketplace,
-        capturedAt: new Date(0).toISOString(),
-        kind: 'listings',
-        listingsStored: outcome.listings,
-        listingsRejected: 0,
-        snapshots: 1,
-        lowestPrice: outcome.listings > 0 ? 100 : null,
-        alreadyPersisted: false,
-        health: outcome.empty ? 'empty' : 'ok',
-        healthReason: outcome.empty ? '0 listings after 40' : null,
-      };
-    },
+    scrape,
+    fetchListings: ({ jobId, ...rest }) => scrape({ ...rest, cycleId: jobId }),
   };
 
   // One set of workers for the whole file (a worker's start and shutdown cost more than a case).
@@ -182,16 +183,16 @@ describe('cycle logic with mocked activities', () => {
       workflowId: `ids-${taskQueue}`,
       args: [{ eventIds: [7] }],
     });
-    const jobId = result.summary.jobId;
+    const cycleId = result.summary.cycleId;
     assert.deepEqual(
-      started.map((x) => x.jobId),
-      [jobId],
+      started.map((x) => x.cycleId),
+      [cycleId],
     );
     assert.deepEqual(
       fetches.map((f) => ({ ...f })).sort((a, b) => a.marketplace.localeCompare(b.marketplace)),
       [
-        { scrapeId: `${jobId}/7/stubhub`, jobId, eventId: 7, marketplace: 'stubhub', marketplaceEventId: 'stubhub-7' },
-        { scrapeId: `${jobId}/7/ticketmaster`, jobId, eventId: 7, marketplace: 'ticketmaster', marketplaceEventId: 'ticketmaster-7' },
+        { scrapeId: `${cycleId}/7/stubhub`, cycleId, eventId: 7, marketplace: 'stubhub', marketplaceEventId: 'stubhub-7' },
+        { scrapeId: `${cycleId}/7/ticketmaster`, cycleId, eventId: 7, marketplace: 'ticketmaster', marketplaceEventId: 'ticketmaster-7' },
       ],
     );
   });

@@ -23,7 +23,7 @@ function failAfterCommitOnFirstAttempt(failures: string[]) {
     inbound: {
       async execute(input: { args: unknown[] }, next: (input: never) => Promise<unknown>): Promise<unknown> {
         const result = await next(input as never);
-        if (ctx.info.activityType === 'fetchListings' && ctx.info.attempt === 1) {
+        if (ctx.info.activityType === 'scrape' && ctx.info.attempt === 1) {
           failures.push(ctx.info.taskQueue);
           throw new Error('worker lost after commit (test)');
         }
@@ -59,9 +59,9 @@ describe('idempotent activities', () => {
         id: Number(event.rows[0]!.id),
         name: 'Delta Fest',
         startsAt: null,
-        sources: sources.rows.map((s) => ({ marketplace: s.marketplace, marketplaceEventId: s.marketplace_event_id })),
+        marketplaceIds: sources.rows.map((s) => ({ marketplace: s.marketplace, marketplaceEventId: s.marketplace_event_id })),
       },
-      jobId: 'idempotency-test',
+      cycleId: 'idempotency-test',
     };
 
     const result = await stack.withWorkers(

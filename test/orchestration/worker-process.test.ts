@@ -86,7 +86,7 @@ describe('ticket-tracker worker process', () => {
           const described = await temporal.client.workflow.getHandle(wf.workflowId).describe();
           const pending = described.raw.pendingActivities ?? [];
           // PENDING_ACTIVITY_STATE_STARTED: a worker has picked the fetch up.
-          if (pending.some((a) => a.activityType?.name === 'fetchListings' && Number(a.state) === 2)) return true;
+          if (pending.some((a) => a.activityType?.name === 'scrape' && Number(a.state) === 2)) return true;
         }
         return false;
       });

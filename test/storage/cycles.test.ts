@@ -12,10 +12,10 @@ describeLayouts('cycle records and scrape errors', ({ layout, it, before, after 
 
   it('records a run once, with its outcome and duration, and lists runs newest first', async () => {
     const started = new Date('2026-04-01T10:00:00Z');
-    await recordCycleStart(t.db, { jobId: 'cycle-1', startedAt: started });
-    await recordCycleStart(t.db, { jobId: 'cycle-1', startedAt: new Date('2026-04-01T10:05:00Z') });
+    await recordCycleStart(t.db, { cycleId: 'cycle-1', startedAt: started });
+    await recordCycleStart(t.db, { cycleId: 'cycle-1', startedAt: new Date('2026-04-01T10:05:00Z') });
     const done = await recordCycleEnd(t.db, {
-      jobId: 'cycle-1',
+      cycleId: 'cycle-1',
       status: 'partial',
       eventsScraped: 12,
       errors: 2,
@@ -27,7 +27,7 @@ describeLayouts('cycle records and scrape errors', ({ layout, it, before, after 
     );
     // An outcome whose start was lost still lands.
     await recordCycleEnd(t.db, {
-      jobId: 'cycle-2',
+      cycleId: 'cycle-2',
       status: 'succeeded',
       eventsScraped: 3,
       errors: 0,
@@ -36,7 +36,7 @@ describeLayouts('cycle records and scrape errors', ({ layout, it, before, after 
     });
     const runs = await listCycles(t.db, 10);
     assert.deepEqual(
-      runs.map((r) => [r.jobId, r.startedAt.toISOString()]),
+      runs.map((r) => [r.cycleId, r.startedAt.toISOString()]),
       [
         ['cycle-2', '2026-04-01T12:00:00.000Z'],
         ['cycle-1', started.toISOString()],
@@ -48,16 +48,16 @@ describeLayouts('cycle records and scrape errors', ({ layout, it, before, after 
     const eventId = await createEvent(t.db, 'runs');
     const at = new Date('2026-04-01T10:00:00Z');
     assert.equal(
-      await recordScrapeError(t.db, { jobId: 'cycle-1', eventId, marketplace: 'stubhub', attempt: 1, message: 'HTTP 503', at }),
+      await recordScrapeError(t.db, { cycleId: 'cycle-1', eventId, marketplace: 'stubhub', attempt: 1, message: 'HTTP 503', at }),
       true,
     );
     assert.equal(
-      await recordScrapeError(t.db, { jobId: 'cycle-1', eventId, marketplace: 'stubhub', attempt: 1, message: 'HTTP 503', at }),
+      await recordScrapeError(t.db, { cycleId: 'cycle-1', eventId, marketplace: 'stubhub', attempt: 1, message: 'HTTP 503', at }),
       false,
     );
     assert.equal(
       await recordScrapeError(t.db, {
-        jobId: 'cycle-1',
+        cycleId: 'cycle-1',
         eventId,
         marketplace: 'stubhub',
         attempt: 2,

@@ -41,10 +41,10 @@ describeLayouts('retention moves whole old partitions or chunks to a queryable a
     }
     await rollupHourly(t.db, { from: STRAY, to: NOW });
     await rollupDaily(t.db, { from: STRAY, to: NOW });
-    await recordCycleStart(t.db, { jobId: 'old-run', startedAt: new Date(NOW.getTime() - 20 * DAY) });
-    await recordCycleStart(t.db, { jobId: 'new-run', startedAt: new Date(NOW.getTime() - DAY) });
+    await recordCycleStart(t.db, { cycleId: 'old-run', startedAt: new Date(NOW.getTime() - 20 * DAY) });
+    await recordCycleStart(t.db, { cycleId: 'new-run', startedAt: new Date(NOW.getTime() - DAY) });
     await recordScrapeError(t.db, {
-      jobId: 'old-run',
+      cycleId: 'old-run',
       eventId,
       marketplace: 'stubhub',
       attempt: 1,
@@ -52,7 +52,7 @@ describeLayouts('retention moves whole old partitions or chunks to a queryable a
       at: new Date(NOW.getTime() - 10 * DAY),
     });
     await recordScrapeError(t.db, {
-      jobId: 'new-run',
+      cycleId: 'new-run',
       eventId,
       marketplace: 'stubhub',
       attempt: 1,

@@ -313,7 +313,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
       printRows(
         rows,
         [
-          { header: 'job', value: (r) => r.jobId },
+          { header: 'cycle', value: (r) => r.cycleId },
           { header: 'status', value: (r) => r.status },
           { header: 'started', value: (r) => r.startedAt },
           { header: 'finished', value: (r) => r.finishedAt },
@@ -351,7 +351,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
           { header: 'event', value: (r) => r.eventId },
           { header: 'source', value: (r) => r.marketplace },
           { header: 'attempt', value: (r) => r.attempt },
-          { header: 'job', value: (r) => r.jobId },
+          { header: 'cycle', value: (r) => r.cycleId },
           { header: 'message', value: (r) => r.message },
         ],
         o,

@@ -165,9 +165,9 @@ const EVENT_COLUMNS = [
     header: 'tracked',
     value: (e: CatalogEvent) => (e.tracked ? (e.inCatalog ? 'yes' : 'yes (not in catalog)') : e.inCatalog ? 'no' : 'no (not in catalog)'),
   },
-  { header: 'marketplaces', value: (e: CatalogEvent) => e.sources.map((s) => `${s.marketplace}:${s.marketplaceEventId}`).join(' ') },
-  { header: 'last scrape', value: (e: CatalogEvent) => latest(e.sources.map((s) => s.lastScrapedAt)) },
-  { header: 'last success', value: (e: CatalogEvent) => latest(e.sources.map((s) => s.lastSuccessAt)) },
+  { header: 'marketplaces', value: (e: CatalogEvent) => e.marketplaceIds.map((s) => `${s.marketplace}:${s.marketplaceEventId}`).join(' ') },
+  { header: 'last scrape', value: (e: CatalogEvent) => latest(e.marketplaceIds.map((s) => s.lastScrapedAt)) },
+  { header: 'last success', value: (e: CatalogEvent) => latest(e.marketplaceIds.map((s) => s.lastSuccessAt)) },
 ];
 
 function printCleanupReport(report: CleanupReport, json: boolean | undefined): void {

@@ -199,7 +199,7 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
           opts,
         );
         process.stdout.write(
-          `\n${result.summary.eventsScraped}/${result.summary.eventsDue} events stored, ${result.summary.listingsStored} listings, cycle ${result.summary.jobId}\n`,
+          `\n${result.summary.eventsScraped}/${result.summary.eventsDue} events stored, ${result.summary.listingsStored} listings, cycle ${result.summary.cycleId}\n`,
         );
       }
       if (result.summary.eventsDue > 0 && result.summary.eventsScraped === 0)
