@@ -6,6 +6,8 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Client, Connection } from '@temporalio/client';
 
+import { applyRules, ruleInputOf } from '../src/alerts/rules/store';
+import { ruleSpecSchema } from '../src/alerts/rules/types';
 import { catalogReader } from '../src/catalog/open-reader';
 import { listDueEvents } from '../src/catalog/lifecycle';
 import { syncEvents } from '../src/catalog/sync';
@@ -22,6 +24,8 @@ import { fromRoot } from '../src/tools/paths';
 import { resolveTemporalBinary } from '../src/tools/temporal-binaries';
 import { scrapeEvents } from '../src/workflows';
 import { round, type Benchmark } from './harness';
+import { breakdownFigures, takeReading, type ProcessTrees } from './cycle-breakdown';
+import { scrapeMetrics, total } from './prometheus';
 import { createThrowawayDatabase } from '../test/helpers/throwaway-database';
 
 /**
@@ -64,7 +68,9 @@ function rssOf(pid: number): { rssMb: number; peakMb: number } {
  */
 async function startWorkerProcess(env: Record<string, string>): Promise<{ process: ChildProcess; healthPort: number }> {
   const healthPort = await freePort();
-  const child = spawn(process.execPath, [fromRoot('dist', 'client.js'), 'worker'], {
+  // BENCH_WORKER_NODE_ARGS: node flags NODE_OPTIONS refuses (--cpu-prof, --heap-prof), to see where the worker's time goes.
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, fromRoot('dist', 'client.js'), 'worker'], {
     env: {
       PATH: process.env.PATH ?? '',
       NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? WORKER_NODE_OPTIONS,
@@ -126,18 +132,21 @@ export const benchmark: Benchmark = {
   description: 'one cycle of N events (500 listings each) through Temporal vs a plain loop; history size; worker memory',
   async run(args) {
     const events = Number(/^--events=(\d+)$/.exec(args.find((a) => a.startsWith('--events=')) ?? '')?.[1] ?? 1000);
-    const cycles = 10;
+    const cycles = Number(/^--cycles=(\d+)$/.exec(args.find((a) => a.startsWith('--cycles=')) ?? '')?.[1] ?? 10);
+    if (cycles < 3) throw new Error('--cycles must be at least 3 (memory growth is read from cycle 2 to the last)');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-bench-cycle-'));
     chmodSync(dir, 0o755);
     const cleanups: (() => Promise<unknown>)[] = [];
     try {
       // Infrastructure: PostgreSQL (DATABASE_URL or embedded), a Temporal dev server, the mock in its own process.
       let adminUrl = process.env.DATABASE_URL;
+      let postgresPid: number | null = null;
       if (!adminUrl) {
         // Like the ingest bench's: no fsync (see bench/database.ts).
         const pgServer = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), durable: false });
         cleanups.push(() => pgServer.stop());
         adminUrl = pgServer.adminUrl;
+        postgresPid = pgServer.process.pid ?? null;
       }
       // Migrated below, by the product's own default (auto: TimescaleDB when the server has it).
       const database = await createThrowawayDatabase(adminUrl, { prefix: 'tt_bench_cycle', layout: null, poolMax: 20 });
@@ -149,6 +158,7 @@ export const benchmark: Benchmark = {
         uiPort: await freePort(),
         namespace: 'default',
         persist: process.env.BENCH_TEMPORAL_PERSIST === 'true',
+        metricsPort: await freePort(),
       });
       cleanups.push(() => temporal.stop());
       const mock = await startMock(1500);
@@ -180,6 +190,13 @@ export const benchmark: Benchmark = {
         LOG_LEVEL: 'error',
       });
       await syncEvents(db, catalogReader(env));
+      // Alerts and change detection included: three rules on every event, evaluated on every scrape.
+      await applyRules(
+        db,
+        ['drop 10', 'rise 10', 'below 20'].map((condition) =>
+          ruleInputOf(ruleSpecSchema.parse({ name: `bench ${condition}`, condition, channels: 'webhook', cooldown: 'none' }), null),
+        ),
+      );
       const due = await listDueEvents(db, new Date(), 0);
 
       const connection = await Connection.connect({ address: temporal.address });
@@ -193,10 +210,18 @@ export const benchmark: Benchmark = {
         VIVIDSEATS_RATE_PER_SECOND: '100000',
         MARKETPLACE_CONCURRENCY: String(FETCH_CONCURRENCY),
         WORKER_SHUTDOWN_GRACE_SECONDS: '5',
+        // The plain loop's pool has 20 connections (createThrowawayDatabase's poolMax above): the same for the worker.
+        DATABASE_POOL_MAX: '20',
         ...(process.env.WORKER_MAX_CACHED_WORKFLOWS ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS } : {}),
       };
       const taskQueue = 'bench-cycle';
-      const worker = await startWorkerProcess({ ...workerEnv, TEMPORAL_TASK_QUEUE: taskQueue, MOCK_MARKETPLACE_PORT: mock.port });
+      const sdkMetricsPort = await freePort();
+      const worker = await startWorkerProcess({
+        ...workerEnv,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        MOCK_MARKETPLACE_PORT: mock.port,
+        TEMPORAL_METRICS_PORT: String(sdkMetricsPort),
+      });
       cleanups.push(() => stopChild(worker.process, 10_000));
 
       // Warm-up: one small cycle, so connection set-up and first-use costs are not measured.
@@ -206,8 +231,18 @@ export const benchmark: Benchmark = {
         args: [{ eventIds: due.slice(0, 20).map((e) => e.id), fanout: CONCURRENCY }],
       });
 
+      const trees: ProcessTrees = {
+        worker: worker.process.pid!,
+        temporal_server: temporal.process.pid!,
+        postgres: postgresPid,
+        mock: mock.process.pid!,
+      };
+      const endpoints = { sdk: `http://127.0.0.1:${sdkMetricsPort}/metrics`, server: temporal.metricsUrl! };
+      const before = await takeReading(trees, endpoints);
       const cycleSeconds: number[] = [];
       const rssAfter: number[] = [];
+      // The worker's own Node.js figures (prom-client default metrics on its /metrics): is a growth JS heap or native?
+      const heapAfter: { used: number; total: number; external: number }[] = [];
       let listings = 0;
       for (let c = 0; c < cycles; c++) {
         const t = process.hrtime.bigint();
@@ -222,11 +257,32 @@ export const benchmark: Benchmark = {
           throw new Error(`cycle ${c}: only ${result.summary.eventsScraped}/${events} events stored`);
         await new Promise((r) => setTimeout(r, 1000)); // let the worker's GC settle before reading its memory
         rssAfter.push(rssOf(worker.process.pid!).rssMb);
+        const node = await scrapeMetrics(`http://127.0.0.1:${worker.healthPort}/metrics`);
+        heapAfter.push({
+          used: total(node, 'nodejs_heap_size_used_bytes') / 2 ** 20,
+          total: total(node, 'nodejs_heap_size_total_bytes') / 2 ** 20,
+          external: total(node, 'nodejs_external_memory_bytes') / 2 ** 20,
+        });
+        if (process.env.BENCH_VERBOSE)
+          process.stderr.write(
+            `cycle ${c}: ${cycleSeconds[c]!.toFixed(2)} s, rss ${rssAfter[c]!.toFixed(1)} MB, heap used ${heapAfter[c]!.used.toFixed(1)} / total ${heapAfter[c]!.total.toFixed(1)} MB, external ${heapAfter[c]!.external.toFixed(1)} MB, load ${os.loadavg()[0]!.toFixed(1)}\n`,
+          );
       }
+      const after = await takeReading(trees, endpoints);
       const peak = rssOf(worker.process.pid!).peakMb;
       await stopChild(worker.process, 10_000);
 
+      const plainTrees: ProcessTrees = { worker: null, temporal_server: null, postgres: postgresPid, mock: mock.process.pid! };
+      const plainBefore = await takeReading(plainTrees, {});
       const plainSeconds = await plainLoop(db, env, mock.url, due, 'plain');
+      const plainAfter = await takeReading(plainTrees, {});
+      const breakdown = await breakdownFigures({
+        client,
+        parentWorkflowId: `bench-cycle-${Math.min(1, cycles - 1)}`,
+        temporal: { before, after, events: events * cycles },
+        plain: { before: plainBefore, after: plainAfter, events },
+        fanout: CONCURRENCY,
+      });
 
       // History of one event with ~5,000 listings: a second mock with a deeper pool.
       const bigMock = await startMock(22_000);
@@ -261,11 +317,19 @@ export const benchmark: Benchmark = {
         history_bytes_5000: historyToJSON(history).length,
         worker_rss_peak_mb: round(peak, 1),
         rss_after_cycle_1_mb: round(rssAfter[0]!, 1),
-        rss_after_cycle_10_mb: round(rssAfter[cycles - 1]!, 1),
-        rss_growth_mb_10_cycles: round(rssAfter[cycles - 1]! - rssAfter[0]!, 1),
+        rss_after_cycle_2_mb: round(rssAfter[1]!, 1),
+        [`rss_after_cycle_${cycles}_mb`]: round(rssAfter[cycles - 1]!, 1),
+        // Cycle 2 to the last: the first cycle still fills caches and pools that then stay.
+        [`rss_growth_mb_${cycles}_cycles`]: round(rssAfter[cycles - 1]! - rssAfter[1]!, 1),
+        [`heap_used_growth_mb_${cycles}_cycles`]: round(heapAfter[cycles - 1]!.used - heapAfter[1]!.used, 1),
+        [`heap_total_growth_mb_${cycles}_cycles`]: round(heapAfter[cycles - 1]!.total - heapAfter[1]!.total, 1),
+        [`external_growth_mb_${cycles}_cycles`]: round(heapAfter[cycles - 1]!.external - heapAfter[1]!.external, 1),
+        heap_total_after_cycle_2_mb: round(heapAfter[1]!.total, 1),
         fanout: CONCURRENCY,
         fetch_concurrency: FETCH_CONCURRENCY,
         temporal_persistence: process.env.BENCH_TEMPORAL_PERSIST === 'true' ? 'sqlite file' : 'in memory',
+        load_average_1m: round(os.loadavg()[0]!, 1),
+        ...breakdown,
       };
     } finally {
       for (const c of cleanups.reverse()) await c().catch(() => undefined);

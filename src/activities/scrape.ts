@@ -92,38 +92,42 @@ export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_H
         }
       }
 
-      ctx.heartbeat('fetching');
       // A live worker says so every few seconds, so the heartbeat timeout can be short: an attempt
       // on a worker that was killed is retried elsewhere within that timeout, not after minutes.
-      const alive = setInterval(() => ctx.heartbeat('fetching'), HEARTBEAT_EVERY_MS);
+      // None is sent before the first tick: a fetch that ends sooner (nearly all) costs no
+      // heartbeat round trip.
+      let phase: 'fetching' | 'persisting' = 'fetching';
+      const alive = setInterval(() => ctx.heartbeat(phase), HEARTBEAT_EVERY_MS);
       let fetched: FetchedPrices;
+      let stored: PersistScrapeResult;
+      let capturedAt: Date;
       try {
-        fetched = await adapter.fetchPrices(marketplaceEventId, ctx.cancellationSignal);
-      } catch (err) {
-        // The marketplace's answer decides the retry: Retry-After, or non-retryable for 4xx and bad payloads.
-        const failure = toActivityFailure(err);
-        await record(`${marketplace} ${marketplaceEventId}: ${failure.message}`);
-        throw failure;
+        try {
+          fetched = await adapter.fetchPrices(marketplaceEventId, ctx.cancellationSignal);
+        } catch (err) {
+          // The marketplace's answer decides the retry: Retry-After, or non-retryable for 4xx and bad payloads.
+          const failure = toActivityFailure(err);
+          await record(`${marketplace} ${marketplaceEventId}: ${failure.message}`);
+          throw failure;
+        }
+        phase = 'persisting';
+        capturedAt = new Date();
+        try {
+          // While the database is unreachable (stopped, restarting) the listings already fetched
+          // wait here rather than fail the attempt: a retry would fetch from the marketplace again
+          // because of our own outage, and a one-minute outage would use up FETCH attempts.
+          stored = await waitingOutDatabase(
+            () => persistScrape(db, { scrapeId, eventId, marketplace, capturedAt, fetched, health }),
+            persistDeadline(ctx.info.startToCloseTimeoutMs),
+            (waited) => ctx.heartbeat(`waiting for the database (${Math.round(waited / 1000)} s)`),
+          );
+        } catch (err) {
+          // Another database error is retried by the activity's policy; the fetch is repeated, which is cheap.
+          await record(`${marketplace} ${marketplaceEventId}: storing the scrape failed: ${(err as Error).message}`);
+          throw err;
+        }
       } finally {
         clearInterval(alive);
-      }
-
-      ctx.heartbeat('persisting');
-      const capturedAt = new Date();
-      let stored: PersistScrapeResult;
-      try {
-        // While the database is unreachable (stopped, restarting) the listings already fetched
-        // wait here rather than fail the attempt: a retry would fetch from the marketplace again
-        // because of our own outage, and a one-minute outage would use up FETCH attempts.
-        stored = await waitingOutDatabase(
-          () => persistScrape(db, { scrapeId, eventId, marketplace, capturedAt, fetched, health }),
-          persistDeadline(ctx.info.startToCloseTimeoutMs),
-          (waited) => ctx.heartbeat(`waiting for the database (${Math.round(waited / 1000)} s)`),
-        );
-      } catch (err) {
-        // Another database error is retried by the activity's policy; the fetch is repeated, which is cheap.
-        await record(`${marketplace} ${marketplaceEventId}: storing the scrape failed: ${(err as Error).message}`);
-        throw err;
       }
       const skipped = fetched.skipped.length;
       if (skipped + stored.listingsRejected > 0) {

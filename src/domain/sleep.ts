@@ -7,27 +7,31 @@ import { z } from 'zod';
 export const RANDOMIZATION = ['uniform', 'poisson', 'normal'] as const;
 export type Randomization = (typeof RANDOMIZATION)[number];
 
+import { lazy } from './lazy';
 import { standardNormal, type RandomSource } from './random';
 
 export type { RandomSource } from './random';
 export { seededRandom } from './random';
 
-export const intervalSettingsSchema = z
-  .object({
-    intervalHours: z
-      .number()
-      .positive('must be positive')
-      .max(24 * 30, 'must be at most 720 hours'),
-    randomization: z.enum(RANDOMIZATION),
-    minFactor: z.number().positive('must be positive'),
-    maxFactor: z.number().positive('must be positive'),
-  })
-  .strict()
-  .refine((s) => s.minFactor <= 1 && s.maxFactor >= 1, {
-    error: 'minFactor must be at most 1 and maxFactor at least 1, so the base interval stays reachable',
-    path: ['minFactor'],
-  });
-export type IntervalSettings = z.infer<typeof intervalSettingsSchema>;
+/** Built on first use: workflows import this module (see `lazy`). */
+const buildIntervalSettingsSchema = () =>
+  z
+    .object({
+      intervalHours: z
+        .number()
+        .positive('must be positive')
+        .max(24 * 30, 'must be at most 720 hours'),
+      randomization: z.enum(RANDOMIZATION),
+      minFactor: z.number().positive('must be positive'),
+      maxFactor: z.number().positive('must be positive'),
+    })
+    .strict()
+    .refine((s) => s.minFactor <= 1 && s.maxFactor >= 1, {
+      error: 'minFactor must be at most 1 and maxFactor at least 1, so the base interval stays reachable',
+      path: ['minFactor'],
+    });
+export const intervalSettingsSchema = lazy(buildIntervalSettingsSchema);
+export type IntervalSettings = z.infer<ReturnType<typeof buildIntervalSettingsSchema>>;
 
 /**
  * The unclamped draw, as a factor of the base interval:

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { MARKETPLACE_NAMES, type EventMarketplaceId, type MarketplaceName } from './listing';
+import { MARKETPLACE_NAMES } from '../sources/marketplaces/registry';
+import type { EventMarketplaceId, MarketplaceName } from './listing';
+import { lazy } from './lazy';
 import { intervalSettingsSchema, RANDOMIZATION } from './sleep';
 
 /**
@@ -24,48 +26,54 @@ export function withCurrentNames(value: unknown, renames: Readonly<Record<string
   return out;
 }
 
-const settingsFields = {
+// Workflows import this module: its schemas are built on first use (`lazy`, see there why).
+const settingsFields = lazy(() => ({
   intervalHours: z.number().positive('must be positive').max(720, 'must be at most 720 hours'),
   randomization: z.enum(RANDOMIZATION),
   minFactor: z.number().positive('must be positive'),
   maxFactor: z.number().positive('must be positive'),
   fanout: z.number().int('must be a whole number').min(1, 'must be at least 1').max(200, 'must be at most 200'),
   errorAlertThreshold: z.number().int().min(1, 'must be at least 1'),
-};
+}));
 
-export const trackerSettingsSchema = z
-  .object({
-    intervalHours: settingsFields.intervalHours.default(12),
-    randomization: settingsFields.randomization.default('poisson'),
-    minFactor: settingsFields.minFactor.default(0.7),
-    maxFactor: settingsFields.maxFactor.default(1.3),
-    fanout: settingsFields.fanout.default(10),
-    errorAlertThreshold: settingsFields.errorAlertThreshold.default(10),
-  })
-  .strict()
-  .superRefine((s, ctx) => {
-    const check = intervalSettingsSchema.safeParse({
-      intervalHours: s.intervalHours,
-      randomization: s.randomization,
-      minFactor: s.minFactor,
-      maxFactor: s.maxFactor,
+const buildTrackerSettingsSchema = () =>
+  z
+    .object({
+      intervalHours: settingsFields().intervalHours.default(12),
+      randomization: settingsFields().randomization.default('poisson'),
+      minFactor: settingsFields().minFactor.default(0.7),
+      maxFactor: settingsFields().maxFactor.default(1.3),
+      fanout: settingsFields().fanout.default(10),
+      errorAlertThreshold: settingsFields().errorAlertThreshold.default(10),
+    })
+    .strict()
+    .superRefine((s, ctx) => {
+      const check = intervalSettingsSchema().safeParse({
+        intervalHours: s.intervalHours,
+        randomization: s.randomization,
+        minFactor: s.minFactor,
+        maxFactor: s.maxFactor,
+      });
+      if (!check.success)
+        for (const issue of check.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
     });
-    if (!check.success) for (const issue of check.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
-  });
-export type TrackerSettings = z.infer<typeof trackerSettingsSchema>;
+export const trackerSettingsSchema = lazy(buildTrackerSettingsSchema);
+export type TrackerSettings = z.infer<ReturnType<typeof buildTrackerSettingsSchema>>;
 
 /** What the `reconfigure` update accepts: any subset of the settings. */
-export const trackerSettingsPatchSchema = z
-  .object({
-    intervalHours: settingsFields.intervalHours.optional(),
-    randomization: settingsFields.randomization.optional(),
-    minFactor: settingsFields.minFactor.optional(),
-    maxFactor: settingsFields.maxFactor.optional(),
-    fanout: settingsFields.fanout.optional(),
-    errorAlertThreshold: settingsFields.errorAlertThreshold.optional(),
-  })
-  .strict();
-export type TrackerSettingsPatch = z.infer<typeof trackerSettingsPatchSchema>;
+const buildTrackerSettingsPatchSchema = () =>
+  z
+    .object({
+      intervalHours: settingsFields().intervalHours.optional(),
+      randomization: settingsFields().randomization.optional(),
+      minFactor: settingsFields().minFactor.optional(),
+      maxFactor: settingsFields().maxFactor.optional(),
+      fanout: settingsFields().fanout.optional(),
+      errorAlertThreshold: settingsFields().errorAlertThreshold.optional(),
+    })
+    .strict();
+export const trackerSettingsPatchSchema = lazy(buildTrackerSettingsPatchSchema);
+export type TrackerSettingsPatch = z.infer<ReturnType<typeof buildTrackerSettingsPatchSchema>>;
 
 export interface CycleSummary {
   cycle: number;
@@ -85,42 +93,47 @@ export interface CycleSummary {
   catalogError: string | null;
 }
 
-const cycleSummaryFields = z.object({
-  cycle: z.number().int(),
-  cycleId: z.string(),
-  startedAt: z.string(),
-  finishedAt: z.string(),
-  eventsDue: z.number().int(),
-  eventsScraped: z.number().int(),
-  eventsFailed: z.number().int(),
-  marketplacesOk: z.number().int(),
-  marketplacesFailed: z.number().int(),
-  marketplacesEmpty: z.number().int().optional(),
-  marketplacesDrifted: z.number().int().optional(),
-  listingsStored: z.number().int(),
-  catalogError: z.string().nullable(),
-});
-const cycleSummarySchema = z.preprocess((v) => withCurrentNames(v, { jobId: 'cycleId' }), cycleSummaryFields);
+const cycleSummaryFields = () =>
+  z.object({
+    cycle: z.number().int(),
+    cycleId: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    eventsDue: z.number().int(),
+    eventsScraped: z.number().int(),
+    eventsFailed: z.number().int(),
+    marketplacesOk: z.number().int(),
+    marketplacesFailed: z.number().int(),
+    marketplacesEmpty: z.number().int().optional(),
+    marketplacesDrifted: z.number().int().optional(),
+    listingsStored: z.number().int(),
+    catalogError: z.string().nullable(),
+  });
+const cycleSummarySchema = lazy(() => z.preprocess((v) => withCurrentNames(v, { jobId: 'cycleId' }), cycleSummaryFields()));
 
 /** State carried across continue-as-new. */
-export const trackerStateSchema = z
-  .object({
-    cycle: z.number().int().min(0).default(0),
-    paused: z.boolean().default(false),
-    /** A scrapeNow not yet served: the next cycle starts at once, even when paused. */
-    runNow: z.boolean().default(false),
-    lastCycle: cycleSummarySchema.nullable().default(null),
-  })
-  .strict();
-export type TrackerState = z.infer<typeof trackerStateSchema>;
+const buildTrackerStateSchema = () =>
+  z
+    .object({
+      cycle: z.number().int().min(0).default(0),
+      paused: z.boolean().default(false),
+      /** A scrapeNow not yet served: the next cycle starts at once, even when paused. */
+      runNow: z.boolean().default(false),
+      lastCycle: cycleSummarySchema().nullable().default(null),
+    })
+    .strict();
+export const trackerStateSchema = lazy(buildTrackerStateSchema);
+export type TrackerState = z.infer<ReturnType<typeof buildTrackerStateSchema>>;
 
-export const trackerInputSchema = z
-  .object({
-    settings: trackerSettingsSchema.default(() => trackerSettingsSchema.parse({})),
-    state: trackerStateSchema.default(() => trackerStateSchema.parse({})),
-  })
-  .strict();
-export type TrackerInput = z.input<typeof trackerInputSchema>;
+const buildTrackerInputSchema = () =>
+  z
+    .object({
+      settings: trackerSettingsSchema().default(() => trackerSettingsSchema().parse({})),
+      state: trackerStateSchema().default(() => trackerStateSchema().parse({})),
+    })
+    .strict();
+export const trackerInputSchema = lazy(buildTrackerInputSchema);
+export type TrackerInput = z.input<ReturnType<typeof buildTrackerInputSchema>>;
 
 export type TrackerPhase = 'starting' | 'scraping' | 'sleeping' | 'paused';
 
@@ -145,29 +158,32 @@ export interface DueEvent {
   marketplaceIds: EventMarketplaceId[];
 }
 
-const eventMarketplaceIdSchema = z.object({ marketplace: z.enum(MARKETPLACE_NAMES), marketplaceEventId: z.string().min(1) });
+const eventMarketplaceIdSchema = lazy(() => z.object({ marketplace: z.enum(MARKETPLACE_NAMES), marketplaceEventId: z.string().min(1) }));
 
 /** A DueEvent as it travels in history (also as recorded before `sources` became `marketplaceIds`). */
-export const dueEventSchema = z.preprocess(
-  (v) => withCurrentNames(v, { sources: 'marketplaceIds' }),
-  z.object({
-    id: z.number().int().positive(),
-    name: z.string(),
-    startsAt: z.string().nullable(),
-    marketplaceIds: z.array(eventMarketplaceIdSchema),
-  }),
+export const dueEventSchema = lazy(() =>
+  z.preprocess(
+    (v) => withCurrentNames(v, { sources: 'marketplaceIds' }),
+    z.object({
+      id: z.number().int().positive(),
+      name: z.string(),
+      startsAt: z.string().nullable(),
+      marketplaceIds: z.array(eventMarketplaceIdSchema()),
+    }),
+  ),
 );
 
-const scrapeEventInputFields = z
-  .object({
-    event: dueEventSchema,
-    cycleId: z.string().min(1),
-    /** Scrape only the event's marketplace ids on these marketplaces; all of them when absent. */
-    onlyMarketplaces: z.array(z.enum(MARKETPLACE_NAMES)).optional(),
-  })
-  .strict();
+const scrapeEventInputFields = () =>
+  z
+    .object({
+      event: dueEventSchema(),
+      cycleId: z.string().min(1),
+      /** Scrape only the event's marketplace ids on these marketplaces; all of them when absent. */
+      onlyMarketplaces: z.array(z.enum(MARKETPLACE_NAMES)).optional(),
+    })
+    .strict();
 /** scrapeEvent's input; one recorded with `jobId` (before the rename) is read as `cycleId`. */
-export const scrapeEventInputSchema = z.preprocess((v) => withCurrentNames(v, { jobId: 'cycleId' }), scrapeEventInputFields);
+export const scrapeEventInputSchema = lazy(() => z.preprocess((v) => withCurrentNames(v, { jobId: 'cycleId' }), scrapeEventInputFields()));
 export interface ScrapeEventInput {
   event: DueEvent;
   cycleId: string;
@@ -175,15 +191,17 @@ export interface ScrapeEventInput {
 }
 
 /** A one-off scrape's input (`ticket-tracker scrape`, the scrapeEvents workflow). */
-export const scrapeEventsInputSchema = z
-  .object({
-    /** Internal ids of the events to scrape; every due event when absent. */
-    eventIds: z.array(z.number().int().positive()).min(1).optional(),
-    fanout: z.number().int().min(1).max(200).default(10),
-    errorAlertThreshold: z.number().int().min(1).default(10),
-  })
-  .strict();
-export type ScrapeEventsInput = z.input<typeof scrapeEventsInputSchema>;
+const buildScrapeEventsInputSchema = () =>
+  z
+    .object({
+      /** Internal ids of the events to scrape; every due event when absent. */
+      eventIds: z.array(z.number().int().positive()).min(1).optional(),
+      fanout: z.number().int().min(1).max(200).default(10),
+      errorAlertThreshold: z.number().int().min(1).default(10),
+    })
+    .strict();
+export const scrapeEventsInputSchema = lazy(buildScrapeEventsInputSchema);
+export type ScrapeEventsInput = z.input<ReturnType<typeof buildScrapeEventsInputSchema>>;
 
 /** The claim check a fetch returns: a reference to what it stored, and a summary. */
 export interface StoredScrapeRef {

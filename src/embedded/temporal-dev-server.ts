@@ -17,12 +17,16 @@ export interface DevServerOptions {
   persist?: boolean;
   /** Search attributes to register at start: name -> type (Keyword, Text, Int, Datetime ...). */
   searchAttributes?: Record<string, string>;
+  /** Port of the server's own Prometheus `/metrics` (`--metrics-port`); none when absent. */
+  metricsPort?: number;
   onLog?: (line: string) => void;
 }
 
 export interface DevServerHandle {
   address: string;
   uiUrl: string;
+  /** `http://127.0.0.1:PORT/metrics` when `metricsPort` was given. */
+  metricsUrl: string | null;
   process: ChildProcess;
   stop(): Promise<void>;
 }
@@ -61,6 +65,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
     // one-second window could see four tasks beyond the rate (see taskQueueDispatchRate in
     // src/worker.ts). Dev-server scale never needs more than one.
     ...TASK_QUEUE_PARTITIONS_ONE.flatMap((kv) => ['--dynamic-config-value', kv]),
+    ...(opts.metricsPort ? ['--metrics-port', String(opts.metricsPort)] : []),
     ...Object.entries(opts.searchAttributes ?? {}).flatMap(([k, v]) => ['--search-attribute', `${k}=${v}`]),
   ];
   // Its own process group: a terminal's Ctrl-C reaches only us, and we stop children in order.
@@ -84,6 +89,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
   return {
     address: `127.0.0.1:${opts.port}`,
     uiUrl: `http://127.0.0.1:${opts.uiPort}`,
+    metricsUrl: opts.metricsPort ? `http://127.0.0.1:${opts.metricsPort}/metrics` : null,
     process: child,
     stop: () => stopChild(child, 15_000),
   };

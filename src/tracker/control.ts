@@ -29,7 +29,7 @@ export function trackerSettingsFrom(env: Env, flags: z.infer<typeof settingsOpti
     fanout: flags.fanout ?? env.SCRAPE_FANOUT,
     errorAlertThreshold: env.ERROR_ALERT_THRESHOLD,
   };
-  return parseOptions(trackerSettingsSchema, merged);
+  return parseOptions(trackerSettingsSchema(), merged);
 }
 
 export async function startTracker(client: Client, env: Env, settings: TrackerSettings): Promise<{ started: boolean; runId: string }> {

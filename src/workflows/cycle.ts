@@ -73,7 +73,7 @@ export async function runCycle(
   }
   const loaded = opts.eventIds ? await db.loadEvents({ ids: opts.eventIds }) : await db.listDueEvents();
   // Parsed: a history recorded before the rename holds these results with `sources` (dueEventSchema).
-  const due: DueEvent[] = dueEventSchema.array().parse(loaded);
+  const due: DueEvent[] = dueEventSchema().array().parse(loaded);
 
   const results = await boundedAll(due, opts.fanout, async (event): Promise<ScrapeEventResult | null> => {
     try {

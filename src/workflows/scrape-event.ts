@@ -68,7 +68,7 @@ function failureMessage(err: unknown): string {
  */
 export async function scrapeEvent(input: ScrapeEventInput): Promise<ScrapeEventResult> {
   // Parsed although typed: the `temporal` CLI and the Web UI can send any JSON.
-  const parsed = scrapeEventInputSchema.safeParse(input);
+  const parsed = scrapeEventInputSchema().safeParse(input);
   if (!parsed.success)
     throw ApplicationFailure.nonRetryable(`invalid scrapeEvent input: ${describeZodError(parsed.error)}`, 'InvalidInput');
   const { event, cycleId, onlyMarketplaces } = parsed.data;

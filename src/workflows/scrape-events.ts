@@ -17,7 +17,7 @@ export interface ScrapeEventsResult {
 /** A one-off scrape (`ticket-tracker scrape`): one cycle over the named events, recorded like a tracker cycle. */
 export async function scrapeEvents(input: ScrapeEventsInput = {}): Promise<ScrapeEventsResult> {
   // Parsed although typed: the `temporal` CLI and the Web UI can send any JSON.
-  const parsed = scrapeEventsInputSchema.safeParse(input ?? {});
+  const parsed = scrapeEventsInputSchema().safeParse(input ?? {});
   if (!parsed.success)
     throw ApplicationFailure.nonRetryable(`invalid scrapeEvents input: ${describeZodError(parsed.error)}`, 'InvalidInput');
   const { summary, results, events } = await runCycle({ cycle: 1, syncCatalog: false, ...parsed.data });

@@ -20,7 +20,7 @@ import { pauseSignal, reconfigureUpdate, resumeSignal, scrapeNowSignal, statusQu
  */
 export async function trackerLoop(input: TrackerInput = {}): Promise<TrackerStatus> {
   // Parsed although typed: the `temporal` CLI and the Web UI can send any JSON.
-  const parsed = trackerInputSchema.safeParse(input ?? {});
+  const parsed = trackerInputSchema().safeParse(input ?? {});
   if (!parsed.success) {
     throw ApplicationFailure.nonRetryable(`invalid trackerLoop input: ${describeZodError(parsed.error)}`, 'InvalidInput');
   }
@@ -45,16 +45,16 @@ export async function trackerLoop(input: TrackerInput = {}): Promise<TrackerStat
   setHandler(
     reconfigureUpdate,
     (patch) => {
-      settings = trackerSettingsSchema.parse({ ...settings, ...trackerSettingsPatchSchema.parse(patch) });
+      settings = trackerSettingsSchema().parse({ ...settings, ...trackerSettingsPatchSchema().parse(patch) });
       settingsChanged = true;
       return settings;
     },
     {
       // Rejected updates never reach history: the caller gets the reason, the loop is untouched.
       validator: (patch) => {
-        const p = trackerSettingsPatchSchema.safeParse(patch);
+        const p = trackerSettingsPatchSchema().safeParse(patch);
         if (!p.success) throw new Error(`invalid settings: ${describeZodError(p.error)}`);
-        const merged = trackerSettingsSchema.safeParse({ ...settings, ...p.data });
+        const merged = trackerSettingsSchema().safeParse({ ...settings, ...p.data });
         if (!merged.success) throw new Error(`invalid settings: ${describeZodError(merged.error)}`);
       },
     },

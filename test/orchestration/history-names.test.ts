@@ -11,7 +11,7 @@ describe('inputs recorded under the names before the glossary', () => {
   const marketplaceIds = [{ marketplace: 'stubhub', marketplaceEventId: '104823456' }];
 
   it('reads a scrapeEvent input with jobId and event.sources as cycleId and marketplaceIds', () => {
-    const parsed = scrapeEventInputSchema.parse({
+    const parsed = scrapeEventInputSchema().parse({
       event: { id: 7, name: 'Replay Night', startsAt: null, sources: marketplaceIds },
       jobId: 'tracker/2026-11-30T00:00:00.000Z',
     });
@@ -21,7 +21,7 @@ describe('inputs recorded under the names before the glossary', () => {
   });
 
   it('prefers the current name when a value carries both', () => {
-    const parsed = dueEventSchema.parse({ id: 1, name: 'x', startsAt: null, marketplaceIds, sources: [] });
+    const parsed = dueEventSchema().parse({ id: 1, name: 'x', startsAt: null, marketplaceIds, sources: [] });
     assert.deepEqual(parsed.marketplaceIds, marketplaceIds);
   });
 
@@ -39,12 +39,12 @@ describe('inputs recorded under the names before the glossary', () => {
       listingsStored: 900,
       catalogError: null,
     };
-    const parsed = trackerInputSchema.parse({ state: { cycle: 3, lastCycle } });
+    const parsed = trackerInputSchema().parse({ state: { cycle: 3, lastCycle } });
     assert.equal(parsed.state.lastCycle?.cycleId, 'tracker/2026-11-29T12:00:00.000Z');
   });
 
   it('still names what is missing in an input that has neither name', () => {
-    const r = scrapeEventInputSchema.safeParse({ event: { id: 7, name: 'x', startsAt: null, sources: marketplaceIds } });
+    const r = scrapeEventInputSchema().safeParse({ event: { id: 7, name: 'x', startsAt: null, sources: marketplaceIds } });
     assert.equal(r.success, false);
     assert.match(String(r.error?.issues.map((i) => i.path.join('.'))), /cycleId/);
   });

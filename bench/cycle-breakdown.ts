@@ -1,0 +1,131 @@
+import { writeFileSync } from 'node:fs';
+import type { Client } from '@temporalio/client';
+import { round } from './harness';
+import { meanSteps, parentSpans } from './cycle-steps';
+import { deltaMetrics, histogram, scrapeMetrics, total, type Sample } from './prometheus';
+import { treeCpuSeconds } from './process-cpu';
+
+/**
+ * The cycle bench's breakdown of where the time goes per event, from measurements only: CPU
+ * seconds of each process (/proc), the Temporal SDK's Prometheus metrics of the worker, the dev
+ * server's own `/metrics`, and event timestamps of the histories of one cycle.
+ */
+
+/** Root pid of each process tree measured (null: not part of this run). */
+export type ProcessTrees = Record<'worker' | 'temporal_server' | 'postgres' | 'mock', number | null>;
+
+export interface Reading {
+  cpu: Record<string, number>;
+  sdk: Sample[];
+  server: Sample[];
+}
+
+/** CPU seconds of each tree and of this process (the bench: client, or the plain loop itself), and both metric pages. */
+export async function takeReading(trees: ProcessTrees, endpoints: { sdk?: string; server?: string }): Promise<Reading> {
+  const cpu: Record<string, number> = {};
+  for (const [name, pid] of Object.entries(trees)) if (pid !== null) cpu[name] = treeCpuSeconds(pid);
+  const self = process.cpuUsage();
+  cpu.bench = (self.user + self.system) / 1e6;
+  return {
+    cpu,
+    sdk: endpoints.sdk ? await scrapeMetrics(endpoints.sdk) : [],
+    server: endpoints.server ? await scrapeMetrics(endpoints.server) : [],
+  };
+}
+
+function cpuFigures(prefix: string, run: { before: Reading; after: Reading; events: number }): Record<string, number> {
+  const out: Record<string, number> = {};
+  let sum = 0;
+  for (const [name, after] of Object.entries(run.after.cpu)) {
+    const ms = ((after - (run.before.cpu[name] ?? 0)) * 1000) / run.events;
+    sum += ms;
+    out[`${prefix}_${name}`] = round(ms, 2);
+  }
+  out[`${prefix}_all`] = round(sum, 2);
+  return out;
+}
+
+/** Per event: how many observations a histogram got, and their mean. */
+function perEvent(d: readonly Sample[], name: string, events: number, match: Record<string, string> = {}): { n: number; mean: number } {
+  const h = histogram(d, name, match);
+  return { n: h.count / events, mean: h.count ? h.sum / h.count : NaN };
+}
+
+/**
+ * The figures: `cpu_ms_per_event_*` (Temporal cycle) and `plain_cpu_ms_per_event_*` (plain loop)
+ * by process; `sdk_*` per event (workflow and activity tasks, their schedule-to-start and
+ * execution latencies in ms, RPCs to the server by operation, sticky cache hits and misses);
+ * `server_*` per event (frontend requests, persistence requests); `step_ms: ...` the mean of each
+ * step of a child from the histories of one cycle (`child_life_ms` from the parent's initiated to
+ * its completed), with `history_events_per_child`. With BENCH_METRICS_DUMP=FILE, both metric
+ * differences are also written to FILE to look for others.
+ */
+export async function breakdownFigures(opts: {
+  client: Client;
+  parentWorkflowId: string;
+  temporal: { before: Reading; after: Reading; events: number };
+  plain: { before: Reading; after: Reading; events: number };
+  fanout: number;
+  sampleChildren?: number;
+}): Promise<Record<string, number>> {
+  const events = opts.temporal.events;
+  const sdk = deltaMetrics(opts.temporal.before.sdk, opts.temporal.after.sdk);
+  const server = deltaMetrics(opts.temporal.before.server, opts.temporal.after.server);
+  if (process.env.BENCH_METRICS_DUMP) writeFileSync(process.env.BENCH_METRICS_DUMP, JSON.stringify({ events, sdk, server }, null, 1));
+
+  const out: Record<string, number> = {
+    ...cpuFigures('cpu_ms_per_event', opts.temporal),
+    ...cpuFigures('plain_cpu_ms_per_event', opts.plain),
+  };
+  // SDK metrics (Core's names; durations in milliseconds unless useSecondsForDurations).
+  const sdkHist: [string, string][] = [
+    ['workflow_task_schedule_to_start_ms', 'temporal_workflow_task_schedule_to_start_latency'],
+    ['workflow_task_execution_ms', 'temporal_workflow_task_execution_latency'],
+    ['workflow_task_replay_ms', 'temporal_workflow_task_replay_latency'],
+    ['activity_schedule_to_start_ms', 'temporal_activity_schedule_to_start_latency'],
+    ['activity_execution_ms', 'temporal_activity_execution_latency'],
+    ['local_activity_execution_ms', 'temporal_local_activity_execution_latency'],
+  ];
+  for (const [label, name] of sdkHist) {
+    const p = perEvent(sdk, name, events);
+    out[`sdk_${label.replace(/_ms$/, '')}_per_event`] = round(p.n, 2);
+    out[`sdk_${label}_mean`] = round(p.mean, 2);
+  }
+  for (const name of [
+    'temporal_sticky_cache_hit_total',
+    'temporal_sticky_cache_miss_total',
+    'temporal_workflow_task_execution_failed_total',
+  ])
+    out[`sdk_${name.replace(/^temporal_|_total$/g, '')}_per_event`] = round(total(sdk, name) / events, 3);
+  const rpcs = new Map<string, number>();
+  for (const s of sdk)
+    if (s.name === 'temporal_request_latency_count' && s.labels.operation)
+      rpcs.set(s.labels.operation, (rpcs.get(s.labels.operation) ?? 0) + s.value);
+  let rpcTotal = 0;
+  for (const [op, n] of [...rpcs].sort((a, b) => b[1] - a[1])) {
+    rpcTotal += n;
+    if (n / events >= 0.05) out[`sdk_rpc_per_event: ${op}`] = round(n / events, 2);
+  }
+  out.sdk_rpcs_per_event = round(rpcTotal / events, 2);
+  // Server metrics (Temporal server's names: service_requests by operation, persistence_requests).
+  out.server_requests_per_event = round(total(server, 'service_requests') / events, 2);
+  out.server_persistence_requests_per_event = round(total(server, 'persistence_requests') / events, 2);
+  out.server_persistence_latency_ms_mean = round(perEvent(server, 'persistence_latency', events).mean * 1000, 3);
+
+  // Histories of one cycle: the parent, and a sample of its children.
+  const parent = parentSpans((await opts.client.workflow.getHandle(opts.parentWorkflowId).fetchHistory()).events ?? []);
+  const every = Math.max(1, Math.floor(parent.children.length / (opts.sampleChildren ?? 40)));
+  const sample = parent.children.filter((_, i) => i % every === 0);
+  const samples = [];
+  for (const span of sample)
+    samples.push({ span, history: (await opts.client.workflow.getHandle(span.workflowId).fetchHistory()).events ?? [] });
+  const steps = meanSteps(samples);
+  for (const s of steps.steps) out[`step_ms: ${s.step}`] = round(s.ms, 2);
+  out.child_life_ms = round(steps.childLifeMs, 1);
+  out.history_events_per_child = round(steps.eventsPerChild, 1);
+  out.local_activity_markers_per_child = round(steps.markersPerChild, 1);
+  out.parent_history_events_per_child = round(parent.events / Math.max(1, parent.children.length), 2);
+  out.parent_workflow_tasks_per_child = round(parent.workflowTasks / Math.max(1, parent.children.length), 2);
+  out.parent_workflow_task_ms_per_child = round(parent.workflowTaskMs / Math.max(1, parent.children.length), 2);
+  return out;
+}
