@@ -1,5 +1,5 @@
 import { renderTable } from '../cli/output';
-import { progressLine, type TopSnapshot } from './snapshot';
+import type { TopSnapshot } from './snapshot';
 
 /** Times on a frame: UTC, to the second. */
 function clock(d: Date): string {

@@ -20,7 +20,7 @@ export interface TopSnapshot {
 }
 
 export interface RunningCycle {
-  /** scrape_runs.job_id: `<workflow id>/<start instant>`. */
+  /** The cycle id (scrape_runs.job_id): `<workflow id>/<start instant>`. */
   id: string;
   startedAt: Date;
   /** Events with at least one stored scrape or failed attempt in this cycle. */
@@ -205,7 +205,7 @@ export async function readCycleProgress(db: Db, cycle: { id: string; startedAt: 
   };
 }
 
-/** The cycle a workflow started (scrape_runs.job_id is `<workflow id>/<start instant>`), once it is recorded. */
+/** The cycle a workflow started (its cycle id, scrape_runs.job_id, is `<workflow id>/<start instant>`), once it is recorded. */
 export async function findCycleOf(db: Db, workflowId: string): Promise<{ id: string; startedAt: Date } | null> {
   const res = await db.query<{ job_id: string; started_at: Date }>(
     `SELECT job_id, started_at FROM scrape_runs WHERE left(job_id, length($1::text) + 1) = $1::text || '/' ORDER BY started_at DESC LIMIT 1`,

@@ -21,7 +21,7 @@ import { startDevServerEnv } from '../helpers/temporal';
  * the command itself.
  */
 
-/** Holds every SeatGeek fetch until `release` is called, so a cycle stays running with some progress. */
+/** Holds every SeatGeek scrape until `release` is called, so a cycle stays running with some progress. */
 function holdSeatGeek(): { factory: (ctx: ActivityContext) => object; release: () => void } {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
@@ -30,7 +30,8 @@ function holdSeatGeek(): { factory: (ctx: ActivityContext) => object; release: (
     factory: (ctx: ActivityContext) => ({
       inbound: {
         async execute(input: { args: unknown[] }, next: (input: never) => Promise<unknown>): Promise<unknown> {
-          if (ctx.info.activityType === 'fetchListings' && ctx.info.taskQueue.endsWith('-seatgeek')) await gate;
+          // Only the scrape activity runs on a marketplace's own task queue.
+          if (ctx.info.taskQueue.endsWith('-seatgeek')) await gate;
           return next(input as never);
         },
       },

@@ -69,7 +69,8 @@ const prefixed = (alias: string): string =>
  * row, or the new row. A marked hour is recomputed from the snapshots the way rollupHourly does,
  * and replaces the stored row of the same (bucket, marketplace) when it has snapshots (a rollup
  * keeps its row when the snapshots were archived); a day is recomputed from those fresh hours
- * when it is marked or holds a marked hour. So a fresh read gives the figures a full rollup
+ * when it is marked or holds a marked hour with snapshots in any zone (the days the hourly rollup
+ * marks), and replaces the stored day when some hour of it is left (retention deletes old hours). So a fresh read gives the figures a full rollup
  * would give, bucket for bucket, never a bucket counted twice or half.
  *
  * Parameters: $2 event, $3 zone, `lo` and `hi` SQL expressions bounding the buckets read
@@ -114,7 +115,12 @@ function freshRollupCtes(
   return `${hours}, dirty_d AS (
       SELECT d.marketplace, d.period_start AS day FROM rollup_dirty d
        WHERE d.kind = 'day' AND d.event_id = $2 AND d.period_start >= ${lo} AND d.period_start < ${hi}${source('d')}
-      UNION SELECT marketplace, date_bin('1 day', period_start, ${ORIGIN}) FROM dirty_h
+      UNION
+      -- The days the hourly rollup will mark: those of marked hours it writes a row for (any zone).
+      SELECT d.marketplace, date_bin('1 day', d.period_start, ${ORIGIN}) FROM dirty_h d
+       WHERE EXISTS (SELECT 1 FROM ticket_snapshots s WHERE s.event_id = $2 AND s.marketplace = d.marketplace AND s.section = ''
+               AND s.captured_at >= d.period_start AND s.captured_at < d.period_start + interval '1 hour'
+               AND s.captured_at >= ${rawBounds[0]} AND s.captured_at < ${rawBounds[1]})
     ), hours_of_dirty_days AS (
       SELECT r.bucket, r.marketplace, ${prefixed('r')}
         FROM dirty_d d JOIN rollup_hourly r ON r.event_id = $2 AND r.zone = $3 AND r.marketplace = d.marketplace
