@@ -69,7 +69,8 @@ export function parseCatalogFile(
     catalog.notes.push(...notes);
     return catalog;
   } catch (err) {
-    if (err instanceof CatalogFormatError || err instanceof CsvError) throw new CatalogReadError(`${origin}: ${err.message}`, { cause: err });
+    if (err instanceof CatalogFormatError || err instanceof CsvError)
+      throw new CatalogReadError(`${origin}: ${err.message}`, { cause: err });
     throw err;
   }
 }
