@@ -38,7 +38,7 @@ function assertStorable(catalog: ParsedCatalog): void {
       assert.equal(row.startPrecision, 'tba', `row ${row.rowNumber}: no start but precision ${row.startPrecision}`);
     assert.ok(row.timezone.length > 0);
     if (row.capacity !== null) assert.ok(Number.isFinite(row.capacity), `row ${row.rowNumber}: capacity ${row.capacity}`);
-    for (const s of row.sources) assert.ok(s.marketplaceEventId.length > 0, `row ${row.rowNumber}: empty marketplace id`);
+    for (const s of row.marketplaceIds) assert.ok(s.marketplaceEventId.length > 0, `row ${row.rowNumber}: empty marketplace id`);
   }
   for (const bad of catalog.invalid) assert.ok(bad.reason.length > 0 && Number.isInteger(bad.row));
 }
