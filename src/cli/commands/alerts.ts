@@ -37,9 +37,9 @@ percents 1 point under it) or after its cooldown (default 1440 minutes; "none" =
 Channels: ${CHANNEL_NAMES.join(', ')} (set up by DISCORD_WEBHOOK_URL, SLACK_WEBHOOK_URL, ALERT_WEBHOOK_URL, SMTP_URL + ALERT_EMAIL_TO).
 
 Examples:
-  ticket-tracker alerts add knicks-drop --event stubhub:150337015 --condition "drop 10%" --channels discord,email
+  ticket-tracker alerts add knicks-drop --event ${MARKETPLACE_NAMES[0]}:150337015 --condition "drop 10%" --channels discord,email
   ticket-tracker alerts add floor-under-200 --event 12 --zone Floor --quantity 2 --condition "below 200" --channels slack
-  ticket-tracker alerts add any-new-low --condition new-low --marketplace vividseats --channels webhook
+  ticket-tracker alerts add any-new-low --condition new-low --marketplace ${MARKETPLACE_NAMES[1]} --channels webhook
   ticket-tracker alerts apply alerts.yaml        # the file's rules become the rules (by name)
   ticket-tracker alerts history --days 7
   ticket-tracker alerts test discord             # sends a sample and prints the channel's answer`;
