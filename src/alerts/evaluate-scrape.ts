@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { withTransaction, type Db } from '../db/pool';
 import { SUMMARY_ZONE } from '../domain/listing';
+import { MARKETPLACES } from '../sources/marketplaces/registry';
 import type { AlertMessage } from './message';
 import { loadScrape, percentChange, previousScrape, recordPriceChanges, zoneFigures, type ScrapeRow, type ZoneFigures } from './changes';
 import { describeCondition, evaluateRule, INITIAL_STATE, type Observation, type RuleState } from './rules/evaluate';
@@ -107,7 +108,11 @@ async function evaluateRules(
 ): Promise<Firing[]> {
   const capturedAt = scrape.capturedAt.toISOString();
   // Summary marketplaces give no group prices: rules for 2 or 4 tickets cannot be told there.
-  const applicable = rules.filter((r) => scrape.kind === 'listings' || r.quantity === 1);
+  // A price that is not the buyer's before fees (StubHub's) is compared with no other marketplace.
+  const applicable = rules.filter(
+    (r) =>
+      (scrape.kind === 'listings' || r.quantity === 1) && !(r.condition === 'cheaper-elsewhere' && priceNotComparable(scrape.marketplace)),
+  );
   if (applicable.length === 0) return [];
   const zones = [...new Set(applicable.map((r) => r.zone))];
 
@@ -143,7 +148,9 @@ async function evaluateRules(
       previousPrice: prev?.lowest[q] ?? null,
       priceHoursAgo: rule.overHours === null ? null : (hoursAgo.get(rule.overHours)?.get(rule.zone)?.lowest[q] ?? null),
       lowestBefore: lowestBefore?.get(`${rule.zone}/${q}`) ?? null,
-      others: (others?.get(`${rule.zone}/${q}`) ?? []).filter((o) => !cur || o.currency === cur.currency),
+      others: (others?.get(`${rule.zone}/${q}`) ?? []).filter(
+        (o) => (!cur || o.currency === cur.currency) && !priceNotComparable(o.marketplace),
+      ),
     };
     const state = stateOf.get(rule.id) ?? INITIAL_STATE;
     const result = evaluateRule(rule, obs, state, capturedAt);
@@ -285,6 +292,18 @@ async function eventInfo(q: Queryable, scrape: ScrapeRow): Promise<EventInfo> {
   };
 }
 
+/** Why `marketplace`'s stored price cannot be compared with the others', or undefined when it can (registry). */
+function priceNotComparable(marketplace: string): string | undefined {
+  const descriptor = MARKETPLACES.find((m) => m.name === marketplace);
+  return descriptor && 'priceNotComparable' in descriptor ? descriptor.priceNotComparable : undefined;
+}
+
+/** The buyer's page of the event on the marketplace, where its descriptor can link one from the id. */
+function eventPageUrl(marketplace: string, marketplaceEventId: string): string | null {
+  const descriptor = MARKETPLACES.find((m) => m.name === marketplace);
+  return descriptor && 'eventPageUrl' in descriptor ? descriptor.eventPageUrl(marketplaceEventId) : null;
+}
+
 const money = (v: number | null, currency: string): string => (v === null ? 'none' : `${v.toFixed(2)} ${currency}`);
 
 /** The message of a price alert (what every channel renders), from a rule that fired. */
@@ -319,7 +338,7 @@ export function priceMessage(
       name: event.name,
       startsAt: event.startsAt?.toISOString() ?? null,
       venue: event.venue,
-      url: null,
+      url: event.marketplaceEventId === null ? null : eventPageUrl(scrape.marketplace, event.marketplaceEventId),
     },
     marketplace: scrape.marketplace,
     zone: rule.zone,

@@ -1,3 +1,4 @@
+import { MARKETPLACES } from '../sources/marketplaces/registry';
 import type { AlertChannel, AlertMessage, DeliveryOutcome } from './message';
 
 /**
@@ -6,12 +7,15 @@ import type { AlertChannel, AlertMessage, DeliveryOutcome } from './message';
  * drops duplicates still shows each test.
  */
 export function sampleAlert(now: Date = new Date()): AlertMessage {
+  // The first marketplace of the registry that links an event page from its id.
+  const market = MARKETPLACES.find((m) => 'eventPageUrl' in m) ?? MARKETPLACES[0];
+  const url = 'eventPageUrl' in market ? market.eventPageUrl('150000000') : null;
   const starts = new Date(now.getTime() + 30 * 86_400_000);
   starts.setUTCHours(1, 0, 0, 0);
   return {
     kind: 'price',
     severity: 'info',
-    title: 'Test alert: price drop for Rock & Roll <Revival> Tour, Floor on StubHub',
+    title: `Test alert: price drop for Rock & Roll <Revival> Tour, Floor on ${market.label}`,
     text: 'This is a test from `ticket-tracker alerts test`. The lowest price for 2 tickets together in Floor fell from $220.00 to $180.00 (-18.2 %) since the previous scrape.',
     dedupeKey: `test/${now.toISOString()}`,
     event: {
@@ -19,9 +23,9 @@ export function sampleAlert(now: Date = new Date()): AlertMessage {
       name: 'Rock & Roll <Revival> Tour',
       startsAt: starts.toISOString(),
       venue: 'Arena One, Chicago, IL',
-      url: 'https://www.stubhub.com/event/150000000',
+      url,
     },
-    marketplace: 'stubhub',
+    marketplace: market.name,
     zone: 'Floor',
     groupSize: 2,
     condition: 'drop 10%',

@@ -131,7 +131,10 @@ describeLayouts('price changes and rule firings of a stored scrape', ({ layout, 
       spec({ name: 'floor under 10', marketplace: 'vividseats', zone: 'Floor', condition: 'below 10', cooldown: 'none' }),
       spec({ name: 'cheaper here', marketplace: 'vividseats', condition: 'cheaper-elsewhere 20', cooldown: 'none' }),
     ]);
-    await scrape('stubhub', base, 5.5);
+    // StubHub's price is the seller's net proceeds (priceNotComparable): however low, it is not
+    // "elsewhere"; SeatGeek's is.
+    await scrape('stubhub', scaled(base, 0.1), 5.4);
+    await scrape('seatgeek', base, 5.5);
     const low = await scrape('vividseats', scaled(base, 0.4), 6);
     const e = await evaluateScrape(t.db, low);
     const floorLowest = Math.min(...base.filter((l) => l.zone === 'Floor').map((l) => l.pricePerTicket)) * 0.4;
@@ -140,6 +143,6 @@ describeLayouts('price changes and rule firings of a stored scrape', ({ layout, 
     const cheaper = await t.db.query<{ details: { text: string } }>(
       `SELECT details FROM alerts a JOIN alert_rules r ON r.id = a.rule_id WHERE r.name = 'cheaper here'`,
     );
-    assert.match(cheaper.rows[0]!.details.text, /vs stubhub/);
+    assert.match(cheaper.rows[0]!.details.text, /vs seatgeek/);
   });
 });

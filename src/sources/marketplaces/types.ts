@@ -32,6 +32,17 @@ export interface MarketplaceDescriptor<N extends string = string> {
    * the id the adapter calls with (a page's own event code), with the reason to show.
    */
   eventLinks: readonly { host: RegExp; id: RegExp; notAnId?: { code: RegExp; reason: string } }[];
+  /**
+   * The event's page for a buyer, from its id alone, where the marketplace has such a link (its
+   * own redirect to the full page); absent where the page needs more than the id (a slug, or a
+   * page code other than the API's id). Alerts link to it.
+   */
+  eventPageUrl?: (marketplaceEventId: string) => string;
+  /**
+   * Set when this marketplace's stored *price* is not the buyer's price before fees that the
+   * others store (the reason why): comparisons across marketplaces (`cheaper-elsewhere`) leave it out.
+   */
+  priceNotComparable?: string;
   /** Every setting of this marketplace: its base URL, its credentials, its rate. */
   settings: readonly MarketplaceSettingSpec[];
   /** The setting holding the requests-per-second rate (one of `settings`). */

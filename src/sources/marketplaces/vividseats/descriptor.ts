@@ -8,6 +8,7 @@ export const vividseats = {
   headerAliases: ['vividseats', 'vividseatsid', 'vividseatseventid', 'vividid', 'vivid', 'vsid'],
   refPrefixes: ['vividseats', 'vivid'],
   // https://www.vividseats.com/<slug>/production/4067924
+  eventPageUrl: (id) => `https://www.vividseats.com/production/${encodeURIComponent(id)}`,
   eventLinks: [{ host: /(^|\.)vividseats\.com$/, id: /\/production\/(\d+)(?:\/|$)/ }],
   settings: [
     { name: 'VIVIDSEATS_BASE_URL', kind: 'base-url', description: 'Vivid Seats base URL.' },
