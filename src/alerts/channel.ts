@@ -37,6 +37,7 @@ export type ChannelSettings = Pick<
 
 /** What channels may be given besides the settings (tests pass a clock). */
 export interface ChannelDeps {
+  /** Each send is logged at debug level: channel, masked target, outcome, milliseconds. */
   logger?: Logger;
   /** Clock for `sentAt`, signatures and timestamps; defaults to the system clock. */
   now?: () => Date;
@@ -72,7 +73,29 @@ export function configuredChannels(env: ChannelSettings, deps: ChannelDeps = {})
       }),
     );
   }
-  return channels;
+  const logger = deps.logger;
+  return logger ? channels.map((c) => logged(c, logger)) : channels;
+}
+
+/** The channel, each send logged at debug level (name, masked target, outcome; never the URL). */
+function logged(channel: AlertChannel, logger: Logger): AlertChannel {
+  return {
+    name: channel.name,
+    target: channel.target,
+    async send(message, options) {
+      const started = Date.now();
+      const outcome = await channel.send(message, options);
+      logger.debug(`alert ${message.dedupeKey} on ${channel.name}: ${outcome.status}`, {
+        channel: channel.name,
+        target: channel.target,
+        status: outcome.status,
+        httpStatus: outcome.httpStatus,
+        ms: Date.now() - started,
+        ...(outcome.status === 'delivered' ? {} : { reason: outcome.reason }),
+      });
+      return outcome;
+    },
+  };
 }
 
 /** One configured channel by name, or undefined when it is not configured. */

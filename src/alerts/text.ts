@@ -26,17 +26,29 @@ export function oneLine(text: string): string {
 }
 
 /**
- * A price per ticket as people read it: "$123.45" for USD, "123.45 EUR" for others; "none"
+ * A price per ticket as people read it (en-US): "$123.45" for USD, "€123.45", "CA$123.45"; "none"
  * for null (sold out / no listing).
  */
 export function formatPrice(amount: number | null | undefined, currency: string | undefined): string {
   if (amount === null || amount === undefined) return 'none';
   const code = currency ?? 'USD';
-  try {
-    return new Intl.NumberFormat('en-US', { style: 'currency', currency: code, currencyDisplay: 'narrowSymbol' }).format(amount);
-  } catch {
-    return `${amount.toFixed(2)} ${code}`;
+  const format = currencyFormat(code);
+  return format ? format.format(amount) : `${amount.toFixed(2)} ${code}`;
+}
+
+/** One formatter per currency (building an Intl.NumberFormat costs ~0.1 ms); null for a code Intl refuses. */
+const formats = new Map<string, Intl.NumberFormat | null>();
+function currencyFormat(code: string): Intl.NumberFormat | null {
+  let format = formats.get(code);
+  if (format === undefined) {
+    try {
+      format = new Intl.NumberFormat('en-US', { style: 'currency', currency: code, currencyDisplay: 'symbol' });
+    } catch {
+      format = null;
+    }
+    if (formats.size < 200) formats.set(code, format);
   }
+  return format;
 }
 
 /** "-12.5 %" / "+3.0 %"; "n/a" for null. */

@@ -82,24 +82,30 @@ const smtpUrl = () =>
       .string()
       .refine(
         (s) => URL.canParse(s) && /^smtps?:$/.test(new URL(s).protocol) && new URL(s).hostname !== '',
-        'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587',
+        'must be an smtp:// or smtps:// URL, e.g. smtp://mail.example.com:587 or smtps://mail.example.com:465',
       )
       .optional(),
   );
+const ADDRESS = String.raw`[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+`;
+const MAILBOX = new RegExp(`^(?:${ADDRESS}|[^<>,;]*<${ADDRESS}>)$`);
+/** `a@example.com, Jane <j@example.org>` (commas or semicolons) -> each address checked and named when wrong. */
 const emailList = () =>
   z.preprocess(
     (v) => {
       const e = emptyToUndefined(v);
       return typeof e === 'string'
         ? e
-            .split(',')
+            .split(/[,;]/)
             .map((s) => s.trim())
             .filter((s) => s.length > 0)
         : e;
     },
     z
       .array(
-        z.string().regex(/^(?:[^<>,]*<)?[^\s@<>,]+@[^\s@<>,]+\.[^\s@<>,]+>?$/, 'each must be an e-mail address such as ops@example.com'),
+        z.string().refine((s) => MAILBOX.test(s), {
+          error: (issue) =>
+            `${JSON.stringify(issue.input)} is not an e-mail address (write ops@example.com or Jane Doe <jane@example.com>)`,
+        }),
       )
       .default([]),
   );
@@ -302,7 +308,11 @@ export const ENV_VARS = {
     optionalString(),
     'Sender of e-mail alerts, e.g. `Ticket Tracker <alerts@example.com>` (default: alerts@ the SMTP host).',
   ),
-  ALERT_EMAIL_TO: spec('Alerts', emailList(), 'Recipients of e-mail alerts (comma-separated addresses).'),
+  ALERT_EMAIL_TO: spec(
+    'Alerts',
+    emailList(),
+    'Recipients of e-mail alerts: addresses separated by commas or semicolons (`ops@example.com, Jane Doe <jane@example.com>`).',
+  ),
   ALERT_TIMEOUT_MS: spec('Alerts', positiveInt(10000), 'Timeout of one delivery to a channel (connect, answer and body).'),
 
   // Retention

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { configuredChannel, configuredChannels } from '../../../src/alerts/channel';
 import { errorRateAlert, formatDriftAlert } from '../../../src/alerts/operator';
 import { sendTestAlert } from '../../../src/alerts/sample';
-import { createWebhookNotifier } from '../../../src/alerts/webhooks';
+import { formatPercent, formatPrice } from '../../../src/alerts/text';
 import { ConfigError, parseEnv } from '../../../src/config';
 import { createLogger } from '../../../src/logging/logger';
 import {
@@ -37,10 +37,18 @@ describe('alert settings', () => {
     );
     assert.throws(
       () => parseEnv({ SMTP_URL: 'smtp://m.example.com', ALERT_EMAIL_TO: 'ops@example.com, not-an-address' }),
-      /ALERT_EMAIL_TO\.1: each must be an e-mail address/,
+      /ALERT_EMAIL_TO\.1: "not-an-address" is not an e-mail address/,
     );
     assert.throws(() => parseEnv({ DISCORD_WEBHOOK_URL: 'discord.com/api/webhooks/1/x' }), /DISCORD_WEBHOOK_URL: must be an http\(s\) URL/);
     assert.throws(() => parseEnv({ ALERT_TIMEOUT_MS: '0' }), /ALERT_TIMEOUT_MS/);
+    assert.throws(
+      () =>
+        parseEnv({
+          DISCORD_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/x',
+          SLACK_WEBHOOK_URL: 'https://discord.com/api/webhooks/1/y',
+        }),
+      /DISCORD_WEBHOOK_URL: is a Slack URL[\s\S]*SLACK_WEBHOOK_URL: is a Discord URL/,
+    );
   });
 
   it('each channel says where it sends without its token or password', () => {
@@ -105,41 +113,56 @@ describe('every configured channel, end to end against local receivers', () => {
     assert.equal(smtp.messages.length, 1);
   });
 
-  it('operator alerts (error rate, format drift) travel the same channels through the Notifier', async () => {
-    const lines: string[] = [];
-    const notifier = createWebhookNotifier(
-      env,
-      createLogger('info', {}, (l) => lines.push(l)),
-    );
+  it('operator alerts (error rate, format drift) travel the same channels', async () => {
     const drift = formatDriftAlert({
       marketplace: 'vividseats',
       eventId: 3,
       message: 'items[].price missing in 40 of 40 listings',
       at: new Date(),
     });
-    const sent = await notifier.send(drift);
-    assert.deepEqual(sent, { delivered: 4, failed: 0, configured: 4 });
+    const outcomes = await Promise.all(configuredChannels(env).map((c) => c.send(drift)));
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['delivered', 'delivered', 'delivered', 'delivered'],
+    );
     const body = hook.bodies().at(-1)!;
     assert.equal(body.kind, 'operator');
     assert.equal(body.dedupeKey, drift.dedupeKey);
+    assert.equal(body.marketplace, 'vividseats');
     assert.match(body.title, /vividseats changed its format/);
     assert.match(String(smtp.messages.at(-1)!.parsed.subject), /vividseats changed its format/);
+    const embed = (discord.accepted().at(-1)!.json as { embeds: { color: number; description: string }[] }).embeds[0]!;
+    assert.equal(embed.color, 0xed4245, 'critical is red');
+    assert.match(embed.description, /sources probe vividseats/);
     const rate = errorRateAlert({ errors: 12, threshold: 10, windowMinutes: 60, at: new Date('2027-04-30T18:30:00Z') });
     assert.equal(rate.dedupeKey, `error-rate/${Math.floor(Date.parse('2027-04-30T18:30:00Z') / 3_600_000)}`);
-    assert.deepEqual(lines, []);
+    assert.equal(rate.severity, 'warning');
   });
 
-  it('a refusing channel is logged by name with its masked target and does not stop the others', async () => {
+  it('each send is logged at debug level with the masked target, never the URL', async () => {
     const lines: string[] = [];
     slack.archive();
-    const notifier = createWebhookNotifier(
-      env,
-      createLogger('info', {}, (l) => lines.push(l)),
-    );
-    const sent = await notifier.send({ title: 'x', text: 'y', severity: 'info' });
-    assert.deepEqual(sent, { delivered: 3, failed: 1, configured: 4 });
+    const channel = configuredChannel('slack', env, { logger: createLogger('debug', {}, (l) => lines.push(l)) })!;
+    const outcome = await channel.send(formatDriftAlert({ marketplace: 'seatgeek', eventId: 1, message: 'm', at: new Date() }));
+    assert.equal(outcome.status, 'permanent');
     assert.equal(lines.length, 1);
-    assert.match(lines[0]!, /slack alert not delivered \(permanent\): Slack answered 410 .*channel_is_archived/);
+    const line = JSON.parse(lines[0]!) as Record<string, unknown>;
+    assert.equal(line.level, 'debug');
+    assert.equal(line.status, 'permanent');
+    assert.match(String(line.target), /\/services\/\*\*\*$/);
     assert.ok(!lines[0]!.includes(new URL(slack.url).pathname), 'the hook path (its token) is not logged');
+  });
+});
+
+describe('prices and percentages as the channels show them', () => {
+  it('names the currency unambiguously and says "none" for no price', () => {
+    assert.deepEqual(
+      [formatPrice(1234.5, 'USD'), formatPrice(99, 'EUR'), formatPrice(5, 'CAD'), formatPrice(null, 'USD'), formatPrice(12, undefined)],
+      ['$1,234.50', '€99.00', 'CA$5.00', 'none', '$12.00'],
+    );
+    assert.deepEqual(
+      [formatPercent(-18.18), formatPercent(3), formatPercent(0), formatPercent(null)],
+      ['-18.2 %', '+3.0 %', '±0.0 %', 'n/a'],
+    );
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { SMTPServer } from 'smtp-server';
 import { emailChannel } from '../../../src/alerts/channels/email';
 import { escapeHtml, renderEmail } from '../../../src/alerts/channels/email/render';
 import type { AlertMessage } from '../../../src/alerts/message';
@@ -88,6 +89,28 @@ describe('e-mail channel against a real SMTP server (smtp-server, parsed with ma
     assert.equal(first.status, 'retry');
     assert.match(first.status === 'retry' ? first.reason : '', /SMTP 451/);
     assert.equal((await channel().send(alert())).status, 'delivered');
+  });
+
+  it("smtps:// to a server whose certificate is not trusted is permanent and says so (smtp-server's own test certificate)", async () => {
+    const tls = new SMTPServer({
+      logger: false,
+      secure: true,
+      authOptional: true,
+      onData: (stream, _session, cb) => stream.resume().on('end', () => cb()),
+    });
+    tls.on('error', () => undefined);
+    await new Promise<void>((r) => tls.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (tls.server.address() as net.AddressInfo).port;
+      const outcome = await channel({ smtpUrl: `smtps://127.0.0.1:${port}` }).send(alert());
+      assert.equal(outcome.status, 'permanent', JSON.stringify(outcome));
+      assert.match(
+        outcome.status === 'permanent' ? outcome.reason : '',
+        /ESOCKET \((CERT_HAS_EXPIRED|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)\).*TLS certificate is not trusted/,
+      );
+    } finally {
+      await new Promise<void>((r) => tls.close(() => r()));
+    }
   });
 
   it('a refused connection is a retry', async () => {

@@ -20,7 +20,8 @@ import { renderEmail } from './render';
  * authentication failed, 550 mailbox unavailable, 554) permanent, except 503 (bad sequence of
  * commands: a session problem) retried, as nodemailer's `isPermanentResponseCode` does.
  * Without a reply code: connection, socket, DNS and timeout errors retry; configuration, TLS
- * and envelope errors are permanent.
+ * (an untrusted, expired or self-signed server certificate included) and envelope errors are
+ * permanent.
  */
 export interface EmailChannelOptions {
   smtpUrl: string;
@@ -84,16 +85,24 @@ export function emailChannel(options: EmailChannelOptions): AlertChannel {
 /** Error codes (nodemailer's errors.js) that retrying cannot fix when no SMTP reply came. */
 const PERMANENT_CODES = new Set(['ECONFIG', 'ETLS', 'EREQUIRETLS', 'EENVELOPE', 'EMESSAGE', 'ENOAUTH', 'EAUTH', 'EMAXRECIPIENTS']);
 
+/** Node's TLS certificate error codes (nodemailer keeps them as `originalCode`): the server's certificate is not trusted. */
+const CERTIFICATE_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
+
 /** The outcome of a nodemailer error (see the channel's comment for the rules). */
 export function classifySmtpError(err: unknown): DeliveryOutcome {
-  const e = (err ?? {}) as { code?: unknown; responseCode?: unknown; response?: unknown; message?: unknown };
+  const e = (err ?? {}) as { code?: unknown; originalCode?: unknown; responseCode?: unknown; response?: unknown; message?: unknown };
   const code = typeof e.code === 'string' ? e.code : undefined;
+  const original = typeof e.originalCode === 'string' ? e.originalCode : undefined;
   const reply = typeof e.responseCode === 'number' ? e.responseCode : undefined;
   const said = typeof e.response === 'string' ? e.response : typeof e.message === 'string' ? e.message : String(err);
-  const reason = redact(cut(`e-mail: ${reply !== undefined ? `SMTP ${reply}` : (code ?? 'error')}: ${said}`, 2000));
+  const certificate = original !== undefined && CERTIFICATE_CODE.test(original);
+  const what = reply !== undefined ? `SMTP ${reply}` : `${code ?? 'error'}${original ? ` (${original})` : ''}`;
+  const hint = certificate ? " (the server's TLS certificate is not trusted: fix it on the server, or use another SMTP_URL)" : '';
+  const reason = redact(cut(`e-mail: ${what}: ${said}${hint}`, 2000));
   if (reply !== undefined) {
     const permanent = reply >= 500 && reply < 600 && reply !== 503;
     return permanent ? { status: 'permanent', reason } : { status: 'retry', reason };
   }
+  if (certificate) return { status: 'permanent', reason };
   return code !== undefined && PERMANENT_CODES.has(code) ? { status: 'permanent', reason } : { status: 'retry', reason };
 }
