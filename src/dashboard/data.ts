@@ -48,7 +48,7 @@ export interface FailureView {
   marketplace: string | null;
   kind: FailureKind;
   message: string;
-  jobId: string | null;
+  cycleId: string | null;
   workflowUrl: string | null;
 }
 
@@ -84,13 +84,13 @@ export async function loadRuns(db: Db, ui: TemporalUi, opts: { limit: number; ho
       marketplace: e.marketplace,
       kind: failureKindOf(e.message),
       message: e.message,
-      jobId: e.jobId,
-      workflowUrl: e.jobId && e.eventId !== null ? workflowUrl(ui, scrapeWorkflowId(e.jobId, e.eventId)) : null,
+      cycleId: e.cycleId,
+      workflowUrl: e.cycleId && e.eventId !== null ? workflowUrl(ui, scrapeWorkflowId(e.cycleId, e.eventId)) : null,
     })),
     ...marked.rows.map((m) => {
-      // A scrape's key is `<jobId>/<eventId>/<marketplace>` (domain/tracker scrapeIdFor).
+      // A scrape's key is `<cycleId>/<eventId>/<marketplace>` (domain/tracker scrapeIdFor).
       const parts = m.scrape_key.split('/');
-      const jobId = parts.length >= 3 ? parts.slice(0, -2).join('/') : null;
+      const cycleId = parts.length >= 3 ? parts.slice(0, -2).join('/') : null;
       const eventId = Number(m.event_id);
       return {
         at: m.captured_at,
@@ -98,20 +98,20 @@ export async function loadRuns(db: Db, ui: TemporalUi, opts: { limit: number; ho
         marketplace: m.marketplace,
         kind: m.health,
         message: m.health_reason ?? m.health,
-        jobId,
-        workflowUrl: jobId ? workflowUrl(ui, scrapeWorkflowId(jobId, eventId)) : null,
+        cycleId,
+        workflowUrl: cycleId ? workflowUrl(ui, scrapeWorkflowId(cycleId, eventId)) : null,
       };
     }),
   ].sort((a, b) => b.at.getTime() - a.at.getTime());
   return {
-    runs: cycles.map((c) => ({ ...c, workflowId: cycleWorkflowId(c.jobId), workflowUrl: workflowUrl(ui, cycleWorkflowId(c.jobId)) })),
+    runs: cycles.map((c) => ({ ...c, workflowId: cycleWorkflowId(c.cycleId), workflowUrl: workflowUrl(ui, cycleWorkflowId(c.cycleId)) })),
     failures,
     byMarketplaceAndKind: countFailures(failures),
   };
 }
 
 export interface EventWorkflow {
-  jobId: string;
+  cycleId: string;
   workflowId: string;
   url: string;
   startedAt: Date;
@@ -128,15 +128,15 @@ export async function loadEventWorkflows(db: Db, ui: TemporalUi, eventId: number
   for (const r of res.rows) {
     const suffix = `/${eventId}/${r.marketplace}`;
     if (!r.scrape_key.endsWith(suffix)) continue; // not written by a cycle (e.g. imported)
-    const jobId = r.scrape_key.slice(0, -suffix.length);
-    const w = byJob.get(jobId);
+    const cycleId = r.scrape_key.slice(0, -suffix.length);
+    const w = byJob.get(cycleId);
     if (w) {
       w.marketplaces.push(r.marketplace);
       continue;
     }
     if (byJob.size >= limit) break;
-    const workflowId = scrapeWorkflowId(jobId, eventId);
-    byJob.set(jobId, { jobId, workflowId, url: workflowUrl(ui, workflowId), startedAt: r.captured_at, marketplaces: [r.marketplace] });
+    const workflowId = scrapeWorkflowId(cycleId, eventId);
+    byJob.set(cycleId, { cycleId, workflowId, url: workflowUrl(ui, workflowId), startedAt: r.captured_at, marketplaces: [r.marketplace] });
   }
   return [...byJob.values()];
 }

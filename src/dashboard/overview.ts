@@ -95,7 +95,7 @@ export function eventOverview(
   lastErrorAt: Date | null,
 ): EventOverview {
   const series = seriesBySource(week);
-  const sources = new Set([...event.sources.map((s) => s.marketplace), ...latest.map((l) => l.source)]);
+  const sources = new Set([...event.marketplaceIds.map((s) => s.marketplace), ...latest.map((l) => l.source)]);
   const marketplaces: MarketplaceFigures[] = [...sources].sort().map((source) => {
     const l = latest.find((x) => x.source === source && x.zone === 'ALL');
     const s = series.get(source) ?? [];

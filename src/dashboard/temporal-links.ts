@@ -29,19 +29,19 @@ export function workflowListUrl(ui: TemporalUi, query: string): string {
 }
 
 /**
- * The workflow of a cycle from its job id: a cycle's job id is `<workflowId>/<ISO start>`
+ * The workflow of a cycle from its cycle id: a cycle's cycle id is `<workflowId>/<ISO start>`
  * (src/workflows/cycle.ts), so the workflow id is everything before the last slash.
  */
-export function cycleWorkflowId(jobId: string): string {
-  const i = jobId.lastIndexOf('/');
-  return i > 0 ? jobId.slice(0, i) : jobId;
+export function cycleWorkflowId(cycleId: string): string {
+  const i = cycleId.lastIndexOf('/');
+  return i > 0 ? cycleId.slice(0, i) : cycleId;
 }
 
 /**
  * The scrapeEvent child workflow of one event in one cycle: `scrape/<eventId>/<ISO start of the cycle>`
- * (src/workflows/cycle.ts), the cycle's start being the job id's last part.
+ * (src/workflows/cycle.ts), the cycle's start being the cycle id's last part.
  */
-export function scrapeWorkflowId(jobId: string, eventId: number): string {
-  const i = jobId.lastIndexOf('/');
-  return `scrape/${eventId}/${i >= 0 ? jobId.slice(i + 1) : jobId}`;
+export function scrapeWorkflowId(cycleId: string, eventId: number): string {
+  const i = cycleId.lastIndexOf('/');
+  return `scrape/${eventId}/${i >= 0 ? cycleId.slice(i + 1) : cycleId}`;
 }

@@ -65,7 +65,7 @@ describe('dashboard figures', () => {
       startPrecision: 'tba',
       timezone: null,
       tracked: true,
-      sources: [],
+      marketplaceIds: [],
     } as unknown as CatalogEvent;
     const latest = [
       {
@@ -114,9 +114,9 @@ describe('dashboard figures', () => {
   });
 
   it('workflow links follow the ids the cycle gives its workflows', () => {
-    const jobId = 'tracker/2026-11-30T10:00:00.000Z';
-    assert.equal(cycleWorkflowId(jobId), 'tracker');
-    assert.equal(scrapeWorkflowId(jobId, 12), 'scrape/12/2026-11-30T10:00:00.000Z');
+    const cycleId = 'tracker/2026-11-30T10:00:00.000Z';
+    assert.equal(cycleWorkflowId(cycleId), 'tracker');
+    assert.equal(scrapeWorkflowId(cycleId, 12), 'scrape/12/2026-11-30T10:00:00.000Z');
     assert.equal(
       workflowUrl({ baseUrl: 'http://127.0.0.1:8233', namespace: 'default' }, 'scrape/12/x'),
       'http://127.0.0.1:8233/namespaces/default/workflows/scrape%2F12%2Fx',

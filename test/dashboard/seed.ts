@@ -42,10 +42,10 @@ export async function seedDashboardData(db: Db, now = new Date()): Promise<{ eve
   let seed = 1;
   for (let h = hours; h >= 1; h -= 3) {
     const at = new Date(now.getTime() - h * 3_600_000);
-    const jobId = `tracker/${at.toISOString()}`;
+    const cycleId = `tracker/${at.toISOString()}`;
     for (const e of events.slice(0, 4)) {
       for (const marketplace of ['stubhub', 'vividseats'] as MarketplaceName[]) {
-        const scrapeId = `${jobId}/${e.id}/${marketplace}`;
+        const scrapeId = `${cycleId}/${e.id}/${marketplace}`;
         await persistScrape(db, {
           scrapeId,
           eventId: e.id,
