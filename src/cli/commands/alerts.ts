@@ -22,6 +22,7 @@ import type { Db } from '../../db/pool';
 import { MARKETPLACE_NAMES } from '../../domain/listing';
 import type { CliContext } from '../context';
 import { printObject, printRows, UsageError } from '../output';
+import { writeOut } from '../io';
 import { parseOptions } from '../parse';
 import { describeEvent } from './analytics';
 
@@ -122,7 +123,7 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
         if (err instanceof EventRefError) throw new UsageError(`EVENT: ${err.message}`);
         throw err;
       }
-      if (!o.json) process.stdout.write(`${describeEvent(event)}\n\n`);
+      if (!o.json) writeOut(`${describeEvent(event)}\n\n`);
       const rows = await listPriceChanges(db, { eventId: event.id, days: o.days, minPercent: o.minPercent });
       printRows(
         rows,
@@ -201,7 +202,7 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
       const missing = await removeRules(await ctx.getDb(), names);
       if (missing.length > 0)
         throw new UsageError(`no rule named ${missing.map((n) => `"${n}"`).join(', ')} (see alerts list); nothing changed`);
-      process.stdout.write(`removed ${names.join(', ')}\n`);
+      writeOut(`removed ${names.join(', ')}\n`);
     });
 
   for (const [verb, paused] of [
@@ -216,7 +217,7 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
         const missing = await setPaused(await ctx.getDb(), names, paused);
         if (missing.length > 0)
           throw new UsageError(`no rule named ${missing.map((n) => `"${n}"`).join(', ')} (see alerts list); nothing changed`);
-        process.stdout.write(`${paused ? 'paused' : 'resumed'} ${names.join(', ')}\n`);
+        writeOut(`${paused ? 'paused' : 'resumed'} ${names.join(', ')}\n`);
       });
   }
 
@@ -240,7 +241,7 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
       const report = await applyRules(db, inputs);
       if (o.json) printObject({ ...report }, o);
       else
-        process.stdout.write(
+        writeOut(
           `${file}: ${report.added.length} added, ${report.changed.length} changed, ${report.unchanged.length} unchanged, ${report.removed.length} removed\n` +
             [...report.added.map((n) => `  + ${n}`), ...report.changed.map((n) => `  ~ ${n}`), ...report.removed.map((n) => `  - ${n}`)]
               .map((l) => `${l}\n`)

@@ -5,6 +5,7 @@ import { startDashboard } from '../../dashboard/server';
 import { temporalUiOf } from '../../dashboard/temporal-links';
 import type { CliContext } from '../context';
 import { UsageError } from '../output';
+import { writeOut } from '../io';
 import { parseOptions } from '../parse';
 
 /** `ticket-tracker dashboard [--host H] [--port P]`: the read-only web dashboard, until Ctrl-C. */
@@ -43,9 +44,7 @@ export function registerDashboardCommand(program: Command, ctx: CliContext): voi
         if (err instanceof DashboardBindError) throw new UsageError(err.message);
         throw err;
       }
-      process.stdout.write(
-        `Dashboard: ${dashboard.url}${env.DASHBOARD_TOKEN ? '  (token required: DASHBOARD_TOKEN)' : ''}\nPress Ctrl-C to stop.\n`,
-      );
+      writeOut(`Dashboard: ${dashboard.url}${env.DASHBOARD_TOKEN ? '  (token required: DASHBOARD_TOKEN)' : ''}\nPress Ctrl-C to stop.\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
