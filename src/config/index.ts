@@ -32,6 +32,9 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env, cwd = proc
   return { ...fromFile, ...env };
 }
 
+const emptyToUndefined = (v: string | undefined): string | undefined => (v === undefined || v.trim() === '' ? undefined : v);
+
+/** Parses and checks the environment; TEMPORAL_ADDRESS defaults to `127.0.0.1:<TEMPORAL_PORT>`. Throws ConfigError naming every bad variable. */
 export function parseEnv(raw: Record<string, string | undefined>): Env {
   const known: Record<string, string | undefined> = {};
   for (const name of Object.keys(ENV_VARS)) known[name] = raw[name];
@@ -44,6 +47,9 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     throw new ConfigError(problems);
   }
   const parsed = result.data;
+  // Unset TEMPORAL_ADDRESS means the dev server `ticket-tracker dev` starts on TEMPORAL_PORT: every
+  // command (worker, CLI, top, dashboard) reads env.TEMPORAL_ADDRESS, so they all derive it here alike.
+  if (emptyToUndefined(known.TEMPORAL_ADDRESS) === undefined) parsed.TEMPORAL_ADDRESS = `127.0.0.1:${parsed.TEMPORAL_PORT}`;
   const problems: { variable: string; reason: string }[] = [];
   if (parsed.MIN_RANDOM_FACTOR > parsed.MAX_RANDOM_FACTOR) {
     problems.push({ variable: 'MIN_RANDOM_FACTOR', reason: `must not exceed MAX_RANDOM_FACTOR (${parsed.MAX_RANDOM_FACTOR})` });

@@ -141,7 +141,11 @@ export const DELAY_DISTRIBUTIONS = ['none', 'uniform', 'normal', 'exponential'] 
 
 export const ENV_VARS = {
   // Temporal
-  TEMPORAL_ADDRESS: spec('Temporal', hostPort('127.0.0.1:7233'), 'Temporal frontend address (host:port).'),
+  TEMPORAL_ADDRESS: spec(
+    'Temporal',
+    hostPort('127.0.0.1:7233'),
+    'Temporal frontend address (host:port); default `127.0.0.1:<TEMPORAL_PORT>` (the dev server started by `ticket-tracker dev`).',
+  ),
   TEMPORAL_NAMESPACE: spec('Temporal', z.preprocess(emptyToUndefined, z.string().min(1).default('default')), 'Temporal namespace.'),
   TEMPORAL_TASK_QUEUE: spec(
     'Temporal',

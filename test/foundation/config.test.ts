@@ -23,6 +23,12 @@ describe('configuration', () => {
     assert.equal(env.DATABASE_URL, undefined);
   });
 
+  it('derives TEMPORAL_ADDRESS from TEMPORAL_PORT unless it is set (top, CLI and worker find the dev server alike)', () => {
+    assert.equal(parseEnv({ TEMPORAL_PORT: '27233' }).TEMPORAL_ADDRESS, '127.0.0.1:27233');
+    assert.equal(parseEnv({ TEMPORAL_PORT: '27233', TEMPORAL_ADDRESS: ' ' }).TEMPORAL_ADDRESS, '127.0.0.1:27233');
+    assert.equal(parseEnv({ TEMPORAL_PORT: '27233', TEMPORAL_ADDRESS: 'temporal:7233' }).TEMPORAL_ADDRESS, 'temporal:7233');
+  });
+
   it('names every bad variable and why, in one error', () => {
     assert.throws(
       () =>
