@@ -119,7 +119,30 @@ describeLayouts('analytics queries', ({ layout, it, before, after }) => {
     const hourly = await trend(t.db, { eventId, from: at(0), to: at(48), granularity: 'hourly', source: 'stubhub', zone: 'Floor' });
     assert.deepEqual(
       [hourly.lines[0]!.first, hourly.lines[0]!.last, hourly.lines[0]!.direction, hourly.lines[0]!.points],
-      [180, 140, 'down', 3],
+      [200, 140, 'down', 3],
+    );
+  });
+
+  it('trend compares the first and the last scrape, not the lowest of a bucket (three scrapes in one day)', async () => {
+    const day = await createEvent(t.db, 'analytics-trend-day');
+    const one = (key: string, hours: number, price: number) =>
+      persistScrape(t.db, {
+        scrapeId: key,
+        eventId: day,
+        marketplace: 'vividseats',
+        capturedAt: at(hours),
+        fetched: { kind: 'listings', listings: [listing(key, 'Floor', '101', price, 2)], skipped: [] },
+      });
+    await one('d1', 8, 109.6);
+    await one('d2', 12, 82.2);
+    await one('d3', 18, 109.61);
+    await rollupHourly(t.db, { from: at(0), to: at(24) });
+    await rollupDaily(t.db, { from: at(0), to: at(24) });
+    const r = await trend(t.db, { eventId: day, from: at(0), to: at(24), granularity: 'daily' });
+    const vs = r.lines[0]!;
+    assert.deepEqual(
+      [vs.first, vs.last, vs.change, vs.direction, vs.basis, vs.firstAt.toISOString(), vs.lastAt.toISOString()],
+      [109.6, 109.61, 0.01, 'up', 'observations', at(8).toISOString(), at(18).toISOString()],
     );
   });
 

@@ -182,7 +182,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
 
   program
     .command('trend')
-    .description('direction and percent change of the lowest price of EVENT per marketplace')
+    .description('lowest price of the first and the last scrape of EVENT in the period per marketplace, change and direction')
     .argument('<event>', EVENT_FORMS_HELP)
     .option('--zone <zone>', 'one zone (default: the whole event)')
     .option('--granularity <g>', 'hourly or daily', 'daily')
@@ -229,6 +229,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
           { header: '%', value: (l) => l.percentChange },
           { header: 'direction', value: (l) => l.direction },
           { header: 'points', value: (l) => l.points },
+          { header: 'of', value: (l) => (l.basis === 'observations' ? 'first and last scrape' : 'lowest of first and last bucket') },
         ],
         o,
       );

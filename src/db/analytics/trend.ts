@@ -1,6 +1,6 @@
 import { parseBucket } from '../../domain/buckets';
 import { summarizeTrend, type TrendDirection } from '../../domain/trend';
-import type { MarketplaceName } from '../../domain/listing';
+import { SUMMARY_ZONE, type MarketplaceName } from '../../domain/listing';
 import { history, type HistoryRow, type Quantity } from './history';
 import type { Queryable } from './query';
 
@@ -24,6 +24,12 @@ export interface TrendLine {
   percentChange: number | null;
   direction: TrendDirection;
   points: number;
+  /**
+   * What first and last are: 'observations' — the lowest price of the first and the last scrape in
+   * the period; 'bucket lowest' — the lowest price of the first and last bucket, when the period's
+   * snapshots were archived by retention and only rollups are left.
+   */
+  basis: 'observations' | 'bucket lowest';
 }
 
 export interface TrendResult {
@@ -34,7 +40,46 @@ export interface TrendResult {
   series: HistoryRow[];
 }
 
-/** The lowest price's first and last value per marketplace, with direction and percent change. */
+interface Observed {
+  marketplace: string;
+  first_at: Date;
+  first: string;
+  last_at: Date;
+  last: string;
+}
+
+/**
+ * The first and the last scrape's lowest price in [from, to) per marketplace, from the zone-level
+ * snapshots (section ''), for one zone and group size. Marketplaces without snapshots in the period
+ * (archived, or no prices) are absent.
+ */
+async function observedEnds(
+  db: Queryable,
+  q: TrendQuery,
+): Promise<Map<string, { firstAt: Date; first: number; lastAt: Date; last: number }>> {
+  const column = q.quantity === 2 ? 'lowest_price_2' : q.quantity === 4 ? 'lowest_price_4' : 'lowest_price';
+  const res = await db.query<Observed>(
+    `WITH s AS (
+       SELECT marketplace, captured_at, ${column} AS price FROM ticket_snapshots
+        WHERE event_id = $1 AND zone = $2 AND section = '' AND captured_at >= $3 AND captured_at < $4
+          AND ${column} IS NOT NULL AND ($5::text IS NULL OR marketplace = $5)
+     ), f AS (SELECT DISTINCT ON (marketplace) marketplace, captured_at, price FROM s ORDER BY marketplace, captured_at ASC),
+        l AS (SELECT DISTINCT ON (marketplace) marketplace, captured_at, price FROM s ORDER BY marketplace, captured_at DESC)
+     SELECT f.marketplace, f.captured_at AS first_at, f.price AS first, l.captured_at AS last_at, l.price AS last
+       FROM f JOIN l USING (marketplace)`,
+    [q.eventId, q.zone ?? SUMMARY_ZONE, q.from, q.to, q.source ?? null],
+  );
+  return new Map(
+    res.rows.map((r) => [r.marketplace, { firstAt: r.first_at, first: Number(r.first), lastAt: r.last_at, last: Number(r.last) }]),
+  );
+}
+
+/**
+ * Per marketplace: the lowest price of the first and the last scrape in the period (basis
+ * 'observations'), with change, percent change and direction; where the snapshots were archived, the
+ * lowest price of the first and last bucket (basis 'bucket lowest'). `series` holds the bucketed
+ * history (lowest per bucket) behind `points`.
+ */
 export async function trend(db: Queryable, q: TrendQuery): Promise<TrendResult> {
   const series = await history(db, {
     eventId: q.eventId,
@@ -45,13 +90,19 @@ export async function trend(db: Queryable, q: TrendQuery): Promise<TrendResult> 
     source: q.source,
     quantity: q.quantity,
   });
+  const observed = await observedEnds(db, q);
   const bySource = new Map<string, HistoryRow[]>();
   for (const row of series) if (row.lowest !== null) bySource.set(row.source, [...(bySource.get(row.source) ?? []), row]);
   const lines: TrendLine[] = [];
   for (const [source, rows] of [...bySource].sort(([a], [b]) => a.localeCompare(b))) {
-    const s = summarizeTrend(rows.map((r) => r.lowest));
+    const seen = observed.get(source);
+    const s = summarizeTrend(seen ? [seen.first, seen.last] : rows.map((r) => r.lowest));
     if (!s) continue;
-    lines.push({ source, firstAt: rows[0]!.bucket, lastAt: rows[rows.length - 1]!.bucket, points: rows.length, ...s });
+    lines.push(
+      seen
+        ? { source, firstAt: seen.firstAt, lastAt: seen.lastAt, points: rows.length, basis: 'observations', ...s }
+        : { source, firstAt: rows[0]!.bucket, lastAt: rows[rows.length - 1]!.bucket, points: rows.length, basis: 'bucket lowest', ...s },
+    );
   }
   return { zone: series[0]?.zone ?? q.zone ?? 'ALL', granularity: q.granularity, lines, series };
 }
