@@ -94,6 +94,7 @@ interface EventInfo {
   name: string;
   venue: string | null;
   startsAt: Date | null;
+  timezone: string | null;
   marketplaceEventId: string | null;
 }
 
@@ -277,8 +278,14 @@ async function figuresHoursAgo(q: Queryable, scrape: ScrapeRow, hours: number): 
 }
 
 async function eventInfo(q: Queryable, scrape: ScrapeRow): Promise<EventInfo> {
-  const r = await q.query<{ name: string; venue: string | null; starts_at: Date | null; marketplace_event_id: string | null }>(
-    `SELECT e.name, e.venue, e.starts_at, s.marketplace_event_id
+  const r = await q.query<{
+    name: string;
+    venue: string | null;
+    starts_at: Date | null;
+    timezone: string | null;
+    marketplace_event_id: string | null;
+  }>(
+    `SELECT e.name, e.venue, e.starts_at, e.timezone, s.marketplace_event_id
        FROM events e LEFT JOIN event_sources s ON s.event_id = e.id AND s.marketplace = $2
       WHERE e.id = $1`,
     [scrape.eventId, scrape.marketplace],
@@ -288,6 +295,7 @@ async function eventInfo(q: Queryable, scrape: ScrapeRow): Promise<EventInfo> {
     name: row?.name ?? `event ${scrape.eventId}`,
     venue: row?.venue ?? null,
     startsAt: row?.starts_at ?? null,
+    timezone: row?.timezone ?? null,
     marketplaceEventId: row?.marketplace_event_id ?? null,
   };
 }
@@ -337,6 +345,7 @@ export function priceMessage(
       id: scrape.eventId,
       name: event.name,
       startsAt: event.startsAt?.toISOString() ?? null,
+      timezone: event.timezone,
       venue: event.venue,
       url: event.marketplaceEventId === null ? null : eventPageUrl(scrape.marketplace, event.marketplaceEventId),
     },

@@ -18,6 +18,8 @@ export interface AlertEvent {
   name: string;
   /** ISO 8601 with offset, or null when the catalog has no start time. */
   startsAt: string | null;
+  /** The event's IANA time zone (events.timezone): channels show startsAt in it. Absent or null: shown as stored. */
+  timezone?: string | null;
   venue: string | null;
   /** The event page (a marketplace's page for the event), or null. */
   url: string | null;
@@ -89,6 +91,7 @@ export const alertMessageSchema = z
         id: z.number().int(),
         name: z.string().min(1),
         startsAt: isoInstant.nullable(),
+        timezone: z.string().min(1).nullable().optional(),
         venue: z.string().nullable(),
         url: z.url({ protocol: /^https?$/ }).nullable(),
       })

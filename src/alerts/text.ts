@@ -1,4 +1,5 @@
 import type { AlertMessage } from './message';
+import { formatEventStart, isTimeZone } from '../domain/local-time';
 
 /**
  * Pure text helpers shared by the channels' renderers: cutting to a service's limit, one-line
@@ -71,6 +72,12 @@ export interface Fact {
   url?: string;
 }
 
+/** An event's start in its own zone ("Sat 13 Feb 2027 19:30 EST"); as stored when the zone is unknown or invalid. */
+function formatStart(startsAt: string, timezone: string | null | undefined): string {
+  if (!timezone || !isTimeZone(timezone)) return startsAt;
+  return formatEventStart(new Date(startsAt), timezone);
+}
+
 /**
  * The labelled facts of an alert, in display order: event, starts, venue, marketplace, zone,
  * tickets, condition, previous price, price, change, captured at. Operator alerts have none
@@ -81,7 +88,7 @@ export function factsOf(message: AlertMessage): Fact[] {
   const { event } = message;
   if (event) {
     facts.push({ label: 'Event', value: event.name, ...(event.url ? { url: event.url } : {}) });
-    if (event.startsAt) facts.push({ label: 'Starts', value: event.startsAt });
+    if (event.startsAt) facts.push({ label: 'Starts', value: formatStart(event.startsAt, event.timezone) });
     if (event.venue) facts.push({ label: 'Venue', value: event.venue });
   }
   if (message.marketplace) facts.push({ label: 'Marketplace', value: message.marketplace });

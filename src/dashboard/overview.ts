@@ -33,6 +33,8 @@ export interface EventOverview {
   startsAt: string | null;
   startPrecision: CatalogEvent['startPrecision'];
   timezone: string | null;
+  /** The event's ids on the marketplaces (event_sources), for the Events filter. */
+  marketplaceIds: string[];
   tracked: boolean;
   marketplaces: MarketplaceFigures[];
   /** Lowest price over all marketplaces per hour of the last 7 days: [epoch ms, price]. */
@@ -130,6 +132,7 @@ export function eventOverview(
     startsAt: event.startsAt,
     startPrecision: event.startPrecision,
     timezone: event.timezone,
+    marketplaceIds: event.marketplaceIds.map((m) => m.marketplaceEventId),
     tracked: event.tracked,
     marketplaces,
     sparkline: lastDays(lowestAcross(week), 7),

@@ -144,6 +144,11 @@ export function formatWallTime(instant: Date, timeZone: string): string {
   return DateTime.fromJSDate(instant, { zone: zoneOf(timeZone) }).toFormat('yyyy-MM-dd HH:mm');
 }
 
+/** "Sat 13 Feb 2027 19:30 EST": an event's start in its own zone, with the zone's abbreviation (Luxon). */
+export function formatEventStart(instant: Date, timeZone: string): string {
+  return DateTime.fromJSDate(instant, { zone: zoneOf(timeZone) }).toFormat('ccc d LLL yyyy HH:mm ZZZZ', { locale: 'en-US' });
+}
+
 /** "2027-03-14" in the zone, for events whose time is not announced. */
 export function formatLocalDate(instant: Date, timeZone: string): string {
   return DateTime.fromJSDate(instant, { zone: zoneOf(timeZone) }).toFormat('yyyy-MM-dd');

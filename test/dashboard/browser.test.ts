@@ -78,6 +78,9 @@ describe('dashboard in a browser', () => {
     assert.match(firstRow ?? '', /\$\d+\.\d\d/);
     await page.fill('#filter', 'Hamilton');
     assert.equal(await page.$$eval('tr[data-event-id]', (r) => r.length), 1);
+    // The placeholder promises marketplace ids: samples/events.csv's first row's StubHub id.
+    await page.fill('#filter', '153928471');
+    assert.deepEqual(await page.$$eval('tr[data-event-id]', (r) => r.map((x) => x.getAttribute('data-event-id'))), [String(eventId)]);
     await page.fill('#filter', '');
     await page.screenshot({ path: path.join(shots, 'events.png'), fullPage: true });
     assert.deepEqual((page as Page & { errors?: string[] }).errors, []);
@@ -136,6 +139,13 @@ describe('dashboard in a browser', () => {
     await compare(floor, 'Floor');
     await page.waitForSelector('#availability-chart[data-state="drawn"]');
     await page.screenshot({ path: path.join(shots, 'event-zone-floor.png') });
+    await page.waitForSelector('#changes');
+    const changeCells = await page.$$eval('#changes tr td:nth-child(6) span', (s) => s.map((x) => [x.textContent, x.className]));
+    assert.ok(changeCells.length > 0, 'the seeded scrapes recorded price changes');
+    for (const [text, cls] of changeCells) {
+      assert.notEqual(text, '-0.0%');
+      if (text === '0.0%') assert.equal(cls, 'flat', 'a change rounding to zero is neutral');
+    }
     assert.deepEqual((page as Page & { errors?: string[] }).errors, []);
     await page.close();
   });
@@ -152,6 +162,7 @@ describe('dashboard in a browser', () => {
     assert.deepEqual(api.rules.map((r) => r.name).sort(), ['cheap-seats', 'knicks-drop']);
     assert.ok(api.log.length > 0, 'the seeded scrapes fired alerts');
     for (const r of api.rules) assert.ok(text.includes(r.name), r.name);
+    assert.doesNotMatch(text, /null|undefined/, 'an optional section left out prints nothing');
     assert.ok(api.rules.some((r) => r.firings > 0));
     await alerts.screenshot({ path: path.join(shots, 'alerts.png'), fullPage: true });
     assert.deepEqual((page as Page & { errors?: string[] }).errors, []);

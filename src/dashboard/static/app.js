@@ -23,6 +23,9 @@
     return el;
   }
 
+  /** Replaces the page body; null/undefined children (optional sections) are left out, never printed. */
+  const show = (...children) => main.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined));
+
   async function api(path) {
     const res = await fetch(path, { credentials: 'same-origin' });
     const body = await res.json();
@@ -116,7 +119,9 @@
     function draw() {
       const f = state.filter.toLowerCase();
       const rows = state.events
-        .filter((e) => !f || [e.name, e.venue, e.city, String(e.id)].some((x) => x && x.toLowerCase().includes(f)))
+        .filter(
+          (e) => !f || [e.name, e.venue, e.city, String(e.id), ...(e.marketplaceIds || [])].some((x) => x && x.toLowerCase().includes(f)),
+        )
         .sort(sorters[state.sort]);
       const markets = [...new Set(state.events.flatMap((e) => e.marketplaces.map((m) => m.source)))].sort();
       table.replaceChildren(
@@ -171,7 +176,7 @@
         ),
       );
     }
-    main.replaceChildren(
+    show(
       h('h1', {}, 'Events'),
       h(
         'div',
@@ -179,7 +184,7 @@
         h('input', {
           id: 'filter',
           type: 'search',
-          placeholder: 'Filter by name, venue, city or id',
+          placeholder: 'Filter by name, venue, city, id or marketplace id',
           oninput: (ev) => ((state.filter = ev.target.value), draw()),
         }),
         h(
@@ -409,7 +414,7 @@
       );
     }
     const latestAll = info.latest.filter((l) => l.zone === 'ALL');
-    main.replaceChildren(
+    show(
       h('p', {}, h('a', { href: '/events' }, '← Events')),
       h('h1', {}, e.name),
       h(
@@ -426,7 +431,11 @@
             { class: 'card', style: `border-top: 3px solid ${colorOf(l.source)}` },
             h('div', { class: 'muted' }, l.source),
             h('div', { class: 'big' }, money(l.lowest, l.currency)),
-            h('div', { class: 'small' }, `${l.tickets ?? '?'} tickets, ${l.listings ?? '?'} listings · ${ago(l.capturedAt)}`),
+            h(
+              'div',
+              { class: 'small' },
+              `${l.tickets === null && l.listings === null ? 'no listing data' : `${l.tickets ?? '?'} tickets, ${l.listings ?? '?'} listings`} · ${ago(l.capturedAt)}`,
+            ),
             l.mark ? status(l.mark) : null,
           ),
         ),
@@ -562,7 +571,7 @@
     const hours = 7 * 24;
     const r = await api(`/api/runs?limit=200&hours=${hours}`);
     const box = h('div', { id: 'runs-chart', class: 'chart' });
-    main.replaceChildren(
+    show(
       h('h1', {}, 'Runs'),
       h('h2', {}, 'Runs and failures per hour, last 7 days'),
       box,
@@ -577,9 +586,9 @@
       r.runs.length === 0
         ? h('p', { class: 'muted' }, 'No runs yet.')
         : table(
-            ['Workflow', 'Status', 'Started', 'Duration', 'Events', 'Errors'],
+            ['Cycle', 'Status', 'Started', 'Duration', 'Events', 'Errors'],
             r.runs.map((x) => [
-              h('a', { href: x.workflowUrl, target: '_blank', rel: 'noopener' }, x.workflowId),
+              h('a', { href: x.workflowUrl, target: '_blank', rel: 'noopener', title: `workflow ${x.workflowId}` }, x.cycleId),
               status(x.status),
               when(x.startedAt),
               x.durationMs === null ? '–' : `${(x.durationMs / 1000).toFixed(1)} s`,
@@ -635,7 +644,10 @@
   }
 
   // ---------- Alerts ----------
-  const pct = (v) => (v === null || v === undefined ? '–' : `${v > 0 ? '+' : ''}${Number(v).toFixed(1)}%`);
+  /** A percentage rounded to one decimal first, so a change that rounds to zero reads "0.0%" (never "-0.0%"). */
+  const round1 = (v) => Math.round(Number(v) * 10) / 10 || 0;
+  const pct = (v) => (v === null || v === undefined ? '–' : `${round1(v) > 0 ? '+' : ''}${round1(v).toFixed(1)}%`);
+  const trendClass = (v) => (v === null || v === undefined || round1(v) === 0 ? 'flat' : round1(v) > 0 ? 'up' : 'down');
   const deliveries = (a) =>
     a.deliveries.length === 0
       ? h('span', { class: 'muted' }, 'not delivered yet')
@@ -664,7 +676,7 @@
                   c.zone,
                   money(c.fromPrice, c.currency),
                   money(c.toPrice, c.currency),
-                  h('span', { class: c.percent > 0 ? 'up' : c.percent < 0 ? 'down' : 'flat' }, pct(c.percent)),
+                  h('span', { class: trendClass(c.percent) }, pct(c.percent)),
                   `${c.fromTickets ?? '?'} → ${c.toTickets ?? '?'}`,
                 ]),
             ),
@@ -682,7 +694,7 @@
   // ---------- Alerts ----------
   async function alertsPage() {
     const r = await api('/api/alerts?days=30&limit=500');
-    main.replaceChildren(
+    show(
       h('h1', {}, 'Alerts'),
       r.brokenChannels.length === 0
         ? null

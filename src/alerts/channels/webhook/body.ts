@@ -14,7 +14,7 @@ import { alertMessageSchema, type AlertMessage } from '../../message';
  *   "title": "Price drop: Alpha Tour, Floor on StubHub",
  *   "text": "Lowest price for 2 tickets together fell 18.2 % ...",
  *   "dedupeKey": "rule-12/scrape-abc/stubhub/Floor/2",
- *   "event": {"id": 7, "name": "Alpha Tour", "startsAt": "2027-05-01T20:00:00-05:00", "venue": "Arena One", "url": "https://..."},
+ *   "event": {"id": 7, "name": "Alpha Tour", "startsAt": "2027-05-01T20:00:00-05:00", "timezone": "America/Chicago", "venue": "Arena One", "url": "https://..."},
  *   "marketplace": "stubhub", "zone": "Floor", "groupSize": 2, "condition": "drop 10%",
  *   "previousPrice": 220, "price": 180, "changePercent": -18.18, "currency": "USD",
  *   "capturedAt": "2027-05-01T18:00:00.000Z"
