@@ -6,6 +6,7 @@ import { history } from '../db/analytics/history';
 import { latestListings, latestPrices } from '../db/analytics/latest';
 import { daysAgo } from '../db/analytics/query';
 import { sections } from '../db/analytics/sections';
+import { unknownZone } from '../db/analytics/zones';
 import type { Db } from '../db/pool';
 import { parseBucket } from '../domain/buckets';
 import { loadAlerts, loadEventAlerts } from './alerts';
@@ -35,6 +36,25 @@ export class NotFound extends Error {
 function queryOf(req: FastifyRequest): Record<string, unknown> {
   const { token: _token, ...rest } = (req.query ?? {}) as Record<string, unknown>;
   return rest;
+}
+
+/** Thrown for a zone the event has no figures in: answered with 404 naming it and listing the event's zones. */
+export class UnknownZone extends NotFound {
+  constructor(
+    readonly zone: string,
+    readonly zones: string[],
+  ) {
+    super(`event has no zone "${zone}" (zones: ${zones.join(', ')})`);
+  }
+}
+
+/**
+ * Empty rows for a zone the event does not have are an unknown zone, not an empty period: throws
+ * UnknownZone then. Checks only when `rows` is empty, so reads that find figures cost nothing more.
+ */
+async function checkZone(db: Db, eventId: number, zone: string | undefined, rows: readonly unknown[]): Promise<void> {
+  const zones = await unknownZone(db, eventId, zone, rows.length);
+  if (zones && zone !== undefined) throw new UnknownZone(zone, zones);
 }
 
 async function eventOf(db: Db, req: FastifyRequest): Promise<ResolvedEvent> {
@@ -90,6 +110,7 @@ export function registerApi(app: FastifyInstance, db: Db, ui: TemporalUi): void 
       source: p.source,
       quantity: p.quantity,
     });
+    await checkZone(db, ref.id, p.zone, rows);
     return { event: ref.id, bucket: p.bucket.label, days: p.days, zone: p.zone ?? 'ALL', quantity: p.quantity, rows };
   });
 
@@ -107,6 +128,7 @@ export function registerApi(app: FastifyInstance, db: Db, ui: TemporalUi): void 
       zone: p.zone,
       source: p.source,
     });
+    await checkZone(db, ref.id, p.zone, rows);
     return { event: ref.id, bucket: bucket.label, days: p.days, capacity: ref.capacity, rows };
   });
 

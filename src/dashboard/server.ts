@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Db } from '../db/pool';
 import type { Logger } from '../logging/logger';
 import { bearerToken, requiredToken, tokenMatches } from './access';
-import { NotFound, registerApi } from './api';
+import { NotFound, registerApi, UnknownZone } from './api';
 import { renderPage, PAGES } from './pages';
 import { BadParameter } from './params';
 import { registerStatic } from './static';
@@ -65,6 +65,7 @@ export async function buildDashboard(opts: Omit<DashboardOptions, 'port'>): Prom
 
   app.setErrorHandler((err: unknown, _req, reply) => {
     if (err instanceof BadParameter) return reply.code(400).send({ error: err.message, parameter: err.parameter });
+    if (err instanceof UnknownZone) return reply.code(404).send({ error: err.message, parameter: 'zone', zones: err.zones });
     if (err instanceof NotFound) return reply.code(404).send({ error: err.message });
     opts.logger?.error('dashboard request failed', { err });
     return reply.code(500).send({ error: err instanceof Error ? err.message : String(err) });

@@ -64,6 +64,12 @@ describe('ticket-tracker events …', () => {
     const unknown = await cli('history', 'seatgeek:153928471');
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /EVENT: no event has seatgeek id "153928471"/);
+    // A zone the event has no figures in is bad usage too, not an empty table.
+    for (const command of ['history', 'trend', 'availability']) {
+      const zone = await cli(command, '7093311', '--zone', 'Nope');
+      assert.equal(zone.code, 2, command);
+      assert.match(zone.stderr, /--zone: the event has no zone "Nope" \(zones: ALL\)/, command);
+    }
   });
 
   it('a file that cannot be understood is bad input (exit 2) and changes nothing', async () => {

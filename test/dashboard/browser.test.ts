@@ -198,5 +198,16 @@ describe('dashboard in a browser', () => {
     assert.equal(answers.unknown.status, 400);
     assert.equal(answers.unknown.body.parameter, 'colour');
     assert.equal(answers.event.status, 404);
+    // An unknown zone is not an empty period: 404 naming it, with the zones the event has.
+    for (const route of ['history', 'availability']) {
+      const r = await fetch(`${dash.url}/api/events/${eventId}/${route}?zone=Nope`);
+      const body = (await r.json()) as { error: string; parameter: string; zones: string[] };
+      assert.equal(r.status, 404, route);
+      assert.equal(body.parameter, 'zone');
+      assert.match(body.error, /"Nope"/);
+      assert.ok(body.zones.includes('ALL') && body.zones.includes('Floor'), body.zones.join(', '));
+    }
+    const floor = await fetch(`${dash.url}/api/events/${eventId}/history?zone=Floor&days=1`);
+    assert.equal(floor.status, 200);
   });
 });

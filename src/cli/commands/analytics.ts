@@ -7,6 +7,7 @@ import { latestListings, latestPrices } from '../../db/analytics/latest';
 import { daysAgo } from '../../db/analytics/query';
 import { sections } from '../../db/analytics/sections';
 import { trend } from '../../db/analytics/trend';
+import { unknownZone } from '../../db/analytics/zones';
 import type { Db } from '../../db/pool';
 import { listScrapeErrors, listCycles } from '../../db/cycles';
 import { MARKETPLACE_NAMES } from '../../domain/listing';
@@ -48,6 +49,12 @@ const quantity = z.coerce
  * a marketplace id shared by two catalogs or a mistyped id never shows another event's figures
  * unnoticed.
  */
+/** A usage error (exit 2) for a --zone the event has no figures in, listing its zones; nothing when rows were found. */
+async function checkZone(db: Db, eventId: number, zone: string | undefined, rowsFound: number): Promise<void> {
+  const zones = await unknownZone(db, eventId, zone, rowsFound);
+  if (zones) throw new UsageError(`--zone: the event has no zone "${zone}" (zones: ${zones.join(', ')})`);
+}
+
 async function eventOf(db: Db, ref: string, opts: { json?: boolean | undefined }): Promise<ResolvedEvent> {
   let event: ResolvedEvent;
   try {
@@ -128,6 +135,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
         source: o.source,
         quantity: o.quantity,
       });
+      await checkZone(db, event.id, o.zone, rows.length);
       printRows(
         rows,
         [
@@ -215,6 +223,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
         source: o.source,
         quantity: o.quantity,
       });
+      await checkZone(db, event.id, o.zone, r.series.length);
       if (o.json) return printObject({ event: event.id, ...r } as unknown as Record<string, unknown>, o);
       printRows(
         r.lines,
@@ -258,6 +267,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
         zone: o.zone,
         source: o.source,
       });
+      await checkZone(db, event.id, o.zone, rows.length);
       printRows(
         rows,
         [
