@@ -23,12 +23,12 @@ export interface LatestPriceRow {
 // index; its rows are then found by time (partition or chunk pruning) and scrape, through a
 // LATERAL subquery fenced with OFFSET 0, so the planner cannot flatten it into a hash join over
 // whole tables and looks the rows up per scrape (partition pruning at run time, then the index).
-const LATEST_SCRAPES = `SELECT DISTINCT ON (marketplace) id, marketplace, captured_at, health FROM scrapes
-  WHERE event_id = $1 AND ($2::text IS NULL OR marketplace = $2) ORDER BY marketplace, captured_at DESC, id DESC`;
+const latestScrapes = (event: string): string => `SELECT DISTINCT ON (marketplace) id, marketplace, captured_at, health FROM scrapes
+  WHERE event_id = ${event} AND ($2::text IS NULL OR marketplace = $2) ORDER BY marketplace, captured_at DESC, id DESC`;
 
 export function buildLatestPricesQuery(eventId: number, source?: MarketplaceName): BuiltQuery {
   return {
-    text: `WITH latest AS (${LATEST_SCRAPES})
+    text: `WITH latest AS (${latestScrapes('$1')})
            SELECT s.marketplace, s.zone, s.captured_at, s.lowest_price, s.average_price, s.highest_price, s.lowest_price_2,
                   s.lowest_price_4, s.total_tickets, s.total_listings, s.available, s.currency, l.health
              FROM latest l
@@ -42,39 +42,84 @@ export function buildLatestPricesQuery(eventId: number, source?: MarketplaceName
   };
 }
 
+/**
+ * buildLatestPricesQuery for many events in one statement: the same lookups, event by event
+ * (a LATERAL over the list, so each event still reads its latest scrapes from the index), rows
+ * tagged with event_id.
+ */
+export function buildLatestPricesOfEventsQuery(eventIds: readonly number[], source?: MarketplaceName): BuiltQuery {
+  return {
+    text: `WITH latest AS (
+             SELECT e.event_id, l.* FROM unnest($1::bigint[]) AS e(event_id)
+              CROSS JOIN LATERAL (${latestScrapes('e.event_id')}) l
+           )
+           SELECT l.event_id, s.marketplace, s.zone, s.captured_at, s.lowest_price, s.average_price, s.highest_price, s.lowest_price_2,
+                  s.lowest_price_4, s.total_tickets, s.total_listings, s.available, s.currency, l.health
+             FROM latest l
+             CROSS JOIN LATERAL (
+               SELECT * FROM ticket_snapshots x
+                WHERE x.event_id = l.event_id AND x.captured_at = l.captured_at AND x.scrape_ref = l.id AND x.section = ''
+               OFFSET 0
+             ) s
+            ORDER BY l.event_id, s.zone = 'ALL' DESC, s.zone, s.marketplace`,
+    values: [eventIds, source ?? null],
+  };
+}
+
+interface LatestPriceRaw {
+  marketplace: string;
+  zone: string;
+  captured_at: Date;
+  lowest_price: string | null;
+  average_price: string | null;
+  highest_price: string | null;
+  lowest_price_2: string | null;
+  lowest_price_4: string | null;
+  total_tickets: number | null;
+  total_listings: number | null;
+  available: boolean;
+  currency: string;
+  health: 'ok' | 'format-drift' | 'empty';
+}
+
+const toLatestPrice = (r: LatestPriceRaw): LatestPriceRow => ({
+  source: r.marketplace,
+  zone: r.zone,
+  capturedAt: r.captured_at,
+  lowest: num(r.lowest_price),
+  average: num(r.average_price),
+  highest: num(r.highest_price),
+  lowest2: num(r.lowest_price_2),
+  lowest4: num(r.lowest_price_4),
+  tickets: r.total_tickets,
+  listings: r.total_listings,
+  available: r.available,
+  currency: r.currency,
+  mark: r.health === 'ok' ? null : r.health,
+});
+
 /** Latest prices per zone (and for the whole event, zone 'ALL') and marketplace. */
 export async function latestPrices(db: Queryable, eventId: number, source?: MarketplaceName): Promise<LatestPriceRow[]> {
   const b = buildLatestPricesQuery(eventId, source);
-  const res = await db.query<{
-    marketplace: string;
-    zone: string;
-    captured_at: Date;
-    lowest_price: string | null;
-    average_price: string | null;
-    highest_price: string | null;
-    lowest_price_2: string | null;
-    lowest_price_4: string | null;
-    total_tickets: number | null;
-    total_listings: number | null;
-    available: boolean;
-    currency: string;
-    health: 'ok' | 'format-drift' | 'empty';
-  }>(b.text, b.values);
-  return res.rows.map((r) => ({
-    source: r.marketplace,
-    zone: r.zone,
-    capturedAt: r.captured_at,
-    lowest: num(r.lowest_price),
-    average: num(r.average_price),
-    highest: num(r.highest_price),
-    lowest2: num(r.lowest_price_2),
-    lowest4: num(r.lowest_price_4),
-    tickets: r.total_tickets,
-    listings: r.total_listings,
-    available: r.available,
-    currency: r.currency,
-    mark: r.health === 'ok' ? null : r.health,
-  }));
+  const res = await db.query<LatestPriceRaw>(b.text, b.values);
+  return res.rows.map(toLatestPrice);
+}
+
+/**
+ * `latestPrices` of many events in one statement: a map from every requested event id to the
+ * rows `latestPrices(db, id, source)` returns, in the same order (an empty list when it has none).
+ */
+export async function latestPricesOfEvents(
+  db: Queryable,
+  eventIds: readonly number[],
+  source?: MarketplaceName,
+): Promise<Map<number, LatestPriceRow[]>> {
+  const out = new Map<number, LatestPriceRow[]>(eventIds.map((id) => [id, []]));
+  if (eventIds.length === 0) return out;
+  const b = buildLatestPricesOfEventsQuery(eventIds, source);
+  const res = await db.query<LatestPriceRaw & { event_id: string }>(b.text, b.values);
+  for (const r of res.rows) out.get(Number(r.event_id))?.push(toLatestPrice(r));
+  return out;
 }
 
 export interface ListingRow {
@@ -93,7 +138,7 @@ export interface ListingRow {
 
 export function buildLatestListingsQuery(eventId: number, limit: number, source?: MarketplaceName): BuiltQuery {
   return {
-    text: `WITH latest AS (${LATEST_SCRAPES})
+    text: `WITH latest AS (${latestScrapes('$1')})
            SELECT x.marketplace, x.captured_at, x.listing_id, x.zone, x.section, x.seat_row, x.quantity, x.splits,
                   x.price_per_ticket, x.all_in_price, x.currency
              FROM latest l
