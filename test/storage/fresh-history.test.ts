@@ -139,20 +139,23 @@ describeLayouts('fresh history', ({ layout, it, before, after }) => {
       const latest = await latestPricesOfEvents(t.db, ids);
       for (const id of ids) assert.deepEqual(latest.get(id), await latestPrices(t.db, id), `${step}: latest prices of ${id}`);
     };
-    // The second event: some hours rolled up, then more scrapes in those hours and others (marked).
+    // Some hours rolled up, then more scrapes in those hours and others (marked); hour 13 and day 1
+    // (vividseats) rolled up for both events and marked for one only.
     await scrape(3.5, [listing('20', 40), listing('21', 45, 4)], second);
     await scrape(9, [listing('22', 55)], second, 'vividseats');
-    await rollupHourly(t.db, { from: at(0), to: at(24) });
-    await rollupDaily(t.db, { from: at(0), to: at(24) });
+    await scrape(13.25, [listing('26', 85)], second);
+    await scrape(28, [listing('27', 95)], eventId, 'vividseats');
+    await refreshRollups(t.db);
     await scrape(3.75, [listing('23', 35, 1)], second);
     await scrape(26.25, [listing('24', 65)], second, 'vividseats');
-    await scrape(12.5, [listing('25', 75)]); // the first event too, in an hour rolled up before
+    await scrape(13.75, [listing('25', 75)]);
     const marked = await t.db.query<{ n: number }>('SELECT count(DISTINCT event_id)::int AS n FROM rollup_dirty');
     assert.equal(marked.rows[0]!.n, 2, 'both events have hours not rolled up yet');
     const rows = (await historyOfEvents(t.db, { eventIds: ids, from: at(0), to: at(72), bucket: parseBucket('1 hour') })).get(second);
     assert.deepEqual(figures(rows ?? []), [
       [at(3).toISOString(), 'stubhub', 35, 38.75, 45, 6, 3.5, 2],
       [at(9).toISOString(), 'vividseats', 55, 55, 55, 2, 2, 1],
+      [at(13).toISOString(), 'stubhub', 85, 85, 85, 2, 2, 1],
       [at(26).toISOString(), 'vividseats', 65, 65, 65, 2, 2, 1],
     ]);
     await same('marked hours');
