@@ -3,7 +3,8 @@ import { buildEventsHistoryQuery, buildHistoryQuery } from '../../src/db/analyti
 import {
   buildArchivedListingsQuery,
   buildLatestListingsQuery,
-  buildLatestPricesOfEventsQuery,
+  buildLatestScrapesOfEventsQuery,
+  buildSnapshotsOfScrapesQuery,
   buildLatestPricesQuery,
 } from '../../src/db/analytics/latest';
 import type { BuiltQuery } from '../../src/db/analytics/query';
@@ -126,7 +127,12 @@ describeLayouts('analytics queries use indexes', ({ layout, it, before, after })
       /event_id_captured_at_idx$|zone_captured_at_idx$|_time_idx$/,
     ],
     ['latest prices', () => buildLatestPricesQuery(7), /^scrapes_event_latest_idx$/],
-    ['latest prices of many events', () => buildLatestPricesOfEventsQuery([3, 7, 9]), /^scrapes_event_latest_idx$/],
+    ['latest scrapes of many events', () => buildLatestScrapesOfEventsQuery([3, 7, 9]), /^scrapes_event_latest_idx$/],
+    [
+      'snapshots of given scrapes',
+      () => buildSnapshotsOfScrapesQuery([{ eventId: 7, id: '1', capturedAt: START.toISOString() }]),
+      /ticket_snapshots|_chunk_/,
+    ],
     ['latest listings', () => buildLatestListingsQuery(7, 50), /scrape_ref_idx$|listings_scrape_idx$/],
     [
       'archived listings',
