@@ -1,4 +1,5 @@
 import type { MarketplaceName } from '../../domain/listing';
+import { MARKETPLACES } from '../../sources/marketplaces/registry';
 import { num, type BuiltQuery, type Queryable } from './query';
 
 /** What the latest scrape of each marketplace saw: prices per zone, and the listings themselves. */
@@ -44,13 +45,20 @@ export function buildLatestPricesQuery(eventId: number, source?: MarketplaceName
 
 /**
  * The latest scrape of each marketplace of each event (the first of latestPricesOfEvents' two
- * statements): latestPrices' lookup from scrapes' index, once per event through a LATERAL.
+ * statements): one index probe per event and marketplace (the marketplaces scrapes' CHECK allows,
+ * those of the registry), newest first, the same scrape latestPrices picks (ties by id).
+ * (A DISTINCT ON per event, as latestPrices reads one, reads and sorts every scrape of the event:
+ * 64 ms for 100 events of 360 scrapes on the dashboard bench.)
  */
 export function buildLatestScrapesOfEventsQuery(eventIds: readonly number[], source?: MarketplaceName): BuiltQuery {
   return {
-    text: `SELECT e.event_id, l.id, l.captured_at::text AS captured_at, l.health FROM unnest($1::bigint[]) AS e(event_id)
-            CROSS JOIN LATERAL (${latestScrapes('e.event_id')}) l`,
-    values: [eventIds, source ?? null],
+    text: `SELECT e.event_id, l.id, l.captured_at::text AS captured_at, l.health
+             FROM unnest($1::bigint[]) AS e(event_id) CROSS JOIN unnest($2::text[]) AS m(marketplace)
+            CROSS JOIN LATERAL (
+              SELECT id, captured_at, health FROM scrapes
+               WHERE event_id = e.event_id AND marketplace = m.marketplace ORDER BY captured_at DESC, id DESC LIMIT 1
+            ) l`,
+    values: [eventIds, source ? [source] : MARKETPLACES.map((m) => m.name)],
   };
 }
 
