@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
-import { buildHistoryQuery } from '../../src/db/analytics/history';
-import { buildArchivedListingsQuery, buildLatestListingsQuery, buildLatestPricesQuery } from '../../src/db/analytics/latest';
+import { buildEventsHistoryQuery, buildHistoryQuery } from '../../src/db/analytics/history';
+import {
+  buildArchivedListingsQuery,
+  buildLatestListingsQuery,
+  buildLatestScrapesOfEventsQuery,
+  buildSnapshotsOfScrapesQuery,
+  buildLatestPricesQuery,
+} from '../../src/db/analytics/latest';
 import type { BuiltQuery } from '../../src/db/analytics/query';
 import { buildSectionsQuery } from '../../src/db/analytics/sections';
 import { ensurePartitions } from '../../src/db/partitions';
@@ -105,11 +111,28 @@ describeLayouts('analytics queries use indexes', ({ layout, it, before, after })
       /zone_captured_at_idx$|zone_time_idx$/,
     ],
     [
+      'history of many events, 1 hour over 8 days (hourly rollup, the Events page)',
+      () =>
+        buildEventsHistoryQuery({
+          eventIds: [3, 7, 9],
+          from: new Date(END.getTime() - 8 * 86_400_000),
+          to: END,
+          bucket: parseBucket('1 hour'),
+        }),
+      /^rollup_hourly_pkey$/,
+    ],
+    [
       'sections',
       () => buildSectionsQuery({ eventId: 7, from: new Date(END.getTime() - 7 * 86_400_000), to: END }),
       /event_id_captured_at_idx$|zone_captured_at_idx$|_time_idx$/,
     ],
     ['latest prices', () => buildLatestPricesQuery(7), /^scrapes_event_latest_idx$/],
+    ['latest scrapes of many events', () => buildLatestScrapesOfEventsQuery([3, 7, 9]), /^scrapes_event_latest_idx$/],
+    [
+      'snapshots of given scrapes',
+      () => buildSnapshotsOfScrapesQuery([{ eventId: 7, id: '1', capturedAt: START.toISOString() }]),
+      /ticket_snapshots|_chunk_/,
+    ],
     ['latest listings', () => buildLatestListingsQuery(7, 50), /scrape_ref_idx$|listings_scrape_idx$/],
     [
       'archived listings',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { availability } from '../../src/db/analytics/availability';
-import { history, type HistoryRow } from '../../src/db/analytics/history';
+import { history, historyOfEvents, type HistoryRow } from '../../src/db/analytics/history';
+import { latestPrices, latestPricesOfEvents } from '../../src/db/analytics/latest';
 import { trend } from '../../src/db/analytics/trend';
 import { persistScrape } from '../../src/db/ingest';
 import { refreshRollups, rollupDaily, rollupHourly } from '../../src/db/rollup';
@@ -39,11 +40,11 @@ describeLayouts('fresh history', ({ layout, it, before, after }) => {
   let t: TestDatabase;
   let eventId: number;
   let n = 0;
-  const scrape = (hours: number, listings: NormalizedListing[]) =>
+  const scrape = (hours: number, listings: NormalizedListing[], event = eventId, marketplace: 'stubhub' | 'vividseats' = 'stubhub') =>
     persistScrape(t.db, {
       scrapeId: `fresh-${n++}`,
-      eventId,
-      marketplace: 'stubhub',
+      eventId: event,
+      marketplace,
       capturedAt: at(hours),
       fetched: { kind: 'listings', listings, skipped: [] },
     });
@@ -110,5 +111,58 @@ describeLayouts('fresh history', ({ layout, it, before, after }) => {
     assert.equal((await t.db.query('SELECT count(*)::int AS n FROM rollup_dirty')).rows[0].n, 0);
     assert.deepEqual({ hour: await read('1 hour'), day: await read('1 day') }, before);
     assert.deepEqual(await refreshRollups(t.db), { hourlyRows: 0, dailyRows: 0 }, 'nothing marked, nothing written');
+  });
+
+  it('historyOfEvents and latestPricesOfEvents give each event what history and latestPrices give it', async () => {
+    const second = await createEvent(t.db, 'fresh-2', { capacity: 50 });
+    const empty = await createEvent(t.db, 'fresh-empty', { capacity: 10 });
+    const ids = [eventId, second, empty];
+    const buckets = ['15 minutes', '1 hour', '6 hours', '1 day', '1 week'];
+    const same = async (step: string) => {
+      for (const bucket of buckets) {
+        for (const q of [
+          { from: at(0), to: at(72), bucket: parseBucket(bucket) },
+          { from: at(5), to: at(40), bucket: parseBucket(bucket), zone: 'Floor', quantity: 2 as const },
+          { from: at(0), to: at(72), bucket: parseBucket(bucket), source: 'vividseats' as const },
+        ]) {
+          const batched = await historyOfEvents(t.db, { ...q, eventIds: ids });
+          assert.deepEqual([...batched.keys()], ids);
+          for (const id of ids) {
+            assert.deepEqual(
+              batched.get(id),
+              await history(t.db, { ...q, eventId: id }),
+              `${step}: ${bucket} ${JSON.stringify(q)} event ${id}`,
+            );
+          }
+        }
+      }
+      const latest = await latestPricesOfEvents(t.db, ids);
+      for (const id of ids) assert.deepEqual(latest.get(id), await latestPrices(t.db, id), `${step}: latest prices of ${id}`);
+    };
+    // Some hours rolled up, then more scrapes in those hours and others (marked); hour 13 and day 1
+    // (vividseats) rolled up for both events and marked for one only.
+    await scrape(3.5, [listing('20', 40), listing('21', 45, 4)], second);
+    await scrape(9, [listing('22', 55)], second, 'vividseats');
+    await scrape(13.25, [listing('26', 85)], second);
+    await scrape(28, [listing('27', 95)], eventId, 'vividseats');
+    await refreshRollups(t.db);
+    await scrape(3.75, [listing('23', 35, 1)], second);
+    await scrape(26.25, [listing('24', 65)], second, 'vividseats');
+    await scrape(13.75, [listing('25', 75)]);
+    const marked = await t.db.query<{ n: number }>('SELECT count(DISTINCT event_id)::int AS n FROM rollup_dirty');
+    assert.equal(marked.rows[0]!.n, 2, 'both events have hours not rolled up yet');
+    const rows = (await historyOfEvents(t.db, { eventIds: ids, from: at(0), to: at(72), bucket: parseBucket('1 hour') })).get(second);
+    assert.deepEqual(figures(rows ?? []), [
+      [at(3).toISOString(), 'stubhub', 35, 38.75, 45, 6, 3.5, 2],
+      [at(9).toISOString(), 'vividseats', 55, 55, 55, 2, 2, 1],
+      [at(13).toISOString(), 'stubhub', 85, 85, 85, 2, 2, 1],
+      [at(26).toISOString(), 'vividseats', 65, 65, 65, 2, 2, 1],
+    ]);
+    await same('marked hours');
+    await rollupHourly(t.db, { from: at(0), to: at(0) });
+    await same('hours rolled up, days marked');
+    await refreshRollups(t.db);
+    await same('all rolled up');
+    assert.deepEqual(await historyOfEvents(t.db, { eventIds: [], from: at(0), to: at(72), bucket: parseBucket('1 hour') }), new Map());
   });
 });

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { availability } from '../../src/db/analytics/availability';
-import { history, type Quantity } from '../../src/db/analytics/history';
-import { archivedListings, latestListings, latestPrices } from '../../src/db/analytics/latest';
+import { history, historyOfEvents, type Quantity } from '../../src/db/analytics/history';
+import { archivedListings, latestListings, latestPrices, latestPricesOfEvents } from '../../src/db/analytics/latest';
 import { sections } from '../../src/db/analytics/sections';
 import { trend } from '../../src/db/analytics/trend';
 import { persistScrape } from '../../src/db/ingest';
@@ -179,6 +179,13 @@ async function rollupReaders(db: Db, events: number[]): Promise<Record<string, u
       out[`trend ${eventId} ${granularity}`] = await trend(db, { eventId, from, to, granularity });
     out[`availability ${eventId}`] = await availability(db, { eventId, from, to, bucket: parseBucket('1 day'), capacity: 500 });
   }
+  // The Events page's batched read gives every event the rows of its own read (marked hours included).
+  for (const bucket of ['1 hour', '1 day', '30 minutes']) {
+    const batched = await historyOfEvents(db, { eventIds: events, from, to, bucket: parseBucket(bucket) });
+    for (const eventId of events) {
+      assert.deepEqual(batched.get(eventId), out[`history ${eventId} ${bucket} undefined 1`], `historyOfEvents ${bucket} event ${eventId}`);
+    }
+  }
   return out;
 }
 
@@ -197,9 +204,11 @@ async function answers(db: Db, events: number[]): Promise<unknown> {
   );
   out.snapshots = await table(`SELECT * FROM ticket_snapshots ORDER BY captured_at, event_id, marketplace, scrape_ref, zone, section`);
   Object.assign(out, await rollupReaders(db, events));
+  const latest = await latestPricesOfEvents(db, events);
   for (const eventId of events) {
     out[`sections ${eventId}`] = await sections(db, { eventId, from, to });
     out[`latestPrices ${eventId}`] = await latestPrices(db, eventId);
+    assert.deepEqual(latest.get(eventId), out[`latestPrices ${eventId}`], `latestPricesOfEvents event ${eventId}`);
     out[`latestListings ${eventId}`] = await latestListings(db, eventId, 100);
     out[`archivedListings ${eventId}`] = await archivedListings(db, eventId, from, to);
   }
