@@ -7,7 +7,7 @@ import { brokenChannelAlert } from '../alerts/operator';
 import { markScraped } from '../catalog/lifecycle';
 import type { Db } from '../db/pool';
 import type { Logger } from '../logging/logger';
-import type { MainActivities } from './types';
+import type { MainActivities, OperatorAlertToDeliver } from './types';
 
 /** Failure types of deliverAlert (the workflow tells them apart from other failures). */
 export const DELIVERY_RETRY_FAILURE = 'AlertDeliveryRetry';
@@ -79,8 +79,9 @@ export function alertActivities(deps: AlertActivityDeps): Pick<MainActivities, '
      * One alert on one channel, once: an alert the log shows delivered there is not sent again
      * (a retried activity). The channel's answer decides: 'retry' throws a retryable failure whose
      * nextRetryDelay is the receiver's retry_after (Discord's and Slack's 429); 'permanent' marks
-     * the channel broken, tells the operator once through the other channels, and fails without
-     * retry. A channel that is not configured, or marked broken, is skipped (logged).
+     * the channel broken, records a notice to the operator once, and fails without
+     * retry (the notice is recorded here and handed to the workflow in the failure's details, see
+     * OperatorAlertToDeliver, so it is delivered with retries). A channel that is not configured, or marked broken, is skipped (logged).
      */
     async deliverAlert({ alertId, channel }) {
       const attempt = Context.current().info.attempt;
@@ -113,7 +114,24 @@ export function alertActivities(deps: AlertActivityDeps): Pick<MainActivities, '
             dedupeKey: operatorMessage.dedupeKey,
             message: operatorMessage,
           });
-          if (id !== null) await sendToChannels(deps, id, operatorMessage, channel);
+          // Recorded here, delivered by the deliverAlerts workflow (with Temporal's retries): the
+          // failure's details hand the workflow the operator alert to start (OperatorAlertToDeliver).
+          if (id !== null) {
+            const operatorAlert: OperatorAlertToDeliver = {
+              alertId: id,
+              dedupeKey: operatorMessage.dedupeKey,
+              channels: deps
+                .channels()
+                .map((c) => c.name as string)
+                .filter((name) => name !== channel),
+            };
+            throw ApplicationFailure.create({
+              message: `${channel}: ${outcome.reason}`,
+              type: DELIVERY_PERMANENT_FAILURE,
+              nonRetryable: true,
+              details: [{ operatorAlert }],
+            });
+          }
         }
         throw ApplicationFailure.create({ message: `${channel}: ${outcome.reason}`, type: DELIVERY_PERMANENT_FAILURE, nonRetryable: true });
       }

@@ -126,3 +126,14 @@ export interface OperatorAlertResult {
   dedupeKey?: string;
   channels?: string[];
 }
+
+/**
+ * The operator alert ("channel X is broken") a permanent delivery failure raised, carried as the
+ * first detail of the DELIVERY_PERMANENT_FAILURE (`{ operatorAlert }`): recorded by the activity,
+ * delivered by a deliverAlerts child the workflow starts (on every other configured channel).
+ */
+export interface OperatorAlertToDeliver {
+  alertId: number;
+  dedupeKey: string;
+  channels: string[];
+}

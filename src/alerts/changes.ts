@@ -9,16 +9,25 @@ export interface ScrapeRow {
   marketplace: string;
   capturedAt: Date;
   kind: 'listings' | 'summary';
+  /** The scrape's health mark (domain/scrape-health): anything but 'ok' is not to be believed. */
+  health: 'ok' | 'format-drift' | 'empty';
+  /** Why it is marked; null when ok. */
+  healthReason: string | null;
 }
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
 /** The scrapes row of `scrapeKey`, or null when no scrape was stored under it. */
 export async function loadScrape(q: Queryable, scrapeKey: string): Promise<ScrapeRow | null> {
-  const r = await q.query<{ id: string; event_id: string; marketplace: string; captured_at: Date; kind: 'listings' | 'summary' }>(
-    `SELECT id, event_id, marketplace, captured_at, kind FROM scrapes WHERE scrape_key = $1`,
-    [scrapeKey],
-  );
+  const r = await q.query<{
+    id: string;
+    event_id: string;
+    marketplace: string;
+    captured_at: Date;
+    kind: 'listings' | 'summary';
+    health: ScrapeRow['health'];
+    health_reason: string | null;
+  }>(`SELECT id, event_id, marketplace, captured_at, kind, health, health_reason FROM scrapes WHERE scrape_key = $1`, [scrapeKey]);
   const row = r.rows[0];
   return row
     ? {
@@ -28,15 +37,21 @@ export async function loadScrape(q: Queryable, scrapeKey: string): Promise<Scrap
         marketplace: row.marketplace,
         capturedAt: row.captured_at,
         kind: row.kind,
+        health: row.health,
+        healthReason: row.health_reason,
       }
     : null;
 }
 
-/** The scrape of the same event and marketplace just before `scrape`, or null for the first one. */
+/**
+ * The believable scrape of the same event and marketplace just before `scrape`, or null for the
+ * first one. Scrapes marked suspect (health other than 'ok') are passed over: a change is measured
+ * against the last scrape that can be believed, never against an empty or drifted one.
+ */
 export async function previousScrape(q: Queryable, scrape: ScrapeRow): Promise<ScrapeRow | null> {
   const r = await q.query<{ id: string; scrape_key: string; captured_at: Date; kind: 'listings' | 'summary' }>(
     `SELECT id, scrape_key, captured_at, kind FROM scrapes
-      WHERE event_id = $1 AND marketplace = $2 AND captured_at < $3
+      WHERE event_id = $1 AND marketplace = $2 AND captured_at < $3 AND health = 'ok'
       ORDER BY captured_at DESC LIMIT 1`,
     [scrape.eventId, scrape.marketplace, scrape.capturedAt],
   );
@@ -49,6 +64,8 @@ export async function previousScrape(q: Queryable, scrape: ScrapeRow): Promise<S
         marketplace: scrape.marketplace,
         capturedAt: row.captured_at,
         kind: row.kind,
+        health: 'ok',
+        healthReason: null,
       }
     : null;
 }

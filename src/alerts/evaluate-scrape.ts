@@ -30,6 +30,17 @@ export interface ScrapeEvaluation {
   firings: Firing[];
   /** True when this scrape had been evaluated before (a retry or a replay): nothing was written again. */
   alreadyEvaluated: boolean;
+  /**
+   * Why the scrape was not evaluated (it is marked suspect: scrapes.health 'empty' or
+   * 'format-drift'), as recorded in scrape_evaluations.skipped; null when it was evaluated.
+   */
+  skipped: string | null;
+}
+
+/** Why a scrape with this health mark is not evaluated, or null when it is to be believed. */
+export function skipReason(scrape: Pick<ScrapeRow, 'health' | 'healthReason'>): string | null {
+  if (scrape.health === 'ok') return null;
+  return `scrape marked ${scrape.health}${scrape.healthReason ? ` (${scrape.healthReason})` : ''}: not evaluated, no rule changed or fired`;
 }
 
 /**
@@ -37,6 +48,10 @@ export interface ScrapeEvaluation {
  * records the firings, in one transaction guarded by scrape_evaluations, so a retried or replayed
  * call writes nothing twice and returns the same firings. A rule fires at most once per scrape
  * (alerts has a unique (rule, scrape key)). Throws when no scrape is stored under `scrapeKey`.
+ * A scrape marked suspect (health not 'ok', see domain/scrape-health) is not evaluated: no price
+ * changes, no rule state change, no firing; the reason is recorded in scrape_evaluations.skipped.
+ * Marked scrapes are also never the "previous" scrape, the "N hours ago" scrape, nor another
+ * marketplace's latest for cheaper-elsewhere.
  */
 export async function evaluateScrape(db: Db, scrapeKey: string): Promise<ScrapeEvaluation> {
   return withTransaction(db, async (client) => {
@@ -46,7 +61,8 @@ export async function evaluateScrape(db: Db, scrapeKey: string): Promise<ScrapeE
     const now = await zoneFigures(client, scrape);
     const before = previous ? await zoneFigures(client, previous) : new Map<string, ZoneFigures>();
     const previousLowest = before.get(SUMMARY_ZONE)?.lowest[1] ?? null;
-    const changePercent = percentChange(previousLowest, now.get(SUMMARY_ZONE)?.lowest[1] ?? null);
+    const skipped = skipReason(scrape);
+    const changePercent = skipped ? null : percentChange(previousLowest, now.get(SUMMARY_ZONE)?.lowest[1] ?? null);
 
     // The guard: the first caller for a scrape writes; a later one (retry, replay) reads back.
     const first = await client.query(
@@ -54,8 +70,8 @@ export async function evaluateScrape(db: Db, scrapeKey: string): Promise<ScrapeE
       [scrapeKey],
     );
     if (first.rowCount === 0) {
-      const done = await client.query<{ rules_evaluated: number; price_changes: string }>(
-        `SELECT rules_evaluated, (SELECT count(*) FROM price_changes WHERE scrape_key = $1) AS price_changes
+      const done = await client.query<{ rules_evaluated: number; price_changes: string; skipped: string | null }>(
+        `SELECT rules_evaluated, skipped, (SELECT count(*) FROM price_changes WHERE scrape_key = $1) AS price_changes
            FROM scrape_evaluations WHERE scrape_key = $1`,
         [scrapeKey],
       );
@@ -66,7 +82,12 @@ export async function evaluateScrape(db: Db, scrapeKey: string): Promise<ScrapeE
         rulesEvaluated: done.rows[0]?.rules_evaluated ?? 0,
         firings: await firingsOf(client, scrapeKey),
         alreadyEvaluated: true,
+        skipped: done.rows[0]?.skipped ?? null,
       };
+    }
+    if (skipped) {
+      await client.query(`UPDATE scrape_evaluations SET skipped = $2 WHERE scrape_key = $1`, [scrapeKey, skipped]);
+      return { previousLowest, changePercent, priceChanges: 0, rulesEvaluated: 0, firings: [], alreadyEvaluated: false, skipped };
     }
 
     const priceChanges = previous ? await recordPriceChanges(client, scrape, previous, now, before) : 0;
@@ -77,7 +98,7 @@ export async function evaluateScrape(db: Db, scrapeKey: string): Promise<ScrapeE
       rules.length,
       firings.length,
     ]);
-    return { previousLowest, changePercent, priceChanges, rulesEvaluated: rules.length, firings, alreadyEvaluated: false };
+    return { previousLowest, changePercent, priceChanges, rulesEvaluated: rules.length, firings, alreadyEvaluated: false, skipped: null };
   });
 }
 
@@ -219,6 +240,7 @@ async function lowestBeforeByZone(q: Queryable, scrape: ScrapeRow, zones: string
     `SELECT zone, min(lowest_price) AS p1, min(lowest_price_2) AS p2, min(lowest_price_4) AS p4
        FROM ticket_snapshots
       WHERE event_id = $1 AND marketplace = $2 AND section = '' AND zone = ANY($3::text[]) AND captured_at < $4
+        AND NOT EXISTS (SELECT 1 FROM scrapes s WHERE s.id = ticket_snapshots.scrape_ref AND s.health <> 'ok')
       GROUP BY zone`,
     [scrape.eventId, scrape.marketplace, zones, scrape.capturedAt],
   );
@@ -234,7 +256,7 @@ async function lowestBeforeByZone(q: Queryable, scrape: ScrapeRow, zones: string
   return out;
 }
 
-/** The latest scrape (within 48 h) of each other marketplace for the event, per "zone/quantity". */
+/** The latest believable scrape (health 'ok', within 48 h) of each other marketplace for the event, per "zone/quantity". */
 async function othersByZone(
   q: Queryable,
   scrape: ScrapeRow,
@@ -244,6 +266,7 @@ async function othersByZone(
     `WITH latest AS (
        SELECT DISTINCT ON (marketplace) id, marketplace, captured_at FROM scrapes
         WHERE event_id = $1 AND marketplace <> $2 AND captured_at <= $3 AND captured_at > $3 - make_interval(hours => $5)
+          AND health = 'ok'
         ORDER BY marketplace, captured_at DESC)
      SELECT l.marketplace, t.zone, t.lowest_price AS p1, t.lowest_price_2 AS p2, t.lowest_price_4 AS p4, t.currency
        FROM latest l JOIN ticket_snapshots t
@@ -269,7 +292,7 @@ async function othersByZone(
 async function figuresHoursAgo(q: Queryable, scrape: ScrapeRow, hours: number): Promise<Map<string, ZoneFigures>> {
   const r = await q.query<{ id: string; captured_at: Date }>(
     `SELECT id, captured_at FROM scrapes
-      WHERE event_id = $1 AND marketplace = $2 AND captured_at <= $3::timestamptz - make_interval(secs => $4)
+      WHERE event_id = $1 AND marketplace = $2 AND captured_at <= $3::timestamptz - make_interval(secs => $4) AND health = 'ok'
       ORDER BY captured_at DESC LIMIT 1`,
     [scrape.eventId, scrape.marketplace, scrape.capturedAt, hours * 3600],
   );

@@ -1,7 +1,7 @@
-import { ApplicationFailure, ParentClosePolicy, proxyActivities, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
+import { ApplicationFailure, ParentClosePolicy, patched, proxyActivities, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { z } from 'zod';
-import type { MainActivities } from '../activities/types';
+import type { MainActivities, OperatorAlertToDeliver } from '../activities/types';
 import { describeZodError } from '../domain/tracker';
 
 /**
@@ -9,6 +9,31 @@ import { describeZodError } from '../domain/tracker';
  * delivered by the workflow): histories recorded before it replay the old commands.
  */
 export const ALERTS_PATCH = 'alerts-evaluate-and-deliver';
+
+/**
+ * The patch id of the operator's "channel X is broken" alert delivered by its own deliverAlerts
+ * child (with Temporal's retries) instead of inline by the deliverAlert activity: histories
+ * recorded before it start no such child.
+ */
+export const OPERATOR_ALERT_DELIVERY_PATCH = 'operator-alert-delivered-by-workflow';
+
+/** The detail of a permanent delivery failure that raised an operator alert (activities/alerts.ts). */
+const operatorAlertDetailSchema = z.object({
+  operatorAlert: z
+    .object({
+      alertId: z.number().int().positive(),
+      dedupeKey: z.string(),
+      channels: z.array(z.string().min(1)),
+    })
+    .strict(),
+});
+
+/** The operator alert carried by a failed deliverAlert, or null when it carries none. */
+function operatorAlertOf(err: unknown): OperatorAlertToDeliver | null {
+  const cause = err instanceof Error && err.cause instanceof ApplicationFailure ? err.cause : null;
+  const parsed = operatorAlertDetailSchema.safeParse(cause?.details?.[0]);
+  return parsed.success ? parsed.data.operatorAlert : null;
+}
 
 /** Attempts of one delivery; a 429's retry_after sets the delay before the next (nextRetryDelay). */
 export const DELIVERY_MAX_ATTEMPTS = 8;
@@ -37,6 +62,8 @@ export interface DeliverAlertsResult {
  * parallel, each by one `deliverAlert` activity retried with backoff: a slow or failing channel
  * never delays the others, nor the scrape that raised the alert (this runs as an abandoned
  * child, workflow id `alert/<alert id>/<dedupe key>`, so a second start for the same alert is refused).
+ * A channel refusing for good raises the operator's notice, whose delivery this starts as another
+ * such child (OPERATOR_ALERT_DELIVERY_PATCH).
  */
 export async function deliverAlerts(input: DeliverAlertsInput): Promise<DeliverAlertsResult> {
   const parsed = deliverAlertsInputSchema.safeParse(input);
@@ -49,6 +76,10 @@ export async function deliverAlerts(input: DeliverAlertsInput): Promise<DeliverA
         const r = await delivery.deliverAlert({ alertId, channel });
         return { channel, outcome: r.outcome, detail: r.detail };
       } catch (err) {
+        // A channel that refused for good raised the operator's notice: delivered like every alert.
+        const operator = operatorAlertOf(err);
+        if (operator && patched(OPERATOR_ALERT_DELIVERY_PATCH))
+          await startDelivery(operator.alertId, operator.dedupeKey, operator.channels);
         const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
         return { channel, outcome: 'failed', detail: cause instanceof Error ? cause.message : String(cause) };
       }

@@ -76,6 +76,41 @@ describe('ticket-tracker alerts … and changes', () => {
     const u = await cli('alerts', 'apply', unknown);
     assert.equal(u.code, 2);
     assert.match(u.stderr, /rules\.0\.channels: unknown channel pager/);
+    // Every mistake of a file in one run, each with its path (issue 14: the unknown channel and
+    // the duplicate name showed only once the rest was clean).
+    const many = path.join(dir, 'many.yaml');
+    writeFileSync(
+      many,
+      [
+        'rules:',
+        '  - name: a',
+        '    condition: drop 250%',
+        '    channels: [discord]',
+        '  - name: b',
+        '    condition: below 10',
+        '    channels: [pager]',
+        '  - name: a',
+        '    condition: new-low',
+        '    channels: [discord]',
+        '  - name: c',
+        '    event: stubhub:999',
+        '    condition: drop -5%',
+        '    channels: [discord]',
+        '  - name: d',
+        '    event: stubhub:999',
+        '    condition: new-low',
+        '    channels: [discord]',
+        '',
+      ].join('\n'),
+    );
+    const m = await cli('alerts', 'apply', many);
+    assert.equal(m.code, 2);
+    assert.match(m.stderr, /rules\.0\.condition: "drop 250%": a drop cannot exceed 100 %/);
+    assert.match(m.stderr, /rules\.1\.channels: unknown channel pager/);
+    assert.match(m.stderr, /rules\.2\.name: "a" is also rules\.0\.name/);
+    assert.match(m.stderr, /rules\.3\.condition: "drop -5%": drop needs a positive percent/);
+    assert.match(m.stderr, /rules\.4\.event: /);
+    assert.equal((await cli('alerts', 'list', '--json')).stdout.includes('"d"'), false);
     const yamlError = path.join(dir, 'broken.yaml');
     writeFileSync(yamlError, 'rules:\n  - name: a\n   condition: [\n');
     assert.equal((await cli('alerts', 'apply', yamlError)).code, 2);
@@ -102,6 +137,11 @@ describe('ticket-tracker alerts … and changes', () => {
     assert.equal(changes.code, 0, changes.stderr);
     assert.match(changes.stdout, /event #\d+ "Event cli-alerts"/);
     assert.equal((await cli('changes', 'vividseats:4455667', '--min-percent', 'lots')).code, 2);
+    // Discord is set to a port nobody answers: the channel's answer is printed, and the exit status is 1.
+    const refused = await cli('alerts', 'test', 'discord');
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stdout, /status\s+(retry|permanent|failed)/);
+    assert.match(refused.stderr, /discord did not accept the sample alert/);
     const test = await cli('alerts', 'test', 'slack');
     assert.equal(test.code, 2);
     assert.match(test.stderr, /slack is not configured/);

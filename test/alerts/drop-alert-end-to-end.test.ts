@@ -217,8 +217,26 @@ describe('a price drop, end to end (mock marketplace -> scrape -> rule -> every 
       // The operator heard of it once, on the other channels (Discord got the price alert and the notice).
       await discord.waitForAccepted(before.discord + 2);
       assert.ok(discord.accepted().some((r) => r.rawBody.includes('webhook') && /broken/i.test(r.rawBody)));
-      const operator = await db.query(`SELECT 1 FROM alerts WHERE kind = 'operator_channel_broken'`);
+      const operator = await db.query<{ id: string; dedupe_key: string }>(
+        `SELECT id, dedupe_key FROM alerts WHERE kind = 'operator_channel_broken'`,
+      );
       assert.equal(operator.rowCount, 1);
+      // The notice is delivered like every alert, by its own deliverAlerts child with retries: the
+      // 429 Slack gave it is retried, not lost (issue 14: it was sent once, inline).
+      const op = operator.rows[0]!;
+      const notice = (await client.getHandle(`alert/${op.id}/${op.dedupe_key}`).result()) as Awaited<ReturnType<typeof deliverAlerts>>;
+      assert.deepEqual(Object.fromEntries(notice.channels.map((c) => [c.channel, c.outcome])), {
+        discord: 'delivered',
+        slack: 'delivered',
+        email: 'delivered',
+      });
+      // The price alert's delivery (which started the notice's) replays.
+      const id = `alert/${alert.id}/${alert.dedupe_key}`;
+      await Worker.runReplayHistory(
+        { workflowsPath: require.resolve('../../src/workflows') },
+        await client.getHandle(id).fetchHistory(),
+        id,
+      );
     });
     assert.ok(slack.accepted().length >= before.slack + 1);
   });

@@ -42,7 +42,12 @@ describe('alert conditions as written', () => {
     assert.deepEqual(parseCondition('new-low'), { condition: 'new-low', threshold: null, overHours: null });
     assert.deepEqual(parseCondition('cheaper-elsewhere 10%'), { condition: 'cheaper-elsewhere', threshold: 10, overHours: null });
     assert.throws(() => parseCondition('drop'), /drop needs a positive percent/);
-    assert.throws(() => parseCondition('below -3'), /not a condition/);
+    assert.throws(() => parseCondition('below -3'), /below needs a positive price/);
+    assert.throws(() => parseCondition('drop -5%'), /drop needs a positive percent/);
+    assert.throws(() => parseCondition('drop 250%'), /drop cannot exceed 100 %/);
+    assert.throws(() => parseCondition('cheaper-elsewhere 120'), /cannot exceed 100 %/);
+    assert.deepEqual(parseCondition('drop 100%'), { condition: 'drop', threshold: 100, overHours: null });
+    assert.deepEqual(parseCondition('rise 250%'), { condition: 'rise', threshold: 250, overHours: null });
     assert.throws(() => parseCondition('sold-out 5'), /takes no number/);
     assert.throws(() => parseCondition('below 100 over 3h'), /only drop and rise/);
     assert.throws(() => parseCondition('cheaper 10'), /write one of: below PRICE/);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MARKETPLACE_NAMES, SUMMARY_ZONE, type MarketplaceName } from '../../domain/listing';
+import { CHANNEL_NAMES } from '../message';
 
 /**
  * Alert rules: what to watch (scope), when to fire (condition) and where to say it (channels).
@@ -37,10 +38,11 @@ export interface AlertRule {
 
 /**
  * A condition as written: `below 120`, `drop 10`, `drop 10%`, `drop 15% over 24h`, `rise 5`,
- * `new-low`, `sold-out`, `back-in-stock`, `cheaper-elsewhere 10`. Throws Error naming what is wrong.
+ * `new-low`, `sold-out`, `back-in-stock`, `cheaper-elsewhere 10`. Throws Error naming what is wrong:
+ * a threshold that is not positive, a drop (or cheaper-elsewhere) over 100 %.
  */
 export function parseCondition(text: string): Pick<AlertRule, 'condition' | 'threshold' | 'overHours'> {
-  const m = /^\s*([a-z-]+)(?:\s+(\d+(?:\.\d+)?)\s*%?)?(?:\s+over\s+(\d+(?:\.\d+)?)\s*h(?:ours?)?)?\s*$/i.exec(text);
+  const m = /^\s*([a-z-]+)(?:\s+([-+]?\d+(?:\.\d+)?)\s*%?)?(?:\s+over\s+(\d+(?:\.\d+)?)\s*h(?:ours?)?)?\s*$/i.exec(text);
   const name = m?.[1]?.toLowerCase();
   if (!m || !name || !(CONDITIONS as readonly string[]).includes(name)) {
     throw new Error(
@@ -53,6 +55,11 @@ export function parseCondition(text: string): Pick<AlertRule, 'condition' | 'thr
   if (CONDITIONS_WITH_THRESHOLD.includes(condition)) {
     if (threshold === null || threshold <= 0)
       throw new Error(`"${text}": ${condition} needs a positive ${condition === 'below' ? 'price' : 'percent'}`);
+    // A price cannot fall by more than all of it; a rise may exceed 100 %.
+    if ((condition === 'drop' || condition === 'cheaper-elsewhere') && threshold > 100)
+      throw new Error(
+        `"${text}": a ${condition === 'drop' ? 'drop' : 'price below another'} cannot exceed 100 %; write a percent from 0 to 100`,
+      );
   } else if (threshold !== null) throw new Error(`"${text}": ${condition} takes no number`);
   if (overHours !== null && condition !== 'drop' && condition !== 'rise') throw new Error(`"${text}": only drop and rise take "over N h"`);
   if (overHours !== null && overHours <= 0) throw new Error(`"${text}": "over N h" needs a positive number of hours`);
@@ -83,9 +90,16 @@ export const ruleSpecSchema = z
         return z.NEVER;
       }
     }),
-    channels: z
-      .union([z.string().transform((s) => s.split(',').map((c) => c.trim())), z.array(z.string())])
-      .pipe(z.array(z.string().min(1)).min(1, 'must name at least one channel')),
+    channels: z.union([z.string().transform((s) => s.split(',').map((c) => c.trim())), z.array(z.string())]).pipe(
+      z
+        .array(z.string().min(1))
+        .min(1, 'must name at least one channel')
+        .superRefine((names, ctx) => {
+          const unknown = names.filter((c) => !(CHANNEL_NAMES as readonly string[]).includes(c));
+          if (unknown.length > 0)
+            ctx.addIssue({ code: 'custom', message: `unknown channel ${unknown.join(', ')} (channels: ${CHANNEL_NAMES.join(', ')})` });
+        }),
+    ),
     /** Minutes, or "none" for "re-arm only when the condition clears". */
     cooldown: z
       .union([z.literal('none'), z.coerce.number().int('must be whole minutes').positive('must be positive')])

@@ -15,7 +15,7 @@ import {
   setPaused,
   type RuleInput,
 } from '../../alerts/rules/store';
-import { ruleSpecSchema, rulesFileSchema, type RuleSpec } from '../../alerts/rules/types';
+import { ruleSpecSchema, type RuleSpec } from '../../alerts/rules/types';
 import { sendTestAlert } from '../../alerts/sample';
 import { EVENT_FORMS_HELP, EventRefError, resolveEventRef } from '../../catalog/event-ref';
 import type { Db } from '../../db/pool';
@@ -73,8 +73,13 @@ function checkChannels(ctx: CliContext, channels: string[], where: string): void
     );
 }
 
-/** Reads a rules file (YAML or JSON: `rules: [...]`); errors name the line or the field path. */
-export async function readRulesFile(file: string): Promise<RuleSpec[]> {
+/**
+ * Reads a rules file (YAML or JSON: `rules: [...]`): the rules that are valid, each with its
+ * index, and every mistake of the file, each with its line or field path (`rules.1.channels:
+ * unknown channel pager`, a name used twice), so that one run can report them all. Throws
+ * UsageError only when the file cannot be read or is not YAML/JSON.
+ */
+export async function readRulesFile(file: string): Promise<{ rules: { index: number; spec: RuleSpec }[]; mistakes: string[] }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -83,19 +88,33 @@ export async function readRulesFile(file: string): Promise<RuleSpec[]> {
   }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) throw new UsageError(`${file}: ${doc.errors.map((e) => e.message.split('\n')[0]).join('; ')}`);
-  const parsed = rulesFileSchema.safeParse(doc.toJS());
-  if (!parsed.success) {
-    throw new UsageError(
-      `${file}: ${parsed.error.issues.map((i) => `${i.path.length ? i.path.map(String).join('.') : 'file'}: ${i.message}`).join('; ')}`,
-    );
-  }
+  const where = (path: PropertyKey[]): string => (path.length ? path.map(String).join('.') : 'file');
+  const top = z
+    .object({ rules: z.array(z.unknown()) })
+    .strict()
+    .safeParse(doc.toJS());
+  if (!top.success) return { rules: [], mistakes: top.error.issues.map((i) => `${where(i.path)}: ${i.message}`) };
+  const rules: { index: number; spec: RuleSpec }[] = [];
+  const mistakes: string[] = [];
   const seen = new Map<string, number>();
-  parsed.data.rules.forEach((r, i) => {
-    const before = seen.get(r.name);
-    if (before !== undefined) throw new UsageError(`${file}: rules.${i}.name: "${r.name}" is also rules.${before}.name`);
-    seen.set(r.name, i);
+  top.data.rules.forEach((item, index) => {
+    const parsed = ruleSpecSchema.safeParse(item);
+    if (parsed.success) rules.push({ index, spec: parsed.data });
+    else mistakes.push(...parsed.error.issues.map((i) => `${where(['rules', index, ...i.path])}: ${i.message}`));
+    // A name used twice is a mistake whatever else is wrong with either rule.
+    const name = z.object({ name: z.string().trim().min(1) }).safeParse(item);
+    if (!name.success) return;
+    const before = seen.get(name.data.name);
+    if (before !== undefined) mistakes.push(`rules.${index}.name: "${name.data.name}" is also rules.${before}.name`);
+    else seen.set(name.data.name, index);
   });
-  return parsed.data.rules;
+  return { rules, mistakes };
+}
+
+/** Orders "rules.N.field: ..." messages by N (file-level ones first). */
+function byRuleIndex(a: string, b: string): number {
+  const n = (m: string): number => Number(/^rules\.(\d+)\./.exec(m)?.[1] ?? -1);
+  return n(a) - n(b);
 }
 
 export function registerAlertsCommands(program: Command, ctx: CliContext): void {
@@ -231,13 +250,20 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
     .option('--json', 'print JSON')
     .action(async (file: string, raw: unknown) => {
       const o = parseOptions(z.object({ json }), raw);
-      const specs = await readRulesFile(file);
+      const { rules, mistakes } = await readRulesFile(file);
       const db = await ctx.getDb();
       const inputs: RuleInput[] = [];
-      for (const [i, spec] of specs.entries()) {
-        checkChannels(ctx, spec.channels, `${file}: rules.${i}.channels`);
-        inputs.push(ruleInputOf(spec, await eventIdOf(db, spec.event, `${file}: rules.${i}.event`)));
+      for (const { index, spec } of rules) {
+        try {
+          inputs.push(ruleInputOf(spec, await eventIdOf(db, spec.event, `rules.${index}.event`)));
+        } catch (err) {
+          if (!(err instanceof UsageError)) throw err;
+          mistakes.push(err.message);
+        }
       }
+      // Every mistake of the file in one run, in the file's order; nothing changes then.
+      if (mistakes.length > 0) throw new UsageError(`${file}: ${mistakes.sort(byRuleIndex).join('; ')}`);
+      for (const { index, spec } of rules) checkChannels(ctx, spec.channels, `${file}: rules.${index}.channels`);
       const report = await applyRules(db, inputs);
       if (o.json) printObject({ ...report }, o);
       else
@@ -303,6 +329,7 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
       let cleared = false;
       if (outcome.status === 'delivered') cleared = await clearBroken(await ctx.getDb(), name).catch(() => false);
       printObject({ channel: name, target: channel.target, ...outcome, ...(cleared ? { 'broken mark': 'cleared' } : {}) }, o);
-      if (outcome.status !== 'delivered') process.exitCode = 1;
+      // main() resolves to the exit status (it overrides process.exitCode): a failure is thrown, exit 1.
+      if (outcome.status !== 'delivered') throw new Error(`${name} did not accept the sample alert (${outcome.status})`);
     });
 }
