@@ -1,35 +1,17 @@
 import { z } from 'zod';
-import { parseBucket, type Bucket } from '../domain/buckets';
-import { MARKETPLACE_NAMES } from '../domain/listing';
+import { parseBucket } from '../domain/buckets';
+import { bucketOption, daysOption, limitOption, marketplaceOption, quantityOption, zoneOption } from '../domain/query-options';
 
 /**
- * The JSON API's query parameters, validated with zod; the same ranges as the CLI's options
- * (src/cli/commands/analytics.ts). A bad parameter answers 400 with `{ error, parameter }`.
+ * The JSON API's query parameters, validated with zod; the same options as the CLI's
+ * (src/domain/query-options.ts). A bad parameter answers 400 with `{ error, parameter }`.
  */
-const days = (def: number) =>
-  z.coerce.number({ error: 'must be a number' }).positive('must be positive').max(3660, 'must be at most 3660').default(def);
-const limit = (def: number, max: number) =>
-  z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(max, `must be at most ${max}`)
-    .default(def);
-const source = z.enum(MARKETPLACE_NAMES, { error: `must be one of ${MARKETPLACE_NAMES.join(', ')}` }).optional();
-const zone = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional();
-const bucket = z.string().transform((s, ctx): Bucket => {
-  try {
-    return parseBucket(s);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: (err as Error).message });
-    return z.NEVER;
-  }
-});
-const quantity = z.coerce
-  .number({ error: 'must be 1, 2 or 4' })
-  .refine((n) => n === 1 || n === 2 || n === 4, 'must be 1, 2 or 4')
-  .transform((n) => n as 1 | 2 | 4)
-  .default(1);
+const days = daysOption;
+const limit = limitOption;
+const source = marketplaceOption;
+const zone = zoneOption;
+const bucket = bucketOption;
+const quantity = quantityOption;
 
 export const historyParams = z.strictObject({ days: days(30), bucket: bucket.default(parseBucket('1 day')), zone, source, quantity });
 export const availabilityParams = z.strictObject({ days: days(7), bucket: bucket.optional(), zone, source });

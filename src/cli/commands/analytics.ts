@@ -10,9 +10,9 @@ import { trend } from '../../db/analytics/trend';
 import { unknownZone } from '../../db/analytics/zones';
 import type { Db } from '../../db/pool';
 import { listScrapeErrors, listCycles } from '../../db/cycles';
-import { MARKETPLACE_NAMES } from '../../domain/listing';
 import { formatLocalDate, formatWallTime } from '../../domain/local-time';
-import { parseBucket, type Bucket } from '../../domain/buckets';
+import { parseBucket } from '../../domain/buckets';
+import { bucketOption, daysOption, limitOption, marketplaceOption, quantityOption, zoneOption } from '../../domain/query-options';
 import type { CliContext } from '../context';
 import { printObject, printRows, UsageError } from '../output';
 import { parseOptions } from '../parse';
@@ -23,26 +23,13 @@ import { writeOut } from '../io';
  * prices, jobs, errors. Tables by default, JSON with --json. EVENT takes every form of
  * src/catalog/event-ref.ts; the event it resolved to is printed above the table.
  */
-const days = (def: number) =>
-  z.coerce.number({ error: 'must be a number' }).positive('must be positive').max(3660, 'must be at most 3660').default(def);
-const limit = (def: number) =>
-  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100_000).default(def);
-const source = z.enum(MARKETPLACE_NAMES, { error: `must be one of ${MARKETPLACE_NAMES.join(', ')}` }).optional();
-const zone = z.string().min(1, 'must not be empty').optional();
+const days = daysOption;
+const limit = (def: number) => limitOption(def, 100_000);
+const source = marketplaceOption;
+const zone = zoneOption;
 const json = z.boolean().optional();
-const bucket = z.string().transform((s, ctx): Bucket => {
-  try {
-    return parseBucket(s);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: (err as Error).message });
-    return z.NEVER;
-  }
-});
-const quantity = z.coerce
-  .number()
-  .refine((n) => n === 1 || n === 2 || n === 4, 'must be 1, 2 or 4')
-  .transform((n) => n as 1 | 2 | 4)
-  .default(1);
+const bucket = bucketOption;
+const quantity = quantityOption;
 
 /**
  * Resolves EVENT and, above a table (not in --json output), says which event it resolved to, so
