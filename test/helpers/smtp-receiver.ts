@@ -1,6 +1,18 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import {
+  SMTPServer,
+  type SMTPServerAddress,
+  type SMTPServerAuthentication,
+  type SMTPServerDataStream,
+  type SMTPServerOptions,
+  type SMTPServerSession,
+} from 'smtp-server';
+
+/** The callbacks the server hands its handlers, typed from the package's own options (stated, not inferred). */
+type AuthCallback = Parameters<NonNullable<SMTPServerOptions['onAuth']>>[2];
+type RcptCallback = Parameters<NonNullable<SMTPServerOptions['onRcptTo']>>[2];
+type DataCallback = Parameters<NonNullable<SMTPServerOptions['onData']>>[2];
 
 /**
  * A real SMTP server in-process (the `smtp-server` package, nodemailer's sibling), on loopback,
@@ -28,12 +40,12 @@ export async function startSmtpReceiver(options: { user?: string; password?: str
     disabledCommands: ['STARTTLS'],
     authOptional: options.user === undefined,
     allowInsecureAuth: true,
-    onAuth(auth, _session, callback) {
+    onAuth(auth: SMTPServerAuthentication, _session: SMTPServerSession, callback: AuthCallback) {
       if (auth.username === options.user && auth.password === options.password) return callback(null, { user: auth.username });
       const err = Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 });
       return callback(err);
     },
-    onRcptTo(address, _session, callback) {
+    onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, callback: RcptCallback) {
       if (refuse.has(address.address.toLowerCase())) {
         return callback(
           Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown`), { responseCode: 550 }),
@@ -41,7 +53,7 @@ export async function startSmtpReceiver(options: { user?: string; password?: str
       }
       return callback();
     },
-    onData(stream, session, callback) {
+    onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: DataCallback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
@@ -51,9 +63,9 @@ export async function startSmtpReceiver(options: { user?: string; password?: str
         }
         const raw = Buffer.concat(chunks).toString('utf8');
         simpleParser(raw)
-          .then((parsed) => {
+          .then((parsed: ParsedMail) => {
             const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-            messages.push({ envelope: { from, to: session.envelope.rcptTo.map((r) => r.address) }, raw, parsed });
+            messages.push({ envelope: { from, to: session.envelope.rcptTo.map((r: SMTPServerAddress) => r.address) }, raw, parsed });
             callback(null, `2.0.0 Ok: queued as ${messages.length}`);
           })
           .catch((err: unknown) => callback(err as Error));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { emailChannel } from '../../../src/alerts/channels/email';
 import { escapeHtml, renderEmail } from '../../../src/alerts/channels/email/render';
 import type { AlertMessage } from '../../../src/alerts/message';
@@ -96,7 +96,8 @@ describe('e-mail channel against a real SMTP server (smtp-server, parsed with ma
       logger: false,
       secure: true,
       authOptional: true,
-      onData: (stream, _session, cb) => stream.resume().on('end', () => cb()),
+      onData: (stream: SMTPServerDataStream, _session: SMTPServerSession, cb: Parameters<NonNullable<SMTPServerOptions['onData']>>[2]) =>
+        stream.resume().on('end', () => cb()),
     });
     tls.on('error', () => undefined);
     await new Promise<void>((r) => tls.listen(0, '127.0.0.1', () => r()));
