@@ -2,17 +2,10 @@ import assert from 'node:assert/strict';
 import { evaluateScrape } from '../../src/alerts/evaluate-scrape';
 import { applyRules, ruleInputOf } from '../../src/alerts/rules/store';
 import { ruleSpecSchema } from '../../src/alerts/rules/types';
-import { persistScrape } from '../../src/db/ingest';
 import type { MarketplaceName, NormalizedListing } from '../../src/domain/listing';
 import { createTestDatabase, describeLayouts, type TestDatabase } from '../helpers/db';
 import { createEvent, makeListings } from '../fixtures/storage/data';
-
-const scaled = (listings: NormalizedListing[], factor: number): NormalizedListing[] =>
-  listings.map((l) => ({
-    ...l,
-    pricePerTicket: Math.round(l.pricePerTicket * factor * 100) / 100,
-    allInPrice: l.allInPrice === null ? null : Math.round(l.allInPrice * factor * 100) / 100,
-  }));
+import { scaled, storeScrape } from './helpers/scrapes';
 
 // Issue 14: a scrape marked 'empty' (0 listings after many, domain/scrape-health) fired sold-out,
 // then back-in-stock, re-armed rules and hid its marketplace from cheaper-elsewhere.
@@ -23,17 +16,8 @@ describeLayouts('a scrape marked suspect is not evaluated', ({ layout, it, befor
   const T0 = Date.parse('2027-03-01T10:00:00Z');
   let n = 0;
 
-  async function scrape(marketplace: MarketplaceName, listings: NormalizedListing[], hoursAfterT0: number): Promise<string> {
-    const scrapeId = `cycle-${++n}/${eventId}/${marketplace}`;
-    await persistScrape(t.db, {
-      scrapeId,
-      eventId,
-      marketplace,
-      capturedAt: new Date(T0 + hoursAfterT0 * 3_600_000),
-      fetched: { kind: 'listings', listings, skipped: [] },
-    });
-    return scrapeId;
-  }
+  const scrape = (marketplace: MarketplaceName, listings: NormalizedListing[], hoursAfterT0: number): Promise<string> =>
+    storeScrape(t.db, { eventId, marketplace, listings, t0: T0, hoursAfterT0, cycle: ++n });
   const spec = (o: Record<string, unknown>) => ruleInputOf(ruleSpecSchema.parse({ channels: 'webhook', cooldown: 'none', ...o }), eventId);
   const states = async () =>
     (await t.db.query(`SELECT rule_id, marketplace, armed, last_fired_at FROM alert_rule_state ORDER BY rule_id, marketplace`)).rows;

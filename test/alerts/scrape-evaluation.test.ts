@@ -3,18 +3,10 @@ import { evaluateScrape } from '../../src/alerts/evaluate-scrape';
 import { listPriceChanges } from '../../src/alerts/changes';
 import { addRule, applyRules, ruleInputOf } from '../../src/alerts/rules/store';
 import { ruleSpecSchema } from '../../src/alerts/rules/types';
-import { persistScrape } from '../../src/db/ingest';
 import type { MarketplaceName, NormalizedListing } from '../../src/domain/listing';
 import { createTestDatabase, describeLayouts, type TestDatabase } from '../helpers/db';
 import { createEvent, makeListings } from '../fixtures/storage/data';
-
-/** Listings with every price scaled by `factor` (a drop of 20 % is 0.8). */
-const scaled = (listings: NormalizedListing[], factor: number): NormalizedListing[] =>
-  listings.map((l) => ({
-    ...l,
-    pricePerTicket: Math.round(l.pricePerTicket * factor * 100) / 100,
-    allInPrice: l.allInPrice === null ? null : Math.round(l.allInPrice * factor * 100) / 100,
-  }));
+import { scaled, storeScrape } from './helpers/scrapes';
 
 describeLayouts('price changes and rule firings of a stored scrape', ({ layout, it, before, after }) => {
   let t: TestDatabase;
@@ -23,17 +15,8 @@ describeLayouts('price changes and rule firings of a stored scrape', ({ layout, 
   const T0 = Date.parse('2027-02-01T10:00:00Z');
   let n = 0;
 
-  async function scrape(marketplace: MarketplaceName, listings: NormalizedListing[], hoursAfterT0: number): Promise<string> {
-    const scrapeId = `cycle-${++n}/${eventId}/${marketplace}`;
-    await persistScrape(t.db, {
-      scrapeId,
-      eventId,
-      marketplace,
-      capturedAt: new Date(T0 + hoursAfterT0 * 3_600_000),
-      fetched: { kind: 'listings', listings, skipped: [] },
-    });
-    return scrapeId;
-  }
+  const scrape = (marketplace: MarketplaceName, listings: NormalizedListing[], hoursAfterT0: number): Promise<string> =>
+    storeScrape(t.db, { eventId, marketplace, listings, t0: T0, hoursAfterT0, cycle: ++n });
 
   const spec = (o: Record<string, unknown>) => ruleInputOf(ruleSpecSchema.parse({ channels: 'discord,webhook', ...o }), eventId);
 
