@@ -25,10 +25,10 @@ export interface SectionRow {
 export function buildSectionsQuery(q: SectionsQuery): BuiltQuery {
   return {
     text: `SELECT marketplace, zone, section,
-              min(lowest_price) AS lowest, (array_agg(lowest_price ORDER BY captured_at DESC))[1] AS latest_lowest,
+              min(lowest_price) AS lowest, (array_agg(lowest_price ORDER BY captured_at DESC, scrape_ref DESC))[1] AS latest_lowest,
               sum(average_price) / nullif(count(average_price), 0) AS average, max(highest_price) AS highest,
               min(lowest_price_2) AS lowest2, min(lowest_price_4) AS lowest4,
-              (array_agg(total_tickets ORDER BY captured_at DESC))[1] AS latest_tickets,
+              (array_agg(total_tickets ORDER BY captured_at DESC, scrape_ref DESC))[1] AS latest_tickets,
               count(*) AS samples, max(captured_at) AS last_seen
              FROM ticket_snapshots
             WHERE event_id = $1 AND captured_at >= $2 AND captured_at < $3 AND section <> ''
