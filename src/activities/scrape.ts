@@ -3,10 +3,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import { findPersistedScrape, persistScrape, type PersistScrapeResult } from '../db/ingest';
 import type { Db } from '../db/pool';
 import { recordScrapeError } from '../db/cycles';
+import { evaluateStoredScrape } from './alerts';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import type { FetchedPrices } from '../domain/listing';
 import { DEFAULT_SCRAPE_HEALTH, type ScrapeHealthSettings } from '../domain/scrape-health';
-import type { StoredScrapeRef } from '../domain/tracker';
+import type { ScrapeEvaluationSummary, StoredScrapeRef } from '../domain/tracker';
 import type { Logger } from '../logging/logger';
 import { toActivityFailure, type MarketplaceAdapter } from '../sources';
 import type { LegacyFetchListingsInput, MainActivities, MarketplaceActivities, ScrapeInput } from './types';
@@ -63,6 +64,23 @@ export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_H
           (recordErr: unknown) => logger.warn('could not record a scrape error', { err: recordErr }),
         );
 
+      // Price changes and alert rules in the same attempt: no local activity, no extra workflow
+      // activation and history marker per scrape (issue 17). Idempotent by scrape key. When it
+      // fails here, the result goes without `evaluation` and the workflow runs evaluateScrape,
+      // with its own retries, as before.
+      const evaluated = async (deadline: number): Promise<ScrapeEvaluationSummary | undefined> => {
+        try {
+          return await waitingOutDatabase(
+            () => evaluateStoredScrape(db, logger, { scrapeId, eventId, marketplace }),
+            deadline,
+            (waited) => ctx.heartbeat(`waiting for the database (${Math.round(waited / 1000)} s)`),
+          );
+        } catch (err) {
+          logger.warn(`${scrapeId}: evaluation left to the workflow: ${(err as Error).message}`, { err });
+          return undefined;
+        }
+      };
+
       if (ctx.info.attempt > 1) {
         // A retry after the commit (the worker died, or its completion was lost) returns what is
         // stored: the marketplace is not asked again, and cannot fail a scrape that is already kept.
@@ -74,6 +92,7 @@ export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_H
         );
         // A format-drift scrape goes the whole way again, to fail the same way.
         if (done && done.result.health.status !== 'format-drift') {
+          const evaluation = await evaluated(deadline);
           return {
             scrapeId,
             eventId,
@@ -88,6 +107,7 @@ export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_H
             items: done.result.items,
             health: done.result.health.status,
             healthReason: done.result.health.reason,
+            ...(evaluation ? { evaluation } : {}),
           };
         }
       }
@@ -96,11 +116,12 @@ export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_H
       // on a worker that was killed is retried elsewhere within that timeout, not after minutes.
       // None is sent before the first tick: a fetch that ends sooner (nearly all) costs no
       // heartbeat round trip.
-      let phase: 'fetching' | 'persisting' = 'fetching';
+      let phase: 'fetching' | 'persisting' | 'evaluating' = 'fetching';
       const alive = setInterval(() => ctx.heartbeat(phase), HEARTBEAT_EVERY_MS);
       let fetched: FetchedPrices;
       let stored: PersistScrapeResult;
       let capturedAt: Date;
+      let evaluation: ScrapeEvaluationSummary | undefined;
       try {
         try {
           fetched = await adapter.fetchPrices(marketplaceEventId, ctx.cancellationSignal);
@@ -125,6 +146,11 @@ export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_H
           // Another database error is retried by the activity's policy; the fetch is repeated, which is cheap.
           await record(`${marketplace} ${marketplaceEventId}: storing the scrape failed: ${(err as Error).message}`);
           throw err;
+        }
+        // A drifted scrape fails below without an evaluation (the workflow reports the drift).
+        if (stored.health.status !== 'format-drift') {
+          phase = 'evaluating';
+          evaluation = await evaluated(persistDeadline(ctx.info.startToCloseTimeoutMs));
         }
       } finally {
         clearInterval(alive);
@@ -178,6 +204,7 @@ export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_H
         items: stored.items,
         health: stored.health.status,
         healthReason: stored.health.reason,
+        ...(evaluation ? { evaluation } : {}),
       };
     },
   };

@@ -3,7 +3,7 @@ import type { Env } from '../config';
 import type { Db } from '../db/pool';
 import type { EventMarketplaceId, MarketplaceName } from '../domain/listing';
 import type { Logger } from '../logging/logger';
-import type { CycleSummary, DueEvent, StoredScrapeRef } from '../domain/tracker';
+import type { CycleSummary, DueEvent, ScrapeEvaluationSummary, StoredScrapeRef } from '../domain/tracker';
 
 /**
  * The activity contracts workflows call through typed proxies. Implementations live beside
@@ -54,16 +54,11 @@ export interface MainActivities {
     deliver?: 'workflow';
   }): Promise<OperatorAlertResult & { errors: number }>;
   /**
-   * After a stored scrape (one local activity, no extra round trip): records its price changes,
-   * evaluates the alert rules, records the firings (once per rule and scrape, whatever retries
-   * or replays), and marks the event's marketplace scraped. Returns the firings to deliver.
+   * After a stored scrape, as a local activity: what `scrape` does itself in the same attempt
+   * (evaluateStoredScrape), run by the workflow only when the scrape's result carries no
+   * evaluation (it failed there, or the history was recorded before). Returns the firings to deliver.
    */
-  evaluateScrape(input: { ref: StoredScrapeRef }): Promise<{
-    previousLowest: number | null;
-    changePercent: number | null;
-    rulesEvaluated: number;
-    firings: { alertId: number; dedupeKey: string; channels: string[] }[];
-  }>;
+  evaluateScrape(input: { ref: StoredScrapeRef }): Promise<ScrapeEvaluationSummary>;
   /** One alert on one channel (see activities/alerts.ts): throws for 'retry' (retryable) and 'permanent' (not). */
   deliverAlert(input: { alertId: number; channel: string }): Promise<{ channel: string; outcome: 'delivered' | 'skipped'; detail: string }>;
   rollupHourly(input: { from: string; to: string }): Promise<{ rows: number }>;

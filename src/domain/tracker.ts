@@ -220,6 +220,22 @@ export interface StoredScrapeRef {
   /** 'ok', or 'empty' (0 listings after many): see domain/scrape-health. Format drift fails the fetch instead. */
   health?: 'ok' | 'format-drift' | 'empty';
   healthReason?: string | null;
+  /**
+   * The scrape's evaluation (price changes, alert rules, firings), done by the `scrape` activity in
+   * the same attempt; absent when it could not be done there (the workflow then runs the
+   * `evaluateScrape` local activity), and in histories recorded before.
+   */
+  evaluation?: ScrapeEvaluationSummary;
+}
+
+/** What evaluating a stored scrape returns to the workflow: the change of its lowest price and the firings to deliver. */
+export interface ScrapeEvaluationSummary {
+  previousLowest: number | null;
+  /** Percent change of the lowest price against the previous scrape; null when either is missing. */
+  changePercent: number | null;
+  rulesEvaluated: number;
+  /** One per alert fired by this scrape; each is delivered by its own deliverAlerts child. */
+  firings: { alertId: number; dedupeKey: string; channels: string[] }[];
 }
 
 export interface MarketplaceOutcome {

@@ -86,9 +86,10 @@ export async function scrapeEvent(input: ScrapeEventInput): Promise<ScrapeEventR
           : await fetcher.fetchListings({ ...target, jobId: cycleId });
         let change: { changePercent: number | null };
         if (patched(ALERTS_PATCH)) {
-          // One local activity: price changes, rules, firings and the scraped mark. Each firing's
-          // delivery is an abandoned child, so channels never delay this scrape.
-          const evaluation = await db.evaluateScrape({ ref });
+          // Price changes, rules, firings and the scraped mark: done by the scrape activity itself;
+          // the local activity only when its result has none (recorded, so replay takes the same
+          // branch). Each firing's delivery is an abandoned child, so channels never delay this scrape.
+          const evaluation = ref.evaluation ?? (await db.evaluateScrape({ ref }));
           for (const firing of evaluation.firings) await startDelivery(firing.alertId, firing.dedupeKey, firing.channels);
           change = evaluation;
         } else {
