@@ -4,9 +4,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { fromRoot } from '../src/tools/paths';
+import { productionBundleOptions } from '../src/tools/workflow-bundle';
 
 async function main(): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: fromRoot('src', 'workflows', 'index.ts'), logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: fromRoot('src', 'workflows', 'index.ts'),
+    logger: new DefaultLogger('WARN'),
+    ...productionBundleOptions(),
+  });
   const out = fromRoot('dist', 'workflow-bundle.js');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, code);

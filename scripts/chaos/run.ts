@@ -20,6 +20,7 @@ import type { MockRequestLogEntry } from '../../src/mock-marketplace';
 import { fromRoot } from '../../src/tools/paths';
 import { scrapeEvents } from '../../src/workflows';
 import { maxRateRatio, servedFor, tallyScrapes, type CycleRecord, type ScrapeTally, type StoredScrape } from './count';
+import { productionBundleOptions } from '../../src/tools/workflow-bundle';
 import { delayWithin, describeStep, drawPlan, type FaultStep } from './plan';
 import { ProcessSet, type Started } from './processes';
 import { startMock, startPostgres, startTemporal, startWorker, workerEnv, type StackPorts } from './stack';
@@ -147,6 +148,8 @@ export class ChaosRun {
     const { code } = await bundleWorkflowCode({
       workflowsPath: fromRoot('src', 'workflows', 'index.ts'),
       logger: new DefaultLogger('WARN'),
+      // As production workers load it (npm run build).
+      ...productionBundleOptions(),
     });
     const bundlePath = path.join(this.dir, 'workflow-bundle.js');
     writeFileSync(bundlePath, code);

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { fromRoot } from '../../src/tools/paths';
+import { productionBundleOptions } from '../../src/tools/workflow-bundle';
 
 const DIR = fromRoot('test', 'fixtures', 'histories');
 const files = readdirSync(DIR)
@@ -26,6 +27,20 @@ describe('replay of recorded workflow histories', () => {
       ),
     );
     assert.deepEqual([...types].sort(), ['archiveAndRetention', 'dailyRollup', 'hourlyRollup', 'scrapeEvent', 'selfCheck', 'trackerLoop']);
+  });
+
+  it('replays every recorded history with the production bundle (npm run build: tree-shaken, minified)', async () => {
+    const histories = files.map((file) => ({
+      workflowId: file,
+      history: historyFromJSON(JSON.parse(readFileSync(path.join(DIR, file), 'utf8'))),
+    }));
+    const failed: string[] = [];
+    for await (const result of Worker.runReplayHistories(
+      { workflowsPath: require.resolve('../../src/workflows'), bundlerOptions: productionBundleOptions() },
+      histories,
+    ))
+      if (result.error) failed.push(`${result.workflowId}: ${result.error.message}`);
+    assert.deepEqual(failed, []);
   });
 
   for (const file of files) {
