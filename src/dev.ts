@@ -95,7 +95,7 @@ export async function runDevStack(env: Env, logger: Logger): Promise<void> {
       });
       mockUrl = mock.url;
     }
-    const marketplaces = createMarketplaceAdapters(env, { ...(mockUrl ? { mockUrl } : {}), pacing: requestPacing(pool, env) });
+    const marketplaces = createMarketplaceAdapters(env, { ...(mockUrl ? { mockUrl } : {}), pacing: requestPacing(pool, env, logger) });
     running.push({ name: 'Marketplace clients', detail: '', hidden: true, stop: () => marketplaces.close() });
     for (const d of marketplaces.disabled) logger.warn(`marketplace ${d.marketplace} disabled: ${d.reason}`);
     const adapters = adapterMap(marketplaces.adapters);

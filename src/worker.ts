@@ -90,7 +90,8 @@ export interface TrackerWorkers {
 /**
  * Wires the main task queue (workflows and database activities) and one task queue per enabled
  * marketplace. Each marketplace queue carries `maxTaskQueueActivitiesPerSecond`, which the server
- * enforces for the whole queue: the rate limit holds however many workers run.
+ * enforces for the whole queue, at the request pacing's average (taskQueueDispatchRate); the rate
+ * limit itself is kept by the adapters' request pacing (requestPacing), however many workers run.
  */
 export async function createWorkers(deps: WorkerDeps): Promise<TrackerWorkers> {
   const metrics = deps.metrics ?? createWorkerMetrics();
@@ -176,7 +177,7 @@ export function taskQueueDispatchRate(rate: number): number {
  * other worker on the same database. While the database is unreachable a request waits for it
  * like the persist step, until the attempt's persistDeadline, heartbeating.
  */
-export function requestPacing(db: Db, env: Env): (marketplace: MarketplaceName) => RequestPace {
+export function requestPacing(db: Db, env: Env, logger: Logger): (marketplace: MarketplaceName) => RequestPace {
   return (marketplace) => {
     const pacer = new RequestPacer({
       db,
@@ -184,6 +185,15 @@ export function requestPacing(db: Db, env: Env): (marketplace: MarketplaceName) 
       spacingMs: pacingSpacingMs(ratePerSecond(env, marketplace)),
       outageDeadline: fetchOutageDeadline,
       onWaitingForDatabase: heartbeatWaitingForDatabase,
+      // A stall between taking a slot and sending (an overloaded machine) is what pacing cannot
+      // absorb beyond the allowance: worth seeing when it keeps happening.
+      onLate: (lateMs, retakes, sent) =>
+        logger.warn(
+          sent
+            ? `request pacing: ${marketplace} request sent ${Math.round(lateMs)} ms after its slot, after ${retakes} new slot(s)`
+            : `request pacing: ${marketplace} request missed its slot by ${Math.round(lateMs)} ms; taking a new one`,
+          { marketplace, lateMs: Math.round(lateMs), retakes },
+        ),
     });
     return async (signal) => {
       await pacer.pace(signal);
@@ -236,7 +246,7 @@ export async function runWorker(env: Env, logger: Logger = createLogger(env.LOG_
     throw new Error('DATABASE_URL is required for `ticket-tracker worker` (use `ticket-tracker dev` for the embedded stack)');
   installRuntime(env, logger);
   const db = createPool(env.DATABASE_URL, env.DATABASE_POOL_MAX, (err) => logger.warn('idle database client error', { err }));
-  const marketplaces = createMarketplaceAdapters(env, { pacing: requestPacing(db, env) });
+  const marketplaces = createMarketplaceAdapters(env, { pacing: requestPacing(db, env, logger) });
   for (const d of marketplaces.disabled) logger.warn(`marketplace ${d.marketplace} disabled: ${d.reason}`);
   const adapters = adapterMap(marketplaces.adapters);
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });

@@ -16,17 +16,26 @@ import { abortableDelay, waitingOutDatabase } from './unavailable';
  * How late (ms) a request may reach the marketplace after its slot, and still keep every
  * 1000 ms window within the rate: slots are (1000 + allowance) / rate apart, so rate + 1
  * requests span at least 1000 + allowance ms, and the rate + 1st still falls outside the window
- * of the first unless one of them is delayed by more than the allowance relative to the other.
- * The cost is throughput: on average rate x 1000 / (1000 + allowance) requests per second,
- * 87% of the setting with 150 ms. Chosen from the chaos suite on the loaded 2-core VM (README,
- * Durability), where event-loop stalls between a slot and its request reach about 100 ms.
+ * of the first unless the first arrives more than the allowance later, relative to its slot,
+ * than the last. The cost is throughput: on average rate x 1000 / (1000 + allowance) requests
+ * per second, 80% of the setting with 250 ms. Chosen from the chaos suite on the 2-core VM
+ * (README, Durability): from slot to the worker's send, p99 45-82 ms and at most 122 ms; from
+ * send to the mock marketplace's log, p99 31-86 ms and at most 104 ms; 150 ms let one window
+ * through with a request 197 ms late (111 + 86).
  */
-export const PACING_JITTER_ALLOWANCE_MS = 150;
+export const PACING_JITTER_ALLOWANCE_MS = 250;
 
 /**
- * A request whose local wait overran its slot by more than this (a stall after the slot was
- * taken) takes a new slot rather than go out late, at most this many times in a row; then it
- * goes out anyway, so a worker stalling all the time still makes progress.
+ * The part of the allowance (ms) the worker's own wait may use: a request whose wait overran
+ * its slot by more (a stall after the slot was taken: event loop, CPU) takes a new slot rather
+ * than go out late, leaving the rest of the allowance for the way to the marketplace (socket,
+ * the other side's scheduling), which the worker cannot see.
+ */
+export const PACING_RETAKE_AFTER_MS = 100;
+
+/**
+ * How many new slots a late request takes in a row at most; then it goes out anyway, so that a
+ * worker stalling all the time still makes progress (and says so in its log).
  */
 export const PACING_LATE_RETAKES = 3;
 
@@ -76,20 +85,22 @@ export interface RequestPacerOptions {
   marketplace: MarketplaceName;
   /** Milliseconds between slots (pacingSpacingMs). */
   spacingMs: number;
-  /** See PACING_JITTER_ALLOWANCE_MS; also how late a wait may end before the slot is taken again. */
-  allowanceMs?: number;
+  /** How late (ms) a wait may end before a new slot is taken; PACING_RETAKE_AFTER_MS by default. */
+  retakeAfterMs?: number;
   /** Until when (epoch ms) an unreachable database is waited out, asked at each request; then its error is thrown. */
   outageDeadline: () => number;
   /** Told how long the database has been unreachable, at each retry (an activity heartbeats there). */
   onWaitingForDatabase?: (waitedMs: number) => void;
+  /** Told when a wait overran its slot by more than retakeAfterMs (ms late, retakes so far); `sent` when it goes out anyway. */
+  onLate?: (lateMs: number, retakes: number, sent: boolean) => void;
 }
 
 /** Paces the requests to one marketplace across every process sharing the database. */
 export class RequestPacer {
-  private readonly allowanceMs: number;
+  private readonly retakeAfterMs: number;
 
   constructor(private readonly options: RequestPacerOptions) {
-    this.allowanceMs = options.allowanceMs ?? PACING_JITTER_ALLOWANCE_MS;
+    this.retakeAfterMs = options.retakeAfterMs ?? PACING_RETAKE_AFTER_MS;
   }
 
   /**
@@ -111,7 +122,9 @@ export class RequestPacer {
       // Rounded up: a timer fires no earlier than asked, and a request must not precede its slot.
       if (slot.waitMs > 0) await abortableDelay(Math.ceil(slot.waitMs), signal);
       const late = performance.now() - asked - slot.waitMs;
-      if (late <= this.allowanceMs || retake >= PACING_LATE_RETAKES) return slot;
+      if (late <= this.retakeAfterMs) return slot;
+      this.options.onLate?.(late, retake, retake >= PACING_LATE_RETAKES);
+      if (retake >= PACING_LATE_RETAKES) return slot;
     }
   }
 
