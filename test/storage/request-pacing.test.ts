@@ -3,7 +3,11 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createPool, type Db } from '../../src/db/pool';
 import { pacedRatePerSecond, pacingSpacingMs, RequestPacer, takeRequestSlot } from '../../src/db/request-pacing';
-import { taskQueueDispatchRate } from '../../src/worker';
+import { parseEnv } from '../../src/config';
+import { createLogger } from '../../src/logging/logger';
+import { startMockMarketplace } from '../../src/mock-marketplace';
+import { createMarketplaceAdapters } from '../../src/sources';
+import { requestPacing, taskQueueDispatchRate } from '../../src/worker';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
 const NO_DEADLINE = (): number => Date.now() + 60_000;
@@ -91,6 +95,31 @@ describe('request pacing', () => {
     }
     cancel.abort(new Error('activity cancelled'));
     await assert.rejects(waiting, /activity cancelled/);
+  });
+
+  it("is awaited before each of the HTTP client's requests: a request is not sent until it is paced", async () => {
+    let requests = 0;
+    const mock = await startMockMarketplace({ port: 0, seed: 7, host: '127.0.0.1', onRequest: () => requests++ });
+    const env = parseEnv({ MOCK_MARKETPLACE: 'true', MARKETPLACES: 'vividseats' });
+    try {
+      const refused = createMarketplaceAdapters(env, {
+        mockUrl: mock.url,
+        pacing: () => () => Promise.reject(new Error('no slot')),
+      });
+      await assert.rejects(refused.adapters.vividseats!.fetchPrices('evt-2002'), /no slot/);
+      await refused.close();
+      assert.equal(requests, 0, 'nothing reached the marketplace');
+
+      // The workers' pacing (requestPacing): the request took a slot in the database.
+      const paced = createMarketplaceAdapters(env, { mockUrl: mock.url, pacing: requestPacing(t.db, env, createLogger('error')) });
+      await paced.adapters.vividseats!.fetchPrices('evt-2002');
+      await paced.close();
+      assert.equal(requests, 1);
+      const { rows } = await t.db.query(`SELECT 1 FROM marketplace_request_pacing WHERE marketplace = 'vividseats'`);
+      assert.equal(rows.length, 1);
+    } finally {
+      await mock.close();
+    }
   });
 
   it('waits out an unreachable database, and gives up at the deadline', async () => {
