@@ -19,9 +19,11 @@ import { startEmbeddedPostgres } from '../src/embedded/postgres';
 import { freePort, waitForPort } from '../src/embedded/ports';
 import { stopChild } from '../src/embedded/processes';
 import { startTemporalDevServer } from '../src/embedded/temporal-dev-server';
+import { createLogger } from '../src/logging/logger';
 import { createMarketplaceAdapters } from '../src/sources';
 import { fromRoot } from '../src/tools/paths';
 import { resolveTemporalBinary } from '../src/tools/temporal-binaries';
+import { requestPacing } from '../src/worker';
 import { scrapeEvents } from '../src/workflows';
 import { round, type Benchmark } from './harness';
 import { breakdownFigures, takeReading, type ProcessTrees } from './cycle-breakdown';
@@ -102,7 +104,8 @@ async function plainLoop(
   events: { id: number; marketplaceIds: { marketplace: string; marketplaceEventId: string }[] }[],
   tag: string,
 ): Promise<number> {
-  const adapters = createMarketplaceAdapters(env, { mockUrl });
+  // Paced like the worker's requests (one statement each), so both sides do the same work.
+  const adapters = createMarketplaceAdapters(env, { mockUrl, pacing: requestPacing(db, env, createLogger('error')) });
   const adapter = adapters.adapters.vividseats!;
   const started = process.hrtime.bigint();
   let next = 0;

@@ -14,7 +14,7 @@ import { startTracker, trackerSettingsFrom } from './tracker/control';
 import { selfCheck } from './workflows';
 import { startMockMarketplace } from './mock-marketplace';
 import { createMarketplaceAdapters } from './sources';
-import { adapterMap, createWorkers, installRuntime } from './worker';
+import { adapterMap, createWorkers, installRuntime, requestPacing } from './worker';
 import { startDashboard } from './dashboard/server';
 import { temporalUiOf } from './dashboard/temporal-links';
 
@@ -95,7 +95,7 @@ export async function runDevStack(env: Env, logger: Logger): Promise<void> {
       });
       mockUrl = mock.url;
     }
-    const marketplaces = createMarketplaceAdapters(env, mockUrl ? { mockUrl } : {});
+    const marketplaces = createMarketplaceAdapters(env, { ...(mockUrl ? { mockUrl } : {}), pacing: requestPacing(pool, env, logger) });
     running.push({ name: 'Marketplace clients', detail: '', hidden: true, stop: () => marketplaces.close() });
     for (const d of marketplaces.disabled) logger.warn(`marketplace ${d.marketplace} disabled: ${d.reason}`);
     const adapters = adapterMap(marketplaces.adapters);

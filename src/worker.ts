@@ -22,7 +22,9 @@ import { createLogger } from './logging/logger';
 import { createWorkerMetrics, type WorkerMetrics } from './observability/metrics';
 import { startHealthServer } from './observability/server';
 import { activityFailureLogger, sdkLogRecord } from './observability/temporal-logs';
-import { createMarketplaceAdapters, type MarketplaceAdapter } from './sources';
+import { createMarketplaceAdapters, type MarketplaceAdapter, type RequestPace } from './sources';
+import { fetchOutageDeadline, heartbeatWaitingForDatabase } from './activities/scrape';
+import { pacedRatePerSecond, pacingSpacingMs, RequestPacer } from './db/request-pacing';
 import { fromRoot } from './tools/paths';
 
 /** The prebuilt bundle `npm run build` writes; production workers load it instead of bundling. */
@@ -88,7 +90,8 @@ export interface TrackerWorkers {
 /**
  * Wires the main task queue (workflows and database activities) and one task queue per enabled
  * marketplace. Each marketplace queue carries `maxTaskQueueActivitiesPerSecond`, which the server
- * enforces for the whole queue: the rate limit holds however many workers run.
+ * enforces for the whole queue, at the request pacing's average (taskQueueDispatchRate); the rate
+ * limit itself is kept by the adapters' request pacing (requestPacing), however many workers run.
  */
 export async function createWorkers(deps: WorkerDeps): Promise<TrackerWorkers> {
   const metrics = deps.metrics ?? createWorkerMetrics();
@@ -154,15 +157,48 @@ export function adapterMap(adapters: Partial<Record<MarketplaceName, Marketplace
 }
 
 /**
- * What a marketplace queue asks Temporal for, so that no one-second window sees more than `rate`
- * requests. Temporal's task-queue limit is a token bucket holding one second of tokens (matching's
- * `defaultBurstDuration`, server 1.24+): after a quiet spell a full bucket is dispatched at once and
- * refills within the same second, so a window can see up to twice the rate (the chaos suite
- * measured 1.5x with the plain rate). Half the rate keeps burst plus refill within `rate`; the
- * average is then half the setting. Every worker computes the same value from the same setting.
+ * What a marketplace queue asks Temporal for: the average rate request pacing lets through
+ * (pacedRatePerSecond, rate x 1000 / (1000 + PACING_JITTER_ALLOWANCE_MS)). The rate limit itself is
+ * kept by the pacing, right before each request; Temporal's limit only keeps tasks from piling up
+ * in it. Temporal's limit is a token bucket holding one second of tokens (matching's
+ * `defaultBurstDuration`, server 1.24+), so after a quiet spell up to a second's worth of tasks
+ * start at once: they wait for their slots in the pacing (a second or so, within the fetch's
+ * heartbeat ticker), they are not sent together. Asking for more than the pacing's average would
+ * make the wait grow without bound; asking for less (half, as before pacing) wastes throughput.
+ * Every worker computes the same value from the same setting.
  */
 export function taskQueueDispatchRate(rate: number): number {
-  return rate / 2;
+  return pacedRatePerSecond(rate);
+}
+
+/**
+ * The request pacing of every marketplace (src/db/request-pacing.ts), for
+ * createMarketplaceAdapters' `pacing`: slots of pacingSpacingMs(rate) in `db`, shared with every
+ * other worker on the same database. While the database is unreachable a request waits for it
+ * like the persist step, until the attempt's persistDeadline, heartbeating.
+ */
+export function requestPacing(db: Db, env: Env, logger: Logger): (marketplace: MarketplaceName) => RequestPace {
+  return (marketplace) => {
+    const pacer = new RequestPacer({
+      db,
+      marketplace,
+      spacingMs: pacingSpacingMs(ratePerSecond(env, marketplace)),
+      outageDeadline: fetchOutageDeadline,
+      onWaitingForDatabase: heartbeatWaitingForDatabase,
+      // A stall between taking a slot and sending (an overloaded machine) is what pacing cannot
+      // absorb beyond the allowance: worth seeing when it keeps happening.
+      onLate: (lateMs, retakes, sent) =>
+        logger.warn(
+          sent
+            ? `request pacing: ${marketplace} request sent ${Math.round(lateMs)} ms after its slot, after ${retakes} new slot(s)`
+            : `request pacing: ${marketplace} request missed its slot by ${Math.round(lateMs)} ms; taking a new one`,
+          { marketplace, lateMs: Math.round(lateMs), retakes },
+        ),
+    });
+    return async (signal) => {
+      await pacer.pace(signal);
+    };
+  };
 }
 
 /** The marketplace's requests per second across every worker: its descriptor's rate setting. */
@@ -210,7 +246,7 @@ export async function runWorker(env: Env, logger: Logger = createLogger(env.LOG_
     throw new Error('DATABASE_URL is required for `ticket-tracker worker` (use `ticket-tracker dev` for the embedded stack)');
   installRuntime(env, logger);
   const db = createPool(env.DATABASE_URL, env.DATABASE_POOL_MAX, (err) => logger.warn('idle database client error', { err }));
-  const marketplaces = createMarketplaceAdapters(env);
+  const marketplaces = createMarketplaceAdapters(env, { pacing: requestPacing(db, env, logger) });
   for (const d of marketplaces.disabled) logger.warn(`marketplace ${d.marketplace} disabled: ${d.reason}`);
   const adapters = adapterMap(marketplaces.adapters);
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });

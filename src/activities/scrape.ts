@@ -4,7 +4,7 @@ import { findPersistedScrape, persistScrape, type PersistScrapeResult } from '..
 import type { Db } from '../db/pool';
 import { recordScrapeError } from '../db/cycles';
 import { evaluateStoredScrape } from './alerts';
-import { isDatabaseUnavailable } from '../db/unavailable';
+import { waitingOutDatabase } from '../db/unavailable';
 import type { FetchedPrices } from '../domain/listing';
 import { DEFAULT_SCRAPE_HEALTH, type ScrapeHealthSettings } from '../domain/scrape-health';
 import type { ScrapeEvaluationSummary, StoredScrapeRef } from '../domain/tracker';
@@ -18,27 +18,34 @@ export const FORMAT_DRIFT_FAILURE = 'MarketplaceFormatDrift';
 /** How often a running fetch heartbeats (the workflow's heartbeatTimeout is a few times this). */
 export const HEARTBEAT_EVERY_MS = 5_000;
 
+// Where the persist step and request pacing share it (src/db/unavailable.ts); tests import it from here.
+export { waitingOutDatabase };
+
 /** Until when a fetched scrape may wait for the database: 15 s before the attempt's startToClose. */
 export function persistDeadline(startToCloseTimeoutMs: number | undefined, now = Date.now()): number {
   return now + Math.max(0, (startToCloseTimeoutMs ?? 120_000) - 15_000);
 }
 
 /**
- * Runs `work` again, with a backoff from 1 s up to 5 s, while it fails with an unreachable
- * database (isDatabaseUnavailable) and `deadline` (epoch ms) has not passed; `waiting` is told
- * how long it has waited, at every try (the activity heartbeats there). Any other error, or the
- * deadline, ends it with the last error.
+ * Until when (epoch ms) a request of the running fetch may wait for an unreachable database
+ * before it can be paced: persistDeadline of the current activity attempt, or of the default
+ * startToClose outside an activity.
  */
-export async function waitingOutDatabase<T>(work: () => Promise<T>, deadline: number, waiting: (waitedMs: number) => void): Promise<T> {
-  const started = Date.now();
-  for (let delay = 1000; ; delay = Math.min(delay * 2, 5000)) {
-    try {
-      return await work();
-    } catch (err) {
-      if (!isDatabaseUnavailable(err) || Date.now() + delay > deadline) throw err;
-      waiting(Date.now() - started);
-      await new Promise((r) => setTimeout(r, delay));
-    }
+export function fetchOutageDeadline(): number {
+  return persistDeadline(activityContext()?.info.startToCloseTimeoutMs);
+}
+
+/** Heartbeats the running activity (none outside one) while a request waits for the database to pace it. */
+export function heartbeatWaitingForDatabase(waitedMs: number): void {
+  activityContext()?.heartbeat(`waiting for the database to pace a request (${Math.round(waitedMs / 1000)} s)`);
+}
+
+/** The current activity's context, or undefined when called outside an activity. */
+function activityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
   }
 }
 

@@ -14,3 +14,46 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   }
   return /Connection terminated|connection timeout|Client has encountered a connection error|terminating connection/i.test(err.message);
 }
+
+/**
+ * Runs `work` again, with a backoff from 1 s up to 5 s, while it fails with an unreachable
+ * database (isDatabaseUnavailable) and `deadline` (epoch ms) has not passed; `waiting` is told
+ * how long it has waited, at every try (an activity heartbeats there). Any other error, or the
+ * deadline, ends it with the last error; an aborted `signal` ends a backoff with its reason.
+ */
+export async function waitingOutDatabase<T>(
+  work: () => Promise<T>,
+  deadline: number,
+  waiting: (waitedMs: number) => void,
+  signal?: AbortSignal,
+): Promise<T> {
+  const started = Date.now();
+  for (let delay = 1000; ; delay = Math.min(delay * 2, 5000)) {
+    try {
+      return await work();
+    } catch (err) {
+      if (!isDatabaseUnavailable(err) || Date.now() + delay > deadline) throw err;
+      waiting(Date.now() - started);
+      await abortableDelay(delay, signal);
+    }
+  }
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason as soon as it is aborted. */
+export function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

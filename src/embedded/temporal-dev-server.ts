@@ -62,8 +62,8 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
     'warn',
     // One partition per task queue: a marketplace queue's rate limit is a token bucket per
     // partition with a burst of at least one task each, so with the default four partitions a
-    // one-second window could see four tasks beyond the rate (see taskQueueDispatchRate in
-    // src/worker.ts). Dev-server scale never needs more than one.
+    // one-second window could dispatch four tasks beyond the rate, to wait in request pacing
+    // (see taskQueueDispatchRate in src/worker.ts). Dev-server scale never needs more than one.
     ...TASK_QUEUE_PARTITIONS_ONE.flatMap((kv) => ['--dynamic-config-value', kv]),
     ...(opts.metricsPort ? ['--metrics-port', String(opts.metricsPort)] : []),
     ...Object.entries(opts.searchAttributes ?? {}).flatMap(([k, v]) => ['--search-attribute', `${k}=${v}`]),

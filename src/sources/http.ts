@@ -24,7 +24,16 @@ export interface MarketplaceHttpOptions {
   /** The setting to check when the marketplace refuses our credential (named in 401/403 messages). */
   credentialSetting?: string;
   now?: () => number;
+  /**
+   * Request pacing across every worker (src/db/request-pacing.ts): awaited after the politeness
+   * delay, right before each request is sent, so that what it spaces is the requests themselves.
+   * Rejects with the signal's reason when aborted. Absent = no pacing (one-off requests).
+   */
+  pace?: RequestPace;
 }
+
+/** Resolves when the next request may be sent; see MarketplaceHttpOptions.pace. */
+export type RequestPace = (signal: AbortSignal | undefined) => Promise<void>;
 
 export interface RequestSpec {
   /** Path and query, e.g. `/2/events/123?client_id=...`; secrets in it never reach messages. */
@@ -48,8 +57,8 @@ const MAX_ERROR_BODY = 200;
 
 /**
  * A pooled, keep-alive HTTP client for one marketplace: one dispatcher (or one per proxy),
- * gzip/deflate/br decompression (by hand: undici's interceptor is still experimental), timeouts, a user agent, the politeness delay before each
- * request, and every failure turned into a classified MarketplaceError.
+ * gzip/deflate/br decompression (by hand: undici's interceptor is still experimental), timeouts, a user agent, the politeness delay and the request pacing
+ * before each request, and every failure turned into a classified MarketplaceError.
  */
 export class MarketplaceHttp {
   private readonly dispatchers: Dispatcher[];
@@ -101,6 +110,7 @@ export class MarketplaceHttp {
   async text(eventId: string, spec: RequestSpec, describe?: ErrorDescriber): Promise<string> {
     const { marketplace } = this.options;
     await sleep(drawDelayMs(this.options.delay, this.random), spec.signal);
+    await this.options.pace?.(spec.signal);
     const dispatcher = this.dispatchers[this.nextDispatcher++ % this.dispatchers.length]!;
     const where = pathOnly(spec.path);
     let response: Dispatcher.ResponseData;

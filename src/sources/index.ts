@@ -1,12 +1,13 @@
 import { enabledMarketplaces, settingOf, type Env } from '../config';
 import type { FetchedPrices, MarketplaceName } from '../domain/listing';
-import { MarketplaceHttp, type MarketplaceHttpOptions } from './http';
+import { MarketplaceHttp, type MarketplaceHttpOptions, type RequestPace } from './http';
 import { ioOf } from './marketplaces/adapters';
 import { descriptorOf, MARKETPLACE_NAMES } from './marketplaces/registry';
 import type { RandomSource } from './politeness';
 import type { MarketplaceAdapter } from './types';
 
 export type { MarketplaceAdapter } from './types';
+export type { RequestPace } from './http';
 export { MarketplaceError, PayloadShapeError, toActivityFailure, FAILURE_TYPES } from './errors';
 
 /** Pure normalizers by source name, for `ticket-tracker sources parse` and the tests. */
@@ -27,6 +28,11 @@ export interface CreateAdaptersOptions {
   mockUrl?: string;
   random?: RandomSource;
   now?: () => number;
+  /**
+   * The request pacing of each marketplace's HTTP client (see MarketplaceHttpOptions.pace).
+   * Workers must pass it (src/worker.ts requestPacing): without it requests are not spaced.
+   */
+  pacing?: (marketplace: MarketplaceName) => RequestPace;
 }
 
 /**
@@ -46,6 +52,8 @@ export function createMarketplaceAdapters(env: Env, opts: CreateAdaptersOptions 
     };
     const baseUrlSetting = descriptor.settings.find((x) => x.kind === 'base-url')?.name;
     const override = mock ?? (baseUrlSetting ? setting(baseUrlSetting) : undefined);
+    // One per marketplace, shared by its clients if an adapter makes several.
+    const pace = opts.pacing?.(marketplace);
     adapters[marketplace] = ioOf(marketplace).createAdapter({
       setting,
       mock: mock !== undefined,
@@ -63,6 +71,7 @@ export function createMarketplaceAdapters(env: Env, opts: CreateAdaptersOptions 
           ...(opts.random ? { random: opts.random } : {}),
           ...(opts.now ? { now: opts.now } : {}),
           ...(credentialSetting ? { credentialSetting } : {}),
+          ...(pace ? { pace } : {}),
         } satisfies MarketplaceHttpOptions),
     });
   }

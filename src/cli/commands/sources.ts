@@ -121,6 +121,9 @@ export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 
         }),
         { source, id, ...raw },
       );
+      // No request pacing: one request by hand, which needs no database (probe works without
+      // one, e.g. on a laptop checking a credential). It can still land within the spacing of a
+      // running worker's request: an operator's single probe is accepted as that exception.
       const set = createMarketplaceAdapters(ctx.getEnv());
       try {
         const adapter = set.adapters[o.source];
