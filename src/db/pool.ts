@@ -2,10 +2,21 @@ import pg from 'pg';
 
 export type Db = pg.Pool;
 
-/** One pool per process. Errors on idle clients are logged by the caller, not fatal. */
+/**
+ * One pool per process. A connection error on a client is reported to `onIdleError`, never
+ * fatal, whether the client sits idle in the pool or is checked out between two statements.
+ *
+ * Why the second listener: pg-pool listens for errors only on idle clients, and `pg` emits an
+ * error that arrives while no query runs as an 'error' event, which with no listener kills the
+ * process. The chaos suite saw both workers die that way when PostgreSQL stopped ("terminating
+ * connection due to administrator command", 57P01) with a transaction's client checked out. The
+ * client is then not queryable: its next query rejects (isDatabaseUnavailable), and release()
+ * drops it from the pool.
+ */
 export function createPool(connectionString: string, max = 10, onIdleError?: (err: Error) => void): Db {
   const pool = new pg.Pool({ connectionString, max, application_name: 'ticket-tracker' });
   pool.on('error', (err) => onIdleError?.(err));
+  pool.on('connect', (client) => client.on('error', (err) => onIdleError?.(err)));
   return pool;
 }
 

@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { PoolClient } from 'pg';
 import type { MarketplaceName } from '../domain/listing';
 import type { Db } from './pool';
-import { abortableDelay, waitingOutDatabase } from './unavailable';
+import { sleep } from '../sources/politeness';
+import { waitingOutDatabase } from './unavailable';
 
 /**
  * Request pacing: every request to a marketplace, from any worker process, first takes the next
@@ -120,7 +121,7 @@ export class RequestPacer {
         signal,
       );
       // Rounded up: a timer fires no earlier than asked, and a request must not precede its slot.
-      if (slot.waitMs > 0) await abortableDelay(Math.ceil(slot.waitMs), signal);
+      if (slot.waitMs > 0) await sleep(Math.ceil(slot.waitMs), signal);
       const late = performance.now() - asked - slot.waitMs;
       if (late <= this.retakeAfterMs) return slot;
       this.options.onLate?.(late, retake, retake >= PACING_LATE_RETAKES);

@@ -1,3 +1,5 @@
+import { sleep } from '../sources/politeness';
+
 /**
  * Whether a `pg` error means "the database cannot be reached right now" (stopped, restarting,
  * connection cut) rather than "this statement is wrong": the first is worth waiting out, the
@@ -34,26 +36,7 @@ export async function waitingOutDatabase<T>(
     } catch (err) {
       if (!isDatabaseUnavailable(err) || Date.now() + delay > deadline) throw err;
       waiting(Date.now() - started);
-      await abortableDelay(delay, signal);
+      await sleep(delay, signal);
     }
   }
-}
-
-/** Resolves after `ms`, or rejects with the signal's reason as soon as it is aborted. */
-export function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
