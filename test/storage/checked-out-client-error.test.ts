@@ -36,8 +36,9 @@ describe('a connection error on a checked-out client', () => {
       await admin.end();
     }
     for (let i = 0; i < 100 && reported.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
-    assert.equal(reported.length, 1, 'the error reached onIdleError instead of killing the process');
-    assert.match(reported[0]!.message, /terminating connection|Connection terminated/);
+    // pg reports the server's message, then the socket's end: one or two errors, none unhandled.
+    assert.ok(reported.length >= 1, 'the error reached onIdleError instead of killing the process');
+    for (const err of reported) assert.match(err.message, /terminating connection|Connection terminated/);
 
     const next = await client.query('SELECT 1').then(
       () => null,
