@@ -129,7 +129,10 @@ function freshRollupCtes(
       SELECT r.event_id, r.bucket, r.marketplace, ${prefixed('r')}
         FROM dirty_d d JOIN rollup_hourly r ON r.event_id = d.event_id AND r.zone = $3 AND r.marketplace = d.marketplace
          AND r.bucket >= d.day AND r.bucket < d.day + interval '1 day'
-       WHERE ${notReplaced('raw_h')}
+       -- The same rows bounded by constants too: an index range however many marks the planner
+       -- expects (statistics taken while a cycle's marks were waiting planned a sequential scan).
+       WHERE ${events('r')} AND r.bucket >= ${lo} AND r.bucket < ${hi}::timestamptz + interval '1 day'
+         AND ${notReplaced('raw_h')}
       UNION ALL SELECT * FROM raw_h
     ), raw_d AS (
       SELECT h.event_id, date_bin('1 day', h.bucket, ${ORIGIN}) AS bucket, h.marketplace, ${HOURLY_FIGURES}
