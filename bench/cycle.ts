@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -162,6 +162,8 @@ export const benchmark: Benchmark = {
         namespace: 'default',
         persist: process.env.BENCH_TEMPORAL_PERSIST === 'true',
         metricsPort: await freePort(),
+        // BENCH_SERVER_LOG=FILE: the dev server's own output (with GODEBUG=gctrace=1, its Go GC's share of CPU).
+        ...(process.env.BENCH_SERVER_LOG ? { onLog: (line: string) => appendFileSync(process.env.BENCH_SERVER_LOG!, `${line}\n`) } : {}),
       });
       cleanups.push(() => temporal.stop());
       const mock = await startMock(1500);

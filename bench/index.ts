@@ -9,6 +9,7 @@ import type { Benchmark, Figures, LayoutFigure } from './harness';
 import { benchmark as alerts } from './alerts';
 import { benchmark as config } from './config';
 import { benchmark as cycle } from './cycle';
+import { benchmark as floor } from './floor';
 import { benchmark as parse } from './parse';
 import { benchmark as sync } from './sync';
 import { benchmark as ingest } from './ingest';
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   alerts,
   config,
   cycle,
+  floor,
   parse,
   sync,
   ingest,

@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { freePort } from '../src/embedded/ports';
+import { stopChild } from '../src/embedded/processes';
+import { startTemporalDevServer } from '../src/embedded/temporal-dev-server';
+import { fromRoot } from '../src/tools/paths';
+import { resolveTemporalBinary } from '../src/tools/temporal-binaries';
+import { round, type Benchmark } from './harness';
+import { floorCycle } from './floor/workflows';
+import { treeCpuSeconds } from './process-cpu';
+
+/**
+ * What Temporal itself costs per event on this machine: the cycle bench's shape (a parent, one
+ * child per event with 50 in flight, one activity per child on a rate-limited task queue, the
+ * same dev server and worker process settings) with empty workflows and an activity that returns
+ * at once (bench/floor/). Wall time and CPU per event of the dev server and the worker.
+ *
+ * Why: the cycle bench's overhead is the Temporal cycle's time minus the plain loop's, and both
+ * are bound by the same two cores. So the CPU this floor needs per event, shared over the cores,
+ * is time the cycle cannot avoid whatever the product's own code does: when
+ * `floor_cpu_ms_per_event_all / cores` is near the overhead goal, the goal is out of reach here.
+ */
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+
+export const benchmark: Benchmark = {
+  name: 'floor',
+  description: 'the cycle shape with empty work: what Temporal itself costs per event (dev server and worker CPU)',
+  async run(args) {
+    const events = Number(/^--events=(\d+)$/.exec(args.find((a) => a.startsWith('--events=')) ?? '')?.[1] ?? 1000);
+    const cycles = Number(/^--cycles=(\d+)$/.exec(args.find((a) => a.startsWith('--cycles=')) ?? '')?.[1] ?? 5);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-bench-floor-'));
+    chmodSync(dir, 0o755);
+    const cleanups: (() => Promise<unknown>)[] = [];
+    try {
+      const temporal = await startTemporalDevServer({
+        cliPath: resolveTemporalBinary('cli'),
+        dataDir: path.join(dir, 'temporal'),
+        port: await freePort(),
+        uiPort: await freePort(),
+        namespace: 'default',
+        persist: false,
+      });
+      cleanups.push(() => temporal.stop());
+      const taskQueue = 'bench-floor';
+      // As the cycle bench's worker: its own process, the production image's heap cap and arenas.
+      const worker = spawn(process.execPath, ['--import', 'tsx', fromRoot('bench', 'floor', 'worker.ts')], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_OPTIONS: '--max-old-space-size=256',
+          MALLOC_ARENA_MAX: '2',
+          TEMPORAL_ADDRESS: temporal.address,
+          TASK_QUEUE: taskQueue,
+          FETCH_CONCURRENCY: String(CONCURRENCY),
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      cleanups.push(() => stopChild(worker, 10_000));
+      await new Promise<void>((resolve, reject) => {
+        worker.stdout.on('data', (b: Buffer) => b.toString().includes('ready') && resolve());
+        worker.once('exit', (code) => reject(new Error(`the floor worker exited (${code}) before it was ready`)));
+      });
+
+      const connection = await Connection.connect({ address: temporal.address });
+      cleanups.push(() => connection.close());
+      const client = new Client({ connection });
+      const cycle = (n: number, id: string): Promise<number> =>
+        client.workflow.execute(floorCycle, {
+          taskQueue,
+          workflowId: `floor-cycle-${id}`,
+          args: [{ events: n, fanout: CONCURRENCY, marketplaceQueue: `${taskQueue}-marketplace`, cycle: id }],
+        });
+      await cycle(Math.min(100, events), 'warmup');
+
+      const cpu = (): { server: number; worker: number } => ({
+        server: treeCpuSeconds(temporal.process.pid!),
+        worker: treeCpuSeconds(worker.pid!),
+      });
+      const before = cpu();
+      const seconds: number[] = [];
+      for (let c = 0; c < cycles; c++) {
+        const t = process.hrtime.bigint();
+        await cycle(events, String(c));
+        seconds.push(Number(process.hrtime.bigint() - t) / 1e9);
+      }
+      const after = cpu();
+      const n = events * cycles;
+      const perEvent = (k: 'server' | 'worker'): number => ((after[k] - before[k]) * 1000) / n;
+      const cores = os.cpus().length;
+      const median = [...seconds].sort((a, b) => a - b)[Math.floor(cycles / 2)]!;
+      return {
+        events,
+        cycles,
+        fanout: CONCURRENCY,
+        cores,
+        floor_cycle_s: round(median, 2),
+        floor_ms_per_event: round((median * 1000) / events, 2),
+        floor_cpu_ms_per_event_temporal_server: round(perEvent('server'), 2),
+        floor_cpu_ms_per_event_worker: round(perEvent('worker'), 2),
+        floor_cpu_ms_per_event_all: round(perEvent('server') + perEvent('worker'), 2),
+        // CPU shared over the machine's cores: time per event no cycle on this machine goes below.
+        floor_cpu_ms_per_event_per_core: round((perEvent('server') + perEvent('worker')) / cores, 2),
+        load_average_1m: round(os.loadavg()[0]!, 1),
+      };
+    } finally {
+      for (const c of cleanups.reverse()) await c().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
