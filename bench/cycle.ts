@@ -18,14 +18,13 @@ import type { Db } from '../src/db/pool';
 import { startEmbeddedPostgres } from '../src/embedded/postgres';
 import { freePort, waitForPort } from '../src/embedded/ports';
 import { stopChild } from '../src/embedded/processes';
-import { startTemporalDevServer } from '../src/embedded/temporal-dev-server';
 import { createLogger } from '../src/logging/logger';
 import { createMarketplaceAdapters } from '../src/sources';
 import { fromRoot } from '../src/tools/paths';
-import { resolveTemporalBinary } from '../src/tools/temporal-binaries';
 import { requestPacing } from '../src/worker';
 import { scrapeEvents } from '../src/workflows';
-import { round, type Benchmark } from './harness';
+import { intArg, round, type Benchmark } from './harness';
+import { startBenchDevServer, WORKER_MALLOC_ARENA_MAX, WORKER_NODE_OPTIONS } from './dev-server';
 import { breakdownFigures, takeReading, type ProcessTrees } from './cycle-breakdown';
 import { scrapeMetrics, total } from './prometheus';
 import { createThrowawayDatabase } from '../test/helpers/throwaway-database';
@@ -35,10 +34,6 @@ import { createThrowawayDatabase } from '../test/helpers/throwaway-database';
  * mock marketplace with no added latency: Temporal's overhead per event, the history size of one
  * event with 5,000 listings, and the worker's resident memory over consecutive cycles.
  */
-/** The heap cap the production image gives workers (Dockerfile's NODE_OPTIONS). */
-const WORKER_NODE_OPTIONS = '--max-old-space-size=256';
-/** glibc malloc arenas of the image (Dockerfile's MALLOC_ARENA_MAX): fewer arenas, less fragmentation across the SDK's threads. */
-const WORKER_MALLOC_ARENA_MAX = '2';
 /** Scrape children in flight (the tracker's fanout) and, in the plain loop, events in flight. */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 /** Fetch activities in flight on the worker (MARKETPLACE_CONCURRENCY). */
@@ -134,8 +129,8 @@ export const benchmark: Benchmark = {
   name: 'cycle',
   description: 'one cycle of N events (500 listings each) through Temporal vs a plain loop; history size; worker memory',
   async run(args) {
-    const events = Number(/^--events=(\d+)$/.exec(args.find((a) => a.startsWith('--events=')) ?? '')?.[1] ?? 1000);
-    const cycles = Number(/^--cycles=(\d+)$/.exec(args.find((a) => a.startsWith('--cycles=')) ?? '')?.[1] ?? 10);
+    const events = intArg(args, 'events', 1000);
+    const cycles = intArg(args, 'cycles', 10);
     if (cycles < 3) throw new Error('--cycles must be at least 3 (memory growth is read from cycle 2 to the last)');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-bench-cycle-'));
     chmodSync(dir, 0o755);
@@ -154,13 +149,7 @@ export const benchmark: Benchmark = {
       // Migrated below, by the product's own default (auto: TimescaleDB when the server has it).
       const database = await createThrowawayDatabase(adminUrl, { prefix: 'tt_bench_cycle', layout: null, poolMax: 20 });
       cleanups.push(() => database.drop());
-      const temporal = await startTemporalDevServer({
-        cliPath: resolveTemporalBinary('cli'),
-        dataDir: path.join(dir, 'temporal'),
-        port: await freePort(),
-        uiPort: await freePort(),
-        namespace: 'default',
-        persist: process.env.BENCH_TEMPORAL_PERSIST === 'true',
+      const temporal = await startBenchDevServer(dir, {
         metricsPort: await freePort(),
         // BENCH_SERVER_LOG=FILE: the dev server's own output (with GODEBUG=gctrace=1, its Go GC's share of CPU).
         ...(process.env.BENCH_SERVER_LOG ? { onLog: (line: string) => appendFileSync(process.env.BENCH_SERVER_LOG!, `${line}\n`) } : {}),

@@ -3,12 +3,10 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { freePort } from '../src/embedded/ports';
 import { stopChild } from '../src/embedded/processes';
-import { startTemporalDevServer } from '../src/embedded/temporal-dev-server';
 import { fromRoot } from '../src/tools/paths';
-import { resolveTemporalBinary } from '../src/tools/temporal-binaries';
-import { round, type Benchmark } from './harness';
+import { intArg, round, type Benchmark } from './harness';
+import { startBenchDevServer, WORKER_MALLOC_ARENA_MAX, WORKER_NODE_OPTIONS } from './dev-server';
 import { floorCycle } from './floor/workflows';
 import { treeCpuSeconds } from './process-cpu';
 
@@ -29,28 +27,21 @@ export const benchmark: Benchmark = {
   name: 'floor',
   description: 'the cycle shape with empty work: what Temporal itself costs per event (dev server and worker CPU)',
   async run(args) {
-    const events = Number(/^--events=(\d+)$/.exec(args.find((a) => a.startsWith('--events=')) ?? '')?.[1] ?? 1000);
-    const cycles = Number(/^--cycles=(\d+)$/.exec(args.find((a) => a.startsWith('--cycles=')) ?? '')?.[1] ?? 5);
+    const events = intArg(args, 'events', 1000);
+    const cycles = intArg(args, 'cycles', 5);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-bench-floor-'));
     chmodSync(dir, 0o755);
     const cleanups: (() => Promise<unknown>)[] = [];
     try {
-      const temporal = await startTemporalDevServer({
-        cliPath: resolveTemporalBinary('cli'),
-        dataDir: path.join(dir, 'temporal'),
-        port: await freePort(),
-        uiPort: await freePort(),
-        namespace: 'default',
-        persist: false,
-      });
+      const temporal = await startBenchDevServer(dir);
       cleanups.push(() => temporal.stop());
       const taskQueue = 'bench-floor';
       // As the cycle bench's worker: its own process, the production image's heap cap and arenas.
       const worker = spawn(process.execPath, ['--import', 'tsx', fromRoot('bench', 'floor', 'worker.ts')], {
         env: {
           PATH: process.env.PATH ?? '',
-          NODE_OPTIONS: '--max-old-space-size=256',
-          MALLOC_ARENA_MAX: '2',
+          NODE_OPTIONS: WORKER_NODE_OPTIONS,
+          MALLOC_ARENA_MAX: WORKER_MALLOC_ARENA_MAX,
           TEMPORAL_ADDRESS: temporal.address,
           TASK_QUEUE: taskQueue,
           FETCH_CONCURRENCY: String(CONCURRENCY),

@@ -39,3 +39,12 @@ export function round(n: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
 }
+
+/** The value of `--NAME=N` among a benchmark's arguments (a whole number), or `fallback`. */
+export function intArg(args: readonly string[], name: string, fallback: number): number {
+  const prefix = `--${name}=`;
+  const raw = args.find((a) => a.startsWith(prefix))?.slice(prefix.length);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new Error(`${prefix}${raw}: expected a whole number`);
+  return Number(raw);
+}
