@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -23,7 +23,7 @@ import { createMarketplaceAdapters } from '../src/sources';
 import { fromRoot } from '../src/tools/paths';
 import { requestPacing } from '../src/worker';
 import { scrapeEvents } from '../src/workflows';
-import { intArg, round, type Benchmark } from './harness';
+import { benchTempDir, intArg, round, type Benchmark } from './harness';
 import { startBenchDevServer, WORKER_MALLOC_ARENA_MAX, WORKER_NODE_OPTIONS } from './dev-server';
 import { breakdownFigures, takeReading, type ProcessTrees } from './cycle-breakdown';
 import { scrapeMetrics, total } from './prometheus';
@@ -130,10 +130,9 @@ export const benchmark: Benchmark = {
   description: 'one cycle of N events (500 listings each) through Temporal vs a plain loop; history size; worker memory',
   async run(args) {
     const events = intArg(args, 'events', 1000);
-    const cycles = intArg(args, 'cycles', 10);
-    if (cycles < 3) throw new Error('--cycles must be at least 3 (memory growth is read from cycle 2 to the last)');
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-bench-cycle-'));
-    chmodSync(dir, 0o755);
+    // At least 3: memory growth is read from cycle 2 to the last.
+    const cycles = intArg(args, 'cycles', 10, 3);
+    const { dir, remove } = benchTempDir('tt-bench-cycle-');
     const cleanups: (() => Promise<unknown>)[] = [];
     try {
       // Infrastructure: PostgreSQL (DATABASE_URL or embedded), a Temporal dev server, the mock in its own process.
@@ -327,7 +326,7 @@ export const benchmark: Benchmark = {
       };
     } finally {
       for (const c of cleanups.reverse()) await c().catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
+      remove();
     }
   },
 };

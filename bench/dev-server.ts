@@ -2,6 +2,7 @@ import path from 'node:path';
 import { freePort } from '../src/embedded/ports';
 import { startTemporalDevServer, type DevServerHandle } from '../src/embedded/temporal-dev-server';
 import { resolveTemporalBinary } from '../src/tools/temporal-binaries';
+import { stopIfInterrupted } from './harness';
 
 /** The heap cap the production image gives workers (Dockerfile's NODE_OPTIONS). */
 export const WORKER_NODE_OPTIONS = '--max-old-space-size=256';
@@ -10,13 +11,14 @@ export const WORKER_MALLOC_ARENA_MAX = '2';
 
 /**
  * The Temporal dev server the cycle benchmarks run against, in `dir`, on free ports: history in
- * memory unless BENCH_TEMPORAL_PERSIST=true (then its SQLite file).
+ * memory unless BENCH_TEMPORAL_PERSIST=true (then its SQLite file). Stopped on Ctrl-C too: it
+ * runs in its own process group, which the terminal's signal does not reach.
  */
 export async function startBenchDevServer(
   dir: string,
   extra: { metricsPort?: number; onLog?: (line: string) => void } = {},
 ): Promise<DevServerHandle> {
-  return startTemporalDevServer({
+  const server = await startTemporalDevServer({
     cliPath: resolveTemporalBinary('cli'),
     dataDir: path.join(dir, 'temporal'),
     port: await freePort(),
@@ -25,4 +27,12 @@ export async function startBenchDevServer(
     persist: process.env.BENCH_TEMPORAL_PERSIST === 'true',
     ...extra,
   });
+  const unregister = stopIfInterrupted(() => server.stop());
+  return {
+    ...server,
+    stop: async () => {
+      unregister();
+      await server.stop();
+    },
+  };
 }

@@ -1,11 +1,9 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { stopChild } from '../src/embedded/processes';
 import { fromRoot } from '../src/tools/paths';
-import { intArg, round, type Benchmark } from './harness';
+import { benchTempDir, intArg, median, round, type Benchmark } from './harness';
 import { startBenchDevServer, WORKER_MALLOC_ARENA_MAX, WORKER_NODE_OPTIONS } from './dev-server';
 import { floorCycle } from './floor/workflows';
 import { treeCpuSeconds } from './process-cpu';
@@ -29,8 +27,7 @@ export const benchmark: Benchmark = {
   async run(args) {
     const events = intArg(args, 'events', 1000);
     const cycles = intArg(args, 'cycles', 5);
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-bench-floor-'));
-    chmodSync(dir, 0o755);
+    const { dir, remove } = benchTempDir('tt-bench-floor-');
     const cleanups: (() => Promise<unknown>)[] = [];
     try {
       const temporal = await startBenchDevServer(dir);
@@ -49,20 +46,28 @@ export const benchmark: Benchmark = {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       cleanups.push(() => stopChild(worker, 10_000));
-      await new Promise<void>((resolve, reject) => {
-        worker.stdout.on('data', (b: Buffer) => b.toString().includes('ready') && resolve());
-        worker.once('exit', (code) => reject(new Error(`the floor worker exited (${code}) before it was ready`)));
+      // A worker that exits, before it is ready or during a cycle, ends the run with an error.
+      const exited = new Promise<never>((_, reject) => {
+        worker.once('exit', (code, signal) => reject(new Error(`the floor worker exited (${signal ?? code})`)));
       });
+      exited.catch(() => undefined); // awaited below through Promise.race
+      await Promise.race([
+        new Promise<void>((resolve) => worker.stdout.on('data', (b: Buffer) => b.toString().includes('ready') && resolve())),
+        exited,
+      ]);
 
       const connection = await Connection.connect({ address: temporal.address });
       cleanups.push(() => connection.close());
       const client = new Client({ connection });
       const cycle = (n: number, id: string): Promise<number> =>
-        client.workflow.execute(floorCycle, {
-          taskQueue,
-          workflowId: `floor-cycle-${id}`,
-          args: [{ events: n, fanout: CONCURRENCY, marketplaceQueue: `${taskQueue}-marketplace`, cycle: id }],
-        });
+        Promise.race([
+          client.workflow.execute(floorCycle, {
+            taskQueue,
+            workflowId: `floor-cycle-${id}`,
+            args: [{ events: n, fanout: CONCURRENCY, marketplaceQueue: `${taskQueue}-marketplace`, cycle: id }],
+          }),
+          exited,
+        ]);
       await cycle(Math.min(100, events), 'warmup');
 
       const cpu = (): { server: number; worker: number } => ({
@@ -80,14 +85,14 @@ export const benchmark: Benchmark = {
       const n = events * cycles;
       const perEvent = (k: 'server' | 'worker'): number => ((after[k] - before[k]) * 1000) / n;
       const cores = os.cpus().length;
-      const median = [...seconds].sort((a, b) => a - b)[Math.floor(cycles / 2)]!;
+      const medianSeconds = median(seconds);
       return {
         events,
         cycles,
         fanout: CONCURRENCY,
         cores,
-        floor_cycle_s: round(median, 2),
-        floor_ms_per_event: round((median * 1000) / events, 2),
+        floor_cycle_s: round(medianSeconds, 2),
+        floor_ms_per_event: round((medianSeconds * 1000) / events, 2),
         floor_cpu_ms_per_event_temporal_server: round(perEvent('server'), 2),
         floor_cpu_ms_per_event_worker: round(perEvent('worker'), 2),
         floor_cpu_ms_per_event_all: round(perEvent('server') + perEvent('worker'), 2),
@@ -97,7 +102,7 @@ export const benchmark: Benchmark = {
       };
     } finally {
       for (const c of cleanups.reverse()) await c().catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
+      remove();
     }
   },
 };

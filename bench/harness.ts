@@ -1,3 +1,7 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
 /**
  * Shared shape of a benchmark: it measures, returns its figures, and the runner prints them as
  * a table (and, with --json, one JSON object as the last line, so runs can be compared).
@@ -40,11 +44,58 @@ export function round(n: number, digits = 2): number {
   return Math.round(n * f) / f;
 }
 
-/** The value of `--NAME=N` among a benchmark's arguments (a whole number), or `fallback`. */
-export function intArg(args: readonly string[], name: string, fallback: number): number {
+/** A benchmark's bad arguments: the runner prints the message alone. */
+export class BenchArgumentError extends Error {}
+
+/**
+ * The value of `--NAME=N` among a benchmark's arguments (a whole number, at least `min`), or
+ * `fallback`. @throws BenchArgumentError on any other value.
+ */
+export function intArg(args: readonly string[], name: string, fallback: number, min = 1): number {
   const prefix = `--${name}=`;
   const raw = args.find((a) => a.startsWith(prefix))?.slice(prefix.length);
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw)) throw new Error(`${prefix}${raw}: expected a whole number`);
+  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new BenchArgumentError(`${prefix}${raw}: expected a whole number of at least ${min}`);
   return Number(raw);
+}
+
+const stopOnSignal = new Set<() => Promise<unknown>>();
+
+/**
+ * Registers `stop` to run if the run is interrupted (SIGINT, SIGTERM) before the benchmark's own
+ * cleanup; for processes started in their own process group (the Temporal dev server), which a
+ * terminal's Ctrl-C does not reach. Returns the function that unregisters it.
+ */
+export function stopIfInterrupted(stop: () => Promise<unknown>): () => void {
+  stopOnSignal.add(stop);
+  return () => stopOnSignal.delete(stop);
+}
+
+/** Runs every registered stop, then exits with 128 + the signal's number. */
+export function exitOnSignals(): void {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => {
+      void Promise.allSettled([...stopOnSignal].map((stop) => stop())).then(() => process.exit(code));
+    });
+  }
+}
+
+/**
+ * A fresh directory under the system's temporary one (mode 0755, so a database server run as
+ * another user can use it), removed by `remove()` or when the run is interrupted.
+ */
+export function benchTempDir(prefix: string): { dir: string; remove(): void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  const unregister = stopIfInterrupted(async () => rmSync(dir, { recursive: true, force: true }));
+  return {
+    dir,
+    remove() {
+      unregister();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

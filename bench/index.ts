@@ -4,7 +4,7 @@
  * figures (keyed by benchmark when more than one ran).
  */
 import { renderTable } from '../src/cli/output';
-import type { Benchmark, Figures, LayoutFigure } from './harness';
+import { BenchArgumentError, exitOnSignals, type Benchmark, type Figures, type LayoutFigure } from './harness';
 
 import { benchmark as alerts } from './alerts';
 import { benchmark as config } from './config';
@@ -68,9 +68,14 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+exitOnSignals();
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
+    if (err instanceof BenchArgumentError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
     console.error(err);
     process.exit(1);
   },
