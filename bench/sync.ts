@@ -1,4 +1,4 @@
-import { google } from 'googleapis';
+import { auth as googleAuth } from '@googleapis/sheets';
 import { catalogReader } from '../src/catalog/open-reader';
 import { syncEvents } from '../src/catalog/sync';
 import { parseEnv } from '../src/config';
@@ -73,7 +73,7 @@ export const benchmark: Benchmark = {
     const database = await createThrowawayDatabase(pgServer.adminUrl, { prefix: 'tt_bench', layout: 'plain', poolMax: 4 });
     const db = database.db;
     try {
-      const auth = new google.auth.OAuth2();
+      const auth = new googleAuth.OAuth2();
       auth.setCredentials({ access_token: token });
       const env = parseEnv({ GOOGLE_SHEET_ID: 'BENCH', GOOGLE_SHEETS_ROOT_URL: server.rootUrl });
       const source = catalogReader(env, { auth });

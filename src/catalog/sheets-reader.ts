@@ -1,7 +1,10 @@
-import type { Auth } from 'googleapis';
+import type { auth as googleAuth } from '@googleapis/sheets';
 import { z } from 'zod';
 import { CatalogFormatError, parseCatalog, tableFromRows, type DateOrderSetting } from '../domain/catalog';
 import { CatalogReadError, type CatalogReader } from './reader';
+
+/** The clients the Sheets API accepts as `auth` (google-auth-library's, as @googleapis/sheets re-exports them). */
+type SheetsAuth = InstanceType<typeof googleAuth.OAuth2> | InstanceType<typeof googleAuth.GoogleAuth>;
 
 export const SHEETS_READONLY_SCOPE = 'https://www.googleapis.com/auth/spreadsheets.readonly';
 
@@ -17,7 +20,7 @@ export interface SheetsReaderOptions {
   /** Service-account key file; Application Default Credentials when unset. Ignored when `auth` is given. */
   keyFile?: string;
   /** A ready client (an OAuth2 client with a preset access token, say). */
-  auth?: Auth.OAuth2Client | Auth.GoogleAuth;
+  auth?: SheetsAuth;
   timeoutMs?: number;
 }
 
@@ -32,7 +35,8 @@ const valueRangeSchema = z.object({
 });
 
 /**
- * The catalog from a worksheet of a Google Sheet, through the `googleapis` client.
+ * The catalog from a worksheet of a Google Sheet, through Google's own Sheets client
+ * (`@googleapis/sheets`, the Sheets part of `googleapis`).
  *
  * Dates are asked for as serial numbers (UNFORMATTED_VALUE + SERIAL_NUMBER) so that the
  * sheet's locale and display formats never change how a date reads: a date cell arrives as
@@ -43,10 +47,10 @@ export function createSheetsReader(opts: SheetsReaderOptions): CatalogReader {
   return {
     origin,
     async read() {
-      // googleapis takes about half a second to load: only commands that read the sheet pay it.
-      const { google } = await import('googleapis');
-      const auth = opts.auth ?? serviceAccountAuth(google.auth.GoogleAuth, opts.keyFile);
-      const sheets = google.sheets({ version: 'v4', auth, ...(opts.rootUrl ? { rootUrl: opts.rootUrl.replace(/\/?$/, '/') } : {}) });
+      // Google's client takes a while to load: only commands that read the sheet pay it.
+      const { sheets: sheetsApi, auth: googleAuthModule } = await import('@googleapis/sheets');
+      const auth = opts.auth ?? serviceAccountAuth(googleAuthModule.GoogleAuth, opts.keyFile);
+      const sheets = sheetsApi({ version: 'v4', auth, ...(opts.rootUrl ? { rootUrl: opts.rootUrl.replace(/\/?$/, '/') } : {}) });
       let data: unknown;
       try {
         const res = await sheets.spreadsheets.values.get(
@@ -88,7 +92,10 @@ export function createSheetsReader(opts: SheetsReaderOptions): CatalogReader {
  * A key file, or Application Default Credentials. Service accounts sign their own JWT for the
  * Sheets API (what Google's own client libraries do) instead of trading it for a token first.
  */
-function serviceAccountAuth(GoogleAuth: typeof Auth.GoogleAuth, keyFile: string | undefined): Auth.GoogleAuth {
+function serviceAccountAuth(
+  GoogleAuth: typeof googleAuth.GoogleAuth,
+  keyFile: string | undefined,
+): InstanceType<typeof googleAuth.GoogleAuth> {
   const auth = new GoogleAuth({ scopes: [SHEETS_READONLY_SCOPE], ...(keyFile ? { keyFile } : {}) });
   auth.useJWTAccessWithScope = true;
   return auth;
@@ -114,7 +121,7 @@ const googleErrorBody = z.object({
   error: z.object({ code: z.number().optional(), message: z.string().optional(), status: z.string().optional() }),
 });
 
-/** Turns what googleapis throws into a sentence that says what to fix. */
+/** Turns what Google's client throws into a sentence that says what to fix. */
 export function describeSheetsError(err: unknown, opts: Pick<SheetsReaderOptions, 'spreadsheetId' | 'worksheet' | 'keyFile'>): string {
   const e = googleErrorSchema.safeParse(err);
   const status = e.success ? (e.data.response?.status ?? e.data.status) : undefined;

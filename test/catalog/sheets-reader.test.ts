@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { google } from 'googleapis';
+import { auth as googleAuth } from '@googleapis/sheets';
 import { catalogReader, readCatalog } from '../../src/catalog/open-reader';
 import { createSheetsReader } from '../../src/catalog/sheets-reader';
 import { CatalogReadError } from '../../src/catalog/reader';
@@ -115,7 +115,7 @@ describe('Google Sheets source: the real googleapis client against a local Sheet
   let t: TestDatabase;
   let tmp: string;
   let keyFile: string;
-  const auth = new google.auth.OAuth2();
+  const auth = new googleAuth.OAuth2();
   auth.setCredentials({ access_token: TOKEN });
 
   before(async () => {
@@ -244,7 +244,7 @@ describe('Google Sheets source: the real googleapis client against a local Sheet
       /no permission to read Google Sheet LOCKED \(The caller does not have permission\): share the sheet/,
     );
     await fails(source({ worksheet: 'Evnets' }), /worksheet "Evnets" was not found .*check GOOGLE_SHEET_WORKSHEET/);
-    const wrongToken = new google.auth.OAuth2();
+    const wrongToken = new googleAuth.OAuth2();
     wrongToken.setCredentials({ access_token: 'expired' });
     await assert.rejects(
       createSheetsReader({
