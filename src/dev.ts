@@ -80,7 +80,7 @@ export async function runDevStack(env: Env, logger: Logger): Promise<void> {
     }
     if (stopping) return;
 
-    const pool = createPool(databaseUrl, env.DATABASE_POOL_MAX, (err) => logger.warn('idle database client error', { err }));
+    const pool = createPool(databaseUrl, env.DATABASE_POOL_MAX, (err) => logger.warn('database client error', { err }));
     db = pool;
     const applied = await migrate(pool, undefined, { storageMode: env.STORAGE_MODE });
     logger.info('migrations applied', { count: applied.length });

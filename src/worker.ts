@@ -245,7 +245,7 @@ export async function runWorker(env: Env, logger: Logger = createLogger(env.LOG_
   if (!env.DATABASE_URL)
     throw new Error('DATABASE_URL is required for `ticket-tracker worker` (use `ticket-tracker dev` for the embedded stack)');
   installRuntime(env, logger);
-  const db = createPool(env.DATABASE_URL, env.DATABASE_POOL_MAX, (err) => logger.warn('idle database client error', { err }));
+  const db = createPool(env.DATABASE_URL, env.DATABASE_POOL_MAX, (err) => logger.warn('database client error', { err }));
   const marketplaces = createMarketplaceAdapters(env, { pacing: requestPacing(db, env, logger) });
   for (const d of marketplaces.disabled) logger.warn(`marketplace ${d.marketplace} disabled: ${d.reason}`);
   const adapters = adapterMap(marketplaces.adapters);

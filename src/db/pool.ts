@@ -3,20 +3,20 @@ import pg from 'pg';
 export type Db = pg.Pool;
 
 /**
- * One pool per process. A connection error on a client is reported to `onIdleError`, never
- * fatal, whether the client sits idle in the pool or is checked out between two statements.
+ * One pool per process. A connection error on a client is reported to `onClientError` once,
+ * never fatal, whether the client sits idle in the pool or is checked out between two statements.
  *
- * Why the second listener: pg-pool listens for errors only on idle clients, and `pg` emits an
- * error that arrives while no query runs as an 'error' event, which with no listener kills the
- * process. The chaos suite saw both workers die that way when PostgreSQL stopped ("terminating
- * connection due to administrator command", 57P01) with a transaction's client checked out. The
- * client is then not queryable: its next query rejects (isDatabaseUnavailable), and release()
- * drops it from the pool.
+ * Why a listener on every client: pg-pool listens for errors only on idle clients (and re-emits
+ * them as the pool's 'error', which is only kept from being fatal here), and `pg` emits an error
+ * that arrives while no query runs as an 'error' event, which with no listener kills the process.
+ * The chaos suite saw both workers die that way when PostgreSQL stopped ("terminating connection
+ * due to administrator command", 57P01) with a transaction's client checked out. The client is
+ * then not queryable: its next query rejects (isDatabaseUnavailable), and release() drops it.
  */
-export function createPool(connectionString: string, max = 10, onIdleError?: (err: Error) => void): Db {
+export function createPool(connectionString: string, max = 10, onClientError?: (err: Error) => void): Db {
   const pool = new pg.Pool({ connectionString, max, application_name: 'ticket-tracker' });
-  pool.on('error', (err) => onIdleError?.(err));
-  pool.on('connect', (client) => client.on('error', (err) => onIdleError?.(err)));
+  pool.on('error', () => undefined); // already reported by the client's own listener below
+  pool.on('connect', (client) => client.on('error', (err) => onClientError?.(err)));
   return pool;
 }
 

@@ -37,7 +37,7 @@ describe('a connection error on a checked-out client', () => {
     }
     for (let i = 0; i < 100 && reported.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     // pg reports the server's message, then the socket's end: one or two errors, none unhandled.
-    assert.ok(reported.length >= 1, 'the error reached onIdleError instead of killing the process');
+    assert.ok(reported.length >= 1, 'the error reached onClientError instead of killing the process');
     for (const err of reported) assert.match(err.message, /terminating connection|Connection terminated/);
 
     const next = await client.query('SELECT 1').then(
