@@ -13,6 +13,7 @@ import {
 } from '../domain/catalog';
 import { CsvError, DELIMITER_NAMES, decodeText, parseCsv, sniffDelimiter } from './csv';
 import { CatalogReadError, type CatalogReader } from './reader';
+import { lookUpPlace } from './places';
 
 /**
  * The catalog as a CSV or JSON file with the same columns as the sheet. JSON is an array of
@@ -20,7 +21,7 @@ import { CatalogReadError, type CatalogReader } from './reader';
  * null. The format follows the extension, or the first character when the extension says nothing.
  * Encoding and CSV delimiter are found from the bytes (see csv.ts) and named in the report.
  */
-export function createFileReader(opts: { file: string; defaultTimeZone: string; dateOrder?: DateOrderSetting }): CatalogReader {
+export function createFileReader(opts: { file: string; defaultTimeZone?: string | undefined; dateOrder?: DateOrderSetting }): CatalogReader {
   const origin = `file ${opts.file}`;
   return {
     origin,
@@ -47,7 +48,7 @@ export function createFileReader(opts: { file: string; defaultTimeZone: string; 
 export function parseCatalogFile(
   file: string,
   bytes: Uint8Array,
-  opts: { defaultTimeZone: string; dateOrder?: DateOrderSetting | undefined },
+  opts: { defaultTimeZone?: string | undefined; dateOrder?: DateOrderSetting | undefined },
 ): ParsedCatalog {
   const origin = `file ${file}`;
   try {
@@ -65,7 +66,7 @@ export function parseCatalogFile(
         parseCsv(text, delimiter).map((r) => r.fields),
       );
     }
-    const catalog = parseCatalog(table, { defaultTimeZone: opts.defaultTimeZone, dateOrder: opts.dateOrder });
+    const catalog = parseCatalog(table, { defaultTimeZone: opts.defaultTimeZone, dateOrder: opts.dateOrder, lookUpPlace });
     catalog.notes.push(...notes);
     return catalog;
   } catch (err) {

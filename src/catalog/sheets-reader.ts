@@ -2,6 +2,7 @@ import type { auth as googleAuth } from '@googleapis/sheets';
 import { z } from 'zod';
 import { CatalogFormatError, parseCatalog, tableFromRows, type DateOrderSetting } from '../domain/catalog';
 import { CatalogReadError, type CatalogReader } from './reader';
+import { lookUpPlace } from './places';
 
 /** The clients the Sheets API accepts as `auth` (google-auth-library's, as @googleapis/sheets re-exports them). */
 type SheetsAuth = InstanceType<typeof googleAuth.OAuth2> | InstanceType<typeof googleAuth.GoogleAuth>;
@@ -12,7 +13,8 @@ export interface SheetsReaderOptions {
   spreadsheetId: string;
   /** Worksheet (tab) name; the whole used range of it is read. */
   worksheet: string;
-  defaultTimeZone: string;
+  /** DEFAULT_EVENT_TIMEZONE: for rows that name no place (no zone, city, state or country). */
+  defaultTimeZone?: string | undefined;
   /** DATE_ORDER, for dates typed as text that no row proves the order of. */
   dateOrder?: DateOrderSetting;
   /** Sheets API root (https://sheets.googleapis.com/ when unset): tests and proxies. */
@@ -79,6 +81,7 @@ export function createSheetsReader(opts: SheetsReaderOptions): CatalogReader {
         return parseCatalog(tableFromRows(origin, parsed.data.values ?? []), {
           defaultTimeZone: opts.defaultTimeZone,
           dateOrder: opts.dateOrder,
+          lookUpPlace,
         });
       } catch (err) {
         if (err instanceof CatalogFormatError) throw new CatalogReadError(`${origin}: ${err.message}`, { cause: err });

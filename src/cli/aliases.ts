@@ -31,6 +31,7 @@ function cleanupOptions(rest: readonly string[]): string[] {
 export const SEED_ALIASES: readonly SeedAlias[] = [
   { name: 'init-db', usage: 'init-db', command: ['db', 'migrate'] },
   { name: 'fetch-events', usage: 'fetch-events', command: ['events', 'sync'] },
+  { name: 'sync-events', usage: 'sync-events', command: ['events', 'sync'] },
   { name: 'show-events', usage: 'show-events', command: ['events', 'list'] },
   {
     name: 'cleanup-untracked-events',

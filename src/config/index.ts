@@ -63,11 +63,13 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     }
   }
   problems.push(...alertSettingsProblems(parsed));
-  const zone = resolveTimeZone(parsed.DEFAULT_EVENT_TIMEZONE);
-  if (!zone.ok) {
-    problems.push({ variable: 'DEFAULT_EVENT_TIMEZONE', reason: `${zone.reason} (use an IANA name such as America/New_York)` });
-  } else {
-    parsed.DEFAULT_EVENT_TIMEZONE = zone.zone;
+  if (parsed.DEFAULT_EVENT_TIMEZONE !== undefined) {
+    const zone = resolveTimeZone(parsed.DEFAULT_EVENT_TIMEZONE);
+    if (!zone.ok) {
+      problems.push({ variable: 'DEFAULT_EVENT_TIMEZONE', reason: `${zone.reason} (use an IANA name such as America/New_York)` });
+    } else {
+      parsed.DEFAULT_EVENT_TIMEZONE = zone.zone;
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   for (const name of SECRET_VARS) registerSecretValue(parsed[name]);

@@ -217,8 +217,8 @@ export const ENV_VARS = {
   ),
   DEFAULT_EVENT_TIMEZONE: spec(
     'Events',
-    z.preprocess(emptyToUndefined, z.string().min(1).default('America/New_York')),
-    'Time zone for event dates when the row has none.',
+    z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+    "IANA zone for rows that name no zone and no place (no City, State or Country); unset, such rows are refused. A row's place always wins: its zone comes from its city, state and country.",
   ),
   DATE_ORDER: spec(
     'Events',

@@ -90,6 +90,8 @@ export type IdCell =
   | { kind: 'empty' }
   | { kind: 'id'; id: string }
   | { kind: 'link'; id: string; marketplace: MarketplaceName }
+  /** A whole number as a spreadsheet or pandas wrote it ("5640001.0", "5.640001E+06"): the id, and what was written. */
+  | { kind: 'normalized'; id: string; written: string }
   | { kind: 'invalid'; reason: string };
 
 /**
@@ -105,10 +107,40 @@ export function parseMarketplaceId(v: unknown, marketplace: MarketplaceName): Id
       : { kind: 'invalid', reason: `${v} is not a marketplace event id` };
   const s = String(v).trim();
   if (EMPTY_ID.has(s.toLowerCase())) return { kind: 'empty' };
+  const number = spreadsheetNumber(s);
+  if (number) return number;
   if (/^(https?:\/\/|www\.)/i.test(s) || /^[a-z0-9.-]+\.(com|ca|co\.uk|de|fr|es|nl|ie|com\.au)\//i.test(s))
     return idFromLink(s, marketplace);
   if (ID.test(s)) return { kind: 'id', id: s };
   return { kind: 'invalid', reason: 'is not a marketplace event id (letters, digits and . _ : - only, at most 100), nor an event link' };
+}
+
+/**
+ * An id cell that a spreadsheet program or pandas turned into a number's text: "5640001.0"
+ * (pandas writes a column with a blank as floats), "5640001,0", "5.640001E+06" or "5.640001E6"
+ * (scientific notation of a narrow column). A zero fraction is the id; any other fraction is not
+ * an id. Scientific notation is read only when its digits give the whole id: "5.64E+06" may be
+ * 5640001 rounded for display, so it is refused. Undefined when the cell is not such a number
+ * (a Ticketmaster id such as "10006152E3A91B44" is not: it has letters after the exponent).
+ */
+function spreadsheetNumber(s: string): IdCell | undefined {
+  const decimal = /^(\d+)[.,](\d+)$/.exec(s);
+  if (decimal) {
+    if (/^0+$/.test(decimal[2]!) && /^[1-9]\d{0,15}$/.test(decimal[1]!)) return { kind: 'normalized', id: decimal[1]!, written: s };
+    return { kind: 'invalid', reason: 'is not a whole number: a marketplace event id has no fraction' };
+  }
+  const scientific = /^([1-9])(?:[.,](\d+))?[eE]\+?(\d{1,2})$/.exec(s);
+  if (!scientific) return undefined;
+  const digits = scientific[1]! + (scientific[2] ?? '').replace(/0+$/, '');
+  const exponent = Number(scientific[3]);
+  if (digits.length - 1 > exponent) return { kind: 'invalid', reason: 'is not a whole number: a marketplace event id has no fraction' };
+  const id = digits + '0'.repeat(exponent - (digits.length - 1));
+  if (exponent > digits.length - 1)
+    return {
+      kind: 'invalid',
+      reason: `is written in scientific notation that may have rounded the id (it reads ${id}, but its last digits may have been cut): format the column as plain text and export again`,
+    };
+  return { kind: 'normalized', id, written: s };
 }
 
 function idFromLink(text: string, marketplace: MarketplaceName): IdCell {

@@ -3,7 +3,7 @@ import { byMarketplace, MARKETPLACE_NAMES, type EventMarketplaceId, type Marketp
 import { parseBoolean, parseMarketplaceId, spreadsheetError } from './catalog-cells';
 import { DATE_HINT, numericDateOrders, numericDatePart, parseStart, type DateOrder, type LocalStart } from './catalog-dates';
 import { formatOffset, offsetAt, resolveTimeZone, wallTimeInstants, zonedWallTimeToInstant } from './local-time';
-import { countriesOfZone, countryCode, suggestTimeZone, zonesOfCountry } from './time-zone-hints';
+import { countryCode, countryOfZone } from './countries';
 
 /**
  * The event catalog's row model: what one row of the events sheet (or file) means, parsed with
@@ -216,6 +216,18 @@ function lookalikeField(header: string): CatalogField | undefined {
   return best?.field;
 }
 
+/**
+ * A column as a message names it: the header as the user wrote it, with what the product reads
+ * it as beside it when the header does not say so itself ("viagogoID (StubHub id)",
+ * "Veranstaltung (name)"; "Event Date (Local)" alone).
+ */
+export function columnLabel(field: CatalogField, headers: Partial<Record<CatalogField, string>>): string {
+  const header = headers[field];
+  const meaning = FIELD_WORDS[field];
+  if (header === undefined) return field === 'timezone' ? 'Time Zone (no such column)' : meaning;
+  return normalizeHeader(header).includes(normalizeHeader(meaning)) ? header : `${header} (${meaning})`;
+}
+
 /** The header to suggest for a field. */
 const HEADER_EXAMPLE: Record<CatalogField, string> = {
   name: 'Event Name',
@@ -398,7 +410,8 @@ export interface CellNote {
   row: number;
   /** The column's header as written in the source. */
   column: string;
-  kind: 'unreadable' | 'invalid' | 'link';
+  /** unreadable, invalid: the stored value kept; link: an id read from an event link; normalized: an id as a spreadsheet wrote it (5640001.0); zone: the zone found from the row's place. */
+  kind: 'unreadable' | 'invalid' | 'link' | 'normalized' | 'zone';
   message: string;
 }
 
@@ -426,7 +439,10 @@ export interface ParsedCatalog {
 }
 
 export interface CatalogOptions {
-  defaultTimeZone: string;
+  /** DEFAULT_EVENT_TIMEZONE: only for rows that say nothing about their place; unset, such rows are refused. */
+  defaultTimeZone?: string | undefined;
+  /** Where a row's city, state and country are (src/catalog/places.ts, which reads package data: hence passed in). */
+  lookUpPlace: PlaceLookup;
   /** DATE_ORDER: only used when no row of the file proves the order. */
   dateOrder?: DateOrderSetting;
 }
@@ -443,7 +459,7 @@ const MONTH_FIRST_COUNTRIES = new Set(['US', 'CA']);
  */
 function orderOfCountry(country: CellValue | undefined, zone?: string): DateOrder | undefined {
   let codes = typeof country === 'string' && countryCode(country) ? [countryCode(country)!] : [];
-  if (codes.length === 0 && zone) codes = countriesOfZone(zone);
+  if (codes.length === 0 && zone) codes = [countryOfZone(zone)].filter((c): c is string => c !== undefined);
   if (codes.length === 0) return undefined;
   const monthFirst = codes.map((c) => MONTH_FIRST_COUNTRIES.has(c));
   return monthFirst.every(Boolean) ? 'mdy' : monthFirst.some(Boolean) ? undefined : 'dmy';
@@ -560,63 +576,102 @@ export function decideDateOrder(
   };
 }
 
-/**
- * A row without a time zone is read in the default zone. When the zone its city (and country)
- * suggest would give another instant, or its country is not one the default zone is used in and
- * no city says which zone, reading it in the default zone would store the wrong instant: say so
- * instead (undefined when it is fine). This holds in every country, the default zone's included
- * (Los Angeles is not New York).
- */
-function defaultZoneMismatch(
-  start: LocalStart,
-  instant: Date | null,
-  defaultZone: string,
-  place: { country?: string; city?: string; state?: string },
-): string | undefined {
-  if (start.precision === 'tba' || (start.precision === 'time' && start.offsetMinutes !== undefined)) return undefined;
-  const { country, city, state } = place;
-  const code = countryCode(country);
-  const hint = suggestTimeZone(country, city, state);
-  if (hint) {
-    const there = instantOf(start, hint.zone);
-    if (!there.ok || there.instant?.getTime() !== instant?.getTime()) {
-      const why =
-        code && !countriesOfZone(defaultZone).includes(code)
-          ? `is not used in ${code}`
-          : `gives another instant than ${hint.zone}, the zone of ${hint.from}`;
-      return `is empty, and the default zone ${defaultZone} (DEFAULT_EVENT_TIMEZONE) ${why}: write the venue's IANA zone, here probably ${hint.zone} (from ${hint.from})`;
-    }
-    return undefined;
-  }
-  if (!code) return undefined;
-  if (!countriesOfZone(defaultZone).includes(code))
-    return `is empty, and the default zone ${defaultZone} (DEFAULT_EVENT_TIMEZONE) is not used in ${code}: write the venue's IANA zone`;
-  // The default zone is one of the country's: fine unless the country's other zones give
-  // another instant and neither city nor state said which is the venue's.
-  const other = instant ? otherZoneAt(code, defaultZone, instant.getTime()) : undefined;
-  if (!other) return undefined;
-  return `is empty, and ${code} has zones giving another instant than the default zone ${defaultZone} (DEFAULT_EVENT_TIMEZONE), such as ${other}, and ${city ? `the city "${city}" is not one the zone hints know` : 'no city (nor state) says which'}: write the venue's IANA zone`;
+// ---------------------------------------------------------------------------------------------
+// The zone from where the event is
+
+/** A row's place as its cells write it. */
+export interface PlaceQuery {
+  city?: string | undefined;
+  state?: string | undefined;
+  country?: string | undefined;
 }
 
-/**
- * A zone of the country whose offset at the instant differs from the default zone's (so the same
- * wall time is another instant there), or undefined. Equal offsets at the instant mean the same
- * wall time. Remembered per country, zone and instant: a catalog repeats them.
- */
-function otherZoneAt(code: string, defaultZone: string, instantMs: number): string | undefined {
-  const key = `${code}|${defaultZone}|${instantMs}`;
-  if (!otherZones.has(key)) {
-    if (otherZones.size > 50_000) otherZones.clear(); // a worker runs for months
-    const offset = offsetAt(instantMs, defaultZone);
-    otherZones.set(
-      key,
-      zonesOfCountry(code).find((z) => offsetAt(instantMs, z) !== offset),
-    );
-  }
-  return otherZones.get(key);
+/** A place the row's cells may mean, with the IANA zone at its coordinates. */
+export interface PlaceCandidate {
+  /** For messages: "Portland, ME, US", "Perth, Western Australia, AU". */
+  place: string;
+  country: string;
+  /** People there (for a state, the sum over its places in that zone; for a country, a rank). */
+  population: number;
+  zone: string;
 }
 
-const otherZones = new Map<string, string | undefined>();
+export interface PlaceAnswer {
+  /** What the cells were read as, for messages: "Portland, ME, US". */
+  what: string;
+  /** Which cell found the candidates: a city, else a state or province, else the country. */
+  basis: 'city' | 'state' | 'country';
+  /** Most populous first; empty when nothing matched. */
+  candidates: PlaceCandidate[];
+  /** Cells that were not used, and why ("XY" is not a state this reader knows). */
+  notes: string[];
+}
+
+/** Finds the places a row names; undefined when the row names none (no city, state or country). */
+export type PlaceLookup = (query: PlaceQuery) => PlaceAnswer | undefined;
+
+/** How much larger the largest place must be than every other of its name in another zone to be the one meant (Perth, AU; Las Vegas, US). */
+export const DOMINANT_PLACE_RATIO = 20;
+
+export type ZoneChoice = { ok: true; zone: string; note: string } | { ok: false; reason: string };
+
+const listCandidates = (candidates: PlaceCandidate[]): string =>
+  candidates
+    .slice(0, 6)
+    .map((c) => (c.place === c.country ? c.zone : `${c.place} (${c.zone})`))
+    .join(', ') + (candidates.length > 6 ? ` and ${candidates.length - 6} more` : '');
+
+/**
+ * The zone a row's place gives, or why none can be said. One zone among the candidates, or
+ * several that put the row's local start at one instant (Detroit and New York), is used; for a
+ * city, so is the zone of a place at least DOMINANT_PLACE_RATIO times larger than every other
+ * of its name in a zone with another instant. Otherwise the row is refused with the candidates.
+ * `instantIn` gives the row's start in a zone (undefined when it cannot: TBA, a skipped hour).
+ */
+export function zoneFromPlace(answer: PlaceAnswer, instantIn: (zone: string) => number | undefined): ZoneChoice {
+  const notes = answer.notes.length > 0 ? ` (${answer.notes.join('; ')})` : '';
+  const [top, ...rest] = answer.candidates;
+  if (!top) return { ok: false, reason: `${answer.notes.join('; ') || `"${answer.what}" is not a place this reader knows`}: write the venue's IANA zone in a Time Zone column` };
+  const at = instantIn(top.zone);
+  const differing = rest.filter((c) => c.zone !== top.zone && (at === undefined || instantIn(c.zone) !== at));
+  const from = `zone from ${answer.basis}: ${top.zone}`;
+  if (differing.length === 0) {
+    const sameInstant = rest.some((c) => c.zone !== top.zone);
+    return { ok: true, zone: top.zone, note: `${from} (${top.place}${sameInstant ? '; its other zones give the same time' : ''})${notes}` };
+  }
+  const runnerUp = Math.max(...differing.map((c) => c.population));
+  if (answer.basis === 'city' && top.population >= DOMINANT_PLACE_RATIO * Math.max(runnerUp, 1)) {
+    return {
+      ok: true,
+      zone: top.zone,
+      note: `${from} (${top.place}, the largest "${answer.what.split(',')[0]}"; also ${listCandidates(differing.slice(0, 2))})${notes}`,
+    };
+  }
+  const what =
+    answer.basis === 'country'
+      ? `${answer.notes.length > 0 ? `${answer.notes.join('; ')}, and ` : ''}${answer.what} has several time zones`
+      : `"${answer.what}" is in several time zones${notes}`;
+  const advice =
+    answer.basis === 'city'
+      ? 'add a State column (or write "City, ST"), or write the zone in a Time Zone column'
+      : answer.notes.length > 0
+        ? 'check the City and State cells, or write the zone in a Time Zone column'
+        : 'fill City, or write the zone in a Time Zone column';
+  return { ok: false, reason: `${what}: ${listCandidates([top, ...differing])}; ${advice}` };
+}
+
+/** For a refused zone cell: the zone the place suggests ("probably America/Chicago (Nashville, TN, US)"), or its candidates. */
+function placeHint(answer: PlaceAnswer): string | undefined {
+  const choice = zoneFromPlace(answer, () => undefined);
+  if (choice.ok) return `probably ${choice.zone} (from ${answer.candidates[0]?.place ?? answer.what})`;
+  if (answer.candidates.length > 0) return `one of ${listCandidates(answer.candidates)}`;
+  return undefined;
+}
+
+/** The column a zone found from the place is reported under: the city's, else the state's or country's. */
+function placeColumn(headers: Partial<Record<CatalogField, string>>): string {
+  return headers.city ?? headers.state ?? headers.country ?? 'City';
+}
 
 type Instant = { ok: true; instant: Date | null } | { ok: false; reason: string };
 
@@ -655,7 +710,8 @@ function instantOf(start: LocalStart, zone: string): Instant {
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 interface RowContext {
-  defaultTimeZone: string;
+  defaultTimeZone: string | undefined;
+  lookUpPlace: PlaceLookup;
   headers: Partial<Record<CatalogField, string>>;
   order: OrderPlan;
 }
@@ -668,16 +724,23 @@ interface RowContext {
 export function parseCatalogRecord(
   record: Partial<Record<CatalogField, CellValue>>,
   rowNumber: number,
-  opts: { defaultTimeZone: string; headers?: Partial<Record<CatalogField, string>>; dateOrder?: DateOrderSetting; order?: OrderPlan },
+  opts: {
+    defaultTimeZone?: string | undefined;
+    lookUpPlace: PlaceLookup;
+    headers?: Partial<Record<CatalogField, string>>;
+    dateOrder?: DateOrderSetting;
+    order?: OrderPlan;
+  },
 ): { ok: true; row: CatalogRow; cells: CellNote[] } | { ok: false; invalid: InvalidRow; cells: CellNote[] } {
   const ctx: RowContext = {
     defaultTimeZone: opts.defaultTimeZone,
+    lookUpPlace: opts.lookUpPlace,
     headers: opts.headers ?? {},
     order:
       opts.order ??
       decideDateOrder([{ row: rowNumber, date: record.startsAt, country: record.country, zone: opts.defaultTimeZone }], opts.dateOrder),
   };
-  const label = (f: CatalogField): string => ctx.headers[f] ?? (f === 'timezone' ? 'Time Zone (no such column)' : f);
+  const label = (f: CatalogField): string => columnLabel(f, ctx.headers);
   const problems: string[] = [];
   const cells: CellNote[] = [];
   const keep = new Set<KeptField>();
@@ -771,6 +834,9 @@ export function parseCatalogRecord(
     else if (id.kind === 'link') {
       marketplaceIds.push({ marketplace, marketplaceEventId: id.id });
       note(marketplace, 'link', `id ${id.id} taken from the event link`);
+    } else if (id.kind === 'normalized') {
+      marketplaceIds.push({ marketplace, marketplaceEventId: id.id });
+      note(marketplace, 'normalized', `"${id.written}" read as id ${id.id} (a spreadsheet or pandas wrote the id as a number with a fraction)`);
     } else if (id.kind === 'invalid') {
       note(marketplace, 'invalid', `"${String(v).trim()}" ${id.reason}`);
       keep.add(marketplace);
@@ -778,14 +844,12 @@ export function parseCatalogRecord(
   }
   const keptIds = MARKETPLACE_NAMES.filter((m) => keep.has(m));
   if (marketplaceIds.length === 0 && keptIds.length === 0) {
-    const columns = MARKETPLACE_NAMES.map((m) => ctx.headers[m]).filter((h): h is string => h !== undefined);
-    problems.push(
-      `no marketplace id: fill at least one of ${(columns.length > 0 ? columns : MARKETPLACE_NAMES).map((c) => `"${c}"`).join(', ')}`,
-    );
+    const columns = MARKETPLACE_NAMES.filter((m) => ctx.headers[m] !== undefined).map((m) => columnLabel(m, ctx.headers));
+    problems.push(`no marketplace id: fill at least one of ${(columns.length > 0 ? columns : MARKETPLACE_NAMES).join(', ')}`);
   }
 
   // The start: date (+ time) cells read in the row's zone.
-  let zone = ctx.defaultTimeZone;
+  let zone: string | undefined;
   let startsAt: Date | null = null;
   let precision: StartPrecision = 'time';
   let startKnown = false;
@@ -796,26 +860,38 @@ export function parseCatalogRecord(
     (dateCell === undefined && !isBlank(record.startsAt ?? null)) ||
     (timeCell === undefined && !isBlank(record.startTime ?? null)) ||
     (tzCell === undefined && !isBlank(record.timezone ?? null));
+  // No zone written: where the row says the event is, else the default zone (only for a row
+  // that says nothing about its place, and only when the user set one).
+  const written = tzCell !== undefined && !isBlank(tzCell);
+  const place = written ? undefined : ctx.lookUpPlace({ city, state, country });
   if (startUnreadable) keep.add('startsAt');
   else {
     let zoneOk = true;
-    if (tzCell !== undefined && !isBlank(tzCell)) {
+    if (written) {
       const z = resolveTimeZone(String(tzCell));
       if (z.ok) zone = z.zone;
       else {
         zoneOk = false;
-        const hint = suggestTimeZone(country ?? null, city ?? null, state ?? null);
+        const answer = ctx.lookUpPlace({ city, state, country });
+        const hint = answer ? placeHint(answer) : undefined;
+        problems.push(`${label('timezone')}: ${z.reason}; write the IANA name${hint ? `, here ${hint}` : ' (such as Europe/London or America/Chicago)'}`);
+      }
+    } else if (!place) {
+      if (ctx.defaultTimeZone) zone = ctx.defaultTimeZone;
+      else {
+        zoneOk = false;
         problems.push(
-          `${label('timezone')}: ${z.reason}; write the IANA name${hint ? `, here probably ${hint.zone} (from ${hint.from})` : ' (such as Europe/London or America/Chicago)'}`,
+          `${label('timezone')}: no zone, and the row names no city, state or country to find it from: write the venue's IANA zone (a Time Zone column), fill City and Country, or set DEFAULT_EVENT_TIMEZONE for such rows`,
         );
       }
     }
     if (dateCell === undefined || isBlank(dateCell)) {
       problems.push(`${label('startsAt')}: is empty (write TBA when the date is not announced)`);
     } else {
-      const order = ctx.order.orderFor(record.country, zoneOk ? zone : undefined);
+      const orderZone = zoneOk ? (zone ?? place?.candidates[0]?.zone) : undefined;
+      const order = ctx.order.orderFor(record.country, orderZone);
       const part = numericDatePart(dateCell);
-      const writtenZone = zoneOk && tzCell !== undefined && !isBlank(tzCell) ? zone : undefined;
+      const writtenZone = zoneOk && written ? zone : undefined;
       const contradiction = part && twoWay(part) ? ctx.order.contradiction?.(record.country, writtenZone) : undefined;
       if (part && ctx.order.conflict)
         problems.push(`${label('startsAt')}: "${String(dateCell).trim()}" is not read: ${ctx.order.conflict}`);
@@ -829,26 +905,32 @@ export function parseCatalogRecord(
         if (!start.ok)
           problems.push(`${label(start.reason.startsWith('time:') ? 'startTime' : 'startsAt')}: ${start.reason.replace(/^time: /, '')}`);
         else if (zoneOk) {
-          const instant = instantOf(start.value, zone);
-          if (!instant.ok)
+          if (zone === undefined && place) {
+            const local = start.value;
+            const choice = zoneFromPlace(place, (z) => {
+              const at = instantOf(local, z);
+              return at.ok && at.instant ? at.instant.getTime() : undefined;
+            });
+            if (choice.ok) {
+              zone = choice.zone;
+              cells.push({ row: rowNumber, column: placeColumn(ctx.headers), kind: 'zone', message: choice.note });
+            } else problems.push(`${label('timezone')}: ${choice.reason}`);
+          }
+          const instant = zone === undefined ? undefined : instantOf(start.value, zone);
+          if (instant && !instant.ok)
             problems.push(
               `${label('startsAt')}: "${[dateCell, time]
                 .filter((c) => c !== undefined)
                 .map((c) => String(c).trim())
                 .join(' ')}" is not read: ${instant.reason}`,
             );
-          else {
+          else if (instant) {
             startsAt = instant.instant;
-            const foreign =
-              tzCell === undefined || isBlank(tzCell)
-                ? defaultZoneMismatch(start.value, startsAt, zone, { country, city, state })
-                : undefined;
-            if (foreign) problems.push(`${label('timezone')}: ${foreign}`);
             precision = start.value.precision;
             const year = startsAt?.getUTCFullYear();
             if (year !== undefined && (year < 1970 || year > 2200))
               problems.push(`${label('startsAt')}: "${String(dateCell).trim()}" is not a plausible event date`);
-            else if (!foreign) startKnown = true;
+            else startKnown = true;
           }
         }
       }
@@ -874,7 +956,8 @@ export function parseCatalogRecord(
       country: country ?? null,
       startsAt,
       startPrecision: precision,
-      timezone: zone,
+      // A kept start keeps its stored zone too (the sync puts it back).
+      timezone: zone ?? ctx.defaultTimeZone ?? 'UTC',
       category: category ?? null,
       capacity: cap ?? null,
       tracked,
@@ -922,7 +1005,12 @@ export function parseCatalog(table: RawCatalogTable, opts: CatalogOptions): Pars
     const z = typeof r.timezone === 'string' && r.timezone.trim() !== '' ? resolveTimeZone(r.timezone) : undefined;
     return z?.ok ? z.zone : undefined;
   };
-  const zoneOf = (r: Partial<Record<CatalogField, CellValue>>): string => writtenZoneOf(r) ?? opts.defaultTimeZone;
+  const cellText = (v: CellValue | undefined): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() || undefined : undefined);
+  // For the date order's vote only: the zone the row is read in, or its place's likeliest.
+  const zoneOf = (r: Partial<Record<CatalogField, CellValue>>): string | undefined =>
+    writtenZoneOf(r) ??
+    opts.lookUpPlace({ city: cellText(r.city), state: cellText(r.state), country: cellText(r.country) })?.candidates[0]?.zone ??
+    opts.defaultTimeZone;
   const order = decideDateOrder(
     records.map((r) => ({
       row: r.rowNumber,
@@ -937,14 +1025,19 @@ export function parseCatalog(table: RawCatalogTable, opts: CatalogOptions): Pars
   const firstById = new Map<string, number>();
   const firstByIdentity = new Map<string, number>();
   for (const { rowNumber, record } of records) {
-    const result = parseCatalogRecord(record, rowNumber, { defaultTimeZone: opts.defaultTimeZone, headers: columns.header, order });
+    const result = parseCatalogRecord(record, rowNumber, {
+      defaultTimeZone: opts.defaultTimeZone,
+      lookUpPlace: opts.lookUpPlace,
+      headers: columns.header,
+      order,
+    });
     out.cells.push(...result.cells);
     if (!result.ok) {
       out.invalid.push(result.invalid);
       continue;
     }
     const row = result.row;
-    const dupe = duplicateOf(row, firstById, firstByIdentity);
+    const dupe = duplicateOf(row, firstById, firstByIdentity, columns.header);
     if (dupe) {
       out.duplicates.push({ row: row.rowNumber, firstRow: dupe.firstRow, reason: dupe.reason });
       continue;
@@ -965,11 +1058,12 @@ function duplicateOf(
   row: CatalogRow,
   byId: Map<string, number>,
   byIdentity: Map<string, number>,
+  headers: Partial<Record<CatalogField, string>>,
 ): { firstRow: number; reason: string } | undefined {
   for (const s of row.marketplaceIds) {
     const first = byId.get(`${s.marketplace}:${s.marketplaceEventId}`);
     if (first !== undefined)
-      return { firstRow: first, reason: `${MARKETPLACE_LABELS[s.marketplace]} id ${s.marketplaceEventId} is already on row ${first}` };
+      return { firstRow: first, reason: `${columnLabel(s.marketplace, headers)} ${s.marketplaceEventId} is already on row ${first}` };
   }
   if (row.keep.includes('name') || row.keep.includes('startsAt')) return undefined;
   const first = byIdentity.get(identityOf(row));

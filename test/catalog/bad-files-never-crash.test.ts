@@ -10,6 +10,7 @@ import { CatalogFormatError, parseCatalog, tableFromRows, type CellValue, type P
 import { fromRoot } from '../../src/tools/paths';
 import { runBounded } from '../helpers/bounded';
 import { mutate, mutation } from '../helpers/json-mutations';
+import { lookUpPlace } from '../../src/catalog/places';
 
 /**
  * Bad input never crashes the catalog reader (issue 16, item 5): random bytes, random rows
@@ -22,7 +23,7 @@ import { mutate, mutation } from '../helpers/json-mutations';
  */
 const RUNS = Number(process.env.BAD_INPUT_RUNS ?? 60);
 const HANG_MS = 10_000;
-const OPTS = { defaultTimeZone: 'America/New_York' };
+const OPTS = { lookUpPlace, defaultTimeZone: 'America/New_York' };
 
 /**
  * The catalog is what sync would store: rows with a name, a real instant (or TBA), a zone; a field

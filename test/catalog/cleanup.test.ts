@@ -5,9 +5,10 @@ import { listDueEvents } from '../../src/catalog/lifecycle';
 import { syncEvents } from '../../src/catalog/sync';
 import { parseCatalog, tableFromRows, type CellValue } from '../../src/domain/catalog';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { lookUpPlace } from '../../src/catalog/places';
 
 const HEADER = ['Name', 'Date', 'viagId', 'Tracked'];
-const catalog = (rows: CellValue[][]) => parseCatalog(tableFromRows('cleanup', [HEADER, ...rows]), { defaultTimeZone: 'UTC' });
+const catalog = (rows: CellValue[][]) => parseCatalog(tableFromRows('cleanup', [HEADER, ...rows]), { lookUpPlace, defaultTimeZone: 'UTC' });
 const KEEP: CellValue[] = ['Kept', '2027-05-01 19:00', '1', 'TRUE'];
 const UNTICKED: CellValue[] = ['Unticked', '2027-05-02 19:00', '2', 'FALSE'];
 const REMOVED: CellValue[] = ['Removed', '2027-05-03 19:00', '3', 'TRUE'];

@@ -27,7 +27,7 @@ describe('ticket-tracker events …', () => {
     assert.match(r.stdout, /^untracked\s+1$/m);
     assert.match(r.stdout, /^\s*5\s+invalid\s+Date: "2027-13-01 20:00" is not a valid date/m);
     assert.match(r.stdout, /^\s*6\s+invalid\s+no marketplace id/m);
-    assert.match(r.stdout, /^\s*7\s+duplicate\s+StubHub id 153928471 is already on row 2/m);
+    assert.match(r.stdout, /^\s*7\s+duplicate\s+viagogoID \(StubHub id\) 153928471 is already on row 2/m);
 
     const missing = await cli('events', 'sync', '--file', 'no/such/events.csv');
     assert.equal(missing.code, 2);

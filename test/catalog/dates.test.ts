@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { parseStart, type LocalStart } from '../../src/domain/catalog-dates';
 import { decideDateOrder, parseCatalog, tableFromRows, type CellValue } from '../../src/domain/catalog';
 import { resolveTimeZone } from '../../src/domain/local-time';
-import { suggestTimeZone } from '../../src/domain/time-zone-hints';
+import { lookUpPlace } from '../../src/catalog/places';
 
 const local = (r: ReturnType<typeof parseStart>): string => {
   if (!r.ok) return `! ${r.reason}`;
@@ -78,7 +78,7 @@ describe('a time cell with a UTC offset', () => {
       ['Second', '31/10/2027', '01:30+00:00', 'Europe/London', '1'],
       ['Unsaid', '31/10/2027', '01:30', 'Europe/London', '2'],
     ] as CellValue[][]);
-    const c = parseCatalog(table, { defaultTimeZone: 'UTC' });
+    const c = parseCatalog(table, { lookUpPlace, defaultTimeZone: 'UTC' });
     assert.deepEqual(
       c.rows.map((r) => r.startsAt?.toISOString()),
       ['2027-10-31T01:30:00.000Z'],
@@ -143,14 +143,14 @@ describe('date order of a file', () => {
       ['B', '03/15/2027 19:00', '2'],
       ['C', '2027-03-16 19:00', '3'],
     ] as CellValue[][]);
-    const c = parseCatalog(table, { defaultTimeZone: 'UTC' });
+    const c = parseCatalog(table, { lookUpPlace, defaultTimeZone: 'UTC' });
     assert.equal(c.dateOrder?.order, 'undecided');
     assert.deepEqual(
       c.rows.map((r) => r.name),
       ['C'],
     );
     assert.match(c.invalid[0]!.reason, /both day-first dates \(row 2 \(14\/03\/2027\)\) and month-first dates \(row 3 \(03\/15\/2027\)\)/);
-    const decided = parseCatalog(table, { defaultTimeZone: 'UTC', dateOrder: 'dmy' });
+    const decided = parseCatalog(table, { lookUpPlace, defaultTimeZone: 'UTC', dateOrder: 'dmy' });
     assert.deepEqual(
       decided.rows.map((r) => r.name),
       ['A', 'C'],
@@ -173,11 +173,15 @@ describe('time zones', () => {
     assert.equal(resolveTimeZone('Nowhere/City').ok, false);
   });
 
-  it("suggests the zone of the row's city within its country, else the country's only zone", () => {
-    assert.equal(suggestTimeZone('GB', 'London')?.zone, 'Europe/London');
-    assert.equal(suggestTimeZone('CA', 'London')?.zone, 'America/Toronto');
-    assert.equal(suggestTimeZone('US', 'Phoenix')?.zone, 'America/Phoenix');
-    assert.equal(suggestTimeZone('Ireland', null)?.zone, 'Europe/Dublin');
-    assert.equal(suggestTimeZone('US', null), undefined);
+  it("finds the zone of the row's city within its country, else the country's zones", () => {
+    assert.equal(lookUpPlace({ country: 'GB', city: 'London' })?.candidates[0]?.zone, 'Europe/London');
+    assert.equal(lookUpPlace({ country: 'CA', city: 'London' })?.candidates[0]?.zone, 'America/Toronto');
+    assert.equal(lookUpPlace({ country: 'US', city: 'Phoenix' })?.candidates[0]?.zone, 'America/Phoenix');
+    assert.deepEqual(
+      lookUpPlace({ country: 'Ireland' })?.candidates.map((c) => c.zone),
+      ['Europe/Dublin'],
+    );
+    assert.ok((lookUpPlace({ country: 'US' })?.candidates.length ?? 0) > 5);
+    assert.equal(lookUpPlace({}), undefined);
   });
 });

@@ -112,7 +112,7 @@ describe('catalog field cases, synced into PostgreSQL', () => {
         [2, 'Event Name', 'unreadable'],
         [2, 'Venue', 'unreadable'],
         [3, 'Event Name', 'unreadable'],
-        [4, 'viagogoID', 'unreadable'],
+        [4, 'viagogoID (StubHub id)', 'unreadable'],
       ],
     );
     assert.match(report.cells[0]!.message, /^#N\/A \(a spreadsheet error value\): the stored value is kept/);

@@ -5,9 +5,10 @@ import { getEvent, listDueEvents, listEvents, loadDueEvents, markScraped } from 
 import { syncEvents } from '../../src/catalog/sync';
 import { parseCatalog, tableFromRows, type CellValue } from '../../src/domain/catalog';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { lookUpPlace } from '../../src/catalog/places';
 
 const HEADER = ['Name', 'Date', 'Time Zone', 'viagId', 'SeatGeek ID', 'Ticketmaster ID', 'Tracked'];
-const catalog = (rows: CellValue[][]) => parseCatalog(tableFromRows('lifecycle', [HEADER, ...rows]), { defaultTimeZone: 'UTC' });
+const catalog = (rows: CellValue[][]) => parseCatalog(tableFromRows('lifecycle', [HEADER, ...rows]), { lookUpPlace, defaultTimeZone: 'UTC' });
 
 describe('tracking lifecycle', () => {
   let t: TestDatabase;

@@ -199,7 +199,7 @@ describe('Google Sheets source: the real googleapis client against a local Sheet
     );
     assert.match(c.invalid[0]!.reason, /Event Date \(Local\): "June 18th" is not a date/);
     assert.match(c.invalid[1]!.reason, /no marketplace id/);
-    assert.deepEqual(c.duplicates, [{ row: 9, firstRow: 3, reason: 'StubHub id 153928471 is already on row 3' }]);
+    assert.deepEqual(c.duplicates, [{ row: 9, firstRow: 3, reason: 'viagId (StubHub id) 153928471 is already on row 3' }]);
     assert.equal(c.blank, 1);
     assert.deepEqual(c.ignoredColumns, ['Notes']);
   });
@@ -323,11 +323,11 @@ describe('Google Sheets source: the real googleapis client against a local Sheet
     await t.db.query('TRUNCATE events RESTART IDENTITY CASCADE');
     const report = await syncEvents(t.db, catalogReader(parseEnv(tour), { auth }));
     assert.deepEqual([report.added, report.invalid.map((i) => i.row)], [3, [5]]);
-    assert.match(report.invalid[0]!.reason, /"BST" is an abbreviation.*here probably Europe\/London \(from London, GB\)/);
+    assert.match(report.invalid[0]!.reason, /"BST" is an abbreviation.*here probably Europe\/London \(from London, England, GB\)/);
     assert.equal(report.dateOrder?.order, 'dmy');
     assert.deepEqual(
       report.cells.map((c) => [c.row, c.column, c.kind]),
-      [[3, 'viagogoID', 'link']],
+      [[3, 'viagogoID (StubHub id)', 'link']],
     );
     const rows = async () =>
       (

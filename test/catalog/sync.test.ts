@@ -5,6 +5,7 @@ import { syncEvents } from '../../src/catalog/sync';
 import { markScraped } from '../../src/catalog/lifecycle';
 import { parseCatalog, tableFromRows, type CellValue } from '../../src/domain/catalog';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { lookUpPlace } from '../../src/catalog/places';
 
 const HEADER = [
   'Event Name',
@@ -19,7 +20,7 @@ const HEADER = [
   'is_tracked',
 ];
 const catalog = (rows: CellValue[][]) =>
-  parseCatalog(tableFromRows('test catalog', [HEADER, ...rows]), { defaultTimeZone: 'America/New_York' });
+  parseCatalog(tableFromRows('test catalog', [HEADER, ...rows]), { lookUpPlace, defaultTimeZone: 'America/New_York' });
 
 const KNICKS: CellValue[] = [
   'Knicks vs Celtics',

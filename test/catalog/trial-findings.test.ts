@@ -86,14 +86,13 @@ describe('new-user trial catalogs, synced into PostgreSQL', () => {
     assert.equal(report.dateOrder?.order, 'undecided');
   });
 
-  it('finding 4: a Los Angeles row without a zone is refused with America/Los_Angeles, never stored at New York time', async () => {
+  it('finding 4: a Los Angeles row without a zone takes America/Los_Angeles from its city, never New York time', async () => {
     const report = await sync('us.csv');
-    assert.match(
-      reasonOf(report, 3),
-      /^Time Zone: is empty, and the default zone America\/New_York \(DEFAULT_EVENT_TIMEZONE\) gives another instant than America\/Los_Angeles.*here probably America\/Los_Angeles \(from Los Angeles, US\)/,
-    );
-    assert.equal(await startOf('Lakers vs Celtics'), undefined);
-    // A New York row without a zone is the default zone's own city: stored. So is one with an offset.
+    assert.ok(!report.invalid.some((i) => i.row === 3), 'row 3 is read');
+    // 2027-03-14 is the day US clocks go forward (second Sunday of March): 19:30 PDT (UTC-7) is 02:30Z next day.
+    assert.equal(await startOf('Lakers vs Celtics'), '2027-03-15T02:30:00.000Z');
+    assert.ok(report.cells.some((c) => c.row === 3 && c.kind === 'zone' && /^zone from city: America\/Los_Angeles \(Los Angeles, CA, US\)/.test(c.message)));
+    // A New York row without a zone: New York's zone. One with an offset: the offset.
     assert.equal(await startOf('Knicks vs Nets'), '2027-11-07T05:30:00.000Z');
     assert.equal(await startOf('July 4th Fireworks'), '2027-07-04T23:30:00.000Z');
   });

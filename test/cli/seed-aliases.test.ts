@@ -41,6 +41,8 @@ describe("the seeds' command names as aliases", () => {
 
   it('maps each name to our command and translates cleanup-untracked-events flags', () => {
     assert.deepEqual(expandSeedAlias(['init-db']), ['db', 'migrate']);
+    // The seed's own command for a catalog sync (its cli.py: `sync_events`).
+    assert.deepEqual(expandSeedAlias(['sync-events', '--file', 'x.csv']), ['events', 'sync', '--file', 'x.csv']);
     assert.deepEqual(expandSeedAlias(['price-history', '12', '--days', '30', '--bucket', '1 day']), [
       'history',
       '12',

