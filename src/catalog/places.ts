@@ -209,10 +209,10 @@ function divisionsNamed(state: string, only: string | undefined): Map<string, Se
   return out;
 }
 
-function divisionLabel(cc: string, admin: string): string {
+function divisionLabel(cc: string, admin: string): string | undefined {
   // US and CA divisions read best as their postal codes (Portland, ME); others by name.
   if (cc === 'US' && /^[A-Z]{2}$/.test(admin)) return admin;
-  return loadDivisions().label.get(`${cc}.${admin}`) ?? admin;
+  return loadDivisions().label.get(`${cc}.${admin}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,10 +271,11 @@ function lookUp(query: PlaceQuery): PlaceAnswer | undefined {
     return { indices: indices.filter((i) => inDivisions(i, named)), stateUsed: true, stateKnown: true };
   };
 
+  // The state the row names: its State cell, else the one after the city ("Portland, ME").
+  let state = stateCell;
   if (city) {
     let found = matching(city, stateCell);
     let cityName = city;
-    let state = stateCell;
     // "Portland, ME" in the city cell, when the whole cell is no place's name.
     const split = splitCityCell(city);
     if (found.indices.length === 0 && split && !stateCell) {
@@ -297,8 +298,8 @@ function lookUp(query: PlaceQuery): PlaceAnswer | undefined {
     );
   }
 
-  if (stateCell && !(city && splitCityCell(city))) {
-    const named = divisionsNamed(stateCell, cc);
+  if (state) {
+    const named = divisionsNamed(state, cc);
     if (named.size > 0) {
       const zones = new Map<string, PlaceCandidate>();
       for (let i = 0; i < p.names.length; i++) {
@@ -306,10 +307,10 @@ function lookUp(query: PlaceQuery): PlaceAnswer | undefined {
         const c = candidate(p, i);
         if (!c) continue;
         const had = zones.get(c.zone);
-        zones.set(c.zone, had ? { ...had, population: had.population + c.population } : { ...c, place: `${stateCell}${cc ? `, ${cc}` : ''}` });
+        zones.set(c.zone, had ? { ...had, population: had.population + c.population } : { ...c, place: [state, cc].filter(Boolean).join(', ') });
       }
       const candidates = [...zones.values()].sort(byPopulation);
-      if (candidates.length > 0) return { basis: 'state', what: [stateCell, cc].filter(Boolean).join(', '), candidates, notes };
+      if (candidates.length > 0) return { basis: 'state', what: [state, cc].filter(Boolean).join(', '), candidates, notes };
     }
   }
 
@@ -323,7 +324,7 @@ function lookUp(query: PlaceQuery): PlaceAnswer | undefined {
     const candidates = ordered.map((zone, k) => ({ place: cc, country: cc, population: ordered.length - k, zone }));
     if (candidates.length > 0) return { basis: 'country', what: cc, candidates, notes };
   }
-  return { basis: city ? 'city' : stateCell ? 'state' : 'country', what: [city, stateCell, countryCell].filter(Boolean).join(', '), candidates: [], notes };
+  return { basis: city ? 'city' : state ? 'state' : 'country', what: [city, state, countryCell].filter(Boolean).join(', '), candidates: [], notes };
 }
 
 const remembered = new Map<string, PlaceAnswer | undefined>();

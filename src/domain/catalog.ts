@@ -615,11 +615,17 @@ export const DOMINANT_PLACE_RATIO = 20;
 
 export type ZoneChoice = { ok: true; zone: string; note: string } | { ok: false; reason: string };
 
-const listCandidates = (candidates: PlaceCandidate[]): string =>
+/** The largest candidate of each zone, most populous first: "Portland, OR, US (America/Los_Angeles), Portland, ME, US (America/New_York)". */
+const listCandidates = (all: PlaceCandidate[]): string => {
+  const candidates = all.filter((c, i) => all.findIndex((o) => o.zone === c.zone) === i);
+  return listed(candidates);
+};
+const listed = (candidates: PlaceCandidate[]): string =>
   candidates
     .slice(0, 6)
     .map((c) => (c.place === c.country ? c.zone : `${c.place} (${c.zone})`))
     .join(', ') + (candidates.length > 6 ? ` and ${candidates.length - 6} more` : '');
+
 
 /**
  * The zone a row's place gives, or why none can be said. One zone among the candidates, or

@@ -83,4 +83,24 @@ describe('catalog cells: marketplace ids and pasted event links', () => {
     assert.deepEqual(id(' G5vYZ4pLk1a8Q ', 'ticketmaster'), { kind: 'id', id: 'G5vYZ4pLk1a8Q' });
     for (const v of ['', 'n/a', 'TBD', '-', null]) assert.deepEqual(id(v, 'seatgeek'), { kind: 'empty' }, String(v));
   });
+
+  it('reads ids that a spreadsheet or pandas wrote as numbers when the number is exactly the id, and refuses any other fraction', () => {
+    // pandas writes an integer column that has a blank as float64: 5640001 becomes "5640001.0".
+    assert.deepEqual(id('5640001.0', 'vividseats'), { kind: 'normalized', id: '5640001', written: '5640001.0' });
+    assert.deepEqual(id('5640001,00', 'vividseats'), { kind: 'normalized', id: '5640001', written: '5640001,00' });
+    // Scientific notation of a narrow column, read only when its digits carry the whole id.
+    assert.deepEqual(id('5.640001E6', 'stubhub'), { kind: 'normalized', id: '5640001', written: '5.640001E6' });
+    assert.deepEqual(id('5.640001E+06', 'stubhub'), { kind: 'normalized', id: '5640001', written: '5.640001E+06' });
+    const rounded = id('5.64E+06', 'stubhub');
+    assert.equal(rounded.kind, 'invalid');
+    assert.match(rounded.kind === 'invalid' ? rounded.reason : '', /scientific notation that may have rounded the id \(it reads 5640000/);
+    for (const v of ['5640001.5', '5.6400015E6', '0.0']) {
+      const r = id(v, 'seatgeek');
+      assert.equal(r.kind, 'invalid', v);
+    }
+    assert.equal(id(5640001.5, 'seatgeek').kind, 'invalid');
+    // Ticketmaster's hexadecimal ids hold an E among digits: they are ids, not numbers.
+    assert.deepEqual(id('10006152E3A91B44', 'ticketmaster'), { kind: 'id', id: '10006152E3A91B44' });
+    assert.deepEqual(id('3B00612D9C4B1F2A', 'ticketmaster'), { kind: 'id', id: '3B00612D9C4B1F2A' });
+  });
 });

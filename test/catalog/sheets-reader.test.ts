@@ -361,7 +361,7 @@ describe('Google Sheets source: the real googleapis client against a local Sheet
         [2, 'Event Name'],
         [2, 'Venue'],
         [3, 'Time'],
-        [4, 'viagogoID'],
+        [4, 'viagogoID (StubHub id)'],
       ],
     );
     assert.deepEqual(
