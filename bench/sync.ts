@@ -6,6 +6,12 @@ import type { CellValue } from '../src/domain/catalog';
 import { startPostgresForTests } from '../test/helpers/infra';
 import { startSheetsServer } from '../test/catalog/helpers/sheets-server';
 import { median, round, type Benchmark } from './harness';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createFileReader } from '../src/catalog/file-reader';
+import { fromRoot } from '../src/tools/paths';
 import { createThrowawayDatabase } from '../test/helpers/throwaway-database';
 
 const ROWS = 5000;
@@ -62,6 +68,24 @@ function sheet(version: number): CellValue[][] {
   return rows;
 }
 
+/**
+ * 5,000 rows in the seed README's layout without a time zone column: the placeable venues of
+ * test/fixtures/catalog/seed-layout/world-venues.csv (52 cities of 24 countries) over and over,
+ * each row its own event.
+ */
+function noZoneCatalog(): string {
+  const lines = readFileSync(fromRoot('test', 'fixtures', 'catalog', 'seed-layout', 'world-venues.csv'), 'utf8').trim().split('\n');
+  const header = lines[0]!;
+  const venues = lines.slice(1, 53);
+  const out = [header];
+  for (let i = 0; i < ROWS; i++) {
+    const cells = venues[i % venues.length]!;
+    // Name,Venue,City,Country,Date,viagogoID,is_tracked: a new name and id per row.
+    out.push(cells.replace(/^[^,]+/, `Event ${i}`).replace(/,\d+,TRUE$/, `,${190_000_000 + i},TRUE`));
+  }
+  return out.join('\n') + '\n';
+}
+
 /** `npm run bench -- sync --json`: a 5,000-row sheet synced end to end (googleapis -> local Sheets server -> PostgreSQL). */
 export const benchmark: Benchmark = {
   name: 'sync',
@@ -83,6 +107,7 @@ export const benchmark: Benchmark = {
         return { ms: Number(process.hrtime.bigint() - t) / 1e6, result };
       };
 
+      let noZoneFigures: Record<string, number> = {};
       const cold = await timed(() => syncEvents(db, source)); // first run: cold caches and JIT
       const fresh: number[] = [];
       let report = cold.result;
@@ -104,6 +129,41 @@ export const benchmark: Benchmark = {
       }
       const readOnly: number[] = [];
       for (let i = 0; i < 3; i++) readOnly.push((await timed(() => source.read())).ms);
+
+      // The seed README's layout (no time zone column): the zone of each row from its city.
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'tt-bench-sync-'));
+      try {
+        const file = path.join(dir, 'no-zone.csv');
+        writeFileSync(file, noZoneCatalog());
+        const noZone = createFileReader({ file });
+        await db.query('TRUNCATE events RESTART IDENTITY CASCADE');
+        const coldNoZone = await timed(() => syncEvents(db, noZone)); // loads the places on first use
+        const noZoneRuns: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          await db.query('TRUNCATE events RESTART IDENTITY CASCADE');
+          noZoneRuns.push((await timed(() => syncEvents(db, noZone))).ms);
+        }
+        // What the look-up adds to a process (a child, so this one's heap does not blur it).
+        const memory = JSON.parse(
+          execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', fromRoot('bench', 'place-memory.ts'), file], {
+            cwd: fromRoot(),
+            encoding: 'utf8',
+          }).trim(),
+        ) as { rss_added_mb: number; heap_added_mb: number; lookup_ms: number };
+        noZoneFigures = {
+          no_zone_rows: ROWS,
+          no_zone_added: coldNoZone.result.added,
+          no_zone_invalid: coldNoZone.result.invalid.length,
+          no_zone_sync_first_ms: round(coldNoZone.ms),
+          no_zone_sync_ms: round(median(noZoneRuns)),
+          no_zone_target_ms: 2000,
+          place_lookup_rss_added_mb: memory.rss_added_mb,
+          place_lookup_heap_added_mb: memory.heap_added_mb,
+          place_lookup_memory_target_mb: 50,
+        };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
       return {
         rows: ROWS,
         ms: round(median(fresh)),
@@ -115,6 +175,7 @@ export const benchmark: Benchmark = {
         updated_per_changed_sync: changedReport.updated,
         read_and_parse_ms: round(median(readOnly)),
         target_ms: 2000,
+        ...noZoneFigures,
       };
     } finally {
       await database.drop().catch(() => undefined);

