@@ -1,6 +1,6 @@
 # Production worker image: compiled JavaScript and a prebuilt workflow bundle, run as non-root.
 # Build: docker build -t ticket-tracker .
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # npm install, not npm ci: see scripts/ensure-installed.js
@@ -10,7 +10,7 @@ COPY src ./src
 COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 # A capped heap and two malloc arenas keep a months-long worker's memory flat: without them V8
 # grows its heap toward its default limit, and glibc's per-thread arenas fragment across the
 # SDK's native threads (see `npm run bench -- cycle`).

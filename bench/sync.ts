@@ -74,7 +74,9 @@ function sheet(version: number): CellValue[][] {
  * each row its own event.
  */
 function noZoneCatalog(): string {
-  const lines = readFileSync(fromRoot('test', 'fixtures', 'catalog', 'seed-layout', 'world-venues.csv'), 'utf8').trim().split('\n');
+  const lines = readFileSync(fromRoot('test', 'fixtures', 'catalog', 'seed-layout', 'world-venues.csv'), 'utf8')
+    .trim()
+    .split('\n');
   const header = lines[0]!;
   const venues = lines.slice(1, 53);
   const out = [header];

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { scrapeHealthSettings } from './domain/scrape-health';
 import { existsSync } from 'node:fs';
 import type { Context as ActivityContext } from '@temporalio/activity';
@@ -93,6 +94,11 @@ export interface TrackerWorkers {
  * enforces for the whole queue, at the request pacing's average (taskQueueDispatchRate); the rate
  * limit itself is kept by the adapters' request pacing (requestPacing), however many workers run.
  */
+/** A worker's identity on its task queues: `pid@host node vX.Y.Z`. */
+export function workerIdentity(): string {
+  return `${process.pid}@${os.hostname()} node ${process.version}`;
+}
+
 export async function createWorkers(deps: WorkerDeps): Promise<TrackerWorkers> {
   const metrics = deps.metrics ?? createWorkerMetrics();
   const adapters = deps.adapters ?? new Map<MarketplaceName, MarketplaceAdapter>();
@@ -101,7 +107,8 @@ export async function createWorkers(deps: WorkerDeps): Promise<TrackerWorkers> {
     namespace: deps.namespace,
     shutdownGraceTime: `${deps.env.WORKER_SHUTDOWN_GRACE_SECONDS}s` as const,
     interceptors: { activity: [metricsInterceptor(metrics), activityFailureLogger(deps.logger), ...(deps.activityInterceptors ?? [])] },
-    ...(deps.identity ? { identity: deps.identity } : {}),
+    // Who polls, as `tracker status` lists it: the SDK's pid@host, with the Node version it runs on.
+    identity: deps.identity ?? workerIdentity(),
   };
   const main = await Worker.create({
     ...common,
@@ -277,6 +284,7 @@ export async function runWorker(env: Env, logger: Logger = createLogger(env.LOG_
       });
     }
     logger.info('worker polling', {
+      node: process.version,
       address: env.TEMPORAL_ADDRESS,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueues: workers.all.map((w) => w.options.taskQueue),

@@ -21,7 +21,11 @@ import { lookUpPlace } from './places';
  * null. The format follows the extension, or the first character when the extension says nothing.
  * Encoding and CSV delimiter are found from the bytes (see csv.ts) and named in the report.
  */
-export function createFileReader(opts: { file: string; defaultTimeZone?: string | undefined; dateOrder?: DateOrderSetting }): CatalogReader {
+export function createFileReader(opts: {
+  file: string;
+  defaultTimeZone?: string | undefined;
+  dateOrder?: DateOrderSetting;
+}): CatalogReader {
   const origin = `file ${opts.file}`;
   return {
     origin,

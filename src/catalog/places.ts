@@ -205,7 +205,8 @@ function loadDivisions(): Divisions {
     const isoKey = placeKey(entry.name);
     const candidates = namesOfCountry.get(cc) ?? [];
     const same = candidates.filter((c) => c.key === isoKey);
-    const joined = same.length > 0 ? same : candidates.filter((c) => c.key.length >= 4 && (isoKey.startsWith(c.key) || c.key.startsWith(isoKey)));
+    const joined =
+      same.length > 0 ? same : candidates.filter((c) => c.key.length >= 4 && (isoKey.startsWith(c.key) || c.key.startsWith(isoKey)));
     if (joined.length !== 1) continue;
     add(cc, placeKey(sub), joined[0]!.admin);
     add(cc, isoKey, joined[0]!.admin);
@@ -326,7 +327,10 @@ function lookUp(query: PlaceQuery): PlaceAnswer | undefined {
         const c = candidate(p, i, state);
         if (!c) continue;
         const had = zones.get(c.zone);
-        zones.set(c.zone, had ? { ...had, population: had.population + c.population } : { ...c, place: [state, cc].filter(Boolean).join(', ') });
+        zones.set(
+          c.zone,
+          had ? { ...had, population: had.population + c.population } : { ...c, place: [state, cc].filter(Boolean).join(', ') },
+        );
       }
       const candidates = [...zones.values()].sort(byPopulation);
       if (candidates.length > 0) return { basis: 'state', what: [state, cc].filter(Boolean).join(', '), candidates, notes };
@@ -343,7 +347,12 @@ function lookUp(query: PlaceQuery): PlaceAnswer | undefined {
     const candidates = ordered.map((zone, k) => ({ place: cc, country: cc, population: ordered.length - k, zone }));
     if (candidates.length > 0) return { basis: 'country', what: cc, candidates, notes };
   }
-  return { basis: city ? 'city' : state ? 'state' : 'country', what: [city, state, countryCell].filter(Boolean).join(', '), candidates: [], notes };
+  return {
+    basis: city ? 'city' : state ? 'state' : 'country',
+    what: [city, state, countryCell].filter(Boolean).join(', '),
+    candidates: [],
+    notes,
+  };
 }
 
 const remembered = new Map<string, PlaceAnswer | undefined>();

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { byMarketplace, MARKETPLACE_NAMES, type EventMarketplaceId, type MarketplaceName } from './listing';
 import { parseBoolean, parseMarketplaceId, spreadsheetError } from './catalog-cells';
 import { DATE_HINT, numericDateOrders, numericDatePart, parseStart, type DateOrder, type LocalStart } from './catalog-dates';
-import { formatOffset, offsetAt, resolveTimeZone, wallTimeInstants, zonedWallTimeToInstant } from './local-time';
+import { formatOffset, resolveTimeZone, wallTimeInstants, zonedWallTimeToInstant } from './local-time';
 import { countryCode, countryOfZone } from './countries';
 
 /**
@@ -626,7 +626,6 @@ const listed = (candidates: PlaceCandidate[]): string =>
     .map((c) => (c.place === c.country ? c.zone : `${c.place} (${c.zone})`))
     .join(', ') + (candidates.length > 6 ? ` and ${candidates.length - 6} more` : '');
 
-
 /**
  * The zone a row's place gives, or why none can be said. One zone among the candidates, or
  * several that put the row's local start at one instant (Detroit and New York), is used; for a
@@ -637,7 +636,11 @@ const listed = (candidates: PlaceCandidate[]): string =>
 export function zoneFromPlace(answer: PlaceAnswer, instantIn: (zone: string) => number | undefined): ZoneChoice {
   const notes = answer.notes.length > 0 ? ` (${answer.notes.join('; ')})` : '';
   const [top, ...rest] = answer.candidates;
-  if (!top) return { ok: false, reason: `${answer.notes.join('; ') || `"${answer.what}" is not a place this reader knows`}: write the venue's IANA zone in a Time Zone column` };
+  if (!top)
+    return {
+      ok: false,
+      reason: `${answer.notes.join('; ') || `"${answer.what}" is not a place this reader knows`}: write the venue's IANA zone in a Time Zone column`,
+    };
   const at = instantIn(top.zone);
   const differing = rest.filter((c) => c.zone !== top.zone && (at === undefined || instantIn(c.zone) !== at));
   const from = `zone from ${answer.basis}: ${top.zone}`;
@@ -842,7 +845,11 @@ export function parseCatalogRecord(
       note(marketplace, 'link', `id ${id.id} taken from the event link`);
     } else if (id.kind === 'normalized') {
       marketplaceIds.push({ marketplace, marketplaceEventId: id.id });
-      note(marketplace, 'normalized', `"${id.written}" read as id ${id.id} (a spreadsheet or pandas wrote the id as a number with a fraction)`);
+      note(
+        marketplace,
+        'normalized',
+        `"${id.written}" read as id ${id.id} (a spreadsheet or pandas wrote the id as a number with a fraction)`,
+      );
     } else if (id.kind === 'invalid') {
       note(marketplace, 'invalid', `"${String(v).trim()}" ${id.reason}`);
       keep.add(marketplace);
@@ -880,7 +887,9 @@ export function parseCatalogRecord(
         zoneOk = false;
         const answer = ctx.lookUpPlace({ city, state, country });
         const hint = answer ? placeHint(answer) : undefined;
-        problems.push(`${label('timezone')}: ${z.reason}; write the IANA name${hint ? `, here ${hint}` : ' (such as Europe/London or America/Chicago)'}`);
+        problems.push(
+          `${label('timezone')}: ${z.reason}; write the IANA name${hint ? `, here ${hint}` : ' (such as Europe/London or America/Chicago)'}`,
+        );
       }
     } else if (!place) {
       if (ctx.defaultTimeZone) zone = ctx.defaultTimeZone;
@@ -1011,7 +1020,8 @@ export function parseCatalog(table: RawCatalogTable, opts: CatalogOptions): Pars
     const z = typeof r.timezone === 'string' && r.timezone.trim() !== '' ? resolveTimeZone(r.timezone) : undefined;
     return z?.ok ? z.zone : undefined;
   };
-  const cellText = (v: CellValue | undefined): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() || undefined : undefined);
+  const cellText = (v: CellValue | undefined): string | undefined =>
+    typeof v === 'string' || typeof v === 'number' ? String(v).trim() || undefined : undefined;
   // For the date order's vote only: the zone the row is read in, or its place's likeliest.
   const zoneOf = (r: Partial<Record<CatalogField, CellValue>>): string | undefined =>
     writtenZoneOf(r) ??

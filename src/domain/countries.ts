@@ -2,7 +2,9 @@ import { createRequire } from 'node:module';
 import type * as CountriesAndTimezones from 'countries-and-timezones' with { 'resolution-mode': 'import' };
 
 // The package's types are declared as an ES module, its CommonJS build is what `require` loads.
-const { getAllCountries, getCountry, getCountryForTimezone } = createRequire(__filename)('countries-and-timezones') as typeof CountriesAndTimezones;
+const { getAllCountries, getCountry, getCountryForTimezone } = createRequire(__filename)(
+  'countries-and-timezones',
+) as typeof CountriesAndTimezones;
 
 /**
  * Countries as catalog cells write them, and the IANA zones each uses. Pure functions over the tz

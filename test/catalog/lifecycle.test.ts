@@ -8,7 +8,8 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { lookUpPlace } from '../../src/catalog/places';
 
 const HEADER = ['Name', 'Date', 'Time Zone', 'viagId', 'SeatGeek ID', 'Ticketmaster ID', 'Tracked'];
-const catalog = (rows: CellValue[][]) => parseCatalog(tableFromRows('lifecycle', [HEADER, ...rows]), { lookUpPlace, defaultTimeZone: 'UTC' });
+const catalog = (rows: CellValue[][]) =>
+  parseCatalog(tableFromRows('lifecycle', [HEADER, ...rows]), { lookUpPlace, defaultTimeZone: 'UTC' });
 
 describe('tracking lifecycle', () => {
   let t: TestDatabase;

@@ -4,7 +4,8 @@ import { CatalogFormatError, mapColumns, parseCatalog, tableFromRows, type CellV
 import { lookUpPlace } from '../../src/catalog/places';
 
 const NY = 'America/New_York';
-const parse = (rows: CellValue[][], defaultTimeZone = NY) => parseCatalog(tableFromRows('test sheet', rows), { lookUpPlace, defaultTimeZone });
+const parse = (rows: CellValue[][], defaultTimeZone = NY) =>
+  parseCatalog(tableFromRows('test sheet', rows), { lookUpPlace, defaultTimeZone });
 
 describe('catalog rows: columns found by header', () => {
   it("accepts the seeds' headers as they are (Event Name, Event Date (Local), viagId, is_tracked)", () => {

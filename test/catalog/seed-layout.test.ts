@@ -29,7 +29,7 @@ const EXPECTED: [city: string, zone: string, startsAt: string][] = [
   ['Montréal', 'America/Toronto', '2027-07-15T00:00:00.000Z'], // UTC-04:00
   ['Halifax', 'America/Halifax', '2027-07-15T23:00:00.000Z'], // UTC-03:00
   ['Winnipeg', 'America/Winnipeg', '2027-07-17T01:00:00.000Z'], // UTC-05:00
-  ['St. John\'s', 'America/St_Johns', '2027-07-17T22:30:00.000Z'], // UTC-02:30
+  ["St. John's", 'America/St_Johns', '2027-07-17T22:30:00.000Z'], // UTC-02:30
   ['Sydney', 'Australia/Sydney', '2027-07-18T10:00:00.000Z'], // UTC+10:00
   ['Melbourne', 'Australia/Melbourne', '2027-07-19T10:00:00.000Z'], // UTC+10:00
   ['Perth', 'Australia/Perth', '2027-07-20T12:00:00.000Z'], // UTC+08:00
@@ -88,16 +88,27 @@ describe("the seed README's sheet layout, no time zone column", () => {
       [54, 55, 56],
     );
     const [portland, columbia, unknown] = catalog.invalid.map((i) => i.reason);
-    assert.match(portland!, /^Time Zone \(no such column\): "Portland, US" is in several time zones: Portland, OR, US \(America\/Los_Angeles\), Portland, ME, US \(America\/New_York\)/);
-    assert.match(columbia!, /"Columbia, US" is in several time zones: Columbia, SC, US \(America\/New_York\), Columbia, MO, US \(America\/Chicago\)/);
+    assert.match(
+      portland!,
+      /^Time Zone \(no such column\): "Portland, US" is in several time zones: Portland, OR, US \(America\/Los_Angeles\), Portland, ME, US \(America\/New_York\)/,
+    );
+    assert.match(
+      columbia!,
+      /"Columbia, US" is in several time zones: Columbia, SC, US \(America\/New_York\), Columbia, MO, US \(America\/Chicago\)/,
+    );
     assert.match(unknown!, /no place called "Smallvillez" in CA is in GeoNames' list.*CA has several time zones: .*America\/Toronto/);
   });
 
-  it("reads a pandas export (index column, ids as floats because a column has a blank) and says what it normalized", async () => {
+  it('reads a pandas export (index column, ids as floats because a column has a blank) and says what it normalized', async () => {
     const catalog = await createFileReader({ file: fromRoot('test', 'fixtures', 'catalog', 'seed-layout', 'pandas-export.csv') }).read();
     // Nashville is Central time (CDT, UTC-5 in September), Chicago too; Portland, ME Eastern (EDT, UTC-4).
     assert.deepEqual(
-      catalog.rows.map((r) => [r.rowNumber, r.timezone, r.startsAt?.toISOString(), r.marketplaceIds.map((m) => `${m.marketplace}:${m.marketplaceEventId}`)]),
+      catalog.rows.map((r) => [
+        r.rowNumber,
+        r.timezone,
+        r.startsAt?.toISOString(),
+        r.marketplaceIds.map((m) => `${m.marketplace}:${m.marketplaceEventId}`),
+      ]),
       [
         [2, 'America/Chicago', '2027-09-11T00:30:00.000Z', ['stubhub:5640001', 'vividseats:5520001']],
         [3, 'America/Chicago', '2027-09-12T00:30:00.000Z', ['stubhub:5640002']],
@@ -106,18 +117,51 @@ describe("the seed README's sheet layout, no time zone column", () => {
     );
     const notes = catalog.cells.filter((c) => c.kind !== 'zone').map((c) => [c.row, c.column, c.kind, c.message]);
     assert.deepEqual(notes, [
-      [2, 'viagogoID (StubHub id)', 'normalized', '"5640001.0" read as id 5640001 (a spreadsheet or pandas wrote the id as a number with a fraction)'],
-      [2, 'Vivid Seats ID', 'normalized', '"5520001.0" read as id 5520001 (a spreadsheet or pandas wrote the id as a number with a fraction)'],
-      [3, 'viagogoID (StubHub id)', 'normalized', '"5640002.0" read as id 5640002 (a spreadsheet or pandas wrote the id as a number with a fraction)'],
-      [4, 'viagogoID (StubHub id)', 'normalized', '"5640003.0" read as id 5640003 (a spreadsheet or pandas wrote the id as a number with a fraction)'],
-      [4, 'Vivid Seats ID', 'normalized', '"5520003.0" read as id 5520003 (a spreadsheet or pandas wrote the id as a number with a fraction)'],
+      [
+        2,
+        'viagogoID (StubHub id)',
+        'normalized',
+        '"5640001.0" read as id 5640001 (a spreadsheet or pandas wrote the id as a number with a fraction)',
+      ],
+      [
+        2,
+        'Vivid Seats ID',
+        'normalized',
+        '"5520001.0" read as id 5520001 (a spreadsheet or pandas wrote the id as a number with a fraction)',
+      ],
+      [
+        3,
+        'viagogoID (StubHub id)',
+        'normalized',
+        '"5640002.0" read as id 5640002 (a spreadsheet or pandas wrote the id as a number with a fraction)',
+      ],
+      [
+        4,
+        'viagogoID (StubHub id)',
+        'normalized',
+        '"5640003.0" read as id 5640003 (a spreadsheet or pandas wrote the id as a number with a fraction)',
+      ],
+      [
+        4,
+        'Vivid Seats ID',
+        'normalized',
+        '"5520003.0" read as id 5520003 (a spreadsheet or pandas wrote the id as a number with a fraction)',
+      ],
       [5, 'viagogoID (StubHub id)', 'invalid', '"5640004.5" is not a whole number: a marketplace event id has no fraction'],
-      [5, 'Vivid Seats ID', 'normalized', '"5520004.0" read as id 5520004 (a spreadsheet or pandas wrote the id as a number with a fraction)'],
+      [
+        5,
+        'Vivid Seats ID',
+        'normalized',
+        '"5520004.0" read as id 5520004 (a spreadsheet or pandas wrote the id as a number with a fraction)',
+      ],
     ]);
     assert.deepEqual(
       catalog.invalid.map((i) => i.row),
       [4],
     );
-    assert.match(catalog.invalid[0]!.reason, /"Portland, US" is in several time zones: Portland, OR, US \(America\/Los_Angeles\), Portland, ME, US \(America\/New_York\)/);
+    assert.match(
+      catalog.invalid[0]!.reason,
+      /"Portland, US" is in several time zones: Portland, OR, US \(America\/Los_Angeles\), Portland, ME, US \(America\/New_York\)/,
+    );
   });
 });

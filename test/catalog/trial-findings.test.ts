@@ -91,7 +91,11 @@ describe('new-user trial catalogs, synced into PostgreSQL', () => {
     assert.ok(!report.invalid.some((i) => i.row === 3), 'row 3 is read');
     // 2027-03-14 is the day US clocks go forward (second Sunday of March): 19:30 PDT (UTC-7) is 02:30Z next day.
     assert.equal(await startOf('Lakers vs Celtics'), '2027-03-15T02:30:00.000Z');
-    assert.ok(report.cells.some((c) => c.row === 3 && c.kind === 'zone' && /^zone from city: America\/Los_Angeles \(Los Angeles, CA, US\)/.test(c.message)));
+    assert.ok(
+      report.cells.some(
+        (c) => c.row === 3 && c.kind === 'zone' && /^zone from city: America\/Los_Angeles \(Los Angeles, CA, US\)/.test(c.message),
+      ),
+    );
     // A New York row without a zone: New York's zone. One with an offset: the offset.
     assert.equal(await startOf('Knicks vs Nets'), '2027-11-07T05:30:00.000Z');
     assert.equal(await startOf('July 4th Fireworks'), '2027-07-04T23:30:00.000Z');

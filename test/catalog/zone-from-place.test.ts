@@ -75,10 +75,16 @@ describe('rows without a time zone', () => {
     );
     assert.deepEqual(c.rows, []);
     const reasons = c.invalid.map((i) => i.reason);
-    assert.match(reasons[0]!, /"Portland, US" is in several time zones: Portland, OR, US \(America\/Los_Angeles\), Portland, ME, US \(America\/New_York\).*add a State column/);
+    assert.match(
+      reasons[0]!,
+      /"Portland, US" is in several time zones: Portland, OR, US \(America\/Los_Angeles\), Portland, ME, US \(America\/New_York\).*add a State column/,
+    );
     assert.match(reasons[1]!, /"TX, US" is in several time zones: .*America\/Chicago.*America\/Denver/);
     assert.match(reasons[2]!, /no place called "Smallvillez" in US.*US has several time zones: .*America\/New_York/);
-    assert.match(reasons[3]!, /"Aurora, US" is in several time zones: Aurora, CO, US \(America\/Denver\), Aurora, IL, US \(America\/Chicago\)/);
+    assert.match(
+      reasons[3]!,
+      /"Aurora, US" is in several time zones: Aurora, CO, US \(America\/Denver\), Aurora, IL, US \(America\/Chicago\)/,
+    );
   });
 
   it('are read in the default zone only when they name no place, and refused without one', () => {

@@ -116,7 +116,9 @@ function printSyncReport(report: SyncReport, json: boolean | undefined): void {
         : {}),
       ...(report.notes.length > 0 ? { read: report.notes.join('; ') } : {}),
       ...(report.cells.some((c) => c.kind === 'zone')
-        ? { 'zones from place': `${report.cells.filter((c) => c.kind === 'zone').length} row(s) without a zone placed by city, state or country (each below)` }
+        ? {
+            'zones from place': `${report.cells.filter((c) => c.kind === 'zone').length} row(s) without a zone placed by city, state or country (each below)`,
+          }
         : {}),
       ...(report.cells.some((c) => c.kind !== 'zone')
         ? {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { TrackerSettingsPatch, TrackerStatus } from '../../domain/tracker';
 import { settingsOptions, startTracker, trackerSettingsFrom } from '../../tracker/control';
 import { EVENT_FORMS_HELP, EventRefError, resolveEventRef } from '../../catalog/event-ref';
@@ -31,7 +32,22 @@ function withSettingsFlags(cmd: Command): Command {
     .option('--fanout <n>', 'scrape child workflows in flight at once');
 }
 
-function printStatus(status: TrackerStatus, json: boolean | undefined): void {
+/** The workers polling the tracker's task queue for workflow tasks, with their identity (`pid@host node vX`). */
+async function pollersOf(client: Client, namespace: string, taskQueue: string): Promise<{ identity: string; lastPollAt: string | null }[]> {
+  const answer = await client.workflowService.describeTaskQueue({
+    namespace,
+    taskQueue: { name: taskQueue },
+    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+  });
+  return (answer.pollers ?? []).map((p) => ({
+    identity: p.identity ?? '?',
+    lastPollAt: p.lastAccessTime?.seconds != null ? new Date(Number(p.lastAccessTime.seconds) * 1000).toISOString() : null,
+  }));
+}
+
+type StatusShown = TrackerStatus & { workers: { identity: string; lastPollAt: string | null }[]; cliNode: string };
+
+function printStatus(status: StatusShown, json: boolean | undefined): void {
   if (json) return printObject(status as unknown as Record<string, unknown>, { json });
   const s = status.settings;
   const last = status.lastCycle;
@@ -44,6 +60,8 @@ function printStatus(status: TrackerStatus, json: boolean | undefined): void {
       'last cycle': last
         ? `${last.startedAt} → ${last.finishedAt}: ${last.eventsScraped}/${last.eventsDue} events, ${last.marketplacesFailed} marketplace failures${last.marketplacesDrifted ? ` (${last.marketplacesDrifted} format drift)` : ''}${last.marketplacesEmpty ? `, ${last.marketplacesEmpty} empty` : ''}, ${last.listingsStored} listings${last.catalogError ? `; catalog: ${last.catalogError}` : ''}`
         : '-',
+      workers: status.workers.length > 0 ? status.workers.map((w) => w.identity).join('; ') : 'none polling',
+      'this CLI': `node ${status.cliNode}`,
     },
     {},
   );
@@ -123,7 +141,8 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
     .action(async (opts: { json?: boolean }) => {
       const handle = await trackerHandle(ctx);
       const status = await notRunning(() => handle.query(statusQuery));
-      printStatus(status, opts.json);
+      const workers = await pollersOf(await ctx.getTemporal(), ctx.getEnv().TEMPORAL_NAMESPACE, ctx.getEnv().TEMPORAL_TASK_QUEUE);
+      printStatus({ ...status, workers, cliNode: process.version }, opts.json);
     });
 
   for (const [name, signal, description] of [
