@@ -31,12 +31,15 @@ import type { PlaceAnswer, PlaceCandidate, PlaceLookup, PlaceQuery } from '../do
 /** How a place name is compared: accents folded, "Saint"/"St." alike, letters and digits only. */
 export function placeKey(name: string): string {
   // Most names are plain ASCII words: one pass, one string (the look-up keys 135,000 names at load).
-  if (/^[A-Za-z0-9 '.-]*$/.test(name) && !/\b(?:st|ste|saint|sainte)\b/i.test(name)) return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (/^[A-Za-z0-9 '.-]*$/.test(name) && !/\b(?:st|ste|saint|sainte|ft|fort|mt|mount)\b/i.test(name))
+    return name.toLowerCase().replace(/[^a-z0-9]/g, '');
   return name
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/\b(saint|sainte|ste|st)\b\.?/g, 'st')
+    .replace(/\b(fort|ft)\b\.?/g, 'ft')
+    .replace(/\b(mount|mt)\b\.?/g, 'mt')
     .replace(/[^\p{L}\p{N}]/gu, '');
 }
 
@@ -238,11 +241,11 @@ function divisionLabel(cc: string, admin: string): string | undefined {
 // Look-up
 
 /** "Portland, ME" or "Sydney NSW" in one city cell: the city and the division after it. */
-function splitCityCell(city: string): { city: string; state: string } | undefined {
+function splitCityCell(city: string): { city: string; state: string; comma: boolean } | undefined {
   const comma = /^(.+?),\s*([^,]+?)\.?$/.exec(city);
-  if (comma) return { city: comma[1]!, state: comma[2]! };
-  const trailingCode = /^(.+?)\s+([A-Z]{2,3})$/.exec(city);
-  if (trailingCode) return { city: trailingCode[1]!, state: trailingCode[2]! };
+  if (comma) return { city: comma[1]!, state: comma[2]!, comma: true };
+  const trailingCode = /^(.+?)\s+([A-Za-z]{2,3})$/.exec(city);
+  if (trailingCode) return { city: trailingCode[1]!, state: trailingCode[2]!, comma: false };
   return undefined;
 }
 
@@ -271,70 +274,136 @@ function candidate(p: Places, i: number, name: string): PlaceCandidate | undefin
 
 const byPopulation = (a: PlaceCandidate, b: PlaceCandidate): number => b.population - a.population;
 
+/**
+ * A dependent territory that people write as the state of its country ("San Juan, PR" with
+ * Country US): ISO 3166-2 lists it as a subdivision of the country (US-PR, US-GU, NL-AW, CN-HK)
+ * while GeoNames files its places under its own country code (PR). Undefined when it is none.
+ */
+function territoryOf(cc: string | undefined, state: string): string | undefined {
+  const code = /^[A-Za-z]{2}$/.test(state.trim()) ? state.trim().toUpperCase() : countryCode(state);
+  if (!code || !cc || code === cc) return undefined;
+  // US-PR is "Puerto Rico", a country's name; US-ME is "Maine", not Montenegro's.
+  const name = isoSubdivisions().get(`${cc}-${code}`);
+  return name !== undefined && countryCode(name) === code && loadPlaces().largestOf.has(code) ? code : undefined;
+}
+
+let subdivisionNames: Map<string, string> | undefined;
+function isoSubdivisions(): Map<string, string> {
+  subdivisionNames ??= new Map(
+    z
+      .array(isoEntry)
+      .parse((createRequire(__filename)('iso-3166') as { iso31662: unknown }).iso31662)
+      .map((e) => [e.code, e.name]),
+  );
+  return subdivisionNames;
+}
+
+/** Places of this many people or more, found elsewhere than the row says, make the row suspect (Perth with State WA and Country US). */
+const ELSEWHERE_POPULATION = 50_000;
+
 function lookUp(query: PlaceQuery): PlaceAnswer | undefined {
   const city = query.city?.trim() || undefined;
-  const stateCell = query.state?.trim() || undefined;
+  let state = query.state?.trim() || undefined;
   const countryCell = query.country?.trim() || undefined;
-  if (!city && !stateCell && !countryCell) return undefined;
+  if (!city && !state && !countryCell) return undefined;
   const notes: string[] = [];
-  const cc = countryCell ? countryCode(countryCell) : undefined;
-  if (countryCell && !cc) notes.push(`the country "${countryCell}" is not one this reader knows`);
-  const p = loadPlaces();
-
-  const inDivisions = (i: number, named: Map<string, Set<string>>): boolean => named.get(p.country[i]!)?.has(p.admin1[i]!) ?? false;
-  const matching = (name: string, state: string | undefined): { indices: number[]; stateUsed: boolean; stateKnown: boolean } => {
-    let indices = indicesNamed(p, name);
-    if (cc) indices = indices.filter((i) => p.country[i] === cc);
-    if (!state) return { indices, stateUsed: false, stateKnown: true };
-    const named = divisionsNamed(state, cc);
-    if (named.size === 0) return { indices, stateUsed: false, stateKnown: false };
-    return { indices: indices.filter((i) => inDivisions(i, named)), stateUsed: true, stateKnown: true };
-  };
-
-  // The state the row names: its State cell, else the one after the city ("Portland, ME").
-  let state = stateCell;
-  if (city) {
-    let found = matching(city, stateCell);
-    let cityName = city;
-    // "Portland, ME" in the city cell, when the whole cell is no place's name.
-    const split = splitCityCell(city);
-    if (found.indices.length === 0 && split && !stateCell) {
-      const again = matching(split.city, split.state);
-      if (again.indices.length > 0 || again.stateKnown) {
-        found = again;
-        cityName = split.city;
-        state = split.state;
-      }
+  let cc = countryCell ? countryCode(countryCell) : undefined;
+  const refuse = (basis: PlaceAnswer['basis'], what: string, why: string): PlaceAnswer => ({ basis, what, candidates: [], notes: [why] });
+  // A cell that cannot be read is never left out: without it another place of the name could win.
+  if (countryCell && !cc)
+    return refuse(
+      'country',
+      countryCell,
+      `the country "${countryCell}" is not one this reader knows (write its name in English or its ISO code, such as GB or US)`,
+    );
+  if (state) {
+    const territory = territoryOf(cc, state);
+    if (territory) {
+      cc = territory;
+      state = undefined;
     }
-    if (state && !found.stateKnown) notes.push(`"${state}" is not a state or province this reader knows${cc ? ` in ${cc}` : ''}`);
-    const what = [cityName, found.stateUsed ? state : undefined, cc].filter(Boolean).join(', ');
-    const candidates = found.indices
-      .map((i) => candidate(p, i, cityName))
+  }
+  const p = loadPlaces();
+  const inDivisions = (i: number, named: Map<string, Set<string>>): boolean => named.get(p.country[i]!)?.has(p.admin1[i]!) ?? false;
+  /** The places of a name within the country and state; undefined when the state is not one this reader knows. */
+  const matching = (name: string, within: { cc: string | undefined; state: string | undefined }): number[] | undefined => {
+    let indices = indicesNamed(p, name);
+    if (within.cc) indices = indices.filter((i) => p.country[i] === within.cc);
+    if (!within.state) return indices;
+    const named = divisionsNamed(within.state, within.cc);
+    if (named.size === 0) return undefined;
+    return indices.filter((i) => inDivisions(i, named));
+  };
+  const unknownState = (st: string, where: string | undefined): PlaceAnswer =>
+    refuse(
+      'state',
+      [st, where].filter(Boolean).join(', '),
+      `"${st}" is not a state or province this reader knows${where ? ` in ${where}` : ''} (write its postal or ISO 3166-2 code, such as ME or NSW, or its name)`,
+    );
+
+  let cityName = city;
+  let indices: number[] | undefined;
+  if (city) {
+    indices = matching(city, { cc, state });
+    if (indices === undefined) return unknownState(state!, cc);
+    // "Portland, ME", "Sydney NSW" or "London, UK" in the city cell, when the whole cell is no
+    // place's name: the part after it as a state, else as the country.
+    const split = indices.length === 0 && !state ? splitCityCell(city) : undefined;
+    if (split) {
+      const territory = territoryOf(cc, split.state);
+      const asState = territory ? undefined : matching(split.city, { cc, state: split.state });
+      const named = countryCode(split.state);
+      const asCountry = territory ?? (named && (!cc || named === cc) ? named : undefined);
+      const inCountry = asCountry ? matching(split.city, { cc: asCountry, state: undefined }) : undefined;
+      if (asState && asState.length > 0) [cityName, state, indices] = [split.city, split.state, asState];
+      else if (inCountry && inCountry.length > 0) [cityName, cc, indices] = [split.city, asCountry, inCountry];
+      else if (asState) [cityName, state, indices] = [split.city, split.state, asState];
+      // "Columbus, Miss.": written as a state, but not one this reader knows.
+      else if (split.comma && !asCountry) return unknownState(split.state, cc);
+    }
+    const what = [cityName, state, cc].filter(Boolean).join(', ');
+    const candidates = indices
+      .map((i) => candidate(p, i, cityName!))
       .filter((c): c is PlaceCandidate => c !== undefined)
       .sort(byPopulation);
     if (candidates.length > 0) return { basis: 'city', what, candidates, notes };
+    // Not there, but a large place of that name elsewhere: the row's state or country is likely
+    // wrong (Perth with State WA and Country US), so no zone of the state or country is guessed.
+    const elsewhere = indicesNamed(p, cityName!)
+      .filter((i) => p.population[i]! >= ELSEWHERE_POPULATION)
+      .map((i) => candidate(p, i, cityName!))
+      .filter((c): c is PlaceCandidate => c !== undefined)
+      .sort(byPopulation);
+    if (elsewhere.length > 0 && (state || cc))
+      return refuse(
+        'city',
+        what,
+        `no place called "${cityName}" in ${[state, cc].filter(Boolean).join(', ')}, but ${elsewhere
+          .slice(0, 3)
+          .map((c) => `${c.place} (${c.zone})`)
+          .join(', ')}: check the City${state ? ', State' : ''} and Country cells`,
+      );
     notes.push(
-      `no place called "${cityName}"${found.stateUsed ? ` in ${state}` : ''}${cc ? ` in ${cc}` : ''} is in GeoNames' list of places of 1,000 people or more`,
+      `no place called "${cityName}"${state ? ` in ${state}` : ''}${cc ? ` in ${cc}` : ''} is in GeoNames' list of places of 1,000 people or more`,
     );
   }
 
   if (state) {
     const named = divisionsNamed(state, cc);
-    if (named.size > 0) {
-      const zones = new Map<string, PlaceCandidate>();
-      for (let i = 0; i < p.count; i++) {
-        if (!inDivisions(i, named)) continue;
-        const c = candidate(p, i, state);
-        if (!c) continue;
-        const had = zones.get(c.zone);
-        zones.set(
-          c.zone,
-          had ? { ...had, population: had.population + c.population } : { ...c, place: [state, cc].filter(Boolean).join(', ') },
-        );
-      }
-      const candidates = [...zones.values()].sort(byPopulation);
-      if (candidates.length > 0) return { basis: 'state', what: [state, cc].filter(Boolean).join(', '), candidates, notes };
+    if (named.size === 0) return unknownState(state, cc);
+    const zones = new Map<string, PlaceCandidate>();
+    for (let i = 0; i < p.count; i++) {
+      if (!inDivisions(i, named)) continue;
+      const c = candidate(p, i, state);
+      if (!c) continue;
+      const had = zones.get(c.zone);
+      zones.set(
+        c.zone,
+        had ? { ...had, population: had.population + c.population } : { ...c, place: [state, cc].filter(Boolean).join(', ') },
+      );
     }
+    const candidates = [...zones.values()].sort(byPopulation);
+    if (candidates.length > 0) return { basis: 'state', what: [state, cc].filter(Boolean).join(', '), candidates, notes };
   }
 
   if (cc) {
@@ -344,7 +413,7 @@ function lookUp(query: PlaceQuery): PlaceAnswer | undefined {
     // The zone of the country's largest place first: NL is Europe/Amsterdam (zone.tab lists
     // Europe/Brussels, its link since 2022), and it leads when all give one instant.
     const ordered = main ? [main, ...zones.filter((z) => z !== main)] : zones;
-    const candidates = ordered.map((zone, k) => ({ place: cc, country: cc, population: ordered.length - k, zone }));
+    const candidates = ordered.map((zone, k) => ({ place: cc!, country: cc!, population: ordered.length - k, zone }));
     if (candidates.length > 0) return { basis: 'country', what: cc, candidates, notes };
   }
   return {

@@ -145,6 +145,12 @@ const HEADER_ALIASES: Record<CatalogField, readonly string[]> = {
     'timezoneiana',
     'venuetimezone',
     'eventtimezone',
+    'localtimezone',
+    'timezonelocal',
+    'ianazone',
+    'ianatimezone',
+    'timezonename',
+    'zone',
     'zeitzone',
     'fuseauhoraire',
     'fuseau',
@@ -410,8 +416,8 @@ export interface CellNote {
   row: number;
   /** The column's header as written in the source. */
   column: string;
-  /** unreadable, invalid: the stored value kept; link: an id read from an event link; normalized: an id as a spreadsheet wrote it (5640001.0); zone: the zone found from the row's place. */
-  kind: 'unreadable' | 'invalid' | 'link' | 'normalized' | 'zone';
+  /** unreadable, invalid: the stored value kept; link: an id read from an event link; normalized: an id as a spreadsheet wrote it (5640001.0); zone: the zone found from the row's place (or the default zone); check: a value used as written that the row's place contradicts. */
+  kind: 'unreadable' | 'invalid' | 'link' | 'normalized' | 'zone' | 'check';
   message: string;
 }
 
@@ -618,6 +624,8 @@ export type ZoneChoice = { ok: true; zone: string; note: string } | { ok: false;
 /** The largest candidate of each zone, most populous first: "Portland, OR, US (America/Los_Angeles), Portland, ME, US (America/New_York)". */
 const listCandidates = (all: PlaceCandidate[]): string => {
   const candidates = all.filter((c, i) => all.findIndex((o) => o.zone === c.zone) === i);
+  // A state's or a country's zones: the place is said once, before the list.
+  if (candidates.every((c) => c.place === candidates[0]?.place)) return listed(candidates.map((c) => ({ ...c, place: c.country })));
   return listed(candidates);
 };
 const listed = (candidates: PlaceCandidate[]): string =>
@@ -639,7 +647,7 @@ export function zoneFromPlace(answer: PlaceAnswer, instantIn: (zone: string) => 
   if (!top)
     return {
       ok: false,
-      reason: `${answer.notes.join('; ') || `"${answer.what}" is not a place this reader knows`}: write the venue's IANA zone in a Time Zone column`,
+      reason: `${answer.notes.join('; ') || `"${answer.what}" is not a place this reader knows`}; or write the venue's IANA zone in a Time Zone column`,
     };
   const at = instantIn(top.zone);
   const differing = rest.filter((c) => c.zone !== top.zone && (at === undefined || instantIn(c.zone) !== at));
@@ -667,6 +675,24 @@ export function zoneFromPlace(answer: PlaceAnswer, instantIn: (zone: string) => 
         ? 'check the City and State cells, or write the zone in a Time Zone column'
         : 'fill City, or write the zone in a Time Zone column';
   return { ok: false, reason: `${what}: ${listCandidates([top, ...differing])}; ${advice}` };
+}
+
+/**
+ * When the row's written zone puts its start at another instant than the zone of its place
+ * (Vancouver written as America/Toronto, Paris in July as GMT+1): what to check. The written
+ * zone is used (a person wrote it); undefined when they agree or the place says no one zone.
+ */
+function writtenZoneConflict(answer: PlaceAnswer | undefined, zone: string, start: LocalStart, at: Date): string | undefined {
+  if (!answer || answer.candidates.length === 0) return undefined;
+  const instantIn = (z: string): number | undefined => {
+    const r = instantOf(start, z);
+    return r.ok && r.instant ? r.instant.getTime() : undefined;
+  };
+  const choice = zoneFromPlace(answer, instantIn);
+  if (!choice.ok || choice.zone === zone) return undefined;
+  const there = instantIn(choice.zone);
+  if (there === undefined || there === at.getTime()) return undefined;
+  return `${zone} puts the start at ${at.toISOString()}, but ${answer.candidates[0]!.place} is ${choice.zone} (${new Date(there).toISOString()}): the written zone is used; check it`;
 }
 
 /** For a refused zone cell: the zone the place suggests ("probably America/Chicago (Nashville, TN, US)"), or its candidates. */
@@ -750,6 +776,11 @@ export function parseCatalogRecord(
       decideDateOrder([{ row: rowNumber, date: record.startsAt, country: record.country, zone: opts.defaultTimeZone }], opts.dateOrder),
   };
   const label = (f: CatalogField): string => columnLabel(f, ctx.headers);
+  /** Where a problem with the row's place is reported: its City column (else State, Country). */
+  const placeLabel = (): string => {
+    const field = (['city', 'state', 'country'] as const).find((f) => ctx.headers[f] !== undefined);
+    return field ? `${label(field)} (no zone written)` : 'Time Zone';
+  };
   const problems: string[] = [];
   const cells: CellNote[] = [];
   const keep = new Set<KeptField>();
@@ -892,8 +923,15 @@ export function parseCatalogRecord(
         );
       }
     } else if (!place) {
-      if (ctx.defaultTimeZone) zone = ctx.defaultTimeZone;
-      else {
+      if (ctx.defaultTimeZone) {
+        zone = ctx.defaultTimeZone;
+        cells.push({
+          row: rowNumber,
+          column: label('timezone'),
+          kind: 'zone',
+          message: `zone from DEFAULT_EVENT_TIMEZONE: ${zone} (the row names no zone and no city, state or country)`,
+        });
+      } else {
         zoneOk = false;
         problems.push(
           `${label('timezone')}: no zone, and the row names no city, state or country to find it from: write the venue's IANA zone (a Time Zone column), fill City and Country, or set DEFAULT_EVENT_TIMEZONE for such rows`,
@@ -929,7 +967,7 @@ export function parseCatalogRecord(
             if (choice.ok) {
               zone = choice.zone;
               cells.push({ row: rowNumber, column: placeColumn(ctx.headers), kind: 'zone', message: choice.note });
-            } else problems.push(`${label('timezone')}: ${choice.reason}`);
+            } else problems.push(`${placeLabel()}: ${choice.reason}`);
           }
           const instant = zone === undefined ? undefined : instantOf(start.value, zone);
           if (instant && !instant.ok)
@@ -941,6 +979,10 @@ export function parseCatalogRecord(
             );
           else if (instant) {
             startsAt = instant.instant;
+            if (written && startsAt) {
+              const conflict = writtenZoneConflict(ctx.lookUpPlace({ city, state, country }), zone!, start.value, startsAt);
+              if (conflict) cells.push({ row: rowNumber, column: label('timezone'), kind: 'check', message: conflict });
+            }
             precision = start.value.precision;
             const year = startsAt?.getUTCFullYear();
             if (year !== undefined && (year < 1970 || year > 2200))

@@ -167,7 +167,11 @@ describe('catalog rows: messy sheets', () => {
     assert.deepEqual(c.rows[2]!.marketplaceIds, [{ marketplace: 'ticketmaster', marketplaceEventId: 'TM8' }]);
     assert.deepEqual(
       c.cells.filter((n) => n.row === 8).map((n) => [n.column, n.kind]),
-      [['viagId (StubHub id)', 'invalid']],
+      // No place on the row: the default zone, and the report says so.
+      [
+        ['viagId (StubHub id)', 'invalid'],
+        ['Time Zone (no such column)', 'zone'],
+      ],
     );
     assert.match(c.cells.find((n) => n.row === 8)!.message, /link to stubhub\.com but not to an event page/);
     // A bad row still says which event it is about, so the sync does not take it for removed.

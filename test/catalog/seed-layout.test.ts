@@ -90,7 +90,7 @@ describe("the seed README's sheet layout, no time zone column", () => {
     const [portland, columbia, unknown] = catalog.invalid.map((i) => i.reason);
     assert.match(
       portland!,
-      /^Time Zone \(no such column\): "Portland, US" is in several time zones: Portland, OR, US \(America\/Los_Angeles\), Portland, ME, US \(America\/New_York\)/,
+      /^City \(no zone written\): "Portland, US" is in several time zones: Portland, OR, US \(America\/Los_Angeles\), Portland, ME, US \(America\/New_York\)/,
     );
     assert.match(
       columbia!,

@@ -119,4 +119,78 @@ describe('rows without a time zone', () => {
       ],
     );
   });
+
+  // Kinds found by a new user's trial with catalogs built from public venue lists.
+  it('never leaves out a state or country it cannot read: another place of the name would win', () => {
+    const c = parse([
+      row('San Juan', 'San Juan', 'PR', 'US', '1'),
+      row('San Juan 2', 'San Juan, Puerto Rico', '', 'US', '2'),
+      row('Columbus', 'Columbus', 'Miss.', 'US', '3'),
+      row('Santiago', 'Santiago', '', 'España', '4'),
+      row('Madrid', 'Madrid', '', 'España', '5'),
+      row('Perth', 'Perth', 'WA', 'US', '6'),
+      row('London', 'London, UK', '', 'GB', '7'),
+      row('Fort Worth', 'Ft. Worth', 'TX', 'US', '8'),
+      row('Nowhere', 'Springfield', '', 'Atlantis', '9'),
+    ]);
+    // San Juan, PR keeps Atlantic Standard Time all year (UTC-4): 23:00Z. Madrid in June is
+    // CEST (UTC+2): 17:00Z. London BST: 18:00Z. Fort Worth CDT (UTC-5): 00:00Z next day.
+    assert.deepEqual(
+      c.rows.map((r) => [r.name, r.timezone, r.startsAt?.toISOString()]),
+      [
+        ['San Juan', 'America/Puerto_Rico', '2027-06-01T23:00:00.000Z'],
+        ['San Juan 2', 'America/Puerto_Rico', '2027-06-01T23:00:00.000Z'],
+        ['Madrid', 'Europe/Madrid', '2027-06-01T17:00:00.000Z'],
+        ['London', 'Europe/London', '2027-06-01T18:00:00.000Z'],
+        ['Fort Worth', 'America/Chicago', '2027-06-02T00:00:00.000Z'],
+      ],
+    );
+    const reason = new Map(c.invalid.map((i) => [i.row, i.reason]));
+    assert.match(reason.get(4)!, /^City \(no zone written\): "Miss\." is not a state or province this reader knows in US/);
+    assert.match(reason.get(5)!, /no place called "Santiago" in ES, but Santiago, .*CL \(America\/Santiago\)/);
+    assert.match(
+      reason.get(7)!,
+      /no place called "Perth" in WA, US, but Perth, Western Australia, AU \(Australia\/Perth\): check the City, State and Country cells/,
+    );
+    assert.match(reason.get(10)!, /the country "Atlantis" is not one this reader knows/);
+    assert.deepEqual([...reason.keys()], [4, 5, 7, 10]);
+  });
+
+  it('uses a written zone as written, and says to check it when the place puts the start elsewhere', () => {
+    const rows = [row('Vancouver', 'Vancouver', 'BC', 'CA', '1'), row('Toronto', 'Toronto', 'ON', 'CA', '2')];
+    rows[0]![5] = 'America/Toronto';
+    rows[1]![5] = 'America/Toronto';
+    const c = parse(rows);
+    // 19:00 EDT (UTC-4) is 23:00Z; Vancouver's own zone (PDT, UTC-7) would be 02:00Z.
+    assert.deepEqual(
+      c.rows.map((r) => [r.timezone, r.startsAt?.toISOString()]),
+      [
+        ['America/Toronto', '2027-06-01T23:00:00.000Z'],
+        ['America/Toronto', '2027-06-01T23:00:00.000Z'],
+      ],
+    );
+    assert.deepEqual(
+      c.cells.map((n) => [n.row, n.column, n.kind, n.message]),
+      [
+        [
+          2,
+          'Time Zone',
+          'check',
+          'America/Toronto puts the start at 2027-06-01T23:00:00.000Z, but Vancouver, British Columbia, CA is America/Vancouver (2027-06-02T02:00:00.000Z): the written zone is used; check it',
+        ],
+      ],
+    );
+  });
+
+  it('reads a "Local Time Zone" header as the time zone column', () => {
+    const c = parseCatalog(
+      tableFromRows('t', [
+        ['Name', 'City', 'Date', 'Local Time Zone', 'viagogoID'],
+        ['A', 'Chicago', '2027-06-01 19:00', 'America/Chicago', '1'],
+      ]),
+      { lookUpPlace },
+    );
+    assert.deepEqual(c.ignoredColumns, []);
+    assert.equal(c.rows[0]!.startsAt?.toISOString(), '2027-06-02T00:00:00.000Z');
+  });
 });

@@ -117,12 +117,12 @@ function printSyncReport(report: SyncReport, json: boolean | undefined): void {
       ...(report.notes.length > 0 ? { read: report.notes.join('; ') } : {}),
       ...(report.cells.some((c) => c.kind === 'zone')
         ? {
-            'zones from place': `${report.cells.filter((c) => c.kind === 'zone').length} row(s) without a zone placed by city, state or country (each below)`,
+            'zones not written': `${report.cells.filter((c) => c.kind === 'zone').length} row(s) placed by city, state or country, or read in DEFAULT_EVENT_TIMEZONE (each below)`,
           }
         : {}),
       ...(report.cells.some((c) => c.kind !== 'zone')
         ? {
-            cells: `${report.cells.filter((c) => c.kind === 'unreadable' || c.kind === 'invalid').length} not used as written, ${report.cells.filter((c) => c.kind === 'link').length} id(s) read from links, ${report.cells.filter((c) => c.kind === 'normalized').length} id(s) written as numbers with a fraction`,
+            cells: `${report.cells.filter((c) => c.kind === 'unreadable' || c.kind === 'invalid').length} not used as written, ${report.cells.filter((c) => c.kind === 'check').length} to check, ${report.cells.filter((c) => c.kind === 'link').length} id(s) read from links, ${report.cells.filter((c) => c.kind === 'normalized').length} id(s) written as numbers with a fraction`,
           }
         : {}),
     },
