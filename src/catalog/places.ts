@@ -251,7 +251,10 @@ function splitCityCell(city: string): { city: string; state: string; comma: bool
 
 function indicesNamed(p: Places, name: string): number[] {
   const key = placeKey(name);
-  const tries = [key, `${key}city`, key.endsWith('city') ? key.slice(0, -4) : ''].filter((k) => k !== '');
+  // "New York" is New York City in GeoNames, "Quebec City" Québec, "Ciudad Juárez" Juárez.
+  const tries = [key, `${key}city`, key.endsWith('city') ? key.slice(0, -4) : '', key.replace(/^(ciudadde|ciudad|cityof)/, '')].filter(
+    (k, i) => k !== '' && (i === 0 || k !== key),
+  );
   for (const k of tries) {
     const hit = p.byKey.get(k);
     if (hit !== undefined) return typeof hit === 'number' ? [hit] : hit;
