@@ -71,9 +71,11 @@ export function parseSeatGeekEvent(payload: unknown): FetchedPrices {
       ticketCount: { value: null, path: '' },
     },
     { value: 'USD', path: '' },
+    'SeatGeek writes 0 for a price figure it does not have (an event without listings)',
   );
+  // Figures given: a 0 is SeatGeek's "no figure" (recorded as not given), so it is not counted as one.
   const given = [s.lowest_sg_base_price, s.lowest_price, s.average_price, s.median_price, s.highest_price].filter(
-    (v) => v !== null && v !== undefined,
+    (v) => v !== null && v !== undefined && v !== 0,
   ).length;
   return { ...result, items: given, ...(missing.length > 0 ? { missing } : {}) };
 }
