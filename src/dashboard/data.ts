@@ -1,6 +1,7 @@
 import { listEvents } from '../catalog/lifecycle';
 import { historyOfEvents } from '../db/analytics/history';
 import { latestPricesOfEvents } from '../db/analytics/latest';
+import { eventStatusStates } from '../db/event-status';
 import { daysAgo } from '../db/analytics/query';
 import { listCycles, listScrapeErrors, type CycleRecord } from '../db/cycles';
 import type { Db } from '../db/pool';
@@ -33,7 +34,10 @@ export async function loadEventsOverview(db: Db, opts: { all: boolean; now?: Dat
     latestPricesOfEvents(db, ids),
     historyOfEvents(db, { eventIds: ids, from: daysAgo(now, 8), to: now, bucket: HOUR }),
   ]);
-  return events.map((e) => eventOverview(e, latest.get(e.id) ?? [], week.get(e.id) ?? [], lastError.get(e.id) ?? null));
+  const states = await eventStatusStates(db, ids);
+  return events.map((e) =>
+    eventOverview(e, latest.get(e.id) ?? [], week.get(e.id) ?? [], lastError.get(e.id) ?? null, states.get(e.id) ?? null),
+  );
 }
 
 export interface RunView extends CycleRecord {

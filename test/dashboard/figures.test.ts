@@ -82,6 +82,8 @@ describe('dashboard figures', () => {
         available: true,
         currency: 'USD',
         mark: null,
+        eventStatus: null,
+        live: true,
       },
     ];
     assert.equal(eventOverview(event, latest, [], null).lastStatus, 'ok');

@@ -50,10 +50,7 @@ describe('Vivid Seats listings without a map zone (zone/section id "0", "" or ab
   it('whole event: 42 tickets, 11 listings, lowest 180.00, highest 8400.00 (the suite), average 2339.68', () => {
     // (180 + 195.5 + 204 + 231 + 236 + 750 + 8400 + 5500 + 8200 + 640 + 1200) / 11 = 25736.5 / 11 = 2339.68
     const e = row(rows, SUMMARY_ZONE);
-    assert.deepEqual(
-      [e.totalTickets, e.totalListings, e.lowestPrice, e.highestPrice, e.averagePrice],
-      [42, 11, 180, 8400, 2339.68],
-    );
+    assert.deepEqual([e.totalTickets, e.totalListings, e.lowestPrice, e.highestPrice, e.averagePrice], [42, 11, 180, 8400, 2339.68]);
   });
 
   it('each fallback zone has its own zone and section rows', () => {

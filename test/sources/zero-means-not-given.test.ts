@@ -22,10 +22,7 @@ describe('a 0 a format uses for "hidden" is null with the reason, not drift', ()
   it('Ticketmaster min 0.0: face value lowest null (not given); highest 1450.00 and the all-in 96.35-1702.20 kept; healthy', () => {
     const r = parseTicketmasterEvent(fixture('ticketmaster', 'event-min-zero.json'));
     const s = summary(r);
-    assert.deepEqual(
-      [s.lowest, s.highest, s.allInLowest, s.allInHighest, s.currency],
-      [null, 1450, 96.35, 1702.2, 'USD'],
-    );
+    assert.deepEqual([s.lowest, s.highest, s.allInLowest, s.allInHighest, s.currency], [null, 1450, 96.35, 1702.2, 'USD']);
     assert.deepEqual(r.skipped, []);
     assert.deepEqual(
       r.notGiven?.map((n) => n.path),

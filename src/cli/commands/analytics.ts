@@ -296,6 +296,8 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
           { header: 'cur', value: (r) => r.currency },
           { header: 'captured', value: (r) => r.capturedAt },
           { header: 'mark', value: (r) => r.mark },
+          // A cancelled or postponed event's figures are its last seen, not a live price.
+          { header: 'event status', value: (r) => (r.eventStatus ? `${r.eventStatus}${r.live ? '' : ': not a live price'}` : null) },
         ],
         o,
       );

@@ -255,7 +255,11 @@ function zoneOf(
   const sectionZone = inherited !== undefined ? zones.get(inherited) : undefined;
   if (sectionZone) return sectionZone;
   if (!noZone(inherited))
-    return skip('d', `section ${JSON.stringify(String(t.d))} has zone ${JSON.stringify(inherited)}, not among the payload's groups[].i`, 'zone not among groups');
+    return skip(
+      'd',
+      `section ${JSON.stringify(String(t.d))} has zone ${JSON.stringify(inherited)}, not among the payload's groups[].i`,
+      'zone not among groups',
+    );
   return sectionName ?? VIVIDSEATS_UNZONED;
 }
 
