@@ -1,4 +1,4 @@
-import { listDueEvents, loadDueEvents } from '../catalog/lifecycle';
+import { getEvent, listDueEvents, listEvents, loadDueEvents, type CatalogEvent } from '../catalog/lifecycle';
 import { stoppedReason, type EventStatus, type EventStatusState } from '../domain/event-status';
 import type { DueEvent } from '../domain/tracker';
 import type { Queryable } from './analytics/query';
@@ -136,4 +136,23 @@ export async function withEventStatus<T extends { id: number }>(db: Queryable, r
     const state = states.get(r.id) ?? null;
     return { ...r, eventStatus: state, stoppedReason: stoppedReason(state) };
   });
+}
+
+/**
+ * `listEvents` (src/catalog/lifecycle) as readers show it: by default also the rescheduled events
+ * the catalog counts as past but that are still scraped (their new start is ahead), so every
+ * event a cycle scrapes is listed. With `all`, every event as it is.
+ */
+export async function listEventsByStatus(db: Db, opts: { all?: boolean; now?: Date; graceHours?: number } = {}): Promise<CatalogEvent[]> {
+  const events = await listEvents(db, opts);
+  if (opts.all) return events;
+  const listed = new Set(events.map((e) => e.id));
+  const scraped = await listScrapableEvents(db, opts.now ?? new Date(), opts.graceHours ?? 0);
+  const extra: CatalogEvent[] = [];
+  for (const e of scraped) {
+    if (listed.has(e.id)) continue;
+    const found = await getEvent(db, e.id);
+    if (found) extra.push(found);
+  }
+  return [...events, ...extra];
 }

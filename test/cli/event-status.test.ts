@@ -15,6 +15,7 @@ describe('event status and hidden zeros on the command line', () => {
   let t: TestDatabase;
   let cancelledId: number;
   let rescheduledId: number;
+  let movedId: number;
   const cli = (...args: string[]) => runCli(args, { DATABASE_URL: t.url, LOG_LEVEL: 'warn', PAST_EVENT_GRACE_HOURS: '0' });
 
   before(async () => {
@@ -23,6 +24,11 @@ describe('event status and hidden zeros on the command line', () => {
     cancelledId = await createEvent(t.db, 'cli-cancelled', { marketplaceIds: { ticketmaster: 'TMCANCELLED1' } });
     rescheduledId = await createEvent(t.db, 'cli-rescheduled', { marketplaceIds: { ticketmaster: 'TMRESCHED1' } });
     await t.db.query(`UPDATE events SET starts_at = '2099-03-09T00:30:00Z', start_precision = 'time', timezone = 'UTC'`);
+    // Past by the catalog (2020), rescheduled by the marketplace to 2099: still scraped, so listed.
+    movedId = await createEvent(t.db, 'cli-moved', { marketplaceIds: { ticketmaster: 'TMMOVED1' } });
+    await t.db.query(`UPDATE events SET starts_at = '2020-03-09T00:30:00Z', start_precision = 'time', timezone = 'UTC' WHERE id = $1`, [
+      movedId,
+    ]);
     const store = (eventId: number, name: string, dateTime?: string) => {
       const payload = fixture('ticketmaster', name) as { dates: { start: { dateTime: string } } };
       if (dateTime) payload.dates.start.dateTime = dateTime;
@@ -36,6 +42,7 @@ describe('event status and hidden zeros on the command line', () => {
     };
     await store(cancelledId, 'event-cancelled.json');
     await store(rescheduledId, 'event-rescheduled.json', '2099-04-16T23:30:00Z');
+    await store(movedId, 'event-rescheduled.json', '2099-05-01T18:00:00Z');
   });
   after(async () => t?.drop());
 
@@ -46,6 +53,7 @@ describe('event status and hidden zeros on the command line', () => {
     assert.match(line(cancelledId), /cancelled \(ticketmaster, 2026-01-10 09:00 UTC\): no longer scraped/);
     assert.match(line(rescheduledId), /2099-04-16 23:30 UTC/);
     assert.match(line(rescheduledId), /rescheduled \(ticketmaster\)/);
+    assert.match(line(movedId), /2099-05-01 18:00 UTC .*rescheduled \(ticketmaster\)/);
     const json = await cli('events', 'list', '--json');
     const rows = JSON.parse(json.stdout) as { id: number; eventStatus: { status: string } | null; stoppedReason: string | null }[];
     const c = rows.find((r) => r.id === cancelledId)!;

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { catalogReader } from '../../catalog/open-reader';
 import { cleanupUntracked, type CleanupReport } from '../../catalog/cleanup';
-import { listEvents, type CatalogEvent } from '../../catalog/lifecycle';
-import { withEventStatus, type EventStatusFields } from '../../db/event-status';
+import type { CatalogEvent } from '../../catalog/lifecycle';
+import { listEventsByStatus, withEventStatus, type EventStatusFields } from '../../db/event-status';
 import { CatalogReadError } from '../../catalog/reader';
 import { syncEvents, syncProgressLine, type SyncReport } from '../../catalog/sync';
 import { createProgress } from '../progress';
@@ -68,7 +68,7 @@ export function registerEventsCommands(program: Command, ctx: CliContext): void 
       const db = await ctx.getDb();
       const rows = await withEventStatus(
         db,
-        await listEvents(db, { all: opts.all, now: new Date(), graceHours: env.PAST_EVENT_GRACE_HOURS }),
+        await listEventsByStatus(db, { all: opts.all, now: new Date(), graceHours: env.PAST_EVENT_GRACE_HOURS }),
       );
       printRows(rows, EVENT_COLUMNS, { json: opts.json });
     });

@@ -17,6 +17,11 @@ import type { MarketplaceIo } from '../io';
  * Rate-Limit-Reset (epoch milliseconds), and a 429 body names the violated policy: {"fault":
  * {"faultstring", "detail": {"errorcode": "policies.ratelimit.QuotaViolation" |
  * "policies.ratelimit.SpikeArrestViolation"}}}.
+ *
+ * A range's `min` (or `max`) of 0.0 is how Discovery shows a free or hidden category: not given
+ * (null with the reason), not drift. `dates.status.code` is the event's status (onsale, offsale,
+ * cancelled, postponed, rescheduled) and `dates.start.dateTime` its (new) start: both go with the
+ * figures as FetchedPrices.eventStatus.
  */
 export const TICKETMASTER_EVENT_PATH = '/discovery/v2/events/';
 
