@@ -35,7 +35,7 @@ function printReport(report: ParseReport, json: boolean, write: (s: string) => v
     'all-in average': money(report.allInAverage),
     'all-in highest': money(report.allInHighest),
     ...(report.otherCurrency > 0 ? { 'in another currency (left out)': report.otherCurrency } : {}),
-    ...(report.eventStatus !== null ? { 'event status': report.eventStatus } : {}),
+    ...(report.eventStatus !== null ? { 'event status': statusLine(report.eventStatus) } : {}),
     ...(report.eventStatus === 'rescheduled' ? { 'new start': report.eventStartsAt ?? '(not given)' } : {}),
     health: report.health,
   };
@@ -55,6 +55,15 @@ function printReport(report: ParseReport, json: boolean, write: (s: string) => v
       ]),
     );
   }
+}
+
+/** The stated status with what a scrape of it leads to. */
+function statusLine(status: string): string {
+  if (status === 'cancelled')
+    return 'cancelled: figures kept, not a live price, no alerts; the event is no longer scraped after this check';
+  if (status === 'postponed') return 'postponed: figures kept, not a live price, no alerts; still scraped';
+  if (status === 'rescheduled') return 'rescheduled: the event takes the new start below';
+  return status;
 }
 
 /** Exit 2 after the report when a scrape of the payload would not be recorded as ok (format drift). */
