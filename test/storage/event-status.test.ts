@@ -166,6 +166,10 @@ describeLayouts('event status, listings without a map zone and hidden zeros, as 
     // Another marketplace's later scrape (which states no status) does not undo it.
     await store(eventId, 'vividseats', fixture('vividseats', 'listings.json'), '2025-02-20T11:00:00Z');
     assert.equal(await due(), false);
+    // A one-off check (`ticket-tracker scrape EVENT`) that finds it on sale again resumes it.
+    await store(eventId, 'ticketmaster', fixture('ticketmaster', 'event.json'), '2025-02-20T11:30:00Z');
+    assert.equal(await due(), true);
+    assert.equal((await withEventStatus(t.db, [{ id: eventId }]))[0]!.stoppedReason, null);
   });
 
   it('a "cancelled" in a scrape that failed as format drift is not a successful check: the event is still scraped', async () => {
