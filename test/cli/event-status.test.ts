@@ -67,6 +67,12 @@ describe('event status and hidden zeros on the command line', () => {
     const table = await cli('prices', String(cancelledId));
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /cancelled: not a live price/);
+    assert.match(
+      table.stdout,
+      /^event #\d+ "Event cli-cancelled", .*; cancelled \(ticketmaster, 2026-01-10 09:00 UTC\): no longer scraped$/m,
+    );
+    const moved = await cli('prices', String(movedId));
+    assert.match(moved.stdout, /^event #\d+ .*; rescheduled \(ticketmaster\): new start 2099-05-01 18:00 UTC$/m);
     const json = await cli('prices', String(cancelledId), '--json');
     const rows = JSON.parse(json.stdout) as { zone: string; lowest: number; highest: number; eventStatus: string; live: boolean }[];
     assert.deepEqual(
