@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { catalogReader } from '../catalog/open-reader';
-import { listDueEvents, loadDueEvents, markScraped } from '../catalog/lifecycle';
+import { loadDueEvents, markScraped } from '../catalog/lifecycle';
+import { listScrapableEvents } from '../db/event-status';
 import type { DueEvent } from '../domain/tracker';
 import { syncEvents } from '../catalog/sync';
 import type { ActivityDeps, MainActivities } from './types';
@@ -37,9 +38,13 @@ export function catalogActivities({
       };
     },
 
-    /** Tracked, upcoming events with their ids on the marketplaces this deployment scrapes. */
+    /**
+     * Tracked, upcoming events with their ids on the marketplaces this deployment scrapes; an
+     * event a marketplace stated cancelled is left out, a rescheduled one goes by its new start
+     * (src/db/event-status.ts).
+     */
     async listDueEvents() {
-      const due = await listDueEvents(db, new Date(), env.PAST_EVENT_GRACE_HOURS);
+      const due = await listScrapableEvents(db, new Date(), env.PAST_EVENT_GRACE_HOURS);
       return due.map(onEnabledMarketplaces).filter((e) => e.marketplaceIds.length > 0);
     },
 

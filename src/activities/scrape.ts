@@ -114,6 +114,7 @@ export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_H
             items: done.result.items,
             health: done.result.health.status,
             healthReason: done.result.health.reason,
+            eventStatus: done.result.eventStatus,
             ...(evaluation ? { evaluation } : {}),
           };
         }
@@ -211,6 +212,7 @@ export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_H
         items: stored.items,
         health: stored.health.status,
         healthReason: stored.health.reason,
+        eventStatus: stored.eventStatus,
         ...(evaluation ? { evaluation } : {}),
       };
     },

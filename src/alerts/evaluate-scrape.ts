@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { isLiveStatus, type EventStatus } from '../domain/event-status';
+import { eventStatusAt } from '../db/event-status';
 import { withTransaction, type Db } from '../db/pool';
 import { SUMMARY_ZONE } from '../domain/listing';
 import { MARKETPLACES } from '../sources/marketplaces/registry';
@@ -32,7 +34,7 @@ export interface ScrapeEvaluation {
   alreadyEvaluated: boolean;
   /**
    * Why the scrape was not evaluated (it is marked suspect: scrapes.health 'empty' or
-   * 'format-drift'), as recorded in scrape_evaluations.skipped; null when it was evaluated.
+   * 'format-drift'; or its event was stated cancelled or postponed), as recorded in scrape_evaluations.skipped; null when it was evaluated.
    */
   skipped: string | null;
 }
@@ -41,6 +43,15 @@ export interface ScrapeEvaluation {
 export function skipReason(scrape: Pick<ScrapeRow, 'health' | 'healthReason'>): string | null {
   if (scrape.health === 'ok') return null;
   return `scrape marked ${scrape.health}${scrape.healthReason ? ` (${scrape.healthReason})` : ''}: not evaluated, no rule changed or fired`;
+}
+
+/**
+ * Why a scrape of an event a marketplace stated cancelled or postponed is not evaluated (its
+ * prices are not live prices: no alert, no price change), or null when the status allows it.
+ */
+export function notLiveReason(state: { status: EventStatus; marketplace: string } | null): string | null {
+  if (state === null || isLiveStatus(state.status)) return null;
+  return `event ${state.status} (${state.marketplace}): its prices are not live prices; not evaluated, no rule changed or fired`;
 }
 
 /**
@@ -61,7 +72,7 @@ export async function evaluateScrape(db: Db, scrapeKey: string): Promise<ScrapeE
     const now = await zoneFigures(client, scrape);
     const before = previous ? await zoneFigures(client, previous) : new Map<string, ZoneFigures>();
     const previousLowest = before.get(SUMMARY_ZONE)?.lowest[1] ?? null;
-    const skipped = skipReason(scrape);
+    const skipped = skipReason(scrape) ?? notLiveReason(await eventStatusAt(client, scrape.eventId, scrape.capturedAt));
     const changePercent = skipped ? null : percentChange(previousLowest, now.get(SUMMARY_ZONE)?.lowest[1] ?? null);
 
     // The guard: the first caller for a scrape writes; a later one (retry, replay) reads back.

@@ -4,6 +4,7 @@ import { getEvent } from '../catalog/lifecycle';
 import { availability } from '../db/analytics/availability';
 import { history } from '../db/analytics/history';
 import { latestListings, latestPrices } from '../db/analytics/latest';
+import { withEventStatus } from '../db/event-status';
 import { daysAgo } from '../db/analytics/query';
 import { sections } from '../db/analytics/sections';
 import { unknownZone } from '../db/analytics/zones';
@@ -87,9 +88,10 @@ export function registerApi(app: FastifyInstance, db: Db, ui: TemporalUi): void 
       loadEventWorkflows(db, ui, ref.id),
     ]);
     if (!event) throw new NotFound(`event ${ref.id} is gone`);
+    const [withStatus] = await withEventStatus(db, [event]);
     const zones = [...new Set(latest.map((l) => l.zone))].filter((z) => z !== 'ALL').sort();
     return {
-      event,
+      event: withStatus,
       zones,
       latest,
       workflows,

@@ -1,6 +1,6 @@
-import { listEvents } from '../catalog/lifecycle';
 import { historyOfEvents } from '../db/analytics/history';
 import { latestPricesOfEvents } from '../db/analytics/latest';
+import { eventStatusStates, listEventsByStatus } from '../db/event-status';
 import { daysAgo } from '../db/analytics/query';
 import { listCycles, listScrapeErrors, type CycleRecord } from '../db/cycles';
 import type { Db } from '../db/pool';
@@ -19,7 +19,7 @@ const HOUR = parseBucket('1 hour');
 /** The Events page: every tracked event (all with `all`) with its latest prices, changes and sparkline. */
 export async function loadEventsOverview(db: Db, opts: { all: boolean; now?: Date }): Promise<EventOverview[]> {
   const now = opts.now ?? new Date();
-  const events = await listEvents(db, { all: opts.all, now });
+  const events = await listEventsByStatus(db, { all: opts.all, now });
   if (events.length === 0) return [];
   const errors = await db.query<{ event_id: string; at: Date }>(
     `SELECT event_id, max(occurred_at) AS at FROM scrape_errors WHERE event_id = ANY($1::bigint[]) AND occurred_at >= $2 GROUP BY event_id`,
@@ -33,7 +33,10 @@ export async function loadEventsOverview(db: Db, opts: { all: boolean; now?: Dat
     latestPricesOfEvents(db, ids),
     historyOfEvents(db, { eventIds: ids, from: daysAgo(now, 8), to: now, bucket: HOUR }),
   ]);
-  return events.map((e) => eventOverview(e, latest.get(e.id) ?? [], week.get(e.id) ?? [], lastError.get(e.id) ?? null));
+  const states = await eventStatusStates(db, ids);
+  return events.map((e) =>
+    eventOverview(e, latest.get(e.id) ?? [], week.get(e.id) ?? [], lastError.get(e.id) ?? null, states.get(e.id) ?? null),
+  );
 }
 
 export interface RunView extends CycleRecord {

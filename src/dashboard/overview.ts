@@ -1,6 +1,7 @@
 import type { CatalogEvent } from '../catalog/lifecycle';
 import type { HistoryRow } from '../db/analytics/history';
 import type { LatestPriceRow } from '../db/analytics/latest';
+import { isLiveStatus, stoppedReason, type EventStatus, type EventStatusState } from '../domain/event-status';
 
 /**
  * The Events page's figures for one event, computed from what the analytics functions return
@@ -15,8 +16,15 @@ export interface PriceChange {
 
 export interface MarketplaceFigures {
   source: string;
-  /** Lowest per-ticket price of the marketplace's latest scrape (whole event, zone ALL). */
+  /**
+   * Lowest per-ticket price of the marketplace's latest scrape (whole event, zone ALL); null when
+   * the event is cancelled or postponed (not a live price: its last figure is `lastLowest`).
+   */
   lowest: number | null;
+  /** The same figure whatever the event's status: the last one seen. */
+  lastLowest: number | null;
+  /** False when the event is cancelled or postponed. */
+  live: boolean;
   currency: string | null;
   capturedAt: Date | null;
   /** 'ok', or the mark of a scrape that must not pass for a success ('format-drift', 'empty'). */
@@ -43,6 +51,10 @@ export interface EventOverview {
   /** 'ok', 'format-drift', 'empty', 'failed' (an error newer than the last scrape) or 'never'. */
   lastStatus: 'ok' | 'format-drift' | 'empty' | 'failed' | 'never';
   lastErrorAt: Date | null;
+  /** The event's status as a marketplace last stated it (null when none did), e.g. "cancelled". */
+  eventStatus: EventStatus | null;
+  /** Why the event is no longer scraped (a cancelled one); null while it is. */
+  stoppedReason: string | null;
 }
 
 const HOUR_MS = 3_600_000;
@@ -95,7 +107,9 @@ export function eventOverview(
   latest: readonly LatestPriceRow[],
   week: readonly HistoryRow[],
   lastErrorAt: Date | null,
+  status: EventStatusState | null = null,
 ): EventOverview {
+  const live = isLiveStatus(status?.status);
   const series = seriesBySource(week);
   const sources = new Set([...event.marketplaceIds.map((s) => s.marketplace), ...latest.map((l) => l.source)]);
   const marketplaces: MarketplaceFigures[] = [...sources].sort().map((source) => {
@@ -103,7 +117,9 @@ export function eventOverview(
     const s = series.get(source) ?? [];
     return {
       source,
-      lowest: l?.lowest ?? null,
+      lowest: live ? (l?.lowest ?? null) : null,
+      lastLowest: l?.lowest ?? null,
+      live,
       currency: l?.currency ?? null,
       capturedAt: l?.capturedAt ?? null,
       status: l?.mark ?? 'ok',
@@ -129,8 +145,9 @@ export function eventOverview(
     name: event.name,
     venue: event.venue,
     city: event.city,
-    startsAt: event.startsAt,
-    startPrecision: event.startPrecision,
+    // A rescheduled event goes by the marketplace's new start.
+    startsAt: status?.rescheduledStartsAt ?? event.startsAt,
+    startPrecision: status?.rescheduledStartsAt ? 'time' : event.startPrecision,
     timezone: event.timezone,
     marketplaceIds: event.marketplaceIds.map((m) => m.marketplaceEventId),
     tracked: event.tracked,
@@ -139,6 +156,8 @@ export function eventOverview(
     lastScrapeAt,
     lastStatus,
     lastErrorAt,
+    eventStatus: status?.status ?? null,
+    stoppedReason: stoppedReason(status),
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BUCKET_ORIGIN } from '../domain/buckets';
+import { EVENT_STATUSES, type EventStatus } from '../domain/event-status';
 import {
   countSkipped,
   isNormalizedListing,
@@ -46,6 +47,14 @@ export interface PersistScrapeResult {
   skippedByReason: { kind: string; count: number }[];
   /** Whether the scrape can be believed (see domain/scrape-health). */
   health: ScrapeHealth;
+  /** The event's status as the payload stated it; null when its format carries none. */
+  eventStatus: EventStatus | null;
+}
+
+/** The status to store: only one of the known ones (the column's CHECK holds the same list). */
+function eventStatusOfFetched(fetched: FetchedPrices): EventStatus | null {
+  const s = fetched.eventStatus?.status;
+  return s !== undefined && (EVENT_STATUSES as readonly string[]).includes(s) ? s : null;
 }
 
 export const MAX_REJECTED_REPORTED = 50;
@@ -188,9 +197,10 @@ const BEGIN_AND_RESERVE_ID = `BEGIN; SELECT nextval(pg_get_serial_sequence('scra
 const CLAIM_AND_FINISH_SCRAPE = `
   WITH s AS (
     INSERT INTO scrapes (id, scrape_key, event_id, marketplace, captured_at, kind, listings_stored, listings_rejected, rejected, snapshots, lowest_price,
-                         items_in_payload, listings_declared, skipped_by_reason, health, health_reason)
+                         items_in_payload, listings_declared, skipped_by_reason, health, health_reason,
+                         event_status, event_starts_at, not_given)
     OVERRIDING SYSTEM VALUE
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $14, $15, $16, $17)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $14, $15, $16, $17, $18, $19, $20)
     ON CONFLICT (scrape_key) DO NOTHING
     RETURNING id, event_id, marketplace, captured_at
   ), dirty AS (
@@ -309,6 +319,7 @@ export async function persistScrape(db: Db, input: PersistScrapeInput): Promise<
     // The previous scrape's count matters only for an empty one: looked up then, not on every scrape.
     const previousStored =
       fetched.kind === 'listings' && listingsStored === 0 ? await previousListingsStored(client, eventId, marketplace, capturedAt) : null;
+    const eventStatus = eventStatusOfFetched(fetched);
     const health = assessScrape(
       {
         kind: fetched.kind,
@@ -341,6 +352,9 @@ export async function persistScrape(db: Db, input: PersistScrapeInput): Promise<
       JSON.stringify(skippedByReason),
       health.status,
       health.reason,
+      eventStatus,
+      fetched.eventStatus?.startsAt ?? null,
+      JSON.stringify((fetched.notGiven ?? []).slice(0, MAX_REJECTED_REPORTED)),
     ]);
     if (claimed.rowCount === 0) {
       await client.query('ROLLBACK');
@@ -358,6 +372,7 @@ export async function persistScrape(db: Db, input: PersistScrapeInput): Promise<
       items,
       skippedByReason,
       health,
+      eventStatus,
     };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -449,8 +464,10 @@ async function storedResult(
     skipped_by_reason: { kind: string; count: number }[];
     health: ScrapeHealth['status'];
     health_reason: string | null;
+    event_status: EventStatus | null;
   }>(
-    `SELECT event_id, marketplace, listings_stored, listings_rejected, rejected, snapshots, lowest_price, items_in_payload, skipped_by_reason, health, health_reason
+    `SELECT event_id, marketplace, listings_stored, listings_rejected, rejected, snapshots, lowest_price, items_in_payload, skipped_by_reason, health, health_reason,
+            event_status
        FROM scrapes WHERE scrape_key = $1`,
     [scrapeId],
   );
@@ -470,5 +487,6 @@ async function storedResult(
     items: row.items_in_payload,
     skippedByReason: row.skipped_by_reason,
     health: { status: row.health, reason: row.health_reason, examples: row.health === 'format-drift' ? row.rejected.slice(0, 5) : [] },
+    eventStatus: row.event_status,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EventStatusObservation } from './event-status';
 
 /**
  * The normalized shape every marketplace adapter produces and the storage layer persists.
@@ -150,22 +151,29 @@ export interface DeclaredCounts {
  * the payload held (parsed + skipped); `declared` what the marketplace says it holds, when it says.
  */
 export type FetchedPrices =
-  | {
+  | ({
       kind: 'listings';
       listings: NormalizedListing[];
-      skipped: SkippedRecord[];
-      items?: number;
-      declared?: DeclaredCounts;
-      missing?: SkippedRecord[];
-    }
-  | {
+    } & FetchedCommon)
+  | ({
       kind: 'summary';
       summary: PriceSummary;
-      skipped: SkippedRecord[];
-      items?: number;
-      declared?: DeclaredCounts;
-      missing?: SkippedRecord[];
-    };
+    } & FetchedCommon);
+
+interface FetchedCommon {
+  skipped: SkippedRecord[];
+  items?: number;
+  declared?: DeclaredCounts;
+  missing?: SkippedRecord[];
+  /**
+   * Figures the payload writes as a placeholder its format uses for "hidden" (Ticketmaster's
+   * range minimum 0.0, Vivid Seats' all-in "0.00"): stored as null with the reason. Not skipped,
+   * not format drift: the rest of the item or summary is kept.
+   */
+  notGiven?: SkippedRecord[];
+  /** The event's status as the payload states it; absent when its format carries none. */
+  eventStatus?: EventStatusObservation;
+}
 // `items` of a summary: the figures (or Ticketmaster price ranges) the payload gave, so the
 // skipped share is judged as for listings. `missing`: fields the real format always carries
 // that this payload lacks (SeatGeek `stats`, Ticketmaster `priceRanges` renamed): format drift.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MARKETPLACE_NAMES } from '../sources/marketplaces/registry';
+import type { EventStatus } from './event-status';
 import type { EventMarketplaceId, MarketplaceName } from './listing';
 import { lazy } from './lazy';
 import { intervalSettingsSchema, RANDOMIZATION } from './sleep';
@@ -220,6 +221,8 @@ export interface StoredScrapeRef {
   /** 'ok', or 'empty' (0 listings after many): see domain/scrape-health. Format drift fails the fetch instead. */
   health?: 'ok' | 'format-drift' | 'empty';
   healthReason?: string | null;
+  /** The event's status as this scrape's payload stated it (Ticketmaster); absent or null when none. */
+  eventStatus?: EventStatus | null;
   /**
    * The scrape's evaluation (price changes, alert rules, firings), done by the `scrape` activity in
    * the same attempt; absent when it could not be done there (the workflow then runs the
@@ -248,6 +251,8 @@ export interface MarketplaceOutcome {
   error: string | null;
   /** A scrape that must not pass for a plain success: 'format-drift' (failed) or 'empty' (stored, 0 listings after many). */
   mark?: 'format-drift' | 'empty' | null;
+  /** The event's status as the marketplace stated it in this scrape (absent when none, and in histories recorded before). */
+  eventStatus?: EventStatus;
 }
 
 export interface ScrapeEventResult {

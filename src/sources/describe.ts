@@ -38,6 +38,12 @@ export interface ParseReport {
   healthy: boolean;
   /** Fields the real format always carries that the payload lacks (each makes it format drift). */
   missing: { path: string; reason: string }[];
+  /** Figures written as the format's placeholder for "hidden" (a 0): stored as null, with the reason; not drift. */
+  notGiven: { path: string; reason: string }[];
+  /** The event's status as the payload states it (Ticketmaster `dates.status.code`); null when it states none. */
+  eventStatus: string | null;
+  /** The start the payload gives with its status (a rescheduled event takes it); null when none. */
+  eventStartsAt: string | null;
 }
 
 export function describeParse(
@@ -69,6 +75,9 @@ export function describeParse(
     declaredTickets: fetched.declared?.tickets ?? null,
     healthy: assessed.status === 'ok',
     missing: (fetched.missing ?? []).map(({ path, reason }) => ({ path, reason })),
+    notGiven: (fetched.notGiven ?? []).map(({ path, reason }) => ({ path, reason })),
+    eventStatus: fetched.eventStatus?.status ?? null,
+    eventStartsAt: fetched.eventStatus?.startsAt ?? null,
   };
   if (fetched.kind === 'summary') {
     const s = fetched.summary;

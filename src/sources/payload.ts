@@ -176,7 +176,8 @@ export function normalizeListings<S extends z.ZodType>(
   items: readonly unknown[],
   basePath: string,
   itemSchema: S,
-  toListing: (item: z.infer<S>) => NormalizedListing | SkipItem,
+  /** `index`: the item's position in `items`, for paths of what it records beside the listing. */
+  toListing: (item: z.infer<S>, index: number) => NormalizedListing | SkipItem,
   /**
    * A quick yes to "does `itemSchema` accept this item unchanged?" (no transforms in the schema):
    * it saves zod's per-item copy on the hot path. Anything it does not accept goes through the
@@ -199,7 +200,7 @@ export function normalizeListings<S extends z.ZodType>(
       }
       data = raw.data;
     }
-    const candidate = toListing(data);
+    const candidate = toListing(data, i);
     if ('skip' in candidate) {
       skipped.push({
         path: `${basePath}[${i}].${candidate.field}`,
@@ -251,12 +252,19 @@ export function normalizeSummary(
     allInHighest?: { value: number | null | undefined; path: string };
   },
   currency: { value: string; path: string },
+  /**
+   * Set for a format that writes 0 for a price it does not show (SeatGeek's stats of an event
+   * without listings): why, in words. A price figure of 0 is then null and recorded in
+   * `notGiven` with this reason, not skipped (not drift). Counts are never affected (0 is a count).
+   */
+  zeroNotGiven?: string,
 ): FetchedPrices & { kind: 'summary' } {
   const code = currencyCode(currency.value);
   if (!isCurrency(code)) {
     throw new PayloadShapeError(currency.path, `not an ISO 4217 currency code: "${currency.value}"`);
   }
   const skipped: SkippedRecord[] = [];
+  const notGiven: SkippedRecord[] = [];
   const shape = priceSummarySchema.shape;
   type Figure =
     | 'lowest'
@@ -274,6 +282,10 @@ export function normalizeSummary(
     if (figure === undefined) return null;
     const { value, path } = figure;
     if (value === null || value === undefined) return null;
+    if (value === 0 && zeroNotGiven !== undefined && key !== 'listingCount' && key !== 'ticketCount') {
+      notGiven.push({ path, reason: `0: ${zeroNotGiven}; stored as null`, kind: `${path}: 0 (not given)` });
+      return null;
+    }
     const ok = shape[key].safeParse(value);
     if (ok.success) return ok.data ?? null;
     const reason = ok.error.issues[0]?.message ?? 'invalid';
@@ -316,5 +328,5 @@ export function normalizeSummary(
   impossible('allInLowest', 'allInHighest', 'lowest above highest');
   impossible('lowest', 'allInLowest', 'before fees above all-in');
   impossible('highest', 'allInHighest', 'before fees above all-in');
-  return { kind: 'summary', summary, skipped };
+  return { kind: 'summary', summary, skipped, ...(notGiven.length > 0 ? { notGiven } : {}) };
 }

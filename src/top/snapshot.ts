@@ -1,4 +1,4 @@
-import { listDueEvents } from '../catalog/lifecycle';
+import { listScrapableEvents } from '../db/event-status';
 import { num } from '../db/analytics/query';
 import type { Db } from '../db/pool';
 import type { TrackerStatus } from '../domain/tracker';
@@ -181,7 +181,7 @@ async function readRunning(db: Db, now: Date, graceHours: number): Promise<Runni
   const run = await db.query<{ job_id: string; started_at: Date }>(RUNNING);
   const r = run.rows[0];
   if (!r) return null;
-  const due = await listDueEvents(db, now, graceHours);
+  const due = await listScrapableEvents(db, now, graceHours);
   return readCycleProgress(db, { id: r.job_id, startedAt: r.started_at }, due.length);
 }
 

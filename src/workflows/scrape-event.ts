@@ -106,6 +106,8 @@ export async function scrapeEvent(input: ScrapeEventInput): Promise<ScrapeEventR
           priceChangePercent: change.changePercent,
           error: mark ? (ref.healthReason ?? 'empty scrape') : null,
           ...(mark ? { mark } : {}),
+          // Data only (no command): histories recorded before replay the same.
+          ...(ref.eventStatus ? { eventStatus: ref.eventStatus } : {}),
         };
       } catch (err) {
         const message = failureMessage(err);

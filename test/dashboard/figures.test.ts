@@ -82,12 +82,69 @@ describe('dashboard figures', () => {
         available: true,
         currency: 'USD',
         mark: null,
+        eventStatus: null,
+        live: true,
       },
     ];
     assert.equal(eventOverview(event, latest, [], null).lastStatus, 'ok');
     assert.equal(eventOverview(event, latest, [], new Date(T0 + H)).lastStatus, 'failed');
     assert.equal(eventOverview(event, [], [], null).lastStatus, 'never');
     assert.equal(eventOverview(event, [{ ...latest[0]!, mark: 'format-drift' }], [], null).lastStatus, 'format-drift');
+  });
+
+  it('a cancelled event: its last lowest is kept but never shown as the live price; a rescheduled one shows its new start', () => {
+    const event = {
+      id: 2,
+      name: 'E',
+      venue: null,
+      city: null,
+      startsAt: '2027-03-09T00:30:00.000Z',
+      startPrecision: 'time',
+      timezone: 'UTC',
+      tracked: true,
+      marketplaceIds: [],
+    } as unknown as CatalogEvent;
+    const latest = [
+      {
+        source: 'ticketmaster',
+        zone: 'ALL',
+        capturedAt: new Date(T0),
+        lowest: 79,
+        average: null,
+        highest: 1450,
+        lowest2: null,
+        lowest4: null,
+        tickets: null,
+        listings: null,
+        available: true,
+        currency: 'USD',
+        mark: null,
+        eventStatus: 'cancelled' as const,
+        live: false,
+      },
+    ];
+    const cancelled = eventOverview(event, latest, [], null, {
+      status: 'cancelled',
+      marketplace: 'ticketmaster',
+      observedAt: new Date(T0).toISOString(),
+      rescheduledStartsAt: null,
+    });
+    const tm = cancelled.marketplaces[0]!;
+    assert.deepEqual([tm.lowest, tm.lastLowest, tm.live], [null, 79, false]);
+    assert.equal(cancelled.eventStatus, 'cancelled');
+    assert.match(cancelled.stoppedReason ?? '', /: no longer scraped$/);
+    const rescheduled = eventOverview(event, [{ ...latest[0]!, eventStatus: 'rescheduled', live: true }], [], null, {
+      status: 'rescheduled',
+      marketplace: 'ticketmaster',
+      observedAt: new Date(T0).toISOString(),
+      rescheduledStartsAt: '2027-04-16T23:30:00.000Z',
+    });
+    assert.deepEqual(
+      [rescheduled.startsAt, rescheduled.marketplaces[0]!.lowest, rescheduled.stoppedReason],
+      ['2027-04-16T23:30:00.000Z', 79, null],
+    );
+    // Without a stated status nothing changes.
+    assert.deepEqual(eventOverview(event, [{ ...latest[0]!, eventStatus: null, live: true }], [], null).marketplaces[0]!.lowest, 79);
   });
 
   it('failure kinds are read from the messages the fetch activity records', () => {

@@ -129,7 +129,7 @@ describe('SeatGeek event stats', () => {
       currency: 'USD',
     });
   });
-  it('keeps nulls and missing figures as null, and skips a zero price with its path', () => {
+  it('keeps nulls and missing figures as null, and records a zero price as not given (null), with its path', () => {
     const r = parseSeatGeekEvent(fixture('seatgeek', 'event-sparse-stats.json'));
     const s = summary(r);
     assert.equal(s.lowest, null);
@@ -138,8 +138,9 @@ describe('SeatGeek event stats', () => {
     assert.equal(s.allInHighest, null);
     assert.equal(s.listingCount, 0);
     assert.equal(r.missing, undefined, 'median_price and lowest_sg_base_price are not in every capture');
+    assert.deepEqual(r.skipped, []);
     assert.deepEqual(
-      r.skipped.map((x) => x.path),
+      r.notGiven?.map((x) => x.path),
       ['stats.highest_price'],
     );
   });

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { isLiveStatus, stoppedReason, type EventStatusState } from '../../domain/event-status';
+import { eventStatusStates } from '../../db/event-status';
 import { z } from 'zod';
 import { availability } from '../../db/analytics/availability';
 import { EVENT_FORMS_HELP, EventRefError, resolveEventRef, type ResolvedEvent } from '../../catalog/event-ref';
@@ -50,8 +52,21 @@ async function eventOf(db: Db, ref: string, opts: { json?: boolean | undefined }
     if (err instanceof EventRefError) throw new UsageError(`EVENT: ${err.message}`);
     throw err;
   }
-  if (!opts.json) writeOut(`${describeEvent(event)}\n\n`);
+  if (!opts.json) {
+    const state = (await eventStatusStates(db, [event.id])).get(event.id) ?? null;
+    writeOut(`${describeEvent(event)}${statusNote(state, event.timezone ?? 'UTC')}\n\n`);
+  }
   return event;
+}
+
+/** "; cancelled (ticketmaster, ...): no longer scraped", "; rescheduled (ticketmaster): new start ..." or "" (src/db/event-status.ts). */
+function statusNote(state: EventStatusState | null, zone: string): string {
+  if (state === null || state.status === 'onsale') return '';
+  const stopped = stoppedReason(state);
+  if (stopped) return `; ${stopped}`;
+  if (state.rescheduledStartsAt)
+    return `; rescheduled (${state.marketplace}): new start ${formatWallTime(new Date(state.rescheduledStartsAt), zone)} ${zone}`;
+  return `; ${state.status} (${state.marketplace})${isLiveStatus(state.status) ? '' : ': prices not live'}`;
 }
 
 /** 'event #12 "Name", 2027-03-14 19:30 America/New_York (by stubhub:150337015)' */
@@ -296,6 +311,8 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
           { header: 'cur', value: (r) => r.currency },
           { header: 'captured', value: (r) => r.capturedAt },
           { header: 'mark', value: (r) => r.mark },
+          // A cancelled or postponed event's figures are its last seen, not a live price.
+          { header: 'event status', value: (r) => (r.eventStatus ? `${r.eventStatus}${r.live ? '' : ': not a live price'}` : null) },
         ],
         o,
       );

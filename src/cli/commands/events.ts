@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { catalogReader } from '../../catalog/open-reader';
 import { cleanupUntracked, type CleanupReport } from '../../catalog/cleanup';
-import { listEvents, type CatalogEvent } from '../../catalog/lifecycle';
+import type { CatalogEvent } from '../../catalog/lifecycle';
+import { listEventsByStatus, withEventStatus, type EventStatusFields } from '../../db/event-status';
 import { CatalogReadError } from '../../catalog/reader';
 import { syncEvents, syncProgressLine, type SyncReport } from '../../catalog/sync';
 import { createProgress } from '../progress';
@@ -64,7 +65,11 @@ export function registerEventsCommands(program: Command, ctx: CliContext): void 
     .action(async (raw: unknown) => {
       const opts = parseOptions(listOptions, raw);
       const env = ctx.getEnv();
-      const rows = await listEvents(await ctx.getDb(), { all: opts.all, now: new Date(), graceHours: env.PAST_EVENT_GRACE_HOURS });
+      const db = await ctx.getDb();
+      const rows = await withEventStatus(
+        db,
+        await listEventsByStatus(db, { all: opts.all, now: new Date(), graceHours: env.PAST_EVENT_GRACE_HOURS }),
+      );
       printRows(rows, EVENT_COLUMNS, { json: opts.json });
     });
 
@@ -173,11 +178,25 @@ function latest(values: (string | null)[]): Date | null {
   return times.length > 0 ? new Date(times.reduce((a, b) => Math.max(a, b))) : null;
 }
 
+type ListedEvent = CatalogEvent & EventStatusFields;
+
 const EVENT_COLUMNS = [
-  { header: 'id', value: (e: CatalogEvent) => e.id, align: 'right' as const },
-  { header: 'event', value: (e: CatalogEvent) => e.name },
-  { header: 'venue', value: (e: CatalogEvent) => [e.venue, e.city].filter(Boolean).join(', ') },
-  { header: 'starts (local)', value: localStart },
+  { header: 'id', value: (e: ListedEvent) => e.id, align: 'right' as const },
+  { header: 'event', value: (e: ListedEvent) => e.name },
+  { header: 'venue', value: (e: ListedEvent) => [e.venue, e.city].filter(Boolean).join(', ') },
+  {
+    header: 'starts (local)',
+    // A marketplace's new start for a rescheduled event; the catalog's start otherwise.
+    value: (e: ListedEvent) =>
+      e.eventStatus?.rescheduledStartsAt
+        ? localStart({ ...e, startsAt: e.eventStatus.rescheduledStartsAt, startPrecision: 'time' })
+        : localStart(e),
+  },
+  // As a marketplace stated it (Ticketmaster); a cancelled event says why it is no longer scraped.
+  {
+    header: 'status',
+    value: (e: ListedEvent) => e.stoppedReason ?? (e.eventStatus ? `${e.eventStatus.status} (${e.eventStatus.marketplace})` : ''),
+  },
   {
     header: 'tracked',
     value: (e: CatalogEvent) => (e.tracked ? (e.inCatalog ? 'yes' : 'yes (not in catalog)') : e.inCatalog ? 'no' : 'no (not in catalog)'),

@@ -35,9 +35,15 @@ function printReport(report: ParseReport, json: boolean, write: (s: string) => v
     'all-in average': money(report.allInAverage),
     'all-in highest': money(report.allInHighest),
     ...(report.otherCurrency > 0 ? { 'in another currency (left out)': report.otherCurrency } : {}),
+    ...(report.eventStatus !== null ? { 'event status': statusLine(report.eventStatus) } : {}),
+    ...(report.eventStatus === 'rescheduled' ? { 'new start': report.eventStartsAt ?? '(not given)' } : {}),
     health: report.health,
   };
   for (const m of report.missing) lines[`missing ${m.path}`] = m.reason;
+  // A handful per payload (a summary's figures); for listings the first few, then a count.
+  const shown = report.notGiven.slice(0, 5);
+  for (const m of shown) lines[`not given ${m.path}`] = m.reason;
+  if (report.notGiven.length > shown.length) lines['not given (more)'] = `${report.notGiven.length - shown.length} more`;
   printObject(lines, {}, write);
   const { skippedByReason } = report;
   if (skippedByReason.length > 0) {
@@ -49,6 +55,15 @@ function printReport(report: ParseReport, json: boolean, write: (s: string) => v
       ]),
     );
   }
+}
+
+/** The stated status with what a scrape of it leads to. */
+function statusLine(status: string): string {
+  if (status === 'cancelled')
+    return 'cancelled: figures kept, not a live price, no alerts; the event is no longer scraped after this check';
+  if (status === 'postponed') return 'postponed: figures kept, not a live price, no alerts; still scraped';
+  if (status === 'rescheduled') return 'rescheduled: the event takes the new start below';
+  return status;
 }
 
 /** Exit 2 after the report when a scrape of the payload would not be recorded as ok (format drift). */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { TrackerSettingsPatch, TrackerStatus } from '../../domain/tracker';
+import type { MarketplaceOutcome, TrackerSettingsPatch, TrackerStatus } from '../../domain/tracker';
 import { settingsOptions, startTracker, trackerSettingsFrom } from '../../tracker/control';
 import { EVENT_FORMS_HELP, EventRefError, resolveEventRef } from '../../catalog/event-ref';
 import { scrapeEvents } from '../../workflows';
@@ -17,7 +17,7 @@ import { applySchedules, listSchedules } from '../../schedules';
 import type { CliContext } from '../context';
 import { printObject, printRows, UsageError } from '../output';
 import { createProgress, type Progress } from '../progress';
-import { listDueEvents } from '../../catalog/lifecycle';
+import { listScrapableEvents } from '../../db/event-status';
 import type { Db } from '../../db/pool';
 import { findCycleOf, progressLine, readCycleProgress } from '../../top/snapshot';
 import { parseOptions } from '../parse';
@@ -93,7 +93,7 @@ async function withScrapeProgress<T>(
   progress: Progress,
   work: () => Promise<T>,
 ): Promise<T> {
-  const due = ids.length > 0 ? ids.length : (await listDueEvents(db, new Date(), graceHours)).length;
+  const due = ids.length > 0 ? ids.length : (await listScrapableEvents(db, new Date(), graceHours)).length;
   let busy = false;
   const tick = async (): Promise<void> => {
     const cycle = await findCycleOf(db, workflowId);
@@ -118,6 +118,9 @@ async function withScrapeProgress<T>(
 }
 
 /** `tracker ...` and `schedules ...`: driving the long-running workflows. */
+/** One line of a one-off scrape's report: a marketplace's outcome, or '-' when the event's workflow failed. */
+type ShownOutcome = Omit<MarketplaceOutcome, 'marketplace'> & { marketplace: string };
+
 export function registerTrackerCommands(program: Command, ctx: CliContext): void {
   const tracker = program.command('tracker').description('the long-running scrape loop (workflow id "tracker")');
 
@@ -221,7 +224,8 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
       const result = await withScrapeProgress(db, workflowId, ids, env.PAST_EVENT_GRACE_HOURS, createProgress(opts), () => handle.result());
       const rows = result.events.flatMap(({ event, result: r }) =>
         (
-          r?.outcomes ?? [
+          r?.outcomes ??
+          ([
             {
               marketplace: '-',
               ok: false,
@@ -232,13 +236,16 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
               error: 'event workflow failed',
               mark: null,
             },
-          ]
-        ).map((o) => ({
+          ] satisfies ShownOutcome[])
+        ).map((o: ShownOutcome) => ({
           eventId: event.id,
           event: event.name,
           marketplace: o.marketplace,
           // A scrape that must not pass for a plain success says so (domain/scrape-health).
           status: o.mark === 'empty' ? 'stored (empty)' : o.mark === 'format-drift' ? 'failed (format drift)' : o.ok ? 'stored' : 'failed',
+          // As the marketplace stated it; a cancelled event is not scraped again after this check.
+          eventStatus: o.eventStatus ?? null,
+          note: o.eventStatus === 'cancelled' ? `event cancelled (${o.marketplace}): no longer scraped` : null,
           listingsStored: o.listingsStored,
           lowestPrice: o.lowestPrice,
           changePercent: o.priceChangePercent,
@@ -257,7 +264,8 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
             { header: 'listings', value: (r) => r.listingsStored, align: 'right' },
             { header: 'lowest', value: (r) => r.lowestPrice, align: 'right' },
             { header: 'change %', value: (r) => r.changePercent, align: 'right' },
-            { header: 'error', value: (r) => (r.error ?? '').slice(0, 80) },
+            { header: 'event status', value: (r) => r.eventStatus },
+            { header: 'error', value: (r) => (r.error ?? r.note ?? '').slice(0, 80) },
           ],
           opts,
         );

@@ -155,6 +155,9 @@
                   {},
                   h('a', { href: `/events/${e.id}` }, e.name),
                   e.tracked ? null : h('span', { class: 'muted' }, ' (not tracked)'),
+                  e.eventStatus && e.eventStatus !== 'onsale'
+                    ? h('div', { class: 'small' }, status(e.eventStatus), e.stoppedReason ? ` ${e.stoppedReason}` : '')
+                    : null,
                 ),
                 h('td', {}, eventDate(e)),
                 h('td', {}, [e.venue, e.city].filter(Boolean).join(', ') || '–'),
@@ -164,7 +167,10 @@
                   return h(
                     'td',
                     { class: 'num' },
-                    h('div', { class: 'price' }, money(x.lowest, x.currency), x.status !== 'ok' ? status(x.status) : null),
+                    x.live
+                      ? h('div', { class: 'price' }, money(x.lowest, x.currency), x.status !== 'ok' ? status(x.status) : null)
+                      : // A cancelled or postponed event: its last figure, struck, never as a live price.
+                        h('div', { class: 'price muted', title: 'not a live price' }, h('s', {}, money(x.lastLowest, x.currency))),
                     h('div', { class: 'small' }, '24h ', change(x.change24h), ' · 7d ', change(x.change7d)),
                   );
                 }),
@@ -422,6 +428,14 @@
         { class: 'muted' },
         `${eventDate(e)} · ${[e.venue, e.city, e.state, e.country].filter(Boolean).join(', ') || 'venue unknown'}${e.capacity ? ` · capacity ${e.capacity}` : ''} · event #${e.id}`,
       ),
+      e.eventStatus && e.eventStatus.status !== 'onsale'
+        ? h(
+            'p',
+            {},
+            status(e.eventStatus.status),
+            ` stated by ${e.eventStatus.marketplace}${e.eventStatus.rescheduledStartsAt ? `, new start ${e.eventStatus.rescheduledStartsAt}` : ''}${e.stoppedReason ? `: ${e.stoppedReason}` : ''}`,
+          )
+        : null,
       h(
         'div',
         { class: 'cards' },
@@ -430,7 +444,10 @@
             'div',
             { class: 'card', style: `border-top: 3px solid ${colorOf(l.source)}` },
             h('div', { class: 'muted' }, l.source),
-            h('div', { class: 'big' }, money(l.lowest, l.currency)),
+            l.live
+              ? h('div', { class: 'big' }, money(l.lowest, l.currency))
+              : h('div', { class: 'big muted', title: 'not a live price' }, h('s', {}, money(l.lowest, l.currency))),
+            l.eventStatus && l.eventStatus !== 'onsale' ? status(l.eventStatus) : null,
             h(
               'div',
               { class: 'small' },

@@ -1,4 +1,6 @@
+import { isLiveStatus, type EventStatus, type EventStatusState } from '../../domain/event-status';
 import type { MarketplaceName } from '../../domain/listing';
+import { eventStatusStates } from '../event-status';
 import { MARKETPLACES } from '../../sources/marketplaces/registry';
 import { num, type BuiltQuery, type Queryable } from './query';
 
@@ -18,6 +20,10 @@ export interface LatestPriceRow {
   currency: string;
   /** Set when the scrape must not pass for a plain success: 'format-drift' or 'empty' (domain/scrape-health). */
   mark: 'format-drift' | 'empty' | null;
+  /** The event's latest status as a marketplace stated it (any marketplace's scrape; null when none did). */
+  eventStatus: EventStatus | null;
+  /** False when that status is cancelled or postponed: the figures are kept but are not a live price. */
+  live: boolean;
 }
 
 // The latest scrape per marketplace comes from scrapes' (event_id, marketplace, captured_at DESC)
@@ -112,13 +118,23 @@ const toLatestPrice = (r: LatestPriceRaw): LatestPriceRow => ({
   available: r.available,
   currency: r.currency,
   mark: r.health === 'ok' ? null : r.health,
+  eventStatus: null,
+  live: true,
 });
+
+/** The rows with their event's stated status (src/db/event-status.ts). */
+function withStatus(rows: LatestPriceRow[], state: EventStatusState | undefined): LatestPriceRow[] {
+  if (!state) return rows;
+  const live = isLiveStatus(state.status);
+  return rows.map((r) => ({ ...r, eventStatus: state.status, live }));
+}
 
 /** Latest prices per zone (and for the whole event, zone 'ALL') and marketplace. */
 export async function latestPrices(db: Queryable, eventId: number, source?: MarketplaceName): Promise<LatestPriceRow[]> {
   const b = buildLatestPricesQuery(eventId, source);
   const res = await db.query<LatestPriceRaw>(b.text, b.values);
-  return res.rows.map(toLatestPrice);
+  if (res.rows.length === 0) return [];
+  return withStatus(res.rows.map(toLatestPrice), (await eventStatusStates(db, [eventId])).get(eventId));
 }
 
 /**
@@ -142,6 +158,8 @@ export async function latestPricesOfEvents(
   const b = buildSnapshotsOfScrapesQuery(scrapes.rows.map((r) => ({ eventId: Number(r.event_id), id: r.id, capturedAt: r.captured_at })));
   const res = await db.query<Omit<LatestPriceRaw, 'health'> & { event_id: string; scrape_ref: string }>(b.text, b.values);
   for (const r of res.rows) out.get(Number(r.event_id))?.push(toLatestPrice({ ...r, health: health.get(r.scrape_ref) ?? 'ok' }));
+  const states = await eventStatusStates(db, [...out.keys()]);
+  for (const [id, rows] of out) out.set(id, withStatus(rows, states.get(id)));
   return out;
 }
 

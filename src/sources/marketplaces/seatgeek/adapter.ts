@@ -16,7 +16,10 @@ import type { MarketplaceIo } from '../io';
  * because `lowest_price` beside it includes them: 141 vs 187 in the capture), so it is `lowest`;
  * `lowest_price`, `average_price`, `median_price` and `highest_price` are fee-inclusive (SeatGeek
  * shows all-in prices; public clients note "price: Includes fees") and are the all-in figures.
- * SeatGeek gives no pre-fee average, median or highest: those stay null.
+ * SeatGeek gives no pre-fee average, median or highest: those stay null. A price figure of 0 (an
+ * event without listings: `listing_count` 0 beside `highest_price` 0) is SeatGeek's "no figure":
+ * null, recorded as not given, never a skipped figure that would make the scrape format drift.
+ * SeatGeek states no event status (a cancelled event is a 404; seatgeek/api-support issue 52).
  */
 export const SEATGEEK_EVENT_PATH = '/2/events/';
 
@@ -71,9 +74,11 @@ export function parseSeatGeekEvent(payload: unknown): FetchedPrices {
       ticketCount: { value: null, path: '' },
     },
     { value: 'USD', path: '' },
+    'SeatGeek writes 0 for a price figure it does not have (an event without listings)',
   );
+  // Figures given: a 0 is SeatGeek's "no figure" (recorded as not given), so it is not counted as one.
   const given = [s.lowest_sg_base_price, s.lowest_price, s.average_price, s.median_price, s.highest_price].filter(
-    (v) => v !== null && v !== undefined,
+    (v) => v !== null && v !== undefined && v !== 0,
   ).length;
   return { ...result, items: given, ...(missing.length > 0 ? { missing } : {}) };
 }

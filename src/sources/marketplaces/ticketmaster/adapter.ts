@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { eventStatusOf, EVENT_STATUSES, type EventStatusObservation } from '../../../domain/event-status';
 import { currencyCode, type FetchedPrices, type SkippedRecord } from '../../../domain/listing';
 import type { ErrorDescriber, MarketplaceHttp } from '../../http';
-import { idish, normalizeSummary, parseEnvelope, similarKeys } from '../../payload';
+import { idish, isObject, normalizeSummary, parseEnvelope, similarKeys } from '../../payload';
 import { withShapeContext } from '../../shape-context';
 import type { MarketplaceAdapter } from '../../types';
 import type { MarketplaceIo } from '../io';
@@ -16,6 +17,11 @@ import type { MarketplaceIo } from '../io';
  * Rate-Limit-Reset (epoch milliseconds), and a 429 body names the violated policy: {"fault":
  * {"faultstring", "detail": {"errorcode": "policies.ratelimit.QuotaViolation" |
  * "policies.ratelimit.SpikeArrestViolation"}}}.
+ *
+ * A range's `min` (or `max`) of 0.0 is how Discovery shows a free or hidden category: not given
+ * (null with the reason), not drift. `dates.status.code` is the event's status (onsale, offsale,
+ * cancelled, postponed, rescheduled) and `dates.start.dateTime` its (new) start: both go with the
+ * figures as FetchedPrices.eventStatus.
  */
 export const TICKETMASTER_EVENT_PATH = '/discovery/v2/events/';
 
@@ -25,7 +31,7 @@ const rangeSchema = z.object({
   min: z.number().optional(),
   max: z.number().optional(),
 });
-const eventSchema = z.object({ id: idish, priceRanges: z.array(z.unknown()).optional() });
+const eventSchema = z.object({ id: idish, priceRanges: z.array(z.unknown()).optional(), dates: z.unknown().optional() });
 
 export const TM_FACE_VALUE = 'standard';
 export const TM_ALL_IN = 'standard including fees';
@@ -100,6 +106,23 @@ export function parseTicketmasterEvent(payload: unknown): FetchedPrices {
     }
     ranges.push({ i, type, currency: currencyCode(r.currency), min: r.min, max: r.max });
   });
+  // Ticketmaster writes 0.0 for a figure it does not show (a free or hidden category): not a
+  // price, not drift. The figure of that basis is then not given (the hidden category's own
+  // price is unknown, so no lowest or highest over the categories can be told): null, with the
+  // reason; the other figures are kept.
+  const notGiven: SkippedRecord[] = [];
+  const hidden = new Set<string>();
+  for (const r of ranges) {
+    for (const key of ['min', 'max'] as const) {
+      if (r[key] !== 0) continue;
+      hidden.add(`${r.type}.${key}`);
+      notGiven.push({
+        path: `priceRanges[${r.i}].${key}`,
+        reason: `${key} 0.0 is how Ticketmaster shows a free or hidden category; the ${r.type === TM_ALL_IN ? 'all-in' : 'face value'} ${key === 'min' ? 'lowest' : 'highest'} is stored as null`,
+        kind: `priceRanges[].${key}: 0 (not given)`,
+      });
+    }
+  }
   const currencies = [...new Set(ranges.map((r) => r.currency))];
   let usable = ranges;
   if (currencies.length > 1) {
@@ -116,6 +139,7 @@ export function parseTicketmasterEvent(payload: unknown): FetchedPrices {
   const allIn = usable.filter((r) => r.type === TM_ALL_IN);
   const first = usable[0];
   const extent = (list: Range[], key: 'min' | 'max'): number | null => {
+    if (list.some((r) => hidden.has(`${r.type}.${key}`))) return null;
     const values = list.map((r) => r[key]).filter((v): v is number => v !== undefined);
     if (values.length === 0) return null;
     // reduce, not Math.min(...values): a payload's array spread into arguments overflows the stack past ~120,000 items.
@@ -136,12 +160,46 @@ export function parseTicketmasterEvent(payload: unknown): FetchedPrices {
     // No usable range: no figure, and the currency of an empty summary is the US market's.
     first ? { value: first.currency, path: `priceRanges[${first.i}].currency` } : { value: 'USD', path: 'priceRanges' },
   );
+  const status = readStatus(event.dates, notGiven);
   return {
     ...result,
     skipped: [...skipped, ...result.skipped],
     items: (event.priceRanges ?? []).length,
     ...(missing.length > 0 ? { missing } : {}),
+    ...(notGiven.length > 0 ? { notGiven } : {}),
+    ...(status ? { eventStatus: status } : {}),
   };
+}
+
+/**
+ * The event's status from `dates.status.code` (onsale, offsale, cancelled or canceled,
+ * postponed, rescheduled) with the start `dates.start.dateTime` gives. No `dates.status`: the
+ * payload states none (undefined). A code that is not a status, or a rescheduled event without a
+ * readable new start, is recorded in `notes` with its path; the figures are kept either way.
+ */
+function readStatus(dates: unknown, notes: SkippedRecord[]): EventStatusObservation | undefined {
+  if (!isObject(dates) || dates.status === undefined) return undefined;
+  const raw = isObject(dates.status) ? dates.status.code : undefined;
+  const status = typeof raw === 'string' ? eventStatusOf(raw) : undefined;
+  if (status === undefined) {
+    notes.push({
+      path: 'dates.status.code',
+      reason: `${raw === undefined ? 'missing' : `not a status: got ${JSON.stringify(raw)}`} (expected one of ${EVENT_STATUSES.join(', ')}); no status stored`,
+      kind: 'dates.status.code: not a status',
+    });
+    return undefined;
+  }
+  const start = isObject(dates.start) ? dates.start.dateTime : undefined;
+  const at = typeof start === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(start) ? new Date(start) : undefined;
+  const startsAt = at !== undefined && !Number.isNaN(at.getTime()) ? at.toISOString() : null;
+  if (status === 'rescheduled' && startsAt === null) {
+    notes.push({
+      path: 'dates.start.dateTime',
+      reason: `rescheduled, but the new start is ${start === undefined ? 'missing' : `not an instant: got ${JSON.stringify(start)}`}; the event keeps its start`,
+      kind: 'dates.start.dateTime: not an instant',
+    });
+  }
+  return { status, path: 'dates.status.code', startsAt };
 }
 
 const faultSchema = z.object({

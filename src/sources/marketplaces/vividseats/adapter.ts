@@ -152,39 +152,45 @@ export function parseVividSeatsListings(payload: unknown, requestedCurrency: Cur
   }
   const currency = priced.currency;
 
+  const notGiven: SkippedRecord[] = [];
   const result = normalizeListings(
     envelope.tickets,
     'tickets',
     ticketSchema,
-    (t: Ticket) => {
+    (t: Ticket, i: number) => {
       const section = present(t.d) ? sections.get(String(t.d)) : undefined;
-      // The ticket's zone is `c`; a ticket without one takes its section's zone.
-      const zoneId = present(t.c) ? String(t.c) : section?.zone;
-      const zone = zoneId !== undefined ? zones.get(zoneId) : undefined;
-      if (!zone)
-        return skip(
-          'c',
-          `zone ${zoneId === undefined ? '(none)' : JSON.stringify(zoneId)} is not among the payload's groups[].i`,
-          'zone not among groups',
-        );
-      const sectionName = (t.s ?? t.sectionName ?? t.l)?.trim() || section?.name;
-      if (!sectionName) return skip('s', 'no section name (s, sectionName, l) and no section for d', 'no section');
+      const sectionName = firstText(t.s, t.sectionName, t.l) ?? section?.name;
+      const zone = zoneOf(t, section, zones, sectionName);
+      if (typeof zone !== 'string') return zone;
+      if (!sectionName && zone !== VIVIDSEATS_UNZONED)
+        return skip('s', 'no section name (s, sectionName, l) and no section for d', 'no section');
       const rawQuantity = t.q ?? t.quantity;
       const quantity = present(rawQuantity) ? toNumber(rawQuantity) : undefined;
       if (quantity === undefined) return skip('q', `quantity ${JSON.stringify(rawQuantity ?? null)} is not a number`, 'not a number');
       const price = toNumber(t.p);
       if (price === undefined) return skip('p', `price ${JSON.stringify(t.p)} is not a number`, 'not a number');
+      const allInKey = present(t.allInPricePerTicket) ? 'allInPricePerTicket' : 'aip';
       const rawAllIn = present(t.allInPricePerTicket) ? t.allInPricePerTicket : t.aip;
-      const allIn = present(rawAllIn) ? toNumber(rawAllIn) : null;
+      let allIn = present(rawAllIn) ? toNumber(rawAllIn) : null;
       if (allIn === undefined)
         return skip('allInPricePerTicket', `all-in price ${JSON.stringify(rawAllIn)} is not a number`, 'not a number');
+      if (allIn === 0) {
+        // "0.00" is how the format writes a figure it does not show (faceValue, a group's h/l
+        // without tickets): the all-in price is not given; the listing, with its price, is kept.
+        allIn = null;
+        notGiven.push({
+          path: `tickets[${i}].${allInKey}`,
+          reason: `all-in price ${JSON.stringify(rawAllIn)}: the format's 0 for a figure it does not show; stored as null`,
+          kind: `tickets[].${allInKey}: 0 (not given)`,
+        });
+      }
       const splits = parseSplits(t.m);
       if (splits === undefined) return skip('m', `splits ${JSON.stringify(t.m)} are not a comma list of sizes`, 'not a list of sizes');
       const row = (t.r ?? t.row)?.trim();
       return {
         listingId: String(t.i),
         zone,
-        section: sectionName,
+        section: sectionName ?? VIVIDSEATS_UNZONED,
         row: row ? row : null,
         quantity,
         splits,
@@ -195,6 +201,9 @@ export function parseVividSeatsListings(payload: unknown, requestedCurrency: Cur
     },
     isTicket,
   );
+  // A listing skipped after its all-in price was read (an impossible figure, say) records nothing beside it.
+  const skippedItems = new Set(result.skipped.map((r) => /^tickets\[(\d+)\]/.exec(r.path)?.[1]));
+  const kept = notGiven.filter((r) => !skippedItems.has(/^tickets\[(\d+)\]/.exec(r.path)?.[1]));
   const head = envelope.global?.[0];
   const declared: DeclaredCounts | undefined = head
     ? { listings: declaredCount(head.listingCount), tickets: declaredCount(head.ticketCount) }
@@ -209,7 +218,58 @@ export function parseVividSeatsListings(payload: unknown, requestedCurrency: Cur
       reason: `no ticket carries its all-in price (allInPricePerTicket or aip)${similarKeys(tickets[0], 'allInPricePerTicket')}`,
     });
   }
-  return { ...result, ...(declared ? { declared } : {}), ...(missing.length > 0 ? { missing } : {}) };
+  return {
+    ...result,
+    ...(declared ? { declared } : {}),
+    ...(missing.length > 0 ? { missing } : {}),
+    ...(kept.length > 0 ? { notGiven: kept } : {}),
+  };
+}
+
+/**
+ * The zone a listing sits under that the map has no zone for (boxes, suites, loge: Vivid Seats
+ * writes zone and section id "0", "" or leaves them out): its section name where given, else this.
+ */
+export const VIVIDSEATS_UNZONED = 'unzoned';
+
+/** Zone ids that mean "no map zone": absent, blank, or "0". */
+const noZone = (id: string | undefined): boolean => id === undefined || id === '' || id === '0';
+
+/**
+ * The ticket's zone: `c` (-> groups[].i), else its section's zone (sections[].g). A listing
+ * without a map zone (both "0", "" or absent) sits under its section name, else "unzoned": it is a
+ * real listing and counts in every whole-event figure. A zone id that is given but not among the
+ * payload's groups is skipped: that is a format change, not a listing without a zone.
+ */
+function zoneOf(
+  t: Ticket,
+  section: { name: string | undefined; zone: string | undefined } | undefined,
+  zones: ReadonlyMap<string, string>,
+  sectionName: string | undefined,
+): string | SkipItem {
+  const own = present(t.c) ? String(t.c).trim() : undefined;
+  const named = own !== undefined ? zones.get(own) : undefined;
+  if (named) return named;
+  if (!noZone(own)) return skip('c', `zone ${JSON.stringify(own)} is not among the payload's groups[].i`, 'zone not among groups');
+  const inherited = section?.zone?.trim();
+  const sectionZone = inherited !== undefined ? zones.get(inherited) : undefined;
+  if (sectionZone) return sectionZone;
+  if (!noZone(inherited))
+    return skip(
+      'd',
+      `section ${JSON.stringify(String(t.d))} has zone ${JSON.stringify(inherited)}, not among the payload's groups[].i`,
+      'zone not among groups',
+    );
+  return sectionName ?? VIVIDSEATS_UNZONED;
+}
+
+/** The first of these that holds text, trimmed. */
+function firstText(...values: (string | null | undefined)[]): string | undefined {
+  for (const v of values) {
+    const t = v?.trim();
+    if (t) return t;
+  }
+  return undefined;
 }
 
 function skip(field: string, reason: string, kind: string): SkipItem {
