@@ -92,7 +92,8 @@ async function main(): Promise<number> {
       `${'skipped' in tsdb ? 'no TimescaleDB' : 'TimescaleDB'} and Temporal ${temporal.address}`,
   );
   const ci = underCi();
-  if ('skipped' in tsdb) console.log(`TimescaleDB layout tests will ${ci ? 'fail (CI=true allows no skip)' : 'be skipped'}: ${tsdb.skipped}`);
+  if ('skipped' in tsdb)
+    console.log(`TimescaleDB layout tests will ${ci ? 'fail (CI=true allows no skip)' : 'be skipped'}: ${tsdb.skipped}`);
 
   let passed = 0;
   let failed = 0;
