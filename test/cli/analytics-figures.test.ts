@@ -168,7 +168,7 @@ describeLayouts('analytics commands on scrapes with hand-worked figures', ({ lay
   const both = async (
     args: string[],
     columns: Record<string, string>,
-  ): Promise<{ table: Record<string, string>[]; json: Record<string, unknown>[] }> => {
+  ): Promise<{ table: Record<string, string | undefined>[]; json: Record<string, unknown>[] }> => {
     const table = parseTable(await run([...args, event]));
     const json = JSON.parse(await run([...args, event, '--json'])) as Record<string, unknown>[];
     return {
