@@ -139,7 +139,7 @@ async function main(): Promise<number> {
   const reason = 'skipped' in tsdb && skipped > 0 ? ` (TimescaleDB: ${tsdb.skipped})` : '';
   if (existsSync(process.env[TEST_OUTPUT_VAR]!)) console.log(`outputs of this run (screenshots): ${process.env[TEST_OUTPUT_VAR]}`);
   if (ci && skips.length > 0) {
-    console.log(`CI=true: ${skips.length} skipped test${skips.length === 1 ? '' : 's'} fail the run:`);
+    console.log(`CI=true: ${skips.length} skipped test${skips.length === 1 ? ' fails' : 's fail'} the run:`);
     for (const s of skips) console.log(`  ${s}`);
   }
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped${reason}` : ''} in ${seconds} s`);
