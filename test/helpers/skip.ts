@@ -7,7 +7,7 @@ import type { TestContext } from 'node:test';
  * failure that says why; locally it stays a skip with its reason.
  */
 export function underCi(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.CI === 'true' || env.CI === '1';
+  return env.CI === 'true';
 }
 
 /** Skips the test with `reason`, or fails it with the reason under CI. */
