@@ -2,7 +2,10 @@
  * `npm test`: runs every test file under test/ with node's test runner, after starting the
  * shared infrastructure once (a PostgreSQL — DATABASE_URL or an embedded one — and a Temporal
  * dev server). Each file gets its own database and task queues. Ends with a summary line
- * "N passed, N failed" and a non-zero exit status when anything failed.
+ * "N passed, N failed" and a non-zero exit status when anything failed. Under CI (`CI=true`) a
+ * skipped test is a failure too, listed with its reason (test/helpers/skip.ts fails those tests
+ * already; this also catches a skip declared any other way): a run in which the TimescaleDB
+ * layout, the browser or the root-only tests did not run is not a green run.
  *
  *   npm test                      every test
  *   npm test -- test/unit         only files under a folder (or given files)
@@ -23,6 +26,7 @@ import {
 } from '../test/helpers/infra';
 import { TEST_OUTPUT_VAR } from '../test/helpers/browser';
 import { fromRoot } from '../src/tools/paths';
+import { underCi } from '../test/helpers/skip';
 
 /** Tests declared per storage layout by describeLayouts carry "[layout]" in their suite's name. */
 const LAYOUT_TAG = /\[(plain|timescaledb)\]$/;
@@ -87,22 +91,31 @@ async function main(): Promise<number> {
     `test infrastructure up in ${((Date.now() - started) / 1000).toFixed(1)} s: PostgreSQL, ` +
       `${'skipped' in tsdb ? 'no TimescaleDB' : 'TimescaleDB'} and Temporal ${temporal.address}`,
   );
-  if ('skipped' in tsdb) console.log(`TimescaleDB layout tests will be skipped: ${tsdb.skipped}`);
+  const ci = underCi();
+  if ('skipped' in tsdb)
+    console.log(`TimescaleDB layout tests will ${ci ? 'fail (CI=true allows no skip)' : 'be skipped'}: ${tsdb.skipped}`);
 
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  const skips: string[] = [];
   const layouts = new LayoutTracker();
   try {
     const stream = run({ files, concurrency: 2, timeout: 10 * 60_000 });
     stream.on('test:start', (e: { file?: string; name: string; nesting: number }) => layouts.start(e));
-    stream.on('test:pass', (e: { file?: string; nesting: number; details: { type?: string }; skip?: unknown; todo?: unknown }) => {
-      if (e.details.type === 'suite') return;
-      const outcome = e.skip !== undefined || e.todo !== undefined ? 'skipped' : 'passed';
-      if (outcome === 'skipped') skipped++;
-      else passed++;
-      layouts.count(e, outcome);
-    });
+    stream.on(
+      'test:pass',
+      (e: { file?: string; name: string; nesting: number; details: { type?: string }; skip?: unknown; todo?: unknown }) => {
+        if (e.details.type === 'suite') return;
+        const outcome = e.skip !== undefined || e.todo !== undefined ? 'skipped' : 'passed';
+        if (outcome === 'skipped') {
+          skipped++;
+          const reason = typeof e.skip === 'string' ? e.skip : typeof e.todo === 'string' ? `todo: ${e.todo}` : 'no reason given';
+          skips.push(`${path.relative(fromRoot(), e.file ?? '?')}: ${e.name}: ${reason}`);
+        } else passed++;
+        layouts.count(e, outcome);
+      },
+    );
     stream.on('test:fail', (e: { file?: string; nesting: number; details: { type?: string; error?: { failureType?: string } } }) => {
       // A suite fails when a test inside it fails; count the tests, and suites only when their hooks fail.
       if (e.details.type === 'suite' && e.details.error?.failureType === 'subtestsFailed') return;
@@ -125,8 +138,12 @@ async function main(): Promise<number> {
   }
   const reason = 'skipped' in tsdb && skipped > 0 ? ` (TimescaleDB: ${tsdb.skipped})` : '';
   if (existsSync(process.env[TEST_OUTPUT_VAR]!)) console.log(`outputs of this run (screenshots): ${process.env[TEST_OUTPUT_VAR]}`);
+  if (ci && skips.length > 0) {
+    console.log(`CI=true: ${skips.length} skipped test${skips.length === 1 ? ' fails' : 's fail'} the run:`);
+    for (const s of skips) console.log(`  ${s}`);
+  }
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped${reason}` : ''} in ${seconds} s`);
-  return failed > 0 || passed === 0 ? 1 : 0;
+  return failed > 0 || passed === 0 || (ci && skipped > 0) ? 1 : 0;
 }
 
 main().then(

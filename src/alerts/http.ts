@@ -92,9 +92,12 @@ export function retryAfterFromHeaders(headers: HeaderMap, now: number): number |
  */
 export function classifyAnswer(answer: HttpAnswer, what: string, retryAfterMs: number | undefined, detail?: string): DeliveryOutcome {
   const { status } = answer;
-  const said = cut(detail ?? answer.body, MAX_RESPONSE_CHARS);
+  // What the receiver said goes into the delivery log, the CLI, the dashboard and the activity's
+  // result: a receiver that repeats the request (its URL with the hook's token) must not put it there.
+  const said = redact(cut(detail ?? answer.body, MAX_RESPONSE_CHARS));
   const suffix = said ? `: ${said}` : '';
-  if (status >= 200 && status < 300) return { status: 'delivered', httpStatus: status, response: cut(answer.body, MAX_RESPONSE_CHARS) };
+  if (status >= 200 && status < 300)
+    return { status: 'delivered', httpStatus: status, response: redact(cut(answer.body, MAX_RESPONSE_CHARS)) };
   if (status === 429) {
     return {
       status: 'retry',

@@ -76,6 +76,17 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   return parsed;
 }
 
+/** Path segments of a secret URL at least this long are tokens (a Discord webhook token is 68). */
+const MIN_TOKEN_SEGMENT = 16;
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 function registerSecretValue(value: unknown): void {
   if (typeof value === 'string') {
     registerSecret(value);
@@ -83,6 +94,17 @@ function registerSecretValue(value: unknown): void {
     if (URL.canParse(value)) {
       const u = new URL(value);
       if (u.password) registerSecret(decodeURIComponent(u.password));
+      // A webhook URL's secret is its path (Discord's /api/webhooks/ID/TOKEN, Slack's
+      // /services/T/B/TOKEN, a generic hook's token): a receiver that repeats the path it does not
+      // know, or a proxy's error, shows it without the host. Its long segments (tokens; ordinary
+      // words are shorter) are masked wherever they appear, as sent and decoded.
+      if (u.protocol === 'http:' || u.protocol === 'https:') {
+        for (const segment of u.pathname.split('/')) {
+          if (segment.length < MIN_TOKEN_SEGMENT) continue;
+          registerSecret(segment);
+          registerSecret(safeDecode(segment));
+        }
+      }
     }
   } else if (Array.isArray(value)) {
     for (const v of value) registerSecretValue(v);

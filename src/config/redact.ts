@@ -7,7 +7,12 @@ const secrets = new Set<string>();
 
 export function registerSecret(value: string): void {
   // Very short values would mask ordinary text; no real credential is that short.
-  if (value.length >= 4) secrets.add(value);
+  if (value.length < 4) return;
+  secrets.add(value);
+  // As it travels in a query string or a form body (an API key in `?apikey=`), which an error
+  // that repeats the request would show: `+/=` become `%2B%2F%3D`.
+  const encoded = encodeURIComponent(value);
+  if (encoded !== value) secrets.add(encoded);
 }
 
 export function redact(text: string): string {

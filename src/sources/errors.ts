@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { redact } from '../config/redact';
 import type { MarketplaceName } from '../domain/listing';
 
 /**
@@ -39,7 +40,14 @@ export class MarketplaceError extends Error {
   readonly body?: string;
 
   constructor(init: MarketplaceErrorInit) {
-    super(`${init.marketplace} event ${init.eventId}: ${init.message}`, init.cause === undefined ? undefined : { cause: init.cause });
+    // Redacted here, once for every path the message takes (logs, scrape_errors and so the `errors`
+    // command and the dashboard, the Temporal failure and its stack): a marketplace that repeats
+    // the request in its error body (an API key, a client secret, a session token) must not put
+    // the credential into any of them.
+    super(
+      redact(`${init.marketplace} event ${init.eventId}: ${init.message}`),
+      init.cause === undefined ? undefined : { cause: init.cause },
+    );
     this.marketplace = init.marketplace;
     this.eventId = init.eventId;
     this.kind = init.kind;

@@ -186,7 +186,21 @@ describe('a price drop, end to end (mock marketplace -> scrape -> rule -> every 
           'slack:delivered',
           'webhook:delivered',
         ]);
-        await new Promise((r) => setTimeout(r, 1500));
+        // Nothing can send later: the one delivery workflow has completed (above), and the re-run
+        // started none of its own (the delivery's id is REJECT_DUPLICATE): its history, complete
+        // since the re-run returned, holds no started child. So the counts below are final.
+        const rerunEvents = (await client.getHandle(`e2e-2-again-${q}`).fetchHistory()).events ?? [];
+        assert.ok(
+          rerunEvents.some((e) => e.workflowExecutionCompletedEventAttributes),
+          'the re-run completed',
+        );
+        assert.equal(rerunEvents.filter((e) => e.childWorkflowExecutionStartedEventAttributes).length, 0, 'the re-run started no delivery');
+        const firstEvents = (await client.getHandle(`e2e-2-${q}`).fetchHistory()).events ?? [];
+        assert.equal(
+          firstEvents.filter((e) => e.childWorkflowExecutionStartedEventAttributes).length,
+          1,
+          'the scrape started one delivery',
+        );
         assert.equal(sentFor(discord, 'Drop Night'), 1);
         assert.equal(slack.received.length, 1);
         assert.equal(webhook.received.length, 1);

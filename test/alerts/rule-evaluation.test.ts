@@ -181,10 +181,41 @@ describe('alert rule evaluation (pure)', () => {
     );
   });
 
-  it('is deterministic: the same scrape gives the same answer (a replay re-evaluates nothing differently)', () => {
-    const r = rule('drop 5', 60);
-    const o = obs({ previousPrice: 100, price: 90 });
-    assert.deepEqual(evaluateRule(r, o, INITIAL_STATE, at(0)), evaluateRule(r, o, INITIAL_STATE, at(0)));
+  it('is deterministic: the same scrape gives the same answer (a replay re-evaluates nothing differently)', (t) => {
+    const r = Object.freeze(rule('drop 5', 60));
+    // A 10 % drop on every scrape, at 0, 10, 20 and 70 minutes: it fires, stays quiet inside the
+    // 60-minute cooldown (still active, not re-armed), and fires again once `now` is past it.
+    const seq = [0, 1, 2, 3].map(() => Object.freeze(obs({ previousPrice: 100, price: 90 })));
+    const minutes = [0, 10, 20, 70];
+    // Evaluated as the workflow does first, then as a replay does hours later, with another wall
+    // clock and another random source: the answers depend on the scrape, the state and `now` only.
+    const evaluateAll = (): unknown[] => {
+      let state: RuleState = Object.freeze({ ...INITIAL_STATE });
+      return seq.map((o, i) => {
+        const e = evaluateRule(r, o, state, at(minutes[i]!));
+        state = Object.freeze(e.state);
+        return e;
+      });
+    };
+    t.mock.method(Date, 'now', () => T0);
+    t.mock.method(Math, 'random', () => 0.1);
+    const first = evaluateAll();
+    t.mock.method(Date, 'now', () => T0 + 6 * 3_600_000);
+    t.mock.method(Math, 'random', () => 0.9);
+    const replayed = evaluateAll();
+    assert.deepEqual(replayed, first);
+    assert.deepEqual(
+      first.map((e) => {
+        const { fire, state } = e as { fire: boolean; state: RuleState };
+        return { fire, state };
+      }),
+      [
+        { fire: true, state: { armed: false, lastFiredAt: at(0) } },
+        { fire: false, state: { armed: false, lastFiredAt: at(0) } },
+        { fire: false, state: { armed: false, lastFiredAt: at(0) } },
+        { fire: true, state: { armed: false, lastFiredAt: at(70) } },
+      ],
+    );
   });
 });
 

@@ -7,6 +7,7 @@ import { startDashboard, type RunningDashboard } from '../../src/dashboard/serve
 import { fromRoot } from '../../src/tools/paths';
 import { ensureChromium, launchBrowser, testOutputDir } from '../helpers/browser';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { skipOrFail } from '../helpers/skip';
 import { seedDashboardData } from './seed';
 
 /**
@@ -63,7 +64,7 @@ describe('dashboard in a browser', () => {
     });
 
   it('the events page lists every tracked event with its prices', async (c) => {
-    if (skip) return c.skip(skip);
+    if (skip) return skipOrFail(c, skip);
     const page = await open('/events');
     await page.waitForSelector('tr[data-event-id]');
     const names = await page.$$eval('tr[data-event-id] td:first-child a', (as) => as.map((a) => a.textContent));
@@ -88,7 +89,7 @@ describe('dashboard in a browser', () => {
   });
 
   it('the event page draws a price chart whose points are those of `history --json`, and a zone switch redraws it', async (c) => {
-    if (skip) return c.skip(skip);
+    if (skip) return skipOrFail(c, skip);
     const page = await open(`/events/${eventId}?days=7&bucket=1%20hour`);
     await page.waitForSelector('#history-chart[data-state="drawn"]');
     type Drawn = { labels: string[]; data: (number | null)[][]; zone: string | undefined };
@@ -151,7 +152,7 @@ describe('dashboard in a browser', () => {
   });
 
   it('the runs page draws its chart and the alerts page opens', async (c) => {
-    if (skip) return c.skip(skip);
+    if (skip) return skipOrFail(c, skip);
     const page = await open('/runs');
     await page.waitForSelector('#runs-chart[data-state="drawn"]');
     await page.screenshot({ path: path.join(shots, 'runs.png'), fullPage: true });
@@ -172,7 +173,7 @@ describe('dashboard in a browser', () => {
   });
 
   it('an API call with a bad parameter answers 400 naming it; an unknown event 404', async (c) => {
-    if (skip) return c.skip(skip);
+    if (skip) return skipOrFail(c, skip);
     const get = async (u: string): Promise<{ status: number; body: { error: string; parameter?: string } }> => {
       const r = await fetch(dash.url + u);
       return { status: r.status, body: (await r.json()) as { error: string; parameter?: string } };

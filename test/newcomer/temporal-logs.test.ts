@@ -83,5 +83,9 @@ describe('a failed activity attempt in the log', () => {
     );
     assert.equal(await env.run(async (n: number) => n + 1, 1), 2);
     assert.deepEqual(lines, []);
+    // The same interceptor and logger do speak when an attempt fails: the silence above is the success's.
+    await assert.rejects(env.run(async () => Promise.reject(new Error('boom'))));
+    assert.equal(lines.length, 1, 'one line for the failed attempt');
+    assert.match(lines[0]!, /boom/);
   });
 });

@@ -152,7 +152,22 @@ describe('SeatGeek event stats', () => {
       ['stats'],
     );
   });
-  it('fails when stats is not an object, naming the path', () => {
+  it('fails when stats is not an object, naming the path and what it got', () => {
+    for (const [stats, got] of [
+      ['cheap', 'got "cheap"'],
+      [[1, 2], 'got an array of 2'],
+      [42, 'got 42'],
+      [true, 'got true'],
+    ] as const) {
+      assert.throws(
+        () => parseSeatGeekEvent({ id: 1, stats }),
+        (err: unknown) =>
+          err instanceof PayloadShapeError && err.path === 'stats' && err.reason.includes('not an object') && err.reason.includes(got),
+        JSON.stringify(stats),
+      );
+    }
+  });
+  it('fails when a figure of stats is not a number, naming its path', () => {
     assert.throws(
       () => parseSeatGeekEvent({ id: 1, stats: { lowest_price: 'cheap' } }),
       (err: unknown) => err instanceof PayloadShapeError && err.path === 'stats.lowest_price',

@@ -136,6 +136,12 @@ describe('Discord channel against a local Discord', () => {
     const wait = first.status === 'retry' ? first.retryAfterMs : undefined;
     assert.ok(wait !== undefined && wait > 0 && wait <= 400, `retryAfterMs ${wait}`);
     assert.match(first.status === 'retry' ? first.reason : '', /rate limited/);
+    // Still limited before it: a send at once is refused again, with what is left of the wait.
+    const early = await channel().send(priceAlert());
+    assert.equal(early.status, 'retry', JSON.stringify(early));
+    assert.equal(early.httpStatus, 429);
+    const left = early.status === 'retry' ? early.retryAfterMs : undefined;
+    assert.ok(left !== undefined && left > 0 && left <= wait, `retryAfterMs ${left} of ${wait}`);
     await new Promise((r) => setTimeout(r, wait + 50));
     const second = await channel().send(priceAlert());
     assert.equal(second.status, 'delivered', JSON.stringify(second));
