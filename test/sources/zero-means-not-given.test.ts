@@ -54,6 +54,46 @@ describe('a 0 a format uses for "hidden" is null with the reason, not drift', ()
     assert.equal(describeParse('ticketmaster', r).health, 'ok');
   });
 
+  // Kinds found by a new user's trial on public Discovery captures (an "Aries" NZD event, a
+  // Coliseum tour at USD 5-25): each range is read whole or not at all.
+  it('Ticketmaster: a range whose min is above its max, or that lacks its min or max, is skipped with its path and leaves that figure unknown', () => {
+    const inverted = fixture('ticketmaster', 'event.json');
+    inverted.priceRanges = [...(inverted.priceRanges as unknown[]), { type: 'standard', currency: 'USD', min: 90.0, max: 69.9 }];
+    const a = parseTicketmasterEvent(inverted);
+    assert.deepEqual(
+      a.skipped.map((k) => [k.path, k.reason]),
+      [['priceRanges[2]', 'min 90 above max 69.9: not a range']],
+    );
+    // The face value range that is no range leaves the face value figures unknown; all-in kept.
+    assert.deepEqual([summary(a).lowest, summary(a).highest, summary(a).allInLowest], [null, null, 96.35]);
+    // 1 of 3 ranges not read: over the 20 % a scrape may lose, so format drift, not a quiet success.
+    assert.equal(
+      describeParse('ticketmaster', a).health,
+      'format-drift: 1 of 3 items skipped (33.3 %, over 20 %): 1 × priceRanges[]: min above max',
+    );
+
+    const noMin = fixture('ticketmaster', 'event.json');
+    noMin.priceRanges = [
+      { type: 'standard', currency: 'USD', max: 64.4 },
+      { type: 'standard', currency: 'USD', min: 69.9, max: 69.9 },
+    ];
+    const b = parseTicketmasterEvent(noMin);
+    assert.deepEqual(
+      b.skipped.map((k) => k.path),
+      ['priceRanges[0].min'],
+    );
+    // Without the first category's min, 69.90 cannot be the lowest: not given.
+    assert.equal(summary(b).lowest, null);
+    assert.match(
+      describeParse('ticketmaster', b).health,
+      /^format-drift: 1 of 2 items skipped \(50 %, over 20 %\): 1 × priceRanges\[\]\.min: missing/,
+    );
+  });
+
+  it('Ticketmaster: an object with neither dates nor priceRanges (a SeatGeek event) is refused, never a healthy event without prices', () => {
+    assert.throws(() => parseTicketmasterEvent(fixture('seatgeek', 'event.json')), /neither dates nor priceRanges: not a Discovery event/);
+  });
+
   it('Ticketmaster: a real format change still counts as drift (min/max renamed, a negative min)', () => {
     const renamed = fixture('ticketmaster', 'event.json');
     renamed.priceRanges = [

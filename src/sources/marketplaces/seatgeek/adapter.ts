@@ -74,7 +74,9 @@ export function parseSeatGeekEvent(payload: unknown): FetchedPrices {
       ticketCount: { value: null, path: '' },
     },
     { value: 'USD', path: '' },
-    'SeatGeek writes 0 for a price figure it does not have (an event without listings)',
+    typeof s.listing_count === 'number' && s.listing_count > 0
+      ? `SeatGeek writes 0 for a price figure it does not show (this event has ${s.listing_count} listings: the figure is hidden, not a price of 0)`
+      : 'SeatGeek writes 0 for a price figure it does not have (an event without listings)',
   );
   // Figures given: a 0 is SeatGeek's "no figure" (recorded as not given), so it is not counted as one.
   const given = [s.lowest_sg_base_price, s.lowest_price, s.average_price, s.median_price, s.highest_price].filter(

@@ -31,7 +31,11 @@ const rangeSchema = z.object({
   min: z.number().optional(),
   max: z.number().optional(),
 });
-const eventSchema = z.object({ id: idish, priceRanges: z.array(z.unknown()).optional(), dates: z.unknown().optional() });
+// A Discovery event always has its `dates` (and `priceRanges` when it has prices): an object with
+// neither is another format (a SeatGeek event has `stats`), not an event without prices.
+const eventSchema = z
+  .object({ id: idish, priceRanges: z.array(z.unknown()).optional(), dates: z.unknown().optional() })
+  .refine((e) => e.dates !== undefined || e.priceRanges !== undefined, { message: 'neither dates nor priceRanges: not a Discovery event' });
 
 export const TM_FACE_VALUE = 'standard';
 export const TM_ALL_IN = 'standard including fees';
@@ -64,8 +68,10 @@ export function parseTicketmasterEvent(payload: unknown): FetchedPrices {
     if (renamed) missing.push({ path: 'priceRanges', reason: `the Discovery format names the price ranges priceRanges${renamed}` });
   }
   const skipped: SkippedRecord[] = [];
-  type Range = { i: number; type: string; currency: string; min: number | undefined; max: number | undefined };
+  type Range = { i: number; type: string; currency: string; min: number; max: number };
   const ranges: Range[] = [];
+  /** Figures of a basis that a range not read leaves unknown ("standard.min"). */
+  const unknownExtent = new Set<string>();
   (event.priceRanges ?? []).forEach((raw, i) => {
     const parsed = rangeSchema.safeParse(raw);
     if (!parsed.success) {
@@ -96,12 +102,25 @@ export function parseTicketmasterEvent(payload: unknown): FetchedPrices {
       });
       return;
     }
-    if (r.min === undefined && r.max === undefined) {
+    if (r.min === undefined || r.max === undefined) {
+      // Discovery writes both (0.0 for a hidden one): a range with one missing is not read as it
+      // is; with its category unknown, no lowest (or highest) over the categories can be told.
+      const gone = r.min === undefined && r.max === undefined ? 'min and max' : r.min === undefined ? 'min' : 'max';
       skipped.push({
-        path: `priceRanges[${i}].min`,
-        reason: `min and max missing${similarKeys(raw, 'min')}${similarKeys(raw, 'max')}`,
-        kind: 'priceRanges[].min/max: missing',
+        path: `priceRanges[${i}].${gone === 'max' ? 'max' : 'min'}`,
+        reason: `${gone} missing${similarKeys(raw, 'min')}${similarKeys(raw, 'max')}`,
+        kind: `priceRanges[].${gone === 'min and max' ? 'min/max' : gone}: missing`,
       });
+      if (gone !== 'min and max') unknownExtent.add(`${type}.${gone}`);
+      return;
+    }
+    if (r.min > r.max && r.max !== 0) {
+      skipped.push({
+        path: `priceRanges[${i}]`,
+        reason: `min ${r.min} above max ${r.max}: not a range`,
+        kind: 'priceRanges[]: min above max',
+      });
+      unknownExtent.add(`${type}.min`).add(`${type}.max`);
       return;
     }
     ranges.push({ i, type, currency: currencyCode(r.currency), min: r.min, max: r.max });
@@ -140,6 +159,7 @@ export function parseTicketmasterEvent(payload: unknown): FetchedPrices {
   const first = usable[0];
   const extent = (list: Range[], key: 'min' | 'max'): number | null => {
     if (list.some((r) => hidden.has(`${r.type}.${key}`))) return null;
+    if (list.length > 0 && unknownExtent.has(`${list[0]!.type}.${key}`)) return null;
     const values = list.map((r) => r[key]).filter((v): v is number => v !== undefined);
     if (values.length === 0) return null;
     // reduce, not Math.min(...values): a payload's array spread into arguments overflows the stack past ~120,000 items.
