@@ -74,10 +74,12 @@ export function assessScrape(c: ScrapeCounts, s: ScrapeHealthSettings = DEFAULT_
   if (missing.length > 0) reasons.push(`missing ${missing.map((m) => m.path).join(', ')} (${missing[0]!.reason})`);
   const skipped = c.skipped.length;
   if (c.items > 0 && skipped / c.items > s.maxSkippedShare) {
-    const top = countSkipped(c.skipped)
-      .slice(0, 3)
-      .map((k) => `${k.count} × ${k.kind}`)
-      .join('; ');
+    const kinds = countSkipped(c.skipped);
+    const top =
+      kinds
+        .slice(0, 3)
+        .map((k) => `${k.count} × ${k.kind}`)
+        .join('; ') + (kinds.length > 3 ? `; and ${kinds.length - 3} more kind${kinds.length > 4 ? 's' : ''}` : '');
     reasons.push(`${skipped} of ${c.items} items skipped (${pct(skipped / c.items)}, over ${pct(s.maxSkippedShare)}): ${top}`);
   }
   const declared = c.declared?.listings;

@@ -35,8 +35,8 @@ function printReport(report: ParseReport, json: boolean, write: (s: string) => v
     'all-in average': money(report.allInAverage),
     'all-in highest': money(report.allInHighest),
     ...(report.otherCurrency > 0 ? { 'in another currency (left out)': report.otherCurrency } : {}),
-    ...(report.eventStatus !== null ? { 'event status': statusLine(report.eventStatus) } : {}),
-    ...(report.eventStatus === 'rescheduled' ? { 'new start': report.eventStartsAt ?? '(not given)' } : {}),
+    ...(report.eventStatus !== null ? { 'event status': statusLine(report.eventStatus, report.eventStartsAt) } : {}),
+    ...(report.eventStatus === 'rescheduled' && report.eventStartsAt ? { 'new start': report.eventStartsAt } : {}),
     health: report.health,
   };
   for (const m of report.missing) lines[`missing ${m.path}`] = m.reason;
@@ -58,11 +58,12 @@ function printReport(report: ParseReport, json: boolean, write: (s: string) => v
 }
 
 /** The stated status with what a scrape of it leads to. */
-function statusLine(status: string): string {
+function statusLine(status: string, startsAt: string | null): string {
   if (status === 'cancelled')
     return 'cancelled: figures kept, not a live price, no alerts; the event is no longer scraped after this check';
   if (status === 'postponed') return 'postponed: figures kept, not a live price, no alerts; still scraped';
-  if (status === 'rescheduled') return 'rescheduled: the event takes the new start below';
+  if (status === 'rescheduled')
+    return startsAt ? 'rescheduled: the event takes the new start below' : 'rescheduled, but no new start given: the event keeps its start';
   return status;
 }
 
@@ -81,6 +82,13 @@ function parseFailure(name: MarketplaceName, where: string, err: unknown): never
 
 const marketplaceArg = z.enum(MARKETPLACE_NAMES, { error: `must be one of ${MARKETPLACE_NAMES.join(', ')}` });
 
+/** The SOURCE argument (positional: its error names it as such, not as an option). */
+function marketplaceArgument(value: string): MarketplaceName {
+  const r = marketplaceArg.safeParse(value);
+  if (r.success) return r.data;
+  throw new UsageError(`SOURCE "${value}" is not a marketplace: one of ${MARKETPLACE_NAMES.join(', ')}`);
+}
+
 /** sources parse, sources probe, mock-marketplace: debugging marketplace formats and running the mock alone. */
 export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 'getEnv'>): void {
   const sources = program.command('sources').description('marketplace payloads');
@@ -94,7 +102,7 @@ export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 
     .option('--json', 'print JSON: the counts and figures, and with --listings the normalized listings')
     .option('--listings', 'with --json, include every normalized listing and skipped record')
     .action(async (source: string, file: string, raw: { json?: boolean; listings?: boolean }) => {
-      const name = parseOptions(z.object({ source: marketplaceArg }), { source }).source;
+      const name = marketplaceArgument(source);
       let text: string;
       try {
         text = await readFile(file, 'utf8');
@@ -103,7 +111,8 @@ export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 
       }
       let payload: unknown;
       try {
-        payload = JSON.parse(text);
+        // A byte-order mark (Windows editors save one) is not part of the JSON.
+        payload = JSON.parse(text.replace(/^\uFEFF/, ''));
       } catch (err) {
         throw new UsageError(`${file} is not JSON: ${(err as Error).message}`);
       }

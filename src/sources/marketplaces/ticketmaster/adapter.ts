@@ -184,7 +184,9 @@ export function parseTicketmasterEvent(payload: unknown): FetchedPrices {
   return {
     ...result,
     skipped: [...skipped, ...result.skipped],
-    items: (event.priceRanges ?? []).length,
+    // Each range, and each figure refused over the ranges (before fees above all-in): so the
+    // share skipped is of what could be read, never "4 of 2".
+    items: (event.priceRanges ?? []).length + result.skipped.length,
     ...(missing.length > 0 ? { missing } : {}),
     ...(notGiven.length > 0 ? { notGiven } : {}),
     ...(status ? { eventStatus: status } : {}),
