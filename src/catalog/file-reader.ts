@@ -21,6 +21,13 @@ import { lookUpPlace } from './places';
  * null. The format follows the extension, or the first character when the extension says nothing.
  * Encoding and CSV delimiter are found from the bytes (see csv.ts) and named in the report.
  */
+/** What a failed read means to the person who named the file. */
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'it is a folder, not a file (name the CSV or JSON file in it)',
+  EACCES: 'permission denied',
+};
+
 export function createFileReader(opts: {
   file: string;
   defaultTimeZone?: string | undefined;
@@ -35,7 +42,7 @@ export function createFileReader(opts: {
         bytes = await readFile(opts.file);
       } catch (err) {
         throw new CatalogReadError(
-          `cannot read ${origin}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+          `cannot read ${origin}: ${READ_ERRORS[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message}`,
           { cause: err },
         );
       }

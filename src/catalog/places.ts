@@ -330,12 +330,14 @@ function lookUp(query: PlaceQuery): PlaceAnswer | undefined {
   const inDivisions = (i: number, named: Map<string, Set<string>>): boolean => named.get(p.country[i]!)?.has(p.admin1[i]!) ?? false;
   /** The places of a name within the country and state; undefined when the state is not one this reader knows. */
   const matching = (name: string, within: { cc: string | undefined; state: string | undefined }): number[] | undefined => {
-    let indices = indicesNamed(p, name);
-    if (within.cc) indices = indices.filter((i) => p.country[i] === within.cc);
+    const inCountry = (list: number[]): number[] => (within.cc ? list.filter((i) => p.country[i] === within.cc) : list);
+    const indices = inCountry(indicesNamed(p, name));
     if (!within.state) return indices;
     const named = divisionsNamed(within.state, within.cc);
     if (named.size === 0) return undefined;
-    return indices.filter((i) => inDivisions(i, named));
+    const inState = indices.filter((i) => inDivisions(i, named));
+    // "Washington" with State "DC" is GeoNames' "Washington, D.C.".
+    return inState.length > 0 ? inState : inCountry(indicesNamed(p, `${name} ${within.state}`)).filter((i) => inDivisions(i, named));
   };
   const unknownState = (st: string, where: string | undefined): PlaceAnswer =>
     refuse(

@@ -1031,7 +1031,7 @@ export function parseCatalogRecord(
  * marketplace id, or the same name, venue and start, seen on an earlier row — keep the earlier row.
  */
 export function parseCatalog(table: RawCatalogTable, opts: CatalogOptions): ParsedCatalog {
-  if (table.headers.every((h) => h.trim() === '')) throw new CatalogFormatError(`${table.origin} is empty: no header row`);
+  if (table.headers.every((h) => h.trim() === '')) throw new CatalogFormatError('it is empty: no header row (nor any named field)');
   const columns = mapColumns(table.headers);
   const fields = CATALOG_FIELDS.filter((f) => columns.index[f] !== undefined);
   const out: ParsedCatalog = {

@@ -193,4 +193,14 @@ describe('rows without a time zone', () => {
     assert.deepEqual(c.ignoredColumns, []);
     assert.equal(c.rows[0]!.startsAt?.toISOString(), '2027-06-02T00:00:00.000Z');
   });
+
+  it('finds a city that GeoNames names with its state (Washington, DC is "Washington, D.C.")', () => {
+    const c = parse([row('Nationals', 'Washington', 'DC', 'US', '1')]);
+    // EDT (UTC-4) in June: 23:00Z.
+    assert.deepEqual(
+      c.rows.map((r) => [r.timezone, r.startsAt?.toISOString()]),
+      [['America/New_York', '2027-06-01T23:00:00.000Z']],
+    );
+    assert.match(c.cells[0]!.message, /^zone from city: America\/New_York \(Washington, DC, US\)/);
+  });
 });
