@@ -204,6 +204,33 @@ describe('Google Sheets source: the real googleapis client against a local Sheet
     assert.deepEqual(c.ignoredColumns, ['Notes']);
   });
 
+  it("places a sheet in the seed README's layout (no time zone column) by its cities, as a file", async () => {
+    // As the Sheets API returns it: a checkbox column, numeric ids, the date typed as text.
+    server.setRows(SHEET, 'Seed', [
+      ['Name', 'Venue', 'City', 'Country', 'Date', 'viagogoID', 'is_tracked'],
+      ['Hollow Pines', 'RAC Arena', 'Perth', 'AU', '2027-07-20 20:00:00', 180000020, true],
+      ['The Glass Orchard', 'Ball Arena', 'Denver', 'US', '2027-07-04 20:00:00', 180000004, true],
+      ['Northbound Static', 'Moda Center', 'Portland', 'US', '2027-08-22 20:00:00', 180000053, true],
+    ]);
+    const c = await createSheetsReader({ spreadsheetId: SHEET, worksheet: 'Seed', rootUrl: server.rootUrl, auth }).read();
+    // Perth AWST (UTC+8): 12:00Z; Denver MDT (UTC-6): 02:00Z next day. Portland, US: two zones.
+    assert.deepEqual(
+      c.rows.map((r) => [r.city, r.timezone, r.startsAt?.toISOString()]),
+      [
+        ['Perth', 'Australia/Perth', '2027-07-20T12:00:00.000Z'],
+        ['Denver', 'America/Denver', '2027-07-05T02:00:00.000Z'],
+      ],
+    );
+    assert.deepEqual(
+      c.cells.map((n) => [n.row, n.column, n.kind]),
+      [
+        [2, 'City', 'zone'],
+        [3, 'City', 'zone'],
+      ],
+    );
+    assert.match(c.invalid[0]!.reason, /^City \(no zone written\): "Portland, US" is in several time zones/);
+  });
+
   it('asks for unformatted values and serial dates, for the whole worksheet, with the bearer token', async () => {
     const before = server.requests.length;
     await source({ worksheet: "Mike's tab" }).read();
