@@ -6,7 +6,7 @@ import { parseVividSeatsListings } from '../src/sources/marketplaces/vividseats/
 import { median, round, timeRuns, type Benchmark } from './harness';
 
 const LISTINGS = 10_000;
-/** The median this benchmark printed on the earlier, invented Vivid Seats shape (README). */
+/** The median this benchmark printed on the earlier, invented Vivid Seats shape (docs/benchmarks.md). */
 const PREVIOUS_MS_MEDIAN = 10.7;
 
 /** A Vivid Seats payload of exactly `n` tickets, built from the mock market (real format, strings). */

@@ -1,7 +1,7 @@
 import { ENV_VARS, type EnvVarName } from './schema';
 
 /**
- * Documentation derived from the config schema: `.env.example` and the README's table.
+ * Documentation derived from the config schema: `.env.example` and the table of docs/configuration.md.
  * `npm run docs` writes both; a test fails when either is out of date.
  */
 function defaultOf(name: EnvVarName): string {
@@ -53,10 +53,10 @@ export function renderConfigTable(): string {
   return rows.join('\n');
 }
 
-/** The README with its configuration table replaced by the current one. */
+/** docs/configuration.md with its configuration table replaced by the current one. */
 export function withConfigTable(readme: string): string {
   const start = readme.indexOf(README_BEGIN);
   const end = readme.indexOf(README_END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${README_BEGIN} ... ${README_END} markers`);
+  if (start < 0 || end < start) throw new Error(`docs/configuration.md has no ${README_BEGIN} ... ${README_END} markers`);
   return readme.slice(0, start + README_BEGIN.length) + '\n' + renderConfigTable() + '\n' + readme.slice(end);
 }

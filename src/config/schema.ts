@@ -3,7 +3,7 @@ import { MARKETPLACE_NAMES, MARKETPLACES as MARKETPLACE_DESCRIPTORS, type Market
 
 /**
  * Every environment variable the product reads, in one table. The zod schema, the
- * README's configuration table, `.env.example` and the docker-compose check are all
+ * docs/configuration.md's table, `.env.example` and the docker-compose check are all
  * derived from (or checked against) this table, so they cannot drift apart.
  */
 export interface EnvVarSpec<S extends z.ZodType = z.ZodType> {

@@ -70,7 +70,7 @@ async function eventOf(db: Db, req: FastifyRequest): Promise<ResolvedEvent> {
 }
 
 /**
- * The JSON API under /api (documented in the README's Dashboard section). Every route reads
+ * The JSON API under /api (documented in docs/dashboard.md). Every route reads
  * through the analytics functions the CLI uses; EVENT takes every form the CLI takes.
  */
 export function registerApi(app: FastifyInstance, db: Db, ui: TemporalUi): void {

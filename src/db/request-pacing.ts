@@ -20,7 +20,7 @@ import { waitingOutDatabase } from './unavailable';
  * of the first unless the first arrives more than the allowance later, relative to its slot,
  * than the last. The cost is throughput: on average rate x 1000 / (1000 + allowance) requests
  * per second, 80% of the setting with 250 ms. Chosen from the chaos suite on the 2-core VM
- * (README, Durability): from slot to the worker's send, p99 45-82 ms and at most 122 ms; from
+ * (docs/durability.md): from slot to the worker's send, p99 45-82 ms and at most 122 ms; from
  * send to the mock marketplace's log, p99 31-86 ms and at most 104 ms; 150 ms let one window
  * through with a request 197 ms late (111 + 86).
  */

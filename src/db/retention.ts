@@ -56,7 +56,7 @@ const daysBefore = (now: Date, days: number): Date => new Date(now.getTime() - d
 /**
  * Raw chunks older than this are compressed by applyRetention, as the compression policy of
  * migration 004 would (compress_after => 14 days): policies are a second line only, since their
- * background jobs fail on some PostgreSQL minor releases (see README, production).
+ * background jobs fail on some PostgreSQL minor releases (see docs/production.md).
  */
 export const COMPRESS_AFTER_DAYS = 14;
 

@@ -1,5 +1,5 @@
 // Ticket Tracker dashboard front end: plain browser JavaScript, no build step. It reads the JSON
-// API (/api/..., see the README) and draws tables with the DOM and charts with uPlot (served from
+// API (/api/..., see docs/dashboard.md) and draws tables with the DOM and charts with uPlot (served from
 // node_modules). Charts are kept in window.ttCharts so that tests and curious users can read
 // exactly what is drawn; each chart's container carries data-state="drawn" once drawn.
 'use strict';

@@ -8,7 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  *
  * The timestamp is inside the signed text, so a captured request cannot be replayed later than
  * the receiver's tolerance. A receiver verifies it with `verifySignature` below (or the same
- * few lines in its own language: see the README, "Alerts: channels").
+ * few lines in its own language: see docs/alerts.md, "Alerts: channels").
  */
 export const SIGNATURE_HEADER = 'X-Ticket-Tracker-Signature';
 
