@@ -9,10 +9,8 @@
 //    `node` package itself installs) into .tools/node, inside the project.
 // 2. The npm dependencies, installed by npm running on that Node 24 (so no dependency that wants
 //    Node 22 or later warns EBADENGINE), when node_modules is missing or older than the lock.
-// 3. With `--bin-dir`: prints the folder of that Node 24 binary (only that, on stdout), which the
-//    npm scripts put first on PATH: `BIN=$(node scripts/ensure-installed.js --bin-dir) &&
-//    PATH="$BIN:$PATH" node ...` runs the command on Node 24 as npm's own child (signals reach it
-//    as before), and whatever it starts by `node` or npm's `#!/usr/bin/env node` too.
+// 3. With `--bin-dir`: prints the folder of that Node 24 binary (only that, on stdout), which
+//    scripts/on-node24.sh, the start of every npm script, puts first on PATH before it execs node.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');

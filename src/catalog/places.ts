@@ -167,6 +167,18 @@ function zoneOf(p: Places, i: number): string | undefined {
 
 const isoEntry = z.object({ code: z.string(), parent: z.string(), name: z.string() });
 
+let subdivisionNames: Map<string, string> | undefined;
+/** ISO 3166-2 subdivisions, code -> name ("CA-ON" -> "Ontario", "US-PR" -> "Puerto Rico"), from iso-3166. */
+function isoSubdivisions(): Map<string, string> {
+  subdivisionNames ??= new Map(
+    z
+      .array(isoEntry)
+      .parse((createRequire(__filename)('iso-3166') as { iso31662: unknown }).iso31662)
+      .map((e) => [e.code, e.name]),
+  );
+  return subdivisionNames;
+}
+
 interface Divisions {
   /** Per country, a division's key (code or name, placeKey'd) -> GeoNames admin1 codes. */
   byCountry: Map<string, Map<string, Set<string>>>;
@@ -201,11 +213,10 @@ function loadDivisions(): Divisions {
   }
   // ISO 3166-2 codes (ON, NSW, SP, JAL), joined to GeoNames' divisions by name: the same name,
   // or one name the start of the other ("Coahuila" and "Coahuila de Zaragoza").
-  const iso = z.array(isoEntry).parse((createRequire(__filename)('iso-3166') as { iso31662: unknown }).iso31662);
-  for (const entry of iso) {
-    const cc = entry.code.slice(0, 2);
-    const sub = entry.code.slice(3);
-    const isoKey = placeKey(entry.name);
+  for (const [code, name] of isoSubdivisions()) {
+    const cc = code.slice(0, 2);
+    const sub = code.slice(3);
+    const isoKey = placeKey(name);
     const candidates = namesOfCountry.get(cc) ?? [];
     const same = candidates.filter((c) => c.key === isoKey);
     const joined =
@@ -288,17 +299,6 @@ function territoryOf(cc: string | undefined, state: string): string | undefined 
   // US-PR is "Puerto Rico", a country's name; US-ME is "Maine", not Montenegro's.
   const name = isoSubdivisions().get(`${cc}-${code}`);
   return name !== undefined && countryCode(name) === code && loadPlaces().largestOf.has(code) ? code : undefined;
-}
-
-let subdivisionNames: Map<string, string> | undefined;
-function isoSubdivisions(): Map<string, string> {
-  subdivisionNames ??= new Map(
-    z
-      .array(isoEntry)
-      .parse((createRequire(__filename)('iso-3166') as { iso31662: unknown }).iso31662)
-      .map((e) => [e.code, e.name]),
-  );
-  return subdivisionNames;
 }
 
 /** Places of this many people or more, found elsewhere than the row says, make the row suspect (Perth with State WA and Country US). */

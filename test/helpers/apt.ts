@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 /**
- * A Debian program a test needs (docker-compose to parse the production compose file): its path,
+ * A Debian program a test needs (chromium for the dashboard, docker-compose to parse the production
+ * compose file): its path,
  * installed with `apt-get install -y PACKAGE` when missing and we are root with apt-get (once; a
  * no-op when present); else the reason it cannot be had, for the test to skip with (printed).
  */

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { fromRoot } from '../../src/tools/paths';
+import { ensureAptProgram } from './apt';
 
 /**
  * A real browser for the dashboard tests: Debian's chromium driven by playwright-core.
@@ -17,28 +17,8 @@ let found: Promise<{ path: string } | { skipped: string }> | undefined;
 export function ensureChromium(): Promise<{ path: string } | { skipped: string }> {
   found ??= Promise.resolve().then(() => {
     const wanted = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-    if (existsSync(wanted)) return { path: wanted };
-    if (process.env.CHROMIUM_PATH) return { skipped: `CHROMIUM_PATH=${wanted} does not exist` };
-    if (process.getuid?.() !== 0)
-      return { skipped: `${wanted} is missing and only root can install it: run \`apt-get install -y chromium\`` };
-    if (!existsSync('/usr/bin/apt-get')) return { skipped: `${wanted} is missing and there is no apt-get to install it` };
-    process.stderr.write('installing chromium for the browser tests (apt-get install -y chromium) ...\n');
-    const install = (): void =>
-      void execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
-        stdio: 'inherit',
-        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-      });
-    try {
-      install();
-    } catch {
-      try {
-        execFileSync('apt-get', ['update'], { stdio: 'inherit' });
-        install();
-      } catch (err) {
-        return { skipped: `could not install chromium with apt-get: ${(err as Error).message.split('\n')[0]}` };
-      }
-    }
-    return existsSync(wanted) ? { path: wanted } : { skipped: `apt-get installed chromium but ${wanted} is still missing` };
+    if (process.env.CHROMIUM_PATH && !existsSync(wanted)) return { skipped: `CHROMIUM_PATH=${wanted} does not exist` };
+    return ensureAptProgram(wanted, 'chromium');
   });
   return found;
 }
