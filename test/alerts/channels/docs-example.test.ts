@@ -10,18 +10,18 @@ import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/alert-
 
 type Verify = (secret: string, header: string | undefined, rawBody: string, nowSeconds?: number) => boolean;
 
-/** The verification code of the README ("Alerts: channels"), exactly as a user would copy it. */
+/** The verification code of docs/alerts.md ("Alerts: channels"), exactly as a user would copy it. */
 function loadReadmeExample(dir: string): Verify {
-  const readme = readFileSync(path.join(__dirname, '../../../README.md'), 'utf8');
+  const readme = readFileSync(path.join(__dirname, '../../../docs/alerts.md'), 'utf8');
   const m = /<!-- webhook-verify-example:start -->\n```js\n([\s\S]*?)```\n<!-- webhook-verify-example:end -->/.exec(readme);
-  assert.ok(m, 'the README has the webhook verification example between its markers');
+  assert.ok(m, 'docs/alerts.md has the webhook verification example between its markers');
   const file = path.join(dir, 'verify.cjs');
   writeFileSync(file, m[1]!);
   const mod = createRequire(file)(file) as { verifyTicketTrackerSignature: Verify };
   return mod.verifyTicketTrackerSignature;
 }
 
-describe("the README's webhook signature check, on requests the channel really sent", () => {
+describe("docs/alerts.md's webhook signature check, on requests the channel really sent", () => {
   const secret = 'readme-secret-7c1e';
   let dir: string;
   let verify: Verify;
