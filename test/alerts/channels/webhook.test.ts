@@ -17,7 +17,7 @@ describe('webhook signature (t=<unix>,v1=<hex HMAC-SHA256 of "t.body">)', () => 
   const at = new Date('2027-04-30T18:00:00.000Z');
   const body = '{"version":1,"title":"x"}';
 
-  it('is the HMAC a receiver computes by hand (the README example)', () => {
+  it('is the HMAC a receiver computes by hand (the docs/alerts.md example)', () => {
     const header = signatureHeader(SECRET, body, at);
     const t = Math.floor(at.getTime() / 1000);
     assert.equal(header, `t=${t},v1=${createHmac('sha256', SECRET).update(`${t}.${body}`).digest('hex')}`);
