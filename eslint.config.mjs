@@ -58,7 +58,7 @@ export default tseslint.config(
               message: 'workflow code must not do I/O',
             },
             {
-              group: ['**/db/**', '**/sources/**', '**/sheets/**', '**/dashboard/**', '**/cli/**', '**/config/index', '**/config'],
+              group: ['**/db/**', '**/marketplaces/**', '**/sheets/**', '**/dashboard/**', '**/cli/**', '**/config/index', '**/config'],
               message: 'workflows import only types and domain/',
             },
           ],

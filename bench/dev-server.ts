@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { freePort } from '../src/embedded/ports';
 import { startTemporalDevServer, type DevServerHandle } from '../src/embedded/temporal-dev-server';
-import { resolveTemporalBinary } from '../src/tools/temporal-binaries';
+import { resolveTemporalBinary } from '../src/embedded/temporal-binaries';
 import { stopIfInterrupted } from './harness';
 
 /** The heap cap the production image gives workers (Dockerfile's NODE_OPTIONS). */

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { stopChild } from '../src/embedded/processes';
-import { fromRoot } from '../src/tools/paths';
+import { fromRoot } from '../src/config/paths';
 import { benchTempDir, intArg, median, round, type Benchmark } from './harness';
 import { startBenchDevServer, WORKER_MALLOC_ARENA_MAX, WORKER_NODE_OPTIONS } from './dev-server';
 import { floorCycle } from './floor/workflows';

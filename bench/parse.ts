@@ -1,8 +1,8 @@
 import { generateEvent, marketAt } from '../src/mock-marketplace/generator';
-import { stubHubCompListings } from '../src/sources/marketplaces/stubhub/mock';
-import { vividSeatsListings } from '../src/sources/marketplaces/vividseats/mock';
-import { parseStubHubCompListings } from '../src/sources/marketplaces/stubhub/adapter';
-import { parseVividSeatsListings } from '../src/sources/marketplaces/vividseats/adapter';
+import { stubHubCompListings } from '../src/marketplaces/stubhub/mock';
+import { vividSeatsListings } from '../src/marketplaces/vividseats/mock';
+import { parseStubHubCompListings } from '../src/marketplaces/stubhub/adapter';
+import { parseVividSeatsListings } from '../src/marketplaces/vividseats/adapter';
 import { median, round, timeRuns, type Benchmark } from './harness';
 
 const LISTINGS = 10_000;

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createFileReader } from '../src/catalog/file-reader';
-import { fromRoot } from '../src/tools/paths';
+import { fromRoot } from '../src/config/paths';
 import { createThrowawayDatabase } from '../test/helpers/throwaway-database';
 
 const ROWS = 5000;

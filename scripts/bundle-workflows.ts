@@ -3,8 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { fromRoot } from '../src/tools/paths';
-import { productionBundleOptions } from '../src/tools/workflow-bundle';
+import { fromRoot } from '../src/config/paths';
+import { productionBundleOptions } from '../src/worker/bundle';
 
 async function main(): Promise<void> {
   const { code } = await bundleWorkflowCode({

@@ -1,5 +1,5 @@
 // `npm run setup`: installs the pinned Temporal binaries into .tools/ (idempotent).
-import { installTemporalBinaries, locateTemporalBinary } from '../src/tools/temporal-binaries';
+import { installTemporalBinaries, locateTemporalBinary } from '../src/embedded/temporal-binaries';
 
 installTemporalBinaries();
 console.log(`temporal CLI: ${locateTemporalBinary('cli') ?? 'missing'}`);

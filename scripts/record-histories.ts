@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { WorkflowHandle } from '@temporalio/client';
-import { fromRoot } from '../src/tools/paths';
+import { fromRoot } from '../src/config/paths';
 import { ADMIN_URL_VAR, TEMPORAL_ADDRESS_VAR, startPostgresForTests, startTemporalForTests } from '../test/helpers/infra';
 import { EVENTS_HEADER, startTrackerStack, waitFor, writeEventsFile } from '../test/helpers/stack';
 import { startDevServerEnv } from '../test/helpers/temporal';

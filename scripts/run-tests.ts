@@ -14,7 +14,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
-import { installTemporalBinaries } from '../src/tools/temporal-binaries';
+import { installTemporalBinaries } from '../src/embedded/temporal-binaries';
 import {
   ADMIN_URL_VAR,
   TEMPORAL_ADDRESS_VAR,
@@ -25,7 +25,7 @@ import {
   startTimescaleForTests,
 } from '../test/helpers/infra';
 import { TEST_OUTPUT_VAR } from '../test/helpers/browser';
-import { fromRoot } from '../src/tools/paths';
+import { fromRoot } from '../src/config/paths';
 import { underCi } from '../test/helpers/skip';
 
 /** Tests declared per storage layout by describeLayouts carry "[layout]" in their suite's name. */

@@ -1,6 +1,4 @@
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import type { Env } from './config';
 import { redact } from './config/redact';
 import { createPool, type Db } from './db/pool';
@@ -8,13 +6,13 @@ import { migrate } from './db/migrate';
 import { startEmbeddedPostgres } from './embedded/postgres';
 import { startTemporalDevServer } from './embedded/temporal-dev-server';
 import type { Logger } from './logging/logger';
-import { resolveTemporalBinary } from './tools/temporal-binaries';
-import { applySchedules, MAINTENANCE_SCHEDULES } from './schedules';
-import { startTracker, trackerSettingsFrom } from './tracker/control';
-import { selfCheck } from './workflows';
+import { resolveTemporalBinary } from './embedded/temporal-binaries';
+import { MAINTENANCE_SCHEDULES } from './client/schedules';
+import { TrackerClient } from './client/tracker-client';
+import { trackerSettingsFrom } from './cli/tracker-settings';
 import { startMockMarketplace } from './mock-marketplace';
-import { createMarketplaceAdapters } from './sources';
-import { adapterMap, createWorkers, installRuntime, requestPacing } from './worker';
+import { createMarketplaceAdapters } from './marketplaces/index';
+import { adapterMap, connectWorkers, createWorkers, installRuntime, requestPacing } from './worker';
 import { startDashboard } from './dashboard/server';
 import { temporalUiOf } from './dashboard/temporal-links';
 
@@ -100,7 +98,7 @@ export async function runDevStack(env: Env, logger: Logger): Promise<void> {
     for (const d of marketplaces.disabled) logger.warn(`marketplace ${d.marketplace} disabled: ${d.reason}`);
     const adapters = adapterMap(marketplaces.adapters);
 
-    const connection = await NativeConnection.connect({ address: temporal.address });
+    const connection = await connectWorkers(temporal.address);
     running.push({ name: 'Worker connection', detail: temporal.address, hidden: true, stop: () => connection.close() });
     const workers = await createWorkers({
       connection,
@@ -121,17 +119,12 @@ export async function runDevStack(env: Env, logger: Logger): Promise<void> {
       },
     });
 
-    const clientConnection = await Connection.connect({ address: temporal.address });
-    running.push({ name: 'Temporal client', detail: temporal.address, hidden: true, stop: () => clientConnection.close() });
-    const client = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
-    const check = await client.workflow.execute(selfCheck, {
-      taskQueue: env.TEMPORAL_TASK_QUEUE,
-      workflowId: `self-check/${new Date().toISOString()}`,
-      workflowExecutionTimeout: '2 minutes',
-    });
-    await applySchedules(client, env.TEMPORAL_TASK_QUEUE);
+    const client = await TrackerClient.connect(temporal.address, env.TEMPORAL_NAMESPACE);
+    running.push({ name: 'Temporal client', detail: temporal.address, hidden: true, stop: () => client.close() });
+    const check = await client.selfCheck(env.TEMPORAL_TASK_QUEUE);
+    await client.applySchedules(env.TEMPORAL_TASK_QUEUE);
     const settings = trackerSettingsFrom(env, {});
-    const tracker = await startTracker(client, env, settings);
+    const tracker = await client.startTracker(env.TEMPORAL_TASK_QUEUE, settings);
 
     let dashboardUrl: string | null = null;
     try {

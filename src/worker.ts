@@ -14,7 +14,7 @@ import {
 import { createActivities, createMarketplaceActivities } from './activities';
 import { marketplaceTaskQueue } from './activities/types';
 import { settingOf, type Env } from './config';
-import { descriptorOf } from './sources/marketplaces/registry';
+import { descriptorOf } from './marketplaces/registry';
 import { createPool, type Db } from './db/pool';
 import { migrate } from './db/migrate';
 import { MARKETPLACE_NAMES, type MarketplaceName } from './domain/listing';
@@ -22,11 +22,11 @@ import type { Logger } from './logging/logger';
 import { createLogger } from './logging/logger';
 import { createWorkerMetrics, type WorkerMetrics } from './observability/metrics';
 import { startHealthServer } from './observability/server';
-import { activityFailureLogger, sdkLogRecord } from './observability/temporal-logs';
-import { createMarketplaceAdapters, type MarketplaceAdapter, type RequestPace } from './sources';
+import { activityFailureLogger, sdkLogRecord } from './worker/temporal-logs';
+import { createMarketplaceAdapters, type MarketplaceAdapter, type RequestPace } from './marketplaces/index';
 import { fetchOutageDeadline, heartbeatWaitingForDatabase } from './activities/scrape';
 import { pacedRatePerSecond, pacingSpacingMs, RequestPacer } from './db/request-pacing';
-import { fromRoot } from './tools/paths';
+import { fromRoot } from './config/paths';
 
 /** The prebuilt bundle `npm run build` writes; production workers load it instead of bundling. */
 export const DEFAULT_BUNDLE_PATH = fromRoot('dist', 'workflow-bundle.js');
@@ -95,6 +95,11 @@ export interface TrackerWorkers {
  * limit itself is kept by the adapters' request pacing (requestPacing), however many workers run.
  */
 /** A worker's identity on its task queues: `pid@host node vX.Y.Z`. */
+/** The worker's connection to the Temporal frontend at `address` (host:port). */
+export function connectWorkers(address: string): Promise<NativeConnection> {
+  return NativeConnection.connect({ address });
+}
+
 export function workerIdentity(): string {
   return `${process.pid}@${os.hostname()} node ${process.version}`;
 }

@@ -5,7 +5,7 @@
  * Environment: TEMPORAL_ADDRESS, TASK_QUEUE, FETCH_CONCURRENCY.
  */
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { productionBundleOptions } from '../../src/tools/workflow-bundle';
+import { productionBundleOptions } from '../../src/worker/bundle';
 import type { FloorActivities } from './workflows';
 
 async function main(): Promise<void> {

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/embedded/postgres';
 import { startTemporalDevServer, type DevServerHandle } from '../../src/embedded/temporal-dev-server';
 import { waitForPort } from '../../src/embedded/ports';
-import { resolveTemporalBinary } from '../../src/tools/temporal-binaries';
-import { fromRoot } from '../../src/tools/paths';
+import { resolveTemporalBinary } from '../../src/embedded/temporal-binaries';
+import { fromRoot } from '../../src/config/paths';
 import type { ProcessSet, Started } from './processes';
 
 export interface StackPorts {

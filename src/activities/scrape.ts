@@ -9,7 +9,8 @@ import type { FetchedPrices } from '../domain/listing';
 import { DEFAULT_SCRAPE_HEALTH, type ScrapeHealthSettings } from '../domain/scrape-health';
 import type { ScrapeEvaluationSummary, StoredScrapeRef } from '../domain/tracker';
 import type { Logger } from '../logging/logger';
-import { toActivityFailure, type MarketplaceAdapter } from '../sources';
+import type { MarketplaceAdapter } from '../marketplaces/index';
+import { toActivityFailure } from './failures';
 import type { LegacyFetchListingsInput, MainActivities, MarketplaceActivities, ScrapeInput } from './types';
 
 /** Failure type of a scrape whose payload no longer matches the marketplace's format (see domain/scrape-health). */

@@ -3,7 +3,7 @@ import { isLiveStatus, type EventStatus } from '../domain/event-status';
 import { eventStatusAt } from '../db/event-status';
 import { withTransaction, type Db } from '../db/pool';
 import { SUMMARY_ZONE } from '../domain/listing';
-import { MARKETPLACES } from '../sources/marketplaces/registry';
+import { MARKETPLACES } from '../marketplaces/registry';
 import type { AlertMessage } from './message';
 import { loadScrape, percentChange, previousScrape, recordPriceChanges, zoneFigures, type ScrapeRow, type ZoneFigures } from './changes';
 import { describeCondition, evaluateRule, INITIAL_STATE, type Observation, type RuleState } from './rules/evaluate';

@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { redact } from '../config/redact';
-import { parseRetryAfter } from '../sources/errors';
+import { parseRetryAfter } from '../marketplaces/errors';
 import type { DeliveryOutcome } from './message';
 import { cut } from './text';
 

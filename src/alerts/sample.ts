@@ -1,4 +1,4 @@
-import { MARKETPLACES } from '../sources/marketplaces/registry';
+import { MARKETPLACES } from '../marketplaces/registry';
 import type { AlertChannel, AlertMessage, DeliveryOutcome } from './message';
 
 /**

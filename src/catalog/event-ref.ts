@@ -1,5 +1,5 @@
 import { parseMarketplaceId } from '../domain/catalog-cells';
-import { MARKETPLACE_NAMES, MARKETPLACES, type MarketplaceName } from '../sources/marketplaces/registry';
+import { MARKETPLACE_NAMES, MARKETPLACES, type MarketplaceName } from '../marketplaces/registry';
 
 /**
  * EVENT as every command takes it. Forms:

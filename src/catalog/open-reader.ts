@@ -5,7 +5,7 @@ import type { ParsedCatalog } from '../domain/catalog';
 import { createFileReader } from './file-reader';
 import { createSheetsReader, type SheetsReaderOptions } from './sheets-reader';
 import type { CatalogReader } from './reader';
-import { fromRoot } from '../tools/paths';
+import { fromRoot } from '../config/paths';
 
 /**
  * The configured catalog: the Google Sheet when GOOGLE_SHEET_ID is set, else EVENTS_FILE.

@@ -1,5 +1,5 @@
-import { Client, Connection } from '@temporalio/client';
 import { loadEnv, type Env } from '../config';
+import { TrackerClient } from '../client/tracker-client';
 import { createPool, type Db } from '../db/pool';
 import { isListening } from '../embedded/ports';
 import { createLogger, type Logger } from '../logging/logger';
@@ -12,7 +12,7 @@ import { processIo, type CliIo } from './io';
 export class CliContext {
   private env?: Env;
   private db?: Db;
-  private temporal?: { connection: Connection; client: Client };
+  private temporal?: TrackerClient;
 
   /** `io`: the run's environment, working folder and stderr (for log lines); the process's own by default. */
   constructor(readonly io: CliIo = processIo()) {}
@@ -41,21 +41,15 @@ export class CliContext {
     return this.db;
   }
 
-  async getTemporal(): Promise<Client> {
-    if (!this.temporal) {
-      const env = this.getEnv();
-      const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: '5s' }).catch((err: unknown) => {
-        throw new Error(
-          `cannot reach Temporal at ${env.TEMPORAL_ADDRESS} (${(err as Error).message}); is \`npm start\` or the server running?`,
-        );
-      });
-      this.temporal = { connection, client: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }) };
-    }
-    return this.temporal.client;
+  /** The Temporal client of TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE, connected on first use. */
+  async getTemporal(): Promise<TrackerClient> {
+    const env = this.getEnv();
+    this.temporal ??= await TrackerClient.connect(env.TEMPORAL_ADDRESS, env.TEMPORAL_NAMESPACE);
+    return this.temporal;
   }
 
   async close(): Promise<void> {
     await this.db?.end().catch(() => undefined);
-    await this.temporal?.connection.close().catch(() => undefined);
+    await this.temporal?.close().catch(() => undefined);
   }
 }

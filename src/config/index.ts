@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { descriptorOf } from '../sources/marketplaces/registry';
+import { descriptorOf } from '../marketplaces/registry';
 import { resolveTimeZone } from '../domain/local-time';
 import { ENV_VARS, envSchema, MARKETPLACES, SECRET_VARS, type Env, type EnvVarName, type Marketplace } from './schema';
 import { registerSecret } from './redact';

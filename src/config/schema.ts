@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MARKETPLACE_NAMES, MARKETPLACES as MARKETPLACE_DESCRIPTORS, type MarketplaceSettingSpec } from '../sources/marketplaces/registry';
+import { MARKETPLACE_NAMES, MARKETPLACES as MARKETPLACE_DESCRIPTORS, type MarketplaceSettingSpec } from '../marketplaces/registry';
 
 /**
  * Every environment variable the product reads, in one table. The zod schema, the
@@ -110,10 +110,10 @@ const emailList = () =>
       .default([]),
   );
 
-export { MARKETPLACE_NAMES as MARKETPLACES } from '../sources/marketplaces/registry';
-export type { MarketplaceName as Marketplace } from '../sources/marketplaces/registry';
+export { MARKETPLACE_NAMES as MARKETPLACES } from '../marketplaces/registry';
+export type { MarketplaceName as Marketplace } from '../marketplaces/registry';
 
-// Each marketplace's settings come from its descriptor (src/sources/marketplaces/<name>/descriptor.ts).
+// Each marketplace's settings come from its descriptor (src/marketplaces/<name>/descriptor.ts).
 type MarketplaceSetting = (typeof MARKETPLACE_DESCRIPTORS)[number]['settings'][number];
 type SettingsOfKind<K extends MarketplaceSetting['kind']> = Extract<MarketplaceSetting, { kind: K }>['name'];
 type MarketplaceVars = { [N in SettingsOfKind<'base-url'>]: EnvVarSpec<ReturnType<typeof httpUrl>> } & {

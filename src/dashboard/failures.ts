@@ -1,7 +1,7 @@
 /**
  * Kinds of failure for the Runs page. Pure; no I/O. scrape_errors keeps the message of each failed
  * attempt, not its kind, so the kind is read back from the wording the fetch activity and
- * src/sources/errors.ts give their messages; scrapes marked by their health are failures of kind
+ * src/marketplaces/errors.ts give their messages; scrapes marked by their health are failures of kind
  * 'format-drift' or 'empty' (src/domain/scrape-health.ts).
  */
 export const FAILURE_KINDS = [

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from './pool';
-import { fromRoot } from '../tools/paths';
+import { fromRoot } from '../config/paths';
 import { ensurePartitionsAround } from './partitions';
 import {
   connectionConfigOf,

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { PoolClient } from 'pg';
 import type { MarketplaceName } from '../domain/listing';
 import type { Db } from './pool';
-import { sleep } from '../sources/politeness';
+import { sleep } from '../marketplaces/politeness';
 import { waitingOutDatabase } from './unavailable';
 
 /**

@@ -1,4 +1,4 @@
-import { sleep } from '../sources/politeness';
+import { sleep } from '../marketplaces/politeness';
 
 /**
  * Whether a `pg` error means "the database cannot be reached right now" (stopped, restarting,

@@ -181,7 +181,7 @@ const HEADER_ALIASES: Record<CatalogField, readonly string[]> = {
     'gevolgd',
     'actief',
   ],
-  // Each marketplace's id column: the aliases its descriptor lists (src/sources/marketplaces).
+  // Each marketplace's id column: the aliases its descriptor lists (src/marketplaces).
   ...byMarketplace((m) => m.headerAliases),
 };
 

@@ -5,7 +5,7 @@ import type { EventStatusObservation } from './event-status';
  * The normalized shape every marketplace adapter produces and the storage layer persists.
  * Pure: no I/O, safe to import from workflows.
  */
-export { MARKETPLACE_NAMES, type MarketplaceName } from '../sources/marketplaces/registry';
+export { MARKETPLACE_NAMES, type MarketplaceName } from '../marketplaces/registry';
 
 /**
  * An event's marketplace id: the id one marketplace gives the event (a StubHub event id, a Vivid
@@ -16,9 +16,9 @@ export interface EventMarketplaceId {
   /** The marketplace's own id of the event, as text (as it appears in the marketplace's links). */
   marketplaceEventId: string;
 }
-import { MARKETPLACES, type MarketplaceDescriptor, type MarketplaceName } from '../sources/marketplaces/registry';
+import { MARKETPLACES, type MarketplaceDescriptor, type MarketplaceName } from '../marketplaces/registry';
 
-/** One value per marketplace, from its descriptor (the registry in src/sources/marketplaces). */
+/** One value per marketplace, from its descriptor (the registry in src/marketplaces). */
 export function byMarketplace<T>(value: (descriptor: MarketplaceDescriptor<MarketplaceName>) => T): Record<MarketplaceName, T> {
   return Object.fromEntries(MARKETPLACES.map((m) => [m.name, value(m)])) as Record<MarketplaceName, T>;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MARKETPLACE_NAMES } from '../sources/marketplaces/registry';
+import { MARKETPLACE_NAMES } from '../marketplaces/registry';
 import type { EventStatus } from './event-status';
 import type { EventMarketplaceId, MarketplaceName } from './listing';
 import { lazy } from './lazy';

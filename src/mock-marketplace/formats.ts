@@ -1,7 +1,7 @@
 import type { MarketListing } from './generator';
 import { round2 } from './generator';
 
-/** Helpers the marketplaces' mock formats share (each format lives in src/sources/marketplaces/<name>/mock.ts). */
+/** Helpers the marketplaces' mock formats share (each format lives in src/marketplaces/<name>/mock.ts). */
 
 export const money = (amt: number, currency: string): { amt: number; disp: string; dec: number; currency: string } => ({
   amt,

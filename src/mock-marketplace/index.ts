@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { MarketplaceName } from '../domain/listing';
 import { FaultRegistry, faultRuleSchema, type Fault, type FaultRule } from './faults';
-import { MOCK_ROUTES } from '../sources/marketplaces/mocks';
+import { MOCK_ROUTES } from '../marketplaces/mocks';
 import { MARKETPLACE_NAMES } from '../domain/listing';
 import { generateEvent, marketAt, type MockEvent } from './generator';
 import { PriceMoves, priceMoveSchema, type PriceMove } from './price-moves';
@@ -14,7 +14,7 @@ export type { Fault, FaultRule } from './faults';
 /**
  * The mock marketplace: a real HTTP server on loopback that serves every marketplace's format, at
  * the paths its real API uses, for any event id, with faults on demand. The routes and formats
- * are each marketplace's own (src/sources/marketplaces/<name>/mock.ts, listed in mocks.ts):
+ * are each marketplace's own (src/marketplaces/<name>/mock.ts, listed in mocks.ts):
  * the same shapes its parser reads and its fixtures hold.
  *
  *   POST /__mock/faults  {marketplace?, eventId?, fault, times?}   set a fault

@@ -4,8 +4,8 @@ import type { MarketListing, MockEvent } from './generator';
 
 /**
  * One marketplace endpoint of the mock marketplace, defined in that marketplace's own folder
- * (src/sources/marketplaces/<name>/mock.ts) with the same format its parser reads; the server
- * (index.ts) iterates the list in src/sources/marketplaces/mocks.ts.
+ * (src/marketplaces/<name>/mock.ts) with the same format its parser reads; the server
+ * (index.ts) iterates the list in src/marketplaces/mocks.ts.
  */
 export interface MockRoute {
   marketplace: MarketplaceName;

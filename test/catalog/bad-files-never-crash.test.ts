@@ -7,7 +7,7 @@ import iconv from 'iconv-lite';
 import { parseCatalogFile } from '../../src/catalog/file-reader';
 import { CatalogReadError } from '../../src/catalog/reader';
 import { CatalogFormatError, parseCatalog, tableFromRows, type CellValue, type ParsedCatalog } from '../../src/domain/catalog';
-import { fromRoot } from '../../src/tools/paths';
+import { fromRoot } from '../../src/config/paths';
 import { runBounded } from '../helpers/bounded';
 import { mutate, mutation } from '../helpers/json-mutations';
 import { lookUpPlace } from '../../src/catalog/places';

@@ -8,7 +8,7 @@ import { createFileReader } from '../../src/catalog/file-reader';
 import { CatalogReadError } from '../../src/catalog/reader';
 import { syncEvents } from '../../src/catalog/sync';
 import { parseEnv } from '../../src/config';
-import { fromRoot } from '../../src/tools/paths';
+import { fromRoot } from '../../src/config/paths';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
 const fixture = (name: string): string => fromRoot('test', 'fixtures', 'catalog', name);

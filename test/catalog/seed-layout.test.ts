@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createFileReader } from '../../src/catalog/file-reader';
-import { fromRoot } from '../../src/tools/paths';
+import { fromRoot } from '../../src/config/paths';
 
 /**
  * The events sheet exactly as the seed tracker's README lays it out ("Adding New Events": Name,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { fromRoot } from '../../src/tools/paths';
+import { fromRoot } from '../../src/config/paths';
 
 /** What `npm run chaos -- --json` prints (the fields the goals are about). */
 const reportSchema = z.object({

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { persistScrape } from '../../src/db/ingest';
-import { parseTicketmasterEvent } from '../../src/sources/marketplaces/ticketmaster/adapter';
+import { parseTicketmasterEvent } from '../../src/marketplaces/ticketmaster/adapter';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { createEvent } from '../fixtures/storage/data';

@@ -5,7 +5,7 @@ import type { Context as ActivityContext } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { listDueEvents } from '../../src/catalog/lifecycle';
 import { main } from '../../src/client';
-import { fromRoot } from '../../src/tools/paths';
+import { fromRoot } from '../../src/config/paths';
 import { renderFrame } from '../../src/top/frame';
 import { runTop } from '../../src/top/run';
 import { readTopSnapshot, type TopSnapshot } from '../../src/top/snapshot';

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { DashboardBindError, isLoopback, requiredToken } from '../../src/dashboard/access';
 import { startDashboard, TOKEN_COOKIE, type RunningDashboard } from '../../src/dashboard/server';
-import { fromRoot } from '../../src/tools/paths';
+import { fromRoot } from '../../src/config/paths';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
 const UI = { baseUrl: 'http://127.0.0.1:8233', namespace: 'default' };

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/server';
-import { fromRoot } from '../../src/tools/paths';
+import { fromRoot } from '../../src/config/paths';
 import { ensureChromium, launchBrowser, testOutputDir } from '../helpers/browser';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { skipOrFail } from '../helpers/skip';

@@ -10,7 +10,7 @@ import type { Db } from '../../src/db/pool';
 import { rollupDaily, rollupHourly } from '../../src/db/rollup';
 import { storageModeOf } from '../../src/db/storage-mode';
 import type { MarketplaceName } from '../../src/domain/listing';
-import { fromRoot } from '../../src/tools/paths';
+import { fromRoot } from '../../src/config/paths';
 import { makeListings } from '../fixtures/storage/data';
 
 /**

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { ConfigError, describeEnv, enabledMarketplaces, loadEnv, parseEnv } from '../../src/config';
 import { README_BEGIN, README_END, renderConfigTable, renderEnvExample } from '../../src/config/docs';
 import { redact } from '../../src/config/redact';
-import { fromRoot } from '../../src/tools/paths';
+import { fromRoot } from '../../src/config/paths';
 import { runCli as runInProcess, type CliRun } from '../helpers/cli';
 
 /** The CLI in-process with only `env` (and PATH) as its environment, in a folder without a .env. */

@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { ENV_VARS, SECRET_VARS } from '../../src/config/schema';
 import { ensureAptProgram } from '../helpers/apt';
-import { fromRoot } from '../../src/tools/paths';
+import { fromRoot } from '../../src/config/paths';
 
 // No Docker engine runs here: the compose file is read by a real Compose (Debian's docker-compose,
 // whose `config` validates it against the Compose schema and interpolates the variables without an

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { fromRoot } from '../../src/tools/paths';
+import { fromRoot } from '../../src/config/paths';
 import { ensureAptProgram } from './apt';
 
 /**

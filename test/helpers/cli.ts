@@ -1,5 +1,5 @@
 import { main } from '../../src/client';
-import { fromRoot } from '../../src/tools/paths';
+import { fromRoot } from '../../src/config/paths';
 
 /** What one run of the CLI gave: its exit status and everything it wrote. */
 export interface CliRun {

@@ -5,7 +5,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/em
 import { freePort } from '../../src/embedded/ports';
 import { findTimescaleBinDir, startTimescaleCluster, TIMESCALE_TEST_URL_VAR } from '../../src/embedded/timescale';
 import { startTemporalDevServer, type DevServerHandle } from '../../src/embedded/temporal-dev-server';
-import { resolveTemporalBinary } from '../../src/tools/temporal-binaries';
+import { resolveTemporalBinary } from '../../src/embedded/temporal-binaries';
 
 /**
  * Shared test infrastructure: one PostgreSQL and one Temporal dev server per test run. The

@@ -7,7 +7,7 @@ import { parseEnv, type Env } from '../../src/config';
 import { MARKETPLACE_NAMES, type MarketplaceName } from '../../src/domain/listing';
 import { createLogger } from '../../src/logging/logger';
 import { startMockMarketplace, type MockMarketplace } from '../../src/mock-marketplace';
-import { createMarketplaceAdapters, type MarketplaceAdapters } from '../../src/sources';
+import { createMarketplaceAdapters, type MarketplaceAdapters } from '../../src/marketplaces/index';
 import { adapterMap, createWorkers, type TrackerWorkers } from '../../src/worker';
 import type { StorageMode } from '../../src/db/storage-mode';
 import { createTestDatabase, type TestDatabase } from './db';

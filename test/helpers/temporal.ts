@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
-import { resolveTemporalBinary } from '../../src/tools/temporal-binaries';
+import { resolveTemporalBinary } from '../../src/embedded/temporal-binaries';
 import { TEMPORAL_ADDRESS_VAR } from './infra';
 
 let runtimeInstalled = false;

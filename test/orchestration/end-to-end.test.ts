@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { fromRoot } from '../../src/tools/paths';
+import { fromRoot } from '../../src/config/paths';
 import { describeLayouts } from '../helpers/db';
 import { startTrackerStack, waitFor, type TrackerStack } from '../helpers/stack';
 import { startDevServerEnv } from '../helpers/temporal';

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { fromRoot } from '../../src/tools/paths';
-import { productionBundleOptions } from '../../src/tools/workflow-bundle';
+import { fromRoot } from '../../src/config/paths';
+import { productionBundleOptions } from '../../src/worker/bundle';
 
 const DIR = fromRoot('test', 'fixtures', 'histories');
 const files = readdirSync(DIR)

@@ -7,7 +7,7 @@ import { syncEvents } from '../../src/catalog/sync';
 import { parseEnv } from '../../src/config';
 import { freePort } from '../../src/embedded/ports';
 import { startMockMarketplace, type MockMarketplace } from '../../src/mock-marketplace';
-import { fromRoot } from '../../src/tools/paths';
+import { fromRoot } from '../../src/config/paths';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { EVENTS_HEADER, waitFor, writeEventsFile } from '../helpers/stack';
 import { startDevServerEnv, uniqueTaskQueue } from '../helpers/temporal';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
-import { MarketplaceError, PayloadShapeError, kindForStatus, parseRetryAfter, toActivityFailure } from '../../src/sources/errors';
+import { MarketplaceError, PayloadShapeError, kindForStatus, parseRetryAfter } from '../../src/marketplaces/errors';
+import { toActivityFailure } from '../../src/activities/failures';
 
 describe('Retry-After', () => {
   const now = Date.parse('2025-03-01T12:00:00Z');

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { describeParse } from '../../src/sources/describe';
-import { ioOf } from '../../src/sources/marketplaces/adapters';
-import { parseTicketmasterEvent } from '../../src/sources/marketplaces/ticketmaster/adapter';
+import { describeParse } from '../../src/marketplaces/describe';
+import { ioOf } from '../../src/marketplaces/adapters';
+import { parseTicketmasterEvent } from '../../src/marketplaces/ticketmaster/adapter';
 
 const fixture = (marketplace: string, name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'sources', marketplace, name), 'utf8')) as Record<string, unknown>;

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { SUMMARY_ZONE, type FetchedPrices, type NormalizedListing } from '../../src/domain/listing';
 import { computeSnapshots, type SnapshotMetrics } from '../../src/domain/snapshot';
-import { describeParse } from '../../src/sources/describe';
-import { parseVividSeatsListings, VIVIDSEATS_UNZONED } from '../../src/sources/marketplaces/vividseats/adapter';
+import { describeParse } from '../../src/marketplaces/describe';
+import { parseVividSeatsListings, VIVIDSEATS_UNZONED } from '../../src/marketplaces/vividseats/adapter';
 
 // listings-unzoned.json: listings.json (a real capture's layout) with Loge 212 and Courtside 100B
 // turned into zone/section id "0" listings (a loge box and a suite), one ticket with c "" and d "0"

@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { parseEnv } from '../../src/config';
 import { MARKETPLACE_NAMES, normalizedListingSchema, type FetchedPrices, type MarketplaceName } from '../../src/domain/listing';
 import { startMockMarketplace, type Fault, type MockMarketplace } from '../../src/mock-marketplace';
-import { createMarketplaceAdapters, MarketplaceError, toActivityFailure, type MarketplaceAdapters } from '../../src/sources';
+import { createMarketplaceAdapters, MarketplaceError, type MarketplaceAdapters } from '../../src/marketplaces/index';
+import { toActivityFailure } from '../../src/activities/failures';
 
 const DAY = 86_400_000;
 const EPOCH = Date.UTC(2026, 0, 5);

@@ -3,15 +3,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { type FetchedPrices } from '../../src/domain/listing';
-import { PayloadShapeError } from '../../src/sources/errors';
-import { parseSeatGeekEvent } from '../../src/sources/marketplaces/seatgeek/adapter';
+import { PayloadShapeError } from '../../src/marketplaces/errors';
+import { parseSeatGeekEvent } from '../../src/marketplaces/seatgeek/adapter';
 import {
   STUBHUB_UNZONED,
   parseStubHubCatalogEvent,
   parseStubHubCompListings,
   parseStubHubPayload,
-} from '../../src/sources/marketplaces/stubhub/adapter';
-import { parseTicketmasterEvent } from '../../src/sources/marketplaces/ticketmaster/adapter';
+} from '../../src/marketplaces/stubhub/adapter';
+import { parseTicketmasterEvent } from '../../src/marketplaces/ticketmaster/adapter';
 
 const fixture = (marketplace: string, name: string): unknown =>
   JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'sources', marketplace, name), 'utf8')) as unknown;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { seededRandom } from '../../src/domain/random';
-import { drawDelayMs, type DelayPolicy } from '../../src/sources/politeness';
+import { drawDelayMs, type DelayPolicy } from '../../src/marketplaces/politeness';
 
 const N = 20_000;
 function draws(policy: DelayPolicy, seed = 7): number[] {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { parseEnv } from '../../src/config';
 import { startMockMarketplace, type MockMarketplace } from '../../src/mock-marketplace';
-import { createMarketplaceAdapters } from '../../src/sources';
+import { createMarketplaceAdapters } from '../../src/marketplaces/index';
 import { runCli, type CliRun } from '../helpers/cli';
 
 /** A minimal CONNECT proxy on loopback that counts the tunnels it opens. */

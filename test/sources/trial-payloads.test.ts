@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { MarketplaceName } from '../../src/domain/listing';
-import { PAYLOAD_PARSERS } from '../../src/sources';
-import { describeParse, type ParseReport } from '../../src/sources/describe';
-import { PayloadShapeError } from '../../src/sources/errors';
+import { PAYLOAD_PARSERS } from '../../src/marketplaces/index';
+import { describeParse, type ParseReport } from '../../src/marketplaces/describe';
+import { PayloadShapeError } from '../../src/marketplaces/errors';
 
 /**
  * Payloads a new-user trial tried (test/fixtures/sources/trial, origins in the fixtures' README):

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { countSkipped, normalizedListingSchema, SUMMARY_ZONE, type FetchedPrices, type NormalizedListing } from '../../src/domain/listing';
 import { computeSnapshots, type SnapshotMetrics } from '../../src/domain/snapshot';
-import { describeParse } from '../../src/sources/describe';
-import { PayloadShapeError } from '../../src/sources/errors';
-import { isTicket, parseSplits, parseVividSeatsListings, ticketSchema } from '../../src/sources/marketplaces/vividseats/adapter';
+import { describeParse } from '../../src/marketplaces/describe';
+import { PayloadShapeError } from '../../src/marketplaces/errors';
+import { isTicket, parseSplits, parseVividSeatsListings, ticketSchema } from '../../src/marketplaces/vividseats/adapter';
 import { seededRandom } from '../../src/domain/random';
 
 const fixture = (name: string): unknown =>

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { FetchedPrices } from '../../src/domain/listing';
-import { describeParse } from '../../src/sources/describe';
-import { parseSeatGeekEvent } from '../../src/sources/marketplaces/seatgeek/adapter';
-import { parseTicketmasterEvent } from '../../src/sources/marketplaces/ticketmaster/adapter';
-import { parseVividSeatsListings } from '../../src/sources/marketplaces/vividseats/adapter';
+import { describeParse } from '../../src/marketplaces/describe';
+import { parseSeatGeekEvent } from '../../src/marketplaces/seatgeek/adapter';
+import { parseTicketmasterEvent } from '../../src/marketplaces/ticketmaster/adapter';
+import { parseVividSeatsListings } from '../../src/marketplaces/vividseats/adapter';
 
 const fixture = (marketplace: string, name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'sources', marketplace, name), 'utf8')) as Record<string, unknown>;

@@ -8,8 +8,8 @@ import { latestPrices } from '../../src/db/analytics/latest';
 import { eventStatusStates, listScrapableEvents, withEventStatus } from '../../src/db/event-status';
 import { persistScrape } from '../../src/db/ingest';
 import type { MarketplaceName } from '../../src/domain/listing';
-import { parseTicketmasterEvent } from '../../src/sources/marketplaces/ticketmaster/adapter';
-import { parseVividSeatsListings } from '../../src/sources/marketplaces/vividseats/adapter';
+import { parseTicketmasterEvent } from '../../src/marketplaces/ticketmaster/adapter';
+import { parseVividSeatsListings } from '../../src/marketplaces/vividseats/adapter';
 import { createTestDatabase, describeLayouts, type TestDatabase } from '../helpers/db';
 import { createEvent } from '../fixtures/storage/data';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { persistScrape } from '../../src/db/ingest';
 import { ensurePartitions } from '../../src/db/partitions';
 import { SUMMARY_ZONE } from '../../src/domain/listing';
-import { parseSeatGeekEvent } from '../../src/sources/marketplaces/seatgeek/adapter';
+import { parseSeatGeekEvent } from '../../src/marketplaces/seatgeek/adapter';
 import { createTestDatabase, describeLayouts, type TestDatabase } from '../helpers/db';
 import { createEvent, makeListings } from '../fixtures/storage/data';
 

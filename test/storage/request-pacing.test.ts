@@ -6,7 +6,7 @@ import { pacedRatePerSecond, pacingSpacingMs, RequestPacer, takeRequestSlot } fr
 import { parseEnv } from '../../src/config';
 import { createLogger } from '../../src/logging/logger';
 import { startMockMarketplace } from '../../src/mock-marketplace';
-import { createMarketplaceAdapters } from '../../src/sources';
+import { createMarketplaceAdapters } from '../../src/marketplaces/index';
 import { requestPacing, taskQueueDispatchRate } from '../../src/worker';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 

@@ -4,7 +4,7 @@ import { migrate, migrationStatus } from '../../db/migrate';
 import { recordedStorageMode } from '../../db/storage-mode';
 import { timescaleStatus, type TimescaleStatus } from '../../db/timescale-status';
 import { runDevStack } from '../../dev';
-import { MARKETPLACES } from '../../sources/marketplaces/registry';
+import { MARKETPLACES } from '../../marketplaces/registry';
 import { runWorker } from '../../worker';
 import type { CliContext } from '../context';
 import { printRows } from '../output';

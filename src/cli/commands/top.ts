@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { runTop } from '../../top/run';
 import type { TopSnapshot } from '../../top/snapshot';
-import { DEFAULT_TRACKER_WORKFLOW_ID, statusQuery } from '../../workflows/definitions';
+import { TrackerNotRunningError } from '../../client/tracker-client';
 import type { CliContext } from '../context';
 import { parseOptions } from '../parse';
 
@@ -31,10 +30,9 @@ export function registerTopCommand(program: Command, ctx: CliContext): void {
       const db = await ctx.getDb();
       const status = async (): Promise<TopSnapshot['tracker']> => {
         try {
-          const client = await ctx.getTemporal();
-          return { status: await client.workflow.getHandle(DEFAULT_TRACKER_WORKFLOW_ID).query(statusQuery) };
+          return { status: await (await ctx.getTemporal()).status() };
         } catch (err) {
-          if (err instanceof WorkflowNotFoundError) return { unavailable: 'not running (start it with `ticket-tracker tracker start`)' };
+          if (err instanceof TrackerNotRunningError) return { unavailable: 'not running (start it with `ticket-tracker tracker start`)' };
           return { unavailable: `no status: ${err instanceof Error ? err.message : String(err)}` };
         }
       };

@@ -1,19 +1,9 @@
 import type { Command } from 'commander';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import type { MarketplaceOutcome, TrackerSettingsPatch, TrackerStatus } from '../../domain/tracker';
-import { settingsOptions, startTracker, trackerSettingsFrom } from '../../tracker/control';
+import { settingsOptions, trackerSettingsFrom } from '../tracker-settings';
+import { ReconfigureRejectedError, TRACKER_SIGNALS, type Poller } from '../../client/tracker-client';
 import { EVENT_FORMS_HELP, EventRefError, resolveEventRef } from '../../catalog/event-ref';
-import { scrapeEvents } from '../../workflows';
-import {
-  DEFAULT_TRACKER_WORKFLOW_ID,
-  pauseSignal,
-  reconfigureUpdate,
-  resumeSignal,
-  scrapeNowSignal,
-  statusQuery,
-} from '../../workflows/definitions';
-import { applySchedules, listSchedules } from '../../schedules';
+import { DEFAULT_TRACKER_WORKFLOW_ID } from '../../workflows/definitions';
 import type { CliContext } from '../context';
 import { printObject, printRows, UsageError } from '../output';
 import { createProgress, type Progress } from '../progress';
@@ -32,20 +22,7 @@ function withSettingsFlags(cmd: Command): Command {
     .option('--fanout <n>', 'scrape child workflows in flight at once');
 }
 
-/** The workers polling the tracker's task queue for workflow tasks, with their identity (`pid@host node vX`). */
-async function pollersOf(client: Client, namespace: string, taskQueue: string): Promise<{ identity: string; lastPollAt: string | null }[]> {
-  const answer = await client.workflowService.describeTaskQueue({
-    namespace,
-    taskQueue: { name: taskQueue },
-    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-  });
-  return (answer.pollers ?? []).map((p) => ({
-    identity: p.identity ?? '?',
-    lastPollAt: p.lastAccessTime?.seconds != null ? new Date(Number(p.lastAccessTime.seconds) * 1000).toISOString() : null,
-  }));
-}
-
-type StatusShown = TrackerStatus & { workers: { identity: string; lastPollAt: string | null }[]; cliNode: string };
+type StatusShown = TrackerStatus & { workers: Poller[]; cliNode: string };
 
 function printStatus(status: StatusShown, json: boolean | undefined): void {
   if (json) return printObject(status as unknown as Record<string, unknown>, { json });
@@ -65,20 +42,6 @@ function printStatus(status: StatusShown, json: boolean | undefined): void {
     },
     {},
   );
-}
-
-async function trackerHandle(ctx: CliContext): Promise<ReturnType<Client['workflow']['getHandle']>> {
-  return (await ctx.getTemporal()).workflow.getHandle(DEFAULT_TRACKER_WORKFLOW_ID);
-}
-
-async function notRunning<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError)
-      throw new Error('the tracker is not running (start it with `ticket-tracker tracker start`)', { cause: err });
-    throw err;
-  }
 }
 
 /**
@@ -129,7 +92,7 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
     .action(async (opts: Record<string, unknown>) => {
       const env = ctx.getEnv();
       const settings = trackerSettingsFrom(env, parseOptions(settingsOptions, opts));
-      const { started } = await startTracker(await ctx.getTemporal(), env, settings);
+      const { started } = await (await ctx.getTemporal()).startTracker(env.TEMPORAL_TASK_QUEUE, settings);
       if (!started)
         throw new Error(
           'the tracker is already running: see `ticket-tracker tracker status`, or `tracker configure` to change its settings',
@@ -142,24 +105,24 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
     .description('state, cycle, next wake-up and the last cycle')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const handle = await trackerHandle(ctx);
-      const status = await notRunning(() => handle.query(statusQuery));
-      const workers = await pollersOf(await ctx.getTemporal(), ctx.getEnv().TEMPORAL_NAMESPACE, ctx.getEnv().TEMPORAL_TASK_QUEUE);
+      const temporal = await ctx.getTemporal();
+      const status = await temporal.status();
+      const workers = await temporal.pollers(ctx.getEnv().TEMPORAL_TASK_QUEUE);
       printStatus({ ...status, workers, cliNode: process.version }, opts.json);
     });
 
-  for (const [name, signal, description] of [
-    ['pause', pauseSignal, 'no new cycle starts until resumed'],
-    ['resume', resumeSignal, 'let cycles run again'],
-    ['now', scrapeNowSignal, 'cut the current sleep short and run a cycle now'],
-  ] as const) {
+  const signalHelp: Record<keyof typeof TRACKER_SIGNALS, string> = {
+    pause: 'no new cycle starts until resumed',
+    resume: 'let cycles run again',
+    now: 'cut the current sleep short and run a cycle now',
+  };
+  for (const [name, description] of Object.entries(signalHelp) as [keyof typeof TRACKER_SIGNALS, string][]) {
     tracker
       .command(name)
       .description(description)
       .action(async () => {
-        const handle = await trackerHandle(ctx);
-        await notRunning(() => handle.signal(signal));
-        writeOut(`sent ${signal.name} to the tracker\n`);
+        const sent = await (await ctx.getTemporal()).signal(name);
+        writeOut(`sent ${sent} to the tracker\n`);
       });
   }
 
@@ -175,12 +138,11 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
         ...(flags.fanout !== undefined ? { fanout: flags.fanout } : {}),
       };
       if (Object.keys(patch).length === 0) throw new UsageError('give at least one setting to change, e.g. --interval-hours 6');
-      const handle = await trackerHandle(ctx);
       try {
-        const settings = await notRunning(() => handle.executeUpdate(reconfigureUpdate, { args: [patch] }));
+        const settings = await (await ctx.getTemporal()).reconfigure(patch);
         printObject(settings as unknown as Record<string, unknown>, { json: opts.json === true });
       } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError) throw new UsageError(err.cause?.message ?? err.message);
+        if (err instanceof ReconfigureRejectedError) throw new UsageError(err.message);
         throw err;
       }
     });
@@ -189,9 +151,7 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
     .command('stop')
     .description('stop the tracker (cancels the loop; data and schedules stay)')
     .action(async () => {
-      const handle = await trackerHandle(ctx);
-      await notRunning(() => handle.cancel());
-      await handle.result().catch(() => undefined);
+      await (await ctx.getTemporal()).stop();
       writeOut('tracker stopped\n');
     });
 
@@ -213,14 +173,15 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
           throw err;
         }
       }
-      const client = await ctx.getTemporal();
       const workflowId = `scrape-once/${new Date().toISOString()}`;
-      const handle = await client.workflow.start(scrapeEvents, {
-        taskQueue: env.TEMPORAL_TASK_QUEUE,
+      const handle = await (
+        await ctx.getTemporal()
+      ).startScrape(
+        env.TEMPORAL_TASK_QUEUE,
         workflowId,
-        args: [{ ...(ids.length > 0 ? { eventIds: ids } : {}), fanout: env.SCRAPE_FANOUT, errorAlertThreshold: env.ERROR_ALERT_THRESHOLD }],
-        staticSummary: ids.length > 0 ? `One-off scrape of event(s) ${ids.join(', ')}` : 'One-off scrape of every due event',
-      });
+        { ...(ids.length > 0 ? { eventIds: ids } : {}), fanout: env.SCRAPE_FANOUT, errorAlertThreshold: env.ERROR_ALERT_THRESHOLD },
+        ids.length > 0 ? `One-off scrape of event(s) ${ids.join(', ')}` : 'One-off scrape of every due event',
+      );
       const result = await withScrapeProgress(db, workflowId, ids, env.PAST_EVENT_GRACE_HOURS, createProgress(opts), () => handle.result());
       const rows = result.events.flatMap(({ event, result: r }) =>
         (
@@ -283,7 +244,7 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
     .description('create or update the maintenance schedules (idempotent)')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const rows = await applySchedules(await ctx.getTemporal(), ctx.getEnv().TEMPORAL_TASK_QUEUE);
+      const rows = await (await ctx.getTemporal()).applySchedules(ctx.getEnv().TEMPORAL_TASK_QUEUE);
       printRows(
         rows,
         [
@@ -298,7 +259,7 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
     .description('the schedules with their next runs')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const rows = await listSchedules(await ctx.getTemporal());
+      const rows = await (await ctx.getTemporal()).listSchedules();
       printRows(
         rows,
         [

@@ -1,7 +1,7 @@
 import { isLiveStatus, type EventStatus, type EventStatusState } from '../../domain/event-status';
 import type { MarketplaceName } from '../../domain/listing';
 import { eventStatusStates } from '../event-status';
-import { MARKETPLACES } from '../../sources/marketplaces/registry';
+import { MARKETPLACES } from '../../marketplaces/registry';
 import { num, type BuiltQuery, type Queryable } from './query';
 
 /** What the latest scrape of each marketplace saw: prices per zone, and the listings themselves. */

@@ -1,6 +1,6 @@
-import type { MarketListing, MockEvent } from '../../../mock-marketplace/generator';
-import { stats } from '../../../mock-marketplace/formats';
-import { renameField, type MockRoute } from '../../../mock-marketplace/routes';
+import type { MarketListing, MockEvent } from '../../mock-marketplace/generator';
+import { stats } from '../../mock-marketplace/formats';
+import { renameField, type MockRoute } from '../../mock-marketplace/routes';
 import { VIVIDSEATS_LISTINGS_PATH } from './adapter';
 
 /**

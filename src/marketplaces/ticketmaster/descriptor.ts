@@ -1,4 +1,4 @@
-import type { MarketplaceDescriptor } from '../types';
+import type { MarketplaceDescriptor } from '../descriptor';
 
 /** Ticketmaster Discovery API: face-value and all-in price ranges with an API key. */
 export const ticketmaster = {

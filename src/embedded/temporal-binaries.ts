@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
-import { fromRoot } from './paths';
+import { fromRoot } from '../config/paths';
 
 /**
  * The Temporal CLI (dev server + Web UI) and the time-skipping test server come from PyPI

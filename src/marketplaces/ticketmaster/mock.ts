@@ -1,6 +1,6 @@
-import type { MockEvent } from '../../../mock-marketplace/generator';
-import { round2 } from '../../../mock-marketplace/generator';
-import { renameField, type MockRoute } from '../../../mock-marketplace/routes';
+import type { MockEvent } from '../../mock-marketplace/generator';
+import { round2 } from '../../mock-marketplace/generator';
+import { renameField, type MockRoute } from '../../mock-marketplace/routes';
 import { TICKETMASTER_EVENT_PATH } from './adapter';
 
 export function ticketmasterEvent(event: MockEvent, now: number): unknown {

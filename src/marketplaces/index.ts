@@ -1,14 +1,14 @@
-import { enabledMarketplaces, settingOf, type Env } from '../config';
+import { enabledMarketplaces, settingOf, type Env } from '../config/index';
 import type { FetchedPrices, MarketplaceName } from '../domain/listing';
 import { MarketplaceHttp, type MarketplaceHttpOptions, type RequestPace } from './http';
-import { ioOf } from './marketplaces/adapters';
-import { descriptorOf, MARKETPLACE_NAMES } from './marketplaces/registry';
+import { ioOf } from './adapters';
+import { descriptorOf, MARKETPLACE_NAMES } from './registry';
 import type { RandomSource } from './politeness';
-import type { MarketplaceAdapter } from './types';
+import type { MarketplaceAdapter } from './adapter';
 
-export type { MarketplaceAdapter } from './types';
+export type { MarketplaceAdapter } from './adapter';
 export type { RequestPace } from './http';
-export { MarketplaceError, PayloadShapeError, toActivityFailure, FAILURE_TYPES } from './errors';
+export { MarketplaceError, PayloadShapeError } from './errors';
 
 /** Pure normalizers by source name, for `ticket-tracker sources parse` and the tests. */
 export const PAYLOAD_PARSERS: Record<MarketplaceName, (payload: unknown) => FetchedPrices> = Object.fromEntries(

@@ -1,4 +1,4 @@
-import type { MockRoute } from '../../mock-marketplace/routes';
+import type { MockRoute } from '../mock-marketplace/routes';
 import { seatgeekMock } from './seatgeek/mock';
 import { stubhubCatalogMock, stubhubProMock, stubhubTokenMock } from './stubhub/mock';
 import { ticketmasterMock } from './ticketmaster/mock';

@@ -10,7 +10,7 @@ const IOS: readonly MarketplaceIo[] = [stubhubIo, vividseatsIo, seatgeekIo, tick
 
 export function ioOf(name: MarketplaceName): MarketplaceIo {
   const io = IOS.find((m) => m.name === name);
-  if (!io) throw new Error(`no adapter registered for marketplace "${name}" (src/sources/marketplaces/adapters.ts)`);
+  if (!io) throw new Error(`no adapter registered for marketplace "${name}" (src/marketplaces/adapters.ts)`);
   return io;
 }
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { eventStatusOf, EVENT_STATUSES, type EventStatusObservation } from '../../../domain/event-status';
-import { currencyCode, type FetchedPrices, type SkippedRecord } from '../../../domain/listing';
-import type { ErrorDescriber, MarketplaceHttp } from '../../http';
-import { idish, isObject, normalizeSummary, parseEnvelope, similarKeys } from '../../payload';
-import { withShapeContext } from '../../shape-context';
-import type { MarketplaceAdapter } from '../../types';
+import { eventStatusOf, EVENT_STATUSES, type EventStatusObservation } from '../../domain/event-status';
+import { currencyCode, type FetchedPrices, type SkippedRecord } from '../../domain/listing';
+import type { ErrorDescriber, MarketplaceHttp } from '../http';
+import { idish, isObject, normalizeSummary, parseEnvelope, similarKeys } from '../payload';
+import { withShapeContext } from '../shape-context';
+import type { MarketplaceAdapter } from '../adapter';
 import type { MarketplaceIo } from '../io';
 
 /**

@@ -1,4 +1,4 @@
-import type { MarketplaceDescriptor } from '../types';
+import type { MarketplaceDescriptor } from '../descriptor';
 
 /** SeatGeek Platform API: event-level stats with a client id. */
 export const seatgeek = {

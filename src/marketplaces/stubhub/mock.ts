@@ -1,7 +1,7 @@
-import type { MarketListing, MockEvent } from '../../../mock-marketplace/generator';
-import { money, stats } from '../../../mock-marketplace/formats';
-import { round2 } from '../../../mock-marketplace/generator';
-import { renameField, type MockRoute } from '../../../mock-marketplace/routes';
+import type { MarketListing, MockEvent } from '../../mock-marketplace/generator';
+import { money, stats } from '../../mock-marketplace/formats';
+import { round2 } from '../../mock-marketplace/generator';
+import { renameField, type MockRoute } from '../../mock-marketplace/routes';
 import { STUBHUB_EVENT_PATH, STUBHUB_PRO_LISTINGS_PATH, STUBHUB_TOKEN_PATH } from './adapter';
 
 export function stubHubCompListings(event: MockEvent, market: readonly MarketListing[]): unknown {

@@ -6,11 +6,11 @@ import {
   type DeclaredCounts,
   type FetchedPrices,
   type SkippedRecord,
-} from '../../../domain/listing';
-import type { MarketplaceHttp } from '../../http';
-import { idish, isObject, normalizeListings, parseEnvelope, similarKeys, textOrNumber, toNumber, type SkipItem } from '../../payload';
-import { withShapeContext } from '../../shape-context';
-import type { MarketplaceAdapter } from '../../types';
+} from '../../domain/listing';
+import type { MarketplaceHttp } from '../http';
+import { idish, isObject, normalizeListings, parseEnvelope, similarKeys, textOrNumber, toNumber, type SkipItem } from '../payload';
+import { withShapeContext } from '../shape-context';
+import type { MarketplaceAdapter } from '../adapter';
 import type { MarketplaceIo } from '../io';
 
 /**

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { currencyCode, type FetchedPrices } from '../../../domain/listing';
-import { MarketplaceError } from '../../errors';
-import type { MarketplaceHttp } from '../../http';
-import { idish, isCurrency, normalizeListings, normalizeSummary, parseEnvelope, textOrNumber } from '../../payload';
-import { withShapeContext } from '../../shape-context';
-import type { MarketplaceAdapter } from '../../types';
+import { currencyCode, type FetchedPrices } from '../../domain/listing';
+import { MarketplaceError } from '../errors';
+import type { MarketplaceHttp } from '../http';
+import { idish, isCurrency, normalizeListings, normalizeSummary, parseEnvelope, textOrNumber } from '../payload';
+import { withShapeContext } from '../shape-context';
+import type { MarketplaceAdapter } from '../adapter';
 import type { MarketplaceIo } from '../io';
 
 /**

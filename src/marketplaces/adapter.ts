@@ -5,7 +5,7 @@ import type { FetchedPrices, MarketplaceName } from '../domain/listing';
  * and return normalized prices (listings, or a price summary where the marketplace exposes only
  * that). Adding a marketplace is one file implementing this and its fixtures.
  *
- * Errors are `MarketplaceError`s (see errors.ts); `toActivityFailure` turns any of them into the
+ * Errors are `MarketplaceError`s (see errors.ts); `toActivityFailure` (src/activities/failures.ts) turns any of them into the
  * Temporal failure that carries the right retry decision.
  */
 export interface MarketplaceAdapter {

@@ -1,4 +1,4 @@
-import type { MarketplaceDescriptor } from '../types';
+import type { MarketplaceDescriptor } from '../descriptor';
 
 /** StubHub / viagogo: listings with a Pro session, else a price summary from the Catalog API. */
 export const stubhub = {

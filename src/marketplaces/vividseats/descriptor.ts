@@ -1,4 +1,4 @@
-import type { MarketplaceDescriptor } from '../types';
+import type { MarketplaceDescriptor } from '../descriptor';
 
 /** Vivid Seats: the listings JSON its own event page loads; no credential. */
 export const vividseats = {

@@ -1,5 +1,5 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
-import { archiveAndRetention, dailyRollup, hourlyRollup } from './workflows';
+import { archiveAndRetention, dailyRollup, hourlyRollup } from '../workflows/index';
 
 /**
  * The maintenance schedules, as Temporal Schedules. `applySchedules` creates them or brings

@@ -1,6 +1,6 @@
-import type { FetchedPrices } from '../../domain/listing';
-import type { MarketplaceHttp } from '../http';
-import type { MarketplaceAdapter } from '../types';
+import type { FetchedPrices } from '../domain/listing';
+import type { MarketplaceHttp } from './http';
+import type { MarketplaceAdapter } from './adapter';
 import type { MarketplaceName } from './registry';
 
 /** What an adapter factory gets from createMarketplaceAdapters (sources/index.ts). */

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { FetchedPrices, SkippedRecord } from '../../../domain/listing';
-import type { MarketplaceHttp } from '../../http';
-import { idish, isObject, normalizeSummary, parseEnvelope, similarKeys } from '../../payload';
-import { withShapeContext } from '../../shape-context';
-import type { MarketplaceAdapter } from '../../types';
+import type { FetchedPrices, SkippedRecord } from '../../domain/listing';
+import type { MarketplaceHttp } from '../http';
+import { idish, isObject, normalizeSummary, parseEnvelope, similarKeys } from '../payload';
+import { withShapeContext } from '../shape-context';
+import type { MarketplaceAdapter } from '../adapter';
 import type { MarketplaceIo } from '../io';
 
 /**

@@ -1,6 +1,6 @@
 import { seatgeek } from './seatgeek/descriptor';
 import { stubhub } from './stubhub/descriptor';
-import type { MarketplaceDescriptor } from './types';
+import type { MarketplaceDescriptor } from './descriptor';
 import { ticketmaster } from './ticketmaster/descriptor';
 import { vividseats } from './vividseats/descriptor';
 
@@ -21,4 +21,4 @@ export function descriptorOf(name: MarketplaceName): MarketplaceDescriptor<Marke
   return MARKETPLACES.find((m) => m.name === name)!;
 }
 
-export type { MarketplaceDescriptor, MarketplaceSettingSpec } from './types';
+export type { MarketplaceDescriptor, MarketplaceSettingSpec } from './descriptor';

@@ -1,6 +1,6 @@
-import type { MarketListing, MockEvent } from '../../../mock-marketplace/generator';
-import { stats } from '../../../mock-marketplace/formats';
-import { renameField, type MockRoute } from '../../../mock-marketplace/routes';
+import type { MarketListing, MockEvent } from '../../mock-marketplace/generator';
+import { stats } from '../../mock-marketplace/formats';
+import { renameField, type MockRoute } from '../../mock-marketplace/routes';
 import { SEATGEEK_EVENT_PATH } from './adapter';
 
 export function seatGeekEvent(event: MockEvent, market: readonly MarketListing[]): unknown {
