@@ -1,5 +1,48 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
+
+
+/**
+ * The layers of src, lowest first: a file may import from its own layer and the layers below it,
+ * never from a layer above (docs/architecture.md). Pure descriptors sit low so that the
+ * configuration can list every marketplace's and channel's settings.
+ */
+const LAYERS = [
+  ['src/domain', 'src/config/paths.ts', 'src/marketplaces/descriptor.ts', 'src/marketplaces/registry.ts', 'src/marketplaces/*/descriptor.ts'],
+  ['src/config', 'src/logging'],
+  ['src/marketplaces', 'src/mock-marketplace', 'src/catalog', 'src/db', 'src/alerts', 'src/embedded', 'src/observability'],
+  ['src/scrape'],
+  ['src/workflows', 'src/activities'],
+  ['src/worker', 'src/worker.ts', 'src/client', 'src/top', 'src/dashboard', 'src/cli', 'src/dev.ts'],
+  ['src/client.ts'],
+];
+// A layer entry is a folder, a file, or "folder/*/file" expanded over the folder's subfolders.
+function expand(entry) {
+  if (!entry.includes('*')) return [entry];
+  const [dir, file] = entry.split('/*/');
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, file)))
+    .map((d) => `${dir}/${d.name}/${file}`);
+}
+const LAYER_PATHS = LAYERS.map((layer) => layer.flatMap(expand));
+const LAYER_ZONES = LAYER_PATHS.flatMap((layer, i) =>
+  LAYER_PATHS.slice(i + 1).flatMap((higher) =>
+    higher.flatMap((from) => {
+      // Files of this layer or a lower one that sit inside a higher layer's folder stay importable.
+      const below = LAYER_PATHS.slice(0, i + 1).flat();
+      const except = below.filter((p) => p.startsWith(from + '/')).map((p) => `./${path.relative(from, p)}`);
+      return layer.map((target) => ({
+        target: `./${target}`,
+        from: `./${from}`,
+        except,
+        message: `${target} is in a lower layer than ${from} (docs/architecture.md, Layers)`,
+      }));
+    }),
+  ),
+);
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.data/**', '.tools/**', 'bin/**', 'scripts/*.js'] },
@@ -64,6 +107,40 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+
+  {
+    // Temporal lives in the design's homes (../shared/DESIGN.md, Shape): workflows, activities, the
+    // worker and the Temporal client. Everything else reaches Temporal through src/client.
+    files: ['src/**/*.ts'],
+    ignores: ['src/workflows/**', 'src/activities/**', 'src/worker.ts', 'src/worker/**', 'src/client/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@temporalio/*'],
+              message: 'Temporal code lives in src/workflows, src/activities, src/worker(.ts|/) and src/client/; call src/client/tracker-client.ts',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // No import cycle, and no import from a lower layer back up to a higher one (docs/architecture.md, Layers).
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': ['error', { zones: LAYER_ZONES }],
     },
   },
 );
