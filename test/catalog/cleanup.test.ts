@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { cleanupUntracked } from '../../src/catalog/cleanup';
 import { listDueEvents } from '../../src/catalog/lifecycle';
 import { syncEvents } from '../../src/catalog/sync';
-import { parseCatalog, tableFromRows, type CellValue } from '../../src/domain/catalog';
+import { parseCatalog, tableFromRows, type CellValue } from '../../src/catalog/parse/catalog';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { lookUpPlace } from '../../src/catalog/places';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CatalogFormatError, mapColumns, parseCatalog, tableFromRows, type CellValue } from '../../src/domain/catalog';
+import { CatalogFormatError, mapColumns, parseCatalog, tableFromRows, type CellValue } from '../../src/catalog/parse/catalog';
 import { lookUpPlace } from '../../src/catalog/places';
 
 const NY = 'America/New_York';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { CatalogReadError, type CatalogReader } from '../../src/catalog/reader';
+import { CatalogReadError, type CatalogReader } from '../../src/catalog/read/reader';
 import { syncEvents } from '../../src/catalog/sync';
 import { markScraped } from '../../src/catalog/lifecycle';
-import { parseCatalog, tableFromRows, type CellValue } from '../../src/domain/catalog';
+import { parseCatalog, tableFromRows, type CellValue } from '../../src/catalog/parse/catalog';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { lookUpPlace } from '../../src/catalog/places';
 

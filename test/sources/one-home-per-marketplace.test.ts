@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ENV_VARS } from '../../src/config';
-import { MARKETPLACE_LABELS, mapColumns } from '../../src/domain/catalog';
+import { MARKETPLACE_LABELS, mapColumns } from '../../src/catalog/parse/catalog';
 import { MARKETPLACE_NAMES } from '../../src/domain/listing';
 import { MOCK_ROUTES } from '../../src/marketplaces/mocks';
 import { ioOf } from '../../src/marketplaces/adapters';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { byMarketplace, MARKETPLACE_NAMES, type EventMarketplaceId, type MarketplaceName } from './listing';
-import { parseBoolean, parseMarketplaceId, spreadsheetError } from './catalog-cells';
-import { DATE_HINT, numericDateOrders, numericDatePart, parseStart, type DateOrder, type LocalStart } from './catalog-dates';
-import { formatOffset, resolveTimeZone, wallTimeInstants, zonedWallTimeToInstant } from './local-time';
+import { byMarketplace, MARKETPLACE_NAMES, type EventMarketplaceId, type MarketplaceName } from '../../domain/listing';
+import { parseBoolean, parseMarketplaceId, spreadsheetError } from './cells';
+import { DATE_HINT, numericDateOrders, numericDatePart, parseStart, type DateOrder, type LocalStart } from './dates';
+import { formatOffset, resolveTimeZone, wallTimeInstants, zonedWallTimeToInstant } from '../../domain/local-time';
 import { countryCode, countryOfZone } from './countries';
 
 /**

@@ -10,10 +10,10 @@ import {
   type ParsedCatalog,
   type RawCatalogTable,
   type RawRecord,
-} from '../domain/catalog';
+} from '../parse/catalog';
 import { CsvError, DELIMITER_NAMES, decodeText, parseCsv, sniffDelimiter } from './csv';
 import { CatalogReadError, type CatalogReader } from './reader';
-import { lookUpPlace } from './places';
+import { lookUpPlace } from '../places';
 
 /**
  * The catalog as a CSV or JSON file with the same columns as the sheet. JSON is an array of

@@ -1,4 +1,4 @@
-import { MARKETPLACES, type MarketplaceName } from '../marketplaces/registry';
+import { MARKETPLACES, type MarketplaceName } from '../../marketplaces/registry';
 
 /**
  * Single catalog cells as people and spreadsheet programs write them: error values, localized

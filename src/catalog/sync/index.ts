@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { withTransaction, type Db } from '../db/pool';
+import { withTransaction, type Db } from '../../db/pool';
 import {
   identityOf,
   MARKETPLACE_LABELS,
@@ -9,9 +9,9 @@ import {
   type DuplicateRow,
   type MarketplaceName,
   type ParsedCatalog,
-} from '../domain/catalog';
-import type { CatalogReader } from './reader';
-import type { EventColumns } from './lifecycle';
+} from '../parse/catalog';
+import type { CatalogReader } from '../read/reader';
+import type { EventColumns } from '../lifecycle';
 
 /**
  * Catalog -> database. One transaction per sync, under an advisory lock (the CLI and the
