@@ -2,7 +2,7 @@ import { auth as googleAuth } from '@googleapis/sheets';
 import { catalogReader } from '../src/catalog/read/open-reader';
 import { syncEvents } from '../src/catalog/sync';
 import { parseEnv } from '../src/config';
-import type { CellValue } from '../src/catalog/parse/catalog';
+import type { CellValue } from '../src/catalog/parse/cells';
 import { startPostgresForTests } from '../test/helpers/infra';
 import { startSheetsServer } from '../test/catalog/helpers/sheets-server';
 import { median, round, type Benchmark } from './harness';

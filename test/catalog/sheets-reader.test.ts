@@ -10,7 +10,7 @@ import { createSheetsReader } from '../../src/catalog/read/sheets-reader';
 import { CatalogReadError } from '../../src/catalog/read/reader';
 import { syncEvents } from '../../src/catalog/sync';
 import { parseEnv } from '../../src/config';
-import type { CellValue } from '../../src/catalog/parse/catalog';
+import type { CellValue } from '../../src/catalog/parse/cells';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { startSheetsServer, type SheetsServer } from './helpers/sheets-server';
 

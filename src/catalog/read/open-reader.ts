@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Env } from '../../config/index';
-import type { ParsedCatalog } from '../parse/catalog';
+import type { ParsedCatalog } from '../parse/parsed';
 import { createFileReader } from './file-reader';
 import { createSheetsReader, type SheetsReaderOptions } from './sheets-reader';
 import type { CatalogReader } from './reader';

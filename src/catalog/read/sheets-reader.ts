@@ -1,6 +1,9 @@
 import type { auth as googleAuth } from '@googleapis/sheets';
 import { z } from 'zod';
-import { CatalogFormatError, parseCatalog, tableFromRows, type DateOrderSetting } from '../parse/catalog';
+import { CatalogFormatError } from '../parse/columns';
+import { parseCatalog } from '../parse/catalog';
+import { tableFromRows } from '../parse/table';
+import type { DateOrderSetting } from '../parse/date-order';
 import { CatalogReadError, type CatalogReader } from './reader';
 import { lookUpPlace } from '../places';
 

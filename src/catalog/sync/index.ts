@@ -1,15 +1,10 @@
 import type pg from 'pg';
 import { withTransaction, type Db } from '../../db/pool';
-import {
-  identityOf,
-  MARKETPLACE_LABELS,
-  type CatalogRow,
-  type CellNote,
-  type DateOrderDecision,
-  type DuplicateRow,
-  type MarketplaceName,
-  type ParsedCatalog,
-} from '../parse/catalog';
+import { identityOf } from '../parse/catalog';
+import { MARKETPLACE_LABELS } from '../../marketplaces/registry';
+import type { CatalogRow, CellNote, DuplicateRow, ParsedCatalog } from '../parse/parsed';
+import type { DateOrderDecision } from '../parse/date-order';
+import type { MarketplaceName } from '../../domain/listing';
 import type { CatalogReader } from '../read/reader';
 import type { EventColumns } from '../lifecycle';
 
