@@ -1,7 +1,7 @@
 import { resolveTimeZone } from '../../domain/local-time';
 import { isBlank, type CellValue } from './cells';
-import { CATALOG_FIELDS, CatalogFormatError, columnLabel, mapColumns, type CatalogField } from './columns';
-import { decideDateOrder, type DateOrderSetting } from './date-order';
+import { CATALOG_FIELDS, CatalogFormatError, columnLabel, mapColumns, type CatalogField, type ColumnMap } from './columns';
+import { decideDateOrder, type DateOrderSetting, type OrderPlan } from './date-order';
 import type { CatalogRow, ParsedCatalog } from './parsed';
 import { parseCatalogRecord } from './record';
 import type { RawCatalogTable } from './table';
@@ -15,7 +15,7 @@ import type { PlaceLookup } from './zones';
 export interface CatalogOptions {
   /** DEFAULT_EVENT_TIMEZONE: only for rows that say nothing about their place; unset, such rows are refused. */
   defaultTimeZone?: string | undefined;
-  /** Where a row's city, state and country are (src/catalog/places.ts, which reads package data: hence passed in). */
+  /** Where a row's city, state and country are (src/catalog/places/, which reads package data: hence passed in). */
   lookUpPlace: PlaceLookup;
   /** DATE_ORDER: only used when no row of the file proves the order. */
   dateOrder?: DateOrderSetting;
@@ -30,7 +30,6 @@ export interface CatalogOptions {
 export function parseCatalog(table: RawCatalogTable, opts: CatalogOptions): ParsedCatalog {
   if (table.headers.every((h) => h.trim() === '')) throw new CatalogFormatError('it is empty: no header row (nor any named field)');
   const columns = mapColumns(table.headers);
-  const fields = CATALOG_FIELDS.filter((f) => columns.index[f] !== undefined);
   const out: ParsedCatalog = {
     origin: table.origin,
     rows: [],
@@ -41,41 +40,8 @@ export function parseCatalog(table: RawCatalogTable, opts: CatalogOptions): Pars
     blank: 0,
     ignoredColumns: columns.ignored,
   };
-  const records: { rowNumber: number; record: Partial<Record<CatalogField, CellValue>> }[] = [];
-  for (const rec of table.records) {
-    if (rec.problem !== undefined) {
-      out.invalid.push({ row: rec.rowNumber, reason: rec.problem, marketplaceIds: [] });
-      continue;
-    }
-    const record: Partial<Record<CatalogField, CellValue>> = {};
-    for (const f of fields) record[f] = rec.cells[columns.index[f]!] ?? null;
-    if (fields.every((f) => isBlank(record[f]))) {
-      out.blank++;
-      continue;
-    }
-    records.push({ rowNumber: rec.rowNumber, record });
-  }
-  const writtenZoneOf = (r: Partial<Record<CatalogField, CellValue>>): string | undefined => {
-    const z = typeof r.timezone === 'string' && r.timezone.trim() !== '' ? resolveTimeZone(r.timezone) : undefined;
-    return z?.ok ? z.zone : undefined;
-  };
-  const cellText = (v: CellValue | undefined): string | undefined =>
-    typeof v === 'string' || typeof v === 'number' ? String(v).trim() || undefined : undefined;
-  // For the date order's vote only: the zone the row is read in, or its place's likeliest.
-  const zoneOf = (r: Partial<Record<CatalogField, CellValue>>): string | undefined =>
-    writtenZoneOf(r) ??
-    opts.lookUpPlace({ city: cellText(r.city), state: cellText(r.state), country: cellText(r.country) })?.candidates[0]?.zone ??
-    opts.defaultTimeZone;
-  const order = decideDateOrder(
-    records.map((r) => ({
-      row: r.rowNumber,
-      date: r.record.startsAt,
-      country: r.record.country,
-      zone: zoneOf(r.record),
-      writtenZone: writtenZoneOf(r.record),
-    })),
-    opts.dateOrder,
-  );
+  const records = keyedRecords(table, columns, out);
+  const order = fileDateOrder(records, opts);
   if (order.decision) out.dateOrder = order.decision;
   const firstById = new Map<string, number>();
   const firstByIdentity = new Map<string, number>();
@@ -102,6 +68,56 @@ export function parseCatalog(table: RawCatalogTable, opts: CatalogOptions): Pars
     out.rows.push(row);
   }
   return out;
+}
+
+type CatalogRecord = Partial<Record<CatalogField, CellValue>>;
+
+/**
+ * The table's records keyed by field; a record that could not be split into cells goes to
+ * `out.invalid`, and one with nothing in any recognised column is counted in `out.blank`.
+ */
+function keyedRecords(table: RawCatalogTable, columns: ColumnMap, out: ParsedCatalog): { rowNumber: number; record: CatalogRecord }[] {
+  const fields = CATALOG_FIELDS.filter((f) => columns.index[f] !== undefined);
+  const records: { rowNumber: number; record: CatalogRecord }[] = [];
+  for (const rec of table.records) {
+    if (rec.problem !== undefined) {
+      out.invalid.push({ row: rec.rowNumber, reason: rec.problem, marketplaceIds: [] });
+      continue;
+    }
+    const record: CatalogRecord = {};
+    for (const f of fields) record[f] = rec.cells[columns.index[f]!] ?? null;
+    if (fields.every((f) => isBlank(record[f]))) {
+      out.blank++;
+      continue;
+    }
+    records.push({ rowNumber: rec.rowNumber, record });
+  }
+  return records;
+}
+
+/** The order of the file's numeric dates, decided once from all its records (see decideDateOrder). */
+function fileDateOrder(records: { rowNumber: number; record: CatalogRecord }[], opts: CatalogOptions): OrderPlan {
+  const writtenZoneOf = (r: CatalogRecord): string | undefined => {
+    const z = typeof r.timezone === 'string' && r.timezone.trim() !== '' ? resolveTimeZone(r.timezone) : undefined;
+    return z?.ok ? z.zone : undefined;
+  };
+  const cellText = (v: CellValue | undefined): string | undefined =>
+    typeof v === 'string' || typeof v === 'number' ? String(v).trim() || undefined : undefined;
+  // For the date order's vote only: the zone the row is read in, or its place's likeliest.
+  const zoneOf = (r: CatalogRecord): string | undefined =>
+    writtenZoneOf(r) ??
+    opts.lookUpPlace({ city: cellText(r.city), state: cellText(r.state), country: cellText(r.country) })?.candidates[0]?.zone ??
+    opts.defaultTimeZone;
+  return decideDateOrder(
+    records.map((r) => ({
+      row: r.rowNumber,
+      date: r.record.startsAt,
+      country: r.record.country,
+      zone: zoneOf(r.record),
+      writtenZone: writtenZoneOf(r.record),
+    })),
+    opts.dateOrder,
+  );
 }
 
 /** Name, venue and start: how a row with no readable id is recognised. */

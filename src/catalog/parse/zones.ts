@@ -3,7 +3,7 @@ import type { LocalStart } from './dates';
 
 /**
  * A row's time zone from where the event is, and the instant of its local start in a zone. Pure:
- * the places come from a PlaceLookup the caller passes in (src/catalog/places.ts reads the data).
+ * the places come from a PlaceLookup the caller passes in (src/catalog/places/ reads the data).
  */
 
 /** A row's place as its cells write it. */
