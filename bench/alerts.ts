@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { evaluateScrape } from '../src/alerts/evaluate-scrape';
 import { applyRules, ruleInputOf } from '../src/alerts/rules/store';
 import { ruleSpecSchema } from '../src/alerts/rules/types';
-import { catalogReader } from '../src/catalog/open-reader';
+import { catalogReader } from '../src/catalog/read/open-reader';
 import { syncEvents } from '../src/catalog/sync';
 import { persistScrape } from '../src/db/ingest';
 import type { NormalizedListing } from '../src/domain/listing';

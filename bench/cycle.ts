@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 
 import { applyRules, ruleInputOf } from '../src/alerts/rules/store';
 import { ruleSpecSchema } from '../src/alerts/rules/types';
-import { catalogReader } from '../src/catalog/open-reader';
+import { catalogReader } from '../src/catalog/read/open-reader';
 import { listDueEvents } from '../src/catalog/lifecycle';
 import { syncEvents } from '../src/catalog/sync';
 import { parseEnv, type Env } from '../src/config';

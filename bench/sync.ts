@@ -1,8 +1,8 @@
 import { auth as googleAuth } from '@googleapis/sheets';
-import { catalogReader } from '../src/catalog/open-reader';
+import { catalogReader } from '../src/catalog/read/open-reader';
 import { syncEvents } from '../src/catalog/sync';
 import { parseEnv } from '../src/config';
-import type { CellValue } from '../src/domain/catalog';
+import type { CellValue } from '../src/catalog/parse/cells';
 import { startPostgresForTests } from '../test/helpers/infra';
 import { startSheetsServer } from '../test/catalog/helpers/sheets-server';
 import { median, round, type Benchmark } from './harness';
@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createFileReader } from '../src/catalog/file-reader';
+import { createFileReader } from '../src/catalog/read/file-reader';
 import { fromRoot } from '../src/config/paths';
 import { createThrowawayDatabase } from '../test/helpers/throwaway-database';
 

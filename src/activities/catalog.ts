@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { catalogReader } from '../catalog/open-reader';
+import { catalogReader } from '../catalog/read/open-reader';
 import { loadDueEvents, markScraped } from '../catalog/lifecycle';
 import { listScrapableEvents } from '../db/event-status';
 import type { DueEvent } from '../domain/tracker';

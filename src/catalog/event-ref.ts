@@ -1,4 +1,4 @@
-import { parseMarketplaceId } from '../domain/catalog-cells';
+import { parseMarketplaceId } from './parse/cells';
 import { MARKETPLACE_NAMES, MARKETPLACES, type MarketplaceName } from '../marketplaces/registry';
 
 /**

@@ -1,5 +1,5 @@
 import type { Db } from '../db/pool';
-import type { StartPrecision } from '../domain/catalog';
+import type { StartPrecision } from './parse/parsed';
 import type { EventMarketplaceId, MarketplaceName } from '../domain/listing';
 import type { DueEvent } from '../domain/tracker';
 

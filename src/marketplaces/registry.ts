@@ -17,6 +17,9 @@ export type MarketplaceName = (typeof MARKETPLACES)[number]['name'];
 /** The names, as a non-empty tuple for z.enum. */
 export const MARKETPLACE_NAMES = MARKETPLACES.map((m) => m.name) as unknown as readonly [MarketplaceName, ...MarketplaceName[]];
 
+/** Each marketplace's name as people read it ("StubHub", "Vivid Seats"), for messages. */
+export const MARKETPLACE_LABELS = Object.fromEntries(MARKETPLACES.map((m) => [m.name, m.label])) as Record<MarketplaceName, string>;
+
 export function descriptorOf(name: MarketplaceName): MarketplaceDescriptor<MarketplaceName> {
   return MARKETPLACES.find((m) => m.name === name)!;
 }

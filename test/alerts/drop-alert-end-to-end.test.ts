@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { addRule, ruleInputOf } from '../../src/alerts/rules/store';
 import { ruleSpecSchema } from '../../src/alerts/rules/types';
-import { catalogReader } from '../../src/catalog/open-reader';
+import { catalogReader } from '../../src/catalog/read/open-reader';
 import { syncEvents } from '../../src/catalog/sync';
 import type { ScrapeEventInput } from '../../src/domain/tracker';
 import { deliverAlerts, scrapeEvent } from '../../src/workflows';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseBoolean, parseMarketplaceId, spreadsheetError } from '../../src/domain/catalog-cells';
+import { parseBoolean, parseMarketplaceId, spreadsheetError } from '../../src/catalog/parse/cells';
 
 describe('catalog cells: spreadsheet error values', () => {
   it('recognises the error values of Excel, Sheets and Calc, and nothing else', () => {

@@ -3,7 +3,9 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { cleanupUntracked } from '../../src/catalog/cleanup';
 import { listDueEvents } from '../../src/catalog/lifecycle';
 import { syncEvents } from '../../src/catalog/sync';
-import { parseCatalog, tableFromRows, type CellValue } from '../../src/domain/catalog';
+import { parseCatalog } from '../../src/catalog/parse/catalog';
+import { tableFromRows } from '../../src/catalog/parse/table';
+import type { CellValue } from '../../src/catalog/parse/cells';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { lookUpPlace } from '../../src/catalog/places';
 

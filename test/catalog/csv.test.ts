@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CsvError, parseCsv } from '../../src/catalog/csv';
+import { CsvError, parseCsv } from '../../src/catalog/read/csv';
 
 const fields = (text: string): string[][] => parseCsv(text).map((r) => r.fields);
 

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseStart, type LocalStart } from '../../src/domain/catalog-dates';
-import { decideDateOrder, parseCatalog, tableFromRows, type CellValue } from '../../src/domain/catalog';
+import { parseStart, type LocalStart } from '../../src/catalog/parse/dates';
+import { decideDateOrder } from '../../src/catalog/parse/date-order';
+import { parseCatalog } from '../../src/catalog/parse/catalog';
+import { tableFromRows } from '../../src/catalog/parse/table';
+import type { CellValue } from '../../src/catalog/parse/cells';
 import { resolveTimeZone } from '../../src/domain/local-time';
 import { lookUpPlace } from '../../src/catalog/places';
 

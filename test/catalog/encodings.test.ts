@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { decodeText, sniffDelimiter } from '../../src/catalog/csv';
-import { createFileReader } from '../../src/catalog/file-reader';
-import { CatalogReadError } from '../../src/catalog/reader';
+import { decodeText, sniffDelimiter } from '../../src/catalog/read/csv';
+import { createFileReader } from '../../src/catalog/read/file-reader';
+import { CatalogReadError } from '../../src/catalog/read/reader';
 
 /** Windows-1252 bytes of a text (Latin-1 range plus the 0x80-0x9F characters used here). */
 function cp1252(text: string): Buffer {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { catalogReader } from '../../src/catalog/open-reader';
+import { catalogReader } from '../../src/catalog/read/open-reader';
 import { syncEvents } from '../../src/catalog/sync';
 import { parseEnv } from '../../src/config';
 import { fromRoot } from '../../src/config/paths';

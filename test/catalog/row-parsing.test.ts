@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CatalogFormatError, mapColumns, parseCatalog, tableFromRows, type CellValue } from '../../src/domain/catalog';
+import { CatalogFormatError, mapColumns } from '../../src/catalog/parse/columns';
+import { parseCatalog } from '../../src/catalog/parse/catalog';
+import { tableFromRows } from '../../src/catalog/parse/table';
+import type { CellValue } from '../../src/catalog/parse/cells';
 import { lookUpPlace } from '../../src/catalog/places';
 
 const NY = 'America/New_York';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createFileReader } from '../../src/catalog/file-reader';
+import { createFileReader } from '../../src/catalog/read/file-reader';
 import { fromRoot } from '../../src/config/paths';
 
 /**

@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { auth as googleAuth } from '@googleapis/sheets';
-import { catalogReader, readCatalog } from '../../src/catalog/open-reader';
-import { createSheetsReader } from '../../src/catalog/sheets-reader';
-import { CatalogReadError } from '../../src/catalog/reader';
+import { catalogReader, readCatalog } from '../../src/catalog/read/open-reader';
+import { createSheetsReader } from '../../src/catalog/read/sheets-reader';
+import { CatalogReadError } from '../../src/catalog/read/reader';
 import { syncEvents } from '../../src/catalog/sync';
 import { parseEnv } from '../../src/config';
-import type { CellValue } from '../../src/domain/catalog';
+import type { CellValue } from '../../src/catalog/parse/cells';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { startSheetsServer, type SheetsServer } from './helpers/sheets-server';
 

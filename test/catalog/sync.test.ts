@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { CatalogReadError, type CatalogReader } from '../../src/catalog/reader';
+import { CatalogReadError, type CatalogReader } from '../../src/catalog/read/reader';
 import { syncEvents } from '../../src/catalog/sync';
 import { markScraped } from '../../src/catalog/lifecycle';
-import { parseCatalog, tableFromRows, type CellValue } from '../../src/domain/catalog';
+import { parseCatalog } from '../../src/catalog/parse/catalog';
+import { tableFromRows } from '../../src/catalog/parse/table';
+import type { CellValue } from '../../src/catalog/parse/cells';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { lookUpPlace } from '../../src/catalog/places';
 

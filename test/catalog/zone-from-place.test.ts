@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lookUpPlace } from '../../src/catalog/places';
-import { parseCatalog, tableFromRows, type CellValue } from '../../src/domain/catalog';
+import { parseCatalog } from '../../src/catalog/parse/catalog';
+import { tableFromRows } from '../../src/catalog/parse/table';
+import type { CellValue } from '../../src/catalog/parse/cells';
 
 /**
  * Rows without a time zone take the zone of where they are: their city (with its state or

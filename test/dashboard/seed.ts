@@ -1,7 +1,7 @@
 import { evaluateScrape } from '../../src/alerts/evaluate-scrape';
 import { applyRules, ruleInputOf } from '../../src/alerts/rules/store';
 import { ruleSpecSchema } from '../../src/alerts/rules/types';
-import { createFileReader } from '../../src/catalog/file-reader';
+import { createFileReader } from '../../src/catalog/read/file-reader';
 import { listEvents } from '../../src/catalog/lifecycle';
 import { syncEvents } from '../../src/catalog/sync';
 import { persistScrape } from '../../src/db/ingest';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Context as ActivityContext } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { catalogReader } from '../../src/catalog/open-reader';
+import { catalogReader } from '../../src/catalog/read/open-reader';
 import { syncEvents } from '../../src/catalog/sync';
 import type { MarketplaceName } from '../../src/domain/listing';
 import { EVENTS_HEADER, startTrackerStack, writeEventsFile, type TrackerStack } from '../helpers/stack';

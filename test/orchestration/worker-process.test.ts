@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { catalogReader } from '../../src/catalog/open-reader';
+import { catalogReader } from '../../src/catalog/read/open-reader';
 import { syncEvents } from '../../src/catalog/sync';
 import { parseEnv } from '../../src/config';
 import { freePort } from '../../src/embedded/ports';

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { catalogReader } from '../../catalog/open-reader';
+import { catalogReader } from '../../catalog/read/open-reader';
 import { cleanupUntracked, type CleanupReport } from '../../catalog/cleanup';
 import type { CatalogEvent } from '../../catalog/lifecycle';
 import { listEventsByStatus, withEventStatus, type EventStatusFields } from '../../db/event-status';
-import { CatalogReadError } from '../../catalog/reader';
+import { CatalogReadError } from '../../catalog/read/reader';
 import { syncEvents, syncProgressLine, type SyncReport } from '../../catalog/sync';
 import { createProgress } from '../progress';
 import { formatLocalDate, formatWallTime } from '../../domain/local-time';

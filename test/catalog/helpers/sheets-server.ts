@@ -1,7 +1,7 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CellValue } from '../../../src/domain/catalog';
+import type { CellValue } from '../../../src/catalog/parse/cells';
 
 /**
  * A local HTTP server that speaks the part of the Google Sheets v4 API the catalog uses:

@@ -1,9 +1,19 @@
-import { MARKETPLACES, type MarketplaceName } from '../marketplaces/registry';
+import { z } from 'zod';
+import { MARKETPLACES, type MarketplaceName } from '../../marketplaces/registry';
 
 /**
  * Single catalog cells as people and spreadsheet programs write them: error values, localized
- * booleans, marketplace ids and event links pasted in their place. Pure functions.
+ * booleans, marketplace ids and event links pasted in their place, text and capacities (zod
+ * schemas). Pure functions.
  */
+
+/** A cell as a source hands it over: Sheets' unformatted values, CSV text, JSON scalars. */
+export type CellValue = string | number | boolean | null;
+
+/** Empty: no cell, null, or only spaces. */
+export function isBlank(v: CellValue | undefined): boolean {
+  return v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+}
 
 /**
  * Error values of Excel, Google Sheets and LibreOffice Calc (#N/A, #REF!, ...). A cell holding
@@ -164,3 +174,33 @@ function idFromLink(text: string, marketplace: MarketplaceName): IdCell {
   }
   return { kind: 'invalid', reason: `is a link to ${host} but not to an event page (no event id in ${url.pathname})` };
 }
+
+/** Text cells: trimmed; empty means absent. Numbers and booleans are written as text. */
+export const textCell = (max: number) =>
+  z.preprocess(
+    (v) => {
+      if (v === null || v === undefined) return undefined;
+      const s = String(v).trim();
+      return s === '' ? undefined : s;
+    },
+    z.string().max(max, `is longer than ${max} characters`).optional(),
+  );
+
+/** A capacity cell: a positive whole number up to 2,000,000, thousands separators allowed ("12,000", "12.000", "12 000"). */
+export const capacityCell = z.preprocess(
+  (v) => {
+    if (v === null || v === undefined) return undefined;
+    if (typeof v === 'number') return v;
+    const s = String(v)
+      .trim()
+      .replace(/[,.\s_']/g, '');
+    if (s === '') return undefined;
+    return /^\d+$/.test(s) ? Number(s) : v;
+  },
+  z
+    .number({ error: 'is not a whole number' })
+    .int('is not a whole number')
+    .positive('must be positive')
+    .max(2_000_000, 'is too large')
+    .optional(),
+);

@@ -1,19 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import {
-  CatalogFormatError,
-  parseCatalog,
-  tableFromRows,
-  type CellValue,
-  type DateOrderSetting,
-  type ParsedCatalog,
-  type RawCatalogTable,
-  type RawRecord,
-} from '../domain/catalog';
+import { CatalogFormatError } from '../parse/columns';
+import { parseCatalog } from '../parse/catalog';
+import { tableFromRows, type RawCatalogTable, type RawRecord } from '../parse/table';
+import type { CellValue } from '../parse/cells';
+import type { DateOrderSetting } from '../parse/date-order';
+import type { ParsedCatalog } from '../parse/parsed';
 import { CsvError, DELIMITER_NAMES, decodeText, parseCsv, sniffDelimiter } from './csv';
 import { CatalogReadError, type CatalogReader } from './reader';
-import { lookUpPlace } from './places';
+import { lookUpPlace } from '../places';
 
 /**
  * The catalog as a CSV or JSON file with the same columns as the sheet. JSON is an array of

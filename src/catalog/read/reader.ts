@@ -1,4 +1,4 @@
-import type { ParsedCatalog } from '../domain/catalog';
+import type { ParsedCatalog } from '../parse/parsed';
 
 /**
  * Where the event catalog comes from: a Google Sheet or a file. A reader reads and parses the

@@ -1,8 +1,11 @@
 import type { auth as googleAuth } from '@googleapis/sheets';
 import { z } from 'zod';
-import { CatalogFormatError, parseCatalog, tableFromRows, type DateOrderSetting } from '../domain/catalog';
+import { CatalogFormatError } from '../parse/columns';
+import { parseCatalog } from '../parse/catalog';
+import { tableFromRows } from '../parse/table';
+import type { DateOrderSetting } from '../parse/date-order';
 import { CatalogReadError, type CatalogReader } from './reader';
-import { lookUpPlace } from './places';
+import { lookUpPlace } from '../places';
 
 /** The clients the Sheets API accepts as `auth` (google-auth-library's, as @googleapis/sheets re-exports them). */
 type SheetsAuth = InstanceType<typeof googleAuth.OAuth2> | InstanceType<typeof googleAuth.GoogleAuth>;

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Env } from '../config';
-import type { ParsedCatalog } from '../domain/catalog';
+import type { Env } from '../../config/index';
+import type { ParsedCatalog } from '../parse/parsed';
 import { createFileReader } from './file-reader';
 import { createSheetsReader, type SheetsReaderOptions } from './sheets-reader';
 import type { CatalogReader } from './reader';
-import { fromRoot } from '../config/paths';
+import { fromRoot } from '../../config/paths';
 
 /**
  * The configured catalog: the Google Sheet when GOOGLE_SHEET_ID is set, else EVENTS_FILE.
