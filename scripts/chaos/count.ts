@@ -7,7 +7,7 @@ import type { MockRequestLogEntry } from '../../src/mock-marketplace';
 
 /** One cycle the suite ran (a `scrapeEvents` workflow over every due event). */
 export interface CycleRecord {
-  /** Workflow id of the cycle (`chaos-cycle-N`): the first segment of its job id and scrape keys. */
+  /** Workflow id of the cycle (`chaos-cycle-N`): the first segment of its cycle id and scrape keys. */
   workflowId: string;
   /** (event id, marketplace) pairs the cycle had to scrape. */
   expected: { eventId: number; marketplace: MarketplaceName }[];

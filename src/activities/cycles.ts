@@ -34,7 +34,7 @@ export function cycleActivities({
 
     async finishCycle({ summary }) {
       const failed = summary.eventsFailed + (summary.catalogError ? 1 : 0);
-      // An empty scrape (0 listings after many) is never a plain success: the run is partial.
+      // An empty scrape (0 listings after many) is never a plain success: the cycle is partial.
       const marked = (summary.marketplacesEmpty ?? 0) > 0;
       const status =
         summary.eventsDue > 0 && summary.eventsScraped === 0

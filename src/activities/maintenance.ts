@@ -36,7 +36,7 @@ export function maintenanceActivities({
         archivedPartitions: Object.values(r.archived).reduce((n, list) => n + list.length, 0),
         archivedRows: r.archivedRows,
         hourlyDeleted: r.hourlyDeleted,
-        runsDeleted: r.runsDeleted,
+        cyclesDeleted: r.cyclesDeleted,
         errorsDeleted: r.errorsDeleted,
         chunksCompressed: r.chunksCompressed,
       };

@@ -88,7 +88,7 @@ export interface MarketplaceActivities {
 export interface ScrapeInput extends EventMarketplaceId {
   /** The scrape's key (scrapeIdFor): every row it stores carries it, so a retry never duplicates one. */
   scrapeId: string;
-  /** The cycle's id (scrape_runs.job_id) that failed attempts are recorded under. */
+  /** The cycle's id (cycles.cycle_id) that failed attempts are recorded under. */
   cycleId: string;
   eventId: number;
 }

@@ -38,7 +38,7 @@ export function formatDriftAlert(input: { marketplace: string; eventId: number; 
   return {
     ...operatorAlert({
       title: `Ticket Tracker: ${input.marketplace} changed its format`,
-      text: `${input.message}\nSave a payload with \`ticket-tracker sources probe ${input.marketplace} ID --save FILE\` and check it with \`ticket-tracker sources parse\`.`,
+      text: `${input.message}\nSave a payload with \`ticket-tracker marketplaces probe ${input.marketplace} ID --save FILE\` and check it with \`ticket-tracker marketplaces parse\`.`,
       severity: 'critical',
       dedupeKey: `format-drift/${input.marketplace}/${hour}`,
     }),

@@ -5,7 +5,7 @@ import { registerAnalyticsCommands } from './commands/analytics';
 import { registerCoreCommands } from './commands/core';
 import { registerDashboardCommand } from './commands/dashboard';
 import { registerEventsCommands } from './commands/events';
-import { registerSourcesCommands } from './commands/sources';
+import { registerMarketplacesCommands } from './commands/marketplaces';
 import { registerTopCommand } from './commands/top';
 import { registerTrackerCommands } from './commands/tracker';
 import type { CliContext } from './context';
@@ -20,7 +20,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerCoreCommands(program, ctx);
   registerAnalyticsCommands(program, ctx);
   registerEventsCommands(program, ctx);
-  registerSourcesCommands(program, ctx);
+  registerMarketplacesCommands(program, ctx);
   registerTrackerCommands(program, ctx);
   registerAlertsCommands(program, ctx);
   registerTopCommand(program, ctx);

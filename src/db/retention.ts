@@ -7,13 +7,14 @@ import { storageModeOf } from './storage-mode';
 
 /**
  * Archival and retention, with the seed's policy as defaults: raw listings and snapshots 4
- * months then the archive, hourly rollups 6 months, daily rollups forever, scrape runs 3
- * months, scrape errors 1 month.
+ * months then the archive, hourly rollups 6 months, daily rollups forever, cycles 3 months,
+ * scrape errors 1 month. `cyclesDays` is set by RETENTION_RUNS_DAYS (the variable keeps its name:
+ * deployments set it).
  */
 export interface RetentionPolicy {
   rawDays: number;
   hourlyDays: number;
-  runsDays: number;
+  cyclesDays: number;
   errorsDays: number;
 }
 
@@ -23,7 +24,7 @@ export function retentionPolicyFromEnv(
   return {
     rawDays: env.RETENTION_RAW_DAYS,
     hourlyDays: env.RETENTION_HOURLY_DAYS,
-    runsDays: env.RETENTION_RUNS_DAYS,
+    cyclesDays: env.RETENTION_RUNS_DAYS,
     errorsDays: env.RETENTION_ERRORS_DAYS,
   };
 }
@@ -42,7 +43,8 @@ export interface RetentionResult {
   archivedRows: number;
   /** Hourly rollup rows deleted (bucket before now - hourlyDays). */
   hourlyDeleted: number;
-  runsDeleted: number;
+  /** Cycle records deleted (started before now - cyclesDays). */
+  cyclesDeleted: number;
   errorsDeleted: number;
   /** Partitions created ahead while at it (plain). */
   partitionsCreated: string[];
@@ -68,7 +70,7 @@ export function archiveCutoffOf(now: Date, rawDays: number): Date {
 /**
  * Applies the policy as of `now`: raw rows captured before the week-aligned cutoff move to the
  * archive (by whole partitions or chunks), hourly rollups older than hourlyDays are deleted row
- * by row, old runs and errors too. Daily rollups are kept. The same rows move and go in both
+ * by row, old cycle records and errors too. Daily rollups are kept. The same rows move and go in both
  * layouts. Safe to re-run: a second run finds nothing left to move.
  */
 export async function applyRetention(db: Db, policy: RetentionPolicy, now: Date): Promise<RetentionResult> {
@@ -101,7 +103,7 @@ export async function applyRetention(db: Db, policy: RetentionPolicy, now: Date)
     client.release();
   }
   const h = await db.query('DELETE FROM rollup_hourly WHERE bucket < $1', [daysBefore(now, policy.hourlyDays)]);
-  const runs = await db.query('DELETE FROM scrape_runs WHERE started_at < $1', [daysBefore(now, policy.runsDays)]);
+  const cycles = await db.query('DELETE FROM cycles WHERE started_at < $1', [daysBefore(now, policy.cyclesDays)]);
   const errors = await db.query('DELETE FROM scrape_errors WHERE occurred_at < $1', [daysBefore(now, policy.errorsDays)]);
   return {
     mode,
@@ -109,7 +111,7 @@ export async function applyRetention(db: Db, policy: RetentionPolicy, now: Date)
     archived,
     archivedRows,
     hourlyDeleted: h.rowCount ?? 0,
-    runsDeleted: runs.rowCount ?? 0,
+    cyclesDeleted: cycles.rowCount ?? 0,
     errorsDeleted: errors.rowCount ?? 0,
     partitionsCreated,
     chunksCompressed,

@@ -8,7 +8,7 @@ import { SUMMARY_ZONE, type Currency, type NormalizedListing, type PriceSummary 
  *  - one row per zone with section = ZONE_TOTAL_SECTION (metrics over every listing of the zone,
  *    not averages of section averages);
  *  - one row for the whole event, zone = SUMMARY_ZONE ('ALL'), which is also the only row a
- *    summary-only marketplace produces, so "the whole event" means the same for every source.
+ *    summary-only marketplace produces, so "the whole event" means the same for every marketplace.
  */
 export const ZONE_TOTAL_SECTION = '';
 
@@ -26,7 +26,7 @@ export interface SnapshotMetrics {
   /** Lowest total price for 2 (4) tickets bought together from one listing, respecting its splits. */
   lowestPrice2: number | null;
   lowestPrice4: number | null;
-  /** Null when the marketplace does not say (summary-only sources). */
+  /** Null when the marketplace does not say (summary-only marketplaces). */
   totalTickets: number | null;
   totalListings: number | null;
   available: boolean;

@@ -13,7 +13,7 @@ export interface MarketplaceAdapter {
   /** 'listings' when this adapter yields listing-level data, 'summary' when only event figures. */
   readonly yields: 'listings' | 'summary';
   fetchPrices(marketplaceEventId: string, signal?: AbortSignal): Promise<FetchedPrices>;
-  /** The marketplace's raw answer for the event (parsed JSON), unnormalized: what `sources probe` saves. */
+  /** The marketplace's raw answer for the event (parsed JSON), unnormalized: what `marketplaces probe` saves. */
   fetchPayload(marketplaceEventId: string, signal?: AbortSignal): Promise<unknown>;
   /** Normalizes a payload fetchPayload returned; a shape error is a non-retryable MarketplaceError naming the field path. */
   parse(payload: unknown, marketplaceEventId: string): FetchedPrices;

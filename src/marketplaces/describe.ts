@@ -3,7 +3,7 @@ import { assessScrape, DEFAULT_SCRAPE_HEALTH, type ScrapeHealthSettings } from '
 import { computeSnapshots, dominantCurrency, roundCents, type SnapshotMetrics } from '../domain/snapshot';
 
 /**
- * What a parsed payload comes to, for `ticket-tracker sources parse` and `sources probe`: the
+ * What a parsed payload comes to, for `ticket-tracker marketplaces parse` and `marketplaces probe`: the
  * counts (items, parsed, skipped by reason, what the marketplace declares) and the event-level
  * figures computed exactly as a scrape's snapshot is (listings in a second currency left out and
  * counted, as storage does). Pure.
@@ -34,7 +34,7 @@ export interface ParseReport {
   allInHighest: number | null;
   /** What a scrape of this payload would be recorded as: 'ok', or 'format-drift' with the reason. */
   health: string;
-  /** True when health is 'ok' (`sources parse` exits 2 otherwise). */
+  /** True when health is 'ok' (`marketplaces parse` exits 2 otherwise). */
   healthy: boolean;
   /** Fields the real format always carries that the payload lacks (each makes it format drift). */
   missing: { path: string; reason: string }[];

@@ -22,7 +22,7 @@ export interface MarketplaceErrorInit {
   policy?: string;
   /** For bad payloads: where in the payload, e.g. "tickets[3].p". */
   path?: string;
-  /** For a body that is not JSON: the body as received (what `sources probe --save` keeps). */
+  /** For a body that is not JSON: the body as received (what `marketplaces probe --save` keeps). */
   body?: string;
   cause?: unknown;
 }

@@ -10,7 +10,7 @@ export type { MarketplaceAdapter } from './adapter';
 export type { RequestPace } from './http';
 export { MarketplaceError, PayloadShapeError } from './errors';
 
-/** Pure normalizers by source name, for `ticket-tracker sources parse` and the tests. */
+/** Pure normalizers by marketplace name, for `ticket-tracker marketplaces parse` and the tests. */
 export const PAYLOAD_PARSERS: Record<MarketplaceName, (payload: unknown) => FetchedPrices> = Object.fromEntries(
   MARKETPLACE_NAMES.map((name) => [name, (payload: unknown) => ioOf(name).parse(payload)]),
 ) as Record<MarketplaceName, (payload: unknown) => FetchedPrices>;

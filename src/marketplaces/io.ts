@@ -3,7 +3,7 @@ import type { MarketplaceHttp } from './http';
 import type { MarketplaceAdapter } from './adapter';
 import type { MarketplaceName } from './registry';
 
-/** What an adapter factory gets from createMarketplaceAdapters (sources/index.ts). */
+/** What an adapter factory gets from createMarketplaceAdapters (marketplaces/index.ts). */
 export interface AdapterContext {
   /** A setting by name (the marketplace's own, from its descriptor); undefined when not set. */
   setting(name: string): string | undefined;
@@ -20,7 +20,7 @@ export interface AdapterContext {
 /** The I/O half of a marketplace (its folder's adapter.ts): the adapter and the pure payload parser. */
 export interface MarketplaceIo<N extends MarketplaceName = MarketplaceName> {
   name: N;
-  /** Pure: a saved payload -> normalized prices (for `sources parse` and the tests). */
+  /** Pure: a saved payload -> normalized prices (for `marketplaces parse` and the tests). */
   parse(payload: unknown): FetchedPrices;
   createAdapter(ctx: AdapterContext): MarketplaceAdapter;
 }

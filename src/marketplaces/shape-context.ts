@@ -12,7 +12,7 @@ export function withShapeContext<T>(marketplace: MarketplaceName, eventId: strin
         eventId,
         kind: 'bad-payload',
         path: err.path,
-        message: `${err.message} (the marketplace may have changed its format; save the payload and try \`ticket-tracker sources parse ${marketplace} FILE\`)`,
+        message: `${err.message} (the marketplace may have changed its format; save the payload and try \`ticket-tracker marketplaces parse ${marketplace} FILE\`)`,
         cause: err,
       });
     }

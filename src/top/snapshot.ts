@@ -11,7 +11,7 @@ export interface TopSnapshot {
   at: Date;
   /** The tracker's status query; `unavailable` says why there is none (not running, Temporal down). */
   tracker: { status: TrackerStatus } | { unavailable: string };
-  /** The cycle running now (scrape_runs status 'running'), with its progress so far; null when none. */
+  /** The cycle running now (cycles status 'running'), with its progress so far; null when none. */
   running: RunningCycle | null;
   latestScrapes: LatestScrape[];
   /** Lowest prices (whole event) whose latest scrape moved most against the scrape before it. */
@@ -20,7 +20,7 @@ export interface TopSnapshot {
 }
 
 export interface RunningCycle {
-  /** The cycle id (scrape_runs.job_id): `<workflow id>/<start instant>`. */
+  /** The cycle id (cycles.cycle_id): `<workflow id>/<start instant>`. */
   id: string;
   startedAt: Date;
   /** Events with at least one stored scrape or failed attempt in this cycle. */
@@ -71,7 +71,7 @@ export interface TopOptions {
   graceHours: number;
 }
 
-const RUNNING = `SELECT job_id, started_at FROM scrape_runs WHERE status = 'running' ORDER BY started_at DESC LIMIT 1`;
+const RUNNING = `SELECT cycle_id, started_at FROM cycles WHERE status = 'running' ORDER BY started_at DESC LIMIT 1`;
 
 /** Progress of a cycle from its rows: its scrapes' keys start with `<cycle id>/` (scrapeIdFor). */
 const PROGRESS = `
@@ -80,7 +80,7 @@ const PROGRESS = `
      WHERE persisted_at >= $2 AND left(scrape_key, length($1::text) + 1) = $1::text || '/'
   ), failed AS (
     SELECT DISTINCT e.event_id, e.marketplace FROM scrape_errors e
-     WHERE e.job_id = $1::text AND e.event_id IS NOT NULL AND e.marketplace IS NOT NULL
+     WHERE e.cycle_id = $1::text AND e.event_id IS NOT NULL AND e.marketplace IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.event_id = e.event_id AND s.marketplace = e.marketplace)
   )
   SELECT marketplace, count(*) FILTER (WHERE ok)::int AS ok, count(*) FILTER (WHERE NOT ok)::int AS failed,
@@ -178,11 +178,11 @@ export async function readTopSnapshot(
 }
 
 async function readRunning(db: Db, now: Date, graceHours: number): Promise<RunningCycle | null> {
-  const run = await db.query<{ job_id: string; started_at: Date }>(RUNNING);
-  const r = run.rows[0];
+  const running = await db.query<{ cycle_id: string; started_at: Date }>(RUNNING);
+  const r = running.rows[0];
   if (!r) return null;
   const due = await listScrapableEvents(db, now, graceHours);
-  return readCycleProgress(db, { id: r.job_id, startedAt: r.started_at }, due.length);
+  return readCycleProgress(db, { id: r.cycle_id, startedAt: r.started_at }, due.length);
 }
 
 /**
@@ -205,14 +205,14 @@ export async function readCycleProgress(db: Db, cycle: { id: string; startedAt: 
   };
 }
 
-/** The cycle a workflow started (its cycle id, scrape_runs.job_id, is `<workflow id>/<start instant>`), once it is recorded. */
+/** The cycle a workflow started (its cycle id, cycles.cycle_id, is `<workflow id>/<start instant>`), once it is recorded. */
 export async function findCycleOf(db: Db, workflowId: string): Promise<{ id: string; startedAt: Date } | null> {
-  const res = await db.query<{ job_id: string; started_at: Date }>(
-    `SELECT job_id, started_at FROM scrape_runs WHERE left(job_id, length($1::text) + 1) = $1::text || '/' ORDER BY started_at DESC LIMIT 1`,
+  const res = await db.query<{ cycle_id: string; started_at: Date }>(
+    `SELECT cycle_id, started_at FROM cycles WHERE left(cycle_id, length($1::text) + 1) = $1::text || '/' ORDER BY started_at DESC LIMIT 1`,
     [workflowId],
   );
   const r = res.rows[0];
-  return r ? { id: r.job_id, startedAt: r.started_at } : null;
+  return r ? { id: r.cycle_id, startedAt: r.started_at } : null;
 }
 
 /** "12 of 40 events done · stubhub 10 ok 1 failed · ...": one line of a cycle's progress. */

@@ -7,7 +7,7 @@ import { scrapeEvent } from './scrape-event';
 /**
  * One scrape cycle, shared by the tracker loop and one-off scrapes: optionally sync the
  * catalog, take the events, scrape each in a child workflow with bounded fan-out, and record
- * the cycle (scrape_runs). One failing event never fails the cycle.
+ * the cycle (cycles). One failing event never fails the cycle.
  */
 const db = proxyActivities<MainActivities>({
   startToCloseTimeout: '2 minutes',

@@ -72,10 +72,10 @@ export async function scrapeEvent(input: ScrapeEventInput): Promise<ScrapeEventR
   if (!parsed.success)
     throw ApplicationFailure.nonRetryable(`invalid scrapeEvent input: ${describeZodError(parsed.error)}`, 'InvalidInput');
   const { event, cycleId, onlyMarketplaces } = parsed.data;
-  const sources = event.marketplaceIds.filter((s) => !onlyMarketplaces || onlyMarketplaces.includes(s.marketplace));
+  const marketplaceIds = event.marketplaceIds.filter((m) => !onlyMarketplaces || onlyMarketplaces.includes(m.marketplace));
 
   const outcomes = await Promise.all(
-    sources.map(async ({ marketplace, marketplaceEventId }): Promise<MarketplaceOutcome> => {
+    marketplaceIds.map(async ({ marketplace, marketplaceEventId }): Promise<MarketplaceOutcome> => {
       const scrapeId = scrapeIdFor(cycleId, event.id, marketplace);
       try {
         const fetcher = fetcherFor(marketplace, event.name, marketplaceEventId);

@@ -261,7 +261,7 @@ describeLayouts('analytics commands on scrapes with hand-worked figures', ({ lay
     ];
     const got = await both(['prices'], {
       zone: 'zone',
-      source: 'source',
+      source: 'marketplace',
       lowest: 'lowest',
       average: 'average',
       highest: 'highest',
@@ -360,7 +360,7 @@ describeLayouts('analytics commands on scrapes with hand-worked figures', ({ lay
       },
     ];
     const columns = {
-      source: 'source',
+      source: 'marketplace',
       zone: 'zone',
       section: 'section',
       row: 'row',
@@ -520,7 +520,7 @@ describeLayouts('analytics commands on scrapes with hand-worked figures', ({ lay
     const got = await both(['sections'], {
       zone: 'zone',
       section: 'section',
-      source: 'source',
+      source: 'marketplace',
       lowest: 'lowest',
       latestLowest: 'latest',
       average: 'average',
@@ -537,7 +537,7 @@ describeLayouts('analytics commands on scrapes with hand-worked figures', ({ lay
 
   it("trend: the first and the last scrape's lowest per marketplace, change, percent and direction, per group size", async () => {
     const columns = {
-      source: 'source',
+      source: 'marketplace',
       firstAt: 'first at',
       first: 'first',
       lastAt: 'last at',
@@ -665,7 +665,7 @@ describeLayouts('analytics commands on scrapes with hand-worked figures', ({ lay
     ];
     const got = await both(['availability'], {
       bucket: 'bucket',
-      source: 'source',
+      source: 'marketplace',
       ticketsAverage: 'tickets avg',
       ticketsPeak: 'tickets peak',
       listingsAverage: 'listings avg',

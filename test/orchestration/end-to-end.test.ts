@@ -55,7 +55,7 @@ describeLayouts('tracker loop end to end', ({ layout, it, before, after }) => {
         'SELECT count(*) AS n FROM event_sources WHERE last_success_at IS NULL AND event_id IN (SELECT id FROM events WHERE tracked)',
       );
       assert.equal(Number(sources.rows[0]!.n), 0, 'every marketplace of every tracked event has a successful scrape');
-      const runs = await db.query<{ status: string; events_scraped: number }>('SELECT status, events_scraped FROM scrape_runs');
+      const runs = await db.query<{ status: string; events_scraped: number }>('SELECT status, events_scraped FROM cycles');
       assert.deepEqual(runs.rows, [{ status: 'succeeded', events_scraped: last.eventsDue }]);
 
       // Every child is visible in the Web UI with a readable id.

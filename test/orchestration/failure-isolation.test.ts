@@ -89,7 +89,7 @@ describe('failure isolation in a cycle', () => {
       assert.match(malformed[0]!.message, /JSON|payload/i);
       assert.ok(errors.rows.some((r) => /refuses writes/.test(r.message)));
 
-      const run = await db.query<{ status: string; errors_count: number }>('SELECT status, errors_count FROM scrape_runs');
+      const run = await db.query<{ status: string; errors_count: number }>('SELECT status, errors_count FROM cycles');
       assert.deepEqual(run.rows, [{ status: 'partial', errors_count: 4 }]);
       await handle.cancel();
     });

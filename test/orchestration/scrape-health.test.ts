@@ -43,7 +43,7 @@ async function startWebhook(): Promise<{
 /**
  * Scrapes that cannot lie: a cycle over the mock with the "format-drift" fault records a failure
  * of that kind and raises one operator alert per marketplace per hour; with "empty" after a scrape
- * with many listings, the scrape is marked in jobs, errors and prices.
+ * with many listings, the scrape is marked in cycles, errors and prices.
  */
 describe('scrape health in a cycle (format drift, empty)', () => {
   let temporal: TestWorkflowEnvironment;
@@ -134,7 +134,7 @@ describe('scrape health in a cycle (format drift, empty)', () => {
       await waitFor('the webhook', async () => webhook.received.length > 0);
       assert.equal(webhook.received.length, 1);
       assert.match(webhook.received[0]!.title, /vividseats changed its format/);
-      const run1 = await db.query<{ status: string }>(`SELECT status FROM scrape_runs ORDER BY started_at`);
+      const run1 = await db.query<{ status: string }>(`SELECT status FROM cycles ORDER BY started_at`);
       assert.deepEqual(
         run1.rows.map((r) => r.status),
         ['partial'],
@@ -154,9 +154,9 @@ describe('scrape health in a cycle (format drift, empty)', () => {
       assert.equal(gamma.rows[0]!.health, 'empty');
       assert.equal(gamma.rows[0]!.listings_stored, 0);
       assert.match(gamma.rows[0]!.health_reason, /0 listings where the previous scrape stored \d+/);
-      // jobs: the run is not a plain success; errors: the empty scrape is listed; prices: marked.
+      // cycles: the cycle is not a plain success; errors: the empty scrape is listed; prices: marked.
       const runs = await db.query<{ status: string; details: { marketplacesEmpty?: number } }>(
-        `SELECT status, details FROM scrape_runs ORDER BY started_at`,
+        `SELECT status, details FROM cycles ORDER BY started_at`,
       );
       assert.deepEqual(
         runs.rows.map((r) => [r.status, r.details.marketplacesEmpty]),

@@ -26,7 +26,7 @@ describe('tracker loop over simulated time', () => {
 
   async function sleepsBetweenCycles(): Promise<number[]> {
     const runs = await stack.database.db.query<{ started_at: Date; details: { finishedAt: string } }>(
-      `SELECT started_at, details FROM scrape_runs WHERE status <> 'running' ORDER BY started_at`,
+      `SELECT started_at, details FROM cycles WHERE status <> 'running' ORDER BY started_at`,
     );
     const sleeps: number[] = [];
     for (let i = 1; i < runs.rows.length; i++) {
@@ -64,7 +64,7 @@ describe('tracker loop over simulated time', () => {
   });
 
   it('obeys pause, resume, scrapeNow and validated reconfigure', async () => {
-    await stack.database.db.query('TRUNCATE scrape_runs');
+    await stack.database.db.query('TRUNCATE cycles');
     await stack.withWorkers(async () => {
       const handle = await temporal.client.workflow.start(trackerLoop, {
         taskQueue: stack.taskQueue,

@@ -185,6 +185,6 @@ describe('ticket-tracker sources parse', () => {
   it('exits 2 for an unknown source', async () => {
     const r = await run('sources', 'parse', 'eventbrite', path.join(fixtures, 'seatgeek', 'event.json'));
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /SOURCE "eventbrite" is not a marketplace: one of/);
+    assert.match(r.stderr, /MARKETPLACE "eventbrite" is not one of/);
   });
 });

@@ -28,7 +28,7 @@ describeLayouts('db status', ({ layout, it, before, after }) => {
       });
     }
     // The maintenance path compresses explicitly (the policies are a second line).
-    await applyRetention(t.db, { rawDays: 120, hourlyDays: 180, runsDays: 90, errorsDays: 30 }, new Date(now));
+    await applyRetention(t.db, { rawDays: 120, hourlyDays: 180, cyclesDays: 90, errorsDays: 30 }, new Date(now));
   });
   after(async () => t?.drop());
 

@@ -91,7 +91,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
 );
 
 const RESET = `TRUNCATE listings, ticket_snapshots, listings_archive, ticket_snapshots_archive, rollup_hourly, rollup_daily,
-  rollup_dirty, scrapes, scrape_runs, scrape_errors, event_sources, events RESTART IDENTITY CASCADE`;
+  rollup_dirty, scrapes, cycles, scrape_errors, event_sources, events RESTART IDENTITY CASCADE`;
 
 /** Runs the program; returns what each step reported (compared across layouts too). */
 async function runProgram(
@@ -120,7 +120,7 @@ async function runProgram(
     } else if (c.kind === 'retention') {
       const r = await applyRetention(
         db,
-        { rawDays: c.rawDays, hourlyDays: c.hourlyDays, runsDays: 90, errorsDays: 30 },
+        { rawDays: c.rawDays, hourlyDays: c.hourlyDays, cyclesDays: 90, errorsDays: 30 },
         new Date(BASE + c.nowDay * DAY),
       );
       steps.push(['retention', r.archiveCutoff.toISOString(), r.archivedRows, r.hourlyDeleted]);

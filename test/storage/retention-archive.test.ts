@@ -63,7 +63,7 @@ describeLayouts('retention moves whole old partitions or chunks to a queryable a
   after(async () => t?.drop());
 
   it('archives, deletes by policy, keeps daily rollups, and a second run finds nothing to do', async () => {
-    const policy = { rawDays: 30, hourlyDays: 45, runsDays: 10, errorsDays: 5 };
+    const policy = { rawDays: 30, hourlyDays: 45, cyclesDays: 10, errorsDays: 5 };
     const r = await applyRetention(t.db, policy, NOW);
     assert.equal(r.mode, layout);
     // now - 30 days is Friday 2025-06-20: the cutoff is the Monday before, in both layouts, so
@@ -83,7 +83,7 @@ describeLayouts('retention moves whole old partitions or chunks to a queryable a
       r.archivedRows,
       (await n(`SELECT count(*) AS n FROM listings_archive`)) + (await n(`SELECT count(*) AS n FROM ticket_snapshots_archive`)),
     );
-    assert.deepEqual([r.runsDeleted, r.errorsDeleted], [1, 1]);
+    assert.deepEqual([r.cyclesDeleted, r.errorsDeleted], [1, 1]);
     // Hourly rollups before now - 45 days (2025-06-05) go row by row: those of STRAY and W1.
     assert.equal(r.hourlyDeleted, await n(`SELECT count(*) AS n FROM rollup_daily WHERE bucket < '2025-06-05'`));
     assert.equal(await n(`SELECT count(*) AS n FROM listings WHERE captured_at < '2025-06-20'`), 0);
@@ -106,7 +106,7 @@ describeLayouts('retention moves whole old partitions or chunks to a queryable a
     assert.equal((await history(t.db, { eventId, from: STRAY, to: NOW, bucket: parseBucket('1 day') })).length, 3);
     const again = await applyRetention(t.db, policy, NOW);
     assert.deepEqual(
-      [again.archived.listings, again.archived.ticket_snapshots, again.archivedRows, again.runsDeleted, again.errorsDeleted],
+      [again.archived.listings, again.archived.ticket_snapshots, again.archivedRows, again.cyclesDeleted, again.errorsDeleted],
       [[], [], 0, 0, 0],
     );
   });

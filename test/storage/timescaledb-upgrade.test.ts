@@ -112,7 +112,7 @@ describe('upgrading a TimescaleDB deployment from continuous aggregates (migrati
     );
     // Retention's cutoff is Monday 2026-02-02, inside that old Thursday-to-Thursday compressed
     // chunk: the rows before it move to the archive, the rest stay, as in the plain layout.
-    const r = await applyRetention(db, { rawDays: 30, hourlyDays: 365, runsDays: 90, errorsDays: 30 }, new Date('2026-03-04T12:00:00Z'));
+    const r = await applyRetention(db, { rawDays: 30, hourlyDays: 365, cyclesDays: 90, errorsDays: 30 }, new Date('2026-03-04T12:00:00Z'));
     assert.equal(r.archiveCutoff.toISOString(), '2026-02-02T00:00:00.000Z');
     const count = async (sql: string): Promise<number> => Number((await db.query<{ n: string }>(sql)).rows[0]!.n);
     assert.equal(await count(`SELECT count(*) AS n FROM listings_archive`), 20);

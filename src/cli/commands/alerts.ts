@@ -148,7 +148,7 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
         rows,
         [
           { header: 'captured', value: (r) => new Date(r.capturedAt) },
-          { header: 'source', value: (r) => r.marketplace },
+          { header: 'marketplace', value: (r) => r.marketplace },
           { header: 'zone', value: (r) => r.zone },
           { header: 'qty', value: (r) => r.quantity },
           { header: 'from', value: (r) => r.fromPrice, align: 'right' },

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { isLiveStatus, stoppedReason, type EventStatusState } from '../../domain/event-status';
 import { eventStatusStates } from '../../db/event-status';
 import { z } from 'zod';
@@ -11,9 +11,11 @@ import { sections } from '../../db/analytics/sections';
 import { trend } from '../../db/analytics/trend';
 import { unknownZone } from '../../db/analytics/zones';
 import type { Db } from '../../db/pool';
-import { listScrapeErrors, listCycles } from '../../db/cycles';
+import { listScrapeErrors } from '../../db/cycles';
+import { addCyclesCommand } from './cycles';
 import { formatLocalDate, formatWallTime } from '../../domain/local-time';
 import { parseBucket } from '../../domain/buckets';
+import type { MarketplaceName } from '../../domain/listing';
 import { bucketOption, daysOption, limitOption, marketplaceOption, quantityOption, zoneOption } from '../../domain/query-options';
 import type { CliContext } from '../context';
 import { printObject, printRows, UsageError } from '../output';
@@ -22,28 +24,40 @@ import { writeOut } from '../io';
 
 /**
  * Read commands of analysts and operators: listings, history, sections, trend, availability,
- * prices, jobs, errors. Tables by default, JSON with --json. EVENT takes every form of
+ * prices, cycles, errors. Tables by default, JSON with --json. EVENT takes every form of
  * src/catalog/event-ref.ts; the event it resolved to is printed above the table.
  */
 const days = daysOption;
 const limit = (def: number) => limitOption(def, 100_000);
-const source = marketplaceOption;
+const marketplace = marketplaceOption;
 const zone = zoneOption;
 const json = z.boolean().optional();
 const bucket = bucketOption;
 const quantity = quantityOption;
 
-/**
- * Resolves EVENT and, above a table (not in --json output), says which event it resolved to, so
- * a marketplace id shared by two catalogs or a mistyped id never shows another event's figures
- * unnoticed.
- */
+/** `--marketplace M`: only this marketplace's rows. Read back with marketplaceOf. */
+const marketplaceFlag = (): Option => new Option('--marketplace <marketplace>', 'only this marketplace');
+/** `--source M`, the option's name before the glossary's: still accepted (scripts pass it), not shown. */
+const sourceFlag = (): Option => new Option('--source <marketplace>', 'the same as --marketplace').hideHelp().conflicts('marketplace');
+
+/** The --marketplace option, or its older name --source, validated (both in the schema). */
+const marketplaceOptions = { marketplace, source: marketplace };
+const marketplaceOf = (o: {
+  marketplace?: MarketplaceName | undefined;
+  source?: MarketplaceName | undefined;
+}): MarketplaceName | undefined => o.marketplace ?? o.source;
+
 /** A usage error (exit 2) for a --zone the event has no figures in, listing its zones; nothing when rows were found. */
 async function checkZone(db: Db, eventId: number, zone: string | undefined, rowsFound: number): Promise<void> {
   const zones = await unknownZone(db, eventId, zone, rowsFound);
   if (zones) throw new UsageError(`--zone: the event has no zone "${zone}" (zones: ${zones.join(', ')})`);
 }
 
+/**
+ * Resolves EVENT and, above a table (not in --json output), says which event it resolved to, so
+ * a marketplace id shared by two catalogs or a mistyped id never shows another event's figures
+ * unnoticed.
+ */
 async function eventOf(db: Db, ref: string, opts: { json?: boolean | undefined }): Promise<ResolvedEvent> {
   let event: ResolvedEvent;
   try {
@@ -86,18 +100,19 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
     .command('listings')
     .description("the listings of each marketplace's latest scrape of EVENT, cheapest first")
     .argument('<event>', EVENT_FORMS_HELP)
-    .option('--source <marketplace>', 'only this marketplace')
+    .addOption(marketplaceFlag())
+    .addOption(sourceFlag())
     .option('--limit <n>', 'at most this many listings', '50')
     .option('--json', 'print JSON')
     .action(async (ref: string, raw: unknown) => {
-      const o = parseOptions(z.object({ source, limit: limit(50), json }), raw);
+      const o = parseOptions(z.object({ ...marketplaceOptions, limit: limit(50), json }), raw);
       const db = await ctx.getDb();
       const event = await eventOf(db, ref, o);
-      const rows = await latestListings(db, event.id, o.limit, o.source);
+      const rows = await latestListings(db, event.id, o.limit, marketplaceOf(o));
       printRows(
         rows,
         [
-          { header: 'source', value: (r) => r.source },
+          { header: 'marketplace', value: (r) => r.source },
           { header: 'zone', value: (r) => r.zone },
           { header: 'section', value: (r) => r.section },
           { header: 'row', value: (r) => r.row },
@@ -120,11 +135,12 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
     .option('--days <n>', 'how far back', '30')
     .option('--bucket <interval>', 'bucket width, "5 minutes" to "1 week"', '1 day')
     .option('--zone <zone>', 'one zone (default: the whole event)')
-    .option('--source <marketplace>', 'only this marketplace')
+    .addOption(marketplaceFlag())
+    .addOption(sourceFlag())
     .option('--quantity <n>', '1: per-ticket prices; 2 or 4: lowest total for that many tickets together', '1')
     .option('--json', 'print JSON')
     .action(async (ref: string, raw: unknown) => {
-      const o = parseOptions(z.object({ days: days(30), bucket, zone, source, quantity, json }), raw);
+      const o = parseOptions(z.object({ days: days(30), bucket, zone, ...marketplaceOptions, quantity, json }), raw);
       const db = await ctx.getDb();
       const event = await eventOf(db, ref, o);
       const now = new Date();
@@ -134,7 +150,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
         to: now,
         bucket: o.bucket,
         zone: o.zone,
-        source: o.source,
+        source: marketplaceOf(o),
         quantity: o.quantity,
       });
       await checkZone(db, event.id, o.zone, rows.length);
@@ -142,7 +158,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
         rows,
         [
           { header: 'bucket', value: (r) => r.bucket },
-          { header: 'source', value: (r) => r.source },
+          { header: 'marketplace', value: (r) => r.source },
           { header: 'zone', value: (r) => r.zone },
           { header: 'qty', value: (r) => r.quantity },
           { header: 'lowest', value: (r) => r.lowest },
@@ -175,7 +191,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
         [
           { header: 'zone', value: (r) => r.zone },
           { header: 'section', value: (r) => r.section },
-          { header: 'source', value: (r) => r.source },
+          { header: 'marketplace', value: (r) => r.source },
           { header: 'lowest', value: (r) => r.lowest },
           { header: 'latest', value: (r) => r.latestLowest },
           { header: 'average', value: (r) => r.average },
@@ -197,7 +213,8 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
     .option('--zone <zone>', 'one zone (default: the whole event)')
     .option('--granularity <g>', 'hourly or daily', 'daily')
     .option('--days <n>', 'how far back (default 2 hourly, 30 daily)')
-    .option('--source <marketplace>', 'only this marketplace')
+    .addOption(marketplaceFlag())
+    .addOption(sourceFlag())
     .option('--quantity <n>', '1, 2 or 4 tickets together', '1')
     .option('--json', 'print JSON')
     .action(async (ref: string, raw: unknown) => {
@@ -206,7 +223,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
           zone,
           granularity: z.enum(['hourly', 'daily'], { error: 'must be hourly or daily' }),
           days: z.coerce.number({ error: 'must be a number' }).positive('must be positive').max(3660).optional(),
-          source,
+          ...marketplaceOptions,
           quantity,
           json,
         }),
@@ -222,7 +239,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
         to: now,
         granularity: o.granularity,
         zone: o.zone,
-        source: o.source,
+        source: marketplaceOf(o),
         quantity: o.quantity,
       });
       await checkZone(db, event.id, o.zone, r.series.length);
@@ -230,7 +247,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
       printRows(
         r.lines,
         [
-          { header: 'source', value: (l) => l.source },
+          { header: 'marketplace', value: (l) => l.source },
           { header: 'zone', value: () => r.zone },
           { header: 'first at', value: (l) => l.firstAt },
           { header: 'first', value: (l) => l.first },
@@ -253,10 +270,11 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
     .option('--days <n>', 'how far back', '7')
     .option('--bucket <interval>', 'bucket width (default: 1 hour up to 3 days, else 1 day)')
     .option('--zone <zone>', 'one zone (default: the whole event)')
-    .option('--source <marketplace>', 'only this marketplace')
+    .addOption(marketplaceFlag())
+    .addOption(sourceFlag())
     .option('--json', 'print JSON')
     .action(async (ref: string, raw: unknown) => {
-      const o = parseOptions(z.object({ days: days(7), bucket: bucket.optional(), zone, source, json }), raw);
+      const o = parseOptions(z.object({ days: days(7), bucket: bucket.optional(), zone, ...marketplaceOptions, json }), raw);
       const db = await ctx.getDb();
       const event = await eventOf(db, ref, o);
       const now = new Date();
@@ -267,14 +285,14 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
         bucket: o.bucket ?? parseBucket(o.days <= 3 ? '1 hour' : '1 day'),
         capacity: event.capacity,
         zone: o.zone,
-        source: o.source,
+        source: marketplaceOf(o),
       });
       await checkZone(db, event.id, o.zone, rows.length);
       printRows(
         rows,
         [
           { header: 'bucket', value: (r) => r.bucket },
-          { header: 'source', value: (r) => r.source },
+          { header: 'marketplace', value: (r) => r.source },
           { header: 'tickets avg', value: (r) => r.ticketsAverage },
           { header: 'tickets peak', value: (r) => r.ticketsPeak },
           { header: 'listings avg', value: (r) => r.listingsAverage },
@@ -289,18 +307,19 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
     .command('prices')
     .description("latest prices of EVENT per zone and marketplace (each marketplace's latest scrape)")
     .argument('<event>', EVENT_FORMS_HELP)
-    .option('--source <marketplace>', 'only this marketplace')
+    .addOption(marketplaceFlag())
+    .addOption(sourceFlag())
     .option('--json', 'print JSON')
     .action(async (ref: string, raw: unknown) => {
-      const o = parseOptions(z.object({ source, json }), raw);
+      const o = parseOptions(z.object({ ...marketplaceOptions, json }), raw);
       const db = await ctx.getDb();
       const event = await eventOf(db, ref, o);
-      const rows = await latestPrices(db, event.id, o.source);
+      const rows = await latestPrices(db, event.id, marketplaceOf(o));
       printRows(
         rows,
         [
           { header: 'zone', value: (r) => r.zone },
-          { header: 'source', value: (r) => r.source },
+          { header: 'marketplace', value: (r) => r.source },
           { header: 'lowest', value: (r) => r.lowest },
           { header: 'average', value: (r) => r.average },
           { header: 'highest', value: (r) => r.highest },
@@ -318,29 +337,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
       );
     });
 
-  program
-    .command('jobs')
-    .description('the latest cycles (tracker and one-off scrapes), newest first')
-    .option('--limit <n>', 'how many', '20')
-    .option('--json', 'print JSON')
-    .action(async (raw: unknown) => {
-      const o = parseOptions(z.object({ limit: limit(20), json }), raw);
-      const rows = await listCycles(await ctx.getDb(), o.limit);
-      printRows(
-        rows,
-        [
-          { header: 'cycle', value: (r) => r.cycleId },
-          { header: 'status', value: (r) => r.status },
-          { header: 'started', value: (r) => r.startedAt },
-          { header: 'finished', value: (r) => r.finishedAt },
-          { header: 'events', value: (r) => r.eventsScraped },
-          { header: 'errors', value: (r) => r.errorsCount },
-          { header: 'marks', value: (r) => runMarks(r.details) },
-          { header: 'duration s', value: (r) => (r.durationMs === null ? null : Math.round(r.durationMs / 100) / 10) },
-        ],
-        o,
-      );
-    });
+  addCyclesCommand(program, ctx).aliases(['jobs', 'runs']);
 
   program
     .command('errors')
@@ -365,7 +362,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
         [
           { header: 'at', value: (r) => r.occurredAt },
           { header: 'event', value: (r) => r.eventId },
-          { header: 'source', value: (r) => r.marketplace },
+          { header: 'marketplace', value: (r) => r.marketplace },
           { header: 'attempt', value: (r) => r.attempt },
           { header: 'cycle', value: (r) => r.cycleId },
           { header: 'message', value: (r) => r.message },
@@ -373,15 +370,4 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
         o,
       );
     });
-}
-
-/** "2 empty, 1 format-drift" from a run's cycle summary: scrapes that must not pass for a plain success. */
-function runMarks(details: unknown): string | null {
-  const parsed = z.object({ marketplacesEmpty: z.number().optional(), marketplacesDrifted: z.number().optional() }).safeParse(details);
-  if (!parsed.success) return null;
-  const parts = [
-    parsed.data.marketplacesEmpty ? `${parsed.data.marketplacesEmpty} empty` : '',
-    parsed.data.marketplacesDrifted ? `${parsed.data.marketplacesDrifted} format-drift` : '',
-  ].filter(Boolean);
-  return parts.length > 0 ? parts.join(', ') : null;
 }

@@ -12,6 +12,7 @@ import type { Db } from '../../db/pool';
 import { findCycleOf, progressLine, readCycleProgress } from '../../top/snapshot';
 import { parseOptions } from '../parse';
 import { writeOut } from '../io';
+import { addCyclesCommand } from './cycles';
 
 function withSettingsFlags(cmd: Command): Command {
   return cmd
@@ -110,6 +111,9 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
       const workers = await temporal.pollers(ctx.getEnv().TEMPORAL_TASK_QUEUE);
       printStatus({ ...status, workers, cliNode: process.version }, opts.json);
     });
+
+  // The cycles the tracker ran, where one looks for them first; the command is top-level `cycles`.
+  addCyclesCommand(tracker, ctx).description('the latest cycles, newest first (the same as `ticket-tracker cycles`)');
 
   const signalHelp: Record<keyof typeof TRACKER_SIGNALS, string> = {
     pause: 'no new cycle starts until resumed',

@@ -43,7 +43,7 @@ export function parseSeatGeekEvent(payload: unknown): FetchedPrices {
   const event = parseEnvelope(eventSchema, payload, {
     expected: 'a SeatGeek event object (GET /2/events/ID: {id, stats, ...})',
     wrappers: [
-      { key: 'events', what: 'a search response (GET /2/events) with `events`; save one event, or give its id to `sources probe`' },
+      { key: 'events', what: 'a search response (GET /2/events) with `events`; save one event, or give its id to `marketplaces probe`' },
     ],
   });
   const missing: SkippedRecord[] = [];

@@ -58,7 +58,7 @@ export function parseTicketmasterEvent(payload: unknown): FetchedPrices {
     wrappers: [
       {
         key: '_embedded.events',
-        what: 'a Discovery search response with `_embedded.events`; save one event, or give its id to `sources probe`',
+        what: 'a Discovery search response with `_embedded.events`; save one event, or give its id to `marketplaces probe`',
       },
     ],
   });

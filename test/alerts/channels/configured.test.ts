@@ -133,7 +133,7 @@ describe('every configured channel, end to end against local receivers', () => {
     assert.match(String(smtp.messages.at(-1)!.parsed.subject), /vividseats changed its format/);
     const embed = (discord.accepted().at(-1)!.json as { embeds: { color: number; description: string }[] }).embeds[0]!;
     assert.equal(embed.color, 0xed4245, 'critical is red');
-    assert.match(embed.description, /sources probe vividseats/);
+    assert.match(embed.description, /marketplaces probe vividseats/);
     const rate = errorRateAlert({ errors: 12, threshold: 10, windowMinutes: 60, at: new Date('2027-04-30T18:30:00Z') });
     assert.equal(rate.dedupeKey, `error-rate/${Math.floor(Date.parse('2027-04-30T18:30:00Z') / 3_600_000)}`);
     assert.equal(rate.severity, 'warning');

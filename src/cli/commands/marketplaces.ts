@@ -19,7 +19,7 @@ function printReport(report: ParseReport, json: boolean, write: (s: string) => v
   }
   const money = (v: number | null): string | null => (v === null ? null : `${v.toFixed(2)}${report.currency ? ` ${report.currency}` : ''}`);
   const lines: Record<string, string | number | null> = {
-    source: `${report.marketplace} (${report.kind})`,
+    marketplace: `${report.marketplace} (${report.kind})`,
     ...(report.kind === 'listings' ? { items: report.items, 'listings parsed': report.parsed } : {}),
     skipped: report.skipped,
     'declared listings': report.declaredListings,
@@ -82,27 +82,33 @@ function parseFailure(name: MarketplaceName, where: string, err: unknown): never
 
 const marketplaceArg = z.enum(MARKETPLACE_NAMES, { error: `must be one of ${MARKETPLACE_NAMES.join(', ')}` });
 
-/** The SOURCE argument (positional: its error names it as such, not as an option). */
+/** The MARKETPLACE argument (positional: its error names it as such, not as an option). */
 function marketplaceArgument(value: string): MarketplaceName {
   const r = marketplaceArg.safeParse(value);
   if (r.success) return r.data;
-  throw new UsageError(`SOURCE "${value}" is not a marketplace: one of ${MARKETPLACE_NAMES.join(', ')}`);
+  throw new UsageError(`MARKETPLACE "${value}" is not one of ${MARKETPLACE_NAMES.join(', ')}`);
 }
 
-/** sources parse, sources probe, mock-marketplace: debugging marketplace formats and running the mock alone. */
-export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 'getEnv'>): void {
-  const sources = program.command('sources').description('marketplace payloads');
-  sources
+/**
+ * marketplaces parse, marketplaces probe, mock-marketplace: debugging marketplace formats and
+ * running the mock alone. `sources`, the group's name before the glossary's, is an alias.
+ */
+export function registerMarketplacesCommands(program: Command, ctx: Pick<CliContext, 'getEnv'>): void {
+  const marketplaces = program
+    .command('marketplaces')
+    .alias('sources')
+    .description('marketplace payloads: parse a saved one, probe a live one');
+  marketplaces
     .command('parse')
     .description(
-      `normalize a saved marketplace payload: listings parsed, skipped by reason, lowest, highest, tickets (SOURCE: ${MARKETPLACE_NAMES.join(', ')})`,
+      `normalize a saved marketplace payload: listings parsed, skipped by reason, lowest, highest, tickets (MARKETPLACE: ${MARKETPLACE_NAMES.join(', ')})`,
     )
-    .argument('<source>', 'marketplace the payload came from')
-    .argument('<file>', "the marketplace's saved JSON response (as `sources probe --save FILE` writes it)")
+    .argument('<marketplace>', 'marketplace the payload came from')
+    .argument('<file>', "the marketplace's saved JSON response (as `marketplaces probe --save FILE` writes it)")
     .option('--json', 'print JSON: the counts and figures, and with --listings the normalized listings')
     .option('--listings', 'with --json, include every normalized listing and skipped record')
-    .action(async (source: string, file: string, raw: { json?: boolean; listings?: boolean }) => {
-      const name = marketplaceArgument(source);
+    .action(async (marketplace: string, file: string, raw: { json?: boolean; listings?: boolean }) => {
+      const name = marketplaceArgument(marketplace);
       let text: string;
       try {
         text = await readFile(file, 'utf8');
@@ -128,32 +134,32 @@ export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 
       refuseUnhealthy(report, file);
     });
 
-  sources
+  marketplaces
     .command('probe')
     .description('fetch one event once from a marketplace with the configured credentials, save the raw answer, and print what it parsed')
-    .argument('<source>', `marketplace (${MARKETPLACE_NAMES.join(', ')})`)
+    .argument('<marketplace>', `marketplace (${MARKETPLACE_NAMES.join(', ')})`)
     .argument('<id>', "the marketplace's own id of the event")
     .option('--save <file>', 'write the raw response (JSON) to this file')
     .option('--json', 'print JSON')
-    .action(async (source: string, id: string, raw: { save?: string; json?: boolean }) => {
+    .action(async (marketplace: string, id: string, raw: { save?: string; json?: boolean }) => {
       const o = parseOptions(
         z.object({
-          source: marketplaceArg,
+          marketplace: marketplaceArg,
           id: z.string().trim().min(1, 'must not be empty'),
           save: z.string().min(1).optional(),
           json: z.boolean().optional(),
         }),
-        { source, id, ...raw },
+        { marketplace, id, ...raw },
       );
       // No request pacing: one request by hand, which needs no database (probe works without
       // one, e.g. on a laptop checking a credential). It can still land within the spacing of a
       // running worker's request: an operator's single probe is accepted as that exception.
       const set = createMarketplaceAdapters(ctx.getEnv());
       try {
-        const adapter = set.adapters[o.source];
+        const adapter = set.adapters[o.marketplace];
         if (!adapter) {
-          const why = set.disabled.find((d) => d.marketplace === o.source)?.reason ?? 'not enabled';
-          throw new UsageError(`${o.source} is disabled: ${why}`);
+          const why = set.disabled.find((d) => d.marketplace === o.marketplace)?.reason ?? 'not enabled';
+          throw new UsageError(`${o.marketplace} is disabled: ${why}`);
         }
         let payload: unknown;
         try {
@@ -175,11 +181,11 @@ export function registerSourcesCommands(program: Command, ctx: Pick<CliContext, 
         try {
           fetched = adapter.parse(payload, o.id);
         } catch (err) {
-          parseFailure(o.source, `the response of ${o.source} for ${o.id}${o.save ? ` (saved to ${o.save})` : ''}`, err);
+          parseFailure(o.marketplace, `the response of ${o.marketplace} for ${o.id}${o.save ? ` (saved to ${o.save})` : ''}`, err);
         }
-        const report = describeParse(o.source, fetched);
+        const report = describeParse(o.marketplace, fetched);
         printReport(report, o.json === true);
-        refuseUnhealthy(report, `${o.source} ${o.id}`);
+        refuseUnhealthy(report, `${o.marketplace} ${o.id}`);
       } finally {
         await set.close();
       }
