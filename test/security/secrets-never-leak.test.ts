@@ -417,7 +417,7 @@ describe('secrets never leak: npm start with every secret set, and every command
     one('SMTP_URL', smtpPassword, `smtp://leak:${encodeURIComponent(smtpPassword)}@127.0.0.1:${smtp.port}`, {
       ALERT_EMAIL_TO: 'ops@leak-test.example',
     });
-    // Used when SMTP_URL carries no password (the URL's wins: src/alerts/channels/email/index.ts), as in its own case.
+    // Used when SMTP_URL carries no password (the URL's wins: src/alerts/channels/email/channel.ts), as in its own case.
     plain('SMTP_PASSWORD');
     cases.get('SMTP_PASSWORD')!.companions = {
       SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
