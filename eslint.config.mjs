@@ -65,10 +65,10 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    // The dashboard's front end runs in the browser, with uPlot loaded by its own script tag.
+    // The dashboard's front end: ES modules in the browser, with uPlot loaded by its own script tag.
     files: ['src/dashboard/static/**/*.js'],
     languageOptions: {
-      sourceType: 'script',
+      sourceType: 'module',
       globals: Object.fromEntries(
         ['window', 'document', 'Node', 'fetch', 'performance', 'location', 'history', 'URLSearchParams', 'uPlot'].map((g) => [
           g,

@@ -1,39 +1,23 @@
 import type { Env } from '../config/schema';
 import type { Logger } from '../logging/logger';
-import { discordChannel } from './channels/discord';
-import { emailChannel } from './channels/email';
-import { slackChannel } from './channels/slack';
-import { webhookChannel } from './channels/webhook';
-import type { AlertChannel, ChannelName } from './message';
-import { emailSettingsProblem } from './settings';
+import { CHANNELS, type ChannelName, type ChannelSettingName } from './channels/registry';
+import type { AlertChannel } from './message';
+import { CHANNEL_IO } from './transport';
 
+export { CHANNEL_NAMES, CHANNELS, type ChannelName } from './channels/registry';
 export {
-  CHANNEL_NAMES,
   SEVERITIES,
   alertMessageSchema,
   deliveryOutcomeSchema,
   type AlertChannel,
   type AlertEvent,
   type AlertMessage,
-  type ChannelName,
   type DeliveryOutcome,
   type Severity,
 } from './message';
 
-/** The settings the channels read (group 'Alerts' of src/config/schema.ts). */
-export type ChannelSettings = Pick<
-  Env,
-  | 'DISCORD_WEBHOOK_URL'
-  | 'SLACK_WEBHOOK_URL'
-  | 'ALERT_WEBHOOK_URL'
-  | 'ALERT_WEBHOOK_SECRET'
-  | 'SMTP_URL'
-  | 'SMTP_USER'
-  | 'SMTP_PASSWORD'
-  | 'ALERT_EMAIL_FROM'
-  | 'ALERT_EMAIL_TO'
-  | 'ALERT_TIMEOUT_MS'
->;
+/** The settings the channels read (group 'Alerts' of src/config/schema.ts): each channel's own, and the shared timeout. */
+export type ChannelSettings = Pick<Env, ChannelSettingName | 'ALERT_TIMEOUT_MS'>;
 
 /** What channels may be given besides the settings (tests pass a clock). */
 export interface ChannelDeps {
@@ -44,41 +28,22 @@ export interface ChannelDeps {
 }
 
 /**
- * The channels the configuration sets up, in the order discord, slack, webhook, email (empty when
- * none). A channel is set up when its URL is set (e-mail: SMTP_URL and at least one address in
- * ALERT_EMAIL_TO). Building them does no I/O; each `send` is one request.
+ * The channels the configuration sets up, in the registry's order (src/alerts/channels/registry.ts:
+ * discord, slack, webhook, email; empty when none): each descriptor's `configure`, given the
+ * network (src/alerts/transport.ts). A channel is set up when its URL is set (e-mail: SMTP_URL and
+ * at least one address in ALERT_EMAIL_TO). Building them does no I/O; each `send` is one request.
  * Throws Error naming the setting when e-mail is half-configured (SMTP_URL without
  * ALERT_EMAIL_TO or the reverse); parseEnv reports the same as a ConfigError first.
  */
-export function configuredChannels(env: ChannelSettings, deps: ChannelDeps = {}): AlertChannel[] {
-  const now = deps.now ?? (() => new Date());
-  const timeoutMs = env.ALERT_TIMEOUT_MS;
-  const channels: AlertChannel[] = [];
-  if (env.DISCORD_WEBHOOK_URL) channels.push(discordChannel({ url: env.DISCORD_WEBHOOK_URL, timeoutMs, now }));
-  if (env.SLACK_WEBHOOK_URL) channels.push(slackChannel({ url: env.SLACK_WEBHOOK_URL, timeoutMs, now }));
-  if (env.ALERT_WEBHOOK_URL) {
-    channels.push(webhookChannel({ url: env.ALERT_WEBHOOK_URL, secret: env.ALERT_WEBHOOK_SECRET, timeoutMs, now }));
-  }
-  const problem = emailSettingsProblem(env);
-  if (problem) throw new Error(`${problem.variable}: ${problem.reason}`);
-  if (env.SMTP_URL) {
-    channels.push(
-      emailChannel({
-        smtpUrl: env.SMTP_URL,
-        user: env.SMTP_USER,
-        password: env.SMTP_PASSWORD,
-        from: env.ALERT_EMAIL_FROM,
-        to: env.ALERT_EMAIL_TO,
-        timeoutMs,
-      }),
-    );
-  }
+export function configuredChannels(env: ChannelSettings, deps: ChannelDeps = {}): AlertChannel<ChannelName>[] {
+  const context = { timeoutMs: env.ALERT_TIMEOUT_MS, now: deps.now ?? (() => new Date()), io: CHANNEL_IO };
+  const channels = CHANNELS.map((c) => c.configure(env, context)).filter((c) => c !== null);
   const logger = deps.logger;
   return logger ? channels.map((c) => logged(c, logger)) : channels;
 }
 
 /** The channel, each send logged at debug level (name, masked target, outcome; never the URL). */
-function logged(channel: AlertChannel, logger: Logger): AlertChannel {
+function logged<N extends string>(channel: AlertChannel<N>, logger: Logger): AlertChannel<N> {
   return {
     name: channel.name,
     target: channel.target,
@@ -99,6 +64,6 @@ function logged(channel: AlertChannel, logger: Logger): AlertChannel {
 }
 
 /** One configured channel by name, or undefined when it is not configured. */
-export function configuredChannel(name: ChannelName, env: ChannelSettings, deps: ChannelDeps = {}): AlertChannel | undefined {
+export function configuredChannel(name: ChannelName, env: ChannelSettings, deps: ChannelDeps = {}): AlertChannel<ChannelName> | undefined {
   return configuredChannels(env, deps).find((c) => c.name === name);
 }

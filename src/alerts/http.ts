@@ -1,12 +1,12 @@
-import { request } from 'undici';
 import { redact } from '../config/redact';
 import { parseRetryAfter } from '../marketplaces/errors';
 import type { DeliveryOutcome } from './message';
 import { cut } from './text';
 
 /**
- * The HTTP side shared by the Discord, Slack and webhook channels: one POST with a whole-request
- * timeout, and the answer (or the failure) classified into a DeliveryOutcome.
+ * The HTTP side shared by the Discord, Slack and webhook channels: what one POST answers and how
+ * the answer (or the failure) is classified into a DeliveryOutcome. Pure: the POST itself is
+ * `HttpPost`, given to the channels by configuredChannels (src/alerts/transport.ts sends it).
  */
 
 /** How much of a receiver's answer goes into an outcome. */
@@ -38,34 +38,7 @@ export interface HttpFailure {
  * POSTs `body` to `url`; resolves to the answer, or to a failure (network error, timeout,
  * abort). Never rejects. The URL (which carries tokens) never appears in a failure's reason.
  */
-export async function post(url: string, body: string, options: PostOptions): Promise<HttpAnswer | HttpFailure> {
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
-  try {
-    const res = await request(url, {
-      method: 'POST',
-      headers: options.headers,
-      body,
-      signal,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-    });
-    const text = await res.body.text();
-    return { status: res.statusCode, headers: res.headers, body: text };
-  } catch (err) {
-    if (options.signal?.aborted) return { reason: 'aborted by the caller' };
-    if (timeout.aborted) return { reason: `no answer within ${options.timeoutMs} ms (ALERT_TIMEOUT_MS)` };
-    return { reason: `network error: ${describeError(err, url)}` };
-  }
-}
-
-function describeError(err: unknown, url: string): string {
-  const e = err as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
-  const code = typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : undefined;
-  const message = typeof e.message === 'string' ? e.message : String(err);
-  const causeMessage = typeof e.cause?.message === 'string' && e.cause.message !== message ? ` (${e.cause.message})` : '';
-  return redact(`${code ? `${code} ` : ''}${message}${causeMessage}`.split(url).join(maskUrl(url)));
-}
+export type HttpPost = (url: string, body: string, options: PostOptions) => Promise<HttpAnswer | HttpFailure>;
 
 export function isFailure(x: HttpAnswer | HttpFailure): x is HttpFailure {
   return 'reason' in x;
@@ -134,4 +107,9 @@ export function maskUrl(url: string): string {
   const u = new URL(url);
   const first = u.pathname.split('/').filter((s) => s.length > 0)[0];
   return `${u.protocol}//${u.host}/${first ? `${first}/***` : '***'}`;
+}
+
+/** The URL's host in lowercase ('' when unset or not a URL). */
+export function hostOf(url: string | undefined): string {
+  return url && URL.canParse(url) ? new URL(url).hostname.toLowerCase() : '';
 }

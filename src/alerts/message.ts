@@ -6,9 +6,6 @@ import { z } from 'zod';
  * (workflow code imports it with `import type` only).
  */
 
-export const CHANNEL_NAMES = ['discord', 'slack', 'webhook', 'email'] as const;
-export type ChannelName = (typeof CHANNEL_NAMES)[number];
-
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -64,8 +61,9 @@ export type DeliveryOutcome =
   /** Trying again will not help: 400/401/403/404/410, SMTP 5xx, bad configuration. */
   | { status: 'permanent'; httpStatus?: number; reason: string };
 
-export interface AlertChannel {
-  readonly name: ChannelName;
+/** A channel set up from its settings (src/alerts/channels/<name>/descriptor.ts `configure`); N is its name. */
+export interface AlertChannel<N extends string = string> {
+  readonly name: N;
   /** Where it sends, fit for logs and the CLI (tokens and passwords masked), e.g. `https://discord.com/api/***`. */
   readonly target: string;
   /**

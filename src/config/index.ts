@@ -5,7 +5,7 @@ import { descriptorOf } from '../marketplaces/registry';
 import { resolveTimeZone } from '../domain/local-time';
 import { ENV_VARS, envSchema, MARKETPLACES, SECRET_VARS, type Env, type EnvVarName, type Marketplace } from './schema';
 import { registerSecret } from './redact';
-import { alertSettingsProblems } from '../alerts/settings';
+import { channelSettingsProblems } from '../alerts/channels/registry';
 
 export { ENV_VARS, MARKETPLACES, type Env, type Marketplace };
 
@@ -62,7 +62,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
       problems.push({ variable: 'MARKETPLACES', reason: `unknown marketplace "${m}" (known: ${MARKETPLACES.join(', ')})` });
     }
   }
-  problems.push(...alertSettingsProblems(parsed));
+  problems.push(...channelSettingsProblems(parsed));
   if (parsed.DEFAULT_EVENT_TIMEZONE !== undefined) {
     const zone = resolveTimeZone(parsed.DEFAULT_EVENT_TIMEZONE);
     if (!zone.ok) {

@@ -1,5 +1,19 @@
 import { z } from 'zod';
+import { CHANNELS } from '../alerts/channels/registry';
 import { MARKETPLACE_NAMES, MARKETPLACES as MARKETPLACE_DESCRIPTORS, type MarketplaceSettingSpec } from '../marketplaces/registry';
+import {
+  bool,
+  commaList,
+  emptyToUndefined,
+  hostPort,
+  httpUrl,
+  nonNegativeInt,
+  optionalString,
+  port,
+  positive,
+  positiveInt,
+  postgresUrl,
+} from './setting-schemas';
 
 /**
  * Every environment variable the product reads, in one table. The zod schema, the
@@ -17,98 +31,6 @@ export interface EnvVarSpec<S extends z.ZodType = z.ZodType> {
 function spec<S extends z.ZodType>(group: string, schema: S, description: string, secret = false): EnvVarSpec<S> {
   return { schema, description, secret, group };
 }
-
-const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-
-const optionalString = () => z.preprocess(emptyToUndefined, z.string().optional());
-const port = (def: number) => z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).default(def));
-const positive = (def: number) => z.preprocess(emptyToUndefined, z.coerce.number().positive().default(def));
-const positiveInt = (def: number) => z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(def));
-const nonNegativeInt = (def: number) => z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(def));
-const bool = (def: boolean) =>
-  z.preprocess(
-    (v) => {
-      const e = emptyToUndefined(v);
-      if (typeof e !== 'string') return e;
-      const s = e.trim().toLowerCase();
-      if (['1', 'true', 'yes', 'on'].includes(s)) return true;
-      if (['0', 'false', 'no', 'off'].includes(s)) return false;
-      return e;
-    },
-    z.boolean({ error: 'must be true/false, yes/no, on/off or 1/0' }).default(def),
-  );
-const httpUrl = () =>
-  z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .refine((s) => /^https?:\/\/[^\s]+$/.test(s) && URL.canParse(s), 'must be an http(s) URL')
-      .optional(),
-  );
-const postgresUrl = () =>
-  z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .refine(
-        (s) => URL.canParse(s) && /^postgres(ql)?:$/.test(new URL(s).protocol),
-        'must be a postgres:// or postgresql:// URL, e.g. postgres://localhost:5432/ticket_tracker',
-      )
-      .optional(),
-  );
-const hostPort = (def: string) =>
-  z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233')
-      .default(def),
-  );
-const commaList = () =>
-  z.preprocess((v) => {
-    const e = emptyToUndefined(v);
-    return typeof e === 'string'
-      ? e
-          .split(',')
-          .map((s) => s.trim())
-          .filter((s) => s.length > 0)
-      : e;
-  }, z.array(z.string()).default([]));
-
-const smtpUrl = () =>
-  z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .refine(
-        (s) => URL.canParse(s) && /^smtps?:$/.test(new URL(s).protocol) && new URL(s).hostname !== '',
-        'must be an smtp:// or smtps:// URL, e.g. smtp://mail.example.com:587 or smtps://mail.example.com:465',
-      )
-      .optional(),
-  );
-const ADDRESS = String.raw`[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+`;
-const MAILBOX = new RegExp(`^(?:${ADDRESS}|[^<>,;]*<${ADDRESS}>)$`);
-/** `a@example.com, Jane <j@example.org>` (commas or semicolons) -> each address checked and named when wrong. */
-const emailList = () =>
-  z.preprocess(
-    (v) => {
-      const e = emptyToUndefined(v);
-      return typeof e === 'string'
-        ? e
-            .split(/[,;]/)
-            .map((s) => s.trim())
-            .filter((s) => s.length > 0)
-        : e;
-    },
-    z
-      .array(
-        z.string().refine((s) => MAILBOX.test(s), {
-          error: (issue) =>
-            `${JSON.stringify(issue.input)} is not an e-mail address (write ops@example.com or Jane Doe <jane@example.com>)`,
-        }),
-      )
-      .default([]),
-  );
 
 export { MARKETPLACE_NAMES as MARKETPLACES } from '../marketplaces/registry';
 export type { MarketplaceName as Marketplace } from '../marketplaces/registry';
@@ -134,6 +56,17 @@ function marketplaceVars(): MarketplaceVars {
     }
   }
   return vars as MarketplaceVars;
+}
+
+// Each alert channel's settings come from its descriptor (src/alerts/channels/<name>/descriptor.ts),
+// in the registry's order.
+type ChannelSetting = (typeof CHANNELS)[number]['settings'][number];
+type ChannelVars = { [S in ChannelSetting as S['name']]: EnvVarSpec<S['schema']> };
+
+function channelVars(): ChannelVars {
+  const vars: Record<string, EnvVarSpec> = {};
+  for (const c of CHANNELS) for (const s of c.settings) vars[s.name] = spec('Alerts', s.schema, s.description, s.secret);
+  return vars as ChannelVars;
 }
 
 export const RANDOMIZATION_STRATEGIES = ['uniform', 'poisson', 'normal'] as const;
@@ -289,34 +222,8 @@ export const ENV_VARS = {
   REQUEST_DELAY_MIN_MS: spec('Marketplaces', nonNegativeInt(0), 'Minimum random delay before a request.'),
   REQUEST_DELAY_MAX_MS: spec('Marketplaces', nonNegativeInt(0), 'Maximum random delay before a request.'),
 
-  // Alerts
-  ALERT_WEBHOOK_URL: spec('Alerts', httpUrl(), 'Generic JSON webhook for price and operator alerts.', true),
-  DISCORD_WEBHOOK_URL: spec('Alerts', httpUrl(), 'Discord webhook for price and operator alerts.', true),
-  SLACK_WEBHOOK_URL: spec('Alerts', httpUrl(), 'Slack incoming webhook for price and operator alerts.', true),
-  ALERT_WEBHOOK_SECRET: spec(
-    'Alerts',
-    optionalString(),
-    'Shared secret of the generic webhook: when set, each request carries `X-Ticket-Tracker-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`.',
-    true,
-  ),
-  SMTP_URL: spec(
-    'Alerts',
-    smtpUrl(),
-    'SMTP server for e-mail alerts: `smtp://host:587` (STARTTLS when offered) or `smtps://host:465` (TLS); user and password may be in the URL.',
-    true,
-  ),
-  SMTP_USER: spec('Alerts', optionalString(), 'SMTP user name when it is not in SMTP_URL.'),
-  SMTP_PASSWORD: spec('Alerts', optionalString(), 'SMTP password when it is not in SMTP_URL.', true),
-  ALERT_EMAIL_FROM: spec(
-    'Alerts',
-    optionalString(),
-    'Sender of e-mail alerts, e.g. `Ticket Tracker <alerts@example.com>` (default: alerts@ the SMTP host).',
-  ),
-  ALERT_EMAIL_TO: spec(
-    'Alerts',
-    emailList(),
-    'Recipients of e-mail alerts: addresses separated by commas or semicolons (`ops@example.com, Jane Doe <jane@example.com>`).',
-  ),
+  // Alerts: each channel's settings, then the ones every channel shares
+  ...channelVars(),
   ALERT_TIMEOUT_MS: spec('Alerts', positiveInt(10000), 'Timeout of one delivery to a channel (connect, answer and body).'),
 
   // Retention

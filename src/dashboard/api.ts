@@ -10,12 +10,14 @@ import { sections } from '../db/analytics/sections';
 import { unknownZone } from '../db/analytics/zones';
 import type { Db } from '../db/pool';
 import { parseBucket } from '../domain/buckets';
+import { MARKETPLACES } from '../marketplaces/registry';
 import { loadAlerts, loadEventAlerts } from './alerts';
-import { cachedEventsOverview, loadEventWorkflows, loadRuns } from './data';
+import { cachedEventsOverview, loadCycles, loadEventWorkflows } from './data';
 import {
   alertsParams,
   availabilityParams,
   changesParams,
+  cyclesParams,
   BadParameter,
   eventRefParam,
   eventsParams,
@@ -23,7 +25,6 @@ import {
   listingsParams,
   parseParams,
   pricesParams,
-  runsParams,
   sectionsParams,
 } from './params';
 import { workflowListUrl, type TemporalUi } from './temporal-links';
@@ -164,8 +165,20 @@ export function registerApi(app: FastifyInstance, db: Db, ui: TemporalUi): void 
     return { days: p.days, ...(await loadAlerts(db, p)) };
   });
 
-  app.get('/api/runs', async (req) => {
-    const p = parseParams(runsParams, queryOf(req));
-    return loadRuns(db, ui, { limit: p.limit, hours: p.hours });
+  app.get('/api/cycles', async (req) => {
+    const p = parseParams(cyclesParams, queryOf(req));
+    return loadCycles(db, ui, { limit: p.limit, hours: p.hours });
   });
+
+  // The Cycles page's API under its old name (bookmarks, scripts): the same answer, the cycles under `runs`.
+  app.get('/api/runs', async (req) => {
+    const p = parseParams(cyclesParams, queryOf(req));
+    const { cycles, failures, byMarketplaceAndKind } = await loadCycles(db, ui, { limit: p.limit, hours: p.hours });
+    return { runs: cycles, failures, byMarketplaceAndKind };
+  });
+
+  // What the front end shows of each marketplace: its label and colour, from its descriptor.
+  app.get('/api/marketplaces', async () => ({
+    marketplaces: MARKETPLACES.map((m) => ({ name: m.name, label: m.label, color: m.color })),
+  }));
 }

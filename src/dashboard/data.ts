@@ -39,7 +39,7 @@ export async function loadEventsOverview(db: Db, opts: { all: boolean; now?: Dat
   );
 }
 
-export interface RunView extends CycleRecord {
+export interface CycleView extends CycleRecord {
   workflowId: string;
   workflowUrl: string;
 }
@@ -54,14 +54,14 @@ export interface FailureView {
   workflowUrl: string | null;
 }
 
-export interface RunsView {
-  runs: RunView[];
+export interface CyclesView {
+  cycles: CycleView[];
   failures: FailureView[];
   byMarketplaceAndKind: FailureCount[];
 }
 
-/** The Runs page: the latest cycles, and the failures (errors and marked scrapes) of the last `hours`. */
-export async function loadRuns(db: Db, ui: TemporalUi, opts: { limit: number; hours: number; now?: Date }): Promise<RunsView> {
+/** The Cycles page: the latest cycles, and the failures (errors and marked scrapes) of the last `hours`. */
+export async function loadCycles(db: Db, ui: TemporalUi, opts: { limit: number; hours: number; now?: Date }): Promise<CyclesView> {
   const since = new Date((opts.now ?? new Date()).getTime() - opts.hours * 3_600_000);
   const [cycles, errors, marked] = await Promise.all([
     listCycles(db, opts.limit),
@@ -106,7 +106,7 @@ export async function loadRuns(db: Db, ui: TemporalUi, opts: { limit: number; ho
     }),
   ].sort((a, b) => b.at.getTime() - a.at.getTime());
   return {
-    runs: cycles.map((c) => ({ ...c, workflowId: cycleWorkflowId(c.cycleId), workflowUrl: workflowUrl(ui, cycleWorkflowId(c.cycleId)) })),
+    cycles: cycles.map((c) => ({ ...c, workflowId: cycleWorkflowId(c.cycleId), workflowUrl: workflowUrl(ui, cycleWorkflowId(c.cycleId)) })),
     failures,
     byMarketplaceAndKind: countFailures(failures),
   };

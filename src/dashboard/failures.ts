@@ -1,5 +1,5 @@
 /**
- * Kinds of failure for the Runs page. Pure; no I/O. scrape_errors keeps the message of each failed
+ * Kinds of failure for the Cycles page. Pure; no I/O. scrape_errors keeps the message of each failed
  * attempt, not its kind, so the kind is read back from the wording the fetch activity and
  * src/marketplaces/errors.ts give their messages; scrapes marked by their health are failures of kind
  * 'format-drift' or 'empty' (src/domain/scrape-health.ts).

@@ -1,13 +1,13 @@
 import type { TemporalUi } from './temporal-links';
 
 /**
- * The pages: one HTML shell each; the front end (static/app.js) reads the JSON API and draws the
- * tables and uPlot charts. No build step.
+ * The pages: one HTML shell each; the front end (static/app.js and the modules it imports) reads
+ * the JSON API and draws the tables and uPlot charts. No build step.
  */
 export const PAGES = [
   { name: 'events', route: '/events', title: 'Events' },
   { name: 'event', route: '/events/:event', title: 'Event' },
-  { name: 'runs', route: '/runs', title: 'Runs' },
+  { name: 'cycles', route: '/cycles', title: 'Cycles' },
   { name: 'alerts', route: '/alerts', title: 'Alerts' },
 ] as const;
 
@@ -34,7 +34,7 @@ export function renderPage(name: PageName, ui: TemporalUi): string {
 <header><strong>Ticket Tracker</strong><nav>${nav}<a href="${escape(ui.baseUrl)}" target="_blank" rel="noopener">Temporal UI ↗</a></nav></header>
 <main id="main"><p class="muted">Loading…</p></main>
 <script src="/static/uplot.js"></script>
-<script src="/static/app.js"></script>
+<script type="module" src="/static/app.js"></script>
 </body>
 </html>
 `;

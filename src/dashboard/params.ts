@@ -19,7 +19,7 @@ export const sectionsParams = z.strictObject({ days: days(7) });
 export const listingsParams = z.strictObject({ source, limit: limit(50, 1000) });
 export const pricesParams = z.strictObject({ source });
 export const eventsParams = z.strictObject({ all: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false') });
-export const runsParams = z.strictObject({ limit: limit(100, 1000), hours: days(7 * 24).pipe(z.number().max(24 * 3660)) });
+export const cyclesParams = z.strictObject({ limit: limit(100, 1000), hours: days(7 * 24).pipe(z.number().max(24 * 3660)) });
 export const alertsParams = z.strictObject({ days: days(30), limit: limit(200, 5000) });
 export const changesParams = z.strictObject({
   days: days(7),

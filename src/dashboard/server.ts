@@ -75,6 +75,8 @@ export async function buildDashboard(opts: Omit<DashboardOptions, 'port'>): Prom
   registerStatic(app);
   registerApi(app, opts.db, opts.temporalUi);
   app.get('/', (_req, reply) => reply.redirect('/events', 302));
+  // The Cycles page was called Runs: old links land on it.
+  app.get('/runs', (req, reply) => reply.redirect(`/cycles${req.url.slice('/runs'.length)}`, 301));
   for (const page of PAGES) {
     app.get(page.route, (_req, reply) => reply.type('text/html; charset=utf-8').send(renderPage(page.name, opts.temporalUi)));
   }

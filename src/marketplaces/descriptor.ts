@@ -19,6 +19,8 @@ export interface MarketplaceDescriptor<N extends string = string> {
   name: N;
   /** How people write it ("Vivid Seats"). */
   label: string;
+  /** Its colour on the dashboard (lines, cards), a CSS hex colour ("#d62728"). */
+  color: string;
   /** The sheet header as people write it ("Vivid Seats ID"), for messages. */
   header: string;
   /** Sheet headers that hold the marketplace's event id, normalized (lowercase letters and digits only). */

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/server';
 import { fromRoot } from '../../src/config/paths';
+import { MARKETPLACES } from '../../src/marketplaces/registry';
 import { ensureChromium, launchBrowser, testOutputDir } from '../helpers/browser';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { skipOrFail } from '../helpers/skip';
@@ -77,6 +78,10 @@ describe('dashboard in a browser', () => {
     // Prices of the scraped events are shown (not "–").
     const firstRow = await page.textContent(`tr[data-event-id="${eventId}"]`);
     assert.match(firstRow ?? '', /\$\d+\.\d\d/);
+    // Each marketplace's column is headed by its label, from the server (/api/marketplaces).
+    const heads = await page.$$eval('#events-table th[title]', (ths) => ths.map((t) => [t.getAttribute('title'), t.textContent]));
+    assert.ok(heads.length >= 2, `marketplace columns: ${heads.length}`);
+    for (const [name, label] of heads) assert.equal(label, MARKETPLACES.find((m) => m.name === name)?.label, `${name}`);
     await page.fill('#filter', 'Hamilton');
     assert.equal(await page.$$eval('tr[data-event-id]', (r) => r.length), 1);
     // The placeholder promises marketplace ids: samples/events.csv's first row's StubHub id.
@@ -125,6 +130,17 @@ describe('dashboard in a browser', () => {
       assert.equal(chart.data[0]!.length, new Set(rows.map((r) => r.bucket)).size);
       return checked;
     };
+    // Each marketplace's card: its label, in its colour (both from the server, /api/marketplaces).
+    const cards = await page.$$eval('.cards .card', (cs) =>
+      cs.map((c) => [c.querySelector('.muted')?.getAttribute('title'), c.querySelector('.muted')?.textContent, c.getAttribute('style')]),
+    );
+    assert.ok(cards.length >= 2, `cards: ${cards.length}`);
+    for (const [name, label, style] of cards) {
+      const m = MARKETPLACES.find((x) => x.name === name);
+      assert.ok(m, `card of ${name}`);
+      assert.equal(label, m.label);
+      assert.equal(style, `border-top: 3px solid ${m.color}`);
+    }
     const whole = await drawn();
     assert.equal(whole.zone, 'ALL');
     assert.ok((await compare(whole)) > 20);
@@ -151,11 +167,20 @@ describe('dashboard in a browser', () => {
     await page.close();
   });
 
-  it('the runs page draws its chart and the alerts page opens', async (c) => {
+  it('the cycles page draws its chart and the alerts page opens', async (c) => {
     if (skip) return skipOrFail(c, skip);
-    const page = await open('/runs');
-    await page.waitForSelector('#runs-chart[data-state="drawn"]');
-    await page.screenshot({ path: path.join(shots, 'runs.png'), fullPage: true });
+    const page = await open('/cycles');
+    await page.waitForSelector('#cycles-chart[data-state="drawn"]');
+    const headings = await page.$$eval('h1, h2', (hs) => hs.map((x) => x.textContent));
+    assert.deepEqual(headings.slice(0, 2), ['Cycles', 'Cycles and failures per hour, last 7 days']);
+    assert.ok(headings.includes('Latest cycles'), headings.join(' | '));
+    assert.deepEqual(
+      await page.evaluate(() =>
+        (globalThis as unknown as { ttCharts: { cycles: { series: { label: string }[] } } }).ttCharts.cycles.series.map((s) => s.label),
+      ),
+      ['time', 'cycles', 'failures'],
+    );
+    await page.screenshot({ path: path.join(shots, 'cycles.png'), fullPage: true });
     const alerts = await open('/alerts');
     await alerts.waitForSelector('h2');
     const text = (await alerts.textContent('main')) ?? '';

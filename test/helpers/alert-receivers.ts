@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { webhookBodySchema, verifySignature, type WebhookBody } from '../../src/alerts/channels/webhook';
+import { webhookBodySchema, verifySignature, type WebhookBody } from '../../src/alerts/channels/webhook/channel';
 
 /**
  * Local receivers that answer like Discord, Slack and a signed generic webhook, for the channel

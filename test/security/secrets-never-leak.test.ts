@@ -417,7 +417,7 @@ describe('secrets never leak: npm start with every secret set, and every command
     one('SMTP_URL', smtpPassword, `smtp://leak:${encodeURIComponent(smtpPassword)}@127.0.0.1:${smtp.port}`, {
       ALERT_EMAIL_TO: 'ops@leak-test.example',
     });
-    // Used when SMTP_URL carries no password (the URL's wins: src/alerts/channels/email/index.ts), as in its own case.
+    // Used when SMTP_URL carries no password (the URL's wins: src/alerts/channels/email/channel.ts), as in its own case.
     plain('SMTP_PASSWORD');
     cases.get('SMTP_PASSWORD')!.companions = {
       SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
@@ -751,6 +751,7 @@ describe('secrets never leak: npm start with every secret set, and every command
     for (const route of [
       '/events',
       '/events/1',
+      '/cycles',
       '/runs',
       '/alerts',
       '/api/events',
@@ -762,15 +763,17 @@ describe('secrets never leak: npm start with every secret set, and every command
       '/api/events/1/availability',
       '/api/events/1/alerts',
       '/api/alerts',
+      '/api/cycles',
       '/api/runs',
+      '/api/marketplaces',
     ]) {
       const res = await fetch(dashboard + route, { headers: { authorization } });
       const text = await res.text();
       assert.equal(res.status, 200, `${route}: ${text.slice(0, 300)}`);
       outputs.push({ what: `dashboard ${route}`, text });
     }
-    const runs = outputs.find((o) => o.what === 'dashboard /api/runs')!.text;
-    assert.match(runs, /HTTP 401/, 'the runs page shows the 401 failures');
+    const cycles = outputs.find((o) => o.what === 'dashboard /api/cycles')!.text;
+    assert.match(cycles, /HTTP 401/, 'the cycles page shows the 401 failures');
 
     // 7. Every workflow's history (failures, their stacks and causes, payloads decoded) and the
     // pending activities' last failures.

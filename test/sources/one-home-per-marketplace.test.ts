@@ -16,12 +16,19 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db';
 const ROOT = path.resolve(__dirname, '../..');
 // Each marketplace's own folder, src/marketplaces/<name>/, is the one place that names it.
 const HOMES = new Set(MARKETPLACE_NAMES.map((name) => path.join(ROOT, 'src', 'marketplaces', name)));
+// ...and the lists of src/marketplaces, whose one line per marketplace imports it from its folder.
+const LISTS = new Set(['registry.ts', 'adapters.ts', 'mocks.ts'].map((name) => path.join(ROOT, 'src', 'marketplaces', name)));
 
-function tsFiles(dir: string): string[] {
+// The dashboard's front end (browser JavaScript) gets each marketplace's label and colour from the server.
+const FRONT_END = path.join(ROOT, 'src', 'dashboard', 'static');
+
+/** The TypeScript of `dir`, and the JavaScript of the dashboard's front end. */
+function codeFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return HOMES.has(full) ? [] : tsFiles(full);
-    return name.endsWith('.ts') ? [full] : [];
+    if (statSync(full).isDirectory()) return HOMES.has(full) ? [] : codeFiles(full);
+    if (LISTS.has(full)) return [];
+    return name.endsWith('.ts') || (name.endsWith('.js') && full.startsWith(FRONT_END + path.sep)) ? [full] : [];
   });
 }
 
@@ -35,7 +42,12 @@ describe('one home per marketplace', () => {
     const words = MARKETPLACES.flatMap((m) => [m.name, m.label, ...m.settings.map((s) => s.name)]);
     const pattern = new RegExp(`(${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, 'i');
     const offenders: string[] = [];
-    for (const file of tsFiles(path.join(ROOT, 'src'))) {
+    const files = codeFiles(path.join(ROOT, 'src'));
+    assert.ok(
+      files.some((f) => f.startsWith(FRONT_END) && f.endsWith('.js')),
+      'the front end is read',
+    );
+    for (const file of files) {
       code(readFileSync(file, 'utf8'))
         .split('\n')
         .forEach((line, i) => {
@@ -46,7 +58,7 @@ describe('one home per marketplace', () => {
     assert.deepEqual(offenders, [], 'iterate the registry (src/marketplaces/registry.ts) instead');
   });
 
-  it('every marketplace of the registry has its settings, credential check, rate, header aliases, label, adapter, parser and mock route', () => {
+  it('every marketplace of the registry has its settings, credential check, rate, header aliases, label, colour, adapter, parser and mock route', () => {
     const env = parseEnv({});
     for (const m of MARKETPLACES) {
       for (const s of m.settings) assert.ok(s.name in ENV_VARS, `${s.name} is a setting`);
@@ -59,6 +71,7 @@ describe('one home per marketplace', () => {
         `${m.name}: ${problem}`,
       );
       assert.equal(MARKETPLACE_LABELS[m.name], m.label);
+      assert.match(m.color, /^#[0-9a-f]{6}$/i, `${m.name}: its dashboard colour`);
       assert.equal(ioOf(m.name).name, m.name);
       assert.ok(
         MOCK_ROUTES.some((r) => r.marketplace === m.name && r.render),
@@ -71,6 +84,7 @@ describe('one home per marketplace', () => {
       [...MARKETPLACE_NAMES],
       MARKETPLACES.map((m) => m.name),
     );
+    assert.equal(new Set(MARKETPLACES.map((m) => m.color)).size, MARKETPLACES.length, 'each marketplace has its own colour');
   });
 
   describe('in the database', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MARKETPLACE_NAMES, SUMMARY_ZONE, type MarketplaceName } from '../../domain/listing';
-import { CHANNEL_NAMES } from '../message';
+import { CHANNEL_NAMES } from '../channels/registry';
 
 /**
  * Alert rules: what to watch (scope), when to fire (condition) and where to say it (channels).

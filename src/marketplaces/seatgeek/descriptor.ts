@@ -4,6 +4,7 @@ import type { MarketplaceDescriptor } from '../descriptor';
 export const seatgeek = {
   name: 'seatgeek',
   label: 'SeatGeek',
+  color: '#2ca02c',
   header: 'SeatGeek ID',
   headerAliases: ['seatgeek', 'seatgeekid', 'seatgeekeventid', 'sgid'],
   refPrefixes: ['seatgeek', 'sg'],

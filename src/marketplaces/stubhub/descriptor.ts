@@ -4,6 +4,7 @@ import type { MarketplaceDescriptor } from '../descriptor';
 export const stubhub = {
   name: 'stubhub',
   label: 'StubHub',
+  color: '#1f77b4',
   header: 'viagogoID',
   headerAliases: ['viagogoid', 'viagid', 'viagogo', 'viagogoeventid', 'stubhub', 'stubhubid', 'stubhubeventid'],
   refPrefixes: ['stubhub', 'viagogo'],

@@ -4,6 +4,7 @@ import type { MarketplaceDescriptor } from '../descriptor';
 export const ticketmaster = {
   name: 'ticketmaster',
   label: 'Ticketmaster',
+  color: '#9467bd',
   header: 'Ticketmaster ID',
   headerAliases: ['ticketmaster', 'ticketmasterid', 'ticketmastereventid', 'tmid', 'tmeventid'],
   refPrefixes: ['ticketmaster', 'tm'],

@@ -4,6 +4,7 @@ import type { MarketplaceDescriptor } from '../descriptor';
 export const vividseats = {
   name: 'vividseats',
   label: 'Vivid Seats',
+  color: '#d62728',
   header: 'Vivid Seats ID',
   headerAliases: ['vividseats', 'vividseatsid', 'vividseatseventid', 'vividid', 'vivid', 'vsid'],
   refPrefixes: ['vividseats', 'vivid'],

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { discordChannel } from '../../../src/alerts/channels/discord';
+import { discordChannel } from '../../../src/alerts/channels/discord/channel';
+import { post } from '../../../src/alerts/transport';
 import { DISCORD_LIMITS, embedCharacters, renderDiscord, type DiscordWebhookBody } from '../../../src/alerts/channels/discord/render';
 import type { AlertMessage } from '../../../src/alerts/message';
 import { sampleAlert } from '../../../src/alerts/sample';
@@ -110,7 +111,7 @@ describe('Discord channel against a local Discord', () => {
   after(async () => {
     await discord.close();
   });
-  const channel = (url = discord.url, timeoutMs = 5000) => discordChannel({ url, timeoutMs, now: () => NOW });
+  const channel = (url = discord.url, timeoutMs = 5000) => discordChannel({ url, timeoutMs, now: () => NOW, post });
 
   it('is delivered: Discord accepts the body and sends back the message (wait=true)', async () => {
     const outcome = await channel().send(priceAlert());

@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { webhookChannel } from '../../../src/alerts/channels/webhook';
+import { webhookChannel } from '../../../src/alerts/channels/webhook/channel';
+import { post } from '../../../src/alerts/transport';
 import { sampleAlert } from '../../../src/alerts/sample';
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/alert-receivers';
 
@@ -37,7 +38,7 @@ describe("docs/alerts.md's webhook signature check, on requests the channel real
   });
 
   it('accepts the signed request and refuses it tampered, with another secret, or replayed later', async () => {
-    const outcome = await webhookChannel({ url: hook.url, secret, timeoutMs: 5000, now: () => new Date() }).send(sampleAlert());
+    const outcome = await webhookChannel({ url: hook.url, secret, timeoutMs: 5000, now: () => new Date(), post }).send(sampleAlert());
     assert.equal(outcome.status, 'delivered');
     const got = hook.received.at(-1)!;
     const header = got.headers['x-ticket-tracker-signature'] as string;

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
-import { emailChannel } from '../../../src/alerts/channels/email';
+import { emailChannel } from '../../../src/alerts/channels/email/channel';
+import { CHANNEL_IO } from '../../../src/alerts/transport';
 import { escapeHtml, renderEmail } from '../../../src/alerts/channels/email/render';
 import type { AlertMessage } from '../../../src/alerts/message';
 import { sampleAlert } from '../../../src/alerts/sample';
@@ -44,6 +45,7 @@ describe('e-mail channel against a real SMTP server (smtp-server, parsed with ma
       to: ['ops@example.com', 'Analyst <analyst@example.com>'],
       from: 'Ticket Tracker <tt@example.com>',
       timeoutMs: 5000,
+      smtpTransport: CHANNEL_IO.smtpTransport,
       ...overrides,
     });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { slackChannel } from '../../../src/alerts/channels/slack';
+import { slackChannel } from '../../../src/alerts/channels/slack/channel';
+import { post } from '../../../src/alerts/transport';
 import { renderSlack, SLACK_LIMITS, type SlackBlock, type SlackWebhookBody } from '../../../src/alerts/channels/slack/render';
 import type { AlertMessage } from '../../../src/alerts/message';
 import { sampleAlert } from '../../../src/alerts/sample';
@@ -77,7 +78,7 @@ describe('Slack channel against a local Slack incoming webhook', () => {
   after(async () => {
     await slack.close();
   });
-  const channel = (url = slack.url, timeoutMs = 5000) => slackChannel({ url, timeoutMs, now: () => NOW });
+  const channel = (url = slack.url, timeoutMs = 5000) => slackChannel({ url, timeoutMs, now: () => NOW, post });
 
   it('is delivered: 200 ok', async () => {
     const outcome = await channel().send(alert());

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { signatureHeader, verifySignature, webhookBodySchema, webhookChannel } from '../../../src/alerts/channels/webhook';
+import { signatureHeader, verifySignature, webhookBodySchema, webhookChannel } from '../../../src/alerts/channels/webhook/channel';
+import { post } from '../../../src/alerts/transport';
 import type { AlertMessage } from '../../../src/alerts/message';
 import { sampleAlert } from '../../../src/alerts/sample';
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/alert-receivers';
@@ -57,6 +58,7 @@ describe('generic webhook channel against a receiver that checks signatures', ()
       secret: 'secret' in options ? options.secret : SECRET,
       timeoutMs: options.timeoutMs ?? 5000,
       now: () => new Date(),
+      post,
     });
 
   it('is delivered: a signed v1 body with sentAt and source, Idempotency-Key = dedupeKey', async () => {

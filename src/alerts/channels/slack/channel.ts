@@ -1,4 +1,4 @@
-import { classifyAnswer, isFailure, maskUrl, post, retryAfterFromHeaders, type HttpAnswer } from '../../http';
+import { classifyAnswer, isFailure, maskUrl, retryAfterFromHeaders, type HttpAnswer, type HttpPost } from '../../http';
 import type { AlertChannel, AlertMessage, DeliveryOutcome } from '../../message';
 import { renderSlack } from './render';
 
@@ -12,14 +12,14 @@ import { renderSlack } from './render';
  * `user_not_found`, `no_text`; 403 `action_prohibited`, `invalid_token`; 404 `channel_not_found`,
  * `no_service`, `no_team`; 410 `channel_is_archived`; 500 `rollup_error`. Rate limits ("Rate
  * limits", incoming webhooks: about 1 message per second with short bursts): 429 with a
- * `Retry-After` header in seconds.
+ * `Retry-After` header in seconds. Pure: the request goes through `post`.
  */
-export function slackChannel(options: { url: string; timeoutMs: number; now: () => Date }): AlertChannel {
+export function slackChannel(options: { url: string; timeoutMs: number; now: () => Date; post: HttpPost }): AlertChannel<'slack'> {
   return {
     name: 'slack',
     target: maskUrl(options.url),
     async send(message: AlertMessage, sendOptions?: { signal?: AbortSignal }): Promise<DeliveryOutcome> {
-      const answer = await post(options.url, JSON.stringify(renderSlack(message)), {
+      const answer = await options.post(options.url, JSON.stringify(renderSlack(message)), {
         headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'ticket-tracker (alerts)' },
         timeoutMs: options.timeoutMs,
         signal: sendOptions?.signal,

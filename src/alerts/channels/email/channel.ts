@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
-import nodemailer from 'nodemailer';
 import type { AlertChannel, AlertMessage, DeliveryOutcome } from '../../message';
 import { redact } from '../../../config/redact';
 import { cut } from '../../text';
+import type { SmtpTransport, SmtpTransportOptions } from '../io';
 import { renderEmail } from './render';
 
 /**
@@ -21,7 +21,7 @@ import { renderEmail } from './render';
  * commands: a session problem) retried, as nodemailer's `isPermanentResponseCode` does.
  * Without a reply code: connection, socket, DNS and timeout errors retry; configuration, TLS
  * (an untrusted, expired or self-signed server certificate included) and envelope errors are
- * permanent.
+ * permanent. Pure: the message goes through the transport `smtpTransport` makes.
  */
 export interface EmailChannelOptions {
   smtpUrl: string;
@@ -30,14 +30,15 @@ export interface EmailChannelOptions {
   from?: string | undefined;
   to: readonly string[];
   timeoutMs: number;
+  smtpTransport(options: SmtpTransportOptions): SmtpTransport;
 }
 
-export function emailChannel(options: EmailChannelOptions): AlertChannel {
+export function emailChannel(options: EmailChannelOptions): AlertChannel<'email'> {
   const url = new URL(options.smtpUrl);
   const secure = url.protocol === 'smtps:';
   const user = url.username ? decodeURIComponent(url.username) : options.user;
   const pass = url.password ? decodeURIComponent(url.password) : options.password;
-  const transport = nodemailer.createTransport({
+  const transport = options.smtpTransport({
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port: url.port ? Number(url.port) : secure ? 465 : 587,
     secure,

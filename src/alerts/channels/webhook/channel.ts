@@ -1,4 +1,4 @@
-import { classifyAnswer, isFailure, maskUrl, post, retryAfterFromHeaders, type HttpAnswer } from '../../http';
+import { classifyAnswer, isFailure, maskUrl, retryAfterFromHeaders, type HttpAnswer, type HttpPost } from '../../http';
 import type { AlertChannel, AlertMessage, DeliveryOutcome } from '../../message';
 import { webhookBody } from './body';
 import { SIGNATURE_HEADER, signatureHeader } from './signature';
@@ -11,9 +11,16 @@ export { SIGNATURE_HEADER, signatureHeader, verifySignature, type SignatureCheck
  * `Idempotency-Key: <dedupeKey>` (as in the IETF draft "The Idempotency-Key HTTP Header Field";
  * a key with characters outside visible ASCII is percent-encoded) and, when a secret is set,
  * `X-Ticket-Tracker-Signature` (signature.ts). Answers: 2xx delivered; 429 retry after
- * `Retry-After`; 408 and 5xx retry; 401/403/404/410 and other 4xx permanent.
+ * `Retry-After`; 408 and 5xx retry; 401/403/404/410 and other 4xx permanent. Pure: the request
+ * goes through `post`.
  */
-export function webhookChannel(options: { url: string; secret?: string | undefined; timeoutMs: number; now: () => Date }): AlertChannel {
+export function webhookChannel(options: {
+  url: string;
+  secret?: string | undefined;
+  timeoutMs: number;
+  now: () => Date;
+  post: HttpPost;
+}): AlertChannel<'webhook'> {
   return {
     name: 'webhook',
     target: maskUrl(options.url),
@@ -26,7 +33,7 @@ export function webhookChannel(options: { url: string; secret?: string | undefin
         'idempotency-key': idempotencyKey(message.dedupeKey),
       };
       if (options.secret) headers[SIGNATURE_HEADER.toLowerCase()] = signatureHeader(options.secret, body, at);
-      const answer = await post(options.url, body, { headers, timeoutMs: options.timeoutMs, signal: sendOptions?.signal });
+      const answer = await options.post(options.url, body, { headers, timeoutMs: options.timeoutMs, signal: sendOptions?.signal });
       if (isFailure(answer)) return { status: 'retry', reason: `webhook: ${answer.reason}` };
       return classifyWebhookAnswer(answer, options.now().getTime());
     },

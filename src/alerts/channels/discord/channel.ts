@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { classifyAnswer, isFailure, maskUrl, post, retryAfterFromHeaders, type HttpAnswer } from '../../http';
+import { classifyAnswer, isFailure, maskUrl, retryAfterFromHeaders, type HttpAnswer, type HttpPost } from '../../http';
 import type { AlertChannel, AlertMessage, DeliveryOutcome } from '../../message';
 import { renderDiscord } from './render';
 
@@ -17,15 +17,16 @@ import { renderDiscord } from './render';
  *   `{"code": 10015, "message": "Unknown Webhook"}`, `{"code": 50027, "message": "Invalid Webhook
  *   Token"}` (401), and for a bad payload 400 `{"code": 50035, "message": "Invalid Form Body",
  *   "errors": {...: {"_errors": [{"code", "message"}]}}}`.
+ * Pure: the request goes through `post`.
  */
-export function discordChannel(options: { url: string; timeoutMs: number; now: () => Date }): AlertChannel {
+export function discordChannel(options: { url: string; timeoutMs: number; now: () => Date; post: HttpPost }): AlertChannel<'discord'> {
   const target = withWait(options.url);
   return {
     name: 'discord',
     target: maskUrl(options.url),
     async send(message: AlertMessage, sendOptions?: { signal?: AbortSignal }): Promise<DeliveryOutcome> {
       const body = JSON.stringify(renderDiscord(message, options.now()));
-      const answer = await post(target, body, {
+      const answer = await options.post(target, body, {
         headers: { 'content-type': 'application/json', 'user-agent': 'ticket-tracker (alerts)' },
         timeoutMs: options.timeoutMs,
         signal: sendOptions?.signal,
