@@ -11,7 +11,7 @@ import type { ScrapeEvaluationSummary, StoredScrapeRef } from '../domain/tracker
 import type { Logger } from '../logging/logger';
 import type { MarketplaceAdapter } from '../marketplaces/index';
 import { toActivityFailure } from './failures';
-import type { LegacyFetchListingsInput, MainActivities, MarketplaceActivities, ScrapeInput } from './types';
+import type { LegacyFetchListingsInput, ScrapeInput } from './types';
 
 /** Failure type of a scrape whose payload no longer matches the marketplace's format (see domain/scrape-health). */
 export const FORMAT_DRIFT_FAILURE = 'MarketplaceFormatDrift';
@@ -58,7 +58,8 @@ export interface FetchActivityDeps {
   health?: ScrapeHealthSettings;
 }
 
-export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_HEALTH }: FetchActivityDeps): MarketplaceActivities {
+/** The activity on each marketplace's own task queue, rate-limited there across every worker. */
+export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_HEALTH }: FetchActivityDeps) {
   const activities = {
     /**
      * Claim check: the listings go straight from the marketplace into PostgreSQL under the scrape
@@ -219,18 +220,30 @@ export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_H
     },
   };
   return {
+    /**
+     * Fetches one event's prices from the marketplace and stores them (listings and snapshots) under
+     * `scrapeId`; returns a reference and a summary, never the listings (claim check).
+     */
     scrape: activities.scrape,
-    fetchListings: ({ jobId, ...rest }: LegacyFetchListingsInput) => activities.scrape({ ...rest, cycleId: jobId }),
+    /**
+     * The same activity under its name before the glossary's (`jobId` for `cycleId`): scrapeEvent
+     * histories recorded before the `scrape-activity` patch schedule it, so workers keep it until
+     * no such workflow is open. New code calls `scrape`.
+     * @deprecated
+     */
+    fetchListings: ({ jobId, ...rest }: LegacyFetchListingsInput): Promise<StoredScrapeRef> =>
+      activities.scrape({ ...rest, cycleId: jobId }),
   };
 }
 
-export function priceChangeActivities(db: Db): Pick<MainActivities, 'detectPriceChanges'> {
+/** The price change of a stored scrape (the step before alert rules). */
+export function priceChangeActivities(db: Db) {
   return {
     /**
      * The lowest price of this scrape against the previous scrape of the same event on the same
      * marketplace. (Alert rules and notifications build on this.)
      */
-    async detectPriceChanges(ref) {
+    async detectPriceChanges(ref: StoredScrapeRef): Promise<{ previousLowest: number | null; changePercent: number | null }> {
       const prev = await db.query<{ lowest_price: string | null }>(
         `SELECT lowest_price FROM scrapes
           WHERE event_id = $1 AND marketplace = $2 AND scrape_key <> $3
