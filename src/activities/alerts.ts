@@ -1,13 +1,12 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AlertChannel, AlertMessage } from '../alerts/channel';
-import { evaluateScrape } from '../alerts/evaluate-scrape';
 import { brokenChannels, loadAlertMessage, markBroken, recordDelivery, recordOperatorAlert, wasDelivered } from '../alerts/log';
 import { brokenChannelAlert } from '../alerts/operator';
-import { markScraped } from '../catalog/lifecycle';
 import type { Db } from '../db/pool';
 import type { ScrapeEvaluationSummary, StoredScrapeRef } from '../domain/tracker';
 import type { Logger } from '../logging/logger';
+import { evaluateStoredScrape } from '../scrape/evaluate';
 import type { OperatorAlertToDeliver } from './types';
 
 /** Failure types of deliverAlert (the workflow tells them apart from other failures). */
@@ -53,31 +52,6 @@ export async function sendToChannels(
     }
   }
   return { delivered, failed, configured: targets.length };
-}
-
-/**
- * Right after a scrape is stored: its price changes, the rules watching it and their firings
- * (src/alerts/evaluate-scrape.ts), then the event's marketplace marked scraped. Idempotent by
- * scrape key: a second call (a retried attempt, the workflow's local activity after a scrape that
- * evaluated already) records nothing new and returns the same firings.
- *
- * @throws what the database throws; "no scrape stored" when nothing is stored under the key.
- */
-export async function evaluateStoredScrape(
-  db: Db,
-  logger: Logger,
-  ref: Pick<StoredScrapeRef, 'scrapeId' | 'eventId' | 'marketplace'>,
-): Promise<ScrapeEvaluationSummary> {
-  const evaluation = await evaluateScrape(db, ref.scrapeId);
-  await markScraped(db, ref.eventId, ref.marketplace, { ok: true, at: new Date() });
-  if (evaluation.firings.length > 0 && !evaluation.alreadyEvaluated)
-    logger.info(`${evaluation.firings.length} alert(s) fired for ${ref.scrapeId}`, { firings: evaluation.firings });
-  return {
-    previousLowest: evaluation.previousLowest,
-    changePercent: evaluation.changePercent,
-    rulesEvaluated: evaluation.rulesEvaluated,
-    firings: evaluation.firings.map((f) => ({ alertId: f.alertId, dedupeKey: f.dedupeKey, channels: f.channels })),
-  };
 }
 
 /** A stored scrape's evaluation, and the delivery of one alert on one channel. */
