@@ -1,11 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { evaluateScrape } from '../src/alerts/evaluate-scrape';
+import { evaluateScrape } from '../src/scrape/evaluate';
 import { applyRules, ruleInputOf } from '../src/alerts/rules/store';
 import { ruleSpecSchema } from '../src/alerts/rules/types';
 import { catalogReader } from '../src/catalog/read/open-reader';
 import { syncEvents } from '../src/catalog/sync';
-import { persistScrape } from '../src/db/ingest';
+import { persistScrape } from '../src/scrape/store';
 import type { NormalizedListing } from '../src/domain/listing';
 import { scrapeEvent } from '../src/workflows';
 import { createEvent, makeListings, ZONES } from '../test/fixtures/storage/data';

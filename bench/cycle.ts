@@ -12,7 +12,7 @@ import { catalogReader } from '../src/catalog/read/open-reader';
 import { listDueEvents } from '../src/catalog/lifecycle';
 import { syncEvents } from '../src/catalog/sync';
 import { parseEnv, type Env } from '../src/config';
-import { persistScrape } from '../src/db/ingest';
+import { persistScrape } from '../src/scrape/store';
 import { migrate } from '../src/db/migrate';
 import type { Db } from '../src/db/pool';
 import { startEmbeddedPostgres } from '../src/embedded/postgres';

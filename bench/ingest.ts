@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { copyRows } from '../src/db/copy';
-import { LISTING_COLUMNS, listingCopyLine, listingCopyPrefix, persistScrape } from '../src/db/ingest';
+import { LISTING_COLUMNS, listingCopyLine, listingCopyPrefix } from '../src/scrape/queries/store';
+import { persistScrape } from '../src/scrape/store';
 import type { Db } from '../src/db/pool';
 import type { NormalizedListing } from '../src/domain/listing';
 import { forEachLayout } from './database';

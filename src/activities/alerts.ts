@@ -1,14 +1,13 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AlertChannel, AlertMessage } from '../alerts/channel';
-import { evaluateScrape } from '../alerts/evaluate-scrape';
 import { brokenChannels, loadAlertMessage, markBroken, recordDelivery, recordOperatorAlert, wasDelivered } from '../alerts/log';
 import { brokenChannelAlert } from '../alerts/operator';
-import { markScraped } from '../catalog/lifecycle';
 import type { Db } from '../db/pool';
 import type { ScrapeEvaluationSummary, StoredScrapeRef } from '../domain/tracker';
 import type { Logger } from '../logging/logger';
-import type { MainActivities, OperatorAlertToDeliver } from './types';
+import { evaluateStoredScrape } from '../scrape/evaluate';
+import type { OperatorAlertToDeliver } from './types';
 
 /** Failure types of deliverAlert (the workflow tells them apart from other failures). */
 export const DELIVERY_RETRY_FAILURE = 'AlertDeliveryRetry';
@@ -55,47 +54,35 @@ export async function sendToChannels(
   return { delivered, failed, configured: targets.length };
 }
 
-/**
- * Right after a scrape is stored: its price changes, the rules watching it and their firings
- * (src/alerts/evaluate-scrape.ts), then the event's marketplace marked scraped. Idempotent by
- * scrape key: a second call (a retried attempt, the workflow's local activity after a scrape that
- * evaluated already) records nothing new and returns the same firings.
- *
- * @throws what the database throws; "no scrape stored" when nothing is stored under the key.
- */
-export async function evaluateStoredScrape(
-  db: Db,
-  logger: Logger,
-  ref: Pick<StoredScrapeRef, 'scrapeId' | 'eventId' | 'marketplace'>,
-): Promise<ScrapeEvaluationSummary> {
-  const evaluation = await evaluateScrape(db, ref.scrapeId);
-  await markScraped(db, ref.eventId, ref.marketplace, { ok: true, at: new Date() });
-  if (evaluation.firings.length > 0 && !evaluation.alreadyEvaluated)
-    logger.info(`${evaluation.firings.length} alert(s) fired for ${ref.scrapeId}`, { firings: evaluation.firings });
-  return {
-    previousLowest: evaluation.previousLowest,
-    changePercent: evaluation.changePercent,
-    rulesEvaluated: evaluation.rulesEvaluated,
-    firings: evaluation.firings.map((f) => ({ alertId: f.alertId, dedupeKey: f.dedupeKey, channels: f.channels })),
-  };
-}
-
-export function alertActivities(deps: AlertActivityDeps): Pick<MainActivities, 'evaluateScrape' | 'deliverAlert'> {
+/** A stored scrape's evaluation, and the delivery of one alert on one channel. */
+export function alertActivities(deps: AlertActivityDeps) {
   const { db, logger } = deps;
   return {
-    async evaluateScrape({ ref }) {
+    /**
+     * After a stored scrape, as a local activity: what `scrape` does itself in the same attempt
+     * (evaluateStoredScrape), run by the workflow only when the scrape's result carries no
+     * evaluation (it failed there, or the history was recorded before). Returns the firings to deliver.
+     */
+    async evaluateScrape({ ref }: { ref: StoredScrapeRef }): Promise<ScrapeEvaluationSummary> {
       return evaluateStoredScrape(db, logger, ref);
     },
 
     /**
-     * One alert on one channel, once: an alert the log shows delivered there is not sent again
-     * (a retried activity). The channel's answer decides: 'retry' throws a retryable failure whose
-     * nextRetryDelay is the receiver's retry_after (Discord's and Slack's 429); 'permanent' marks
-     * the channel broken, records a notice to the operator once, and fails without
-     * retry (the notice is recorded here and handed to the workflow in the failure's details, see
-     * OperatorAlertToDeliver, so it is delivered with retries). A channel that is not configured, or marked broken, is skipped (logged).
+     * One alert on one channel, once: throws for 'retry' (retryable) and 'permanent' (not). An
+     * alert the log shows delivered there is not sent again (a retried activity). The channel's
+     * answer decides: 'retry' throws a retryable failure whose nextRetryDelay is the receiver's
+     * retry_after (Discord's and Slack's 429); 'permanent' marks the channel broken, records a
+     * notice to the operator once, and fails without retry (the notice is recorded here and handed
+     * to the workflow in the failure's details, see OperatorAlertToDeliver, so it is delivered with
+     * retries). A channel that is not configured, or marked broken, is skipped (logged).
      */
-    async deliverAlert({ alertId, channel }) {
+    async deliverAlert({
+      alertId,
+      channel,
+    }: {
+      alertId: number;
+      channel: string;
+    }): Promise<{ channel: string; outcome: 'delivered' | 'skipped'; detail: string }> {
       const attempt = Context.current().info.attempt;
       if (await wasDelivered(db, alertId, channel)) return { channel, outcome: 'delivered', detail: 'delivered before' };
       const broken = (await brokenChannels(db)).get(channel);

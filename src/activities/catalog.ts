@@ -4,21 +4,18 @@ import { loadDueEvents, markScraped } from '../catalog/lifecycle';
 import { listScrapableEvents } from '../db/event-status';
 import type { DueEvent } from '../domain/tracker';
 import { syncEvents } from '../catalog/sync';
-import type { ActivityDeps, MainActivities } from './types';
+import type { MarketplaceName } from '../domain/listing';
+import type { ActivityDeps, CatalogSyncSummary } from './types';
 
-export function catalogActivities({
-  db,
-  env,
-  logger,
-  enabledMarketplaces,
-}: ActivityDeps): Pick<MainActivities, 'syncCatalog' | 'listDueEvents' | 'loadEvents' | 'markScraped'> {
+/** The catalog's activities: its sync, the events due, and each event's scraped mark. */
+export function catalogActivities({ db, env, logger, enabledMarketplaces }: ActivityDeps) {
   const onEnabledMarketplaces = (e: DueEvent): DueEvent => ({
     ...e,
     marketplaceIds: e.marketplaceIds.filter((s) => enabledMarketplaces.includes(s.marketplace)),
   });
   return {
     /** The whole sync is one transaction: a sheet that cannot be read changes nothing. */
-    async syncCatalog() {
+    async syncCatalog(): Promise<CatalogSyncSummary> {
       const reader = catalogReader(env);
       Context.current().heartbeat(reader.origin);
       const report = await syncEvents(db, reader);
@@ -43,17 +40,20 @@ export function catalogActivities({
      * event a marketplace stated cancelled is left out, a rescheduled one goes by its new start
      * (src/db/event-status.ts).
      */
-    async listDueEvents() {
+    async listDueEvents(): Promise<DueEvent[]> {
       const due = await listScrapableEvents(db, new Date(), env.PAST_EVENT_GRACE_HOURS);
       return due.map(onEnabledMarketplaces).filter((e) => e.marketplaceIds.length > 0);
     },
 
-    /** By internal id: the CLI resolved the references already, so nothing is resolved again here. */
-    async loadEvents({ ids }) {
+    /**
+     * The named events (tracked or not) with their ids on the marketplaces this deployment scrapes.
+     * By internal id: the CLI resolved the references already, so nothing is resolved again here.
+     */
+    async loadEvents({ ids }: { ids: number[] }): Promise<DueEvent[]> {
       return (await loadDueEvents(db, ids)).map(onEnabledMarketplaces);
     },
 
-    async markScraped({ eventId, marketplace, ok }) {
+    async markScraped({ eventId, marketplace, ok }: { eventId: number; marketplace: MarketplaceName; ok: boolean }): Promise<void> {
       await markScraped(db, eventId, marketplace, { ok, at: new Date() });
     },
   };

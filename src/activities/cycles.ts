@@ -3,16 +3,12 @@ import { recordOperatorAlert } from '../alerts/log';
 import { errorRateAlert, formatDriftAlert } from '../alerts/operator';
 import { countRecentErrors, recordCycleEnd, recordScrapeError, recordCycleStart } from '../db/cycles';
 import { sendToChannels } from './alerts';
-import type { ActivityDeps, MainActivities } from './types';
+import type { MarketplaceName } from '../domain/listing';
+import type { CycleSummary } from '../domain/tracker';
+import type { ActivityDeps, OperatorAlertResult } from './types';
 
-export function cycleActivities({
-  db,
-  logger,
-  channels,
-}: ActivityDeps & { channels: () => readonly AlertChannel[] }): Pick<
-  MainActivities,
-  'startCycle' | 'finishCycle' | 'recordScrapeFailure' | 'checkErrorRate' | 'reportFormatDrift'
-> {
+/** The cycle's bookkeeping: its start and end, failed scrapes, and the operator alerts they raise. */
+export function cycleActivities({ db, logger, channels }: ActivityDeps & { channels: () => readonly AlertChannel[] }) {
   /** Operator alerts travel the price alerts' channels and log: handed to the workflow, or sent here. */
   async function operatorDelivery(
     alertId: number,
@@ -28,11 +24,11 @@ export function cycleActivities({
   }
 
   return {
-    async startCycle({ cycleId, startedAt }) {
+    async startCycle({ cycleId, startedAt }: { cycleId: string; startedAt: string }): Promise<void> {
       await recordCycleStart(db, { cycleId, startedAt: new Date(startedAt) });
     },
 
-    async finishCycle({ summary }) {
+    async finishCycle({ summary }: { summary: CycleSummary }): Promise<void> {
       const failed = summary.eventsFailed + (summary.catalogError ? 1 : 0);
       // An empty scrape (0 listings after many) is never a plain success: the cycle is partial.
       const marked = (summary.marketplacesEmpty ?? 0) > 0;
@@ -53,11 +49,35 @@ export function cycleActivities({
       });
     },
 
-    async recordScrapeFailure({ cycleId, eventId, marketplace, attempt, message }) {
+    async recordScrapeFailure({
+      cycleId,
+      eventId,
+      marketplace,
+      attempt,
+      message,
+    }: {
+      cycleId: string;
+      eventId: number;
+      marketplace: MarketplaceName;
+      attempt: number;
+      message: string;
+    }): Promise<void> {
       await recordScrapeError(db, { cycleId, eventId, marketplace, attempt, message, at: new Date() });
     },
 
-    async reportFormatDrift({ marketplace, eventId, message, deliver }) {
+    /** A format-drift failure: one operator alert per marketplace per hour (later ones in the hour are only recorded). */
+    async reportFormatDrift({
+      marketplace,
+      eventId,
+      message,
+      deliver,
+    }: {
+      marketplace: MarketplaceName;
+      eventId: number;
+      message: string;
+      /** 'workflow': only record the alert; the caller starts its delivery (deliverAlerts). */
+      deliver?: 'workflow';
+    }): Promise<OperatorAlertResult> {
       const alert = formatDriftAlert({ marketplace, eventId, message, at: new Date() });
       const alertId = await recordOperatorAlert(db, {
         kind: 'operator_format_drift',
@@ -77,7 +97,15 @@ export function cycleActivities({
      * With `deliver: 'workflow'` the alert is only recorded and the caller starts its delivery
      * (deliverAlerts, retried by Temporal); otherwise it is sent here once per channel.
      */
-    async checkErrorRate({ threshold, windowMinutes, deliver }) {
+    async checkErrorRate({
+      threshold,
+      windowMinutes,
+      deliver,
+    }: {
+      threshold: number;
+      windowMinutes: number;
+      deliver?: 'workflow';
+    }): Promise<OperatorAlertResult & { errors: number }> {
       const now = Date.now();
       const errors = await countRecentErrors(db, new Date(now - windowMinutes * 60_000));
       if (errors <= threshold) return { errors, alerted: false };

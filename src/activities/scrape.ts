@@ -1,17 +1,12 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { findPersistedScrape, persistScrape, type PersistScrapeResult } from '../db/ingest';
 import type { Db } from '../db/pool';
-import { recordScrapeError } from '../db/cycles';
-import { evaluateStoredScrape } from './alerts';
 import { waitingOutDatabase } from '../db/unavailable';
-import type { FetchedPrices } from '../domain/listing';
-import { DEFAULT_SCRAPE_HEALTH, type ScrapeHealthSettings } from '../domain/scrape-health';
-import type { ScrapeEvaluationSummary, StoredScrapeRef } from '../domain/tracker';
-import type { Logger } from '../logging/logger';
-import type { MarketplaceAdapter } from '../marketplaces/index';
+import type { StoredScrapeRef } from '../domain/tracker';
+import { runScrape, type LiveStep, type ScrapeAttempt, type ScrapeDeps } from '../scrape';
+import { lowestPriceChange } from '../scrape/price-changes';
 import { toActivityFailure } from './failures';
-import type { LegacyFetchListingsInput, MainActivities, MarketplaceActivities, ScrapeInput } from './types';
+import type { LegacyFetchListingsInput, ScrapeInput } from './types';
 
 /** Failure type of a scrape whose payload no longer matches the marketplace's format (see domain/scrape-health). */
 export const FORMAT_DRIFT_FAILURE = 'MarketplaceFormatDrift';
@@ -19,7 +14,7 @@ export const FORMAT_DRIFT_FAILURE = 'MarketplaceFormatDrift';
 /** How often a running fetch heartbeats (the workflow's heartbeatTimeout is a few times this). */
 export const HEARTBEAT_EVERY_MS = 5_000;
 
-// Where the persist step and request pacing share it (src/db/unavailable.ts); tests import it from here.
+// Where the store step and request pacing share it (src/db/unavailable.ts); tests import it from here.
 export { waitingOutDatabase };
 
 /** Until when a fetched scrape may wait for the database: 15 s before the attempt's startToClose. */
@@ -50,200 +45,67 @@ function activityContext(): Context | undefined {
   }
 }
 
-export interface FetchActivityDeps {
-  db: Db;
-  adapter: MarketplaceAdapter;
-  logger: Logger;
-  /** Thresholds of format drift and empty scrapes (SCRAPE_DRIFT_* settings); defaults when absent. */
-  health?: ScrapeHealthSettings;
-}
+export type FetchActivityDeps = ScrapeDeps;
 
-export function fetchActivities({ db, adapter, logger, health = DEFAULT_SCRAPE_HEALTH }: FetchActivityDeps): MarketplaceActivities {
-  const activities = {
-    /**
-     * Claim check: the listings go straight from the marketplace into PostgreSQL under the scrape
-     * id; the workflow gets a reference and a summary. A retry after the commit writes nothing
-     * (persistScrape is idempotent by scrape id). Each failed attempt is recorded with its number.
-     */
-    async scrape({ scrapeId, cycleId, eventId, marketplace, marketplaceEventId }: ScrapeInput): Promise<StoredScrapeRef> {
-      const ctx = Context.current();
-      const record = (message: string): Promise<unknown> =>
-        recordScrapeError(db, { cycleId, eventId, marketplace, attempt: ctx.info.attempt, message, at: new Date() }).catch(
-          (recordErr: unknown) => logger.warn('could not record a scrape error', { err: recordErr }),
-        );
-
-      // Price changes and alert rules in the same attempt: no local activity, no extra workflow
-      // activation and history marker per scrape (issue 17). Idempotent by scrape key. When it
-      // fails here, the result goes without `evaluation` and the workflow runs evaluateScrape,
-      // with its own retries, as before.
-      const evaluated = async (deadline: number): Promise<ScrapeEvaluationSummary | undefined> => {
-        try {
-          return await waitingOutDatabase(
-            () => evaluateStoredScrape(db, logger, { scrapeId, eventId, marketplace }),
-            deadline,
-            (waited) => ctx.heartbeat(`waiting for the database (${Math.round(waited / 1000)} s)`),
-          );
-        } catch (err) {
-          logger.warn(`${scrapeId}: evaluation left to the workflow: ${(err as Error).message}`, { err });
-          return undefined;
-        }
-      };
-
-      if (ctx.info.attempt > 1) {
-        // A retry after the commit (the worker died, or its completion was lost) returns what is
-        // stored: the marketplace is not asked again, and cannot fail a scrape that is already kept.
-        const deadline = persistDeadline(ctx.info.startToCloseTimeoutMs);
-        const done = await waitingOutDatabase(
-          () => findPersistedScrape(db, scrapeId, eventId, marketplace),
-          deadline,
-          (waited) => ctx.heartbeat(`waiting for the database (${Math.round(waited / 1000)} s)`),
-        );
-        // A format-drift scrape goes the whole way again, to fail the same way.
-        if (done && done.result.health.status !== 'format-drift') {
-          const evaluation = await evaluated(deadline);
-          return {
-            scrapeId,
-            eventId,
-            marketplace,
-            capturedAt: done.capturedAt.toISOString(),
-            kind: done.kind,
-            listingsStored: done.result.listingsStored,
-            listingsRejected: done.result.listingsRejected,
-            snapshots: done.result.snapshots,
-            lowestPrice: done.result.lowestPrice,
-            alreadyPersisted: true,
-            items: done.result.items,
-            health: done.result.health.status,
-            healthReason: done.result.health.reason,
-            eventStatus: done.result.eventStatus,
-            ...(evaluation ? { evaluation } : {}),
-          };
-        }
-      }
-
-      // A live worker says so every few seconds, so the heartbeat timeout can be short: an attempt
-      // on a worker that was killed is retried elsewhere within that timeout, not after minutes.
-      // None is sent before the first tick: a fetch that ends sooner (nearly all) costs no
-      // heartbeat round trip.
-      let phase: 'fetching' | 'persisting' | 'evaluating' = 'fetching';
+/**
+ * The scrape pipeline's view of the running activity attempt: its number, cancellation,
+ * deadlines and heartbeats, and the Temporal failures a fetch and a format drift end it with.
+ */
+function scrapeAttempt(ctx: Context): ScrapeAttempt {
+  return {
+    number: ctx.info.attempt,
+    signal: ctx.cancellationSignal,
+    databaseDeadline: () => persistDeadline(ctx.info.startToCloseTimeoutMs),
+    waitingForDatabase: (waited) => ctx.heartbeat(`waiting for the database (${Math.round(waited / 1000)} s)`),
+    // A live worker says so every few seconds, so the heartbeat timeout can be short: an attempt
+    // on a worker that was killed is retried elsewhere within that timeout, not after minutes.
+    // None is sent before the first tick: a fetch that ends sooner (nearly all) costs no
+    // heartbeat round trip.
+    async keepAlive(work) {
+      let phase: LiveStep = 'fetching';
       const alive = setInterval(() => ctx.heartbeat(phase), HEARTBEAT_EVERY_MS);
-      let fetched: FetchedPrices;
-      let stored: PersistScrapeResult;
-      let capturedAt: Date;
-      let evaluation: ScrapeEvaluationSummary | undefined;
       try {
-        try {
-          fetched = await adapter.fetchPrices(marketplaceEventId, ctx.cancellationSignal);
-        } catch (err) {
-          // The marketplace's answer decides the retry: Retry-After, or non-retryable for 4xx and bad payloads.
-          const failure = toActivityFailure(err);
-          await record(`${marketplace} ${marketplaceEventId}: ${failure.message}`);
-          throw failure;
-        }
-        phase = 'persisting';
-        capturedAt = new Date();
-        try {
-          // While the database is unreachable (stopped, restarting) the listings already fetched
-          // wait here rather than fail the attempt: a retry would fetch from the marketplace again
-          // because of our own outage, and a one-minute outage would use up FETCH attempts.
-          stored = await waitingOutDatabase(
-            () => persistScrape(db, { scrapeId, eventId, marketplace, capturedAt, fetched, health }),
-            persistDeadline(ctx.info.startToCloseTimeoutMs),
-            (waited) => ctx.heartbeat(`waiting for the database (${Math.round(waited / 1000)} s)`),
-          );
-        } catch (err) {
-          // Another database error is retried by the activity's policy; the fetch is repeated, which is cheap.
-          await record(`${marketplace} ${marketplaceEventId}: storing the scrape failed: ${(err as Error).message}`);
-          throw err;
-        }
-        // A drifted scrape fails below without an evaluation (the workflow reports the drift).
-        if (stored.health.status !== 'format-drift') {
-          phase = 'evaluating';
-          evaluation = await evaluated(persistDeadline(ctx.info.startToCloseTimeoutMs));
-        }
+        return await work((step) => (phase = step));
       } finally {
         clearInterval(alive);
       }
-      const skipped = fetched.skipped.length;
-      if (skipped + stored.listingsRejected > 0) {
-        logger.warn(
-          `${marketplace} ${marketplaceEventId}: ${skipped} malformed and ${stored.listingsRejected} invalid listing(s) skipped`,
-          {
-            scrapeId,
-            examples: [...fetched.skipped, ...stored.rejected].slice(0, 5),
-          },
-        );
-      }
-      if (stored.health.status === 'format-drift') {
-        // Stored and marked (what parsed is real data), but the scrape is a failure: recorded
-        // as an error (counted in the error rate) and thrown without retry, since a second
-        // fetch of the same format would lose the same listings.
-        const examples = stored.health.examples.map((e) => `${e.path}: ${e.reason}`).join('; ');
-        const message = `${marketplace} ${marketplaceEventId}: ${stored.health.reason ?? 'format drift'}${examples ? ` (e.g. ${examples})` : ''}`;
-        await record(message);
-        throw ApplicationFailure.create({
-          message,
-          type: FORMAT_DRIFT_FAILURE,
-          nonRetryable: true,
-          details: [
-            {
-              marketplace,
-              eventId,
-              scrapeId,
-              reason: stored.health.reason,
-              examples: stored.health.examples,
-              skippedByReason: stored.skippedByReason,
-            },
-          ],
-        });
-      }
-      if (stored.health.status === 'empty')
-        await record(`${marketplace} ${marketplaceEventId}: empty scrape: ${stored.health.reason ?? ''}`);
-      return {
-        scrapeId,
-        eventId,
-        marketplace,
-        capturedAt: capturedAt.toISOString(),
-        kind: fetched.kind,
-        listingsStored: stored.listingsStored,
-        listingsRejected: stored.listingsRejected + skipped,
-        snapshots: stored.snapshots,
-        lowestPrice: stored.lowestPrice,
-        alreadyPersisted: stored.alreadyPersisted,
-        items: stored.items,
-        health: stored.health.status,
-        healthReason: stored.health.reason,
-        eventStatus: stored.eventStatus,
-        ...(evaluation ? { evaluation } : {}),
-      };
     },
-  };
-  return {
-    scrape: activities.scrape,
-    fetchListings: ({ jobId, ...rest }: LegacyFetchListingsInput) => activities.scrape({ ...rest, cycleId: jobId }),
+    fetchFailure: toActivityFailure,
+    formatDriftFailure: ({ message, details }) =>
+      ApplicationFailure.create({ message, type: FORMAT_DRIFT_FAILURE, nonRetryable: true, details: [details] }),
   };
 }
 
-export function priceChangeActivities(db: Db): Pick<MainActivities, 'detectPriceChanges'> {
+/** The activity on each marketplace's own task queue, rate-limited there across every worker. */
+export function fetchActivities(deps: FetchActivityDeps) {
+  const scrape = async (input: ScrapeInput): Promise<StoredScrapeRef> => runScrape(deps, input, scrapeAttempt(Context.current()));
+  return {
+    /**
+     * Fetches one event's prices from the marketplace and stores them (listings and snapshots) under
+     * `scrapeId`; returns a reference and a summary, never the listings (claim check). The
+     * pipeline is src/scrape (runScrape); a failed fetch fails with toActivityFailure, a format
+     * drift with FORMAT_DRIFT_FAILURE (not retried).
+     */
+    scrape,
+    /**
+     * The same activity under its name before the glossary's (`jobId` for `cycleId`): scrapeEvent
+     * histories recorded before the `scrape-activity` patch schedule it, so workers keep it until
+     * no such workflow is open. New code calls `scrape`.
+     * @deprecated
+     */
+    fetchListings: ({ jobId, ...rest }: LegacyFetchListingsInput): Promise<StoredScrapeRef> => scrape({ ...rest, cycleId: jobId }),
+  };
+}
+
+/** The price change of a stored scrape (the step before alert rules). */
+export function priceChangeActivities(db: Db) {
   return {
     /**
      * The lowest price of this scrape against the previous scrape of the same event on the same
      * marketplace. (Alert rules and notifications build on this.)
      */
-    async detectPriceChanges(ref) {
-      const prev = await db.query<{ lowest_price: string | null }>(
-        `SELECT lowest_price FROM scrapes
-          WHERE event_id = $1 AND marketplace = $2 AND scrape_key <> $3
-            AND captured_at < (SELECT captured_at FROM scrapes WHERE scrape_key = $3)
-          ORDER BY captured_at DESC LIMIT 1`,
-        [ref.eventId, ref.marketplace, ref.scrapeId],
-      );
-      const previousLowest = prev.rows[0]?.lowest_price == null ? null : Number(prev.rows[0].lowest_price);
-      const changePercent =
-        previousLowest !== null && ref.lowestPrice !== null && previousLowest > 0
-          ? Math.round(((ref.lowestPrice - previousLowest) / previousLowest) * 10_000) / 100
-          : null;
-      return { previousLowest, changePercent };
+    async detectPriceChanges(ref: StoredScrapeRef): Promise<{ previousLowest: number | null; changePercent: number | null }> {
+      return lowestPriceChange(db, ref);
     },
   };
 }

@@ -1,11 +1,13 @@
 import { Context } from '@temporalio/activity';
 import type { Db } from '../db/pool';
-import type { MainActivities } from './types';
-
-export function selfCheckActivities(db: Db): Pick<MainActivities, 'recordSelfCheck'> {
+/** The self-check's activity: a row written and read back (workflow -> activity on a worker -> PostgreSQL). */
+export function selfCheckActivities(db: Db) {
   return {
     /** Idempotent by (workflow, run): a retry returns the row the first attempt wrote. */
-    async recordSelfCheck(input) {
+    async recordSelfCheck(input: {
+      workflowId: string;
+      runId: string;
+    }): Promise<{ workflowId: string; checkedAt: string; workerIdentity: string; totalChecks: number }> {
       const identity = Context.current().info.taskQueue + '@' + process.pid;
       await db.query(
         `INSERT INTO self_checks (workflow_id, run_id, worker_identity) VALUES ($1, $2, $3)

@@ -1,5 +1,5 @@
 import { ActivityFailure, ChildWorkflowFailure, executeChild, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { MainActivities } from '../activities/types';
+import type { MainActivities } from '../activities';
 import { dueEventSchema, type CycleSummary, type DueEvent, type ScrapeEventResult } from '../domain/tracker';
 import { ALERTS_PATCH, startDelivery } from './deliver-alerts';
 import { scrapeEvent } from './scrape-event';

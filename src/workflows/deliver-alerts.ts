@@ -1,7 +1,8 @@
 import { ApplicationFailure, ParentClosePolicy, patched, proxyActivities, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { z } from 'zod';
-import type { MainActivities, OperatorAlertToDeliver } from '../activities/types';
+import type { MainActivities } from '../activities';
+import type { OperatorAlertToDeliver } from '../activities/types';
 import { describeZodError } from '../domain/tracker';
 
 /**

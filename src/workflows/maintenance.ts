@@ -1,5 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { MainActivities } from '../activities/types';
+import type { MainActivities } from '../activities';
 
 /**
  * Maintenance workflows, started by Temporal Schedules (`ticket-tracker schedules apply`). Each

@@ -7,7 +7,7 @@ import {
   TimeoutFailure,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { MainActivities, MarketplaceActivities } from '../activities/types';
+import type { MainActivities, MarketplaceActivities } from '../activities';
 import { marketplaceTaskQueue } from '../activities/types';
 import type { MarketplaceName } from '../domain/listing';
 import {

@@ -1,5 +1,5 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { MainActivities } from '../activities/types';
+import type { MainActivities } from '../activities';
 
 const { recordSelfCheck } = proxyActivities<MainActivities>({
   startToCloseTimeout: '30 seconds',

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { evaluateScrape } from '../../src/alerts/evaluate-scrape';
+import { evaluateScrape } from '../../src/scrape/evaluate';
 import { listPriceChanges } from '../../src/alerts/changes';
 import { addRule, applyRules, ruleInputOf } from '../../src/alerts/rules/store';
 import { ruleSpecSchema } from '../../src/alerts/rules/types';

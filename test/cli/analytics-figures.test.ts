@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { persistScrape } from '../../src/db/ingest';
+import { persistScrape } from '../../src/scrape/store';
 import type { Db } from '../../src/db/pool';
 import type { NormalizedListing, PriceSummary } from '../../src/domain/listing';
 import { runCli } from '../helpers/cli';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { persistScrape } from '../../src/db/ingest';
+import { persistScrape } from '../../src/scrape/store';
 import { parseTicketmasterEvent } from '../../src/marketplaces/ticketmaster/adapter';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';

@@ -1,10 +1,10 @@
-import { evaluateScrape } from '../../src/alerts/evaluate-scrape';
+import { evaluateScrape } from '../../src/scrape/evaluate';
 import { applyRules, ruleInputOf } from '../../src/alerts/rules/store';
 import { ruleSpecSchema } from '../../src/alerts/rules/types';
 import { createFileReader } from '../../src/catalog/read/file-reader';
 import { listEvents } from '../../src/catalog/lifecycle';
 import { syncEvents } from '../../src/catalog/sync';
-import { persistScrape } from '../../src/db/ingest';
+import { persistScrape } from '../../src/scrape/store';
 import { ensurePartitions } from '../../src/db/partitions';
 import type { Db } from '../../src/db/pool';
 import { rollupDaily, rollupHourly } from '../../src/db/rollup';

@@ -5,7 +5,7 @@ import { history } from '../../src/db/analytics/history';
 import { latestListings, latestPrices } from '../../src/db/analytics/latest';
 import { sections } from '../../src/db/analytics/sections';
 import { trend } from '../../src/db/analytics/trend';
-import { persistScrape } from '../../src/db/ingest';
+import { persistScrape } from '../../src/scrape/store';
 import { rollupDaily, rollupHourly } from '../../src/db/rollup';
 import type { MarketplaceName, NormalizedListing } from '../../src/domain/listing';
 import { parseBucket } from '../../src/domain/buckets';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { persistScrape } from '../../src/db/ingest';
+import { persistScrape } from '../../src/scrape/store';
 import { applyRetention } from '../../src/db/retention';
 import { runCli, type CliRun } from '../helpers/cli';
 import { createTestDatabase, describeLayouts, type TestDatabase } from '../helpers/db';

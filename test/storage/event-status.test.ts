@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { evaluateScrape } from '../../src/alerts/evaluate-scrape';
+import { evaluateScrape } from '../../src/scrape/evaluate';
 import { addRule, ruleInputOf } from '../../src/alerts/rules/store';
 import { ruleSpecSchema } from '../../src/alerts/rules/types';
 import { latestPrices } from '../../src/db/analytics/latest';
 import { eventStatusStates, listScrapableEvents, withEventStatus } from '../../src/db/event-status';
-import { persistScrape } from '../../src/db/ingest';
+import { persistScrape } from '../../src/scrape/store';
 import type { MarketplaceName } from '../../src/domain/listing';
 import { parseTicketmasterEvent } from '../../src/marketplaces/ticketmaster/adapter';
 import { parseVividSeatsListings } from '../../src/marketplaces/vividseats/adapter';

@@ -3,7 +3,7 @@ import { availability } from '../../src/db/analytics/availability';
 import { history, historyOfEvents, type HistoryRow } from '../../src/db/analytics/history';
 import { latestPrices, latestPricesOfEvents } from '../../src/db/analytics/latest';
 import { trend } from '../../src/db/analytics/trend';
-import { persistScrape } from '../../src/db/ingest';
+import { persistScrape } from '../../src/scrape/store';
 import { refreshRollups, rollupDaily, rollupHourly } from '../../src/db/rollup';
 import type { NormalizedListing } from '../../src/domain/listing';
 import { parseBucket } from '../../src/domain/buckets';

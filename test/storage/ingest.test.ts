@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { persistScrape } from '../../src/db/ingest';
+import { persistScrape } from '../../src/scrape/store';
 import { ensurePartitions } from '../../src/db/partitions';
 import { SUMMARY_ZONE } from '../../src/domain/listing';
 import { parseSeatGeekEvent } from '../../src/marketplaces/seatgeek/adapter';

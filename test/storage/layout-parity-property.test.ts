@@ -6,7 +6,7 @@ import { history, historyOfEvents, type Quantity } from '../../src/db/analytics/
 import { archivedListings, latestListings, latestPrices, latestPricesOfEvents } from '../../src/db/analytics/latest';
 import { sections } from '../../src/db/analytics/sections';
 import { trend } from '../../src/db/analytics/trend';
-import { persistScrape } from '../../src/db/ingest';
+import { persistScrape } from '../../src/scrape/store';
 import type { Db } from '../../src/db/pool';
 import { applyRetention } from '../../src/db/retention';
 import { refreshRollups, rollupDaily, rollupHourly } from '../../src/db/rollup';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { history } from '../../src/db/analytics/history';
 import { archivedListings } from '../../src/db/analytics/latest';
-import { persistScrape } from '../../src/db/ingest';
+import { persistScrape } from '../../src/scrape/store';
 import { ensurePartitions, listPartitions } from '../../src/db/partitions';
 import { applyRetention } from '../../src/db/retention';
 import { rollupDaily, rollupHourly } from '../../src/db/rollup';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { persistScrape } from '../../src/db/ingest';
+import { persistScrape } from '../../src/scrape/store';
 import { rollupDaily, rollupHourly } from '../../src/db/rollup';
 import type { MarketplaceName, NormalizedListing } from '../../src/domain/listing';
 import { createTestDatabase, describeLayouts, type TestDatabase } from '../helpers/db';

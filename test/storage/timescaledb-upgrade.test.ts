@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { history } from '../../src/db/analytics/history';
-import { persistScrape } from '../../src/db/ingest';
+import { persistScrape } from '../../src/scrape/store';
 import { loadMigrations, migrate } from '../../src/db/migrate';
 import { applyRetention } from '../../src/db/retention';
 import { rollupDaily, rollupHourly } from '../../src/db/rollup';

@@ -1,4 +1,4 @@
-import { persistScrape } from '../../../src/db/ingest';
+import { persistScrape } from '../../../src/scrape/store';
 import type { Db } from '../../../src/db/pool';
 import type { MarketplaceName, NormalizedListing } from '../../../src/domain/listing';
 

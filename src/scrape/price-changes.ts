@@ -1,0 +1,78 @@
+import type { Db } from '../db/pool';
+import type { StoredScrapeRef } from '../domain/tracker';
+import {
+  insertPriceChanges,
+  previousLowestPrice,
+  type PriceChangeFigures,
+  type Queryable,
+  type ScrapeRow,
+  type ZoneFigures,
+} from './queries/evaluate';
+
+/** The price changes of a scrape against the one before it (price_changes), part of the evaluate step. */
+
+export const GROUP_SIZES = [1, 2, 4] as const;
+
+/** Signed percent from `from` to `to`, 2 decimals; null when either is missing or `from` is 0. */
+export function percentChange(from: number | null, to: number | null): number | null {
+  if (from === null || to === null || from <= 0) return null;
+  return Math.round(((to - from) / from) * 10_000) / 100;
+}
+
+/**
+ * Records the price changes of `scrape` against `previous` (price_changes): one row per zone of
+ * either scrape (and ALL) and group size 1, 2, 4, with the lowest price and the availability
+ * before and after. A zone missing from one side has null figures there (it appeared or sold out).
+ * Written once per scrape (ON CONFLICT DO NOTHING). Returns how many rows were written.
+ */
+export async function recordPriceChanges(
+  q: Queryable,
+  scrape: ScrapeRow,
+  previous: ScrapeRow,
+  now: Map<string, ZoneFigures>,
+  before: Map<string, ZoneFigures>,
+): Promise<number> {
+  const rows: PriceChangeFigures[] = [];
+  for (const zone of new Set([...now.keys(), ...before.keys()])) {
+    const a = before.get(zone);
+    const b = now.get(zone);
+    for (const n of GROUP_SIZES) {
+      // Summary marketplaces have no group prices: nothing to compare for 2 and 4.
+      if (n > 1 && (a?.lowest[n] ?? null) === null && (b?.lowest[n] ?? null) === null) continue;
+      const from = a?.lowest[n] ?? null;
+      const to = b?.lowest[n] ?? null;
+      rows.push({
+        zone,
+        quantity: n,
+        from_price: from,
+        to_price: to,
+        percent: percentChange(from, to),
+        from_tickets: a ? a.tickets : 0,
+        to_tickets: b ? b.tickets : 0,
+        from_listings: a ? a.listings : 0,
+        to_listings: b ? b.listings : 0,
+        currency: b?.currency ?? a?.currency ?? null,
+      });
+    }
+  }
+  if (rows.length === 0) return 0;
+  return insertPriceChanges(q, scrape, previous, rows);
+}
+
+/**
+ * The lowest price of this scrape against the previous scrape of the same event on the same
+ * marketplace: the detectPriceChanges activity, which scrapeEvent histories recorded before the
+ * alerts patch call (newer ones evaluate the scrape instead).
+ */
+export async function lowestPriceChange(
+  db: Db,
+  ref: StoredScrapeRef,
+): Promise<{ previousLowest: number | null; changePercent: number | null }> {
+  const prev = await previousLowestPrice(db, ref);
+  const previousLowest = prev?.lowest_price == null ? null : Number(prev.lowest_price);
+  const changePercent =
+    previousLowest !== null && ref.lowestPrice !== null && previousLowest > 0
+      ? Math.round(((ref.lowestPrice - previousLowest) / previousLowest) * 10_000) / 100
+      : null;
+  return { previousLowest, changePercent };
+}
