@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { recordCycleEnd, recordCycleStart } from '../../src/db/cycles';
-import { persistScrape } from '../../src/db/ingest';
+import { persistScrape } from '../../src/scrape/store';
 import { fromRoot } from '../../src/config/paths';
 import { runCli, type CliRun } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
