@@ -1,7 +1,9 @@
 import type { AlertChannel } from '../alerts/channel';
 import type { Env } from '../config';
 import type { Db } from '../db/pool';
-import type { EventMarketplaceId, MarketplaceName } from '../domain/listing';
+import type { MarketplaceName, ScrapeInput } from '../domain/listing';
+
+export type { ScrapeInput } from '../domain/listing';
 import type { Logger } from '../logging/logger';
 
 /**
@@ -19,15 +21,6 @@ export interface CatalogSyncSummary {
   unchanged: number;
   untracked: number;
   invalid: number;
-}
-
-/** One event on one marketplace, in one cycle: the ids travel as they are, nothing is parsed back out of another. */
-export interface ScrapeInput extends EventMarketplaceId {
-  /** The scrape's key (scrapeIdFor): every row it stores carries it, so a retry never duplicates one. */
-  scrapeId: string;
-  /** The cycle's id (cycles.cycle_id) that failed attempts are recorded under. */
-  cycleId: string;
-  eventId: number;
 }
 
 /** ScrapeInput as recorded before the rename. */

@@ -1,4 +1,10 @@
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TrackerSettings, TrackerSettingsPatch, TrackerStatus } from '../domain/tracker';
 import { scrapeEvents, selfCheck, trackerLoop } from '../workflows/index';
@@ -76,7 +82,7 @@ export class TrackerClient {
 
   /** Starts the tracker loop; `started` is false when it already runs (the settings are then left as they are). */
   async startTracker(taskQueue: string, settings: TrackerSettings): Promise<{ started: boolean; runId: string }> {
-  try {
+    try {
       const handle = await this.client.workflow.start(trackerLoop, {
         taskQueue,
         workflowId: DEFAULT_TRACKER_WORKFLOW_ID,

@@ -204,3 +204,12 @@ export function countSkipped(records: readonly SkippedRecord[]): { kind: string;
   }
   return [...counts].map(([kind, count]) => ({ kind, count })).sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind));
 }
+
+/** One event on one marketplace, in one cycle: the ids travel as they are, nothing is parsed back out of another. */
+export interface ScrapeInput extends EventMarketplaceId {
+  /** The scrape's key (scrapeIdFor): every row it stores carries it, so a retry never duplicates one. */
+  scrapeId: string;
+  /** The cycle's id (cycles.cycle_id) that failed attempts are recorded under. */
+  cycleId: string;
+  eventId: number;
+}

@@ -1,4 +1,4 @@
-import type { ScrapeInput } from '../activities/types';
+import type { ScrapeInput } from '../domain/listing';
 import { rulesFor } from '../alerts/rules/store';
 import { markScraped } from '../catalog/lifecycle';
 import { eventStatusAt } from '../db/event-status';

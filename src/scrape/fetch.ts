@@ -1,4 +1,4 @@
-import type { ScrapeInput } from '../activities/types';
+import type { ScrapeInput } from '../domain/listing';
 import { recordScrapeError } from '../db/cycles';
 import type { FetchedPrices } from '../domain/listing';
 import type { ScrapeAttempt, ScrapeDeps } from './attempt';

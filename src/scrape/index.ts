@@ -1,4 +1,4 @@
-import type { ScrapeInput } from '../activities/types';
+import type { ScrapeInput } from '../domain/listing';
 import type { StoredScrapeRef } from '../domain/tracker';
 import type { ScrapeAttempt, ScrapeDeps } from './attempt';
 import { evaluateInAttempt } from './evaluate';

@@ -1,4 +1,4 @@
-import type { ScrapeInput } from '../activities/types';
+import type { ScrapeInput } from '../domain/listing';
 import type { FetchedPrices } from '../domain/listing';
 import type { ScrapeEvaluationSummary, StoredScrapeRef } from '../domain/tracker';
 import type { Logger } from '../logging/logger';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type pg from 'pg';
-import type { ScrapeInput } from '../activities/types';
+import type { ScrapeInput } from '../domain/listing';
 import { copyChunks } from '../db/copy';
 import type { Db } from '../db/pool';
 import { waitingOutDatabase } from '../db/unavailable';

@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import {
-  currencyCode,
-  isCurrency,
-  type Currency,
-  type DeclaredCounts,
-  type FetchedPrices,
-  type SkippedRecord,
-} from '../../domain/listing';
+import { currencyCode, isCurrency, type Currency, type DeclaredCounts, type FetchedPrices, type SkippedRecord } from '../../domain/listing';
 import type { MarketplaceHttp } from '../http';
 import { idish, isObject, normalizeListings, parseEnvelope, similarKeys, textOrNumber, toNumber, type SkipItem } from '../payload';
 import { withShapeContext } from '../shape-context';
