@@ -8,7 +8,7 @@ import { syncEvents } from '../src/catalog/sync';
 import { persistScrape } from '../src/scrape/store';
 import type { NormalizedListing } from '../src/domain/listing';
 import { scrapeEvent } from '../src/workflows';
-import { createEvent, makeListings, ZONES } from '../test/fixtures/storage/data';
+import { createEvent, makeListings, ZONES } from '../test/fixtures/db/data';
 import { createTestDatabase } from '../test/helpers/db';
 import { ADMIN_URL_VAR, TEMPORAL_ADDRESS_VAR, startPostgresForTests, startTemporalForTests } from '../test/helpers/infra';
 import { EVENTS_HEADER, startTrackerStack, writeEventsFile } from '../test/helpers/stack';

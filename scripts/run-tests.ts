@@ -8,7 +8,7 @@
  * layout, the browser or the root-only tests did not run is not a green run.
  *
  *   npm test                      every test
- *   npm test -- test/unit         only files under a folder (or given files)
+ *   npm test -- test/workflows    only files under a folder (or given files)
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';

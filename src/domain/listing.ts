@@ -88,7 +88,7 @@ const isNonEmpty = (v: unknown): v is string => typeof v === 'string' && v.lengt
  * ingest path where zod's copy of every listing costs more than the rest of the validation.
  * Deliberately narrower than the schema (plain objects only, exactly its nine keys): true means
  * the schema accepts the value and returns an equal object; false means nothing, ask the schema
- * (which then also gives the reason). test/storage/listing-guard.test.ts holds it to that.
+ * (which then also gives the reason). test/db/listing-guard.test.ts holds it to that.
  * Keep it in step with normalizedListingSchema.
  */
 export function isNormalizedListing(v: unknown): v is NormalizedListing {

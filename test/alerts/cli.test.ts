@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fromRoot } from '../../src/config/paths';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { createEvent } from '../fixtures/storage/data';
+import { createEvent } from '../fixtures/db/data';
 
 interface Run {
   code: number;

@@ -4,15 +4,15 @@ import type { Db } from '../../src/db/pool';
 import type { NormalizedListing, PriceSummary } from '../../src/domain/listing';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, describeLayouts, type TestDatabase } from '../helpers/db';
-import { createEvent } from '../fixtures/storage/data';
+import { createEvent } from '../fixtures/db/data';
 
 /**
  * The analytics commands (prices, listings, sections, trend, availability) on a database holding
  * scrapes, in both storage layouts, as a table and as --json: every figure below is worked out by
- * hand from the captures in test/fixtures/sources (the arithmetic is in the comments), never by
+ * hand from the captures in test/fixtures/marketplaces (the arithmetic is in the comments), never by
  * calling the code under test.
  *
- * Vivid Seats: test/fixtures/sources/vividseats/listings.json (production 7310442, capacity 18200,
+ * Vivid Seats: test/fixtures/marketplaces/vividseats/listings.json (production 7310442, capacity 18200,
  * nine listings, 36 tickets). Zone = the name of the group its `c` names (510001 Courtside, 510002
  * Loge, 510003 Promenade), section = `sectionName`, `m` = splits, `p` = price, `aip` = all-in.
  *   #  listing        zone       section         row qty splits            p        aip
@@ -27,7 +27,7 @@ import { createEvent } from '../fixtures/storage/data';
  *   9  VB2840013390   Courtside  Courtside 118   G   3   3                8200.00 11070.00
  * Three scrapes of it: S1 two days ago at 10:00 UTC (all nine, as captured); S2 yesterday at 10:00
  * (#1 and #7 sold); S3 yesterday at 16:00 (#8 sold too, and #4 repriced 231.00 -> 219.00, all-in
- * 295.65). SeatGeek: test/fixtures/sources/seatgeek/event.json's `stats`, yesterday at 10:00: a
+ * 295.65). SeatGeek: test/fixtures/marketplaces/seatgeek/event.json's `stats`, yesterday at 10:00: a
  * summary (zone ALL) whose pre-fee lowest is `lowest_sg_base_price` 74, with 1284 listings
  * (`listing_count`), no ticket count and no pre-fee average or highest.
  */

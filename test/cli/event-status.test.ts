@@ -6,9 +6,10 @@ import { persistScrape } from '../../src/scrape/store';
 import { parseTicketmasterEvent } from '../../src/marketplaces/ticketmaster/adapter';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { createEvent } from '../fixtures/storage/data';
+import { createEvent } from '../fixtures/db/data';
 
-const fixturePath = (marketplace: string, name: string): string => path.join(__dirname, '..', 'fixtures', 'sources', marketplace, name);
+const fixturePath = (marketplace: string, name: string): string =>
+  path.join(__dirname, '..', 'fixtures', 'marketplaces', marketplace, name);
 const fixture = (marketplace: string, name: string): unknown => JSON.parse(readFileSync(fixturePath(marketplace, name), 'utf8')) as unknown;
 
 describe('event status and hidden zeros on the command line', () => {

@@ -6,7 +6,7 @@ import { persistScrape } from '../../src/scrape/store';
 import { fromRoot } from '../../src/config/paths';
 import { runCli, type CliRun } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { createEvent, makeListings } from '../fixtures/storage/data';
+import { createEvent, makeListings } from '../fixtures/db/data';
 
 /**
  * One word per concept (docs/glossary.md): `cycles` lists cycles and `marketplaces` groups the
@@ -94,7 +94,7 @@ describe('the glossary names on the command line, and the names before them as a
   });
 
   it('marketplaces parse answers as sources parse', async () => {
-    const fixture = fromRoot('test', 'fixtures', 'sources', 'seatgeek', 'event.json');
+    const fixture = fromRoot('test', 'fixtures', 'marketplaces', 'seatgeek', 'event.json');
     const parsed = await same(['sources', 'parse', 'seatgeek', fixture], ['marketplaces', 'parse', 'seatgeek', fixture]);
     assert.match(parsed.stdout, /^marketplace\s+seatgeek \(summary\)$/m);
     await same(['sources', 'parse', 'seatgeek', fixture, '--json'], ['marketplaces', 'parse', 'seatgeek', fixture, '--json']);

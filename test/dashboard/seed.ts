@@ -11,7 +11,7 @@ import { rollupDaily, rollupHourly } from '../../src/db/rollup';
 import { storageModeOf } from '../../src/db/storage-mode';
 import type { MarketplaceName } from '../../src/domain/listing';
 import { fromRoot } from '../../src/config/paths';
-import { makeListings } from '../fixtures/storage/data';
+import { makeListings } from '../fixtures/db/data';
 
 /**
  * Dashboard test data: the events of samples/events.csv (what `npm start` tracks), each scraped

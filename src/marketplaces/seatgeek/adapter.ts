@@ -8,7 +8,7 @@ import type { MarketplaceIo } from '../io';
 
 /**
  * SeatGeek Platform API v2, `GET /2/events/ID?client_id=...`: the event's `stats`; no listings.
- * Prices are in US dollars. Real captures (test/fixtures/sources/README.md) always carry `stats`
+ * Prices are in US dollars. Real captures (test/fixtures/marketplaces/README.md) always carry `stats`
  * and in it `lowest_price`, `average_price`, `highest_price` and `listing_count` (null when
  * SeatGeek has no figure); `median_price` and `lowest_sg_base_price` appear in newer ones.
  *

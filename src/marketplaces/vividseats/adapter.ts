@@ -9,7 +9,7 @@ import type { MarketplaceIo } from '../io';
 /**
  * Vivid Seats: the listings JSON the site's own event page loads,
  * `GET /hermes/api/v1/listings?productionId=ID`. Listing-level, short keys, numbers as strings.
- * Shape taken from real captures (see test/fixtures/sources/README.md):
+ * Shape taken from real captures (see test/fixtures/marketplaces/README.md):
  *
  * - `global[0]`: event-level figures, among them the declared `listingCount` and `ticketCount`.
  * - `tickets[]`: `i` listing id, `s` (or `l`) section label, `d` section id (-> `sections[].i`),

@@ -4,7 +4,7 @@ import { renameField, type MockRoute } from '../../mock-marketplace/routes';
 import { VIVIDSEATS_LISTINGS_PATH } from './adapter';
 
 /**
- * Vivid Seats' hermes listings in the real key layout (test/fixtures/sources/vividseats/listings.json
+ * Vivid Seats' hermes listings in the real key layout (test/fixtures/marketplaces/vividseats/listings.json
  * and its README): short keys with their spelled-out duplicates, zone id in `c` (groups[].i),
  * section id in `d` (sections[].i), `g` a "0"/"1" flag, split sizes in `m`, numbers as strings.
  */
