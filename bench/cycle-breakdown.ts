@@ -20,17 +20,30 @@ export interface Reading {
   server: Sample[];
 }
 
-/** CPU seconds of each tree and of this process (the bench: client, or the plain loop itself), and both metric pages. */
+/** CPU seconds of this process, user and system. */
+const ownCpuSeconds = (): number => {
+  const self = process.cpuUsage();
+  return (self.user + self.system) / 1e6;
+};
+/** CPU seconds this process spent taking readings (scanning /proc, parsing metric pages) so far. */
+let readingSeconds = 0;
+
+/**
+ * CPU seconds of each tree and of this process (`bench`: the client, or the plain loop itself,
+ * less what taking readings cost it, so a reading does not count itself), and both metric pages.
+ */
 export async function takeReading(trees: ProcessTrees, endpoints: { sdk?: string; server?: string }): Promise<Reading> {
+  const start = ownCpuSeconds();
   const cpu: Record<string, number> = {};
   for (const [name, pid] of Object.entries(trees)) if (pid !== null) cpu[name] = treeCpuSeconds(pid);
-  const self = process.cpuUsage();
-  cpu.bench = (self.user + self.system) / 1e6;
-  return {
+  cpu.bench = start - readingSeconds;
+  const reading = {
     cpu,
     sdk: endpoints.sdk ? await scrapeMetrics(endpoints.sdk) : [],
     server: endpoints.server ? await scrapeMetrics(endpoints.server) : [],
   };
+  readingSeconds += ownCpuSeconds() - start;
+  return reading;
 }
 
 /** What a spell used: CPU seconds by process and metric differences (a Reading's shape), from two readings. */
