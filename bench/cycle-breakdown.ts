@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import { round } from './harness';
 import { meanSteps, parentSpans } from './cycle-steps';
-import { deltaMetrics, histogram, scrapeMetrics, total, type Sample } from './prometheus';
+import { addMetrics, deltaMetrics, histogram, scrapeMetrics, total, type Sample } from './prometheus';
 import { treeCpuSeconds } from './process-cpu';
 
 /**
@@ -20,24 +20,60 @@ export interface Reading {
   server: Sample[];
 }
 
-/** CPU seconds of each tree and of this process (the bench: client, or the plain loop itself), and both metric pages. */
+/** CPU seconds of this process, user and system. */
+const ownCpuSeconds = (): number => {
+  const self = process.cpuUsage();
+  return (self.user + self.system) / 1e6;
+};
+/** CPU seconds this process spent taking readings (scanning /proc, parsing metric pages) so far. */
+let readingSeconds = 0;
+
+/**
+ * CPU seconds of each tree and of this process (`bench`: the client, or the plain loop itself,
+ * less what taking readings cost it, so a reading does not count itself), and both metric pages.
+ */
 export async function takeReading(trees: ProcessTrees, endpoints: { sdk?: string; server?: string }): Promise<Reading> {
+  const start = ownCpuSeconds();
   const cpu: Record<string, number> = {};
   for (const [name, pid] of Object.entries(trees)) if (pid !== null) cpu[name] = treeCpuSeconds(pid);
-  const self = process.cpuUsage();
-  cpu.bench = (self.user + self.system) / 1e6;
-  return {
+  cpu.bench = start - readingSeconds;
+  const reading = {
     cpu,
     sdk: endpoints.sdk ? await scrapeMetrics(endpoints.sdk) : [],
     server: endpoints.server ? await scrapeMetrics(endpoints.server) : [],
   };
+  readingSeconds += ownCpuSeconds() - start;
+  return reading;
 }
 
-function cpuFigures(prefix: string, run: { before: Reading; after: Reading; events: number }): Record<string, number> {
+/** What a spell used: CPU seconds by process and metric differences (a Reading's shape), from two readings. */
+export function usageBetween(before: Reading, after: Reading): Reading {
+  const cpu: Record<string, number> = {};
+  for (const [name, seconds] of Object.entries(after.cpu)) cpu[name] = seconds - (before.cpu[name] ?? 0);
+  return { cpu, sdk: deltaMetrics(before.sdk, after.sdk), server: deltaMetrics(before.server, after.server) };
+}
+
+/** Nothing used yet: the start of a sum of spells. */
+export const NO_USAGE: Reading = { cpu: {}, sdk: [], server: [] };
+
+/** Two spells' usage together (the rounds of one side of the bench). */
+export function addUsage(a: Reading, b: Reading): Reading {
+  const cpu = { ...a.cpu };
+  for (const [name, seconds] of Object.entries(b.cpu)) cpu[name] = (cpu[name] ?? 0) + seconds;
+  return { cpu, sdk: addMetrics(a.sdk, b.sdk), server: addMetrics(a.server, b.server) };
+}
+
+/** One side's usage over its rounds, and how many events those rounds scraped. */
+export interface SideUsage {
+  usage: Reading;
+  events: number;
+}
+
+function cpuFigures(prefix: string, side: SideUsage): Record<string, number> {
   const out: Record<string, number> = {};
   let sum = 0;
-  for (const [name, after] of Object.entries(run.after.cpu)) {
-    const ms = ((after - (run.before.cpu[name] ?? 0)) * 1000) / run.events;
+  for (const [name, seconds] of Object.entries(side.usage.cpu)) {
+    const ms = (seconds * 1000) / side.events;
     sum += ms;
     out[`${prefix}_${name}`] = round(ms, 2);
   }
@@ -52,30 +88,32 @@ function perEvent(d: readonly Sample[], name: string, events: number, match: Rec
 }
 
 /**
- * The figures: `cpu_ms_per_event_*` (Temporal cycle) and `plain_cpu_ms_per_event_*` (plain loop)
- * by process; `sdk_*` per event (workflow and activity tasks, their schedule-to-start and
- * execution latencies in ms, RPCs to the server by operation, sticky cache hits and misses);
- * `server_*` per event (frontend requests, persistence requests); `step_ms: ...` the mean of each
- * step of a child from the histories of one cycle (`child_life_ms` from the parent's initiated to
- * its completed), with `history_events_per_child`. With BENCH_METRICS_DUMP=FILE, both metric
- * differences are also written to FILE to look for others.
+ * The figures: `cpu_ms_per_event_*` (Temporal cycle), `plain_cpu_ms_per_event_*` (plain loop) and
+ * `floor_cpu_ms_per_event_*` (empty cycle) by process, `_all` their sum; `sdk_*` per event
+ * (workflow and activity tasks, their schedule-to-start and execution latencies in ms, RPCs to
+ * the server by operation, sticky cache hits and misses); `server_*` per event (frontend requests,
+ * persistence requests), `floor_server_*` the same for the empty cycle; `step_ms: ...` the mean of
+ * each step of a child from the histories of one cycle (`child_life_ms` from the parent's
+ * initiated to its completed), with `history_events_per_child`. With BENCH_METRICS_DUMP=FILE, the
+ * cycle's metric differences are also written to FILE to look for others.
  */
 export async function breakdownFigures(opts: {
   client: Client;
   parentWorkflowId: string;
-  temporal: { before: Reading; after: Reading; events: number };
-  plain: { before: Reading; after: Reading; events: number };
+  temporal: SideUsage;
+  plain: SideUsage;
+  floor: SideUsage;
   fanout: number;
   sampleChildren?: number;
 }): Promise<Record<string, number>> {
   const events = opts.temporal.events;
-  const sdk = deltaMetrics(opts.temporal.before.sdk, opts.temporal.after.sdk);
-  const server = deltaMetrics(opts.temporal.before.server, opts.temporal.after.server);
+  const { sdk, server } = opts.temporal.usage;
   if (process.env.BENCH_METRICS_DUMP) writeFileSync(process.env.BENCH_METRICS_DUMP, JSON.stringify({ events, sdk, server }, null, 1));
 
   const out: Record<string, number> = {
     ...cpuFigures('cpu_ms_per_event', opts.temporal),
     ...cpuFigures('plain_cpu_ms_per_event', opts.plain),
+    ...cpuFigures('floor_cpu_ms_per_event', opts.floor),
   };
   // SDK metrics (Core's names; durations in milliseconds unless useSecondsForDurations).
   const sdkHist: [string, string][] = [
@@ -111,6 +149,8 @@ export async function breakdownFigures(opts: {
   out.server_requests_per_event = round(total(server, 'service_requests') / events, 2);
   out.server_persistence_requests_per_event = round(total(server, 'persistence_requests') / events, 2);
   out.server_persistence_latency_ms_mean = round(perEvent(server, 'persistence_latency', events).mean * 1000, 3);
+  out.floor_server_requests_per_event = round(total(opts.floor.usage.server, 'service_requests') / opts.floor.events, 2);
+  out.floor_server_persistence_requests_per_event = round(total(opts.floor.usage.server, 'persistence_requests') / opts.floor.events, 2);
 
   // Histories of one cycle: the parent, and a sample of its children.
   const parent = parentSpans((await opts.client.workflow.getHandle(opts.parentWorkflowId).fetchHistory()).events ?? []);

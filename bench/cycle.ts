@@ -11,35 +11,46 @@ import { ruleSpecSchema } from '../src/alerts/rules/types';
 import { catalogReader } from '../src/catalog/read/open-reader';
 import { listDueEvents } from '../src/catalog/lifecycle';
 import { syncEvents } from '../src/catalog/sync';
-import { parseEnv, type Env } from '../src/config';
-import { persistScrape } from '../src/scrape/store';
+import { parseEnv } from '../src/config';
 import { migrate } from '../src/db/migrate';
-import type { Db } from '../src/db/pool';
 import { startEmbeddedPostgres } from '../src/embedded/postgres';
 import { freePort, waitForPort } from '../src/embedded/ports';
 import { stopChild } from '../src/embedded/processes';
 import { createLogger } from '../src/logging/logger';
 import { createMarketplaceAdapters } from '../src/marketplaces/index';
 import { fromRoot } from '../src/config/paths';
-import { requestPacing } from '../src/worker';
+import { adapterMap, requestPacing } from '../src/worker';
 import { scrapeEvents } from '../src/workflows';
-import { benchTempDir, intArg, round, type Benchmark } from './harness';
+import { benchTempDir, cleanupStack, intArg, median, round, type Benchmark, type Cleanups } from './harness';
 import { startBenchDevServer, WORKER_MALLOC_ARENA_MAX, WORKER_NODE_OPTIONS } from './dev-server';
-import { breakdownFigures, takeReading, type ProcessTrees } from './cycle-breakdown';
+import { addUsage, breakdownFigures, NO_USAGE, takeReading, usageBetween, type ProcessTrees, type Reading } from './cycle-breakdown';
+import { actionFigures } from './actions';
+import { historyTree } from './cycle-histories';
+import { startFloorWorker } from './floor';
+import { plainCycle } from './plain-cycle';
 import { scrapeMetrics, total } from './prometheus';
 import { createThrowawayDatabase } from '../test/helpers/throwaway-database';
 
 /**
- * A scrape cycle through Temporal against the same fetch-and-persist work in a plain loop, on the
- * mock marketplace with no added latency: Temporal's overhead per event, the history size of one
- * event with 5,000 listings, and the worker's resident memory over consecutive cycles.
+ * What a scrape cycle costs, in rounds that each run three sides on the same dev server and the
+ * same events, one after the other: the floor (bench/floor.ts: the cycle's shape through Temporal
+ * with empty work), the product's cycle through Temporal (scrapeEvents, as `ticket-tracker scrape`
+ * runs it: three alert rules on every event, rollups at the cycle's end), and the plain loop
+ * (bench/plain-cycle.ts: the same activity functions in-process, without Temporal) on the mock
+ * marketplace with no added latency. Per event for each side: wall time (median round) and CPU
+ * by process; for the cycle: Temporal Cloud Actions and history events per event scrape, counted
+ * from the histories of one cycle (bench/actions.ts), the server's persistence requests, the
+ * history of one event with 5,000 listings, and the worker's resident memory over the rounds.
  */
 /** Scrape children in flight (the tracker's fanout) and, in the plain loop, events in flight. */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 /** Fetch activities in flight on the worker (MARKETPLACE_CONCURRENCY). */
 const FETCH_CONCURRENCY = Number(process.env.BENCH_FETCH_CONCURRENCY ?? CONCURRENCY);
+/** Errors in the last hour that raise the operator's alert: scrapeEvents' default, for the plain loop too. */
+const ERROR_ALERT_THRESHOLD = 10;
 
-async function startMock(poolSize: number): Promise<{ url: string; port: string; process: ChildProcess }> {
+/** The mock marketplace in its own process; its stop goes on `cleanups` as soon as it is spawned. */
+async function startMock(poolSize: number, cleanups: Cleanups): Promise<{ url: string; port: string; process: ChildProcess }> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -48,6 +59,7 @@ async function startMock(poolSize: number): Promise<{ url: string; port: string;
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
+  cleanups.push(() => stopChild(child, 5000));
   await waitForPort(port, '127.0.0.1', 60_000, 'the mock marketplace', () => child.exitCode === null);
   return { url: `http://127.0.0.1:${port}`, port: String(port), process: child };
 }
@@ -61,9 +73,9 @@ function rssOf(pid: number): { rssMb: number; peakMb: number } {
 
 /**
  * `ticket-tracker worker` from the production build (dist/, prebuilt workflow bundle), as its
- * own process, so its memory is the worker's alone.
+ * own process, so its memory is the worker's alone; its stop goes on `cleanups` once spawned.
  */
-async function startWorkerProcess(env: Record<string, string>): Promise<{ process: ChildProcess; healthPort: number }> {
+async function startWorkerProcess(env: Record<string, string>, cleanups: Cleanups): Promise<{ process: ChildProcess; healthPort: number }> {
   const healthPort = await freePort();
   // BENCH_WORKER_NODE_ARGS: node flags NODE_OPTIONS refuses (--cpu-prof, --heap-prof), to see where the worker's time goes.
   const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -79,6 +91,7 @@ async function startWorkerProcess(env: Record<string, string>): Promise<{ proces
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  cleanups.push(() => stopChild(child, 10_000));
   const deadline = Date.now() + 90_000;
   for (;;) {
     const ok = await fetch(`http://127.0.0.1:${healthPort}/healthz`).then(
@@ -92,48 +105,17 @@ async function startWorkerProcess(env: Record<string, string>): Promise<{ proces
   return { process: child, healthPort };
 }
 
-async function plainLoop(
-  db: Db,
-  env: Env,
-  mockUrl: string,
-  events: { id: number; marketplaceIds: { marketplace: string; marketplaceEventId: string }[] }[],
-  tag: string,
-): Promise<number> {
-  // Paced like the worker's requests (one statement each), so both sides do the same work.
-  const adapters = createMarketplaceAdapters(env, { mockUrl, pacing: requestPacing(db, env, createLogger('error')) });
-  const adapter = adapters.adapters.vividseats!;
-  const started = process.hrtime.bigint();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < events.length) {
-        const e = events[next++]!;
-        const id = e.marketplaceIds.find((s) => s.marketplace === 'vividseats')!.marketplaceEventId;
-        const fetched = await adapter.fetchPrices(id);
-        await persistScrape(db, {
-          scrapeId: `${tag}/${e.id}/vividseats`,
-          eventId: e.id,
-          marketplace: 'vividseats',
-          capturedAt: new Date(),
-          fetched,
-        });
-      }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  await adapters.close();
-  return seconds;
-}
-
 export const benchmark: Benchmark = {
   name: 'cycle',
-  description: 'one cycle of N events (500 listings each) through Temporal vs a plain loop; history size; worker memory',
+  description:
+    'rounds of N events (500 listings each): empty floor cycle, the cycle through Temporal, the plain loop; Actions, history, worker memory',
+  flags: { events: 1, cycles: 2 },
   async run(args) {
     const events = intArg(args, 'events', 1000);
-    // At least 3: memory growth is read from cycle 2 to the last.
-    const cycles = intArg(args, 'cycles', 10, 3);
+    // At least 2: memory growth is read from cycle 2 to the last (from cycle 1 when there are 2).
+    const cycles = intArg(args, 'cycles', 10, 2);
     const { dir, remove } = benchTempDir('tt-bench-cycle-');
-    const cleanups: (() => Promise<unknown>)[] = [];
+    const cleanups = cleanupStack();
     try {
       // Infrastructure: PostgreSQL (DATABASE_URL or embedded), a Temporal dev server, the mock in its own process.
       let adminUrl = process.env.DATABASE_URL;
@@ -148,14 +130,12 @@ export const benchmark: Benchmark = {
       // Migrated below, by the product's own default (auto: TimescaleDB when the server has it).
       const database = await createThrowawayDatabase(adminUrl, { prefix: 'tt_bench_cycle', layout: null, poolMax: 20 });
       cleanups.push(() => database.drop());
-      const temporal = await startBenchDevServer(dir, {
+      const temporal = await startBenchDevServer(dir, cleanups, {
         metricsPort: await freePort(),
         // BENCH_SERVER_LOG=FILE: the dev server's own output (with GODEBUG=gctrace=1, its Go GC's share of CPU).
         ...(process.env.BENCH_SERVER_LOG ? { onLog: (line: string) => appendFileSync(process.env.BENCH_SERVER_LOG!, `${line}\n`) } : {}),
       });
-      cleanups.push(() => temporal.stop());
-      const mock = await startMock(1500);
-      cleanups.push(() => stopChild(mock.process, 5000));
+      const mock = await startMock(1500, cleanups);
 
       // The worker runs as in production: compiled, with the prebuilt workflow bundle.
       execFileSync('npm', ['run', 'build', '--silent'], { cwd: fromRoot(), stdio: ['ignore', 'ignore', 'inherit'] });
@@ -191,9 +171,10 @@ export const benchmark: Benchmark = {
         ),
       );
       const due = await listDueEvents(db, new Date(), 0);
+      const marketplacesPerEvent = due.reduce((n, e) => n + e.marketplaceIds.length, 0) / Math.max(1, due.length);
 
+      // Closed at the end, not among the cleanups: a call still retrying on a closed channel throws.
       const connection = await Connection.connect({ address: temporal.address });
-      cleanups.push(() => connection.close());
       const client = new Client({ connection });
       const workerEnv = {
         DATABASE_URL: database.url,
@@ -209,19 +190,36 @@ export const benchmark: Benchmark = {
       };
       const taskQueue = 'bench-cycle';
       const sdkMetricsPort = await freePort();
-      const worker = await startWorkerProcess({
-        ...workerEnv,
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        MOCK_MARKETPLACE_PORT: mock.port,
-        TEMPORAL_METRICS_PORT: String(sdkMetricsPort),
-      });
-      cleanups.push(() => stopChild(worker.process, 10_000));
+      const worker = await startWorkerProcess(
+        {
+          ...workerEnv,
+          TEMPORAL_TASK_QUEUE: taskQueue,
+          MOCK_MARKETPLACE_PORT: mock.port,
+          TEMPORAL_METRICS_PORT: String(sdkMetricsPort),
+        },
+        cleanups,
+      );
+      const floor = await startFloorWorker(temporal.address, 'bench-floor', cleanups);
+      // Paced like the worker's requests (one statement each), so both sides do the same work.
+      const logger = createLogger('error');
+      const adapters = createMarketplaceAdapters(env, { mockUrl: mock.url, pacing: requestPacing(db, env, logger) });
+      cleanups.push(() => adapters.close());
+      const plain = plainCycle({ db, env, logger, adapters: adapterMap(adapters.adapters) });
 
-      // Warm-up: one small cycle, so connection set-up and first-use costs are not measured.
+      // Warm-up of each side: connection set-up and first-use costs are not measured.
+      const warmupIds = due.slice(0, 20).map((e) => e.id);
       await client.workflow.execute(scrapeEvents, {
         taskQueue,
         workflowId: 'bench-warmup',
-        args: [{ eventIds: due.slice(0, 20).map((e) => e.id), fanout: CONCURRENCY }],
+        args: [{ eventIds: warmupIds, fanout: CONCURRENCY }],
+      });
+      await floor.cycle(client, Math.min(100, events), 'warmup');
+      await plain.run({
+        cycleId: 'plain-warmup',
+        cycle: 0,
+        fanout: CONCURRENCY,
+        errorAlertThreshold: ERROR_ALERT_THRESHOLD,
+        eventIds: warmupIds,
       });
 
       const trees: ProcessTrees = {
@@ -230,21 +228,36 @@ export const benchmark: Benchmark = {
         postgres: postgresPid,
         mock: mock.process.pid!,
       };
-      const endpoints = { sdk: `http://127.0.0.1:${sdkMetricsPort}/metrics`, server: temporal.metricsUrl! };
-      const before = await takeReading(trees, endpoints);
-      const cycleSeconds: number[] = [];
+      const floorTrees: ProcessTrees = { worker: floor.process.pid!, temporal_server: temporal.process.pid!, postgres: null, mock: null };
+      const plainTrees: ProcessTrees = { worker: null, temporal_server: null, postgres: postgresPid, mock: mock.process.pid! };
+      const sdkUrl = `http://127.0.0.1:${sdkMetricsPort}/metrics`;
+      const serverUrl = temporal.metricsUrl!;
+      const usage: Record<'temporal' | 'floor' | 'plain', Reading> = { temporal: NO_USAGE, floor: NO_USAGE, plain: NO_USAGE };
+      const seconds: Record<'temporal' | 'floor' | 'plain', number[]> = { temporal: [], floor: [], plain: [] };
+      /** Runs one side's round between two readings (outside its timing), adding its usage to the side's. */
+      const measured = async <R>(
+        side: 'temporal' | 'floor' | 'plain',
+        processes: ProcessTrees,
+        endpoints: { sdk?: string; server?: string },
+        round: () => Promise<R>,
+      ): Promise<R> => {
+        const before = await takeReading(processes, endpoints);
+        const t = process.hrtime.bigint();
+        const result = await round();
+        seconds[side].push(Number(process.hrtime.bigint() - t) / 1e9);
+        usage[side] = addUsage(usage[side], usageBetween(before, await takeReading(processes, endpoints)));
+        return result;
+      };
+
       const rssAfter: number[] = [];
       // The worker's own Node.js figures (prom-client default metrics on its /metrics): is a growth JS heap or native?
       const heapAfter: { used: number; total: number; external: number }[] = [];
       let listings = 0;
       for (let c = 0; c < cycles; c++) {
-        const t = process.hrtime.bigint();
-        const result = await client.workflow.execute(scrapeEvents, {
-          taskQueue,
-          workflowId: `bench-cycle-${c}`,
-          args: [{ fanout: CONCURRENCY }],
-        });
-        cycleSeconds.push(Number(process.hrtime.bigint() - t) / 1e9);
+        await measured('floor', floorTrees, { server: serverUrl }, () => floor.cycle(client, events, String(c)));
+        const result = await measured('temporal', trees, { sdk: sdkUrl, server: serverUrl }, () =>
+          client.workflow.execute(scrapeEvents, { taskQueue, workflowId: `bench-cycle-${c}`, args: [{ fanout: CONCURRENCY }] }),
+        );
         if (c === 0) listings = result.summary.listingsStored;
         if (result.summary.eventsScraped !== events)
           throw new Error(`cycle ${c}: only ${result.summary.eventsScraped}/${events} events stored`);
@@ -256,36 +269,41 @@ export const benchmark: Benchmark = {
           total: total(node, 'nodejs_heap_size_total_bytes') / 2 ** 20,
           external: total(node, 'nodejs_external_memory_bytes') / 2 ** 20,
         });
+        const plainRound = await measured('plain', plainTrees, {}, () =>
+          plain.run({ cycleId: `plain-${c}`, cycle: c + 1, fanout: CONCURRENCY, errorAlertThreshold: ERROR_ALERT_THRESHOLD }),
+        );
+        if (plainRound.summary.eventsScraped !== events)
+          throw new Error(`plain round ${c}: only ${plainRound.summary.eventsScraped}/${events} events stored`);
         if (process.env.BENCH_VERBOSE)
           process.stderr.write(
-            `cycle ${c}: ${cycleSeconds[c]!.toFixed(2)} s, rss ${rssAfter[c]!.toFixed(1)} MB, heap used ${heapAfter[c]!.used.toFixed(1)} / total ${heapAfter[c]!.total.toFixed(1)} MB, external ${heapAfter[c]!.external.toFixed(1)} MB, load ${os.loadavg()[0]!.toFixed(1)}\n`,
+            `round ${c}: floor ${seconds.floor[c]!.toFixed(2)} s, cycle ${seconds.temporal[c]!.toFixed(2)} s, plain ${seconds.plain[c]!.toFixed(2)} s, rss ${rssAfter[c]!.toFixed(1)} MB, heap used ${heapAfter[c]!.used.toFixed(1)} / total ${heapAfter[c]!.total.toFixed(1)} MB, external ${heapAfter[c]!.external.toFixed(1)} MB, load ${os.loadavg()[0]!.toFixed(1)}\n`,
           );
       }
-      const after = await takeReading(trees, endpoints);
       const peak = rssOf(worker.process.pid!).peakMb;
       await stopChild(worker.process, 10_000);
+      await stopChild(floor.process, 10_000);
 
-      const plainTrees: ProcessTrees = { worker: null, temporal_server: null, postgres: postgresPid, mock: mock.process.pid! };
-      const plainBefore = await takeReading(plainTrees, {});
-      const plainSeconds = await plainLoop(db, env, mock.url, due, 'plain');
-      const plainAfter = await takeReading(plainTrees, {});
+      const n = events * cycles;
+      // The second cycle's histories (the first still warms caches), shared over its events.
+      const measuredCycle = Math.min(1, cycles - 1);
       const breakdown = await breakdownFigures({
         client,
-        parentWorkflowId: `bench-cycle-${Math.min(1, cycles - 1)}`,
-        temporal: { before, after, events: events * cycles },
-        plain: { before: plainBefore, after: plainAfter, events },
+        parentWorkflowId: `bench-cycle-${measuredCycle}`,
+        temporal: { usage: usage.temporal, events: n },
+        plain: { usage: usage.plain, events: n },
+        floor: { usage: usage.floor, events: n },
         fanout: CONCURRENCY,
       });
+      // Heartbeats that reach the server are Actions too, but in no history: counted from the worker's RPCs.
+      const heartbeats = total(usage.temporal.sdk, 'temporal_request_latency_count', { operation: 'RecordActivityTaskHeartbeat' }) / n;
+      const actions = actionFigures(await historyTree(client, { workflowId: `bench-cycle-${measuredCycle}` }), events, '', {
+        record_activity_heartbeat: heartbeats,
+      });
+      const floorActions = actionFigures(await historyTree(client, { workflowId: `floor-cycle-${measuredCycle}` }), events, 'floor_');
 
       // History of one event with ~5,000 listings: a second mock with a deeper pool.
-      const bigMock = await startMock(22_000);
-      cleanups.push(() => stopChild(bigMock.process, 5000));
-      const bigWorker = await startWorkerProcess({
-        ...workerEnv,
-        TEMPORAL_TASK_QUEUE: 'bench-history',
-        MOCK_MARKETPLACE_PORT: bigMock.port,
-      });
-      cleanups.push(() => stopChild(bigWorker.process, 10_000));
+      const bigMock = await startMock(22_000, cleanups);
+      await startWorkerProcess({ ...workerEnv, TEMPORAL_TASK_QUEUE: 'bench-history', MOCK_MARKETPLACE_PORT: bigMock.port }, cleanups);
       const target = due.find((e) => e.marketplaceIds[0]!.marketplaceEventId === '100006')!;
       const one = await client.workflow.execute(scrapeEvents, {
         taskQueue: 'bench-history',
@@ -294,16 +312,39 @@ export const benchmark: Benchmark = {
       });
       const childId = `scrape/${target.id}/${one.summary.startedAt}`;
       const history = await client.workflow.getHandle(childId).fetchHistory();
+      await connection.close();
 
-      // The median of the 10 cycles: one cycle alone is at the mercy of whatever else the machine does.
-      const temporalCycle = [...cycleSeconds].sort((a, b) => a - b)[Math.floor(cycles / 2)]!;
+      // The median round: one alone is at the mercy of whatever else the machine does.
+      const temporalCycle = median(seconds.temporal);
+      const plainSeconds = median(seconds.plain);
+      const floorSeconds = median(seconds.floor);
+      // Memory growth from cycle 2: the first still fills caches and pools that then stay.
+      const base = cycles >= 3 ? 1 : 0;
+      const last = cycles - 1;
+      const cpuAll = breakdown.cpu_ms_per_event_all!;
+      const floorCpuAll = breakdown.floor_cpu_ms_per_event_all!;
+      const plainCpuAll = breakdown.plain_cpu_ms_per_event_all!;
       return {
         events,
+        cycles,
+        marketplaces_per_event: round(marketplacesPerEvent, 2),
         listings_per_event: Math.round(listings / events),
+        ms_per_event: round((temporalCycle * 1000) / events, 2),
+        floor_ms_per_event: round((floorSeconds * 1000) / events, 2),
+        plain_ms_per_event: round((plainSeconds * 1000) / events, 2),
+        wall_over_floor_and_plain_ratio: round(temporalCycle / (floorSeconds + plainSeconds) - 1, 2),
+        cpu_ms_per_event_all: cpuAll,
+        floor_cpu_ms_per_event_all: floorCpuAll,
+        plain_cpu_ms_per_event_all: plainCpuAll,
+        // Above 0: the cycle costs more CPU than Temporal's own floor and the product's own work together.
+        cpu_over_floor_and_plain_ratio: round(cpuAll / (floorCpuAll + plainCpuAll) - 1, 2),
+        ...actions,
+        server_persistence_requests_per_event: breakdown.server_persistence_requests_per_event!,
         temporal_cycle_s: round(temporalCycle, 2),
-        temporal_cycle_s_first: round(cycleSeconds[0]!, 2),
-        temporal_cycle_s_max: round(Math.max(...cycleSeconds), 2),
+        temporal_cycle_s_first: round(seconds.temporal[0]!, 2),
+        temporal_cycle_s_max: round(Math.max(...seconds.temporal), 2),
         plain_loop_s: round(plainSeconds, 2),
+        floor_cycle_s: round(floorSeconds, 2),
         ratio_temporal_to_plain: round(temporalCycle / plainSeconds, 2),
         overhead_ms_per_event: round(((temporalCycle - plainSeconds) * 1000) / events, 2),
         history_listings: one.events[0]?.result?.outcomes[0]?.listingsStored ?? 0,
@@ -311,21 +352,22 @@ export const benchmark: Benchmark = {
         worker_rss_peak_mb: round(peak, 1),
         rss_after_cycle_1_mb: round(rssAfter[0]!, 1),
         rss_after_cycle_2_mb: round(rssAfter[1]!, 1),
-        [`rss_after_cycle_${cycles}_mb`]: round(rssAfter[cycles - 1]!, 1),
-        // Cycle 2 to the last: the first cycle still fills caches and pools that then stay.
-        [`rss_growth_mb_${cycles}_cycles`]: round(rssAfter[cycles - 1]! - rssAfter[1]!, 1),
-        [`heap_used_growth_mb_${cycles}_cycles`]: round(heapAfter[cycles - 1]!.used - heapAfter[1]!.used, 1),
-        [`heap_total_growth_mb_${cycles}_cycles`]: round(heapAfter[cycles - 1]!.total - heapAfter[1]!.total, 1),
-        [`external_growth_mb_${cycles}_cycles`]: round(heapAfter[cycles - 1]!.external - heapAfter[1]!.external, 1),
+        [`rss_after_cycle_${cycles}_mb`]: round(rssAfter[last]!, 1),
+        rss_growth_from_cycle: base + 1,
+        [`rss_growth_mb_${cycles}_cycles`]: round(rssAfter[last]! - rssAfter[base]!, 1),
+        [`heap_used_growth_mb_${cycles}_cycles`]: round(heapAfter[last]!.used - heapAfter[base]!.used, 1),
+        [`heap_total_growth_mb_${cycles}_cycles`]: round(heapAfter[last]!.total - heapAfter[base]!.total, 1),
+        [`external_growth_mb_${cycles}_cycles`]: round(heapAfter[last]!.external - heapAfter[base]!.external, 1),
         heap_total_after_cycle_2_mb: round(heapAfter[1]!.total, 1),
         fanout: CONCURRENCY,
         fetch_concurrency: FETCH_CONCURRENCY,
         temporal_persistence: process.env.BENCH_TEMPORAL_PERSIST === 'true' ? 'sqlite file' : 'in memory',
         load_average_1m: round(os.loadavg()[0]!, 1),
+        ...floorActions,
         ...breakdown,
       };
     } finally {
-      for (const c of cleanups.reverse()) await c().catch(() => undefined);
+      await cleanups.run();
       remove();
     }
   },

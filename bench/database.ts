@@ -7,7 +7,7 @@ import type { Db } from '../src/db/pool';
 import { startEmbeddedPostgres } from '../src/embedded/postgres';
 import { findTimescaleBinDir, startTimescaleCluster, TIMESCALE_TEST_URL_VAR } from '../src/embedded/timescale';
 import type { StorageMode } from '../src/db/storage-mode';
-import type { Figures, LayoutFigure } from './harness';
+import { stopIfInterrupted, type Figures, type LayoutFigure } from './harness';
 import { freePort } from '../src/embedded/ports';
 import { createThrowawayDatabase } from '../test/helpers/throwaway-database';
 
@@ -63,14 +63,19 @@ export async function withBenchDatabase<T>(
       rmSync(dir, { recursive: true, force: true });
     };
   }
+  // Ctrl-C: the cluster and its directory go too (bench/harness.ts exitOnSignals).
+  const unregister = stopIfInterrupted(stopServer);
   try {
     const database = await createThrowawayDatabase(adminUrl, { prefix: 'tt_bench', layout, poolMax: 4 });
+    const unregisterDrop = stopIfInterrupted(() => database.drop());
     try {
       return await fn(database.db, { server });
     } finally {
+      unregisterDrop();
       await database.drop().catch(() => undefined);
     }
   } finally {
+    unregister();
     await stopServer();
   }
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { freePort } from '../src/embedded/ports';
 import { startTemporalDevServer, type DevServerHandle } from '../src/embedded/temporal-dev-server';
 import { resolveTemporalBinary } from '../src/embedded/temporal-binaries';
-import { stopIfInterrupted } from './harness';
+import type { Cleanups } from './harness';
 
 /** The heap cap the production image gives workers (Dockerfile's NODE_OPTIONS). */
 export const WORKER_NODE_OPTIONS = '--max-old-space-size=256';
@@ -11,11 +11,13 @@ export const WORKER_MALLOC_ARENA_MAX = '2';
 
 /**
  * The Temporal dev server the cycle benchmarks run against, in `dir`, on free ports: history in
- * memory unless BENCH_TEMPORAL_PERSIST=true (then its SQLite file). Stopped on Ctrl-C too: it
- * runs in its own process group, which the terminal's signal does not reach.
+ * memory unless BENCH_TEMPORAL_PERSIST=true (then its SQLite file). Its stop goes on `cleanups`,
+ * which also run on Ctrl-C: it runs in its own process group, which the terminal's signal does
+ * not reach.
  */
 export async function startBenchDevServer(
   dir: string,
+  cleanups: Cleanups,
   extra: { metricsPort?: number; onLog?: (line: string) => void } = {},
 ): Promise<DevServerHandle> {
   const server = await startTemporalDevServer({
@@ -27,12 +29,6 @@ export async function startBenchDevServer(
     persist: process.env.BENCH_TEMPORAL_PERSIST === 'true',
     ...extra,
   });
-  const unregister = stopIfInterrupted(() => server.stop());
-  return {
-    ...server,
-    stop: async () => {
-      unregister();
-      await server.stop();
-    },
-  };
+  cleanups.push(() => server.stop());
+  return server;
 }

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { stopChild } from '../src/embedded/processes';
 import { fromRoot } from '../src/config/paths';
-import { benchTempDir, intArg, median, round, type Benchmark } from './harness';
+import { benchTempDir, cleanupStack, intArg, median, round, type Benchmark, type Cleanups } from './harness';
 import { startBenchDevServer, WORKER_MALLOC_ARENA_MAX, WORKER_NODE_OPTIONS } from './dev-server';
 import { floorCycle } from './floor/workflows';
 import { treeCpuSeconds } from './process-cpu';
@@ -21,58 +21,76 @@ import { treeCpuSeconds } from './process-cpu';
  */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 
+/** The floor's worker process (bench/floor/worker.ts), polling `taskQueue` and its marketplace-like queue. */
+export interface FloorWorker {
+  process: ChildProcess;
+  /** One floor cycle of `events` children, workflow id `floor-cycle-ID`; rejects when the worker exits. */
+  cycle(client: Client, events: number, id: string): Promise<number>;
+}
+
+/**
+ * Starts the floor's worker against the dev server at `address`, as the cycle bench's worker runs:
+ * its own process, the production image's heap cap and arenas; its stop goes on `cleanups` as
+ * soon as it is spawned. Resolves when it polls.
+ * @throws when the worker exits before it is ready.
+ */
+export async function startFloorWorker(address: string, taskQueue: string, cleanups: Cleanups): Promise<FloorWorker> {
+  const worker = spawn(process.execPath, ['--import', 'tsx', fromRoot('bench', 'floor', 'worker.ts')], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_OPTIONS: WORKER_NODE_OPTIONS,
+      MALLOC_ARENA_MAX: WORKER_MALLOC_ARENA_MAX,
+      TEMPORAL_ADDRESS: address,
+      TASK_QUEUE: taskQueue,
+      FETCH_CONCURRENCY: String(CONCURRENCY),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  cleanups.push(() => stopChild(worker, 10_000));
+  // A worker that exits, before it is ready or during a cycle, ends the run with an error.
+  const exited = new Promise<never>((_, reject) => {
+    worker.once('exit', (code, signal) => reject(new Error(`the floor worker exited (${signal ?? code})`)));
+  });
+  exited.catch(() => undefined); // awaited below through Promise.race
+  await Promise.race([
+    new Promise<void>((resolve) => worker.stdout.on('data', (b: Buffer) => b.toString().includes('ready') && resolve())),
+    exited,
+  ]);
+  return {
+    process: worker,
+    cycle: (client, events, id) =>
+      Promise.race([
+        client.workflow.execute(floorCycle, {
+          taskQueue,
+          workflowId: `floor-cycle-${id}`,
+          args: [{ events, fanout: CONCURRENCY, marketplaceQueue: `${taskQueue}-marketplace`, cycle: id }],
+        }),
+        exited,
+      ]),
+  };
+}
+
 export const benchmark: Benchmark = {
   name: 'floor',
   description: 'the cycle shape with empty work: what Temporal itself costs per event (dev server and worker CPU)',
+  flags: { events: 1, cycles: 1 },
   async run(args) {
     const events = intArg(args, 'events', 1000);
     const cycles = intArg(args, 'cycles', 5);
     const { dir, remove } = benchTempDir('tt-bench-floor-');
-    const cleanups: (() => Promise<unknown>)[] = [];
+    const cleanups = cleanupStack();
     try {
-      const temporal = await startBenchDevServer(dir);
-      cleanups.push(() => temporal.stop());
-      const taskQueue = 'bench-floor';
-      // As the cycle bench's worker: its own process, the production image's heap cap and arenas.
-      const worker = spawn(process.execPath, ['--import', 'tsx', fromRoot('bench', 'floor', 'worker.ts')], {
-        env: {
-          PATH: process.env.PATH ?? '',
-          NODE_OPTIONS: WORKER_NODE_OPTIONS,
-          MALLOC_ARENA_MAX: WORKER_MALLOC_ARENA_MAX,
-          TEMPORAL_ADDRESS: temporal.address,
-          TASK_QUEUE: taskQueue,
-          FETCH_CONCURRENCY: String(CONCURRENCY),
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      cleanups.push(() => stopChild(worker, 10_000));
-      // A worker that exits, before it is ready or during a cycle, ends the run with an error.
-      const exited = new Promise<never>((_, reject) => {
-        worker.once('exit', (code, signal) => reject(new Error(`the floor worker exited (${signal ?? code})`)));
-      });
-      exited.catch(() => undefined); // awaited below through Promise.race
-      await Promise.race([
-        new Promise<void>((resolve) => worker.stdout.on('data', (b: Buffer) => b.toString().includes('ready') && resolve())),
-        exited,
-      ]);
-
+      const temporal = await startBenchDevServer(dir, cleanups);
+      const worker = await startFloorWorker(temporal.address, 'bench-floor', cleanups);
       const connection = await Connection.connect({ address: temporal.address });
       cleanups.push(() => connection.close());
       const client = new Client({ connection });
-      const cycle = (n: number, id: string): Promise<number> =>
-        Promise.race([
-          client.workflow.execute(floorCycle, {
-            taskQueue,
-            workflowId: `floor-cycle-${id}`,
-            args: [{ events: n, fanout: CONCURRENCY, marketplaceQueue: `${taskQueue}-marketplace`, cycle: id }],
-          }),
-          exited,
-        ]);
+      const cycle = (n: number, id: string): Promise<number> => worker.cycle(client, n, id);
       await cycle(Math.min(100, events), 'warmup');
 
       const cpu = (): { server: number; worker: number } => ({
         server: treeCpuSeconds(temporal.process.pid!),
-        worker: treeCpuSeconds(worker.pid!),
+        worker: treeCpuSeconds(worker.process.pid!),
       });
       const before = cpu();
       const seconds: number[] = [];
@@ -101,7 +119,7 @@ export const benchmark: Benchmark = {
         load_average_1m: round(os.loadavg()[0]!, 1),
       };
     } finally {
-      for (const c of cleanups.reverse()) await c().catch(() => undefined);
+      await cleanups.run();
       remove();
     }
   },

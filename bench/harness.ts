@@ -17,6 +17,11 @@ export interface LayoutFigure {
 export interface Benchmark {
   name: string;
   description: string;
+  /**
+   * The `--NAME=N` arguments it reads (besides --json), each with the least N it takes: the runner
+   * refuses any other argument, and any other value, before anything runs.
+   */
+  flags?: Readonly<Record<string, number>>;
   run(args: string[]): Promise<Figures>;
 }
 
@@ -60,27 +65,73 @@ export function intArg(args: readonly string[], name: string, fallback: number, 
 }
 
 const stopOnSignal = new Set<() => Promise<unknown>>();
+let signalled = false;
+
+/** True once SIGINT or SIGTERM arrived: what fails from then on fails because of the stop. */
+export function interrupted(): boolean {
+  return signalled;
+}
 
 /**
  * Registers `stop` to run if the run is interrupted (SIGINT, SIGTERM) before the benchmark's own
- * cleanup; for processes started in their own process group (the Temporal dev server), which a
- * terminal's Ctrl-C does not reach. Returns the function that unregisters it.
+ * cleanup: its processes may be in their own process group (the Temporal dev server), which a
+ * terminal's Ctrl-C does not reach, and none of them gets a signal sent to the bench alone.
+ * Returns the function that unregisters it.
  */
 export function stopIfInterrupted(stop: () => Promise<unknown>): () => void {
   stopOnSignal.add(stop);
   return () => stopOnSignal.delete(stop);
 }
 
-/** Runs every registered stop, then exits with 128 + the signal's number. */
+/**
+ * On SIGINT or SIGTERM, runs every registered stop one after the other, the last registered
+ * first (a temporary directory goes after the servers that use it), then exits with 128 + the
+ * signal's number. A second signal during the stops exits at once; an error thrown meanwhile by
+ * work still in flight is printed and does not stop them.
+ */
 export function exitOnSignals(): void {
   for (const [signal, code] of [
     ['SIGINT', 130],
     ['SIGTERM', 143],
   ] as const) {
     process.once(signal, () => {
-      void Promise.allSettled([...stopOnSignal].map((stop) => stop())).then(() => process.exit(code));
+      signalled = true;
+      // What was in flight fails as its servers go (a client's retry on a closed channel throws
+      // from a timer): the stops go on regardless.
+      process.on('uncaughtException', (err) => process.stderr.write(`while stopping: ${err.message}\n`));
+      void (async () => {
+        for (const stop of [...stopOnSignal].reverse()) await stop().catch(() => undefined);
+        process.exit(code);
+      })();
     });
   }
+}
+
+/**
+ * A benchmark's cleanups: `push` each one right after what it undoes is started; `run()` runs
+ * them once, the last pushed first, each failure ignored. Also run when the run is interrupted
+ * (stopIfInterrupted); a run already under way is shared, not started twice.
+ */
+export interface Cleanups {
+  push(cleanup: () => Promise<unknown>): void;
+  run(): Promise<void>;
+}
+
+export function cleanupStack(): Cleanups {
+  const stack: (() => Promise<unknown>)[] = [];
+  let running: Promise<void> | null = null;
+  const runAll = (): Promise<void> =>
+    (running ??= (async () => {
+      while (stack.length > 0) await stack.pop()!().catch(() => undefined);
+    })());
+  const unregister = stopIfInterrupted(runAll);
+  return {
+    push: (cleanup) => void stack.push(cleanup),
+    async run() {
+      await runAll();
+      unregister();
+    },
+  };
 }
 
 /**

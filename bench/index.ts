@@ -4,7 +4,7 @@
  * figures (keyed by benchmark when more than one ran).
  */
 import { renderTable } from '../src/cli/output';
-import { BenchArgumentError, exitOnSignals, type Benchmark, type Figures, type LayoutFigure } from './harness';
+import { BenchArgumentError, exitOnSignals, interrupted, intArg, type Benchmark, type Figures, type LayoutFigure } from './harness';
 
 import { benchmark as alerts } from './alerts';
 import { benchmark as config } from './config';
@@ -39,6 +39,20 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
   }
+  // Before anything runs: a misspelt knob would otherwise run the whole bench with its default.
+  const flags = new Map<string, number>();
+  for (const n of chosen)
+    for (const [flag, min] of Object.entries(BENCHMARKS[n]!.flags ?? {})) flags.set(flag, Math.max(min, flags.get(flag) ?? min));
+  for (const arg of argv.filter((a) => a.startsWith('--') && a !== '--json')) {
+    const flag = /^--([a-z-]+)=/.exec(arg)?.[1];
+    const min = flag === undefined ? undefined : flags.get(flag);
+    if (min === undefined) {
+      const known = [...flags.keys()].map((f) => `--${f}=N`).join(', ');
+      process.stderr.write(`unknown argument "${arg}" for ${chosen.join(', ')}; known: ${known || 'none'} and --json\n`);
+      return 2;
+    }
+    intArg([arg], flag!, 0, min); // throws BenchArgumentError: one line, exit 2
+  }
   const all: Record<string, Figures> = {};
   for (const n of chosen) {
     const bench = BENCHMARKS[n]!;
@@ -69,9 +83,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 exitOnSignals();
+// Once interrupted, the signal's handler finishes the stops and exits with 128 + the signal.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => interrupted() || process.exit(code),
   (err: unknown) => {
+    if (interrupted()) return;
     if (err instanceof BenchArgumentError) {
       process.stderr.write(`${err.message}\n`);
       process.exit(2);

@@ -69,3 +69,14 @@ export function total(samples: readonly Sample[], name: string, match: Record<st
 export function histogram(samples: readonly Sample[], name: string, match: Record<string, string> = {}): { count: number; sum: number } {
   return { count: total(samples, `${name}_count`, match), sum: total(samples, `${name}_sum`, match) };
 }
+
+/** `a + b` per series (a series in one only counts from zero in the other): differences of several spells summed. */
+export function addMetrics(a: readonly Sample[], b: readonly Sample[]): Sample[] {
+  const sums = new Map<string, Sample>(a.map((s) => [key(s), { ...s }]));
+  for (const s of b) {
+    const k = key(s);
+    const prev = sums.get(k);
+    sums.set(k, prev ? { ...prev, value: prev.value + s.value } : { ...s });
+  }
+  return [...sums.values()];
+}

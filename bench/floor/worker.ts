@@ -29,7 +29,8 @@ async function main(): Promise<void> {
       maxConcurrentActivityTaskExecutions: Number(process.env.FETCH_CONCURRENCY ?? 50),
     }),
   ];
-  process.once('SIGTERM', () => workers.forEach((w) => w.shutdown()));
+  // The SDK's runtime may have begun the shutdown on the same signal already (Runtime's shutdownSignals).
+  process.once('SIGTERM', () => workers.forEach((w) => w.getState() === 'RUNNING' && w.shutdown()));
   const running = Promise.all(workers.map((w) => w.run()));
   process.stdout.write('ready\n');
   await running;
