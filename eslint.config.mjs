@@ -115,7 +115,16 @@ export default tseslint.config(
               message: 'workflow code must not do I/O',
             },
             {
-              group: ['**/db/**', '**/marketplaces/**', '**/sheets/**', '**/dashboard/**', '**/cli/**', '**/config/index', '**/config'],
+              group: [
+                '**/db/**',
+                '**/marketplaces/**',
+                '**/catalog/**',
+                '**/scrape/**',
+                '**/dashboard/**',
+                '**/cli/**',
+                '**/config/index',
+                '**/config',
+              ],
               message: 'workflows import only types and domain/',
             },
           ],

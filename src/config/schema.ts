@@ -229,7 +229,7 @@ export const ENV_VARS = {
   // Retention
   RETENTION_RAW_DAYS: spec('Retention', positiveInt(120), 'Raw listings and snapshots kept before moving to the archive.'),
   RETENTION_HOURLY_DAYS: spec('Retention', positiveInt(180), 'Hourly rollups kept.'),
-  RETENTION_RUNS_DAYS: spec('Retention', positiveInt(90), 'Scrape runs kept.'),
+  RETENTION_RUNS_DAYS: spec('Retention', positiveInt(90), 'Days the record of each cycle (table cycles) is kept.'),
   RETENTION_ERRORS_DAYS: spec('Retention', positiveInt(30), 'Scrape errors kept.'),
 
   // Process
