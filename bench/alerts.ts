@@ -168,7 +168,7 @@ async function evaluation(): Promise<{ rulesPerSecond: number; msPerScrape: numb
       const factor = i % 2 === 0 ? 0.8 : 1.25;
       const key = await scrape(
         'vividseats',
-        base.map((l) => ({ ...l, pricePerTicket: Math.round(l.pricePerTicket * factor * 100) / 100, allInPrice: null })),
+        base.map((l) => ({ ...l, basePrice: Math.round(l.basePrice! * factor * 100) / 100, allInPrice: null })),
       );
       const started = process.hrtime.bigint();
       const e = await evaluateScrape(t.db, key);

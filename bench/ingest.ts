@@ -31,8 +31,9 @@ function generate(count: number, seed: number): NormalizedListing[] {
       row: String.fromCharCode(65 + Math.floor(rnd() * 20)),
       quantity,
       splits: rnd() < 0.5 ? [] : [2, 4].filter((n) => n <= quantity),
-      pricePerTicket: price,
+      basePrice: price,
       allInPrice: Math.round(price * 1.18 * 100) / 100,
+      sellerNetProceeds: null,
       currency: 'USD',
     };
   });
@@ -77,7 +78,7 @@ async function seedInserts(client: pg.PoolClient, rows: NormalizedListing[], eve
         .slice(i, Math.min(i + 100, s + SCRAPE_SIZE))
         .map(
           (l) =>
-            `INSERT INTO listings (${LISTING_COLUMNS.join(', ')}) VALUES (${lit(capturedAt)}, ${eventId}, 'stubhub', ${2_000_000 + s / SCRAPE_SIZE}, ${lit(l.listingId)}, ${lit(l.zone)}, ${lit(l.section)}, ${lit(l.row)}, ${l.quantity}, '{${l.splits.join(',')}}', ${l.pricePerTicket}, ${l.allInPrice ?? 'NULL'}, ${lit(l.currency)});`,
+            `INSERT INTO listings (${LISTING_COLUMNS.join(', ')}) VALUES (${lit(capturedAt)}, ${eventId}, 'stubhub', ${2_000_000 + s / SCRAPE_SIZE}, ${lit(l.listingId)}, ${lit(l.zone)}, ${lit(l.section)}, ${lit(l.row)}, ${l.quantity}, '{${l.splits.join(',')}}', ${l.basePrice}, ${l.allInPrice ?? 'NULL'}, ${lit(l.currency)});`,
         );
       await client.query(batch.join('\n'));
     }

@@ -6,6 +6,8 @@ import { withTransaction, type Db } from './pool';
  * marketplace and zone. Meanings (the seed's, kept exact across levels by storing sums and counts):
  * min of lowest prices, max of highest, average of the snapshot averages, min of the group
  * prices for 2 and 4, peak tickets (max) and average tickets (sum / count), likewise listings.
+ * The price figures on both bases (price-basis.ts): the unprefixed columns before fees, the
+ * `all_in_*` ones all in, each from the snapshot figures of its own basis.
  *
  * Plain mode: tables maintained here. Each call recomputes the whole periods overlapping
  * [from, to) plus every period marked dirty (ingest marks the hour of each scrape; the hourly
@@ -34,7 +36,8 @@ const HOUR_S = 3600;
 const DAY_S = 24 * HOUR_S;
 
 const ROLLUP_COLUMNS = `bucket, event_id, marketplace, zone, min_price, max_price, avg_price_sum, avg_price_count, min_price_2,
-  min_price_4, tickets_max, tickets_sum, tickets_count, listings_max, listings_sum, listings_count, samples`;
+  min_price_4, tickets_max, tickets_sum, tickets_count, listings_max, listings_sum, listings_count, samples,
+  all_in_min_price, all_in_max_price, all_in_avg_price_sum, all_in_avg_price_count, all_in_min_price_2, all_in_min_price_4`;
 
 const UPDATE_ALL = ROLLUP_COLUMNS.split(',')
   .map((c) => c.trim())
@@ -48,7 +51,9 @@ function hourlySelect(from: string, where: string): string {
       min(s.lowest_price), max(s.highest_price), sum(s.average_price), count(s.average_price),
       min(s.lowest_price_2), min(s.lowest_price_4),
       max(s.total_tickets), sum(s.total_tickets), count(s.total_tickets),
-      max(s.total_listings), sum(s.total_listings), count(s.total_listings), count(*)
+      max(s.total_listings), sum(s.total_listings), count(s.total_listings), count(*),
+      min(s.all_in_lowest_price), max(s.all_in_highest_price), sum(s.all_in_average_price), count(s.all_in_average_price),
+      min(s.all_in_lowest_price_2), min(s.all_in_lowest_price_4)
     FROM ${from} WHERE s.section = '' AND ${where}
     GROUP BY 1, 2, 3, 4`;
 }
@@ -59,7 +64,9 @@ function dailySelect(from: string, where: string): string {
       min(h.min_price), max(h.max_price), sum(h.avg_price_sum), sum(h.avg_price_count),
       min(h.min_price_2), min(h.min_price_4),
       max(h.tickets_max), sum(h.tickets_sum), sum(h.tickets_count),
-      max(h.listings_max), sum(h.listings_sum), sum(h.listings_count), sum(h.samples)
+      max(h.listings_max), sum(h.listings_sum), sum(h.listings_count), sum(h.samples),
+      min(h.all_in_min_price), max(h.all_in_max_price), sum(h.all_in_avg_price_sum), sum(h.all_in_avg_price_count),
+      min(h.all_in_min_price_2), min(h.all_in_min_price_4)
     FROM ${from} WHERE ${where}
     GROUP BY 1, 2, 3, 4`;
 }

@@ -64,29 +64,39 @@ export const normalizedListingSchema = z
      */
     splits: z.array(z.number().int().positive()),
     /**
-     * `price`: what the buyer is asked per ticket before the marketplace's fees (Vivid Seats `p`,
-     * SeatGeek `lowest_sg_base_price`, Ticketmaster "standard"). Never what the seller receives.
+     * `base`: what the buyer is asked per ticket before the marketplace's fees (Vivid Seats `p`,
+     * SeatGeek `lowest_sg_base_price`, Ticketmaster "standard"); null when the marketplace does
+     * not give it (StubHub's listings give the all-in price and the seller's net, no base).
      */
-    pricePerTicket: price,
+    basePrice: price.nullable(),
     /**
      * `all-in`: what the buyer pays per ticket, fees included (Vivid Seats `allInPricePerTicket`,
      * StubHub `sellerAllInPrice`, SeatGeek `lowest_price`, Ticketmaster "standard including
-     * fees"); null when the marketplace does not show it. Never below pricePerTicket.
+     * fees"); null when the marketplace does not show it. Never below basePrice.
      */
     allInPrice: price.nullable(),
+    /**
+     * What the seller receives per ticket after the marketplace's seller fee (StubHub Pro's
+     * `sellerNetProceeds`): never a buyer's price on any basis, kept for the record; null elsewhere.
+     */
+    sellerNetProceeds: price.nullable(),
     currency: currencySchema,
   })
-  .strict();
+  .strict()
+  .refine((l) => l.basePrice !== null || l.allInPrice !== null, {
+    error: 'no buyer price: neither a price before fees nor an all-in price',
+    path: ['allInPrice'],
+  });
 export type NormalizedListing = z.infer<typeof normalizedListingSchema>;
 
-const LISTING_KEYS = 9; // the keys of normalizedListingSchema's shape
+const LISTING_KEYS = 10; // the keys of normalizedListingSchema's shape
 const isPrice = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= MAX_TICKET_PRICE;
 const isNonEmpty = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
 /**
  * A quick yes to "would normalizedListingSchema accept this value unchanged?", for the bulk
  * ingest path where zod's copy of every listing costs more than the rest of the validation.
- * Deliberately narrower than the schema (plain objects only, exactly its nine keys): true means
+ * Deliberately narrower than the schema (plain objects only, exactly its ten keys): true means
  * the schema accepts the value and returns an equal object; false means nothing, ask the schema
  * (which then also gives the reason). test/db/listing-guard.test.ts holds it to that.
  * Keep it in step with normalizedListingSchema.
@@ -104,7 +114,12 @@ export function isNormalizedListing(v: unknown): v is NormalizedListing {
     const n: unknown = splits[i];
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n <= 0) return false;
   }
-  if (!isPrice(l.pricePerTicket) || (l.allInPrice !== null && !isPrice(l.allInPrice))) return false;
+  const base = l.basePrice;
+  const allIn = l.allInPrice;
+  if (base !== null && !isPrice(base)) return false;
+  if (allIn !== null && !isPrice(allIn)) return false;
+  if (base === null && allIn === null) return false;
+  if (l.sellerNetProceeds !== null && !isPrice(l.sellerNetProceeds)) return false;
   if (!isCurrency(l.currency)) return false;
   // Every key present and of the right type above; one more own key would be an unknown one.
   return Object.keys(l).length === LISTING_KEYS;

@@ -1,3 +1,4 @@
+import { DEFAULT_PRICE_BASIS, PRICE_BASES } from './price-basis';
 import { z } from 'zod';
 import { parseBucket, type Bucket } from './buckets';
 import { MARKETPLACE_NAMES } from './listing';
@@ -43,3 +44,8 @@ export const quantityOption = z.coerce
   .refine((n) => n === 1 || n === 2 || n === 4, 'must be 1, 2 or 4')
   .transform((n) => n as 1 | 2 | 4)
   .default(1);
+
+/** `--basis` / `?basis=`: the price basis of every figure (price-basis.ts); all-in when absent. */
+export const basisOption = z
+  .enum(PRICE_BASES, { error: `must be one of ${PRICE_BASES.join(', ')} (all-in: with every mandatory fee; base: before fees)` })
+  .default(DEFAULT_PRICE_BASIS);

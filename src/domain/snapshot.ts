@@ -1,4 +1,5 @@
 import { SUMMARY_ZONE, type Currency, type NormalizedListing, type PriceSummary } from './listing';
+import type { PriceBasis } from './price-basis';
 
 /**
  * Snapshot metrics of one scrape: pure functions over normalized listings (no I/O; safe in workflows).
@@ -15,17 +16,31 @@ export const ZONE_TOTAL_SECTION = '';
 /** Group sizes whose lowest "together" price is kept. */
 export const GROUP_SIZES = [2, 4] as const;
 
-export interface SnapshotMetrics {
-  zone: string;
-  /** A section name, or ZONE_TOTAL_SECTION for the row that covers the whole zone (or event). */
-  section: string;
-  /** Per-ticket prices; null when nothing is known (an empty scrape, a summary without figures). */
+/** The price figures of one basis (see price-basis.ts) over a group of listings. */
+export interface BasisFigures {
+  /** Per-ticket prices; null when nothing is known on this basis (an empty scrape, a marketplace that does not give it). */
   lowestPrice: number | null;
   averagePrice: number | null;
   highestPrice: number | null;
   /** Lowest total price for 2 (4) tickets bought together from one listing, respecting its splits. */
   lowestPrice2: number | null;
   lowestPrice4: number | null;
+}
+
+/**
+ * The figures of a group on both bases: the unprefixed ones before fees (`base`, the stored
+ * columns lowest_price ...), the `allIn*` ones with fees (all_in_lowest_price ...). Each basis
+ * is computed from the listings that give it; one is never filled from the other.
+ */
+export interface SnapshotMetrics extends BasisFigures {
+  zone: string;
+  /** A section name, or ZONE_TOTAL_SECTION for the row that covers the whole zone (or event). */
+  section: string;
+  allInLowestPrice: number | null;
+  allInAveragePrice: number | null;
+  allInHighestPrice: number | null;
+  allInLowestPrice2: number | null;
+  allInLowestPrice4: number | null;
   /** Null when the marketplace does not say (summary-only marketplaces). */
   totalTickets: number | null;
   totalListings: number | null;
@@ -47,12 +62,18 @@ export function canSellTogether(listing: Pick<NormalizedListing, 'quantity' | 's
   return listing.splits.length === 0 || listing.splits.includes(n);
 }
 
-/** Lowest total price for `n` tickets together from one listing, or null when no listing can sell `n`. */
-export function lowestGroupPrice(listings: readonly NormalizedListing[], n: number): number | null {
+/** The listing's per-ticket price on a basis; null when it does not give that one. */
+export function priceOn(listing: Pick<NormalizedListing, 'basePrice' | 'allInPrice'>, basis: PriceBasis): number | null {
+  return basis === 'all-in' ? listing.allInPrice : listing.basePrice;
+}
+
+/** Lowest total price for `n` tickets together from one listing, on a basis, or null when no listing can sell `n`. */
+export function lowestGroupPrice(listings: readonly NormalizedListing[], n: number, basis: PriceBasis = 'all-in'): number | null {
   let best: number | null = null;
   for (const l of listings) {
-    if (!canSellTogether(l, n)) continue;
-    const total = roundCents(l.pricePerTicket * n);
+    const price = priceOn(l, basis);
+    if (price === null || !canSellTogether(l, n)) continue;
+    const total = roundCents(price * n);
     if (best === null || total < best) best = total;
   }
   return best;
@@ -69,12 +90,9 @@ export function metricsOf(
   listings: readonly NormalizedListing[],
   fallbackCurrency: Currency = 'USD',
 ): SnapshotMetrics {
-  let lowest: number | null = null;
-  let highest: number | null = null;
-  // Summed in whole cents: exact, so the average does not depend on the order of the listings.
-  let sumCents = 0;
+  const base = new BasisAccumulator();
+  const allIn = new BasisAccumulator();
   let tickets = 0;
-  const together: (number | null)[] = GROUP_SIZES.map(() => null);
   // The most frequent currency; on a tie, the one that reached the top count first. Marketplaces
   // price an event in one currency, so this only decides for mixed data.
   let currency: Currency = fallbackCurrency;
@@ -82,18 +100,9 @@ export function metricsOf(
   // Counted per currency only once a second one shows up (the usual group has one).
   let counts: Map<Currency, number> | null = null;
   for (const l of listings) {
-    const p = l.pricePerTicket;
-    if (lowest === null || p < lowest) lowest = p;
-    if (highest === null || p > highest) highest = p;
-    sumCents += Math.round(p * 100);
     tickets += l.quantity;
-    for (let g = 0; g < GROUP_SIZES.length; g++) {
-      const n = GROUP_SIZES[g]!;
-      if (!canSellTogether(l, n)) continue;
-      const total = roundCents(p * n);
-      const best = together[g]!;
-      if (best === null || total < best) together[g] = total;
-    }
+    if (l.basePrice !== null) base.add(l.basePrice, l);
+    if (l.allInPrice !== null) allIn.add(l.allInPrice, l);
     if (counts === null && (currencyCount === 0 || l.currency === currency)) {
       currency = l.currency;
       currencyCount++;
@@ -107,19 +116,55 @@ export function metricsOf(
       currencyCount = c;
     }
   }
+  const a = allIn.figures();
   return {
     zone,
     section,
-    lowestPrice: lowest,
-    averagePrice: listings.length > 0 ? Math.round(sumCents / listings.length) / 100 : null,
-    highestPrice: highest,
-    lowestPrice2: together[0]!,
-    lowestPrice4: together[1]!,
+    ...base.figures(),
+    allInLowestPrice: a.lowestPrice,
+    allInAveragePrice: a.averagePrice,
+    allInHighestPrice: a.highestPrice,
+    allInLowestPrice2: a.lowestPrice2,
+    allInLowestPrice4: a.lowestPrice4,
     totalTickets: tickets,
     totalListings: listings.length,
     available: tickets > 0,
     currency,
   };
+}
+
+/** One basis's figures, accumulated listing by listing (metricsOf runs for every group of every scrape). */
+class BasisAccumulator {
+  private lowest: number | null = null;
+  private highest: number | null = null;
+  // Summed in whole cents: exact, so the average does not depend on the order of the listings.
+  private sumCents = 0;
+  private count = 0;
+  private readonly together: (number | null)[] = GROUP_SIZES.map(() => null);
+
+  add(p: number, l: Pick<NormalizedListing, 'quantity' | 'splits'>): void {
+    if (this.lowest === null || p < this.lowest) this.lowest = p;
+    if (this.highest === null || p > this.highest) this.highest = p;
+    this.sumCents += Math.round(p * 100);
+    this.count++;
+    for (let g = 0; g < GROUP_SIZES.length; g++) {
+      const n = GROUP_SIZES[g]!;
+      if (!canSellTogether(l, n)) continue;
+      const total = roundCents(p * n);
+      const best = this.together[g]!;
+      if (best === null || total < best) this.together[g] = total;
+    }
+  }
+
+  figures(): BasisFigures {
+    return {
+      lowestPrice: this.lowest,
+      averagePrice: this.count > 0 ? Math.round(this.sumCents / this.count) / 100 : null,
+      highestPrice: this.highest,
+      lowestPrice2: this.together[0]!,
+      lowestPrice4: this.together[1]!,
+    };
+  }
 }
 
 /**
@@ -167,10 +212,15 @@ export function summarySnapshot(summary: PriceSummary): SnapshotMetrics {
     highestPrice: round(summary.highest),
     lowestPrice2: null,
     lowestPrice4: null,
+    allInLowestPrice: round(summary.allInLowest ?? null),
+    allInAveragePrice: round(summary.allInAverage ?? null),
+    allInHighestPrice: round(summary.allInHighest ?? null),
+    allInLowestPrice2: null,
+    allInLowestPrice4: null,
     totalTickets: tickets,
     totalListings: listings,
     // Without counts, a lowest price still proves something is for sale.
-    available: known !== null ? known > 0 : summary.lowest !== null,
+    available: known !== null ? known > 0 : summary.lowest !== null || (summary.allInLowest ?? null) !== null,
     currency: summary.currency,
   };
 }
@@ -203,8 +253,9 @@ export function dominantCurrency(items: readonly unknown[]): Currency | null {
   return best;
 }
 
-/** The event row's lowest price: what a scrape reports as its headline figure. */
-export function eventLowest(snapshots: readonly SnapshotMetrics[]): number | null {
+/** The event row's lowest price on a basis: what a scrape reports as its headline figure. */
+export function eventLowest(snapshots: readonly SnapshotMetrics[], basis: PriceBasis = 'all-in'): number | null {
   const row = snapshots.find((s) => s.zone === SUMMARY_ZONE && s.section === ZONE_TOTAL_SECTION);
-  return row?.lowestPrice ?? null;
+  if (!row) return null;
+  return (basis === 'all-in' ? row.allInLowestPrice : row.lowestPrice) ?? null;
 }

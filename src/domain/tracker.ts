@@ -214,7 +214,10 @@ export interface StoredScrapeRef {
   listingsStored: number;
   listingsRejected: number;
   snapshots: number;
+  /** The event's lowest price in this scrape before fees (`base`); null when the marketplace gives none. */
   lowestPrice: number | null;
+  /** The same all in (`all-in`, see price-basis.ts); absent in histories recorded before issue 24. */
+  allInLowestPrice?: number | null;
   alreadyPersisted: boolean;
   /** Listing items the payload held (null for a summary). */
   items?: number | null;
@@ -246,7 +249,11 @@ export interface MarketplaceOutcome {
   ok: boolean;
   scrapeId: string;
   listingsStored: number;
+  /** The scrape's lowest price before fees (`base`). */
   lowestPrice: number | null;
+  /** The scrape's lowest price all in; absent in histories recorded before issue 24. */
+  allInLowestPrice?: number | null;
+  /** The change of the lowest price before fees against the previous scrape (the evaluation's figure). */
   priceChangePercent: number | null;
   error: string | null;
   /** A scrape that must not pass for a plain success: 'format-drift' (failed) or 'empty' (stored, 0 listings after many). */

@@ -209,11 +209,12 @@ export function normalizeListings<S extends z.ZodType>(
       });
       continue;
     }
-    if (candidate.allInPrice !== null && candidate.allInPrice < candidate.pricePerTicket) {
-      // What the buyer pays with fees cannot be less than without them: one of the two is wrong.
+    if (candidate.allInPrice !== null && candidate.basePrice !== null && candidate.allInPrice < candidate.basePrice) {
+      // What the buyer pays with fees cannot be less than without them: one of the two is wrong,
+      // and which cannot be told, so neither basis of this listing is stored.
       skipped.push({
         path: `${basePath}[${i}]`,
-        reason: `price before fees ${candidate.pricePerTicket} is above the all-in price ${candidate.allInPrice}`,
+        reason: `price before fees ${candidate.basePrice} is above the all-in price ${candidate.allInPrice}`,
         kind: `${basePath}[]: impossible figure (before fees above all-in)`,
       });
       continue;

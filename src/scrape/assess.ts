@@ -64,10 +64,20 @@ export class ListingValidator implements Validated {
       }
       l = parsed.data;
     }
-    const price = roundCents(l.pricePerTicket);
+    const base = l.basePrice === null ? null : roundCents(l.basePrice);
     const allIn = l.allInPrice === null ? null : roundCents(l.allInPrice);
-    if (price <= 0 || (allIn !== null && allIn <= 0)) {
-      return this.reject(`listings[${i}].${price <= 0 ? 'pricePerTicket' : 'allInPrice'}`, 'must be at least 0.01');
+    const net = l.sellerNetProceeds === null ? null : roundCents(l.sellerNetProceeds);
+    if ((base !== null && base <= 0) || (allIn !== null && allIn <= 0) || (net !== null && net <= 0)) {
+      const field = base !== null && base <= 0 ? 'basePrice' : allIn !== null && allIn <= 0 ? 'allInPrice' : 'sellerNetProceeds';
+      return this.reject(`listings[${i}].${field}`, 'must be at least 0.01');
+    }
+    if (base !== null && allIn !== null && allIn < base) {
+      // Also checked by every parser; a listing built elsewhere (an archive import, a test) meets it here.
+      return this.reject(
+        `listings[${i}].allInPrice`,
+        `all-in price ${allIn} is below the price before fees ${base}; neither basis is stored`,
+        'listings[].allInPrice: below the price before fees',
+      );
     }
     if (this.currency !== null && l.currency !== this.currency) {
       return this.reject(
@@ -83,7 +93,10 @@ export class ListingValidator implements Validated {
         'listings[].listingId: duplicate in this scrape',
       );
     this.seen.add(l.listingId);
-    const stored = price === l.pricePerTicket && allIn === l.allInPrice ? l : { ...l, pricePerTicket: price, allInPrice: allIn };
+    const stored =
+      base === l.basePrice && allIn === l.allInPrice && net === l.sellerNetProceeds
+        ? l
+        : { ...l, basePrice: base, allInPrice: allIn, sellerNetProceeds: net };
     this.listings.push(stored);
     return stored;
   }
@@ -135,8 +148,10 @@ export function summaryContents(raw: unknown): ScrapeContents {
 
 /** The figures a stored scrape carries besides its contents: the headline price, its counts and its health mark. */
 export interface ScrapeAssessment {
-  /** Lowest per-ticket price of the whole event in this scrape. */
+  /** Lowest per-ticket price of the whole event in this scrape, before fees (`base`). */
   lowestPrice: number | null;
+  /** The same, all in (`all-in`). */
+  allInLowestPrice: number | null;
   /** Listing items the payload held; null for a summary. */
   items: number | null;
   /** Everything skipped (by the parser and by validation), counted by reason. */
@@ -158,7 +173,8 @@ export function assessContents(
   settings: ScrapeHealthSettings,
 ): ScrapeAssessment {
   const { snapshots, rejected, listingsStored } = contents;
-  const lowestPrice = eventLowest(snapshots);
+  const lowestPrice = eventLowest(snapshots, 'base');
+  const allInLowestPrice = eventLowest(snapshots, 'all-in');
   const items = fetched.kind === 'listings' ? (fetched.items ?? fetched.listings.length + fetched.skipped.length) : null;
   const skippedByReason = mergeCounts(countSkipped(fetched.skipped), contents.rejectedKinds);
   const allSkipped = [...fetched.skipped, ...rejected];
@@ -177,7 +193,7 @@ export function assessContents(
     },
     settings,
   );
-  return { lowestPrice, items, skippedByReason, health, eventStatus };
+  return { lowestPrice, allInLowestPrice, items, skippedByReason, health, eventStatus };
 }
 
 /** Counts by kind from the parser and from validation, added up, most frequent first. */

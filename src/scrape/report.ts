@@ -33,6 +33,7 @@ export function storedRef(
     listingsRejected: stored.listingsRejected + scrape.parserSkipped,
     snapshots: stored.snapshots,
     lowestPrice: stored.lowestPrice,
+    allInLowestPrice: stored.allInLowestPrice,
     alreadyPersisted: stored.alreadyPersisted,
     items: stored.items,
     health: stored.health.status,

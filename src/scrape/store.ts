@@ -41,8 +41,10 @@ export interface PersistScrapeResult {
   /** The first MAX_REJECTED_REPORTED rejected records, with the field and the reason. */
   rejected: SkippedRecord[];
   snapshots: number;
-  /** Lowest per-ticket price of the whole event in this scrape. */
+  /** Lowest per-ticket price of the whole event in this scrape, before fees (`base`). */
   lowestPrice: number | null;
+  /** The same, all in (`all-in`); null when the marketplace gives no all-in price. */
+  allInLowestPrice: number | null;
   /** True when this scrape id had been persisted before: nothing was written this time. */
   alreadyPersisted: boolean;
   /** Listing items the payload held; null for a summary (or a scrape stored before this was counted). */
@@ -175,7 +177,7 @@ export async function persistScrape(db: Db, input: PersistScrapeInput): Promise<
     // The previous scrape's count matters only for an empty one: looked up then, not on every scrape.
     const previousStored =
       fetched.kind === 'listings' && listingsStored === 0 ? await previousListingsStored(client, eventId, marketplace, capturedAt) : null;
-    const { lowestPrice, items, skippedByReason, health, eventStatus } = assessContents(
+    const { lowestPrice, allInLowestPrice, items, skippedByReason, health, eventStatus } = assessContents(
       fetched,
       contents,
       previousStored,
@@ -193,6 +195,7 @@ export async function persistScrape(db: Db, input: PersistScrapeInput): Promise<
       rejected,
       snapshots,
       lowestPrice,
+      allInLowestPrice,
       items,
       listingsDeclared: fetched.declared?.listings ?? null,
       skippedByReason,
@@ -213,6 +216,7 @@ export async function persistScrape(db: Db, input: PersistScrapeInput): Promise<
       rejected,
       snapshots: snapshots.length,
       lowestPrice,
+      allInLowestPrice,
       alreadyPersisted: false,
       items,
       skippedByReason,
@@ -271,6 +275,7 @@ async function storedResult(
     rejected: row.rejected,
     snapshots: row.snapshots,
     lowestPrice: row.lowest_price === null ? null : Number(row.lowest_price),
+    allInLowestPrice: row.all_in_lowest_price === null ? null : Number(row.all_in_lowest_price),
     alreadyPersisted: true,
     items: row.items_in_payload,
     skippedByReason: row.skipped_by_reason,

@@ -103,6 +103,8 @@ export async function scrapeEvent(input: ScrapeEventInput): Promise<ScrapeEventR
           scrapeId,
           listingsStored: ref.listingsStored,
           lowestPrice: ref.lowestPrice,
+          // Data only (no command): histories recorded before replay the same.
+          ...(ref.allInLowestPrice !== undefined ? { allInLowestPrice: ref.allInLowestPrice } : {}),
           priceChangePercent: change.changePercent,
           error: mark ? (ref.healthReason ?? 'empty scrape') : null,
           ...(mark ? { mark } : {}),

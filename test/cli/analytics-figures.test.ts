@@ -47,9 +47,20 @@ const listing = (
   row: string,
   quantity: number,
   splits: number[],
-  pricePerTicket: number,
+  basePrice: number,
   allInPrice: number,
-): NormalizedListing => ({ listingId, zone, section, row, quantity, splits, pricePerTicket, allInPrice, currency: 'USD' });
+): NormalizedListing => ({
+  listingId,
+  zone,
+  section,
+  row,
+  quantity,
+  splits,
+  basePrice,
+  allInPrice,
+  sellerNetProceeds: null,
+  currency: 'USD',
+});
 
 const L1 = listing('VF3300101', 'Promenade', 'Promenade 316', 'Z', 1, [1], 180, 216);
 const L2 = listing('VB2840011873', 'Promenade', 'Promenade 323', 'Z', 3, [1, 3], 195.5, 263.93);
@@ -60,7 +71,7 @@ const L6 = listing('VB2840012230', 'Loge', 'Loge 212', 'H', 2, [2], 750, 1012.5)
 const L7 = listing('VB2840013301', 'Courtside', 'Courtside 100B', 'A', 2, [2], 8400, 11340);
 const L8 = listing('VB2840013388', 'Courtside', 'Courtside 119', 'G', 11, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 5500, 7425);
 const L9 = listing('VB2840013390', 'Courtside', 'Courtside 118', 'G', 3, [3], 8200, 11070);
-const L4_REPRICED: NormalizedListing = { ...L4, pricePerTicket: 219, allInPrice: 295.65 };
+const L4_REPRICED: NormalizedListing = { ...L4, basePrice: 219, allInPrice: 295.65 };
 
 const SEATGEEK: PriceSummary = {
   lowest: 74,
@@ -287,7 +298,7 @@ describeLayouts('analytics commands on scrapes with hand-worked figures', ({ lay
         row: 'Z',
         quantity: 3,
         splits: [1, 3],
-        pricePerTicket: 195.5,
+        basePrice: 195.5,
         allInPrice: 263.93,
         currency: 'USD',
         listingId: 'VB2840011873',
@@ -300,7 +311,7 @@ describeLayouts('analytics commands on scrapes with hand-worked figures', ({ lay
         row: 'Z',
         quantity: 2,
         splits: [2],
-        pricePerTicket: 204,
+        basePrice: 204,
         allInPrice: 275.4,
         currency: 'USD',
         listingId: 'VB2840011874',
@@ -313,7 +324,7 @@ describeLayouts('analytics commands on scrapes with hand-worked figures', ({ lay
         row: 'M',
         quantity: 8,
         splits: [1, 2, 3, 4, 5, 6, 8],
-        pricePerTicket: 219,
+        basePrice: 219,
         allInPrice: 295.65,
         currency: 'USD',
         listingId: 'VB2840011902',
@@ -326,7 +337,7 @@ describeLayouts('analytics commands on scrapes with hand-worked figures', ({ lay
         row: 'U',
         quantity: 4,
         splits: [2, 4],
-        pricePerTicket: 236,
+        basePrice: 236,
         allInPrice: 318.6,
         currency: 'USD',
         listingId: 'VB2840011957',
@@ -339,7 +350,7 @@ describeLayouts('analytics commands on scrapes with hand-worked figures', ({ lay
         row: 'H',
         quantity: 2,
         splits: [2],
-        pricePerTicket: 750,
+        basePrice: 750,
         allInPrice: 1012.5,
         currency: 'USD',
         listingId: 'VB2840012230',
@@ -352,7 +363,7 @@ describeLayouts('analytics commands on scrapes with hand-worked figures', ({ lay
         row: 'G',
         quantity: 3,
         splits: [3],
-        pricePerTicket: 8200,
+        basePrice: 8200,
         allInPrice: 11070,
         currency: 'USD',
         listingId: 'VB2840013390',
@@ -366,7 +377,7 @@ describeLayouts('analytics commands on scrapes with hand-worked figures', ({ lay
       row: 'row',
       quantity: 'qty',
       splits: 'splits',
-      pricePerTicket: 'price',
+      basePrice: 'price',
       allInPrice: 'all-in',
       currency: 'cur',
       listingId: 'listing',

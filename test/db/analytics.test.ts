@@ -16,7 +16,18 @@ const D0 = Date.parse('2026-01-05T00:00:00Z');
 const at = (hours: number): Date => new Date(D0 + hours * 3_600_000);
 
 function listing(id: string, zone: string, section: string, price: number, quantity: number, splits: number[] = []): NormalizedListing {
-  return { listingId: id, zone, section, row: 'A', quantity, splits, pricePerTicket: price, allInPrice: null, currency: 'USD' };
+  return {
+    listingId: id,
+    zone,
+    section,
+    row: 'A',
+    quantity,
+    splits,
+    basePrice: price,
+    allInPrice: price, // no fees: both bases give the same figures here
+    sellerNetProceeds: null,
+    currency: 'USD',
+  };
 }
 
 describeLayouts('analytics queries', ({ layout, it, before, after }) => {
@@ -141,7 +152,7 @@ describeLayouts('analytics queries', ({ layout, it, before, after }) => {
     const r = await trend(t.db, { eventId: day, from: at(0), to: at(24), granularity: 'daily' });
     const vs = r.lines[0]!;
     assert.deepEqual(
-      [vs.first, vs.last, vs.change, vs.direction, vs.basis, vs.firstAt.toISOString(), vs.lastAt.toISOString()],
+      [vs.first, vs.last, vs.change, vs.direction, vs.measuredOn, vs.firstAt.toISOString(), vs.lastAt.toISOString()],
       [109.6, 109.61, 0.01, 'up', 'observations', at(8).toISOString(), at(18).toISOString()],
     );
   });
@@ -179,7 +190,7 @@ describeLayouts('analytics queries', ({ layout, it, before, after }) => {
     );
     const cheapest = await latestListings(t.db, eventId, 2);
     assert.deepEqual(
-      cheapest.map((l) => [l.source, l.listingId, l.pricePerTicket]),
+      cheapest.map((l) => [l.source, l.listingId, l.allInPrice]),
       [
         ['stubhub', '5', 99],
         ['stubhub', '6', 130],

@@ -27,8 +27,9 @@ function listing(id: string, price: number, quantity = 2): NormalizedListing {
     row: 'A',
     quantity,
     splits: [],
-    pricePerTicket: price,
+    basePrice: price,
     allInPrice: null,
+    sellerNetProceeds: null,
     currency: 'USD',
   };
 }

@@ -1,3 +1,4 @@
+import { basisColumnPrefix, PRICE_BASES, type PriceBasis } from '../../src/domain/price-basis';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { persistScrape } from '../../src/scrape/store';
@@ -94,8 +95,10 @@ function toListings(
           : l.splitKind === 'pairs'
             ? [2, 4].filter((s) => s <= l.quantity)
             : [1, 3].filter((s) => s <= l.quantity),
-    pricePerTicket: l.cents / 100,
-    allInPrice: null,
+    basePrice: l.cents / 100,
+    // A fee of 18 % plus 2.50 per ticket, so every listing has a price on both bases and they differ.
+    allInPrice: Math.round(l.cents * 1.18 + 250) / 100,
+    sellerNetProceeds: null,
     currency: 'USD',
   }));
 }
@@ -109,9 +112,11 @@ describeLayouts('snapshots and rollups equal a brute-force recomputation from ra
   });
   after(async () => t?.drop());
 
-  async function check(): Promise<void> {
+  async function check(basis: PriceBasis): Promise<void> {
+    const p = basisColumnPrefix(basis);
+    const listingPrice = basis === 'all-in' ? 'all_in_price' : 'base_price';
     const raw = await t.db.query<RawRow & { price: string }>(
-      `SELECT s.scrape_key AS scrape, s.event_id, s.marketplace, s.captured_at, l.zone, l.section, l.quantity, l.splits, l.price_per_ticket AS price
+      `SELECT s.scrape_key AS scrape, s.event_id, s.marketplace, s.captured_at, l.zone, l.section, l.quantity, l.splits, l.${listingPrice} AS price
          FROM scrapes s LEFT JOIN listings l ON l.scrape_ref = s.id AND l.captured_at = s.captured_at`,
     );
     const byScrape = new Map<string, { head: RawRow; rows: RawRow[] }>();
@@ -163,7 +168,7 @@ describeLayouts('snapshots and rollups equal a brute-force recomputation from ra
       total_listings: number;
       available: boolean;
     }>(
-      `SELECT s.scrape_key AS scrape, x.zone, x.section, x.lowest_price, x.average_price, x.highest_price, x.lowest_price_2, x.lowest_price_4, x.total_tickets, x.total_listings, x.available
+      `SELECT s.scrape_key AS scrape, x.zone, x.section, x.${p}lowest_price AS lowest_price, x.${p}average_price AS average_price, x.${p}highest_price AS highest_price, x.${p}lowest_price_2 AS lowest_price_2, x.${p}lowest_price_4 AS lowest_price_4, x.total_tickets, x.total_listings, x.available
          FROM ticket_snapshots x JOIN scrapes s ON s.id = x.scrape_ref`,
     );
     const actual = new Map<string, Metrics>(
@@ -226,7 +231,11 @@ describeLayouts('snapshots and rollups equal a brute-force recomputation from ra
         listings_max: number;
         listings_sum: string;
         samples: string;
-      }>(`SELECT * FROM rollup_${level}`);
+      }>(
+        `SELECT event_id, marketplace, zone, bucket, ${p}min_price AS min_price, ${p}max_price AS max_price, ${p}avg_price_sum AS avg_price_sum,
+                ${p}avg_price_count AS avg_price_count, ${p}min_price_2 AS min_price_2, ${p}min_price_4 AS min_price_4, tickets_max, tickets_sum,
+                listings_max, listings_sum, samples FROM rollup_${level}`,
+      );
       const have = new Map<string, unknown>(
         got.rows.map((r) => [
           `${r.event_id}|${r.marketplace}|${r.zone}|${r.bucket.getTime()}`,
@@ -270,17 +279,17 @@ describeLayouts('snapshots and rollups equal a brute-force recomputation from ra
           const window = { from: new Date(BASE), to: new Date(BASE + 3 * 86_400_000) };
           await rollupHourly(t.db, window);
           await rollupDaily(t.db, window);
-          await check();
+          for (const basis of PRICE_BASES) await check(basis);
           // Late data, then rollups over a window that does not include it: the dirty marks must bring it in.
           for (const [i, s] of late.entries()) await persist(s, i, 'late');
           const elsewhere = { from: new Date(BASE - 86_400_000), to: new Date(BASE - 3_600_000) };
           await rollupHourly(t.db, elsewhere);
           await rollupDaily(t.db, elsewhere);
-          await check();
+          for (const basis of PRICE_BASES) await check(basis);
           // Re-running the window changes nothing.
           await rollupHourly(t.db, window);
           await rollupDaily(t.db, window);
-          await check();
+          for (const basis of PRICE_BASES) await check(basis);
         },
       ),
       { numRuns: 30, seed: 20260302 },

@@ -73,7 +73,7 @@ describe('adapters against the mock marketplace over HTTP', () => {
     assert.ok(gone.length > 0, 'listings sell out');
     assert.equal(ids(after).size, 0, 'nothing on sale after the start');
     const priceOf = (r: FetchedPrices, id: string): number | undefined =>
-      r.kind === 'listings' ? r.listings.find((l) => l.listingId === id)?.pricePerTicket : undefined;
+      r.kind === 'listings' ? (r.listings.find((l) => l.listingId === id)?.basePrice ?? undefined) : undefined;
     const both = [...ids(early)].filter((id) => ids(late).has(id));
     assert.ok(
       both.some((id) => priceOf(early, id) !== priceOf(late, id)),

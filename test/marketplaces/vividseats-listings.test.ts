@@ -76,7 +76,7 @@ describe('Vivid Seats field case: the real key layout (zone c, section d, all-in
 
   it('all-in price of VB900003 is 80.64 (allInPricePerTicket), kept apart from the price 64.00', () => {
     const l = ls.find((x) => x.listingId === 'VB900003')!;
-    assert.deepEqual([l.pricePerTicket, l.allInPrice, l.splits], [64, 80.64, [1, 2, 3, 4, 6]]);
+    assert.deepEqual([l.basePrice, l.allInPrice, l.splits], [64, 80.64, [1, 2, 3, 4, 6]]);
   });
 });
 
@@ -100,7 +100,7 @@ describe('Vivid Seats listings derived from a real capture', () => {
         row: 'Z',
         quantity: 2,
         splits: [2],
-        pricePerTicket: 204,
+        basePrice: 204,
         allInPrice: 275.4,
         currency: 'USD',
       },
@@ -149,7 +149,7 @@ describe('Vivid Seats older short form (short keys only, all-in as aip)', () => 
         row: 'C',
         quantity: 4,
         splits: [2, 4],
-        pricePerTicket: 410,
+        basePrice: 410,
         allInPrice: 553.5,
         currency: 'USD',
       },
@@ -160,7 +160,7 @@ describe('Vivid Seats older short form (short keys only, all-in as aip)', () => 
         row: null,
         quantity: 2,
         splits: [],
-        pricePerTicket: 150,
+        basePrice: 150,
         allInPrice: null,
         currency: 'USD',
       },

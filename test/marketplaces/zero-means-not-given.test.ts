@@ -131,7 +131,7 @@ describe('a 0 a format uses for "hidden" is null with the reason, not drift', ()
     const r = parseVividSeatsListings(fixture('vividseats', 'listings-unzoned.json'));
     if (r.kind !== 'listings') throw new Error('not listings');
     const l = r.listings.find((x) => x.listingId === 'VB2840019002')!;
-    assert.deepEqual([l.pricePerTicket, l.allInPrice], [1200, null]);
+    assert.deepEqual([l.basePrice, l.allInPrice], [1200, null]);
     assert.deepEqual(
       r.notGiven?.map((n) => n.path),
       ['tickets[10].allInPricePerTicket'],
@@ -149,7 +149,7 @@ describe('a 0 a format uses for "hidden" is null with the reason, not drift', ()
     const r = parseVividSeatsListings(p);
     assert.deepEqual(
       r.skipped.map((s) => s.path),
-      ['tickets[0] (normalized pricePerTicket)'],
+      ['tickets[0] (normalized basePrice)'],
     );
   });
 });

@@ -52,8 +52,8 @@ describeLayouts('price changes and rule firings of a stored scrape', ({ layout, 
     const zones = [...new Set(rows.rows.map((r) => r.zone))];
     assert.deepEqual(zones, ['ALL', 'Club', 'Floor', 'Lower Bowl', 'Upper Bowl']);
     const all1 = rows.rows.find((r) => r.zone === 'ALL' && r.quantity === 1)!;
-    const lowest = Math.min(...base.map((l) => l.pricePerTicket));
-    const lowestAfter = Math.min(...rest.map((l) => l.pricePerTicket));
+    const lowest = Math.min(...base.map((l) => l.basePrice!));
+    const lowestAfter = Math.min(...rest.map((l) => l.basePrice!));
     assert.equal(Number(all1.from_price), lowest);
     assert.equal(Number(all1.to_price), lowestAfter);
     assert.equal(Number(all1.percent), Math.round(((lowestAfter - lowest) / lowest) * 10_000) / 100);
@@ -120,7 +120,7 @@ describeLayouts('price changes and rule firings of a stored scrape', ({ layout, 
     await scrape('seatgeek', base, 5.5);
     const low = await scrape('vividseats', scaled(base, 0.4), 6);
     const e = await evaluateScrape(t.db, low);
-    const floorLowest = Math.min(...base.filter((l) => l.zone === 'Floor').map((l) => l.pricePerTicket)) * 0.4;
+    const floorLowest = Math.min(...base.filter((l) => l.zone === 'Floor').map((l) => l.basePrice!)) * 0.4;
     const expected = ['new low', 'cheaper here', ...(floorLowest <= 10 ? ['floor under 10'] : [])].sort();
     assert.deepEqual(e.firings.map((f) => f.ruleName).sort(), expected);
     const cheaper = await t.db.query<{ details: { text: string } }>(

@@ -29,7 +29,7 @@ describeLayouts('a scrape marked suspect is not evaluated', ({ layout, it, befor
   after(async () => t?.drop());
 
   it('no firing, no rule state change, no price change; the skip is recorded; the next scrape compares with the last believable one', async () => {
-    const lowest = Math.min(...base.map((l) => l.pricePerTicket)) * 0.7;
+    const lowest = Math.min(...base.map((l) => l.basePrice!)) * 0.7;
     await applyRules(t.db, [
       spec({ name: 'gone', marketplace: 'vividseats', condition: 'sold-out' }),
       spec({ name: 'back', marketplace: 'vividseats', condition: 'back-in-stock' }),

@@ -30,7 +30,7 @@ describeLayouts('persistScrape', ({ layout, it, before, after }) => {
     const first = await persistScrape(t.db, input);
     assert.equal(first.alreadyPersisted, false);
     assert.equal(first.listingsStored, 300);
-    assert.equal(first.lowestPrice, Math.min(...listings.map((l) => l.pricePerTicket)));
+    assert.equal(first.lowestPrice, Math.min(...listings.map((l) => l.basePrice!)));
     // A retry and two concurrent replays.
     const again = await Promise.all([persistScrape(t.db, input), persistScrape(t.db, input), persistScrape(t.db, input)]);
     for (const r of again) {
@@ -64,11 +64,11 @@ describeLayouts('persistScrape', ({ layout, it, before, after }) => {
   it('rejects bad listings before SQL, counts and reports them, and stores the rest', async () => {
     const good = makeListings(20, 3, 'G');
     const bad: unknown[] = [
-      { ...good[0]!, listingId: 'neg', pricePerTicket: -5 },
-      { ...good[0]!, listingId: 'absurd', pricePerTicket: 9_999_999 },
+      { ...good[0]!, listingId: 'neg', basePrice: -5 },
+      { ...good[0]!, listingId: 'absurd', basePrice: 9_999_999 },
       { ...good[0]!, listingId: 'zero-qty', quantity: 0 },
       { ...good[0]!, listingId: 'peso', currency: 'XXX' },
-      { ...good[0]!, listingId: 'sub-cent', pricePerTicket: 0.001 },
+      { ...good[0]!, listingId: 'sub-cent', basePrice: 0.001 },
       { ...good[1]! }, // duplicate listing id
     ];
     const res = await persistScrape(t.db, {
@@ -86,11 +86,11 @@ describeLayouts('persistScrape', ({ layout, it, before, after }) => {
     assert.equal(res.listingsRejected, 6, 'validation rejects only; the adapter reported its own skipped record');
     const paths = res.rejected.map((r) => r.path);
     assert.deepEqual(paths, [
-      'listings[20].pricePerTicket',
-      'listings[21].pricePerTicket',
+      'listings[20].basePrice',
+      'listings[21].basePrice',
       'listings[22].quantity',
       'listings[23].currency',
-      'listings[24].pricePerTicket',
+      'listings[24].basePrice',
       'listings[25].listingId',
     ]);
     assert.ok(res.rejected.every((r) => r.reason.length > 0));

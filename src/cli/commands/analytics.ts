@@ -16,7 +16,16 @@ import { addCyclesCommand } from './cycles';
 import { formatLocalDate, formatWallTime } from '../../domain/local-time';
 import { parseBucket } from '../../domain/buckets';
 import type { MarketplaceName } from '../../domain/listing';
-import { bucketOption, daysOption, limitOption, marketplaceOption, quantityOption, zoneOption } from '../../domain/query-options';
+import {
+  basisOption,
+  bucketOption,
+  daysOption,
+  limitOption,
+  marketplaceOption,
+  quantityOption,
+  zoneOption,
+} from '../../domain/query-options';
+import { basisLabel, type PriceBasis } from '../../domain/price-basis';
 import type { CliContext } from '../context';
 import { printObject, printRows, UsageError } from '../output';
 import { parseOptions } from '../parse';
@@ -34,6 +43,16 @@ const zone = zoneOption;
 const json = z.boolean().optional();
 const bucket = bucketOption;
 const quantity = quantityOption;
+const basis = basisOption;
+
+/** `--basis all-in|base`: the price basis of every figure shown (all-in: with every mandatory fee). */
+const basisFlag = (): Option =>
+  new Option('--basis <basis>', 'price basis: all-in (what the buyer pays, every mandatory fee included) or base (before fees)').default(
+    'all-in',
+  );
+
+/** A price header naming its basis: "lowest all-in", "lowest before fees". */
+const priced = (header: string, b: PriceBasis): string => `${header} ${basisLabel(b)}`;
 
 /** `--marketplace M`: only this marketplace's rows. Read back with marketplaceOf. */
 const marketplaceFlag = (): Option => new Option('--marketplace <marketplace>', 'only this marketplace');
@@ -103,12 +122,13 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
     .addOption(marketplaceFlag())
     .addOption(sourceFlag())
     .option('--limit <n>', 'at most this many listings', '50')
+    .addOption(basisFlag())
     .option('--json', 'print JSON')
     .action(async (ref: string, raw: unknown) => {
-      const o = parseOptions(z.object({ ...marketplaceOptions, limit: limit(50), json }), raw);
+      const o = parseOptions(z.object({ ...marketplaceOptions, limit: limit(50), basis, json }), raw);
       const db = await ctx.getDb();
       const event = await eventOf(db, ref, o);
-      const rows = await latestListings(db, event.id, o.limit, marketplaceOf(o));
+      const rows = await latestListings(db, event.id, o.limit, marketplaceOf(o), o.basis);
       printRows(
         rows,
         [
@@ -118,8 +138,9 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
           { header: 'row', value: (r) => r.row },
           { header: 'qty', value: (r) => r.quantity },
           { header: 'splits', value: (r) => (r.splits.length ? r.splits.join(',') : 'any') },
-          { header: 'price', value: (r) => r.pricePerTicket },
+          // All-in first (16 CFR 464: the total price shown first), then before fees; never the seller's net.
           { header: 'all-in', value: (r) => r.allInPrice },
+          { header: 'before fees', value: (r) => r.basePrice },
           { header: 'cur', value: (r) => r.currency },
           { header: 'listing', value: (r) => r.listingId },
           { header: 'captured', value: (r) => r.capturedAt },
@@ -138,9 +159,10 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
     .addOption(marketplaceFlag())
     .addOption(sourceFlag())
     .option('--quantity <n>', '1: per-ticket prices; 2 or 4: lowest total for that many tickets together', '1')
+    .addOption(basisFlag())
     .option('--json', 'print JSON')
     .action(async (ref: string, raw: unknown) => {
-      const o = parseOptions(z.object({ days: days(30), bucket, zone, ...marketplaceOptions, quantity, json }), raw);
+      const o = parseOptions(z.object({ days: days(30), bucket, zone, ...marketplaceOptions, quantity, basis, json }), raw);
       const db = await ctx.getDb();
       const event = await eventOf(db, ref, o);
       const now = new Date();
@@ -152,6 +174,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
         zone: o.zone,
         source: marketplaceOf(o),
         quantity: o.quantity,
+        basis: o.basis,
       });
       await checkZone(db, event.id, o.zone, rows.length);
       printRows(
@@ -161,9 +184,9 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
           { header: 'marketplace', value: (r) => r.source },
           { header: 'zone', value: (r) => r.zone },
           { header: 'qty', value: (r) => r.quantity },
-          { header: 'lowest', value: (r) => r.lowest },
-          { header: 'average', value: (r) => r.average },
-          { header: 'highest', value: (r) => r.highest },
+          { header: priced('lowest', o.basis), value: (r) => r.lowest },
+          { header: priced('average', o.basis), value: (r) => r.average },
+          { header: priced('highest', o.basis), value: (r) => r.highest },
           { header: 'tickets avg', value: (r) => r.ticketsAverage },
           { header: 'tickets peak', value: (r) => r.ticketsPeak },
           { header: 'listings avg', value: (r) => r.listingsAverage },
@@ -179,20 +202,21 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
     .description('per section of EVENT: lowest, latest, average and highest prices over the period')
     .argument('<event>', EVENT_FORMS_HELP)
     .option('--days <n>', 'how far back', '7')
+    .addOption(basisFlag())
     .option('--json', 'print JSON')
     .action(async (ref: string, raw: unknown) => {
-      const o = parseOptions(z.object({ days: days(7), json }), raw);
+      const o = parseOptions(z.object({ days: days(7), basis, json }), raw);
       const db = await ctx.getDb();
       const event = await eventOf(db, ref, o);
       const now = new Date();
-      const rows = await sections(db, { eventId: event.id, from: daysAgo(now, o.days), to: now });
+      const rows = await sections(db, { eventId: event.id, from: daysAgo(now, o.days), to: now, basis: o.basis });
       printRows(
         rows,
         [
           { header: 'zone', value: (r) => r.zone },
           { header: 'section', value: (r) => r.section },
           { header: 'marketplace', value: (r) => r.source },
-          { header: 'lowest', value: (r) => r.lowest },
+          { header: priced('lowest', o.basis), value: (r) => r.lowest },
           { header: 'latest', value: (r) => r.latestLowest },
           { header: 'average', value: (r) => r.average },
           { header: 'highest', value: (r) => r.highest },
@@ -216,6 +240,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
     .addOption(marketplaceFlag())
     .addOption(sourceFlag())
     .option('--quantity <n>', '1, 2 or 4 tickets together', '1')
+    .addOption(basisFlag())
     .option('--json', 'print JSON')
     .action(async (ref: string, raw: unknown) => {
       const o = parseOptions(
@@ -225,6 +250,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
           days: z.coerce.number({ error: 'must be a number' }).positive('must be positive').max(3660).optional(),
           ...marketplaceOptions,
           quantity,
+          basis,
           json,
         }),
         raw,
@@ -241,6 +267,7 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
         zone: o.zone,
         source: marketplaceOf(o),
         quantity: o.quantity,
+        basis: o.basis,
       });
       await checkZone(db, event.id, o.zone, r.series.length);
       if (o.json) return printObject({ event: event.id, ...r } as unknown as Record<string, unknown>, o);
@@ -250,14 +277,14 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
           { header: 'marketplace', value: (l) => l.source },
           { header: 'zone', value: () => r.zone },
           { header: 'first at', value: (l) => l.firstAt },
-          { header: 'first', value: (l) => l.first },
+          { header: priced('first', o.basis), value: (l) => l.first },
           { header: 'last at', value: (l) => l.lastAt },
-          { header: 'last', value: (l) => l.last },
+          { header: priced('last', o.basis), value: (l) => l.last },
           { header: 'change', value: (l) => l.change },
           { header: '%', value: (l) => l.percentChange },
           { header: 'direction', value: (l) => l.direction },
           { header: 'points', value: (l) => l.points },
-          { header: 'of', value: (l) => (l.basis === 'observations' ? 'first and last scrape' : 'lowest of first and last bucket') },
+          { header: 'of', value: (l) => (l.measuredOn === 'observations' ? 'first and last scrape' : 'lowest of first and last bucket') },
         ],
         o,
       );
@@ -309,18 +336,19 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
     .argument('<event>', EVENT_FORMS_HELP)
     .addOption(marketplaceFlag())
     .addOption(sourceFlag())
+    .addOption(basisFlag())
     .option('--json', 'print JSON')
     .action(async (ref: string, raw: unknown) => {
-      const o = parseOptions(z.object({ ...marketplaceOptions, json }), raw);
+      const o = parseOptions(z.object({ ...marketplaceOptions, basis, json }), raw);
       const db = await ctx.getDb();
       const event = await eventOf(db, ref, o);
-      const rows = await latestPrices(db, event.id, marketplaceOf(o));
+      const rows = await latestPrices(db, event.id, marketplaceOf(o), o.basis);
       printRows(
         rows,
         [
           { header: 'zone', value: (r) => r.zone },
           { header: 'marketplace', value: (r) => r.source },
-          { header: 'lowest', value: (r) => r.lowest },
+          { header: priced('lowest', o.basis), value: (r) => r.lowest },
           { header: 'average', value: (r) => r.average },
           { header: 'highest', value: (r) => r.highest },
           { header: 'for 2', value: (r) => r.lowest2 },

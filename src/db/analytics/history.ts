@@ -1,5 +1,6 @@
 import { BUCKET_ORIGIN, bucketStart, resolutionFor, type Bucket, type Resolution } from '../../domain/buckets';
 import { SUMMARY_ZONE, type MarketplaceName } from '../../domain/listing';
+import { basisColumnPrefix, DEFAULT_PRICE_BASIS, type PriceBasis } from '../../domain/price-basis';
 import { cents, num, type BuiltQuery, type Queryable } from './query';
 
 export type Quantity = 1 | 2 | 4;
@@ -14,6 +15,8 @@ export interface HistoryQuery {
   source?: MarketplaceName;
   /** 1: per-ticket prices; 2 or 4: lowest total price for that many tickets together. */
   quantity?: Quantity;
+  /** The price basis of every figure read (price-basis.ts); all-in when absent. */
+  basis?: PriceBasis;
 }
 
 export interface HistoryRow {
@@ -21,6 +24,8 @@ export interface HistoryRow {
   source: string;
   zone: string;
   quantity: Quantity;
+  /** The basis of lowest, average and highest. */
+  basis: PriceBasis;
   /**
    * Where the figures came from: daily or hourly rollups (with the snapshots not rolled up yet)
    * when the bucket allows, raw snapshots otherwise.
@@ -41,21 +46,28 @@ export interface HistoryRow {
 const ORIGIN = `'${BUCKET_ORIGIN}'::timestamptz`;
 
 /** The columns of rollup_hourly and rollup_daily that the readers aggregate, in this order. */
-const ROLLUP_FIGURES = `min_price, max_price, avg_price_sum, avg_price_count, min_price_2, min_price_4,
+const rollupFigures = (
+  p: string,
+): string => `${p}min_price, ${p}max_price, ${p}avg_price_sum, ${p}avg_price_count, ${p}min_price_2, ${p}min_price_4,
   tickets_max, tickets_sum, tickets_count, listings_max, listings_sum, listings_count, samples`;
 
 /** The same figures as ROLLUP_FIGURES over zone-level snapshots `s` (what rollupHourly computes). */
-const RAW_FIGURES = `min(s.lowest_price), max(s.highest_price), sum(s.average_price), count(s.average_price),
-  min(s.lowest_price_2), min(s.lowest_price_4), max(s.total_tickets), sum(s.total_tickets), count(s.total_tickets),
+const rawFigures = (
+  p: string,
+): string => `min(s.${p}lowest_price), max(s.${p}highest_price), sum(s.${p}average_price), count(s.${p}average_price),
+  min(s.${p}lowest_price_2), min(s.${p}lowest_price_4), max(s.total_tickets), sum(s.total_tickets), count(s.total_tickets),
   max(s.total_listings), sum(s.total_listings), count(s.total_listings), count(*)`;
 
 /** The same figures over hourly rows `h` (what rollupDaily computes). */
-const HOURLY_FIGURES = `min(h.min_price), max(h.max_price), sum(h.avg_price_sum), sum(h.avg_price_count),
-  min(h.min_price_2), min(h.min_price_4), max(h.tickets_max), sum(h.tickets_sum), sum(h.tickets_count),
+const hourlyFigures = (
+  p: string,
+): string => `min(h.${p}min_price), max(h.${p}max_price), sum(h.${p}avg_price_sum), sum(h.${p}avg_price_count),
+  min(h.${p}min_price_2), min(h.${p}min_price_4), max(h.tickets_max), sum(h.tickets_sum), sum(h.tickets_count),
   max(h.listings_max), sum(h.listings_sum), sum(h.listings_count), sum(h.samples)`;
 
-const prefixed = (alias: string): string =>
-  ROLLUP_FIGURES.split(',')
+const prefixed = (alias: string, p: string): string =>
+  rollupFigures(p)
+    .split(',')
     .map((c) => `${alias}.${c.trim()}`)
     .join(', ');
 
@@ -89,6 +101,8 @@ function freshRollupCtes(
   hi: string,
   source: (alias: string) => string,
   rawBounds: [string, string],
+  /** The price columns' prefix of the basis read (basisColumnPrefix). */
+  p: string,
 ): string {
   const dirtyHours =
     level === 'hourly'
@@ -99,7 +113,7 @@ function freshRollupCtes(
       SELECT d.event_id, d.marketplace, d.period_start FROM rollup_dirty d
        WHERE d.kind = 'hour' AND ${events('d')} AND ${dirtyHours}${source('d')}
     ), raw_h AS (
-      SELECT d.event_id, d.period_start AS bucket, d.marketplace, ${RAW_FIGURES}
+      SELECT d.event_id, d.period_start AS bucket, d.marketplace, ${rawFigures(p)}
         FROM dirty_h d
         JOIN ticket_snapshots s ON s.event_id = d.event_id AND ${events('s')} AND s.marketplace = d.marketplace AND s.zone = $3 AND s.section = ''
          AND s.captured_at >= d.period_start AND s.captured_at < d.period_start + interval '1 hour'
@@ -110,7 +124,7 @@ function freshRollupCtes(
     `NOT EXISTS (SELECT 1 FROM ${from} f WHERE f.event_id = r.event_id AND f.bucket = r.bucket AND f.marketplace = r.marketplace)`;
   if (level === 'hourly') {
     return `${hours}, fresh_h AS (
-      SELECT r.event_id, r.bucket, r.marketplace, ${prefixed('r')} FROM rollup_hourly r
+      SELECT r.event_id, r.bucket, r.marketplace, ${prefixed('r', p)} FROM rollup_hourly r
        WHERE ${events('r')} AND r.zone = $3 AND r.bucket >= ${lo} AND r.bucket < ${hi}${source('r')}
          AND ${notReplaced('raw_h')}
       UNION ALL SELECT * FROM raw_h
@@ -126,7 +140,7 @@ function freshRollupCtes(
                AND s.captured_at >= d.period_start AND s.captured_at < d.period_start + interval '1 hour'
                AND s.captured_at >= ${rawBounds[0]} AND s.captured_at < ${rawBounds[1]})
     ), hours_of_dirty_days AS (
-      SELECT r.event_id, r.bucket, r.marketplace, ${prefixed('r')}
+      SELECT r.event_id, r.bucket, r.marketplace, ${prefixed('r', p)}
         FROM dirty_d d JOIN rollup_hourly r ON r.event_id = d.event_id AND r.zone = $3 AND r.marketplace = d.marketplace
          AND r.bucket >= d.day AND r.bucket < d.day + interval '1 day'
        -- The same rows bounded by constants too: an index range however many marks the planner
@@ -135,10 +149,10 @@ function freshRollupCtes(
          AND ${notReplaced('raw_h')}
       UNION ALL SELECT * FROM raw_h
     ), raw_d AS (
-      SELECT h.event_id, date_bin('1 day', h.bucket, ${ORIGIN}) AS bucket, h.marketplace, ${HOURLY_FIGURES}
+      SELECT h.event_id, date_bin('1 day', h.bucket, ${ORIGIN}) AS bucket, h.marketplace, ${hourlyFigures(p)}
         FROM hours_of_dirty_days h GROUP BY 1, 2, 3
     ), fresh_d AS (
-      SELECT r.event_id, r.bucket, r.marketplace, ${prefixed('r')} FROM rollup_daily r
+      SELECT r.event_id, r.bucket, r.marketplace, ${prefixed('r', p)} FROM rollup_daily r
        WHERE ${events('r')} AND r.zone = $3 AND r.bucket >= ${lo} AND r.bucket < ${hi}${source('r')}
          AND ${notReplaced('raw_d')}
       UNION ALL SELECT * FROM raw_d
@@ -215,6 +229,7 @@ function buildQuery(
   rawTail: RawTail | null | undefined,
 ): BuiltQuery & { resolution: Resolution } {
   const resolution = resolutionFor(q.bucket.seconds);
+  const p = basisColumnPrefix(q.basis ?? DEFAULT_PRICE_BASIS);
   const values: unknown[] = [q.bucket.interval, 'one' in events ? events.one : events.many, q.zone ?? SUMMARY_ZONE, q.from, q.to];
   if (q.source) values.push(q.source);
   const source = (alias: string): string => (q.source ? ` AND ${alias}.marketplace = $6` : '');
@@ -226,18 +241,18 @@ function buildQuery(
   const text =
     resolution === 'raw'
       ? `SELECT x.event_id, date_bin($1::interval, x.captured_at, ${ORIGIN}) AS t, x.marketplace,
-            min(x.lowest_price) AS lowest1, min(x.lowest_price_2) AS lowest2, min(x.lowest_price_4) AS lowest4,
-            sum(x.average_price) / nullif(count(x.average_price), 0) AS average, max(x.highest_price) AS highest,
+            min(x.${p}lowest_price) AS lowest1, min(x.${p}lowest_price_2) AS lowest2, min(x.${p}lowest_price_4) AS lowest4,
+            sum(x.${p}average_price) / nullif(count(x.${p}average_price), 0) AS average, max(x.${p}highest_price) AS highest,
             max(x.total_tickets) AS tickets_peak, avg(x.total_tickets) AS tickets_avg,
             max(x.total_listings) AS listings_peak, avg(x.total_listings) AS listings_avg, count(*) AS samples
            FROM ticket_snapshots x
           WHERE ${cond('x')} AND x.zone = $3 AND x.section = ''
             AND x.captured_at >= ${lo} AND x.captured_at < $5${source('x')}
           GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`
-      : `WITH ${freshRollupCtes(resolution, cond, lo, '$5::timestamptz', source, rawBounds)}
+      : `WITH ${freshRollupCtes(resolution, cond, lo, '$5::timestamptz', source, rawBounds, p)}
          SELECT x.event_id, date_bin($1::interval, x.bucket, ${ORIGIN}) AS t, x.marketplace,
-            min(x.min_price) AS lowest1, min(x.min_price_2) AS lowest2, min(x.min_price_4) AS lowest4,
-            sum(x.avg_price_sum) / nullif(sum(x.avg_price_count), 0) AS average, max(x.max_price) AS highest,
+            min(x.${p}min_price) AS lowest1, min(x.${p}min_price_2) AS lowest2, min(x.${p}min_price_4) AS lowest4,
+            sum(x.${p}avg_price_sum) / nullif(sum(x.${p}avg_price_count), 0) AS average, max(x.${p}max_price) AS highest,
             max(x.tickets_max) AS tickets_peak, sum(x.tickets_sum)::numeric / nullif(sum(x.tickets_count), 0) AS tickets_avg,
             max(x.listings_max) AS listings_peak, sum(x.listings_sum)::numeric / nullif(sum(x.listings_count), 0) AS listings_avg,
             sum(x.samples) AS samples
@@ -282,6 +297,7 @@ function toRow(r: Raw, q: Omit<HistoryQuery, 'eventId'>, resolution: Resolution)
     source: r.marketplace,
     zone: q.zone ?? SUMMARY_ZONE,
     quantity,
+    basis: q.basis ?? DEFAULT_PRICE_BASIS,
     resolution,
     lowest: num(quantity === 1 ? r.lowest1 : quantity === 2 ? r.lowest2 : r.lowest4),
     average: quantity === 1 ? cents(r.average) : null,

@@ -2,6 +2,7 @@ import { isLiveStatus, type EventStatus, type EventStatusState } from '../../dom
 import type { MarketplaceName } from '../../domain/listing';
 import { eventStatusStates } from '../event-status';
 import { MARKETPLACES } from '../../marketplaces/registry';
+import { basisColumnPrefix, DEFAULT_PRICE_BASIS, type PriceBasis } from '../../domain/price-basis';
 import { num, type BuiltQuery, type Queryable } from './query';
 
 /** What the latest scrape of each marketplace saw: prices per zone, and the listings themselves. */
@@ -9,6 +10,8 @@ export interface LatestPriceRow {
   source: string;
   zone: string;
   capturedAt: Date;
+  /** The basis of every price of the row (price-basis.ts); null where the marketplace gives none on it. */
+  basis: PriceBasis;
   lowest: number | null;
   average: number | null;
   highest: number | null;
@@ -33,11 +36,12 @@ export interface LatestPriceRow {
 const latestScrapes = (event: string): string => `SELECT DISTINCT ON (marketplace) id, marketplace, captured_at, health FROM scrapes
   WHERE event_id = ${event} AND ($2::text IS NULL OR marketplace = $2) ORDER BY marketplace, captured_at DESC, id DESC`;
 
-export function buildLatestPricesQuery(eventId: number, source?: MarketplaceName): BuiltQuery {
+export function buildLatestPricesQuery(eventId: number, source?: MarketplaceName, basis: PriceBasis = DEFAULT_PRICE_BASIS): BuiltQuery {
+  const p = basisColumnPrefix(basis);
   return {
     text: `WITH latest AS (${latestScrapes('$1')})
-           SELECT s.marketplace, s.zone, s.captured_at, s.lowest_price, s.average_price, s.highest_price, s.lowest_price_2,
-                  s.lowest_price_4, s.total_tickets, s.total_listings, s.available, s.currency, l.health
+           SELECT s.marketplace, s.zone, s.captured_at, s.${p}lowest_price AS lowest_price, s.${p}average_price AS average_price, s.${p}highest_price AS highest_price, s.${p}lowest_price_2 AS lowest_price_2,
+                  s.${p}lowest_price_4 AS lowest_price_4, s.total_tickets, s.total_listings, s.available, s.currency, l.health
              FROM latest l
              CROSS JOIN LATERAL (
                SELECT * FROM ticket_snapshots x
@@ -76,10 +80,14 @@ export function buildLatestScrapesOfEventsQuery(eventIds: readonly number[], sou
  * over every chunk in TimescaleDB: for 100 events its cost estimate crossed jit_above_cost and
  * JIT compilation took 250 of the read's 300 ms on the dashboard bench's 10 M rows.)
  */
-export function buildSnapshotsOfScrapesQuery(scrapes: readonly { eventId: number; id: string; capturedAt: string }[]): BuiltQuery {
+export function buildSnapshotsOfScrapesQuery(
+  scrapes: readonly { eventId: number; id: string; capturedAt: string }[],
+  basis: PriceBasis = DEFAULT_PRICE_BASIS,
+): BuiltQuery {
+  const p = basisColumnPrefix(basis);
   return {
-    text: `SELECT x.event_id, x.scrape_ref, x.marketplace, x.zone, x.captured_at, x.lowest_price, x.average_price, x.highest_price,
-                  x.lowest_price_2, x.lowest_price_4, x.total_tickets, x.total_listings, x.available, x.currency
+    text: `SELECT x.event_id, x.scrape_ref, x.marketplace, x.zone, x.captured_at, x.${p}lowest_price AS lowest_price, x.${p}average_price AS average_price, x.${p}highest_price AS highest_price,
+                  x.${p}lowest_price_2 AS lowest_price_2, x.${p}lowest_price_4 AS lowest_price_4, x.total_tickets, x.total_listings, x.available, x.currency
              FROM ticket_snapshots x
             WHERE x.event_id = ANY($1::bigint[]) AND x.captured_at = ANY($2::timestamptz[]) AND x.scrape_ref = ANY($3::bigint[])
               AND x.section = ''
@@ -104,10 +112,11 @@ interface LatestPriceRaw {
   health: 'ok' | 'format-drift' | 'empty';
 }
 
-const toLatestPrice = (r: LatestPriceRaw): LatestPriceRow => ({
+const toLatestPrice = (r: LatestPriceRaw, basis: PriceBasis): LatestPriceRow => ({
   source: r.marketplace,
   zone: r.zone,
   capturedAt: r.captured_at,
+  basis,
   lowest: num(r.lowest_price),
   average: num(r.average_price),
   highest: num(r.highest_price),
@@ -130,11 +139,19 @@ function withStatus(rows: LatestPriceRow[], state: EventStatusState | undefined)
 }
 
 /** Latest prices per zone (and for the whole event, zone 'ALL') and marketplace. */
-export async function latestPrices(db: Queryable, eventId: number, source?: MarketplaceName): Promise<LatestPriceRow[]> {
-  const b = buildLatestPricesQuery(eventId, source);
+export async function latestPrices(
+  db: Queryable,
+  eventId: number,
+  source?: MarketplaceName,
+  basis: PriceBasis = DEFAULT_PRICE_BASIS,
+): Promise<LatestPriceRow[]> {
+  const b = buildLatestPricesQuery(eventId, source, basis);
   const res = await db.query<LatestPriceRaw>(b.text, b.values);
   if (res.rows.length === 0) return [];
-  return withStatus(res.rows.map(toLatestPrice), (await eventStatusStates(db, [eventId])).get(eventId));
+  return withStatus(
+    res.rows.map((r) => toLatestPrice(r, basis)),
+    (await eventStatusStates(db, [eventId])).get(eventId),
+  );
 }
 
 /**
@@ -145,6 +162,7 @@ export async function latestPricesOfEvents(
   db: Queryable,
   eventIds: readonly number[],
   source?: MarketplaceName,
+  basis: PriceBasis = DEFAULT_PRICE_BASIS,
 ): Promise<Map<number, LatestPriceRow[]>> {
   const out = new Map<number, LatestPriceRow[]>(eventIds.map((id) => [id, []]));
   if (eventIds.length === 0) return out;
@@ -155,9 +173,12 @@ export async function latestPricesOfEvents(
   );
   if (scrapes.rows.length === 0) return out;
   const health = new Map(scrapes.rows.map((r) => [r.id, r.health]));
-  const b = buildSnapshotsOfScrapesQuery(scrapes.rows.map((r) => ({ eventId: Number(r.event_id), id: r.id, capturedAt: r.captured_at })));
+  const b = buildSnapshotsOfScrapesQuery(
+    scrapes.rows.map((r) => ({ eventId: Number(r.event_id), id: r.id, capturedAt: r.captured_at })),
+    basis,
+  );
   const res = await db.query<Omit<LatestPriceRaw, 'health'> & { event_id: string; scrape_ref: string }>(b.text, b.values);
-  for (const r of res.rows) out.get(Number(r.event_id))?.push(toLatestPrice({ ...r, health: health.get(r.scrape_ref) ?? 'ok' }));
+  for (const r of res.rows) out.get(Number(r.event_id))?.push(toLatestPrice({ ...r, health: health.get(r.scrape_ref) ?? 'ok' }, basis));
   const states = await eventStatusStates(db, [...out.keys()]);
   for (const [id, rows] of out) out.set(id, withStatus(rows, states.get(id)));
   return out;
@@ -172,19 +193,29 @@ export interface ListingRow {
   row: string | null;
   quantity: number;
   splits: number[];
-  pricePerTicket: number;
+  /** The buyer's price per ticket before fees and all in (price-basis.ts); null where not given. */
+  basePrice: number | null;
   allInPrice: number | null;
+  /** What the seller receives (StubHub); never a buyer's price. */
+  sellerNetProceeds: number | null;
   currency: string;
 }
 
-export function buildLatestListingsQuery(eventId: number, limit: number, source?: MarketplaceName): BuiltQuery {
+export function buildLatestListingsQuery(
+  eventId: number,
+  limit: number,
+  source?: MarketplaceName,
+  basis: PriceBasis = DEFAULT_PRICE_BASIS,
+): BuiltQuery {
+  // Cheapest first on the basis; listings without a price on it come last.
+  const order = basis === 'all-in' ? 'x.all_in_price' : 'x.base_price';
   return {
     text: `WITH latest AS (${latestScrapes('$1')})
            SELECT x.marketplace, x.captured_at, x.listing_id, x.zone, x.section, x.seat_row, x.quantity, x.splits,
-                  x.price_per_ticket, x.all_in_price, x.currency
+                  x.base_price, x.all_in_price, x.seller_net_proceeds, x.currency
              FROM latest l
              CROSS JOIN LATERAL (SELECT * FROM listings y WHERE y.captured_at = l.captured_at AND y.scrape_ref = l.id OFFSET 0) x
-            ORDER BY x.price_per_ticket, x.marketplace, x.listing_id
+            ORDER BY ${order} NULLS LAST, x.marketplace, x.listing_id
             LIMIT $3`,
     values: [eventId, source ?? null, limit],
   };
@@ -199,8 +230,9 @@ interface ListingRaw {
   seat_row: string | null;
   quantity: number;
   splits: number[];
-  price_per_ticket: string;
+  base_price: string | null;
   all_in_price: string | null;
+  seller_net_proceeds: string | null;
   currency: string;
 }
 
@@ -213,14 +245,21 @@ const toListing = (r: ListingRaw): ListingRow => ({
   row: r.seat_row,
   quantity: r.quantity,
   splits: r.splits,
-  pricePerTicket: Number(r.price_per_ticket),
+  basePrice: num(r.base_price),
   allInPrice: num(r.all_in_price),
+  sellerNetProceeds: num(r.seller_net_proceeds),
   currency: r.currency.trim(),
 });
 
 /** The listings of the latest scrape of each marketplace, cheapest first. */
-export async function latestListings(db: Queryable, eventId: number, limit: number, source?: MarketplaceName): Promise<ListingRow[]> {
-  const b = buildLatestListingsQuery(eventId, limit, source);
+export async function latestListings(
+  db: Queryable,
+  eventId: number,
+  limit: number,
+  source?: MarketplaceName,
+  basis: PriceBasis = DEFAULT_PRICE_BASIS,
+): Promise<ListingRow[]> {
+  const b = buildLatestListingsQuery(eventId, limit, source, basis);
   const res = await db.query<ListingRaw>(b.text, b.values);
   return res.rows.map(toListing);
 }
@@ -232,7 +271,7 @@ export async function latestListings(db: Queryable, eventId: number, limit: numb
 export function buildArchivedListingsQuery(eventId: number, from: Date, to: Date, limit: number): BuiltQuery {
   return {
     text: `SELECT x.marketplace, x.captured_at, x.listing_id, x.zone, x.section, x.seat_row, x.quantity, x.splits,
-                  x.price_per_ticket, x.all_in_price, x.currency
+                  x.base_price, x.all_in_price, x.seller_net_proceeds, x.currency
              FROM listings_archive x
             WHERE x.event_id = $1 AND x.captured_at >= $2 AND x.captured_at < $3
             ORDER BY x.captured_at, x.marketplace, x.listing_id

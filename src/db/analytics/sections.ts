@@ -1,13 +1,17 @@
+import { basisColumnPrefix, DEFAULT_PRICE_BASIS, type PriceBasis } from '../../domain/price-basis';
 import { cents, num, type BuiltQuery, type Queryable } from './query';
 
 export interface SectionsQuery {
   eventId: number;
   from: Date;
   to: Date;
+  /** The price basis (price-basis.ts); all-in when absent. */
+  basis?: PriceBasis;
 }
 
 export interface SectionRow {
   source: string;
+  basis: PriceBasis;
   zone: string;
   section: string;
   /** Lowest per-ticket price over the period, and in the latest snapshot of the section. */
@@ -23,11 +27,12 @@ export interface SectionRow {
 }
 
 export function buildSectionsQuery(q: SectionsQuery): BuiltQuery {
+  const p = basisColumnPrefix(q.basis ?? DEFAULT_PRICE_BASIS);
   return {
     text: `SELECT marketplace, zone, section,
-              min(lowest_price) AS lowest, (array_agg(lowest_price ORDER BY captured_at DESC, scrape_ref DESC))[1] AS latest_lowest,
-              sum(average_price) / nullif(count(average_price), 0) AS average, max(highest_price) AS highest,
-              min(lowest_price_2) AS lowest2, min(lowest_price_4) AS lowest4,
+              min(${p}lowest_price) AS lowest, (array_agg(${p}lowest_price ORDER BY captured_at DESC, scrape_ref DESC))[1] AS latest_lowest,
+              sum(${p}average_price) / nullif(count(${p}average_price), 0) AS average, max(${p}highest_price) AS highest,
+              min(${p}lowest_price_2) AS lowest2, min(${p}lowest_price_4) AS lowest4,
               (array_agg(total_tickets ORDER BY captured_at DESC, scrape_ref DESC))[1] AS latest_tickets,
               count(*) AS samples, max(captured_at) AS last_seen
              FROM ticket_snapshots
@@ -57,6 +62,7 @@ export async function sections(db: Queryable, q: SectionsQuery): Promise<Section
   }>(b.text, b.values);
   return res.rows.map((r) => ({
     source: r.marketplace,
+    basis: q.basis ?? DEFAULT_PRICE_BASIS,
     zone: r.zone,
     section: r.section,
     lowest: num(r.lowest),

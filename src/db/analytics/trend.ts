@@ -1,3 +1,4 @@
+import { basisColumnPrefix, DEFAULT_PRICE_BASIS, type PriceBasis } from '../../domain/price-basis';
 import { parseBucket } from '../../domain/buckets';
 import { summarizeTrend, type TrendDirection } from '../../domain/trend';
 import { SUMMARY_ZONE, type MarketplaceName } from '../../domain/listing';
@@ -12,6 +13,8 @@ export interface TrendQuery {
   zone?: string;
   source?: MarketplaceName;
   quantity?: Quantity;
+  /** The price basis (price-basis.ts); all-in when absent. */
+  basis?: PriceBasis;
 }
 
 export interface TrendLine {
@@ -24,12 +27,14 @@ export interface TrendLine {
   percentChange: number | null;
   direction: TrendDirection;
   points: number;
+  /** The price basis of first and last. */
+  basis: PriceBasis;
   /**
    * What first and last are: 'observations' — the lowest price of the first and the last scrape in
    * the period; 'bucket lowest' — the lowest price of the first and last bucket, when the period's
    * snapshots were archived by retention and only rollups are left.
    */
-  basis: 'observations' | 'bucket lowest';
+  measuredOn: 'observations' | 'bucket lowest';
 }
 
 export interface TrendResult {
@@ -57,7 +62,9 @@ async function observedEnds(
   db: Queryable,
   q: TrendQuery,
 ): Promise<Map<string, { firstAt: Date; first: number; lastAt: Date; last: number }>> {
-  const column = q.quantity === 2 ? 'lowest_price_2' : q.quantity === 4 ? 'lowest_price_4' : 'lowest_price';
+  const column =
+    basisColumnPrefix(q.basis ?? DEFAULT_PRICE_BASIS) +
+    (q.quantity === 2 ? 'lowest_price_2' : q.quantity === 4 ? 'lowest_price_4' : 'lowest_price');
   const res = await db.query<Observed>(
     `WITH s AS (
        SELECT marketplace, captured_at, ${column} AS price FROM ticket_snapshots
@@ -89,7 +96,9 @@ export async function trend(db: Queryable, q: TrendQuery): Promise<TrendResult> 
     zone: q.zone,
     source: q.source,
     quantity: q.quantity,
+    basis: q.basis ?? DEFAULT_PRICE_BASIS,
   });
+  const basis = q.basis ?? DEFAULT_PRICE_BASIS;
   const observed = await observedEnds(db, q);
   const bySource = new Map<string, HistoryRow[]>();
   for (const row of series) if (row.lowest !== null) bySource.set(row.source, [...(bySource.get(row.source) ?? []), row]);
@@ -100,8 +109,16 @@ export async function trend(db: Queryable, q: TrendQuery): Promise<TrendResult> 
     if (!s) continue;
     lines.push(
       seen
-        ? { source, firstAt: seen.firstAt, lastAt: seen.lastAt, points: rows.length, basis: 'observations', ...s }
-        : { source, firstAt: rows[0]!.bucket, lastAt: rows[rows.length - 1]!.bucket, points: rows.length, basis: 'bucket lowest', ...s },
+        ? { source, firstAt: seen.firstAt, lastAt: seen.lastAt, points: rows.length, basis, measuredOn: 'observations', ...s }
+        : {
+            source,
+            firstAt: rows[0]!.bucket,
+            lastAt: rows[rows.length - 1]!.bucket,
+            points: rows.length,
+            basis,
+            measuredOn: 'bucket lowest',
+            ...s,
+          },
     );
   }
   return { zone: series[0]?.zone ?? q.zone ?? 'ALL', granularity: q.granularity, lines, series };

@@ -49,6 +49,15 @@ export function parseStubHubCompListings(payload: unknown): FetchedPrices {
     if (!isCurrency(currency))
       return { skip: `not an ISO 4217 currency code: "${l.currencyCode}"`, field: 'currencyCode', kind: 'not an ISO 4217 code' };
     const row = l.row?.trim();
+    const allIn = l.sellerAllInPrice?.amt ?? null;
+    // The seller's net proceeds are what the seller keeps, never a buyer's price: without
+    // sellerAllInPrice the listing has no buyer price on any basis and is skipped (by the schema).
+    if (allIn !== null && l.sellerNetProceeds.amt > allIn)
+      return {
+        skip: `seller net proceeds ${l.sellerNetProceeds.amt} are above the buyer's all-in price ${allIn}`,
+        field: 'sellerNetProceeds.amt',
+        kind: 'impossible figure (net above all-in)',
+      };
     return {
       listingId: String(l.listingId),
       zone: l.ticketClassName?.trim() || STUBHUB_UNZONED,
@@ -56,8 +65,10 @@ export function parseStubHubCompListings(payload: unknown): FetchedPrices {
       row: row ? row : null,
       quantity: l.availableTickets,
       splits: [],
-      pricePerTicket: l.sellerNetProceeds.amt,
-      allInPrice: l.sellerAllInPrice?.amt ?? null,
+      // StubHub Pro's comparable listings give no price before fees.
+      basePrice: null,
+      allInPrice: allIn,
+      sellerNetProceeds: l.sellerNetProceeds.amt,
       currency,
     };
   });

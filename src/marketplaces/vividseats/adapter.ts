@@ -187,8 +187,9 @@ export function parseVividSeatsListings(payload: unknown, requestedCurrency: Cur
         row: row ? row : null,
         quantity,
         splits,
-        pricePerTicket: price,
+        basePrice: price,
         allInPrice: allIn,
+        sellerNetProceeds: null,
         currency,
       };
     },

@@ -23,9 +23,10 @@ export const LISTING_COLUMNS = [
   'seat_row',
   'quantity',
   'splits',
-  'price_per_ticket',
+  'base_price',
   'all_in_price',
   'currency',
+  'seller_net_proceeds',
 ] as const;
 
 /**
@@ -36,7 +37,7 @@ export function listingCopyLine(prefix: string, l: NormalizedListing): string {
   return (
     prefix +
     `${copyField(l.listingId)}\t${copyField(l.zone)}\t${copyField(l.section)}\t${copyField(l.row)}\t${l.quantity}\t` +
-    `${copyField(l.splits)}\t${l.pricePerTicket}\t${copyField(l.allInPrice)}\t${l.currency}`
+    `${copyField(l.splits)}\t${copyField(l.basePrice)}\t${copyField(l.allInPrice)}\t${l.currency}\t${copyField(l.sellerNetProceeds)}`
   );
 }
 
@@ -70,9 +71,9 @@ const CLAIM_AND_FINISH_SCRAPE = `
   WITH s AS (
     INSERT INTO scrapes (id, scrape_key, event_id, marketplace, captured_at, kind, listings_stored, listings_rejected, rejected, snapshots, lowest_price,
                          items_in_payload, listings_declared, skipped_by_reason, health, health_reason,
-                         event_status, event_starts_at, not_given)
+                         event_status, event_starts_at, not_given, all_in_lowest_price)
     OVERRIDING SYSTEM VALUE
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $14, $15, $16, $17, $18, $19, $20)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $14, $15, $16, $17, $18, $19, $20, $21)
     ON CONFLICT (scrape_key) DO NOTHING
     RETURNING id, event_id, marketplace, captured_at
   ), dirty AS (
@@ -83,11 +84,13 @@ const CLAIM_AND_FINISH_SCRAPE = `
     -- The snapshots come as one JSON parameter with SnapshotMetrics' own keys: JSON.stringify is
     -- native, where pg's encoding of eleven array parameters took ~1 ms of JavaScript per scrape.
     INSERT INTO ticket_snapshots (captured_at, event_id, marketplace, scrape_ref, zone, section, lowest_price, average_price,
-                                  highest_price, lowest_price_2, lowest_price_4, total_tickets, total_listings, available, currency)
+                                  highest_price, lowest_price_2, lowest_price_4, total_tickets, total_listings, available, currency,
+                                  all_in_lowest_price, all_in_average_price, all_in_highest_price, all_in_lowest_price_2, all_in_lowest_price_4)
     SELECT s.captured_at, s.event_id, s.marketplace, s.id, u.*
       FROM s, json_to_recordset($12::json) AS u(zone text, section text, "lowestPrice" numeric, "averagePrice" numeric,
            "highestPrice" numeric, "lowestPrice2" numeric, "lowestPrice4" numeric, "totalTickets" integer, "totalListings" integer,
-           available boolean, currency text)
+           available boolean, currency text, "allInLowestPrice" numeric, "allInAveragePrice" numeric, "allInHighestPrice" numeric,
+           "allInLowestPrice2" numeric, "allInLowestPrice4" numeric)
   )
   SELECT id FROM s`;
 
@@ -104,7 +107,9 @@ export interface FinishedScrape {
   listingsRejected: number;
   rejected: SkippedRecord[];
   snapshots: SnapshotMetrics[];
+  /** The event row's lowest price before fees and all in (see price-basis.ts). */
   lowestPrice: number | null;
+  allInLowestPrice: number | null;
   items: number | null;
   listingsDeclared: number | null;
   skippedByReason: { kind: string; count: number }[];
@@ -137,6 +142,7 @@ export async function claimAndFinishScrape(client: pg.ClientBase, s: FinishedScr
     s.eventStatus,
     s.eventStartsAt,
     JSON.stringify(s.notGiven),
+    s.allInLowestPrice,
   ]);
   return claimed.rowCount !== 0;
 }
@@ -176,6 +182,7 @@ export interface StoredScrapeRow {
   rejected: SkippedRecord[];
   snapshots: number;
   lowest_price: string | null;
+  all_in_lowest_price: string | null;
   items_in_payload: number | null;
   skipped_by_reason: { kind: string; count: number }[];
   health: ScrapeHealth['status'];
@@ -186,7 +193,7 @@ export interface StoredScrapeRow {
 /** The scrapes row stored under `scrapeId`; undefined when none is. */
 export async function storedScrapeRow(client: Pick<Db, 'query'>, scrapeId: string): Promise<StoredScrapeRow | undefined> {
   const res = await client.query<StoredScrapeRow>(
-    `SELECT event_id, marketplace, listings_stored, listings_rejected, rejected, snapshots, lowest_price, items_in_payload, skipped_by_reason, health, health_reason,
+    `SELECT event_id, marketplace, listings_stored, listings_rejected, rejected, snapshots, lowest_price, all_in_lowest_price, items_in_payload, skipped_by_reason, health, health_reason,
             event_status
        FROM scrapes WHERE scrape_key = $1`,
     [scrapeId],

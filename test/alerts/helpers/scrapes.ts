@@ -6,7 +6,7 @@ import type { MarketplaceName, NormalizedListing } from '../../../src/domain/lis
 export const scaled = (listings: NormalizedListing[], factor: number): NormalizedListing[] =>
   listings.map((l) => ({
     ...l,
-    pricePerTicket: Math.round(l.pricePerTicket * factor * 100) / 100,
+    basePrice: l.basePrice === null ? null : Math.round(l.basePrice * factor * 100) / 100,
     allInPrice: l.allInPrice === null ? null : Math.round(l.allInPrice * factor * 100) / 100,
   }));
 
