@@ -81,6 +81,11 @@ describe('the cheapest N seats together', () => {
     const l = only('VT000001');
     assert.equal(cheapestTogether(l, 1, 'all-in', 'USD')?.total, 240);
     assert.equal(cheapestTogether(l, 2, 'all-in', 'USD'), null);
+    // StubHub 7421193302 holds 4 and sells any number (no splits): 4 together, not 5.
+    const anySplit = sh.filter((l) => l.listingId === '7421193302');
+    assert.deepEqual(anySplit[0]?.splits, []);
+    assert.equal(cheapestTogether(anySplit, 4, 'all-in', 'USD')?.total, 1156.68);
+    assert.equal(cheapestTogether(anySplit, 5, 'all-in', 'USD'), null);
     // VT000009 holds 8: 9 together is not there, 8 is.
     assert.equal(cheapestTogether(only('VT000009'), 9, 'all-in', 'USD'), null);
     assert.equal(cheapestTogether(only('VT000009'), 8, 'all-in', 'USD')?.total, 2696);
@@ -95,6 +100,18 @@ describe('the cheapest N seats together', () => {
     assert.equal(cheapestTogether(sh, 2, 'base', 'USD'), null);
     // Across both marketplaces on base, the StubHub ones are counted as left out beside Vivid Seats' figure.
     assert.deepEqual(cheapestTogether([...vs, ...sh], 2, 'base', 'USD')?.leftOut, { otherCurrency: 1, noPriceOnBasis: 3 });
+  });
+
+  it('leaves out a Vivid Seats listing whose all-in price is not given, rather than pricing it at its base', () => {
+    // vividseats/listings-unzoned.json: Club Box B (VB2840019002, 2 at 1200.00 base) writes its all-in as "0.00",
+    // the format's "not given": no all-in figure from it, and 2 together is VB2840011874, 2 x 275.40 = 550.80.
+    const unzoned = vividSeats('vividseats/listings-unzoned.json');
+    const clubBox = unzoned.filter((l) => l.listingId === 'VB2840019002');
+    assert.deepEqual([clubBox[0]?.allInPrice, clubBox[0]?.basePrice], [null, 1200]);
+    assert.equal(cheapestTogether(clubBox, 2, 'all-in', 'USD'), null);
+    assert.equal(cheapestTogether(clubBox, 2, 'base', 'USD')?.total, 2400);
+    const two = cheapestTogether(unzoned, 2, 'all-in', 'USD')!;
+    assert.deepEqual([two.listingId, two.total, two.candidates, two.leftOut], ['VB2840011874', 550.8, 7, { otherCurrency: 0, noPriceOnBasis: 1 }]);
   });
 
   it('leaves out and counts listings in another currency, and compares those alone when asked in theirs', () => {
@@ -112,11 +129,12 @@ describe('the cheapest N seats together', () => {
     const pair = only('VT000015', 'VT000016');
     assert.equal(cheapestTogether(pair, 4, 'all-in', 'USD')?.listingId, 'VT000015');
     assert.equal(cheapestTogether([...pair].reverse(), 4, 'all-in', 'USD')?.listingId, 'VT000015');
-    // The same seats and price on another marketplace: "stubhub" comes before "vividseats".
-    const elsewhere: OfferedListing = { ...pair[1]!, marketplace: 'stubhub', listingId: '9' };
+    // The same seats and price on another marketplace: "stubhub" comes before "vividseats", even with
+    // a listing id after both Vivid Seats ids (so the marketplace name alone decides).
+    const elsewhere: OfferedListing = { ...pair[1]!, marketplace: 'stubhub', listingId: 'W1' };
     for (const listings of [[...pair, elsewhere], [elsewhere, ...pair].reverse()]) {
       const four = cheapestTogether(listings, 4, 'all-in', 'USD')!;
-      assert.deepEqual([four.marketplace, four.listingId, four.total, four.candidates], ['stubhub', '9', 1388, 3]);
+      assert.deepEqual([four.marketplace, four.listingId, four.total, four.candidates], ['stubhub', 'W1', 1388, 3]);
     }
   });
 
