@@ -182,7 +182,8 @@ function linkBucket(bucket: readonly OfferedListing[], tolerance: number): Group
   for (let i = 0; i < bucket.length; i++) {
     for (let j = i + 1; j < bucket.length; j++) {
       const [a, b] = [bucket[i]!, bucket[j]!].sort(byMarketplaceThenId) as [OfferedListing, OfferedListing];
-      if (a.marketplace === b.marketplace || !withinTolerance(a.allInPrice!, b.allInPrice!, tolerance)) continue;
+      // Two listings on one marketplace pair up here too; the group check below keeps them apart.
+      if (!withinTolerance(a.allInPrice!, b.allInPrice!, tolerance)) continue;
       pairs.push({ a, b, gap: Math.abs(Math.round(a.allInPrice! * 100) - Math.round(b.allInPrice! * 100)) });
     }
   }
