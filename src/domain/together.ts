@@ -118,7 +118,7 @@ export function cheapestTogether(
   for (const l of listings) {
     if (l.currency !== currency) continue;
     const perTicket = priceOn(l, basis);
-    if (perTicket === null || !canSellTogether(l, n)) continue;
+    if (perTicket === null || !canSell(l, n)) continue;
     candidates++;
     const total = roundCents(perTicket * n);
     if (best === null || before(total, l, best.total, best.listing)) best = { listing: l, perTicket, total };
@@ -151,6 +151,11 @@ export function cheapestTogetherForSizes(
 ): TogetherForSize[] {
   for (const n of sizes) assertPartySize(n);
   return sizes.map((n) => ({ n, figure: cheapestTogether(listings, n, basis, currency) }));
+}
+
+/** canSellTogether for an OfferedListing: it only reads splits, typed mutable after NormalizedListing's. */
+function canSell(l: OfferedListing, n: number): boolean {
+  return canSellTogether({ quantity: l.quantity, splits: l.splits as number[] }, n);
 }
 
 /** Whether (total, a) comes before (bestTotal, b): lower total, then marketplace, then listing id. */

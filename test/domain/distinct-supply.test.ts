@@ -39,11 +39,14 @@ describe('distinct supply: the same seats counted once', () => {
     assert.deepEqual(supply.perMarketplace, { vividseats: { listings: 18, tickets: 49 }, stubhub: { listings: 3, tickets: 14 } });
     // 21 listings, 63 tickets; three pairs linked: 21 - 3 = 18 listings, 63 - (2 + 8 + 4) = 49 tickets.
     assert.deepEqual([supply.listings, supply.tickets, supply.distinctListings, supply.distinctTickets], [21, 63, 18, 49]);
-    assert.deepEqual(supply.links, [
-      { listingIds: { stubhub: '7421190003', vividseats: 'VT000012' }, section: 'Promenade 334', row: 'U', quantity: 4, currency: 'USD' },
-      { listingIds: { stubhub: '7421190001', vividseats: 'VT000003' }, section: 'Promenade 325', row: 'Z', quantity: 2, currency: 'USD' },
-      { listingIds: { stubhub: '7421190002', vividseats: 'VT000009' }, section: 'Promenade 338', row: 'M', quantity: 8, currency: 'USD' },
-    ].sort((a, b) => (a.section < b.section ? -1 : 1)));
+    assert.deepEqual(
+      supply.links,
+      [
+        { listingIds: { stubhub: '7421190003', vividseats: 'VT000012' }, section: 'Promenade 334', row: 'U', quantity: 4, currency: 'USD' },
+        { listingIds: { stubhub: '7421190001', vividseats: 'VT000003' }, section: 'Promenade 325', row: 'Z', quantity: 2, currency: 'USD' },
+        { listingIds: { stubhub: '7421190002', vividseats: 'VT000009' }, section: 'Promenade 338', row: 'M', quantity: 8, currency: 'USD' },
+      ].sort((a, b) => (a.section < b.section ? -1 : 1)),
+    );
     assert.equal(supply.tolerance, SAME_SEATS_TOLERANCE);
     // The order of the listings changes nothing.
     assert.deepEqual(distinctSupply([...sh, ...vs].reverse()), supply);
@@ -57,17 +60,25 @@ describe('distinct supply: the same seats counted once', () => {
     );
     const supply = distinctSupply([...vividSeats(field), ...sh]);
     // The link names the seats as the first marketplace by name (stubhub) writes them, trimmed by its parser.
-    assert.deepEqual(supply.links, [{ listingIds: { stubhub: '7421190001', vividseats: 'VB900001' }, section: 'sec.  101', row: 'Row F', quantity: 4, currency: 'USD' }]);
-    assert.deepEqual(
-      ['Section 101', 'SECTION 101', 'Sect 101', 'sec. 101', '101', 'Promenade 316', 'Section'].map(sameSectionKey),
-      ['101', '101', '101', '101', '101', 'promenade 316', 'section'],
-    );
+    assert.deepEqual(supply.links, [
+      { listingIds: { stubhub: '7421190001', vividseats: 'VB900001' }, section: 'sec.  101', row: 'Row F', quantity: 4, currency: 'USD' },
+    ]);
+    assert.deepEqual(['Section 101', 'SECTION 101', 'Sect 101', 'sec. 101', '101', 'Promenade 316', 'Section'].map(sameSectionKey), [
+      '101',
+      '101',
+      '101',
+      '101',
+      '101',
+      'promenade 316',
+      'section',
+    ]);
     assert.deepEqual(['Row 14', 'row  14', '14', 'Rowan', '  ', null].map(sameRowKey), ['14', '14', '14', 'rowan', null, null]);
   });
 
   it('does not link the same section, row and quantity when the all-in prices are further apart than fees explain', () => {
     // VT000003 is 297.00 on Vivid Seats; 297.00 x 1.20 = 356.40 is the furthest a 20% tolerance links.
-    const at = (price: number): number => distinctSupply([...vs, ...stubHub(mirroredOnStubHub(ticketsById(capture, 'VT000003'), { VT000003: price }))]).links.length;
+    const at = (price: number): number =>
+      distinctSupply([...vs, ...stubHub(mirroredOnStubHub(ticketsById(capture, 'VT000003'), { VT000003: price }))]).links.length;
     assert.equal(at(450), 0);
     assert.equal(at(356.41), 0);
     assert.equal(at(356.4), 1);

@@ -51,7 +51,10 @@ describe('the cheapest N seats together', () => {
       candidates: 15,
     });
     // 4 together: VT000009 (8 tickets, sells 4): 4 x 337.00 = 1348.00.
-    assert.deepEqual([cheapestTogether(vs, 4, 'all-in', 'USD')?.listingId, cheapestTogether(vs, 4, 'all-in', 'USD')?.total], ['VT000009', 1348]);
+    assert.deepEqual(
+      [cheapestTogether(vs, 4, 'all-in', 'USD')?.listingId, cheapestTogether(vs, 4, 'all-in', 'USD')?.total],
+      ['VT000009', 1348],
+    );
   });
 
   it('on the base price names its basis and can pick another total: 2 x 220.35 = 440.70', () => {
@@ -62,9 +65,15 @@ describe('the cheapest N seats together', () => {
   it('is the cheapest across marketplaces: StubHub 7421193318, 2 x 215.33 = 430.66, below Vivid Seats 594.00', () => {
     const two = cheapestTogether([...vs, ...sh], 2, 'all-in', 'USD')!;
     // Its row is hidden: it still sells 2 seats together (one listing), the row is just unknown.
-    assert.deepEqual([two.marketplace, two.listingId, two.section, two.row, two.total], ['stubhub', '7421193318', 'Loge 134', null, 430.66]);
+    assert.deepEqual(
+      [two.marketplace, two.listingId, two.section, two.row, two.total],
+      ['stubhub', '7421193318', 'Loge 134', null, 430.66],
+    );
     // 4 together: StubHub 7421193302 (4 tickets, any split), 4 x 289.17 = 1156.68, below VT000009's 1348.00.
-    assert.deepEqual([cheapestTogether([...vs, ...sh], 4, 'all-in', 'USD')?.listingId, cheapestTogether([...vs, ...sh], 4, 'all-in', 'USD')?.total], ['7421193302', 1156.68]);
+    assert.deepEqual(
+      [cheapestTogether([...vs, ...sh], 4, 'all-in', 'USD')?.listingId, cheapestTogether([...vs, ...sh], 4, 'all-in', 'USD')?.total],
+      ['7421193302', 1156.68],
+    );
     // 15 Vivid Seats listings sell 2; on StubHub 7421193302 (any split) and 7421193318 do.
     assert.equal(two.candidates, 17);
   });
@@ -111,7 +120,10 @@ describe('the cheapest N seats together', () => {
     assert.equal(cheapestTogether(clubBox, 2, 'all-in', 'USD'), null);
     assert.equal(cheapestTogether(clubBox, 2, 'base', 'USD')?.total, 2400);
     const two = cheapestTogether(unzoned, 2, 'all-in', 'USD')!;
-    assert.deepEqual([two.listingId, two.total, two.candidates, two.leftOut], ['VB2840011874', 550.8, 7, { otherCurrency: 0, noPriceOnBasis: 1 }]);
+    assert.deepEqual(
+      [two.listingId, two.total, two.candidates, two.leftOut],
+      ['VB2840011874', 550.8, 7, { otherCurrency: 0, noPriceOnBasis: 1 }],
+    );
   });
 
   it('leaves out and counts listings in another currency, and compares those alone when asked in theirs', () => {
@@ -146,7 +158,10 @@ describe('the cheapest N seats together', () => {
 
   it('refuses an n that is not a positive integer, naming n', () => {
     for (const n of [0, -2, 1.5, Number.NaN, Number.POSITIVE_INFINITY])
-      assert.throws(() => cheapestTogether(vs, n, 'all-in', 'USD'), (e: unknown) => e instanceof RangeError && /\bn\b/.test(e.message));
+      assert.throws(
+        () => cheapestTogether(vs, n, 'all-in', 'USD'),
+        (e: unknown) => e instanceof RangeError && /\bn\b/.test(e.message),
+      );
     assert.throws(() => cheapestTogetherForSizes(vs, [2, 0], 'all-in', 'USD'), RangeError);
   });
 
