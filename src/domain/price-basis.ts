@@ -43,3 +43,8 @@ export function parsePriceBasis(value: unknown): PriceBasis {
 export function basisColumnPrefix(basis: PriceBasis): '' | 'all_in_' {
   return basis === 'all-in' ? 'all_in_' : '';
 }
+
+/** A listing's per-ticket price on a basis; null when the marketplace does not give that one (never the other basis instead). */
+export function priceOn(listing: { basePrice: number | null; allInPrice: number | null }, basis: PriceBasis): number | null {
+  return basis === 'all-in' ? listing.allInPrice : listing.basePrice;
+}

@@ -1,5 +1,5 @@
 import { SUMMARY_ZONE, type Currency, type NormalizedListing, type PriceSummary } from './listing';
-import type { PriceBasis } from './price-basis';
+import { priceOn, type PriceBasis } from './price-basis';
 
 /**
  * Snapshot metrics of one scrape: pure functions over normalized listings (no I/O; safe in workflows).
@@ -60,11 +60,6 @@ export function roundCents(n: number): number {
 export function canSellTogether(listing: Pick<NormalizedListing, 'quantity' | 'splits'>, n: number): boolean {
   if (n < 1 || n > listing.quantity) return false;
   return listing.splits.length === 0 || listing.splits.includes(n);
-}
-
-/** The listing's per-ticket price on a basis; null when it does not give that one. */
-export function priceOn(listing: Pick<NormalizedListing, 'basePrice' | 'allInPrice'>, basis: PriceBasis): number | null {
-  return basis === 'all-in' ? listing.allInPrice : listing.basePrice;
 }
 
 /** Lowest total price for `n` tickets together from one listing, on a basis, or null when no listing can sell `n`. */

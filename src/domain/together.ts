@@ -1,3 +1,4 @@
+import { priceOn, type PriceBasis } from './price-basis';
 import { canSellTogether, roundCents } from './snapshot';
 
 /**
@@ -9,10 +10,6 @@ import { canSellTogether, roundCents } from './snapshot';
  * can sell N (canSellTogether: enough tickets, and N among its splits when it has any), over every
  * listing of every marketplace given, on one named price basis and in one currency: never mixed.
  */
-
-/** Which per-ticket price a figure is on: `all-in` (every mandatory fee included) or `base` (before fees). */
-export type PriceBasis = 'all-in' | 'base';
-export const PRICE_BASES = ['all-in', 'base'] as const satisfies readonly PriceBasis[];
 
 /** Party sizes whose cheapest "together" figure is given when none are named. */
 export const PARTY_SIZES = [1, 2, 4] as const;
@@ -76,11 +73,6 @@ export interface CheapestTogether {
 export interface TogetherForSize {
   n: number;
   figure: CheapestTogether | null;
-}
-
-/** The listing's per-ticket price on a basis, or null when the marketplace does not give it. */
-export function priceOn(listing: Pick<OfferedListing, 'allInPrice' | 'basePrice'>, basis: PriceBasis): number | null {
-  return basis === 'all-in' ? listing.allInPrice : listing.basePrice;
 }
 
 /** Throws a RangeError naming n unless n is a positive integer (a party size). */
