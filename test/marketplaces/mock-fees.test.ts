@@ -139,9 +139,10 @@ describe("the mock marketplace's fees: each marketplace its own structure", () =
       const ratio = (1 + s.buyerPercent) / (1 - s.sellerPercent!);
       const rows = stub.payload as { listingId: number; sellerNetProceeds: { amt: number }; sellerAllInPrice: { amt: number } }[];
       assert.equal(stub.parsed.kind, 'listings');
+      const stubListings = stub.parsed.kind === 'listings' ? stub.parsed.listings : [];
       for (const r of rows) {
-        const parsed = stub.parsed.kind === 'listings' ? stub.parsed.listings.find((l) => l.listingId === String(r.listingId)) : undefined;
-        assert.equal(parsed?.allInPrice, r.sellerAllInPrice.amt, `stubhub ${r.listingId}: the parsed all-in`);
+        const listing = stubListings.find((l) => l.listingId === String(r.listingId));
+        assert.equal(listing?.allInPrice, r.sellerAllInPrice.amt, `stubhub ${r.listingId}: the parsed all-in`);
         const fromNet = r.sellerNetProceeds.amt * ratio + s.buyerFixedPerTicket;
         assert.ok(Math.abs(r.sellerAllInPrice.amt - fromNet) <= 0.005 * ratio + 0.0051, `stubhub ${r.listingId}`);
       }
