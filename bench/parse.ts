@@ -12,7 +12,7 @@ const PREVIOUS_MS_MEDIAN = 10.7;
 /** A Vivid Seats payload of exactly `n` tickets, built from the mock market (real format, strings). */
 function vividPayload(n: number): unknown {
   const event = generateEvent(42, 'bench', Date.UTC(2026, 0, 5));
-  const market = marketAt(event, event.startsAt - 30 * 86_400_000);
+  const market = marketAt(event, event.startsAt - 30 * 86_400_000, 'vividseats');
   const base = vividSeatsListings(event, market) as { tickets: Record<string, unknown>[] };
   const tickets = Array.from({ length: n }, (_, i) => ({ ...base.tickets[i % base.tickets.length]!, i: String(8_000_000_000 + i) }));
   // Parse from JSON text each run, as a response body would be: the bench measures normalization only.
@@ -21,7 +21,7 @@ function vividPayload(n: number): unknown {
 
 function stubHubPayload(n: number): string {
   const event = generateEvent(42, 'bench', Date.UTC(2026, 0, 5));
-  const market = marketAt(event, event.startsAt - 30 * 86_400_000);
+  const market = marketAt(event, event.startsAt - 30 * 86_400_000, 'stubhub');
   const base = stubHubCompListings(event, market) as Record<string, unknown>[];
   return JSON.stringify(Array.from({ length: n }, (_, i) => ({ ...base[i % base.length]!, listingId: 9_000_000_000 + i })));
 }

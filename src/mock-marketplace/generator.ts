@@ -5,6 +5,7 @@
  * same (seed, id, time) always gives the same market. Pure: no I/O.
  */
 
+import type { MarketplaceName } from '../domain/listing';
 import { seededRandom } from '../domain/random';
 
 const DAY = 86_400_000;
@@ -45,6 +46,8 @@ export interface MockListing {
 }
 
 export interface MockEvent {
+  /** The seed it was generated from (each marketplace's price level for it derives from it too). */
+  seed: number;
   id: string;
   name: string;
   venue: string;
@@ -113,6 +116,7 @@ export function generateEvent(seed: number, eventId: string, epochMs: number, po
     });
   }
   return {
+    seed,
     id: eventId,
     name: `${ACTS[hash32(eventId) % ACTS.length]} (${eventId})`,
     venue: VENUES[hash32(`${seed}:${eventId}:venue`) % VENUES.length]!,
@@ -126,12 +130,28 @@ export function generateEvent(seed: number, eventId: string, epochMs: number, po
 
 export interface MarketListing {
   listing: MockListing;
+  /**
+   * The base: the seller's asking price per ticket on this marketplace, before its fees. Each
+   * marketplace's mock format adds its own fees (src/marketplaces/<name>/fees.ts).
+   */
   price: number;
-  allInPrice: number;
 }
 
-/** What is on sale at `now`, at what prices. Empty before any listing appears and after the start. */
-export function marketAt(event: MockEvent, now: number): MarketListing[] {
+/**
+ * How far an event's asking prices on one marketplace sit from the market, as a factor (0.94 to
+ * 1.06): sellers list the same seats on several marketplaces, each priced for that marketplace
+ * (some price to cover its fees, some do not), so the marketplace with the cheapest base differs
+ * from event to event. Derived from (seed, event, marketplace) alone: the same every request.
+ */
+export function marketplacePriceLevel(event: MockEvent, marketplace: MarketplaceName): number {
+  return 0.94 + (hash32(`${event.seed}:${event.id}:${marketplace}:price-level`) / 0x1_0000_0000) * 0.12;
+}
+
+/**
+ * What is on sale on `marketplace` at `now`, at what base prices. Empty before any listing appears
+ * and after the start.
+ */
+export function marketAt(event: MockEvent, now: number, marketplace: MarketplaceName): MarketListing[] {
   if (now >= event.startsAt) return [];
   const daysToEvent = (event.startsAt - now) / DAY;
   let sold = 0;
@@ -148,14 +168,13 @@ export function marketAt(event: MockEvent, now: number): MarketListing[] {
     event.popularity >= 1
       ? 1 + 0.5 * (event.popularity - 1) * Math.exp(-daysToEvent / 6)
       : 1 - 0.35 * (1 - event.popularity) * Math.exp(-daysToEvent / 2);
-  const demand = (1 + 0.4 * soldShare) * lateSurge;
+  const demand = (1 + 0.4 * soldShare) * lateSurge * marketplacePriceLevel(event, marketplace);
   const out: MarketListing[] = [];
   for (const l of event.pool) {
     if (l.listedAt > now || l.soldAt <= now) continue;
     // Sellers reprice a few times a week: a slow wave unique to each listing.
     const drift = 1 + 0.06 * Math.sin(now / (3.5 * DAY) + l.phase);
-    const price = round2(Math.max(5, l.basePrice * demand * drift));
-    out.push({ listing: l, price, allInPrice: round2(price * 1.24 + 3.5) });
+    out.push({ listing: l, price: round2(Math.max(5, l.basePrice * demand * drift)) });
   }
   return out;
 }

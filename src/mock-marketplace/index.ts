@@ -178,7 +178,7 @@ export async function startMockMarketplace(options: MockMarketplaceOptions): Pro
     if (fault && (await applyFault(fault, route, req, res))) return;
 
     const event = eventFor(eventId);
-    const market = fault?.kind === 'empty' ? [] : priceMoves.apply(route.marketplace, eventId, marketAt(event, now));
+    const market = fault?.kind === 'empty' ? [] : priceMoves.apply(route.marketplace, eventId, marketAt(event, now, route.marketplace));
     note(market.length, fault?.kind ?? null);
     let payload = route.render?.({ event, market, now, baseUrl, setHeader: (name, value) => res.setHeader(name, value) });
     if (fault?.kind === 'rename-field') payload = renameField(payload, fault.from, fault.to);

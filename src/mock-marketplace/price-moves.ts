@@ -7,12 +7,13 @@ import { round2, type MarketListing } from './generator';
  *
  *   POST   /__mock/events/<marketplace event id>/prices  {"percent": -20}            every price 20 % lower
  *   POST   /__mock/events/<marketplace event id>/prices  {"lowest": 45.5, "marketplace": "vividseats"}
- *                                                        prices scaled so the cheapest is 45.50
+ *                                                        base prices scaled so the cheapest base is 45.50
  *   DELETE /__mock/events/<marketplace event id>/prices  back to the generated prices
  *   GET    /__mock/prices                                the moves in force
  *
  * A move holds for every later request (until replaced or deleted), on one marketplace or on all.
- * Prices and all-in prices move together; nothing else changes (listings, quantities, splits).
+ * It moves the base prices (the sellers' asking prices); each marketplace's all-in prices follow
+ * through its fees. Nothing else changes (listings, quantities, splits).
  */
 export const priceMoveSchema = z
   .object({
@@ -51,11 +52,7 @@ export class PriceMoves {
     const move = this.moves.get(this.key(eventId, marketplace)) ?? this.moves.get(this.key(eventId, undefined));
     if (!move || market.length === 0) return market;
     const factor = move.percent !== undefined ? 1 + move.percent / 100 : (move.lowest ?? 0) / Math.min(...market.map((m) => m.price));
-    return market.map((m) => ({
-      ...m,
-      price: round2(Math.max(0.01, m.price * factor)),
-      allInPrice: round2(Math.max(0.01, m.allInPrice * factor)),
-    }));
+    return market.map((m) => ({ ...m, price: round2(Math.max(0.01, m.price * factor)) }));
   }
 
   /**

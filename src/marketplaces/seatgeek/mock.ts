@@ -1,12 +1,14 @@
 import type { MarketListing, MockEvent } from '../../mock-marketplace/generator';
+import { allInPrice } from '../../mock-marketplace/fees';
 import { stats } from '../../mock-marketplace/formats';
 import { renameField, type MockRoute } from '../../mock-marketplace/routes';
 import { SEATGEEK_EVENT_PATH } from './adapter';
+import { SEATGEEK_MOCK_FEES } from './fees';
 
 export function seatGeekEvent(event: MockEvent, market: readonly MarketListing[]): unknown {
   const s = stats(market);
-  // SeatGeek's figures include its fees, except lowest_sg_base_price (see the adapter).
-  const allIn = stats(market.map((m) => ({ ...m, price: m.allInPrice })));
+  // SeatGeek's figures include its fees (SEATGEEK_MOCK_FEES), except lowest_sg_base_price (see the adapter).
+  const allIn = stats(market.map((m) => ({ ...m, price: allInPrice(m.price, SEATGEEK_MOCK_FEES) })));
   // SeatGeek reports whole dollars, and nulls when nothing is listed.
   return {
     id: Number(event.id) || event.id,

@@ -1,18 +1,23 @@
 import type { MarketListing, MockEvent } from '../../mock-marketplace/generator';
+import { allInPrice, sellerNetProceeds } from '../../mock-marketplace/fees';
 import { money, stats } from '../../mock-marketplace/formats';
-import { round2 } from '../../mock-marketplace/generator';
 import { renameField, type MockRoute } from '../../mock-marketplace/routes';
 import { STUBHUB_EVENT_PATH, STUBHUB_PRO_LISTINGS_PATH, STUBHUB_TOKEN_PATH } from './adapter';
+import { STUBHUB_MOCK_FEES } from './fees';
 
+/**
+ * Pro comparable listings for the market (its prices are the sellers' asking prices, the base):
+ * `sellerNetProceeds` what the seller receives after StubHub's seller fee, `sellerAllInPrice` what
+ * the buyer pays with StubHub's buyer fees (STUBHUB_MOCK_FEES). The base itself is not in the format.
+ */
 export function stubHubCompListings(event: MockEvent, market: readonly MarketListing[]): unknown {
   return market.map((m) => ({
     listingId: Number(m.listing.id),
     section: m.listing.section.name,
     row: m.listing.row,
     availableTickets: m.listing.quantity,
-    // Seller net proceeds: what the seller keeps after StubHub's seller fee.
-    sellerNetProceeds: money(round2(m.price * 0.9), event.currency),
-    sellerAllInPrice: money(m.allInPrice, event.currency),
+    sellerNetProceeds: money(sellerNetProceeds(m.price, STUBHUB_MOCK_FEES), event.currency),
+    sellerAllInPrice: money(allInPrice(m.price, STUBHUB_MOCK_FEES), event.currency),
     currencyCode: event.currency,
     ticketClassName: m.listing.zone.name,
   }));

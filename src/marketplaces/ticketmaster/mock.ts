@@ -1,8 +1,14 @@
 import type { MockEvent } from '../../mock-marketplace/generator';
-import { round2 } from '../../mock-marketplace/generator';
+import { allInPrice } from '../../mock-marketplace/fees';
 import { renameField, type MockRoute } from '../../mock-marketplace/routes';
 import { TICKETMASTER_EVENT_PATH } from './adapter';
+import { TICKETMASTER_MOCK_FEES } from './fees';
 
+/**
+ * A Discovery event: priceRanges "standard" spans the zones' face values (Ticketmaster's own
+ * primary sale, not the resale market) and "standard including fees" the same with its fees
+ * (TICKETMASTER_MOCK_FEES).
+ */
 export function ticketmasterEvent(event: MockEvent, now: number): unknown {
   const faces = event.zones.map((z) => z.faceValue);
   const onSale = now < event.startsAt;
@@ -20,8 +26,8 @@ export function ticketmasterEvent(event: MockEvent, now: number): unknown {
             {
               type: 'standard including fees',
               currency: event.currency,
-              min: round2(Math.min(...faces) * 1.2),
-              max: round2(Math.max(...faces) * 1.2),
+              min: allInPrice(Math.min(...faces), TICKETMASTER_MOCK_FEES),
+              max: allInPrice(Math.max(...faces), TICKETMASTER_MOCK_FEES),
             },
           ],
         }

@@ -1,12 +1,16 @@
 import type { MarketListing, MockEvent } from '../../mock-marketplace/generator';
+import { allInPrice } from '../../mock-marketplace/fees';
 import { stats } from '../../mock-marketplace/formats';
 import { renameField, type MockRoute } from '../../mock-marketplace/routes';
 import { VIVIDSEATS_LISTINGS_PATH } from './adapter';
+import { VIVIDSEATS_MOCK_FEES } from './fees';
 
 /**
  * Vivid Seats' hermes listings in the real key layout (test/fixtures/marketplaces/vividseats/listings.json
  * and its README): short keys with their spelled-out duplicates, zone id in `c` (groups[].i),
  * section id in `d` (sections[].i), `g` a "0"/"1" flag, split sizes in `m`, numbers as strings.
+ * `p` is the seller's price (the base), `aip`/`allInPricePerTicket` it with Vivid Seats' fees
+ * (VIVIDSEATS_MOCK_FEES); the groups', sections' and `global` figures are base prices.
  */
 export function vividSeatsListings(event: MockEvent, market: readonly MarketListing[]): unknown {
   const s = stats(market);
@@ -44,7 +48,7 @@ export function vividSeatsListings(event: MockEvent, market: readonly MarketList
       const q = String(l.quantity);
       // Vivid Seats always lists the sizes it sells; "any size" is every size up to the quantity.
       const splits = (l.splits.length > 0 ? l.splits : Array.from({ length: l.quantity }, (_, k) => k + 1)).join(',');
-      const aip = m.allInPrice.toFixed(2);
+      const aip = allInPrice(m.price, VIVIDSEATS_MOCK_FEES).toFixed(2);
       return {
         s: l.section.name,
         r: l.row,
