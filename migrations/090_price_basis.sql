@@ -14,7 +14,7 @@
 -- StubHub listing scrapes lose their base figures (they were seller net proceeds).
 -- Rollups gain the all-in columns and are rebuilt on both bases from the snapshots, live and
 -- archived. Both layouts run this same file: the tables have the same columns in both
--- (TimescaleDB 2.11+ updates compressed chunks in place).
+-- (in TimescaleDB, 089 turned compression off for it and 092 turns it back on).
 
 ALTER TABLE listings RENAME COLUMN price_per_ticket TO base_price;
 ALTER TABLE listings ALTER COLUMN base_price DROP NOT NULL;

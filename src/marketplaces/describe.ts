@@ -1,6 +1,7 @@
 import { countSkipped, SUMMARY_ZONE, type FetchedPrices, type MarketplaceName } from '../domain/listing';
 import { assessScrape, DEFAULT_SCRAPE_HEALTH, type ScrapeHealthSettings } from '../domain/scrape-health';
-import { computeSnapshots, dominantCurrency, roundCents, type SnapshotMetrics } from '../domain/snapshot';
+import { DEFAULT_PRICE_BASIS, priceOn, type PriceBasis } from '../domain/price-basis';
+import { computeSnapshots, dominantCurrency, type SnapshotMetrics } from '../domain/snapshot';
 
 /**
  * What a parsed payload comes to, for `ticket-tracker marketplaces parse` and `marketplaces probe`: the
@@ -21,17 +22,22 @@ export interface ParseReport {
   currency: string | null;
   /** Listings left out of the figures because they are priced in another currency than `currency`. */
   otherCurrency: number;
+  /** The price basis of every figure below (price-basis.ts): all-in unless asked otherwise. */
+  basis: PriceBasis;
+  /**
+   * Listings (in `currency`) that give no price on `basis`: left out of the figures, never priced
+   * on the other basis instead (StubHub's listings have no base price; some Vivid Seats tickets hide
+   * the all-in). Null for a summary.
+   */
+  noPriceOnBasis: number | null;
+  /** Per ticket, on `basis`. */
   lowest: number | null;
   highest: number | null;
   average: number | null;
-  /** Lowest total for 2 (4) tickets bought together, respecting splits. */
+  /** Lowest total for 2 (4) tickets bought together from one listing, respecting splits, on `basis`. */
   lowestFor2: number | null;
   lowestFor4: number | null;
   tickets: number | null;
-  /** Buyer's price with fees (see normalizedListingSchema): lowest, average, highest per ticket. */
-  allInLowest: number | null;
-  allInAverage: number | null;
-  allInHighest: number | null;
   /** What a scrape of this payload would be recorded as: 'ok', or 'format-drift' with the reason. */
   health: string;
   /** True when health is 'ok' (`marketplaces parse` exits 2 otherwise). */
@@ -50,6 +56,7 @@ export function describeParse(
   marketplace: MarketplaceName,
   fetched: FetchedPrices,
   settings: ScrapeHealthSettings = DEFAULT_SCRAPE_HEALTH,
+  basis: PriceBasis = DEFAULT_PRICE_BASIS,
 ): ParseReport {
   const parsed = fetched.kind === 'listings' ? fetched.listings.length : 0;
   const assessed = assessScrape(
@@ -78,6 +85,7 @@ export function describeParse(
     notGiven: (fetched.notGiven ?? []).map(({ path, reason }) => ({ path, reason })),
     eventStatus: fetched.eventStatus?.status ?? null,
     eventStartsAt: fetched.eventStatus?.startsAt ?? null,
+    basis,
   };
   if (fetched.kind === 'summary') {
     const s = fetched.summary;
@@ -87,39 +95,34 @@ export function describeParse(
       parsed: null,
       currency: s.currency,
       otherCurrency: 0,
-      lowest: s.lowest,
-      highest: s.highest,
-      average: s.average,
+      noPriceOnBasis: null,
+      lowest: basis === 'all-in' ? (s.allInLowest ?? null) : s.lowest,
+      highest: basis === 'all-in' ? (s.allInHighest ?? null) : s.highest,
+      average: basis === 'all-in' ? (s.allInAverage ?? null) : s.average,
       lowestFor2: null,
       lowestFor4: null,
       tickets: s.ticketCount,
       declaredListings: base.declaredListings ?? s.listingCount,
-      allInLowest: s.allInLowest ?? null,
-      allInAverage: s.allInAverage ?? null,
-      allInHighest: s.allInHighest ?? null,
       health,
     };
   }
   const currency = dominantCurrency(fetched.listings);
   const same = fetched.listings.filter((l) => l.currency === currency);
   const event: SnapshotMetrics | undefined = computeSnapshots(same).find((r) => r.zone === SUMMARY_ZONE && r.section === '');
-  const allIn = same.map((l) => l.allInPrice).filter((v): v is number => v !== null);
+  const all = basis === 'all-in';
   return {
     ...base,
     items: fetched.items ?? fetched.listings.length + fetched.skipped.length,
     parsed: fetched.listings.length,
     currency,
     otherCurrency: fetched.listings.length - same.length,
-    lowest: event?.lowestPrice ?? null,
-    highest: event?.highestPrice ?? null,
-    average: event?.averagePrice ?? null,
-    lowestFor2: event?.lowestPrice2 ?? null,
-    lowestFor4: event?.lowestPrice4 ?? null,
+    noPriceOnBasis: same.filter((l) => priceOn(l, basis) === null).length,
+    lowest: (all ? event?.allInLowestPrice : event?.lowestPrice) ?? null,
+    highest: (all ? event?.allInHighestPrice : event?.highestPrice) ?? null,
+    average: (all ? event?.allInAveragePrice : event?.averagePrice) ?? null,
+    lowestFor2: (all ? event?.allInLowestPrice2 : event?.lowestPrice2) ?? null,
+    lowestFor4: (all ? event?.allInLowestPrice4 : event?.lowestPrice4) ?? null,
     tickets: event?.totalTickets ?? null,
-    // reduce, not Math.min(...allIn): spreading 130,000 listings into arguments overflows the stack.
-    allInLowest: allIn.length > 0 ? allIn.reduce((a, b) => Math.min(a, b)) : null,
-    allInAverage: allIn.length > 0 ? roundCents(allIn.reduce((a, b) => a + b, 0) / allIn.length) : null,
-    allInHighest: allIn.length > 0 ? allIn.reduce((a, b) => Math.max(a, b)) : null,
     health,
   };
 }

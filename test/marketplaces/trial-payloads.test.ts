@@ -14,8 +14,17 @@ import { PayloadShapeError } from '../../src/marketplaces/errors';
  */
 const read = (name: string): unknown =>
   JSON.parse(readFileSync(path.join(__dirname, '../fixtures/marketplaces/trial', name), 'utf8')) as unknown;
-const report = (marketplace: MarketplaceName, name: string): ParseReport =>
-  describeParse(marketplace, PAYLOAD_PARSERS[marketplace](read(name)));
+/** The report on the base basis, with the all-in figures of the all-in report beside it (allIn*). */
+const report = (
+  marketplace: MarketplaceName,
+  name: string,
+): ParseReport & { allInLowest: number | null; allInAverage: number | null; allInHighest: number | null } => {
+  const fetched = PAYLOAD_PARSERS[marketplace](read(name));
+  const base = describeParse(marketplace, fetched, undefined, 'base');
+  const allIn = describeParse(marketplace, fetched, undefined, 'all-in');
+  assert.deepEqual([base.basis, allIn.basis], ['base', 'all-in']);
+  return { ...base, allInLowest: allIn.lowest, allInAverage: allIn.average, allInHighest: allIn.highest };
+};
 const shapeError = (marketplace: MarketplaceName, name: string, reason: RegExp, field = ''): void => {
   assert.throws(
     () => PAYLOAD_PARSERS[marketplace](read(name)),

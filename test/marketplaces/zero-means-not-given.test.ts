@@ -138,8 +138,9 @@ describe('a 0 a format uses for "hidden" is null with the reason, not drift', ()
     );
     const report = describeParse('vividseats', r);
     assert.equal(report.health, 'ok');
-    // The all-in figures are over the 10 listings that give one: 216.00 .. 11340.00.
-    assert.deepEqual([report.allInLowest, report.allInHighest], [216, 11340]);
+    // The all-in figures (the default basis) are over the 10 listings that give one: 216.00 ..
+    // 11340.00; the eleventh is left out and counted, never priced at its base instead.
+    assert.deepEqual([report.basis, report.lowest, report.highest, report.noPriceOnBasis], ['all-in', 216, 11340, 1]);
   });
 
   it('Vivid Seats: a price before fees of "0.00" is not a listing the format hides a figure of: skipped with its path', () => {

@@ -9,6 +9,8 @@ import { describeParse, type ParseReport } from '../../marketplaces/describe';
 import type { CliContext } from '../context';
 import { printObject, renderTable, UsageError } from '../output';
 import { parseOptions } from '../parse';
+import { basisLabel } from '../../domain/price-basis';
+import { basisOption } from '../../domain/query-options';
 import { writeOut, writeErr } from '../io';
 
 /** The report of a parse: key/value lines and the skipped reasons as a table, or JSON. */
@@ -24,16 +26,18 @@ function printReport(report: ParseReport, json: boolean, write: (s: string) => v
     skipped: report.skipped,
     'declared listings': report.declaredListings,
     'declared tickets': report.declaredTickets,
-    lowest: money(report.lowest),
-    highest: money(report.highest),
-    average: money(report.average),
+    basis: `${report.basis} (${report.basis === 'all-in' ? 'every mandatory fee included' : 'before fees'})`,
+    [`lowest ${basisLabel(report.basis)}`]: money(report.lowest),
+    [`highest ${basisLabel(report.basis)}`]: money(report.highest),
+    [`average ${basisLabel(report.basis)}`]: money(report.average),
     ...(report.kind === 'listings'
-      ? { 'lowest for 2 (total)': money(report.lowestFor2), 'lowest for 4 (total)': money(report.lowestFor4) }
+      ? {
+          [`lowest for 2 together ${basisLabel(report.basis)} (total)`]: money(report.lowestFor2),
+          [`lowest for 4 together ${basisLabel(report.basis)} (total)`]: money(report.lowestFor4),
+        }
       : {}),
+    ...(report.noPriceOnBasis ? { [`no price ${basisLabel(report.basis)} (left out)`]: report.noPriceOnBasis } : {}),
     tickets: report.tickets,
-    'all-in lowest': money(report.allInLowest),
-    'all-in average': money(report.allInAverage),
-    'all-in highest': money(report.allInHighest),
     ...(report.otherCurrency > 0 ? { 'in another currency (left out)': report.otherCurrency } : {}),
     ...(report.eventStatus !== null ? { 'event status': statusLine(report.eventStatus, report.eventStartsAt) } : {}),
     ...(report.eventStatus === 'rescheduled' && report.eventStartsAt ? { 'new start': report.eventStartsAt } : {}),
@@ -107,8 +111,10 @@ export function registerMarketplacesCommands(program: Command, ctx: Pick<CliCont
     .argument('<file>', "the marketplace's saved JSON response (as `marketplaces probe --save FILE` writes it)")
     .option('--json', 'print JSON: the counts and figures, and with --listings the normalized listings')
     .option('--listings', 'with --json, include every normalized listing and skipped record')
-    .action(async (marketplace: string, file: string, raw: { json?: boolean; listings?: boolean }) => {
+    .option('--basis <basis>', 'price basis of the figures: all-in (every mandatory fee included) or base (before fees)', 'all-in')
+    .action(async (marketplace: string, file: string, raw: { json?: boolean; listings?: boolean; basis?: string }) => {
       const name = marketplaceArgument(marketplace);
+      const { basis } = parseOptions(z.object({ basis: basisOption }), { basis: raw.basis });
       let text: string;
       try {
         text = await readFile(file, 'utf8');
@@ -128,7 +134,7 @@ export function registerMarketplacesCommands(program: Command, ctx: Pick<CliCont
       } catch (err) {
         parseFailure(name, file, err);
       }
-      const report = describeParse(name, fetched);
+      const report = describeParse(name, fetched, undefined, basis);
       if (raw.json && raw.listings) writeOut(JSON.stringify({ ...report, result: fetched }, null, 2) + '\n');
       else printReport(report, raw.json === true);
       refuseUnhealthy(report, file);
@@ -140,13 +146,15 @@ export function registerMarketplacesCommands(program: Command, ctx: Pick<CliCont
     .argument('<marketplace>', `marketplace (${MARKETPLACE_NAMES.join(', ')})`)
     .argument('<id>', "the marketplace's own id of the event")
     .option('--save <file>', 'write the raw response (JSON) to this file')
+    .option('--basis <basis>', 'price basis of the figures: all-in (every mandatory fee included) or base (before fees)', 'all-in')
     .option('--json', 'print JSON')
-    .action(async (marketplace: string, id: string, raw: { save?: string; json?: boolean }) => {
+    .action(async (marketplace: string, id: string, raw: { save?: string; json?: boolean; basis?: string }) => {
       const o = parseOptions(
         z.object({
           marketplace: marketplaceArg,
           id: z.string().trim().min(1, 'must not be empty'),
           save: z.string().min(1).optional(),
+          basis: basisOption,
           json: z.boolean().optional(),
         }),
         { marketplace, id, ...raw },
@@ -183,7 +191,7 @@ export function registerMarketplacesCommands(program: Command, ctx: Pick<CliCont
         } catch (err) {
           parseFailure(o.marketplace, `the response of ${o.marketplace} for ${o.id}${o.save ? ` (saved to ${o.save})` : ''}`, err);
         }
-        const report = describeParse(o.marketplace, fetched);
+        const report = describeParse(o.marketplace, fetched, undefined, o.basis);
         printReport(report, o.json === true);
         refuseUnhealthy(report, `${o.marketplace} ${o.id}`);
       } finally {
