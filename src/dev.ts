@@ -85,7 +85,27 @@ export async function runDevStack(env: Env, logger: Logger): Promise<void> {
 
     let mockUrl: string | undefined;
     if (env.MOCK_MARKETPLACE) {
-      const mock = await startMockMarketplace({ port: env.MOCK_MARKETPLACE_PORT, seed: env.MOCK_MARKETPLACE_SEED, host: '127.0.0.1' });
+      // One catalog row's ids name one event: the mock serves them one market (each marketplace
+      // with its own price level and fees), so the marketplaces compare as real ones would.
+      const rows = new Map<string, string>();
+      const marketOf = async (marketplace: string, id: string): Promise<string | undefined> => {
+        const known = rows.get(`${marketplace}:${id}`);
+        if (known) return known;
+        const found = await pool.query<{ event_id: string }>(
+          'SELECT event_id FROM event_sources WHERE marketplace = $1 AND marketplace_event_id = $2',
+          [marketplace, id],
+        );
+        const eventId = found.rows[0]?.event_id;
+        if (eventId === undefined) return undefined;
+        rows.set(`${marketplace}:${id}`, `catalog-event-${eventId}`);
+        return `catalog-event-${eventId}`;
+      };
+      const mock = await startMockMarketplace({
+        port: env.MOCK_MARKETPLACE_PORT,
+        seed: env.MOCK_MARKETPLACE_SEED,
+        host: '127.0.0.1',
+        marketOf,
+      });
       running.push({
         name: 'Mock marketplace',
         detail: `${mock.url} (all four formats, seed ${env.MOCK_MARKETPLACE_SEED})`,

@@ -147,6 +147,11 @@ export const priceSummarySchema = z
     allInAverage: price.nullable().optional(),
     allInMedian: price.nullable().optional(),
     allInHighest: price.nullable().optional(),
+    /**
+     * Set when the payload shows something on sale without a price on a known basis (StubHub's
+     * Catalog min_ticket_price, whose fees it does not document): available, with no price stored.
+     */
+    onSale: z.boolean().optional(),
     currency: currencySchema,
   })
   .strict();

@@ -215,7 +215,7 @@ export function summarySnapshot(summary: PriceSummary): SnapshotMetrics {
     totalTickets: tickets,
     totalListings: listings,
     // Without counts, a lowest price still proves something is for sale.
-    available: known !== null ? known > 0 : summary.lowest !== null || (summary.allInLowest ?? null) !== null,
+    available: known !== null ? known > 0 : summary.lowest !== null || (summary.allInLowest ?? null) !== null || summary.onSale === true,
     currency: summary.currency,
   };
 }

@@ -36,6 +36,13 @@ export interface MockMarketplaceOptions {
   epochMs?: number;
   /** Told every marketplace request once its answer is sent (the chaos suite's request log). */
   onRequest?: (entry: MockRequestLogEntry) => void;
+  /**
+   * The market an event id belongs to, when ids of several marketplaces name one event (a catalog
+   * row): the ids of one market are served the same venue, listings and demand, each marketplace
+   * with its own price level and fees, as the same event on four real marketplaces would be.
+   * Without it (or when it gives undefined) every id is its own market.
+   */
+  marketOf?: (marketplace: MarketplaceName, eventId: string) => Promise<string | undefined>;
 }
 
 /** One marketplace request as the mock answered it (the `/__mock/*` control routes are not logged). */
@@ -76,12 +83,14 @@ export async function startMockMarketplace(options: MockMarketplaceOptions): Pro
   const faults = new FaultRegistry();
   const priceMoves = new PriceMoves();
   const events = new Map<string, MockEvent>();
-  const eventFor = (id: string): MockEvent => {
-    let e = events.get(id);
+  const eventFor = (id: string, market = id): MockEvent => {
+    const key = market === id ? id : `${market}\u0000${id}`;
+    let e = events.get(key);
     if (!e) {
-      e = generateEvent(options.seed, id, epochMs, options.poolSize);
+      // Generated from the market, named by the id asked for (payloads carry it).
+      e = { ...generateEvent(options.seed, market, epochMs, options.poolSize), id };
       if (events.size > 10_000) events.clear();
-      events.set(id, e);
+      events.set(key, e);
     }
     return e;
   };
@@ -177,7 +186,7 @@ export async function startMockMarketplace(options: MockMarketplaceOptions): Pro
     note(0, fault?.kind ?? null);
     if (fault && (await applyFault(fault, route, req, res))) return;
 
-    const event = eventFor(eventId);
+    const event = eventFor(eventId, (await options.marketOf?.(route.marketplace, eventId)) ?? eventId);
     const market = fault?.kind === 'empty' ? [] : priceMoves.apply(route.marketplace, eventId, marketAt(event, now, route.marketplace));
     note(market.length, fault?.kind ?? null);
     let payload = route.render?.({ event, market, now, baseUrl, setHeader: (name, value) => res.setHeader(name, value) });

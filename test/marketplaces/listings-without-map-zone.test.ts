@@ -67,7 +67,7 @@ describe('Vivid Seats listings without a map zone (zone/section id "0", "" or ab
   });
 
   it('the scrape is healthy: nothing skipped, parsed equals declared', () => {
-    const report = describeParse('vividseats', result);
+    const report = describeParse('vividseats', result, undefined, 'base');
     assert.equal(report.health, 'ok');
     assert.equal(report.tickets, 42);
     assert.equal(report.highest, 8400);

@@ -186,12 +186,13 @@ describe('adapters against the mock marketplace over HTTP', () => {
     mock.setFault({
       marketplace: 'stubhub',
       eventId: 'f-rename-sh',
-      fault: { kind: 'rename-field', from: 'sellerNetProceeds', to: 'netProceeds' },
+      fault: { kind: 'rename-field', from: 'sellerAllInPrice', to: 'allInPrice' },
       times: 1,
     });
     const r = await adapter('stubhub').fetchPrices('f-rename-sh');
     assert.equal(r.kind === 'listings' ? r.listings.length : -1, 0);
-    assert.ok(r.skipped.length > 0 && r.skipped.every((s) => s.path.endsWith('.sellerNetProceeds')));
+    // Without its all-in price a listing has no buyer's price (the net proceeds are the seller's).
+    assert.ok(r.skipped.length > 0 && r.skipped.every((s) => s.path.endsWith('.sellerAllInPrice')));
   });
 
   it('serves Vivid Seats in the real key layout: zone in c, section id in d, splits in m, g a flag, declared counts', async () => {

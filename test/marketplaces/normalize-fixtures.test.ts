@@ -29,7 +29,7 @@ function summary(r: FetchedPrices) {
 describe('StubHub Pro comparable listings', () => {
   const result = parseStubHubCompListings(fixture('stubhub', 'comp-listings.json'));
 
-  it('normalizes money objects: net proceeds as price, all-in as all-in', () => {
+  it("normalizes money objects: the all-in as all-in, the net proceeds as the seller's, no price before fees", () => {
     const ls = listings(result);
     assert.equal(ls.length, 4);
     assert.deepEqual(ls[0], {
@@ -39,21 +39,23 @@ describe('StubHub Pro comparable listings', () => {
       row: '14',
       quantity: 4,
       splits: [],
-      pricePerTicket: 212.4,
+      basePrice: null,
       allInPrice: 289.17,
+      sellerNetProceeds: 212.4,
       currency: 'USD',
     });
     assert.equal(ls[1]!.zone, 'Loge');
     assert.equal(ls[1]!.row, null);
-    assert.equal(ls[2]!.allInPrice, null);
+    // The last listing gives no net proceeds: kept, the buyer's all-in is what matters.
+    assert.deepEqual([ls[3]!.listingId, ls[3]!.allInPrice, ls[3]!.sellerNetProceeds], ['7421193391', 240, null]);
   });
 
-  it('accepts any ISO 4217 currency the listing names, and skips a listing without net proceeds', () => {
+  it("accepts any ISO 4217 currency the listing names, and skips a listing without the buyer's all-in price", () => {
     assert.equal(listings(result).length, 4);
-    assert.equal(listings(result)[3]!.currency, 'BRL');
+    assert.equal(listings(result)[2]!.currency, 'BRL');
     assert.deepEqual(
-      result.skipped.map((s) => s.path),
-      ['[4].sellerNetProceeds'],
+      result.skipped.map((s) => [s.path, s.kind]),
+      [['[2].sellerAllInPrice', "[].sellerAllInPrice: no buyer's price"]],
     );
   });
 
@@ -72,7 +74,7 @@ describe('StubHub Pro comparable listings', () => {
     assert.deepEqual(listings(wrapped), listings(result));
     assert.deepEqual(
       wrapped.skipped.map((s) => s.path),
-      ['listings[4].sellerNetProceeds'],
+      ['listings[2].sellerAllInPrice'],
     );
     assert.equal(parseStubHubPayload({ listings: [] }).kind, 'listings');
   });
@@ -86,10 +88,16 @@ describe('StubHub Pro comparable listings', () => {
 });
 
 describe('StubHub / viagogo Catalog event (HAL+JSON)', () => {
-  it('gives a summary from min_ticket_price in its currency', () => {
-    const s = summary(parseStubHubCatalogEvent(fixture('stubhub', 'catalog-event.json')));
+  it('keeps min_ticket_price on neither basis (its fees are not documented), says so, and counts the event on sale', () => {
+    const r = parseStubHubCatalogEvent(fixture('stubhub', 'catalog-event.json'));
+    assert.deepEqual(
+      r.notGiven?.map((n) => [n.path, n.kind]),
+      [['min_ticket_price.amount', 'min_ticket_price.amount: basis not documented']],
+    );
+    assert.match(r.notGiven![0]!.reason, /^142\.5 GBP: .*neither basis/);
+    const s = summary(r);
     assert.deepEqual(s, {
-      lowest: 142.5,
+      lowest: null,
       average: null,
       median: null,
       highest: null,
@@ -99,6 +107,7 @@ describe('StubHub / viagogo Catalog event (HAL+JSON)', () => {
       allInAverage: null,
       allInMedian: null,
       allInHighest: null,
+      onSale: true,
       currency: 'GBP',
     });
   });

@@ -75,16 +75,27 @@ describe('ticket-tracker sources parse', () => {
   const runWith = (env: Record<string, string>, ...args: string[]): Promise<CliRun> =>
     runCli(args, { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env });
 
-  it('prints a short table by default: listings parsed, skipped by reason, lowest, highest, tickets', async () => {
-    const r = await run('sources', 'parse', 'vividseats', path.join(fixtures, 'vividseats', 'case-real-key-layout.json'));
+  it('prints a short table by default: listings parsed, skipped by reason, lowest, highest, tickets, all-in and named so', async () => {
+    const file = path.join(fixtures, 'vividseats', 'case-real-key-layout.json');
+    const r = await run('sources', 'parse', 'vividseats', file);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^listings parsed\s+4$/m);
     assert.match(r.stdout, /^skipped\s+1$/m);
-    assert.match(r.stdout, /^lowest\s+64\.00 USD$/m);
-    assert.match(r.stdout, /^highest\s+410\.25 USD$/m);
-    assert.match(r.stdout, /^lowest for 4 \(total\)\s+256\.00 USD$/m);
+    assert.match(r.stdout, /^basis\s+all-in \(every mandatory fee included\)$/m);
+    // allInPricePerTicket of VB900003 (80.64) and VB900004 (516.92); 4 together: VB900003 (6, splits 1-4,6), 4 x 80.64.
+    assert.match(r.stdout, /^lowest all-in\s+80\.64 USD$/m);
+    assert.match(r.stdout, /^highest all-in\s+516\.92 USD$/m);
+    assert.match(r.stdout, /^lowest for 4 together all-in \(total\)\s+322\.56 USD$/m);
     assert.match(r.stdout, /^tickets\s+13$/m);
     assert.match(r.stdout, /^\s*1\s+tickets\[\]\.p: not a number$/m);
+    // Before fees: p of the same tickets, 64.00 and 410.25; 4 x 64.00.
+    const base = await run('sources', 'parse', 'vividseats', file, '--basis', 'base');
+    assert.match(base.stdout, /^lowest before fees\s+64\.00 USD$/m);
+    assert.match(base.stdout, /^highest before fees\s+410\.25 USD$/m);
+    assert.match(base.stdout, /^lowest for 4 together before fees \(total\)\s+256\.00 USD$/m);
+    const bad = await run('sources', 'parse', 'vividseats', file, '--basis', 'net');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /basis.*all-in, base/);
   });
 
   it('exits 2 after printing the report when a scrape of the payload would be format drift', async () => {
@@ -101,17 +112,27 @@ describe('ticket-tracker sources parse', () => {
   it('prints the report as JSON with --json, and the normalized listings with --listings', async () => {
     const r = await run('sources', 'parse', 'seatgeek', path.join(fixtures, 'seatgeek', 'event.json'), '--json');
     assert.equal(r.code, 0, r.stderr);
-    const parsed = JSON.parse(r.stdout) as { kind: string; lowest: number; allInLowest: number; declaredListings: number };
-    assert.equal(parsed.allInLowest, 98);
-    assert.deepEqual([parsed.kind, parsed.lowest, parsed.declaredListings], ['summary', 74, 1284]);
-    const full = JSON.parse(
-      (await run('sources', 'parse', 'vividseats', path.join(fixtures, 'vividseats', 'listings.json'), '--json', '--listings')).stdout,
-    ) as {
+    const parsed = JSON.parse(r.stdout) as { kind: string; basis: string; lowest: number; declaredListings: number };
+    // SeatGeek's lowest_price (fees included) is the all-in; lowest_sg_base_price the price before fees.
+    assert.deepEqual([parsed.kind, parsed.basis, parsed.lowest, parsed.declaredListings], ['summary', 'all-in', 98, 1284]);
+    const base = JSON.parse(
+      (await run('sources', 'parse', 'seatgeek', path.join(fixtures, 'seatgeek', 'event.json'), '--json', '--basis', 'base')).stdout,
+    ) as { basis: string; lowest: number };
+    assert.deepEqual([base.basis, base.lowest], ['base', 74]);
+    const vivid = path.join(fixtures, 'vividseats', 'listings.json');
+    const full = JSON.parse((await run('sources', 'parse', 'vividseats', vivid, '--json', '--listings')).stdout) as {
+      basis: string;
       lowestFor2: number;
       result: { listings: unknown[] };
     };
-    assert.equal(full.lowestFor2, 408);
+    // 2 together, all in: VB2840011874 (2, splits 2) at 275.40 a ticket = 550.80, below VB2840011902's 2 x 311.85.
+    assert.deepEqual([full.basis, full.lowestFor2], ['all-in', 550.8]);
     assert.equal(full.result.listings.length, 9);
+    // Before fees the same listing: 2 x 204.00.
+    const fullBase = JSON.parse((await run('sources', 'parse', 'vividseats', vivid, '--json', '--basis', 'base')).stdout) as {
+      lowestFor2: number;
+    };
+    assert.equal(fullBase.lowestFor2, 408);
   });
 
   it('exits 2 naming the field path when the payload does not parse', async () => {

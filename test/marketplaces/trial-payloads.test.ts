@@ -148,7 +148,7 @@ describe('Vivid Seats payloads from the trial', () => {
   });
   it('a negative price is skipped with the reason', () => {
     const r = report('vividseats', 'vs_mut_negative.json');
-    assert.deepEqual(r.skippedByReason, [{ kind: 'normalized pricePerTicket: must be positive', count: 1 }]);
+    assert.deepEqual(r.skippedByReason, [{ kind: 'normalized basePrice: must be positive', count: 1 }]);
   });
 });
 

@@ -102,6 +102,7 @@ describe('Vivid Seats listings derived from a real capture', () => {
         splits: [2],
         basePrice: 204,
         allInPrice: 275.4,
+        sellerNetProceeds: null,
         currency: 'USD',
       },
     );
@@ -151,6 +152,7 @@ describe('Vivid Seats older short form (short keys only, all-in as aip)', () => 
         splits: [2, 4],
         basePrice: 410,
         allInPrice: 553.5,
+        sellerNetProceeds: null,
         currency: 'USD',
       },
       {
@@ -162,6 +164,7 @@ describe('Vivid Seats older short form (short keys only, all-in as aip)', () => 
         splits: [],
         basePrice: 150,
         allInPrice: null,
+        sellerNetProceeds: null,
         currency: 'USD',
       },
     ]);
@@ -226,11 +229,15 @@ describe('the quick ticket guard', () => {
 
 describe('what `sources parse` reports for a payload', () => {
   it('the figures of the field case, and the health a scrape of it would have', () => {
-    const r = describeParse('vividseats', parseVividSeatsListings(fixture('case-real-key-layout.json')));
+    const fetched = parseVividSeatsListings(fixture('case-real-key-layout.json'));
+    const r = describeParse('vividseats', fetched, undefined, 'base');
     assert.deepEqual(
       [r.items, r.parsed, r.skipped, r.lowest, r.highest, r.tickets, r.lowestFor2, r.lowestFor4, r.currency, r.health],
       [5, 4, 1, 64, 410.25, 13, 128, 256, 'USD', 'ok'],
     );
+    // All in (the default): aip 80.64 (VB900003, 6 tickets, splits 1,2,3,4,6) to 516.92; 2 x 80.64, 4 x 80.64.
+    const a = describeParse('vividseats', fetched);
+    assert.deepEqual([a.basis, a.lowest, a.highest, a.lowestFor2, a.lowestFor4], ['all-in', 80.64, 516.92, 161.28, 322.56]);
   });
   it('a payload declaring far more listings than it carries is reported as format drift', () => {
     const payload = fixture('case-real-key-layout.json') as Record<string, unknown>;

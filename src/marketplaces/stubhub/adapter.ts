@@ -30,7 +30,7 @@ const compListingSchema = z.object({
   section: z.string(),
   row: z.string().nullish(),
   availableTickets: z.number(),
-  sellerNetProceeds: money,
+  sellerNetProceeds: money.nullish(),
   sellerAllInPrice: money.nullish(),
   currencyCode: z.string(),
   /** Zone name, where the payload carries one. */
@@ -50,11 +50,18 @@ export function parseStubHubCompListings(payload: unknown): FetchedPrices {
       return { skip: `not an ISO 4217 currency code: "${l.currencyCode}"`, field: 'currencyCode', kind: 'not an ISO 4217 code' };
     const row = l.row?.trim();
     const allIn = l.sellerAllInPrice?.amt ?? null;
+    const net = l.sellerNetProceeds?.amt ?? null;
     // The seller's net proceeds are what the seller keeps, never a buyer's price: without
-    // sellerAllInPrice the listing has no buyer price on any basis and is skipped (by the schema).
-    if (allIn !== null && l.sellerNetProceeds.amt > allIn)
+    // sellerAllInPrice the listing has no buyer price on any basis.
+    if (allIn === null)
       return {
-        skip: `seller net proceeds ${l.sellerNetProceeds.amt} are above the buyer's all-in price ${allIn}`,
+        skip: "no sellerAllInPrice: the listing gives no buyer's price (its sellerNetProceeds is what the seller receives, never a buyer's price)",
+        field: 'sellerAllInPrice',
+        kind: "no buyer's price",
+      };
+    if (net !== null && net > allIn)
+      return {
+        skip: `seller net proceeds ${net} are above the buyer's all-in price ${allIn}`,
         field: 'sellerNetProceeds.amt',
         kind: 'impossible figure (net above all-in)',
       };
@@ -68,7 +75,7 @@ export function parseStubHubCompListings(payload: unknown): FetchedPrices {
       // StubHub Pro's comparable listings give no price before fees.
       basePrice: null,
       allInPrice: allIn,
-      sellerNetProceeds: l.sellerNetProceeds.amt,
+      sellerNetProceeds: net,
       currency,
     };
   });
@@ -87,9 +94,13 @@ export function parseStubHubCatalogEvent(payload: unknown, fallbackCurrency = 'U
   });
   const min = event.min_ticket_price;
   const none = { value: null, path: '' };
-  return normalizeSummary(
+  // The Catalog API does not document whether min_ticket_price includes StubHub's fees, and no
+  // capture shows both: it is stored on neither basis (never a guessed one), said as not given,
+  // and still proves something is on sale.
+  const amount = min?.amount ?? null;
+  const summary = normalizeSummary(
     {
-      lowest: { value: min?.amount, path: 'min_ticket_price.amount' },
+      lowest: none,
       average: none,
       median: none,
       highest: none,
@@ -98,6 +109,19 @@ export function parseStubHubCatalogEvent(payload: unknown, fallbackCurrency = 'U
     },
     min ? { value: min.currency_code, path: 'min_ticket_price.currency_code' } : { value: fallbackCurrency, path: 'min_ticket_price' },
   );
+  if (amount === null || amount <= 0) return summary;
+  return {
+    ...summary,
+    summary: { ...summary.summary, onSale: true },
+    notGiven: [
+      ...(summary.notGiven ?? []),
+      {
+        path: 'min_ticket_price.amount',
+        reason: `${amount} ${summary.summary.currency}: the Catalog API does not say whether it includes StubHub's fees, so it is stored on neither basis (all-in or before fees); it shows tickets on sale`,
+        kind: 'min_ticket_price.amount: basis not documented',
+      },
+    ],
+  };
 }
 
 /** Either payload: an array (or an object with a listings array) is Pro comparable listings, any other object a Catalog event. */
