@@ -168,7 +168,8 @@ export async function eventPage() {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([m, c]) => `${name(m)}: ${c.listings} listings / ${c.tickets} tickets`);
     const leftOut = t.together.flatMap((c) => c.sizes.map((s) => s.figure).filter(Boolean)).find((f) => f.leftOut.noPriceOnBasis > 0);
-    togetherBox.replaceChildren(
+    // A table per currency (usually one), the supply line, then what is not in the figures.
+    const parts = [
       t.together.length === 0
         ? h('p', { class: 'muted' }, 'No marketplace gave listings for this event yet.')
         : t.together.map((c) =>
@@ -224,7 +225,8 @@ export async function eventPage() {
             `Not in these figures (no listings): ${t.withoutListings.map((w) => `${name(w.marketplace)} (${kinds[w.kind] ?? w.kind})`).join(', ')}`,
           )
         : null,
-    );
+    ];
+    togetherBox.replaceChildren(...parts.flat().filter((x) => x !== null));
   }
   const latestAll = info.latest.filter((l) => l.zone === 'ALL');
   show(
