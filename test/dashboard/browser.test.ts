@@ -251,7 +251,7 @@ describe('dashboard in a browser', () => {
     // Before fees: kept in the URL, every figure again (Vivid Seats VT000003, 220.35 × 2 = 440.70).
     await page.selectOption('#basis', 'base');
     await page.waitForSelector('#history-chart[data-state="drawn"][data-basis="base"]');
-    await page.waitForFunction(() => document.querySelector('#together tr[data-seats="2"] td:nth-child(2)')?.textContent === '$440.70');
+    await page.waitForFunction(`document.querySelector('#together tr[data-seats="2"] td:nth-child(2)')?.textContent === '$440.70'`);
     assert.match(page.url(), /[?&]basis=base/);
     await page.waitForSelector('#listings table');
     assert.deepEqual(await unlabelled(page, 'base'), []);
@@ -270,7 +270,7 @@ describe('dashboard in a browser', () => {
     assert.equal(await events.$eval('#basis', (s) => (s as unknown as { value: string }).value), 'base');
     assert.deepEqual(await unlabelled(events, 'base'), []);
     await events.selectOption('#basis', 'all-in');
-    await events.waitForFunction(() => document.querySelector('#events-table th[title] .small')?.textContent === 'lowest, all-in');
+    await events.waitForFunction(`document.querySelector('#events-table th[title] .small')?.textContent === 'lowest, all-in'`);
     assert.deepEqual(await unlabelled(events, 'all-in'), []);
     assert.doesNotMatch(events.url(), /basis=/);
     assert.deepEqual((events as Page & { errors?: string[] }).errors, []);
