@@ -7,9 +7,12 @@ import { latestListings, latestPrices } from '../db/analytics/latest';
 import { withEventStatus } from '../db/event-status';
 import { daysAgo } from '../db/analytics/query';
 import { sections } from '../db/analytics/sections';
+import { offeredListingsOfEvent } from '../db/analytics/together';
 import { unknownZone } from '../db/analytics/zones';
 import type { Db } from '../db/pool';
 import { parseBucket } from '../domain/buckets';
+import { distinctSupply } from '../domain/distinct-supply';
+import { cheapestTogetherForSizes } from '../domain/together';
 import { MARKETPLACES } from '../marketplaces/registry';
 import { loadAlerts, loadEventAlerts } from './alerts';
 import { cachedEventsOverview, loadCycles, loadEventWorkflows } from './data';
@@ -19,6 +22,7 @@ import {
   changesParams,
   cyclesParams,
   BadParameter,
+  eventParams,
   eventRefParam,
   eventsParams,
   historyParams,
@@ -26,6 +30,7 @@ import {
   parseParams,
   pricesParams,
   sectionsParams,
+  togetherParams,
 } from './params';
 import { workflowListUrl, type TemporalUi } from './temporal-links';
 
@@ -78,14 +83,15 @@ export function registerApi(app: FastifyInstance, db: Db, ui: TemporalUi): void 
   const eventsOverview = cachedEventsOverview(db);
   app.get('/api/events', async (req) => {
     const p = parseParams(eventsParams, queryOf(req));
-    return { events: await eventsOverview({ all: p.all === 'true' }) };
+    return { basis: p.basis, events: await eventsOverview({ all: p.all === 'true', basis: p.basis }) };
   });
 
   app.get('/api/events/:event', async (req) => {
     const ref = await eventOf(db, req);
+    const p = parseParams(eventParams, queryOf(req));
     const [event, latest, workflows] = await Promise.all([
       getEvent(db, ref.id),
-      latestPrices(db, ref.id),
+      latestPrices(db, ref.id, undefined, p.basis),
       loadEventWorkflows(db, ui, ref.id),
     ]);
     if (!event) throw new NotFound(`event ${ref.id} is gone`);
@@ -93,6 +99,7 @@ export function registerApi(app: FastifyInstance, db: Db, ui: TemporalUi): void 
     const zones = [...new Set(latest.map((l) => l.zone))].filter((z) => z !== 'ALL').sort();
     return {
       event: withStatus,
+      basis: p.basis,
       zones,
       latest,
       workflows,
@@ -112,9 +119,10 @@ export function registerApi(app: FastifyInstance, db: Db, ui: TemporalUi): void 
       zone: p.zone,
       source: p.source,
       quantity: p.quantity,
+      basis: p.basis,
     });
     await checkZone(db, ref.id, p.zone, rows);
-    return { event: ref.id, bucket: p.bucket.label, days: p.days, zone: p.zone ?? 'ALL', quantity: p.quantity, rows };
+    return { event: ref.id, basis: p.basis, bucket: p.bucket.label, days: p.days, zone: p.zone ?? 'ALL', quantity: p.quantity, rows };
   });
 
   app.get('/api/events/:event/availability', async (req) => {
@@ -139,19 +147,50 @@ export function registerApi(app: FastifyInstance, db: Db, ui: TemporalUi): void 
     const ref = await eventOf(db, req);
     const p = parseParams(sectionsParams, queryOf(req));
     const now = new Date();
-    return { event: ref.id, days: p.days, rows: await sections(db, { eventId: ref.id, from: daysAgo(now, p.days), to: now }) };
+    return {
+      event: ref.id,
+      basis: p.basis,
+      days: p.days,
+      rows: await sections(db, { eventId: ref.id, from: daysAgo(now, p.days), to: now, basis: p.basis }),
+    };
   });
 
   app.get('/api/events/:event/listings', async (req) => {
     const ref = await eventOf(db, req);
     const p = parseParams(listingsParams, queryOf(req));
-    return { event: ref.id, rows: await latestListings(db, ref.id, p.limit, p.source) };
+    // Rows keep both buyer's prices, named (allInPrice, basePrice), and the seller's net proceeds
+    // under that name only; `basis` is the order (cheapest first on it).
+    return { event: ref.id, basis: p.basis, rows: await latestListings(db, ref.id, p.limit, p.source, p.basis) };
+  });
+
+  // The cheapest N seats together across marketplaces, and the supply with the same seats counted
+  // once, from the latest scrape of every marketplace that gives listings (docs/prices.md).
+  app.get('/api/events/:event/together', async (req) => {
+    const ref = await eventOf(db, req);
+    const p = parseParams(togetherParams, queryOf(req));
+    const offered = await offeredListingsOfEvent(db, ref.id);
+    // One comparison per currency (never mixed), the currency with the most listings first.
+    const perCurrency = new Map<string, number>();
+    for (const l of offered.listings) perCurrency.set(l.currency, (perCurrency.get(l.currency) ?? 0) + 1);
+    const currencies = [...perCurrency].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([c]) => c);
+    return {
+      event: ref.id,
+      basis: p.basis,
+      seats: p.seats,
+      together: currencies.map((currency) => ({ currency, sizes: cheapestTogetherForSizes(offered.listings, p.seats, p.basis, currency) })),
+      supply: distinctSupply(offered.listings),
+      scrapes: offered.scrapes,
+      // Summary-only marketplaces (and a listings scrape that found none): not in the figures above.
+      withoutListings: offered.scrapes
+        .filter((s) => s.listings === 0)
+        .map((s) => ({ marketplace: s.marketplace, kind: s.kind, capturedAt: s.capturedAt })),
+    };
   });
 
   app.get('/api/events/:event/prices', async (req) => {
     const ref = await eventOf(db, req);
     const p = parseParams(pricesParams, queryOf(req));
-    return { event: ref.id, rows: await latestPrices(db, ref.id, p.source) };
+    return { event: ref.id, basis: p.basis, rows: await latestPrices(db, ref.id, p.source, p.basis) };
   });
 
   app.get('/api/events/:event/alerts', async (req) => {

@@ -5,6 +5,7 @@ import { daysAgo } from '../db/analytics/query';
 import { listCycles, listScrapeErrors, type CycleRecord } from '../db/cycles';
 import type { Db } from '../db/pool';
 import { parseBucket } from '../domain/buckets';
+import { DEFAULT_PRICE_BASIS, type PriceBasis } from '../domain/price-basis';
 import { countFailures, failureKindOf, type FailureCount, type FailureKind } from './failures';
 import { eventOverview, type EventOverview } from './overview';
 import { cycleWorkflowId, scrapeWorkflowId, workflowUrl, type TemporalUi } from './temporal-links';
@@ -16,9 +17,13 @@ import { cycleWorkflowId, scrapeWorkflowId, workflowUrl, type TemporalUi } from 
  */
 const HOUR = parseBucket('1 hour');
 
-/** The Events page: every tracked event (all with `all`) with its latest prices, changes and sparkline. */
-export async function loadEventsOverview(db: Db, opts: { all: boolean; now?: Date }): Promise<EventOverview[]> {
+/**
+ * The Events page: every tracked event (all with `all`) with its latest prices, changes and
+ * sparkline, every figure on `basis` (all-in when absent).
+ */
+export async function loadEventsOverview(db: Db, opts: { all: boolean; basis?: PriceBasis; now?: Date }): Promise<EventOverview[]> {
   const now = opts.now ?? new Date();
+  const basis = opts.basis ?? DEFAULT_PRICE_BASIS;
   const events = await listEventsByStatus(db, { all: opts.all, now });
   if (events.length === 0) return [];
   const errors = await db.query<{ event_id: string; at: Date }>(
@@ -30,12 +35,12 @@ export async function loadEventsOverview(db: Db, opts: { all: boolean; now?: Dat
   // every partition or chunk).
   const ids = events.map((e) => e.id);
   const [latest, week] = await Promise.all([
-    latestPricesOfEvents(db, ids),
-    historyOfEvents(db, { eventIds: ids, from: daysAgo(now, 8), to: now, bucket: HOUR }),
+    latestPricesOfEvents(db, ids, undefined, basis),
+    historyOfEvents(db, { eventIds: ids, from: daysAgo(now, 8), to: now, bucket: HOUR, basis }),
   ]);
   const states = await eventStatusStates(db, ids);
   return events.map((e) =>
-    eventOverview(e, latest.get(e.id) ?? [], week.get(e.id) ?? [], lastError.get(e.id) ?? null, states.get(e.id) ?? null),
+    eventOverview(e, latest.get(e.id) ?? [], week.get(e.id) ?? [], lastError.get(e.id) ?? null, states.get(e.id) ?? null, basis),
   );
 }
 
@@ -149,7 +154,7 @@ export async function loadEventWorkflows(db: Db, ui: TemporalUi, eventId: number
  * and error ids, a digest of the events) decides whether the last answer still holds; it is
  * reused for at most `maxAgeMs` (60 s) so the windows move on.
  */
-export function cachedEventsOverview(db: Db, maxAgeMs = 60_000): (opts: { all: boolean }) => Promise<EventOverview[]> {
+export function cachedEventsOverview(db: Db, maxAgeMs = 60_000): (opts: { all: boolean; basis: PriceBasis }) => Promise<EventOverview[]> {
   const cache = new Map<string, { version: string; at: number; value: EventOverview[] }>();
   return async (opts) => {
     const v = await db.query<{ s: string | null; e: string | null; ev: string | null }>(
@@ -157,7 +162,7 @@ export function cachedEventsOverview(db: Db, maxAgeMs = 60_000): (opts: { all: b
               (SELECT md5(string_agg(id || ':' || tracked || ':' || coalesce(starts_at::text, '') || ':' || name, ',' ORDER BY id)) FROM events) AS ev`,
     );
     const version = `${v.rows[0]?.s}/${v.rows[0]?.e}/${v.rows[0]?.ev}`;
-    const key = String(opts.all);
+    const key = `${opts.all}/${opts.basis}`;
     const hit = cache.get(key);
     if (hit && hit.version === version && Date.now() - hit.at < maxAgeMs) return hit.value;
     const value = await loadEventsOverview(db, opts);

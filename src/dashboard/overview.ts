@@ -2,6 +2,7 @@ import type { CatalogEvent } from '../catalog/lifecycle';
 import type { HistoryRow } from '../db/analytics/history';
 import type { LatestPriceRow } from '../db/analytics/latest';
 import { isLiveStatus, stoppedReason, type EventStatus, type EventStatusState } from '../domain/event-status';
+import { DEFAULT_PRICE_BASIS, type PriceBasis } from '../domain/price-basis';
 
 /**
  * The Events page's figures for one event, computed from what the analytics functions return
@@ -16,6 +17,8 @@ export interface PriceChange {
 
 export interface MarketplaceFigures {
   source: string;
+  /** The price basis of lowest, lastLowest and the changes (price-basis.ts). */
+  basis: PriceBasis;
   /**
    * Lowest per-ticket price of the marketplace's latest scrape (whole event, zone ALL); null when
    * the event is cancelled or postponed (not a live price: its last figure is `lastLowest`).
@@ -44,6 +47,8 @@ export interface EventOverview {
   /** The event's ids on the marketplaces (event_sources), for the Events filter. */
   marketplaceIds: string[];
   tracked: boolean;
+  /** The price basis of every figure below. */
+  basis: PriceBasis;
   marketplaces: MarketplaceFigures[];
   /** Lowest price over all marketplaces per hour of the last 7 days: [epoch ms, price]. */
   sparkline: [number, number][];
@@ -102,13 +107,21 @@ export function lowestAcross(rows: readonly HistoryRow[]): [number, number][] {
   return [...byTime].sort((a, b) => a[0] - b[0]);
 }
 
+/**
+ * `latest` and `week` must be on `basis`: a row on another basis is a reader's error, thrown as
+ * such (a RangeError naming both), never shown beside the others.
+ */
 export function eventOverview(
   event: CatalogEvent,
   latest: readonly LatestPriceRow[],
   week: readonly HistoryRow[],
   lastErrorAt: Date | null,
   status: EventStatusState | null = null,
+  basis: PriceBasis = DEFAULT_PRICE_BASIS,
 ): EventOverview {
+  for (const r of [...latest, ...week])
+    if (r.basis !== basis)
+      throw new RangeError(`event ${event.id}: a ${r.basis} figure among ${basis} ones (${r.source}); bases are never mixed`);
   const live = isLiveStatus(status?.status);
   const series = seriesBySource(week);
   const sources = new Set([...event.marketplaceIds.map((s) => s.marketplace), ...latest.map((l) => l.source)]);
@@ -117,6 +130,7 @@ export function eventOverview(
     const s = series.get(source) ?? [];
     return {
       source,
+      basis,
       lowest: live ? (l?.lowest ?? null) : null,
       lastLowest: l?.lowest ?? null,
       live,
@@ -151,6 +165,7 @@ export function eventOverview(
     timezone: event.timezone,
     marketplaceIds: event.marketplaceIds.map((m) => m.marketplaceEventId),
     tracked: event.tracked,
+    basis,
     marketplaces,
     sparkline: lastDays(lowestAcross(week), 7),
     lastScrapeAt,

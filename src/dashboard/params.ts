@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseBucket } from '../domain/buckets';
-import { bucketOption, daysOption, limitOption, marketplaceOption, quantityOption, zoneOption } from '../domain/query-options';
+import { basisOption, bucketOption, daysOption, limitOption, marketplaceOption, quantityOption, zoneOption } from '../domain/query-options';
+import { PARTY_SIZES } from '../domain/together';
 
 /**
  * The JSON API's query parameters, validated with zod; the same options as the CLI's
@@ -12,13 +13,48 @@ const source = marketplaceOption;
 const zone = zoneOption;
 const bucket = bucketOption;
 const quantity = quantityOption;
+/** `?basis=all-in|base` on every route that answers prices; all-in when absent (16 CFR 464: the total first). */
+const basis = basisOption;
 
-export const historyParams = z.strictObject({ days: days(30), bucket: bucket.default(parseBucket('1 day')), zone, source, quantity });
+/** The most seats together the together route computes: a group larger than this is not a party buying together. */
+export const MAX_SEATS_TOGETHER = 20;
+
+/** `?seats=1,2,4`: party sizes, comma-separated whole numbers from 1 to MAX_SEATS_TOGETHER, kept in order, repeats dropped. */
+const seats = z
+  .string()
+  .transform((s, ctx): number[] => {
+    const parts = s.split(',').map((x) => x.trim());
+    const out: number[] = [];
+    for (const part of parts) {
+      const n = /^\d+$/.test(part) ? Number(part) : NaN;
+      if (!Number.isInteger(n) || n < 1 || n > MAX_SEATS_TOGETHER) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be whole numbers from 1 to ${MAX_SEATS_TOGETHER}, comma-separated (e.g. 1,2,4); got ${JSON.stringify(part)}`,
+        });
+        return z.NEVER;
+      }
+      if (!out.includes(n)) out.push(n);
+    }
+    return out;
+  })
+  .default(() => [...PARTY_SIZES]);
+
+export const historyParams = z.strictObject({
+  days: days(30),
+  bucket: bucket.default(parseBucket('1 day')),
+  zone,
+  source,
+  quantity,
+  basis,
+});
 export const availabilityParams = z.strictObject({ days: days(7), bucket: bucket.optional(), zone, source });
-export const sectionsParams = z.strictObject({ days: days(7) });
-export const listingsParams = z.strictObject({ source, limit: limit(50, 1000) });
-export const pricesParams = z.strictObject({ source });
-export const eventsParams = z.strictObject({ all: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false') });
+export const sectionsParams = z.strictObject({ days: days(7), basis });
+export const listingsParams = z.strictObject({ source, limit: limit(50, 1000), basis });
+export const pricesParams = z.strictObject({ source, basis });
+export const eventParams = z.strictObject({ basis });
+export const togetherParams = z.strictObject({ seats, basis });
+export const eventsParams = z.strictObject({ all: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'), basis });
 export const cyclesParams = z.strictObject({ limit: limit(100, 1000), hours: days(7 * 24).pipe(z.number().max(24 * 3660)) });
 export const alertsParams = z.strictObject({ days: days(30), limit: limit(200, 5000) });
 export const changesParams = z.strictObject({

@@ -58,7 +58,7 @@ describe('dashboard access', () => {
     assert.equal((await fetch(`${dash.url}/api/events`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status, 401);
     const bearer = await fetch(`${dash.url}/api/events`, { headers: { authorization: `Bearer ${TOKEN}` } });
     assert.equal(bearer.status, 200);
-    assert.deepEqual(await bearer.json(), { events: [] });
+    assert.deepEqual(await bearer.json(), { basis: 'all-in', events: [] });
 
     const first = await fetch(`${dash.url}/events?token=${TOKEN}`, { redirect: 'manual' });
     assert.equal(first.status, 303);

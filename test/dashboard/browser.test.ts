@@ -10,6 +10,7 @@ import { ensureChromium, launchBrowser, testOutputDir } from '../helpers/browser
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { skipOrFail } from '../helpers/skip';
 import { seedDashboardData } from './seed';
+import { storeTogetherCaptures, TOGETHER_FIGURES } from './together-seed';
 
 /**
  * The dashboard in a real browser (Debian's chromium through playwright-core) over a real
@@ -23,6 +24,7 @@ describe('dashboard in a browser', () => {
   let skip: string | null = null;
   let shots: string;
   let eventId: number;
+  let togetherId: number;
   const UI = { baseUrl: 'http://127.0.0.1:8233', namespace: 'default' };
 
   before(async () => {
@@ -35,6 +37,9 @@ describe('dashboard in a browser', () => {
     t = await createTestDatabase();
     const seeded = await seedDashboardData(t.db);
     eventId = seeded.eventIds[0]!;
+    // The 5th event: real captures alone (together-seed.ts), for the cheapest seats together.
+    togetherId = seeded.eventIds[4]!;
+    await storeTogetherCaptures(t.db, togetherId, new Date(Date.now() - 1_800_000));
     dash = await startDashboard({ db: t.db, port: 0, temporalUi: UI });
     browser = await launchBrowser(chromium.path);
     shots = testOutputDir('dashboard');
@@ -79,7 +84,9 @@ describe('dashboard in a browser', () => {
     const firstRow = await page.textContent(`tr[data-event-id="${eventId}"]`);
     assert.match(firstRow ?? '', /\$\d+\.\d\d/);
     // Each marketplace's column is headed by its label, from the server (/api/marketplaces).
-    const heads = await page.$$eval('#events-table th[title]', (ths) => ths.map((t) => [t.getAttribute('title'), t.textContent]));
+    const heads = await page.$$eval('#events-table th[title]', (ths) =>
+      ths.map((t) => [t.getAttribute('title'), t.querySelector('.label')?.textContent]),
+    );
     assert.ok(heads.length >= 2, `marketplace columns: ${heads.length}`);
     for (const [name, label] of heads) assert.equal(label, MARKETPLACES.find((m) => m.name === name)?.label, `${name}`);
     await page.fill('#filter', 'Hamilton');
@@ -165,6 +172,109 @@ describe('dashboard in a browser', () => {
     }
     assert.deepEqual((page as Page & { errors?: string[] }).errors, []);
     await page.close();
+  });
+
+  /** Headers that hold no price (the rest must name their basis). */
+  const NOT_PRICES = new Set([
+    'Event',
+    'Date',
+    'Venue',
+    'Last scrape',
+    'Seats',
+    'Marketplace',
+    'Zone',
+    'Section',
+    'Row',
+    'Qty',
+    'Splits',
+    'Tickets',
+    'Last seen',
+    'Captured',
+  ]);
+  /**
+   * The headers of the page's tables that hold prices yet name no basis, or name another one than
+   * `basis` (the listings' "All-in" and "Before fees" name theirs and are both allowed). The price
+   * changes of #event-extra (the alerts' part of the page, price changes recorded by the alert
+   * pipeline on no stated basis) are not this page's tables.
+   */
+  const unlabelled = async (page: Page, basis: 'all-in' | 'base'): Promise<string[]> => {
+    const heads = await page.$$eval('main table.grid th', (ths) =>
+      ths.filter((t) => !t.closest('#event-extra')).map((t) => [t.textContent ?? '', t.closest('#listings') ? 'listings' : ''] as const),
+    );
+    assert.ok(heads.length > 5, `headers: ${heads.length}`);
+    const mine = basis === 'all-in' ? /all-in/i : /before fees/i;
+    return heads
+      .filter(
+        ([text, where]) => !NOT_PRICES.has(text) && !(where === 'listings' && /^(All-in|Before fees)$/.test(text)) && !mine.test(text),
+      )
+      .map(([text]) => text);
+  };
+
+  it('the event page opens on the cheapest seats together, all-in, and every price header, card and axis names its basis; the switch changes all of them', async (c) => {
+    if (skip) return skipOrFail(c, skip);
+    const label = (name: string): string => MARKETPLACES.find((m) => m.name === name)!.label;
+    const page = await open(`/events/${togetherId}`);
+    await page.waitForSelector('#together tr[data-seats="2"]');
+    await page.waitForSelector('#history-chart[data-state="drawn"]');
+    await page.waitForSelector('#listings table');
+    assert.equal(await page.$eval('#basis', (s) => (s as unknown as { value: string }).value), 'all-in');
+    const h2 = await page.$$eval('main h2', (hs) => hs.map((x) => x.textContent));
+    assert.equal(h2[0], 'Cheapest seats together');
+    const seatsRow = (n: number): Promise<string[]> =>
+      page.$$eval(`#together tr[data-seats="${n}"] td`, (tds) => tds.map((td) => td.textContent ?? ''));
+    // 215.33 × 2 = 430.66, StubHub 7421193318 (together-seed.ts).
+    const two = TOGETHER_FIGURES.allInUsd[1];
+    assert.deepEqual(await seatsRow(2), ['2 together', '$430.66', '$215.33', label(two.marketplace), two.section, '–']);
+    assert.deepEqual((await seatsRow(4)).slice(0, 3), ['4 together', '$1156.68', '$289.17']);
+    const supply = (await page.textContent('#supply')) ?? '';
+    assert.match(supply, /distinct supply: 20 listings \/ 55 tickets \(1 listed on more than one marketplace\)/);
+    assert.ok(supply.includes(`${label('vividseats')}: 18 listings / 49 tickets`), supply);
+    assert.ok(supply.includes(`${label('stubhub')}: 3 listings / 10 tickets`), supply);
+    assert.match((await page.textContent('#without-listings')) ?? '', new RegExp(`${label('seatgeek')} \\(summary only\\)`));
+    assert.deepEqual(await unlabelled(page, 'all-in'), []);
+    // The listings show all-in first, then before fees; never the seller's net proceeds.
+    const listHeads = await page.$$eval('#listings th', (ths) => ths.map((t) => t.textContent));
+    assert.ok(
+      listHeads.indexOf('All-in') >= 0 && listHeads.indexOf('All-in') + 1 === listHeads.indexOf('Before fees'),
+      listHeads.join(' | '),
+    );
+    const cards = await page.$$eval('.cards .card .basis', (cs) => cs.map((x) => x.textContent));
+    assert.ok(cards.length >= 2, `cards: ${cards.length}`);
+    for (const t of cards) assert.equal(t, 'Lowest, all-in');
+    const axis = (): Promise<string | undefined> =>
+      page.evaluate(
+        () => (globalThis as unknown as { ttCharts: { history: { axes: { label?: string }[] } } }).ttCharts.history.axes[1]?.label,
+      );
+    assert.equal(await axis(), 'Lowest per ticket, all-in');
+    await page.screenshot({ path: path.join(shots, 'event-together.png') });
+
+    // Before fees: kept in the URL, every figure again (Vivid Seats VT000003, 220.35 × 2 = 440.70).
+    await page.selectOption('#basis', 'base');
+    await page.waitForSelector('#history-chart[data-state="drawn"][data-basis="base"]');
+    await page.waitForFunction(`document.querySelector('#together tr[data-seats="2"] td:nth-child(2)')?.textContent === '$440.70'`);
+    assert.match(page.url(), /[?&]basis=base/);
+    await page.waitForSelector('#listings table');
+    assert.deepEqual(await unlabelled(page, 'base'), []);
+    for (const t of await page.$$eval('.cards .card .basis', (cs) => cs.map((x) => x.textContent))) assert.equal(t, 'Lowest, before fees');
+    assert.equal(await axis(), 'Lowest per ticket, before fees');
+    // A reload keeps the basis (from the URL).
+    await page.reload();
+    await page.waitForSelector('#together tr[data-seats="2"]');
+    assert.equal(await page.$eval('#basis', (s) => (s as unknown as { value: string }).value), 'base');
+    assert.deepEqual((page as Page & { errors?: string[] }).errors, []);
+    await page.close();
+
+    // The Events page: the same switch, its price headers on the basis.
+    const events = await open('/events?basis=base');
+    await events.waitForSelector('tr[data-event-id]');
+    assert.equal(await events.$eval('#basis', (s) => (s as unknown as { value: string }).value), 'base');
+    assert.deepEqual(await unlabelled(events, 'base'), []);
+    await events.selectOption('#basis', 'all-in');
+    await events.waitForFunction(`document.querySelector('#events-table th[title] .small')?.textContent === 'lowest, all-in'`);
+    assert.deepEqual(await unlabelled(events, 'all-in'), []);
+    assert.doesNotMatch(events.url(), /basis=/);
+    assert.deepEqual((events as Page & { errors?: string[] }).errors, []);
+    await events.close();
   });
 
   it('the cycles page draws its chart and the alerts page opens', async (c) => {

@@ -94,6 +94,40 @@ describe('dashboard figures', () => {
     assert.equal(eventOverview(event, [{ ...latest[0]!, mark: 'format-drift' }], [], null).lastStatus, 'format-drift');
   });
 
+  it('the Events figures are on one basis: a row of another basis from a reader is refused, never shown beside the others', () => {
+    const event = { id: 7, name: 'E', marketplaceIds: [], tracked: true } as unknown as CatalogEvent;
+    const base = {
+      source: 'vividseats',
+      zone: 'ALL',
+      capturedAt: new Date(T0),
+      basis: 'base' as const,
+      lowest: 200,
+      average: null,
+      highest: null,
+      lowest2: null,
+      lowest4: null,
+      tickets: null,
+      listings: null,
+      available: true,
+      currency: 'USD',
+      mark: null,
+      eventStatus: null,
+      live: true,
+    };
+    const allIn = { ...base, source: 'stubhub', basis: 'all-in' as const, lowest: 240 };
+    // Both bases named on the answer.
+    const ok = eventOverview(event, [base], [{ ...row(0, 'vividseats', 200), basis: 'base' }], null, null, 'base');
+    assert.equal(ok.basis, 'base');
+    assert.deepEqual(
+      ok.marketplaces.map((m) => [m.source, m.basis, m.lowest]),
+      [['vividseats', 'base', 200]],
+    );
+    // A base row among all-in ones (latest or history), and the default all-in with base rows.
+    assert.throws(() => eventOverview(event, [allIn, base], [], null, null, 'all-in'), /a base figure among all-in ones \(vividseats\)/);
+    assert.throws(() => eventOverview(event, [allIn], [{ ...row(0, 'vividseats', 200), basis: 'base' }], null), /bases are never mixed/);
+    assert.throws(() => eventOverview(event, [base], [], null), /a base figure among all-in ones/);
+  });
+
   it('a cancelled event: its last lowest is kept but never shown as the live price; a rescheduled one shows its new start', () => {
     const event = {
       id: 2,

@@ -5,8 +5,8 @@ import { h } from './dom.js';
 
 window.ttCharts = {};
 
-/** A tiny inline SVG line of [ms, price] points. */
-export function sparkline(points) {
+/** A tiny inline SVG line of [ms, price] points; `basis` names the prices' basis in its title ("all-in"). */
+export function sparkline(points, basis) {
   if (!points || points.length < 2) return h('span', { class: 'muted' }, '–');
   const w = 120,
     hh = 28;
@@ -27,7 +27,7 @@ export function sparkline(points) {
   line.setAttribute('points', points.map((p) => `${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join(' '));
   svg.append(line);
   const title = document.createElementNS(ns, 'title');
-  title.textContent = `lowest over 7 days: ${y0.toFixed(2)} – ${y1.toFixed(2)}`;
+  title.textContent = `lowest${basis ? `, ${basis}` : ''}, over 7 days: ${y0.toFixed(2)} – ${y1.toFixed(2)}`;
   svg.append(title);
   return svg;
 }

@@ -33,3 +33,49 @@ export function change(c) {
 const round1 = (v) => Math.round(Number(v) * 10) / 10 || 0;
 export const percent = (v) => (v === null || v === undefined ? '–' : `${round1(v) > 0 ? '+' : ''}${round1(v).toFixed(1)}%`);
 export const trendClass = (v) => (v === null || v === undefined || round1(v) === 0 ? 'flat' : round1(v) > 0 ? 'up' : 'down');
+
+// The price basis (src/domain/price-basis.ts): every price shown names it; all-in (what the buyer
+// pays, every mandatory fee included) unless the page's URL says `?basis=base`.
+export const BASES = [
+  ['all-in', 'All-in'],
+  ['base', 'Before fees'],
+];
+/** The basis of the page's URL (`?basis=`), all-in when absent or not one. */
+export const basisOfUrl = () => {
+  const b = new URLSearchParams(location.search).get('basis');
+  return BASES.some(([v]) => v === b) ? b : 'all-in';
+};
+/** How a header, card or axis names a basis: "all-in" / "before fees" (basisLabel on the server). */
+export const basisLabel = (basis) => (basis === 'base' ? 'before fees' : 'all-in');
+/** A price heading with its basis: priced('Lowest', 'all-in') is "Lowest, all-in". */
+export const priced = (title, basis) => `${title}, ${basisLabel(basis)}`;
+
+/**
+ * The basis switch (All-in / Before fees): a select#basis showing `basis`; on a change it puts
+ * the new basis in the URL (`?basis=`, left out for all-in) and calls `onchange(basis)`.
+ */
+export function basisSwitch(basis, onchange) {
+  return h(
+    'label',
+    {
+      title:
+        'All-in: what the buyer pays per ticket, every mandatory fee included. Before fees: the price per ticket before the marketplace’s fees.',
+    },
+    'Prices ',
+    h(
+      'select',
+      {
+        id: 'basis',
+        onchange: (ev) => {
+          const q = new URLSearchParams(location.search);
+          if (ev.target.value === 'all-in') q.delete('basis');
+          else q.set('basis', ev.target.value);
+          const qs = q.toString();
+          history.replaceState(null, '', `${location.pathname}${qs ? `?${qs}` : ''}`);
+          onchange(ev.target.value);
+        },
+      },
+      BASES.map(([v, t]) => h('option', { value: v, selected: v === basis }, t)),
+    ),
+  );
+}

@@ -2,13 +2,17 @@
 import { api, marketplaces } from '../api.js';
 import { alignSeries, drawChart } from '../charts.js';
 import { fail, h, show, status, table } from '../dom.js';
-import { ago, eventDate, money, when } from '../format.js';
+import { ago, basisLabel, basisOfUrl, basisSwitch, eventDate, money, priced, when } from '../format.js';
 import { eventAlerts } from './alerts.js';
 
-/** The Event page (/events/EVENT): prices, charts, sections, listings, alerts and workflows of one event. */
+/**
+ * The Event page (/events/EVENT): the cheapest seats together, prices, charts, sections, listings,
+ * alerts and workflows of one event, every price on the basis of the URL (`?basis=`, all-in when absent).
+ */
 export async function eventPage() {
   const ref = decodeURIComponent(location.pathname.split('/')[2] || '');
-  const [info, { colorOf, labelOf }] = await Promise.all([api(`/api/events/${encodeURIComponent(ref)}`), marketplaces()]);
+  const basis = basisOfUrl();
+  const [info, { colorOf, labelOf }] = await Promise.all([api(`/api/events/${encodeURIComponent(ref)}?basis=${basis}`), marketplaces()]);
   const e = info.event;
   const id = e.id;
   const params = new URLSearchParams(location.search);
@@ -18,11 +22,13 @@ export async function eventPage() {
     bucket: params.get('bucket') || '1 hour',
     days: params.get('days') || '7',
   };
+  if (basis !== 'all-in') state.basis = basis;
   const historyBox = h('div', { id: 'history-chart', class: 'chart' });
   const availBox = h('div', { id: 'availability-chart', class: 'chart' });
   const sectionsBox = h('div', { id: 'sections', class: 'scroll' });
   const listingsBox = h('div', { id: 'listings', class: 'scroll' });
   const extraBox = h('div', { id: 'event-extra' });
+  const togetherBox = h('div', { id: 'together' }, h('p', { class: 'muted' }, 'Loading…'));
   const select = (idName, options, key) =>
     h(
       'select',
@@ -39,10 +45,17 @@ export async function eventPage() {
       },
       options.map(([v, t]) => h('option', { value: v, selected: v === state[key] }, t)),
     );
-  const priceAxes = [{}, { label: 'price', values: (u, vals) => vals.map((v) => (v === null ? '' : '$' + v)), size: 70 }];
+  const priceAxes = (b, quantity) => [
+    {},
+    {
+      label: priced(quantity === '1' ? 'Lowest per ticket' : `Lowest for ${quantity} together`, b),
+      values: (u, vals) => vals.map((v) => (v === null ? '' : '$' + v)),
+      size: 70,
+    },
+  ];
 
   async function drawCharts() {
-    const q = new URLSearchParams({ days: state.days, bucket: state.bucket, quantity: state.quantity });
+    const q = new URLSearchParams({ days: state.days, bucket: state.bucket, quantity: state.quantity, basis });
     if (state.zone) q.set('zone', state.zone);
     const aq = new URLSearchParams({ days: state.days, bucket: state.bucket });
     if (state.zone) aq.set('zone', state.zone);
@@ -63,8 +76,9 @@ export async function eventPage() {
       historyBox,
       'history',
       alignSeries(hist.rows, fields, colorOf),
-      priceAxes,
+      priceAxes(hist.basis, state.quantity),
       {
+        basis: hist.basis,
         zone: hist.zone,
         quantity: String(hist.quantity),
         bucket: hist.bucket,
@@ -101,7 +115,14 @@ export async function eventPage() {
       rows.length === 0
         ? h('p', { class: 'muted' }, 'No sections scraped in the last 7 days.')
         : table(
-            ['Zone', 'Section', 'Marketplace', 'Lowest', 'Latest', 'Average', 'Highest', 'For 2', 'For 4', 'Tickets', 'Last seen'],
+            [
+              'Zone',
+              'Section',
+              'Marketplace',
+              ...['Lowest', 'Latest', 'Average', 'Highest', 'For 2', 'For 4'].map((t) => priced(t, sec.basis)),
+              'Tickets',
+              'Last seen',
+            ],
             rows.map((r) => [
               r.zone,
               r.section,
@@ -123,7 +144,8 @@ export async function eventPage() {
       lis.rows.length === 0
         ? h('p', { class: 'muted' }, 'No listings scraped yet.')
         : table(
-            ['Marketplace', 'Zone', 'Section', 'Row', 'Qty', 'Splits', 'Price', 'All-in', 'Captured'],
+            // Both buyer's prices, all-in first (16 CFR 464); never the seller's net proceeds.
+            ['Marketplace', 'Zone', 'Section', 'Row', 'Qty', 'Splits', 'All-in', 'Before fees', 'Captured'],
             lis.rows.map((r) => [
               r.source,
               r.zone,
@@ -131,12 +153,80 @@ export async function eventPage() {
               r.row ?? '–',
               r.quantity,
               r.splits.length ? r.splits.join(',') : 'any',
-              money(r.pricePerTicket, r.currency),
               money(r.allInPrice, r.currency),
+              money(r.basePrice, r.currency),
               ago(r.capturedAt),
             ]),
           ),
     );
+  }
+  /** The together answer: per currency, the cheapest 1, 2 and 4 seats; the distinct supply; the marketplaces left out. */
+  function drawTogether(t) {
+    const kinds = { summary: 'summary only', listings: 'no listings in its latest scrape' };
+    const name = (m) => labelOf(m);
+    const perMarketplace = Object.entries(t.supply.perMarketplace)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([m, c]) => `${name(m)}: ${c.listings} listings / ${c.tickets} tickets`);
+    const leftOut = t.together.flatMap((c) => c.sizes.map((s) => s.figure).filter(Boolean)).find((f) => f.leftOut.noPriceOnBasis > 0);
+    // A table per currency (usually one), the supply line, then what is not in the figures.
+    const parts = [
+      t.together.length === 0
+        ? h('p', { class: 'muted' }, 'No marketplace gave listings for this event yet.')
+        : t.together.map((c) =>
+            h(
+              'table',
+              { class: 'grid', 'data-currency': c.currency },
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  ['Seats', priced('Total', t.basis), priced('Per ticket', t.basis), 'Marketplace', 'Section', 'Row'].map((x) =>
+                    h('th', {}, x),
+                  ),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                c.sizes.map(({ n, figure: f }) =>
+                  h(
+                    'tr',
+                    { 'data-seats': n },
+                    f
+                      ? [
+                          `${n} together`,
+                          money(f.total, f.currency),
+                          money(f.perTicket, f.currency),
+                          name(f.marketplace),
+                          f.section,
+                          f.row ?? '–',
+                        ].map((x, i) => h('td', { class: i === 1 || i === 2 ? 'num' : null }, x))
+                      : [h('td', {}, `${n} together`), h('td', { colspan: 5, class: 'muted' }, `no listing sells ${n} together`)],
+                  ),
+                ),
+              ),
+            ),
+          ),
+      h(
+        'p',
+        { id: 'supply', class: 'small' },
+        `distinct supply: ${t.supply.distinctListings} listings / ${t.supply.distinctTickets} tickets (${t.supply.links.length} listed on more than one marketplace)`,
+        perMarketplace.length ? ` · ${perMarketplace.join(' · ')}` : '',
+      ),
+      leftOut
+        ? h('p', { class: 'small muted' }, `${leftOut.leftOut.noPriceOnBasis} listings without a price ${basisLabel(t.basis)} left out.`)
+        : null,
+      t.withoutListings.length
+        ? h(
+            'p',
+            { id: 'without-listings', class: 'small muted' },
+            `Not in these figures (no listings): ${t.withoutListings.map((w) => `${name(w.marketplace)} (${kinds[w.kind] ?? w.kind})`).join(', ')}`,
+          )
+        : null,
+    ];
+    togetherBox.replaceChildren(...parts.flat().filter((x) => x !== null));
   }
   const latestAll = info.latest.filter((l) => l.zone === 'ALL');
   show(
@@ -157,12 +247,20 @@ export async function eventPage() {
       : null,
     h(
       'div',
+      { class: 'controls' },
+      basisSwitch(basis, () => eventPage().catch(fail)),
+    ),
+    h('h2', {}, 'Cheapest seats together'),
+    togetherBox,
+    h(
+      'div',
       { class: 'cards' },
       latestAll.map((l) =>
         h(
           'div',
           { class: 'card', style: `border-top: 3px solid ${colorOf(l.source)}` },
           h('div', { class: 'muted', title: l.source }, labelOf(l.source)),
+          h('div', { class: 'small basis' }, priced('Lowest', info.basis)),
           l.live
             ? h('div', { class: 'big' }, money(l.lowest, l.currency))
             : h('div', { class: 'big muted', title: 'not a live price' }, h('s', {}, money(l.lowest, l.currency))),
@@ -226,7 +324,7 @@ export async function eventPage() {
     h(
       'p',
       { class: 'small muted' },
-      'Solid: lowest price per ticket (or lowest total for the group size); dashed: average price per ticket.',
+      `Solid: lowest price per ticket (or lowest total for the group size); dashed: average price per ticket; ${basisLabel(basis)}.`,
     ),
     historyBox,
     h('h2', {}, 'Availability'),
@@ -258,11 +356,12 @@ export async function eventPage() {
   // The charts first; the tables load beside them.
   await Promise.all([
     drawCharts(),
-    api(`/api/events/${id}/sections?days=7`).then((r) => {
+    api(`/api/events/${id}/together?seats=1,2,4&basis=${basis}`).then(drawTogether),
+    api(`/api/events/${id}/sections?days=7&basis=${basis}`).then((r) => {
       sec = r;
       drawSections();
     }),
-    api(`/api/events/${id}/listings?limit=50`).then(drawListings),
+    api(`/api/events/${id}/listings?limit=50&basis=${basis}`).then(drawListings),
     eventAlerts(id, extraBox),
   ]);
 }

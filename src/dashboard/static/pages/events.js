@@ -2,14 +2,16 @@
 import { api, marketplaces } from '../api.js';
 import { sparkline } from '../charts.js';
 import { fail, h, show, status } from '../dom.js';
-import { ago, change, eventDate, money } from '../format.js';
+import { ago, basisLabel, basisOfUrl, basisSwitch, change, eventDate, money, priced } from '../format.js';
 
 /** The Events page: every tracked event (all with the box ticked), filtered and sorted in the page. */
 export async function eventsPage() {
-  const state = { filter: '', sort: 'date', all: false, events: [], labelOf: (m) => m };
+  const state = { filter: '', sort: 'date', all: false, basis: basisOfUrl(), events: [], labelOf: (m) => m };
   const table = h('div', { id: 'events-table' });
   const load = async () => {
-    const [r, known] = await Promise.all([api(`/api/events?all=${state.all}`), marketplaces()]);
+    const [r, known] = await Promise.all([api(`/api/events?all=${state.all}&basis=${state.basis}`), marketplaces()]);
+    // The figures drawn are on the basis the server answered (never the one asked for, were they to differ).
+    state.answeredBasis = r.basis;
     state.events = r.events;
     state.labelOf = known.labelOf;
     draw();
@@ -52,8 +54,15 @@ export async function eventsPage() {
             h('th', {}, 'Event'),
             h('th', {}, 'Date'),
             h('th', {}, 'Venue'),
-            markets.map((m) => h('th', { class: 'num', title: m }, state.labelOf(m))),
-            h('th', {}, 'Lowest, 7 days'),
+            markets.map((m) =>
+              h(
+                'th',
+                { class: 'num', title: m },
+                h('span', { class: 'label' }, state.labelOf(m)),
+                h('div', { class: 'small muted' }, priced('lowest', state.answeredBasis)),
+              ),
+            ),
+            h('th', {}, priced('Lowest, 7 days', state.answeredBasis)),
             h('th', {}, 'Last scrape'),
           ),
         ),
@@ -88,7 +97,7 @@ export async function eventsPage() {
                   h('div', { class: 'small' }, '24h ', change(x.change24h), ' · 7d ', change(x.change7d)),
                 );
               }),
-              h('td', {}, sparkline(e.sparkline)),
+              h('td', {}, sparkline(e.sparkline, basisLabel(state.answeredBasis))),
               h('td', {}, h('div', {}, ago(e.lastScrapeAt)), status(e.lastStatus)),
             ),
           ),
@@ -124,6 +133,7 @@ export async function eventsPage() {
           ].map(([v, t]) => h('option', { value: v }, t)),
         ),
       ),
+      basisSwitch(state.basis, (b) => ((state.basis = b), load().catch(fail))),
       h(
         'label',
         {},
