@@ -97,8 +97,12 @@ UPDATE scrapes s
                      SELECT t.currency FROM ticket_snapshots_archive t WHERE t.scrape_ref = s.id AND t.zone = 'ALL' AND t.section = ''
                      LIMIT 1);
 
--- Rollups: the all-in columns, then every row rebuilt on both bases from the snapshots (live and
--- archived), hourly then daily, with the rules of src/db/rollup.ts.
+-- Rollups: the all-in columns, then every existing row recomputed on both bases from the
+-- snapshots (live and archived, which retention keeps forever), with the rules of
+-- src/db/rollup.ts. Daily rows straight from the snapshots of their day, not from hourly rows,
+-- which retention deletes after a while. Only rows that exist are updated: an hour retention
+-- deleted is not brought back, and periods never rolled up yet are left to the rollups (their
+-- rollup_dirty marks). A row whose snapshots are all gone keeps what it had, all-in unknown.
 ALTER TABLE rollup_hourly
   ADD COLUMN all_in_min_price numeric,
   ADD COLUMN all_in_max_price numeric,
@@ -114,49 +118,37 @@ ALTER TABLE rollup_daily
   ADD COLUMN all_in_min_price_2 numeric,
   ADD COLUMN all_in_min_price_4 numeric;
 
-WITH s AS (
-  SELECT * FROM ticket_snapshots WHERE section = ''
-  UNION ALL
-  SELECT * FROM ticket_snapshots_archive WHERE section = ''
-)
-INSERT INTO rollup_hourly (bucket, event_id, marketplace, zone, min_price, max_price, avg_price_sum, avg_price_count, min_price_2,
-                           min_price_4, tickets_max, tickets_sum, tickets_count, listings_max, listings_sum, listings_count, samples,
-                           all_in_min_price, all_in_max_price, all_in_avg_price_sum, all_in_avg_price_count, all_in_min_price_2, all_in_min_price_4)
-SELECT date_bin('1 hour', s.captured_at, '2000-01-03T00:00:00Z'::timestamptz), s.event_id, s.marketplace, s.zone,
-       min(s.lowest_price), max(s.highest_price), sum(s.average_price), count(s.average_price),
-       min(s.lowest_price_2), min(s.lowest_price_4),
-       max(s.total_tickets), sum(s.total_tickets), count(s.total_tickets),
-       max(s.total_listings), sum(s.total_listings), count(s.total_listings), count(*),
-       min(s.all_in_lowest_price), max(s.all_in_highest_price), sum(s.all_in_average_price), count(s.all_in_average_price),
-       min(s.all_in_lowest_price_2), min(s.all_in_lowest_price_4)
-  FROM s
- GROUP BY 1, 2, 3, 4
-ON CONFLICT (event_id, zone, bucket, marketplace) DO UPDATE SET
-  min_price = EXCLUDED.min_price, max_price = EXCLUDED.max_price, avg_price_sum = EXCLUDED.avg_price_sum,
-  avg_price_count = EXCLUDED.avg_price_count, min_price_2 = EXCLUDED.min_price_2, min_price_4 = EXCLUDED.min_price_4,
-  tickets_max = EXCLUDED.tickets_max, tickets_sum = EXCLUDED.tickets_sum, tickets_count = EXCLUDED.tickets_count,
-  listings_max = EXCLUDED.listings_max, listings_sum = EXCLUDED.listings_sum, listings_count = EXCLUDED.listings_count,
-  samples = EXCLUDED.samples, all_in_min_price = EXCLUDED.all_in_min_price, all_in_max_price = EXCLUDED.all_in_max_price,
-  all_in_avg_price_sum = EXCLUDED.all_in_avg_price_sum, all_in_avg_price_count = EXCLUDED.all_in_avg_price_count,
-  all_in_min_price_2 = EXCLUDED.all_in_min_price_2, all_in_min_price_4 = EXCLUDED.all_in_min_price_4;
+CREATE TEMPORARY TABLE zone_snapshots ON COMMIT DROP AS
+SELECT * FROM ticket_snapshots WHERE section = ''
+UNION ALL
+SELECT * FROM ticket_snapshots_archive WHERE section = '';
+CREATE INDEX ON zone_snapshots (event_id, marketplace, zone, captured_at);
+ANALYZE zone_snapshots;
 
-INSERT INTO rollup_daily (bucket, event_id, marketplace, zone, min_price, max_price, avg_price_sum, avg_price_count, min_price_2,
-                          min_price_4, tickets_max, tickets_sum, tickets_count, listings_max, listings_sum, listings_count, samples,
-                          all_in_min_price, all_in_max_price, all_in_avg_price_sum, all_in_avg_price_count, all_in_min_price_2, all_in_min_price_4)
-SELECT date_bin('1 day', h.bucket, '2000-01-03T00:00:00Z'::timestamptz), h.event_id, h.marketplace, h.zone,
-       min(h.min_price), max(h.max_price), sum(h.avg_price_sum), sum(h.avg_price_count),
-       min(h.min_price_2), min(h.min_price_4),
-       max(h.tickets_max), sum(h.tickets_sum), sum(h.tickets_count),
-       max(h.listings_max), sum(h.listings_sum), sum(h.listings_count), sum(h.samples),
-       min(h.all_in_min_price), max(h.all_in_max_price), sum(h.all_in_avg_price_sum), sum(h.all_in_avg_price_count),
-       min(h.all_in_min_price_2), min(h.all_in_min_price_4)
-  FROM rollup_hourly h
- GROUP BY 1, 2, 3, 4
-ON CONFLICT (event_id, zone, bucket, marketplace) DO UPDATE SET
-  min_price = EXCLUDED.min_price, max_price = EXCLUDED.max_price, avg_price_sum = EXCLUDED.avg_price_sum,
-  avg_price_count = EXCLUDED.avg_price_count, min_price_2 = EXCLUDED.min_price_2, min_price_4 = EXCLUDED.min_price_4,
-  tickets_max = EXCLUDED.tickets_max, tickets_sum = EXCLUDED.tickets_sum, tickets_count = EXCLUDED.tickets_count,
-  listings_max = EXCLUDED.listings_max, listings_sum = EXCLUDED.listings_sum, listings_count = EXCLUDED.listings_count,
-  samples = EXCLUDED.samples, all_in_min_price = EXCLUDED.all_in_min_price, all_in_max_price = EXCLUDED.all_in_max_price,
-  all_in_avg_price_sum = EXCLUDED.all_in_avg_price_sum, all_in_avg_price_count = EXCLUDED.all_in_avg_price_count,
-  all_in_min_price_2 = EXCLUDED.all_in_min_price_2, all_in_min_price_4 = EXCLUDED.all_in_min_price_4;
+UPDATE rollup_hourly r
+   SET min_price = a.min_price, max_price = a.max_price, avg_price_sum = a.avg_price_sum, avg_price_count = a.avg_price_count,
+       min_price_2 = a.min_price_2, min_price_4 = a.min_price_4,
+       all_in_min_price = a.all_in_min_price, all_in_max_price = a.all_in_max_price, all_in_avg_price_sum = a.all_in_avg_price_sum,
+       all_in_avg_price_count = a.all_in_avg_price_count, all_in_min_price_2 = a.all_in_min_price_2, all_in_min_price_4 = a.all_in_min_price_4
+  FROM (SELECT date_bin('1 hour', s.captured_at, '2000-01-03T00:00:00Z'::timestamptz) AS bucket, s.event_id, s.marketplace, s.zone,
+               min(s.lowest_price) AS min_price, max(s.highest_price) AS max_price, sum(s.average_price) AS avg_price_sum,
+               count(s.average_price) AS avg_price_count, min(s.lowest_price_2) AS min_price_2, min(s.lowest_price_4) AS min_price_4,
+               min(s.all_in_lowest_price) AS all_in_min_price, max(s.all_in_highest_price) AS all_in_max_price,
+               sum(s.all_in_average_price) AS all_in_avg_price_sum, count(s.all_in_average_price) AS all_in_avg_price_count,
+               min(s.all_in_lowest_price_2) AS all_in_min_price_2, min(s.all_in_lowest_price_4) AS all_in_min_price_4
+          FROM zone_snapshots s GROUP BY 1, 2, 3, 4) a
+ WHERE r.event_id = a.event_id AND r.zone = a.zone AND r.bucket = a.bucket AND r.marketplace = a.marketplace;
+
+UPDATE rollup_daily r
+   SET min_price = a.min_price, max_price = a.max_price, avg_price_sum = a.avg_price_sum, avg_price_count = a.avg_price_count,
+       min_price_2 = a.min_price_2, min_price_4 = a.min_price_4,
+       all_in_min_price = a.all_in_min_price, all_in_max_price = a.all_in_max_price, all_in_avg_price_sum = a.all_in_avg_price_sum,
+       all_in_avg_price_count = a.all_in_avg_price_count, all_in_min_price_2 = a.all_in_min_price_2, all_in_min_price_4 = a.all_in_min_price_4
+  FROM (SELECT date_bin('1 day', s.captured_at, '2000-01-03T00:00:00Z'::timestamptz) AS bucket, s.event_id, s.marketplace, s.zone,
+               min(s.lowest_price) AS min_price, max(s.highest_price) AS max_price, sum(s.average_price) AS avg_price_sum,
+               count(s.average_price) AS avg_price_count, min(s.lowest_price_2) AS min_price_2, min(s.lowest_price_4) AS min_price_4,
+               min(s.all_in_lowest_price) AS all_in_min_price, max(s.all_in_highest_price) AS all_in_max_price,
+               sum(s.all_in_average_price) AS all_in_avg_price_sum, count(s.all_in_average_price) AS all_in_avg_price_count,
+               min(s.all_in_lowest_price_2) AS all_in_min_price_2, min(s.all_in_lowest_price_4) AS all_in_min_price_4
+          FROM zone_snapshots s GROUP BY 1, 2, 3, 4) a
+ WHERE r.event_id = a.event_id AND r.zone = a.zone AND r.bucket = a.bucket AND r.marketplace = a.marketplace;

@@ -72,14 +72,14 @@ describeLayouts('event status, listings without a map zone and hidden zeros, as 
       zones.rows.map((r) => r.zone),
       ['Club Box B', 'Courtside', 'Loge Box 4', 'Promenade', 'Suite 12', 'unzoned'],
     );
-    const suite = (await latestPrices(t.db, eventId)).find((r) => r.zone === 'Suite 12')!;
+    const suite = (await latestPrices(t.db, eventId, undefined, 'base')).find((r) => r.zone === 'Suite 12')!;
     assert.deepEqual([suite.lowest, suite.tickets, suite.eventStatus, suite.live], [8400, 2, null, true]);
     // The all-in "0.00" of VB2840019002 is stored as null, with the reason on the scrape.
-    const l = await t.db.query<{ all_in_price: string | null; price_per_ticket: string }>(
-      `SELECT all_in_price, price_per_ticket FROM listings WHERE listing_id = 'VB2840019002' AND event_id = $1`,
+    const l = await t.db.query<{ all_in_price: string | null; base_price: string }>(
+      `SELECT all_in_price, base_price FROM listings WHERE listing_id = 'VB2840019002' AND event_id = $1`,
       [eventId],
     );
-    assert.deepEqual([l.rows[0]!.all_in_price, Number(l.rows[0]!.price_per_ticket)], [null, 1200]);
+    assert.deepEqual([l.rows[0]!.all_in_price, Number(l.rows[0]!.base_price)], [null, 1200]);
     const s = await t.db.query<{ not_given: { path: string }[]; event_status: string | null }>(
       `SELECT not_given, event_status FROM scrapes WHERE scrape_key = $1`,
       [scrapeId],
@@ -157,7 +157,7 @@ describeLayouts('event status, listings without a map zone and hidden zeros, as 
       ['onsale', 'cancelled'],
     );
     // Kept, not live.
-    const all = (await latestPrices(t.db, eventId)).find((r) => r.zone === 'ALL' && r.source === 'ticketmaster')!;
+    const all = (await latestPrices(t.db, eventId, undefined, 'base')).find((r) => r.zone === 'ALL' && r.source === 'ticketmaster')!;
     assert.deepEqual([all.lowest, all.highest, all.eventStatus, all.live], [40, 1450, 'cancelled', false]);
     // No longer scraped after the check that said so, and why.
     assert.equal(await due(), false);
@@ -187,7 +187,7 @@ describeLayouts('event status, listings without a map zone and hidden zeros, as 
     const eventId = await trackedEvent('postponed', '2025-03-09T00:30:00Z', { ticketmaster: 'vvG1zZ9pNzqX0V' });
     await store(eventId, 'ticketmaster', fixture('ticketmaster', 'event-postponed.json'), '2025-02-20T10:00:00Z');
     assert.ok((await listScrapableEvents(t.db, new Date('2025-02-20T12:00:00Z'), 0)).some((e) => e.id === eventId));
-    const all = (await latestPrices(t.db, eventId)).find((r) => r.zone === 'ALL')!;
+    const all = (await latestPrices(t.db, eventId, undefined, 'base')).find((r) => r.zone === 'ALL')!;
     assert.deepEqual([all.lowest, all.eventStatus, all.live], [79, 'postponed', false]);
   });
 

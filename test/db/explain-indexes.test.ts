@@ -51,15 +51,17 @@ describeLayouts('analytics queries use indexes', ({ layout, it, before, after })
         [START, DAYS],
       );
       await c.query(
-        `INSERT INTO listings (captured_at, event_id, marketplace, scrape_ref, listing_id, zone, section, seat_row, quantity, splits, price_per_ticket, all_in_price, currency)
-         SELECT s.captured_at, s.event_id, s.marketplace, s.id, 'L' || g, 'Z' || (g % 5), 'S' || (g % 12), 'A', 1 + g % 6, '{}', 10 + g, NULL, 'USD'
+        `INSERT INTO listings (captured_at, event_id, marketplace, scrape_ref, listing_id, zone, section, seat_row, quantity, splits, base_price, all_in_price, currency)
+         SELECT s.captured_at, s.event_id, s.marketplace, s.id, 'L' || g, 'Z' || (g % 5), 'S' || (g % 12), 'A', 1 + g % 6, '{}', 10 + g, 13 + g * 1.2, 'USD'
            FROM scrapes s, generate_series(1, 40) g`,
       );
       await c.query(
         `INSERT INTO ticket_snapshots (captured_at, event_id, marketplace, scrape_ref, zone, section, lowest_price, average_price, highest_price,
-                                       lowest_price_2, lowest_price_4, total_tickets, total_listings, available, currency)
-         SELECT captured_at, event_id, marketplace, scrape_ref, coalesce(zone, 'ALL'), coalesce(section, ''), min(price_per_ticket), avg(price_per_ticket),
-                max(price_per_ticket), min(price_per_ticket * 2), min(price_per_ticket * 4), sum(quantity), count(*), true, 'USD'
+                                       lowest_price_2, lowest_price_4, total_tickets, total_listings, available, currency,
+                                       all_in_lowest_price, all_in_average_price, all_in_highest_price, all_in_lowest_price_2, all_in_lowest_price_4)
+         SELECT captured_at, event_id, marketplace, scrape_ref, coalesce(zone, 'ALL'), coalesce(section, ''), min(base_price), avg(base_price),
+                max(base_price), min(base_price * 2), min(base_price * 4), sum(quantity), count(*), true, 'USD',
+                min(all_in_price), avg(all_in_price), max(all_in_price), min(all_in_price * 2), min(all_in_price * 4)
            FROM listings
           GROUP BY GROUPING SETS ((captured_at, event_id, marketplace, scrape_ref, zone, section), (captured_at, event_id, marketplace, scrape_ref, zone),
                                   (captured_at, event_id, marketplace, scrape_ref))`,

@@ -28,7 +28,7 @@ function listing(id: string, price: number, quantity = 2): NormalizedListing {
     quantity,
     splits: [],
     basePrice: price,
-    allInPrice: null,
+    allInPrice: price, // no fees: both bases give the same figures here
     sellerNetProceeds: null,
     currency: 'USD',
   };

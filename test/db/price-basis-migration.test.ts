@@ -3,10 +3,10 @@ import { loadMigrations, migrate } from '../../src/db/migrate';
 import type { Db } from '../../src/db/pool';
 import { rollupDaily, rollupHourly } from '../../src/db/rollup';
 import type { NormalizedListing } from '../../src/domain/listing';
-import { computeSnapshots } from '../../src/domain/snapshot';
 import { parseStubHubCompListings } from '../../src/marketplaces/stubhub/adapter';
 import { parseVividSeatsListings } from '../../src/marketplaces/vividseats/adapter';
 import { persistScrape } from '../../src/scrape/store';
+import { storeAsBefore } from '../fixtures/db/before-price-basis';
 import { createEvent } from '../fixtures/db/data';
 import { createTestDatabase, describeLayouts, pausePolicies, type TestDatabase } from '../helpers/db';
 import { readFixture } from '../helpers/offered-listings';
@@ -25,66 +25,8 @@ const AT = new Date('2026-03-02T10:15:00Z');
 const listingsOf = (fetched: ReturnType<typeof parseVividSeatsListings>): NormalizedListing[] =>
   fetched.kind === 'listings' ? fetched.listings : assert.fail('a listings payload');
 const VIVID = listingsOf(parseVividSeatsListings(readFixture('trial/vs_real18.json')));
-const STUBHUB = listingsOf(parseStubHubCompListings(readFixture('stubhub/comp-listings.json')));
-
-/** What the code before 090 stored for a listing: one price (StubHub's: the seller's net proceeds) and the all-in. */
-const oldPrice = (l: NormalizedListing): number => l.basePrice ?? l.sellerNetProceeds ?? assert.fail(`${l.listingId}: no old price`);
-
-/** A scrape as the code before 090 wrote it: the scrape row, its listings, and base-only snapshots of the one price. */
-async function storeAsBefore(
-  db: Db,
-  eventId: number,
-  marketplace: 'vividseats' | 'stubhub',
-  listings: NormalizedListing[],
-  key: string,
-): Promise<void> {
-  // Listings in another currency than the scrape's were rejected then as now (the capture has one in BRL).
-  listings = listings.filter((l) => l.currency === 'USD');
-  const old = listings.map((l) => ({ ...l, basePrice: oldPrice(l), allInPrice: null, sellerNetProceeds: null }));
-  const snapshots = computeSnapshots(old);
-  const event = snapshots.find((s) => s.zone === 'ALL' && s.section === '')!;
-  const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO scrapes (scrape_key, event_id, marketplace, captured_at, kind, listings_stored, listings_rejected, snapshots, lowest_price)
-     VALUES ($1, $2, $3, $4, 'listings', $5, 0, $6, $7) RETURNING id`,
-    [key, eventId, marketplace, AT, listings.length, snapshots.length, event.lowestPrice],
-  );
-  const id = rows[0]!.id;
-  for (const l of listings) {
-    await db.query(
-      `INSERT INTO listings (captured_at, event_id, marketplace, scrape_ref, listing_id, zone, section, seat_row, quantity, splits, price_per_ticket, all_in_price, currency)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [AT, eventId, marketplace, id, l.listingId, l.zone, l.section, l.row, l.quantity, l.splits, oldPrice(l), l.allInPrice, l.currency],
-    );
-  }
-  for (const s of snapshots) {
-    await db.query(
-      `INSERT INTO ticket_snapshots (captured_at, event_id, marketplace, scrape_ref, zone, section, lowest_price, average_price, highest_price,
-                                     lowest_price_2, lowest_price_4, total_tickets, total_listings, available, currency)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-      [
-        AT,
-        eventId,
-        marketplace,
-        id,
-        s.zone,
-        s.section,
-        s.lowestPrice,
-        s.averagePrice,
-        s.highestPrice,
-        s.lowestPrice2,
-        s.lowestPrice4,
-        s.totalTickets,
-        s.totalListings,
-        s.available,
-        s.currency,
-      ],
-    );
-  }
-  await db.query(
-    `INSERT INTO rollup_dirty (kind, event_id, marketplace, period_start) VALUES ('hour', $1, $2, date_trunc('hour', $3::timestamptz)) ON CONFLICT DO NOTHING`,
-    [eventId, marketplace, AT],
-  );
-}
+// The listings the code before 090 stored too: it skipped a listing without sellerNetProceeds.
+const STUBHUB = listingsOf(parseStubHubCompListings(readFixture('stubhub/comp-listings.json'))).filter((l) => l.sellerNetProceeds !== null);
 
 /** Rows of a table for one event, without the event id and the scrape's own id, in a fixed order. */
 async function rowsOf(db: Db, sql: string, eventId: number): Promise<Record<string, unknown>[]> {
@@ -121,10 +63,10 @@ describeLayouts('migration 090: price bases on data stored before it', ({ layout
     if (layout === 'timescaledb') await pausePolicies(t.db);
     migrated = await createEvent(t.db, 'stored-before-090');
     bare = await createEvent(t.db, 'stubhub-without-all-in');
-    await storeAsBefore(t.db, migrated, 'vividseats', VIVID, 'old-vivid');
-    await storeAsBefore(t.db, migrated, 'stubhub', STUBHUB, 'old-stubhub');
+    await storeAsBefore(t.db, migrated, 'vividseats', VIVID, 'old-vivid', AT);
+    await storeAsBefore(t.db, migrated, 'stubhub', STUBHUB, 'old-stubhub', AT);
     // A StubHub row stored before sellerAllInPrice was required: it has no buyer price at all.
-    await storeAsBefore(t.db, bare, 'stubhub', [{ ...STUBHUB[0]!, allInPrice: null }], 'old-bare');
+    await storeAsBefore(t.db, bare, 'stubhub', [{ ...STUBHUB[0]!, allInPrice: null }], 'old-bare', AT);
     if (layout === 'timescaledb') {
       // A deployment months old has its chunks compressed: the migration must update them.
       await t.db.query(`SELECT compress_chunk(c) FROM show_chunks('listings') c`);

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { history } from '../../src/db/analytics/history';
-import { persistScrape } from '../../src/scrape/store';
 import { loadMigrations, migrate } from '../../src/db/migrate';
 import { applyRetention } from '../../src/db/retention';
 import { rollupDaily, rollupHourly } from '../../src/db/rollup';
 import { parseBucket } from '../../src/domain/buckets';
 import { createTestDatabase, pausePolicies, timescaleSkipReason, type TestDatabase } from '../helpers/db';
 import { skipOrFail } from '../helpers/skip';
+import { storeAsBefore } from '../fixtures/db/before-price-basis';
 import { createEvent, makeListings } from '../fixtures/db/data';
 
 /**
@@ -27,44 +27,26 @@ describe('upgrading a TimescaleDB deployment from continuous aggregates (migrati
   it('keeps materialized rollups, recomputes the rest, and leaves tables and no refresh policies', async (ctx) => {
     if (skip !== null || !t) return skipOrFail(ctx, skip ?? 'no database');
     const db = t.db;
-    // Before 040, plus 070: today's persistScrape (which writes the old scrapes below) fills the
-    // event status columns 070 adds to `scrapes`, a plain table untouched by 040's rollup change.
+    // Before 040; the scrapes below are written as the code of then wrote them (one price per
+    // listing, base-only snapshots: test/fixtures/db/before-price-basis.ts).
     await migrate(
       db,
-      loadMigrations().filter((m) => m.version < 40 || m.version === 70),
+      loadMigrations().filter((m) => m.version < 40),
     );
     await pausePolicies(db);
     const eventId = await createEvent(db, 'upgrade');
     const day1 = new Date('2026-02-02T10:00:00Z');
     const day2 = new Date('2026-02-03T10:00:00Z');
     const friday = new Date('2026-01-30T10:00:00Z');
-    await persistScrape(db, {
-      scrapeId: 'u1',
-      eventId,
-      marketplace: 'stubhub',
-      capturedAt: day1,
-      fetched: { kind: 'listings', listings: makeListings(30, 1), skipped: [] },
-    });
+    await storeAsBefore(db, eventId, 'vividseats', makeListings(30, 1), 'u1', day1);
     // A Friday, in the same week-long chunk as day1 (chunks of 004 start on Thursdays: 2026-01-29).
-    await persistScrape(db, {
-      scrapeId: 'u0',
-      eventId,
-      marketplace: 'stubhub',
-      capturedAt: friday,
-      fetched: { kind: 'listings', listings: makeListings(20, 3), skipped: [] },
-    });
+    await storeAsBefore(db, eventId, 'vividseats', makeListings(20, 3), 'u0', friday);
     await db.query(`CALL refresh_continuous_aggregate('rollup_hourly', NULL, NULL)`);
     await db.query(`CALL refresh_continuous_aggregate('rollup_daily', NULL, NULL)`);
     const before = (await db.query(`SELECT * FROM rollup_daily ORDER BY zone`)).rows;
     assert.ok(before.length > 0);
     // Late data the aggregates never saw.
-    await persistScrape(db, {
-      scrapeId: 'u2',
-      eventId,
-      marketplace: 'stubhub',
-      capturedAt: day2,
-      fetched: { kind: 'listings', listings: makeListings(30, 2), skipped: [] },
-    });
+    await storeAsBefore(db, eventId, 'vividseats', makeListings(30, 2), 'u2', day2);
 
     // Old chunks are compressed by then, as the compression policy would have done.
     await db.query(`SELECT compress_chunk(c) FROM show_chunks('listings') c`);
@@ -85,7 +67,17 @@ describe('upgrading a TimescaleDB deployment from continuous aggregates (migrati
       { relname: 'rollup_daily', relkind: 'r' },
       { relname: 'rollup_hourly', relkind: 'r' },
     ]);
-    assert.deepEqual((await db.query(`SELECT * FROM rollup_daily ORDER BY zone`)).rows, before, 'materialized rows kept as they were');
+    // The figures they had (before fees), kept; 090 added the all-in ones from the same snapshots.
+    const after = (await db.query<Record<string, unknown>>(`SELECT * FROM rollup_daily ORDER BY zone`)).rows;
+    assert.deepEqual(
+      after.map((r) => Object.fromEntries(Object.keys(before[0]!).map((k) => [k, r[k]]))),
+      before,
+      'materialized rows kept as they were',
+    );
+    assert.ok(
+      after.every((r) => r.all_in_min_price !== null),
+      'all-in figures added',
+    );
     const jobs = await db.query<{ proc_name: string }>(
       `SELECT proc_name FROM timescaledb_information.jobs WHERE job_id >= 1000 ORDER BY proc_name`,
     );
