@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PRICE_BASES, type PriceBasis } from '../domain/price-basis';
 
 /**
  * The alert contract shared by every channel (Discord, Slack, webhook, e-mail) and by the code
@@ -38,13 +39,18 @@ export interface AlertMessage {
   marketplace?: string;
   /** Zone name, or 'ALL' for the whole event. */
   zone?: string;
-  /** Tickets bought together: lowest price for 1, 2 or 4 seats. */
-  groupSize?: 1 | 2 | 4;
+  /** Tickets bought together: lowest price for 1, 2 or 4 seats; any N >= 1 for a `together` rule. */
+  groupSize?: number;
   /** The rule's condition as the user wrote it, e.g. "drop 10%" or "below 120". */
   condition?: string;
-  /** Price per ticket in `currency` before and after; null when there was none (sold out). */
+  /**
+   * Price per ticket in `currency` before and after (for a `together` rule, the threshold and the
+   * total for groupSize seats); null when there was none (sold out).
+   */
   previousPrice?: number | null;
   price?: number | null;
+  /** The basis of every price of the alert (all-in, or base: before fees); channels show it beside each. Absent in alerts from before price bases. */
+  basis?: PriceBasis;
   /** (price - previousPrice) / previousPrice * 100, negative for a drop. */
   changePercent?: number | null;
   /** ISO 4217 code, e.g. USD. */
@@ -97,10 +103,11 @@ export const alertMessageSchema = z
       .optional(),
     marketplace: z.string().min(1).optional(),
     zone: z.string().min(1).optional(),
-    groupSize: z.union([z.literal(1), z.literal(2), z.literal(4)]).optional(),
+    groupSize: z.number().int().positive().optional(),
     condition: z.string().min(1).optional(),
     previousPrice: z.number().finite().nullable().optional(),
     price: z.number().finite().nullable().optional(),
+    basis: z.enum(PRICE_BASES).optional(),
     changePercent: z.number().finite().nullable().optional(),
     currency: z
       .string()
