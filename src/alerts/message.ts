@@ -39,8 +39,11 @@ export interface AlertMessage {
   marketplace?: string;
   /** Zone name, or 'ALL' for the whole event. */
   zone?: string;
-  /** Tickets bought together: lowest price for 1, 2 or 4 seats; any N >= 1 for a `together` rule. */
-  groupSize?: number;
+  /**
+   * Tickets bought together: lowest price for 1, 2 or 4 seats. A `together` rule for another N
+   * leaves it out (its title and text name N): the webhook body's version 1 allows only these.
+   */
+  groupSize?: 1 | 2 | 4;
   /** The rule's condition as the user wrote it, e.g. "drop 10%" or "below 120". */
   condition?: string;
   /**
@@ -103,7 +106,7 @@ export const alertMessageSchema = z
       .optional(),
     marketplace: z.string().min(1).optional(),
     zone: z.string().min(1).optional(),
-    groupSize: z.number().int().positive().optional(),
+    groupSize: z.union([z.literal(1), z.literal(2), z.literal(4)]).optional(),
     condition: z.string().min(1).optional(),
     previousPrice: z.number().finite().nullable().optional(),
     price: z.number().finite().nullable().optional(),

@@ -67,7 +67,7 @@ export function formatPercent(percent: number | null | undefined): string {
 }
 
 /** "1 ticket" / "2 tickets together". */
-export function formatGroupSize(size: number): string {
+export function formatGroupSize(size: 1 | 2 | 4): string {
   return size === 1 ? '1 ticket' : `${size} tickets together`;
 }
 

@@ -241,7 +241,8 @@ export function priceMessage(
     event: alertEvent(scrape, event),
     marketplace: scrape.marketplace,
     zone: rule.zone,
-    groupSize: rule.quantity,
+    // Every condition but together has a group size of 1, 2 or 4 (the table's CHECK).
+    groupSize: rule.quantity as 1 | 2 | 4,
     condition,
     previousPrice: reference,
     price: obs.price,
@@ -278,7 +279,7 @@ export function togetherMessage(
     event: alertEvent(scrape, event, figure.marketplace),
     marketplace: figure.marketplace,
     zone: figure.zone,
-    groupSize: figure.n,
+    ...(figure.n === 1 || figure.n === 2 || figure.n === 4 ? { groupSize: figure.n } : {}),
     condition,
     previousPrice: rule.threshold,
     price: figure.total,
