@@ -78,6 +78,7 @@ describeLayouts('alert rules on a price basis', ({ layout, it, before, after }) 
       spec(eventId, { name: 'stubhub cheaper all-in', marketplace: 'stubhub', condition: 'cheaper-elsewhere 20' }),
       spec(eventId, { name: 'stubhub cheaper base', marketplace: 'stubhub', condition: 'cheaper-elsewhere 20', basis: 'base' }),
       spec(eventId, { name: 'vivid cheaper base', marketplace: 'vividseats', condition: 'cheaper-elsewhere 5', basis: 'base' }),
+      spec(eventId, { name: 'vivid cheaper all-in', marketplace: 'vividseats', condition: 'cheaper-elsewhere 5' }),
     ]);
     // Vivid Seats: 100 before fees, 130 all-in.
     await scrape(eventId, 'vividseats', [listing('V1', { base: 100, allIn: 130 })], 0);
@@ -91,9 +92,15 @@ describeLayouts('alert rules on a price basis', ({ layout, it, before, after }) 
     const m = await messageOf(sh.firings[0]!.alertId);
     assert.equal(m.changePercent, -23.08);
     assert.match(m.text, /130\.00 USD all-in -> 100\.00 USD all-in .*vs vividseats/);
-    // On base, Vivid Seats' 100 has nothing to be compared with (StubHub has no base figure): no firing.
-    const vs = await evaluateScrape(t.db, await scrape(eventId, 'vividseats', [listing('V1', { base: 100, allIn: 130 })], 1));
-    assert.deepEqual(vs.firings, []);
+    // Vivid Seats falls to 70 before fees, 90 all-in: (90 - 100) / 100 = -10 % against StubHub's
+    // all-in 100, so the all-in rule fires; on base there is nothing to compare its 70 with
+    // (StubHub has no base figure), so the base rule does not.
+    const vs = await evaluateScrape(t.db, await scrape(eventId, 'vividseats', [listing('V1', { base: 70, allIn: 90 })], 1));
+    assert.deepEqual(
+      vs.firings.map((f) => f.ruleName),
+      ['vivid cheaper all-in'],
+    );
+    assert.match((await messageOf(vs.firings[0]!.alertId)).text, /vs stubhub/);
   });
 
   it('"N together under TOTAL" fires on the cheapest total across marketplaces, at or under the threshold, once', async () => {
