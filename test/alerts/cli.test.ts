@@ -40,12 +40,12 @@ describe('ticket-tracker alerts … and changes', () => {
   it('apply FILE syncs the rules by name, idempotently; the sample file applies as it is', async () => {
     const first = await cli('alerts', 'apply', fromRoot('samples', 'alerts.yaml'));
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /4 added, 0 changed, 0 unchanged, 0 removed/);
+    assert.match(first.stdout, /6 added, 0 changed, 0 unchanged, 0 removed/);
     assert.match(first.stderr, /channel slack is not configured here/);
     const again = await cli('alerts', 'apply', fromRoot('samples', 'alerts.yaml'), '--json');
     assert.equal(again.code, 0, again.stderr);
     const report = JSON.parse(again.stdout) as { added: string[]; changed: string[]; unchanged: string[]; removed: string[] };
-    assert.deepEqual([report.added.length, report.changed.length, report.unchanged.length, report.removed.length], [0, 0, 4, 0]);
+    assert.deepEqual([report.added.length, report.changed.length, report.unchanged.length, report.removed.length], [0, 0, 6, 0]);
 
     const file = path.join(dir, 'one.json');
     writeFileSync(
@@ -53,7 +53,7 @@ describe('ticket-tracker alerts … and changes', () => {
       JSON.stringify({ rules: [{ name: 'lowest ever', event: 'vividseats:4455667', condition: 'new-low', channels: ['discord'] }] }),
     );
     const synced = await cli('alerts', 'apply', file);
-    assert.match(synced.stdout, /0 added, 1 changed, 0 unchanged, 3 removed/);
+    assert.match(synced.stdout, /0 added, 1 changed, 0 unchanged, 5 removed/);
     const list = JSON.parse((await cli('alerts', 'list', '--json')).stdout) as { name: string; eventId: number }[];
     assert.deepEqual(
       list.map((r) => r.name),
