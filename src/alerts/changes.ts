@@ -1,4 +1,5 @@
 import type { Db } from '../db/pool';
+import { DEFAULT_PRICE_BASIS, type PriceBasis } from '../domain/price-basis';
 
 const num = (v: string | null): number | null => (v === null ? null : Number(v));
 
@@ -20,13 +21,13 @@ export interface PriceChangeRow {
 }
 
 /**
- * The changes of an event over the last `days` days, newest first: rows where the lowest price
- * or the availability moved, or (with `minPercent`) where the price moved by at least that many
- * percent either way.
+ * The changes of an event over the last `days` days on one price basis (default all-in), newest
+ * first: rows where the lowest price or the availability moved, or (with `minPercent`) where the
+ * price moved by at least that many percent either way. Rows recorded before price bases are base.
  */
 export async function listPriceChanges(
   db: Db,
-  opts: { eventId: number; days: number; minPercent?: number | undefined; now?: Date },
+  opts: { eventId: number; days: number; minPercent?: number | undefined; now?: Date; basis?: PriceBasis },
 ): Promise<PriceChangeRow[]> {
   const since = new Date((opts.now ?? new Date()).getTime() - opts.days * 86_400_000);
   const r = await db.query<{
@@ -47,13 +48,13 @@ export async function listPriceChanges(
     `SELECT captured_at, marketplace, zone, quantity, from_price, to_price, percent, from_tickets, to_tickets,
             from_listings, to_listings, currency, scrape_key
        FROM price_changes
-      WHERE event_id = $1 AND captured_at >= $2
+      WHERE event_id = $1 AND captured_at >= $2 AND basis = $4
         AND CASE WHEN $3::numeric IS NULL
                  THEN from_price IS DISTINCT FROM to_price OR from_tickets IS DISTINCT FROM to_tickets
                       OR from_listings IS DISTINCT FROM to_listings
                  ELSE abs(percent) >= $3::numeric END
       ORDER BY captured_at DESC, marketplace, zone = 'ALL' DESC, zone, quantity`,
-    [opts.eventId, since, opts.minPercent ?? null],
+    [opts.eventId, since, opts.minPercent ?? null, opts.basis ?? DEFAULT_PRICE_BASIS],
   );
   return r.rows.map((row) => ({
     capturedAt: row.captured_at.toISOString(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PRICE_BASES, type PriceBasis } from '../domain/price-basis';
 
 /**
  * The alert contract shared by every channel (Discord, Slack, webhook, e-mail) and by the code
@@ -38,13 +39,21 @@ export interface AlertMessage {
   marketplace?: string;
   /** Zone name, or 'ALL' for the whole event. */
   zone?: string;
-  /** Tickets bought together: lowest price for 1, 2 or 4 seats. */
+  /**
+   * Tickets bought together: lowest price for 1, 2 or 4 seats. A `together` rule for another N
+   * leaves it out (its title and text name N): the webhook body's version 1 allows only these.
+   */
   groupSize?: 1 | 2 | 4;
   /** The rule's condition as the user wrote it, e.g. "drop 10%" or "below 120". */
   condition?: string;
-  /** Price per ticket in `currency` before and after; null when there was none (sold out). */
+  /**
+   * Price per ticket in `currency` before and after (for a `together` rule, the threshold and the
+   * total for groupSize seats); null when there was none (sold out).
+   */
   previousPrice?: number | null;
   price?: number | null;
+  /** The basis of every price of the alert (all-in, or base: before fees); channels show it beside each. Absent in alerts from before price bases. */
+  basis?: PriceBasis;
   /** (price - previousPrice) / previousPrice * 100, negative for a drop. */
   changePercent?: number | null;
   /** ISO 4217 code, e.g. USD. */
@@ -101,6 +110,7 @@ export const alertMessageSchema = z
     condition: z.string().min(1).optional(),
     previousPrice: z.number().finite().nullable().optional(),
     price: z.number().finite().nullable().optional(),
+    basis: z.enum(PRICE_BASES).optional(),
     changePercent: z.number().finite().nullable().optional(),
     currency: z
       .string()

@@ -1,5 +1,6 @@
 import type { AlertMessage } from './message';
 import { formatEventStart, isTimeZone } from '../domain/local-time';
+import { basisLabel, type PriceBasis } from '../domain/price-basis';
 
 /**
  * Pure text helpers shared by the channels' renderers: cutting to a service's limit, one-line
@@ -52,6 +53,12 @@ function currencyFormat(code: string): Intl.NumberFormat | null {
   return format;
 }
 
+/** A price with its basis beside it: "$212.40 all-in", "$180.00 before fees"; as formatPrice without a basis, and "none" stays "none". */
+export function formatPriceOn(amount: number | null | undefined, currency: string | undefined, basis: PriceBasis | undefined): string {
+  const text = formatPrice(amount, currency);
+  return basis === undefined || amount === null || amount === undefined ? text : `${text} ${basisLabel(basis)}`;
+}
+
 /** "-12.5 %" / "+3.0 %"; "n/a" for null. */
 export function formatPercent(percent: number | null | undefined): string {
   if (percent === null || percent === undefined) return 'n/a';
@@ -96,9 +103,9 @@ export function factsOf(message: AlertMessage): Fact[] {
   if (message.groupSize) facts.push({ label: 'Tickets', value: formatGroupSize(message.groupSize) });
   if (message.condition) facts.push({ label: 'Rule', value: message.condition });
   if (message.previousPrice !== undefined) {
-    facts.push({ label: 'Previous price', value: formatPrice(message.previousPrice, message.currency) });
+    facts.push({ label: 'Previous price', value: formatPriceOn(message.previousPrice, message.currency, message.basis) });
   }
-  if (message.price !== undefined) facts.push({ label: 'Price', value: formatPrice(message.price, message.currency) });
+  if (message.price !== undefined) facts.push({ label: 'Price', value: formatPriceOn(message.price, message.currency, message.basis) });
   if (message.changePercent !== undefined) facts.push({ label: 'Change', value: formatPercent(message.changePercent) });
   if (message.capturedAt) facts.push({ label: 'Captured at', value: message.capturedAt });
   return facts;

@@ -40,11 +40,6 @@ export interface MarketplaceDescriptor<N extends string = string> {
    * page code other than the API's id). Alerts link to it.
    */
   eventPageUrl?: (marketplaceEventId: string) => string;
-  /**
-   * Set when this marketplace's stored *price* is not the buyer's price before fees that the
-   * others store (the reason why): comparisons across marketplaces (`cheaper-elsewhere`) leave it out.
-   */
-  priceNotComparable?: string;
   /** Every setting of this marketplace: its base URL, its credentials, its rate. */
   settings: readonly MarketplaceSettingSpec[];
   /** The setting holding the requests-per-second rate (one of `settings`). */

@@ -1,7 +1,9 @@
 import type { Db } from '../db/pool';
+import { PRICE_BASES } from '../domain/price-basis';
 import type { StoredScrapeRef } from '../domain/tracker';
 import {
   insertPriceChanges,
+  lowestOn,
   previousLowestPrice,
   type PriceChangeFigures,
   type Queryable,
@@ -20,10 +22,13 @@ export function percentChange(from: number | null, to: number | null): number | 
 }
 
 /**
- * Records the price changes of `scrape` against `previous` (price_changes): one row per zone of
- * either scrape (and ALL) and group size 1, 2, 4, with the lowest price and the availability
- * before and after. A zone missing from one side has null figures there (it appeared or sold out).
- * Written once per scrape (ON CONFLICT DO NOTHING). Returns how many rows were written.
+ * Records the price changes of `scrape` against `previous` (price_changes): for each price basis
+ * (all-in, base) that either scrape has a figure on, one row per zone of either scrape (and ALL)
+ * and group size 1, 2, 4, with the lowest price on that basis and the availability before and
+ * after. A zone missing from one side has null figures there (it appeared or sold out). A basis
+ * neither scrape gives (base on StubHub, all-in on a summary marketplace) gets no rows: a change
+ * from nothing to nothing says nothing. Written once per scrape (ON CONFLICT DO NOTHING).
+ * Returns how many rows were written.
  */
 export async function recordPriceChanges(
   q: Queryable,
@@ -33,26 +38,32 @@ export async function recordPriceChanges(
   before: Map<string, ZoneFigures>,
 ): Promise<number> {
   const rows: PriceChangeFigures[] = [];
-  for (const zone of new Set([...now.keys(), ...before.keys()])) {
-    const a = before.get(zone);
-    const b = now.get(zone);
-    for (const n of GROUP_SIZES) {
-      // Summary marketplaces have no group prices: nothing to compare for 2 and 4.
-      if (n > 1 && (a?.lowest[n] ?? null) === null && (b?.lowest[n] ?? null) === null) continue;
-      const from = a?.lowest[n] ?? null;
-      const to = b?.lowest[n] ?? null;
-      rows.push({
-        zone,
-        quantity: n,
-        from_price: from,
-        to_price: to,
-        percent: percentChange(from, to),
-        from_tickets: a ? a.tickets : 0,
-        to_tickets: b ? b.tickets : 0,
-        from_listings: a ? a.listings : 0,
-        to_listings: b ? b.listings : 0,
-        currency: b?.currency ?? a?.currency ?? null,
-      });
+  const zones = new Set([...now.keys(), ...before.keys()]);
+  for (const basis of PRICE_BASES) {
+    const hasFigures = [...now.values(), ...before.values()].some((f) => GROUP_SIZES.some((n) => lowestOn(f, basis)[n] !== null));
+    if (!hasFigures) continue;
+    for (const zone of zones) {
+      const a = before.get(zone);
+      const b = now.get(zone);
+      for (const n of GROUP_SIZES) {
+        const from = a ? lowestOn(a, basis)[n] : null;
+        const to = b ? lowestOn(b, basis)[n] : null;
+        // Summary marketplaces have no group prices: nothing to compare for 2 and 4.
+        if (n > 1 && from === null && to === null) continue;
+        rows.push({
+          basis,
+          zone,
+          quantity: n,
+          from_price: from,
+          to_price: to,
+          percent: percentChange(from, to),
+          from_tickets: a ? a.tickets : 0,
+          to_tickets: b ? b.tickets : 0,
+          from_listings: a ? a.listings : 0,
+          to_listings: b ? b.listings : 0,
+          currency: b?.currency ?? a?.currency ?? null,
+        });
+      }
     }
   }
   if (rows.length === 0) return 0;

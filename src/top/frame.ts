@@ -1,4 +1,5 @@
 import { renderTable } from '../cli/output';
+import { basisLabel } from '../domain/price-basis';
 import type { TopSnapshot } from './snapshot';
 
 /** Times on a frame: UTC, to the second. */
@@ -55,6 +56,7 @@ export function renderFrame(s: TopSnapshot, opts: { intervalSeconds?: number } =
   out.push(
     `errors     ${e.percent === null ? 'nothing ran' : `${e.percent} %`} in the last ${e.windowMinutes} min (${e.failed} failed attempts, ${e.stored} scrapes stored)`,
   );
+  const b = basisLabel(s.basis);
   out.push('');
   out.push('latest scrapes');
   out.push(
@@ -63,12 +65,12 @@ export function renderFrame(s: TopSnapshot, opts: { intervalSeconds?: number } =
       { header: 'event', value: (r) => `${r.eventId} ${r.event}`.slice(0, 36) },
       { header: 'marketplace', value: (r) => r.marketplace },
       { header: 'listings', value: (r) => r.listings, align: 'right' },
-      { header: 'lowest', value: (r) => r.lowest, align: 'right' },
+      { header: `lowest ${b}`, value: (r) => r.lowest, align: 'right' },
       { header: 'health', value: (r) => r.health },
     ]),
   );
   out.push('');
-  out.push('lowest prices that moved most');
+  out.push(`lowest prices (${b}) that moved most`);
   out.push(
     renderTable(s.movers, [
       { header: 'event', value: (r) => `${r.eventId} ${r.event}`.slice(0, 36) },

@@ -1,6 +1,7 @@
 import { listScrapableEvents } from '../db/event-status';
 import { num } from '../db/analytics/query';
 import type { Db } from '../db/pool';
+import { basisColumnPrefix, DEFAULT_PRICE_BASIS, type PriceBasis } from '../domain/price-basis';
 import type { TrackerStatus } from '../domain/tracker';
 
 /**
@@ -13,8 +14,10 @@ export interface TopSnapshot {
   tracker: { status: TrackerStatus } | { unavailable: string };
   /** The cycle running now (cycles status 'running'), with its progress so far; null when none. */
   running: RunningCycle | null;
+  /** The basis of every price of the frame (latest scrapes' lowest, movers). */
+  basis: PriceBasis;
   latestScrapes: LatestScrape[];
-  /** Lowest prices (whole event) whose latest scrape moved most against the scrape before it. */
+  /** Lowest prices (whole event, on `basis`) whose latest scrape moved most against the scrape before it. */
   movers: PriceMove[];
   errorRate: ErrorRate;
 }
@@ -69,6 +72,8 @@ export interface TopOptions {
   moveWindowHours: number;
   /** PAST_EVENT_GRACE_HOURS, for the due count. */
   graceHours: number;
+  /** The basis of the prices shown; all-in when not given. */
+  basis?: PriceBasis;
 }
 
 const RUNNING = `SELECT cycle_id, started_at FROM cycles WHERE status = 'running' ORDER BY started_at DESC LIMIT 1`;
@@ -88,25 +93,33 @@ const PROGRESS = `
     FROM (SELECT event_id, marketplace, true AS ok FROM stored UNION ALL SELECT event_id, marketplace, false FROM failed) x
    GROUP BY marketplace ORDER BY marketplace`;
 
-const LATEST = `SELECT s.captured_at, s.event_id, e.name, s.marketplace, s.listings_stored, s.lowest_price, s.health
+/** The latest scrapes with their lowest price on a basis (scrapes.lowest_price or all_in_lowest_price, by basisColumnPrefix). */
+const latestSql = (basis: PriceBasis): string => {
+  const p = basisColumnPrefix(basis);
+  return `SELECT s.captured_at, s.event_id, e.name, s.marketplace, s.listings_stored, s.${p}lowest_price AS lowest_price, s.health
   FROM scrapes s JOIN events e ON e.id = s.event_id ORDER BY s.captured_at DESC, s.id DESC LIMIT $1`;
+};
 
-const MOVERS = `
+/** The biggest moves of the lowest price on a basis, each marketplace's latest scrape against the one before it with a price on that basis. */
+const moversSql = (basis: PriceBasis): string => {
+  const col = `${basisColumnPrefix(basis)}lowest_price`;
+  return `
   WITH latest AS (
-    SELECT DISTINCT ON (event_id, marketplace) id, event_id, marketplace, captured_at, lowest_price FROM scrapes
-     WHERE captured_at >= $1 AND lowest_price IS NOT NULL ORDER BY event_id, marketplace, captured_at DESC, id DESC
+    SELECT DISTINCT ON (event_id, marketplace) id, event_id, marketplace, captured_at, ${col} AS lowest_price FROM scrapes
+     WHERE captured_at >= $1 AND ${col} IS NOT NULL ORDER BY event_id, marketplace, captured_at DESC, id DESC
   )
   SELECT l.event_id, e.name, l.marketplace, p.lowest_price AS previous, l.lowest_price AS latest, l.captured_at,
          round((l.lowest_price - p.lowest_price) / p.lowest_price * 100, 2) AS change
     FROM latest l
     JOIN events e ON e.id = l.event_id
     CROSS JOIN LATERAL (
-      SELECT lowest_price FROM scrapes p WHERE p.event_id = l.event_id AND p.marketplace = l.marketplace
-         AND p.lowest_price IS NOT NULL AND (p.captured_at, p.id) < (l.captured_at, l.id)
+      SELECT ${col} AS lowest_price FROM scrapes p WHERE p.event_id = l.event_id AND p.marketplace = l.marketplace
+         AND p.${col} IS NOT NULL AND (p.captured_at, p.id) < (l.captured_at, l.id)
        ORDER BY p.captured_at DESC, p.id DESC LIMIT 1
     ) p
    WHERE p.lowest_price > 0 AND p.lowest_price <> l.lowest_price
    ORDER BY abs(l.lowest_price - p.lowest_price) / p.lowest_price DESC, l.event_id, l.marketplace LIMIT $2`;
+};
 
 const ERRORS = `SELECT (SELECT count(*)::int FROM scrape_errors WHERE occurred_at >= $1) AS failed,
   (SELECT count(*)::int FROM scrapes WHERE captured_at >= $1) AS stored`;
@@ -121,6 +134,7 @@ export async function readTopSnapshot(
   now: Date,
   opts: TopOptions,
 ): Promise<TopSnapshot> {
+  const basis = opts.basis ?? DEFAULT_PRICE_BASIS;
   const [tracker, running, latest, movers, errors] = await Promise.all([
     status(),
     readRunning(db, now, opts.graceHours),
@@ -132,7 +146,7 @@ export async function readTopSnapshot(
       listings_stored: number;
       lowest_price: string | null;
       health: string;
-    }>(LATEST, [opts.rows]),
+    }>(latestSql(basis), [opts.rows]),
     db.query<{
       event_id: string;
       name: string;
@@ -141,7 +155,7 @@ export async function readTopSnapshot(
       latest: string;
       captured_at: Date;
       change: string;
-    }>(MOVERS, [new Date(now.getTime() - opts.moveWindowHours * 3_600_000), opts.rows]),
+    }>(moversSql(basis), [new Date(now.getTime() - opts.moveWindowHours * 3_600_000), opts.rows]),
     db.query<{ failed: number; stored: number }>(ERRORS, [new Date(now.getTime() - opts.errorWindowMinutes * 60_000)]),
   ]);
   const e = errors.rows[0] ?? { failed: 0, stored: 0 };
@@ -150,6 +164,7 @@ export async function readTopSnapshot(
     at: now,
     tracker,
     running,
+    basis,
     latestScrapes: latest.rows.map((r) => ({
       capturedAt: r.captured_at,
       eventId: Number(r.event_id),

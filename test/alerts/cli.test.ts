@@ -40,12 +40,12 @@ describe('ticket-tracker alerts … and changes', () => {
   it('apply FILE syncs the rules by name, idempotently; the sample file applies as it is', async () => {
     const first = await cli('alerts', 'apply', fromRoot('samples', 'alerts.yaml'));
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /4 added, 0 changed, 0 unchanged, 0 removed/);
+    assert.match(first.stdout, /6 added, 0 changed, 0 unchanged, 0 removed/);
     assert.match(first.stderr, /channel slack is not configured here/);
     const again = await cli('alerts', 'apply', fromRoot('samples', 'alerts.yaml'), '--json');
     assert.equal(again.code, 0, again.stderr);
     const report = JSON.parse(again.stdout) as { added: string[]; changed: string[]; unchanged: string[]; removed: string[] };
-    assert.deepEqual([report.added.length, report.changed.length, report.unchanged.length, report.removed.length], [0, 0, 4, 0]);
+    assert.deepEqual([report.added.length, report.changed.length, report.unchanged.length, report.removed.length], [0, 0, 6, 0]);
 
     const file = path.join(dir, 'one.json');
     writeFileSync(
@@ -53,7 +53,7 @@ describe('ticket-tracker alerts … and changes', () => {
       JSON.stringify({ rules: [{ name: 'lowest ever', event: 'vividseats:4455667', condition: 'new-low', channels: ['discord'] }] }),
     );
     const synced = await cli('alerts', 'apply', file);
-    assert.match(synced.stdout, /0 added, 1 changed, 0 unchanged, 3 removed/);
+    assert.match(synced.stdout, /0 added, 1 changed, 0 unchanged, 5 removed/);
     const list = JSON.parse((await cli('alerts', 'list', '--json')).stdout) as { name: string; eventId: number }[];
     assert.deepEqual(
       list.map((r) => r.name),
@@ -124,6 +124,12 @@ describe('ticket-tracker alerts … and changes', () => {
     const add = await cli('alerts', 'add', 'cheap', '--condition', 'cheaper-elsewhere 15%', '--channels', 'discord', '--zone', 'Floor');
     assert.equal(add.code, 0, add.stderr);
     assert.match(add.stdout, /condition\s+cheaper-elsewhere 15%/);
+    assert.match(add.stdout, /basis\s+all-in/);
+    const pairs = await cli('alerts', 'add', 'pairs', '--condition', '2 together under 400', '--basis', 'base', '--channels', 'discord');
+    assert.equal(pairs.code, 0, pairs.stderr);
+    assert.match((await cli('alerts', 'list')).stdout, /pairs .*2 together under 400 +before fees/);
+    assert.equal((await cli('alerts', 'add', 'bad', '--condition', 'new-low', '--basis', 'net', '--channels', 'discord')).code, 2);
+    assert.equal((await cli('alerts', 'remove', 'pairs')).code, 0);
     assert.equal((await cli('alerts', 'add', 'cheap', '--condition', 'new-low', '--channels', 'discord')).code, 2);
     assert.equal((await cli('alerts', 'pause', 'cheap')).code, 0);
     assert.match((await cli('alerts', 'list')).stdout, /cheap .*paused/);
@@ -135,7 +141,9 @@ describe('ticket-tracker alerts … and changes', () => {
     assert.match(history.stdout, /\(none\)/);
     const changes = await cli('changes', 'vividseats:4455667', '--min-percent', '5');
     assert.equal(changes.code, 0, changes.stderr);
-    assert.match(changes.stdout, /event #\d+ "Event cli-alerts"/);
+    assert.match(changes.stdout, /event #\d+ "Event cli-alerts".*\nprices all-in\n\n.*from all-in +to all-in/);
+    assert.match((await cli('changes', 'vividseats:4455667', '--basis', 'base')).stdout, /prices before fees/);
+    assert.equal((await cli('changes', 'vividseats:4455667', '--basis', 'net')).code, 2);
     assert.equal((await cli('changes', 'vividseats:4455667', '--min-percent', 'lots')).code, 2);
     // Discord is set to a port nobody answers: the channel's answer is printed, and the exit status is 1.
     const refused = await cli('alerts', 'test', 'discord');

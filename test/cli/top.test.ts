@@ -127,9 +127,10 @@ describe('ticket-tracker top', () => {
           assert.equal(asleep.errorRate.stored, Number((await db.query('SELECT count(*) AS n FROM scrapes')).rows[0].n));
           assert.equal(asleep.errorRate.percent, 0);
 
-          // The moved prices, computed here from the scrapes themselves.
+          // The moved prices, computed here from the scrapes themselves: all-in by default.
+          assert.equal(asleep.basis, 'all-in');
           const rows = await db.query<{ event_id: string; marketplace: string; lowest_price: string | null }>(
-            'SELECT event_id, marketplace, lowest_price FROM scrapes WHERE lowest_price IS NOT NULL ORDER BY captured_at, id',
+            'SELECT event_id, marketplace, all_in_lowest_price AS lowest_price FROM scrapes WHERE all_in_lowest_price IS NOT NULL ORDER BY captured_at, id',
           );
           const series = new Map<string, number[]>();
           for (const x of rows.rows) {
@@ -152,6 +153,8 @@ describe('ticket-tracker top', () => {
           assert.match(text, /tracker {4}sleeping · 2 cycles done · next wake-up \d\d:\d\d:\d\d \(in \d+ h/);
           assert.match(text, /running {4}no cycle running/);
           assert.match(text, /errors {5}0 % in the last 60 min/);
+          assert.match(text, /lowest prices \(all-in\) that moved most/);
+          assert.match(text, /lowest all-in/);
 
           // The redraw loop, not on a terminal: frames one after the other; q quits.
           const written: string[] = [];

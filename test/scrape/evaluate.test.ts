@@ -45,10 +45,20 @@ describeLayouts('price changes and rule firings of a stored scrape', ({ layout, 
       percent: string | null;
       to_tickets: number | null;
     }>(
-      `SELECT zone, quantity, from_price, to_price, percent, to_tickets FROM price_changes WHERE scrape_key = $1 ORDER BY zone, quantity`,
+      `SELECT zone, quantity, from_price, to_price, percent, to_tickets FROM price_changes
+        WHERE scrape_key = $1 AND basis = 'base' ORDER BY zone, quantity`,
       [second],
     );
-    assert.equal(e2.priceChanges, rows.rows.length);
+    const allIn = await t.db.query<{ zone: string; quantity: number; from_price: string; to_price: string | null }>(
+      `SELECT zone, quantity, from_price, to_price FROM price_changes WHERE scrape_key = $1 AND basis = 'all-in' ORDER BY zone, quantity`,
+      [second],
+    );
+    // Both bases have figures here (the listings give both): one row each.
+    assert.equal(e2.priceChanges, rows.rows.length + allIn.rows.length);
+    assert.equal(allIn.rows.length, rows.rows.length);
+    const allIn1 = allIn.rows.find((r) => r.zone === 'ALL' && r.quantity === 1)!;
+    assert.equal(Number(allIn1.from_price), Math.min(...base.filter((l) => l.allInPrice !== null).map((l) => l.allInPrice!)));
+    assert.equal(Number(allIn1.to_price), Math.min(...rest.filter((l) => l.allInPrice !== null).map((l) => l.allInPrice!)));
     const zones = [...new Set(rows.rows.map((r) => r.zone))];
     assert.deepEqual(zones, ['ALL', 'Club', 'Floor', 'Lower Bowl', 'Upper Bowl']);
     const all1 = rows.rows.find((r) => r.zone === 'ALL' && r.quantity === 1)!;
@@ -109,14 +119,21 @@ describeLayouts('price changes and rule firings of a stored scrape', ({ layout, 
   });
 
   it('new-low, below, cheaper-elsewhere and zone rules read the stored history', async () => {
+    // On base: the figures below are worked out from the listings' base prices.
     await applyRules(t.db, [
-      spec({ name: 'new low', marketplace: 'vividseats', condition: 'new-low', cooldown: 'none' }),
-      spec({ name: 'floor under 10', marketplace: 'vividseats', zone: 'Floor', condition: 'below 10', cooldown: 'none' }),
-      spec({ name: 'cheaper here', marketplace: 'vividseats', condition: 'cheaper-elsewhere 20', cooldown: 'none' }),
+      spec({ name: 'new low', marketplace: 'vividseats', condition: 'new-low', cooldown: 'none', basis: 'base' }),
+      spec({ name: 'floor under 10', marketplace: 'vividseats', zone: 'Floor', condition: 'below 10', cooldown: 'none', basis: 'base' }),
+      spec({ name: 'cheaper here', marketplace: 'vividseats', condition: 'cheaper-elsewhere 20', cooldown: 'none', basis: 'base' }),
     ]);
-    // StubHub's price is the seller's net proceeds (priceNotComparable): however low, it is not
-    // "elsewhere"; SeatGeek's is.
-    await scrape('stubhub', scaled(base, 0.1), 5.4);
+    // StubHub gives no base price (its other figure is the seller's net proceeds): however low,
+    // it is not "elsewhere" on base; SeatGeek's is.
+    const stubhub = scaled(base, 0.1).map((l) => ({
+      ...l,
+      sellerNetProceeds: l.basePrice,
+      basePrice: null,
+      allInPrice: l.allInPrice ?? l.basePrice,
+    }));
+    await scrape('stubhub', stubhub, 5.4);
     await scrape('seatgeek', base, 5.5);
     const low = await scrape('vividseats', scaled(base, 0.4), 6);
     const e = await evaluateScrape(t.db, low);

@@ -18,7 +18,9 @@ describeLayouts('a scrape marked suspect is not evaluated', ({ layout, it, befor
 
   const scrape = (marketplace: MarketplaceName, listings: NormalizedListing[], hoursAfterT0: number): Promise<string> =>
     storeScrape(t.db, { eventId, marketplace, listings, t0: T0, hoursAfterT0, cycle: ++n });
-  const spec = (o: Record<string, unknown>) => ruleInputOf(ruleSpecSchema.parse({ channels: 'webhook', cooldown: 'none', ...o }), eventId);
+  // On base: the thresholds below are worked out from the listings' base prices.
+  const spec = (o: Record<string, unknown>) =>
+    ruleInputOf(ruleSpecSchema.parse({ channels: 'webhook', cooldown: 'none', basis: 'base', ...o }), eventId);
   const states = async () =>
     (await t.db.query(`SELECT rule_id, marketplace, armed, last_fired_at FROM alert_rule_state ORDER BY rule_id, marketplace`)).rows;
 

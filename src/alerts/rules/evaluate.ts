@@ -7,7 +7,7 @@
  * It re-arms when the condition has cleared, past a small hysteresis band so that a price
  * hovering around the threshold does not fire at every scrape, or when its cooldown has passed
  * since the last firing (the condition still holding then fires again). Hysteresis:
- *  - prices (`below`, `new-low`): cleared only 2 % beyond the threshold (PRICE_HYSTERESIS);
+ *  - prices (`below`, `new-low`, `together`): cleared only 2 % beyond the threshold (PRICE_HYSTERESIS);
  *  - percents (`drop`, `rise`, `cheaper-elsewhere`): cleared only 1 percentage point below the
  *    threshold, or a fifth of it when it is under 5 % (percentHysteresis);
  *  - availability (`sold-out`, `back-in-stock`): none (a ticket on sale or not).
@@ -24,10 +24,11 @@ export function percentHysteresis(threshold: number): number {
 
 /**
  * What the storage side saw for one rule's target (one event, marketplace, zone and group size)
- * in one scrape. Prices are per ticket in the scrape's currency; null = nothing on sale.
+ * in one scrape, on the rule's price basis. Prices are per ticket in the scrape's currency (for
+ * `together`, `price` is the total for the rule's seats); null = nothing on sale.
  */
 export interface Observation {
-  /** Lowest price now for the group size (null: none on sale for that many). */
+  /** Lowest price now for the group size (null: none on sale for that many); for together, the cheapest total for N seats together across marketplaces. */
   price: number | null;
   /** Tickets and listings on sale now in the zone (null when the marketplace does not say). */
   tickets: number | null;
@@ -86,6 +87,12 @@ export function measure(rule: Pick<AlertRule, 'condition' | 'threshold' | 'overH
       if (o.price === null) return { standing: 'cleared', reference: t, changePercent: null };
       const standing = o.price <= t ? 'active' : o.price > t * (1 + PRICE_HYSTERESIS) ? 'cleared' : 'band';
       return { standing, reference: o.previousPrice, changePercent: pct(o.previousPrice, o.price) };
+    }
+    case 'together': {
+      // The total for N seats against a total threshold, with the band of `below`.
+      if (o.price === null) return { standing: 'cleared', reference: t, changePercent: null };
+      const standing = o.price <= t ? 'active' : o.price > t * (1 + PRICE_HYSTERESIS) ? 'cleared' : 'band';
+      return { standing, reference: t, changePercent: null };
     }
     case 'drop':
     case 'rise': {
@@ -150,9 +157,11 @@ export function evaluateRule(
   return { fire: false, measure: m, state };
 }
 
-/** The condition as the user writes it: "drop 10% over 24h", "below 120", "new-low". */
-export function describeCondition(rule: Pick<AlertRule, 'condition' | 'threshold' | 'overHours'>): string {
+/** The condition as the user writes it: "drop 10% over 24h", "below 120", "new-low", "2 together under 500". */
+export function describeCondition(rule: Pick<AlertRule, 'condition' | 'threshold' | 'overHours' | 'quantity'>): string {
   switch (rule.condition) {
+    case 'together':
+      return `${rule.quantity} together under ${rule.threshold}`;
     case 'below':
       return `below ${rule.threshold}`;
     case 'drop':

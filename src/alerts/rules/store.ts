@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Db } from '../../db/pool';
 import { withTransaction } from '../../db/pool';
 import type { MarketplaceName } from '../../domain/listing';
+import { basisLabel, type PriceBasis } from '../../domain/price-basis';
 import type { AlertRule, Condition, RuleSpec } from './types';
 import { describeCondition } from './evaluate';
 
@@ -15,6 +16,8 @@ interface RuleRow {
   zone: string;
   quantity: number;
   condition: Condition;
+  basis: PriceBasis;
+  basis_kept: boolean;
   threshold: string | null;
   over_hours: string | null;
   cooldown_minutes: number | null;
@@ -22,7 +25,7 @@ interface RuleRow {
   paused: boolean;
 }
 
-const COLUMNS = `id, name, event_id, marketplace, zone, quantity, condition, threshold, over_hours, cooldown_minutes, channels, paused`;
+const COLUMNS = `id, name, event_id, marketplace, zone, quantity, condition, basis, basis_kept, threshold, over_hours, cooldown_minutes, channels, paused`;
 
 function ruleOf(r: RuleRow): AlertRule {
   return {
@@ -31,8 +34,10 @@ function ruleOf(r: RuleRow): AlertRule {
     eventId: r.event_id === null ? null : Number(r.event_id),
     marketplace: r.marketplace,
     zone: r.zone,
-    quantity: r.quantity as 1 | 2 | 4,
+    quantity: r.quantity,
     condition: r.condition,
+    basis: r.basis,
+    basisKept: r.basis_kept,
     threshold: r.threshold === null ? null : Number(r.threshold),
     overHours: r.over_hours === null ? null : Number(r.over_hours),
     cooldownMinutes: r.cooldown_minutes,
@@ -42,16 +47,18 @@ function ruleOf(r: RuleRow): AlertRule {
 }
 
 /** A rule ready to store: the spec with its event resolved to an internal id (null = every tracked event). */
-export type RuleInput = Omit<AlertRule, 'id'>;
+export type RuleInput = Omit<AlertRule, 'id' | 'basisKept'>;
 
 export function ruleInputOf(spec: RuleSpec, eventId: number | null): RuleInput {
+  const { seats, ...condition } = spec.condition;
   return {
     name: spec.name,
     eventId,
     marketplace: spec.marketplace === 'any' ? null : spec.marketplace,
     zone: spec.zone,
-    quantity: spec.quantity as 1 | 2 | 4,
-    ...spec.condition,
+    quantity: seats ?? spec.quantity ?? 1,
+    ...condition,
+    basis: spec.basis,
     cooldownMinutes: spec.cooldown === 'none' ? null : spec.cooldown,
     channels: spec.channels,
     paused: spec.paused,
@@ -78,18 +85,21 @@ export async function rulesFor(q: Queryable, eventId: number, marketplace: strin
   return r.rows.map(ruleOf);
 }
 
+// A changed rule loses basis_kept: it is now the rule as written, not the one kept from before price bases.
 const UPSERT = `
-  INSERT INTO alert_rules (name, event_id, marketplace, zone, quantity, condition, threshold, over_hours, cooldown_minutes, channels, paused)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+  INSERT INTO alert_rules (name, event_id, marketplace, zone, quantity, condition, threshold, over_hours, cooldown_minutes, channels, paused, basis)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
   ON CONFLICT (name) DO UPDATE SET
     event_id = EXCLUDED.event_id, marketplace = EXCLUDED.marketplace, zone = EXCLUDED.zone, quantity = EXCLUDED.quantity,
     condition = EXCLUDED.condition, threshold = EXCLUDED.threshold, over_hours = EXCLUDED.over_hours,
-    cooldown_minutes = EXCLUDED.cooldown_minutes, channels = EXCLUDED.channels, paused = EXCLUDED.paused, updated_at = now()
+    cooldown_minutes = EXCLUDED.cooldown_minutes, channels = EXCLUDED.channels, paused = EXCLUDED.paused, basis = EXCLUDED.basis,
+    basis_kept = false, updated_at = now()
   WHERE (alert_rules.event_id, alert_rules.marketplace, alert_rules.zone, alert_rules.quantity, alert_rules.condition,
-         alert_rules.threshold, alert_rules.over_hours, alert_rules.cooldown_minutes, alert_rules.channels, alert_rules.paused)
+         alert_rules.threshold, alert_rules.over_hours, alert_rules.cooldown_minutes, alert_rules.channels, alert_rules.paused,
+         alert_rules.basis)
         IS DISTINCT FROM
         (EXCLUDED.event_id, EXCLUDED.marketplace, EXCLUDED.zone, EXCLUDED.quantity, EXCLUDED.condition,
-         EXCLUDED.threshold, EXCLUDED.over_hours, EXCLUDED.cooldown_minutes, EXCLUDED.channels, EXCLUDED.paused)
+         EXCLUDED.threshold, EXCLUDED.over_hours, EXCLUDED.cooldown_minutes, EXCLUDED.channels, EXCLUDED.paused, EXCLUDED.basis)
   RETURNING id, (xmax = 0) AS inserted`;
 
 function params(r: RuleInput): unknown[] {
@@ -105,14 +115,15 @@ function params(r: RuleInput): unknown[] {
     r.cooldownMinutes,
     r.channels,
     r.paused,
+    r.basis,
   ];
 }
 
 /** Adds a rule; throws Error when a rule of that name exists. */
 export async function addRule(db: Db, rule: RuleInput): Promise<AlertRule> {
   const r = await db.query<RuleRow>(
-    `INSERT INTO alert_rules (name, event_id, marketplace, zone, quantity, condition, threshold, over_hours, cooldown_minutes, channels, paused)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (name) DO NOTHING RETURNING ${COLUMNS}`,
+    `INSERT INTO alert_rules (name, event_id, marketplace, zone, quantity, condition, threshold, over_hours, cooldown_minutes, channels, paused, basis)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (name) DO NOTHING RETURNING ${COLUMNS}`,
     params(rule),
   );
   if (!r.rows[0]) throw new Error(`a rule named "${rule.name}" exists already (alerts remove it, or use alerts apply FILE)`);
@@ -179,13 +190,19 @@ export async function applyRules(db: Db, rules: RuleInput[]): Promise<ApplyRepor
   });
 }
 
-/** One line per rule for tables: scope and condition as written. */
-export function describeRule(rule: AlertRule): { scope: string; condition: string } {
+/** How a rule's basis is shown: "all-in", "before fees", and why an old rule is on base. */
+export function describeBasis(rule: Pick<AlertRule, 'basis' | 'basisKept'>): string {
+  return rule.basisKept && rule.basis === 'base' ? `${basisLabel('base')} (kept from before price bases)` : basisLabel(rule.basis);
+}
+
+/** One line per rule for tables: scope, condition as written, and basis. */
+export function describeRule(rule: AlertRule): { scope: string; condition: string; basis: string } {
   const scope = [
     rule.eventId === null ? 'every event' : `event ${rule.eventId}`,
     rule.marketplace ?? 'any marketplace',
     rule.zone === 'ALL' ? 'whole event' : `zone ${rule.zone}`,
-    `${rule.quantity} ticket${rule.quantity > 1 ? 's' : ''}`,
+    // A together rule's seats are in its condition ("2 together under 500").
+    ...(rule.condition === 'together' ? [] : [`${rule.quantity} ticket${rule.quantity > 1 ? 's' : ''}`]),
   ].join(', ');
-  return { scope, condition: describeCondition(rule) };
+  return { scope, condition: describeCondition(rule), basis: describeBasis(rule) };
 }

@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { MARKETPLACE_NAMES, SUMMARY_ZONE, type MarketplaceName } from '../../domain/listing';
+import { DEFAULT_PRICE_BASIS, priceBasisSchema, type PriceBasis } from '../../domain/price-basis';
 import { CHANNEL_NAMES } from '../channels/registry';
 
 /**
  * Alert rules: what to watch (scope), when to fire (condition) and where to say it (channels).
  * One schema for the CLI, the rules file (`alerts apply FILE`) and the table (alert_rules).
  */
-export const CONDITIONS = ['below', 'drop', 'rise', 'new-low', 'sold-out', 'back-in-stock', 'cheaper-elsewhere'] as const;
+export const CONDITIONS = ['below', 'drop', 'rise', 'new-low', 'sold-out', 'back-in-stock', 'cheaper-elsewhere', 'together'] as const;
 export type Condition = (typeof CONDITIONS)[number];
 
-/** Conditions that take a number (a price for `below`, a percent for the others). */
-export const CONDITIONS_WITH_THRESHOLD: readonly Condition[] = ['below', 'drop', 'rise', 'cheaper-elsewhere'];
+/** Conditions that take a number (a price per ticket for `below`, a total for `together`, a percent for the others). */
+export const CONDITIONS_WITH_THRESHOLD: readonly Condition[] = ['below', 'drop', 'rise', 'cheaper-elsewhere', 'together'];
 
 /** Default cooldown: a rule whose condition never clears fires again after a day. */
 export const DEFAULT_COOLDOWN_MINUTES = 1440;
@@ -24,9 +25,17 @@ export interface AlertRule {
   marketplace: MarketplaceName | null;
   /** A zone as the marketplace names it, or 'ALL' for the whole event. */
   zone: string;
-  quantity: 1 | 2 | 4;
+  /** Tickets together: 1, 2 or 4; for `together`, any N >= 1 (the seats the condition names). */
+  quantity: number;
   condition: Condition;
-  /** A price (below) or a percent (drop, rise, cheaper-elsewhere); null for the others. */
+  /** The price basis of every figure the rule reads and its alerts show (all-in, or base: before fees). */
+  basis: PriceBasis;
+  /**
+   * True for a rule stored before price bases existed (migration 091): it was evaluated on the base
+   * figures and kept that basis; false once the rule is changed, and for every rule added since.
+   */
+  basisKept: boolean;
+  /** A price per ticket (below), a total for `quantity` seats (together) or a percent (drop, rise, cheaper-elsewhere); null for the others. */
   threshold: number | null;
   /** drop/rise against the price this many hours ago instead of the previous scrape. */
   overHours: number | null;
@@ -36,22 +45,37 @@ export interface AlertRule {
   paused: boolean;
 }
 
+/** A parsed condition; `seats` is the N of `N together under X` (the rule's quantity), absent for the others. */
+export type ParsedCondition = Pick<AlertRule, 'condition' | 'threshold' | 'overHours'> & { seats?: number };
+
+const TOGETHER = /^\s*(\d+)\s+together\s+under\s+(\d+(?:\.\d+)?)\s*$/i;
+
 /**
  * A condition as written: `below 120`, `drop 10`, `drop 10%`, `drop 15% over 24h`, `rise 5`,
- * `new-low`, `sold-out`, `back-in-stock`, `cheaper-elsewhere 10`. Throws Error naming what is wrong:
- * a threshold that is not positive, a drop (or cheaper-elsewhere) over 100 %.
+ * `new-low`, `sold-out`, `back-in-stock`, `cheaper-elsewhere 10`, `2 together under 500` (a total
+ * for 2 seats together). Throws Error naming what is wrong: a threshold that is not positive, a
+ * drop (or cheaper-elsewhere) over 100 %, a number of seats that is not a positive integer.
  */
-export function parseCondition(text: string): Pick<AlertRule, 'condition' | 'threshold' | 'overHours'> {
+export function parseCondition(text: string): ParsedCondition {
+  const together = TOGETHER.exec(text);
+  if (together) {
+    const seats = Number(together[1]);
+    const threshold = Number(together[2]);
+    if (!Number.isSafeInteger(seats) || seats < 1) throw new Error(`"${text}": the number of seats together must be a whole number from 1`);
+    if (threshold <= 0) throw new Error(`"${text}": together needs a positive total`);
+    return { condition: 'together', threshold, overHours: null, seats };
+  }
   const m = /^\s*([a-z-]+)(?:\s+([-+]?\d+(?:\.\d+)?)\s*%?)?(?:\s+over\s+(\d+(?:\.\d+)?)\s*h(?:ours?)?)?\s*$/i.exec(text);
   const name = m?.[1]?.toLowerCase();
   if (!m || !name || !(CONDITIONS as readonly string[]).includes(name)) {
     throw new Error(
-      `"${text}" is not a condition; write one of: below PRICE, drop PERCENT [over N h], rise PERCENT [over N h], new-low, sold-out, back-in-stock, cheaper-elsewhere PERCENT`,
+      `"${text}" is not a condition; write one of: below PRICE, drop PERCENT [over N h], rise PERCENT [over N h], new-low, sold-out, back-in-stock, cheaper-elsewhere PERCENT, N together under TOTAL`,
     );
   }
   const condition = name as Condition;
   const threshold = m[2] === undefined ? null : Number(m[2]);
   const overHours = m[3] === undefined ? null : Number(m[3]);
+  if (condition === 'together') throw new Error(`"${text}": write together as "N together under TOTAL" (e.g. "2 together under 500")`);
   if (CONDITIONS_WITH_THRESHOLD.includes(condition)) {
     if (threshold === null || threshold <= 0)
       throw new Error(`"${text}": ${condition} needs a positive ${condition === 'below' ? 'price' : 'percent'}`);
@@ -81,7 +105,8 @@ export const ruleSpecSchema = z
       .default('all'),
     marketplace: z.enum([...MARKETPLACE_NAMES, 'any'], { error: `must be one of ${MARKETPLACE_NAMES.join(', ')} or any` }).default('any'),
     zone: z.string().trim().min(1, 'must not be empty').default(SUMMARY_ZONE),
-    quantity: z.coerce.number().pipe(quantitySchema).default(1),
+    /** Default 1; for `N together under X` it may be left out (N is the quantity) or must equal N. */
+    quantity: z.coerce.number().pipe(quantitySchema).optional(),
     condition: z.string().transform((s, ctx) => {
       try {
         return parseCondition(s);
@@ -105,8 +130,19 @@ export const ruleSpecSchema = z
       .union([z.literal('none'), z.coerce.number().int('must be whole minutes').positive('must be positive')])
       .default(DEFAULT_COOLDOWN_MINUTES),
     paused: z.boolean().default(false),
+    /** The basis of the figures the rule reads: all-in (default) or base (before fees). */
+    basis: priceBasisSchema.default(DEFAULT_PRICE_BASIS),
   })
-  .strict();
+  .strict()
+  .superRefine((spec, ctx) => {
+    const seats = spec.condition.seats;
+    if (seats !== undefined && spec.quantity !== undefined && spec.quantity !== seats)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['quantity'],
+        message: `is ${spec.quantity} but the condition names ${seats} together; leave quantity out for a together condition`,
+      });
+  });
 export type RuleSpec = z.infer<typeof ruleSpecSchema>;
 
 /** A rules file: `rules: [...]` (YAML or JSON). */

@@ -20,11 +20,13 @@ import { sendTestAlert } from '../../alerts/sample';
 import { EVENT_FORMS_HELP, EventRefError, resolveEventRef } from '../../catalog/event-ref';
 import type { Db } from '../../db/pool';
 import { MARKETPLACE_NAMES } from '../../domain/listing';
+import { basisLabel } from '../../domain/price-basis';
+import { basisOption } from '../../domain/query-options';
 import type { CliContext } from '../context';
 import { printObject, printRows, UsageError } from '../output';
 import { writeOut } from '../io';
 import { parseOptions } from '../parse';
-import { describeEvent } from './analytics';
+import { basisFlag, describeEvent } from './analytics';
 
 const json = z.boolean().optional();
 const days = (def: number) =>
@@ -32,7 +34,12 @@ const days = (def: number) =>
 
 const RULES_HELP = `
 Conditions: below PRICE | drop PERCENT [over N h] | rise PERCENT [over N h] | new-low | sold-out |
-            back-in-stock | cheaper-elsewhere PERCENT
+            back-in-stock | cheaper-elsewhere PERCENT | N together under TOTAL
+"N together under TOTAL": the cheapest TOTAL for N seats together (from one listing), across the
+latest listings of every marketplace (or of --marketplace), at or under TOTAL; N is any whole number from 1.
+Basis: every figure a rule reads and its alerts show is all-in (what the buyer pays, every mandatory
+fee included; the default) or base (before fees): --basis, or "basis:" in a rules file. Rules made
+before price bases keep base. cheaper-elsewhere compares marketplaces on the rule's basis only.
 A rule fires once, then re-arms when its condition has cleared (prices 2 % past the threshold,
 percents 1 point under it) or after its cooldown (default 1440 minutes; "none" = only when cleared).
 Channels: ${CHANNEL_NAMES.join(', ')} (set up by DISCORD_WEBHOOK_URL, SLACK_WEBHOOK_URL, ALERT_WEBHOOK_URL, SMTP_URL + ALERT_EMAIL_TO).
@@ -41,6 +48,8 @@ Examples:
   ticket-tracker alerts add knicks-drop --event ${MARKETPLACE_NAMES[0]}:150337015 --condition "drop 10%" --channels discord,email
   ticket-tracker alerts add floor-under-200 --event 12 --zone Floor --quantity 2 --condition "below 200" --channels slack
   ticket-tracker alerts add any-new-low --condition new-low --marketplace ${MARKETPLACE_NAMES[1]} --channels webhook
+  ticket-tracker alerts add pair-under-500 --event 12 --condition "2 together under 500" --channels discord
+  ticket-tracker alerts add base-drop --condition "drop 10%" --basis base --channels slack
   ticket-tracker alerts apply alerts.yaml        # the file's rules become the rules (by name)
   ticket-tracker alerts history --days 7
   ticket-tracker alerts test discord             # sends a sample and prints the channel's answer`;
@@ -99,10 +108,12 @@ export async function readRulesFile(file: string): Promise<{ rules: { index: num
   const seen = new Map<string, number>();
   top.data.rules.forEach((item, index) => {
     const parsed = ruleSpecSchema.safeParse(item);
-    if (parsed.success) rules.push({ index, spec: parsed.data });
-    else mistakes.push(...parsed.error.issues.map((i) => `${where(['rules', index, ...i.path])}: ${i.message}`));
-    // A name used twice is a mistake whatever else is wrong with either rule.
     const name = z.object({ name: z.string().trim().min(1) }).safeParse(item);
+    // The rule's name beside its index, so a mistake in a long file is found by either.
+    const rule = name.success ? ` (rule "${name.data.name}")` : '';
+    if (parsed.success) rules.push({ index, spec: parsed.data });
+    else mistakes.push(...parsed.error.issues.map((i) => `${where(['rules', index, ...i.path])}: ${i.message}${rule}`));
+    // A name used twice is a mistake whatever else is wrong with either rule.
     if (!name.success) return;
     const before = seen.get(name.data.name);
     if (before !== undefined) mistakes.push(`rules.${index}.name: "${name.data.name}" is also rules.${before}.name`);
@@ -124,12 +135,14 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
     .argument('<event>', EVENT_FORMS_HELP)
     .option('--days <n>', 'how far back', '7')
     .option('--min-percent <p>', 'only price moves of at least this many percent (either way)')
+    .addOption(basisFlag())
     .option('--json', 'print JSON')
     .action(async (ref: string, raw: unknown) => {
       const o = parseOptions(
         z.object({
           days: days(7),
           minPercent: z.coerce.number({ error: 'must be a number' }).min(0, 'must be at least 0').optional(),
+          basis: basisOption,
           json,
         }),
         raw,
@@ -142,8 +155,9 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
         if (err instanceof EventRefError) throw new UsageError(`EVENT: ${err.message}`);
         throw err;
       }
-      if (!o.json) writeOut(`${describeEvent(event)}\n\n`);
-      const rows = await listPriceChanges(db, { eventId: event.id, days: o.days, minPercent: o.minPercent });
+      if (!o.json) writeOut(`${describeEvent(event)}\nprices ${basisLabel(o.basis)}\n\n`);
+      const rows = await listPriceChanges(db, { eventId: event.id, days: o.days, minPercent: o.minPercent, basis: o.basis });
+      const b = basisLabel(o.basis);
       printRows(
         rows,
         [
@@ -151,8 +165,8 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
           { header: 'marketplace', value: (r) => r.marketplace },
           { header: 'zone', value: (r) => r.zone },
           { header: 'qty', value: (r) => r.quantity },
-          { header: 'from', value: (r) => r.fromPrice, align: 'right' },
-          { header: 'to', value: (r) => r.toPrice, align: 'right' },
+          { header: `from ${b}`, value: (r) => r.fromPrice, align: 'right' },
+          { header: `to ${b}`, value: (r) => r.toPrice, align: 'right' },
           { header: 'change %', value: (r) => r.percent, align: 'right' },
           { header: 'tickets', value: (r) => `${r.fromTickets ?? '?'} -> ${r.toTickets ?? '?'}` },
           { header: 'listings', value: (r) => `${r.fromListings ?? '?'} -> ${r.toListings ?? '?'}` },
@@ -169,7 +183,7 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
 
   alerts
     .command('list')
-    .description('the rules: scope, condition, channels, cooldown, paused')
+    .description('the rules: scope, condition, basis, channels, cooldown, paused')
     .option('--json', 'print JSON')
     .action(async (raw: unknown) => {
       const o = parseOptions(z.object({ json }), raw);
@@ -180,6 +194,7 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
           { header: 'name', value: (r) => r.name },
           { header: 'scope', value: (r) => describeRule(r).scope },
           { header: 'condition', value: (r) => describeRule(r).condition },
+          { header: 'basis', value: (r) => describeRule(r).basis },
           { header: 'channels', value: (r) => r.channels.join(',') },
           { header: 'cooldown', value: (r) => (r.cooldownMinutes === null ? 'none' : `${r.cooldownMinutes} min`) },
           { header: 'paused', value: (r) => (r.paused ? 'paused' : '') },
@@ -192,12 +207,16 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
     .command('add')
     .description('add a rule')
     .argument('<name>', 'a unique name for the rule')
-    .requiredOption('--condition <condition>', 'e.g. "drop 10%", "drop 15% over 24h", "below 120", new-low, sold-out')
+    .requiredOption(
+      '--condition <condition>',
+      'e.g. "drop 10%", "drop 15% over 24h", "below 120", new-low, sold-out, "2 together under 500"',
+    )
     .requiredOption('--channels <list>', `comma-separated: ${CHANNEL_NAMES.join(', ')}`)
     .option('--event <event>', `"all" (every tracked event) or ${EVENT_FORMS_HELP}`, 'all')
     .option('--marketplace <marketplace>', `${MARKETPLACE_NAMES.join(', ')} or any`, 'any')
     .option('--zone <zone>', 'a zone as the marketplace names it, or ALL for the whole event', 'ALL')
-    .option('--quantity <n>', 'tickets together: 1, 2 or 4', '1')
+    .option('--quantity <n>', 'tickets together: 1 (default), 2 or 4 (a together condition names its own)')
+    .option('--basis <basis>', 'price basis: all-in (what the buyer pays, every mandatory fee included; default) or base (before fees)')
     .option('--cooldown <minutes>', 'fire again after this long even if the condition never cleared ("none": only once cleared)', '1440')
     .option('--paused', 'add it paused')
     .option('--json', 'print JSON')
@@ -245,7 +264,7 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
     .description('make the rules exactly those of FILE (YAML or JSON), matched by name: added, changed, removed; twice = no change')
     .argument(
       '<file>',
-      'a rules file: `rules:` then a list of {name, event, marketplace, zone, quantity, condition, channels, cooldown, paused}',
+      'a rules file: `rules:` then a list of {name, event, marketplace, zone, quantity, condition, basis, channels, cooldown, paused}',
     )
     .option('--json', 'print JSON')
     .action(async (file: string, raw: unknown) => {

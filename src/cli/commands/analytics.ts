@@ -46,7 +46,7 @@ const quantity = quantityOption;
 const basis = basisOption;
 
 /** `--basis all-in|base`: the price basis of every figure shown (all-in: with every mandatory fee). */
-const basisFlag = (): Option =>
+export const basisFlag = (): Option =>
   new Option('--basis <basis>', 'price basis: all-in (what the buyer pays, every mandatory fee included) or base (before fees)').default(
     'all-in',
   );

@@ -1,16 +1,19 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { basisOption } from '../../domain/query-options';
 import { runTop } from '../../top/run';
 import type { TopSnapshot } from '../../top/snapshot';
 import { TrackerNotRunningError } from '../../client/tracker-client';
 import type { CliContext } from '../context';
 import { parseOptions } from '../parse';
+import { basisFlag } from './analytics';
 
 const topOptions = z.object({
   interval: z.coerce.number().min(0.5, 'at least 0.5 seconds').max(3600, 'at most 3600 seconds').default(2),
   once: z.boolean().default(false),
   json: z.boolean().default(false),
   rows: z.coerce.number().int().min(1).max(100).default(8),
+  basis: basisOption,
 });
 
 /** `top`: the live console view of the tracker. */
@@ -24,6 +27,7 @@ export function registerTopCommand(program: Command, ctx: CliContext): void {
     .option('--once', 'draw one frame and exit')
     .option('--json', 'print one frame as JSON and exit')
     .option('--rows <n>', 'rows of latest scrapes and of moved prices (default 8)')
+    .addOption(basisFlag())
     .action(async (raw: Record<string, unknown>) => {
       const opts = parseOptions(topOptions, raw);
       const env = ctx.getEnv();
@@ -48,6 +52,7 @@ export function registerTopCommand(program: Command, ctx: CliContext): void {
           once: opts.once,
           json: opts.json,
           rows: opts.rows,
+          basis: opts.basis,
           errorWindowMinutes: 60,
           moveWindowHours: 24,
           graceHours: env.PAST_EVENT_GRACE_HOURS,

@@ -10,8 +10,6 @@ export const stubhub = {
   refPrefixes: ['stubhub', 'viagogo'],
   // https://www.stubhub.com/<slug>/event/150337015/?quantity=1, https://www.stubhub.com/event/150337015;
   // viagogo (same ids as StubHub): https://www.viagogo.com/<category>/<performer>/E-155401221?quantity=1
-  priceNotComparable:
-    "StubHub Pro's comparable listings give the seller's net proceeds, not the buyer's price before fees, and the Catalog API does not say whether its min_ticket_price includes fees",
   eventPageUrl: (id) => `https://www.stubhub.com/event/${encodeURIComponent(id)}`,
   eventLinks: [
     { host: /(^|\.)stubhub\.[a-z.]+$/, id: /\/event\/(\d+)(?:\/|$)/ },

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Db } from '../../db/pool';
+import type { PriceBasis } from '../../domain/price-basis';
 import type { StoredScrapeRef } from '../../domain/tracker';
 
 /**
@@ -79,14 +80,21 @@ export async function previousScrape(q: Queryable, scrape: ScrapeRow): Promise<S
 /** Zone-level figures of one scrape (ticket_snapshots rows with section ''). */
 export interface ZoneFigures {
   zone: string;
-  /** Lowest price per ticket for 1, 2 and 4 tickets together. */
+  /** Lowest price for 1 ticket and lowest totals for 2 and 4 together, before fees (base; the unprefixed columns). */
   lowest: Record<1 | 2 | 4, number | null>;
+  /** The same figures all-in (the all_in_ columns); null where the marketplace gives no all-in price. */
+  allInLowest: Record<1 | 2 | 4, number | null>;
   tickets: number | null;
   listings: number | null;
   currency: string;
 }
 
 const num = (v: string | null): number | null => (v === null ? null : Number(v));
+
+/** A zone's lowest figures on a basis. */
+export function lowestOn(figures: ZoneFigures, basis: PriceBasis): Record<1 | 2 | 4, number | null> {
+  return basis === 'all-in' ? figures.allInLowest : figures.lowest;
+}
 
 /** The zone rows (and ALL) of a scrape, by zone. */
 export async function zoneFigures(
@@ -98,11 +106,15 @@ export async function zoneFigures(
     p1: string | null;
     p2: string | null;
     p4: string | null;
+    a1: string | null;
+    a2: string | null;
+    a4: string | null;
     tickets: number | null;
     listings: number | null;
     currency: string;
   }>(
-    `SELECT zone, lowest_price AS p1, lowest_price_2 AS p2, lowest_price_4 AS p4, total_tickets AS tickets,
+    `SELECT zone, lowest_price AS p1, lowest_price_2 AS p2, lowest_price_4 AS p4,
+            all_in_lowest_price AS a1, all_in_lowest_price_2 AS a2, all_in_lowest_price_4 AS a4, total_tickets AS tickets,
             total_listings AS listings, currency
        FROM ticket_snapshots
       WHERE event_id = $1 AND captured_at = $2 AND scrape_ref = $3 AND section = ''`,
@@ -114,6 +126,7 @@ export async function zoneFigures(
       {
         zone: row.zone,
         lowest: { 1: num(row.p1), 2: num(row.p2), 4: num(row.p4) },
+        allInLowest: { 1: num(row.a1), 2: num(row.a2), 4: num(row.a4) },
         tickets: row.tickets,
         listings: row.listings,
         currency: row.currency,
@@ -190,6 +203,7 @@ export async function firingsOf(q: Queryable, scrapeKey: string): Promise<Firing
 
 /** One price_changes row of a scrape, without the scrape's own columns. */
 export interface PriceChangeFigures {
+  basis: PriceBasis;
   zone: string;
   quantity: number;
   from_price: number | null;
@@ -210,11 +224,11 @@ export async function insertPriceChanges(
   rows: PriceChangeFigures[],
 ): Promise<number> {
   const r = await q.query(
-    `INSERT INTO price_changes (scrape_key, previous_scrape_key, event_id, marketplace, captured_at, zone, quantity,
+    `INSERT INTO price_changes (scrape_key, previous_scrape_key, event_id, marketplace, captured_at, basis, zone, quantity,
                                 from_price, to_price, percent, from_tickets, to_tickets, from_listings, to_listings, currency)
-     SELECT $1, $2, $3, $4, $5, u.zone, u.quantity, u.from_price, u.to_price, u.percent, u.from_tickets, u.to_tickets,
+     SELECT $1, $2, $3, $4, $5, u.basis, u.zone, u.quantity, u.from_price, u.to_price, u.percent, u.from_tickets, u.to_tickets,
             u.from_listings, u.to_listings, u.currency
-       FROM json_to_recordset($6::json) AS u(zone text, quantity smallint, from_price numeric, to_price numeric, percent numeric,
+       FROM json_to_recordset($6::json) AS u(basis text, zone text, quantity smallint, from_price numeric, to_price numeric, percent numeric,
                                              from_tickets integer, to_tickets integer, from_listings integer, to_listings integer,
                                              currency text)
      ON CONFLICT DO NOTHING`,
