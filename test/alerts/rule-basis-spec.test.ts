@@ -13,8 +13,8 @@ import { readRulesFile } from '../../src/cli/commands/alerts';
 describe('rule basis and the together condition, as written', () => {
   const parse = (o: Record<string, unknown>) => ruleSpecSchema.parse({ name: 'r', channels: 'discord', ...o });
 
-  it('a rule is all-in unless it says base', () => {
-    assert.equal(ruleInputOf(parse({ condition: 'below 100' }), null).basis, 'all-in');
+  it('a rule is all-in unless it says base (an unwritten basis is stored as all-in for a new rule: test/db/alert-rule-basis-migration)', () => {
+    assert.equal(ruleInputOf(parse({ condition: 'below 100' }), null).basis, null);
     assert.equal(ruleInputOf(parse({ condition: 'below 100', basis: 'base' }), null).basis, 'base');
   });
 

@@ -61,18 +61,33 @@ describeLayouts('migration 091: alert rules and price changes on a basis', ({ la
     await assert.rejects(t.db.query(`UPDATE alert_rules SET basis = 'net' WHERE name = 'raw new'`), /alert_rules_basis_check/);
   });
 
-  it('a kept rule applied unchanged with basis base stays kept; changed, it is the rule as written', async () => {
+  it("applying the rules file again without a basis changes no kept rule's meaning; a written basis is the rule as written", async () => {
     const spec = (o: Record<string, unknown>, event: number | null) =>
       ruleInputOf(ruleSpecSchema.parse({ channels: 'discord', ...o }), event);
-    const report = await applyRules(t.db, [
-      spec({ name: 'old drop', condition: 'drop 10%', basis: 'base' }, null),
-      spec({ name: 'old floor pairs', zone: 'Floor', quantity: 2, condition: 'below 250', channels: 'email' }, eventId),
-    ]);
-    assert.deepEqual(report.unchanged, ['old drop']);
-    assert.deepEqual(report.changed, ['old floor pairs']);
+    // applyRules makes the table hold exactly the list: the whole file each time, as `alerts apply` does.
+    const floor = { name: 'old floor pairs', zone: 'Floor', quantity: 2, channels: 'email' };
+    const drop = { name: 'old drop', condition: 'drop 10%' };
+    await t.db.query(`DELETE FROM alert_rules WHERE name = 'raw new'`);
+    const again = await applyRules(t.db, [spec(drop, null), spec({ ...floor, condition: 'below 250' }, eventId)]);
+    assert.deepEqual([again.unchanged.sort(), again.changed], [['old drop', 'old floor pairs'], []]);
+    // Its threshold changed in the file, its basis still not written: still on base, and says why.
+    const moved = await applyRules(t.db, [spec(drop, null), spec({ ...floor, condition: 'below 240' }, eventId)]);
+    assert.deepEqual(moved.changed, ['old floor pairs']);
+    const report = await applyRules(t.db, [spec({ ...drop, basis: 'all-in' }, null), spec({ ...floor, condition: 'below 240' }, eventId)]);
+    assert.deepEqual(report.changed, ['old drop']);
     const byName = new Map((await listRules(t.db)).map((r) => [r.name, r]));
-    assert.equal(describeRule(byName.get('old drop')!).basis, 'before fees (kept from before price bases)');
-    assert.equal(describeRule(byName.get('old floor pairs')!).basis, 'all-in');
+    assert.deepEqual(
+      [byName.get('old floor pairs')!.basis, describeRule(byName.get('old floor pairs')!).basis],
+      ['base', 'before fees (kept from before price bases)'],
+    );
+    assert.equal(describeRule(byName.get('old drop')!).basis, 'all-in');
+    // A new rule that names no basis is all-in.
+    await applyRules(t.db, [
+      spec(drop, null),
+      spec({ ...floor, condition: 'below 240' }, eventId),
+      spec({ name: 'fresh', condition: 'new-low' }, null),
+    ]);
+    assert.equal((await listRules(t.db)).find((r) => r.name === 'fresh')!.basis, 'all-in');
   });
 
   it('keeps the price changes recorded before on base', async () => {

@@ -47,7 +47,13 @@ function ruleOf(r: RuleRow): AlertRule {
 }
 
 /** A rule ready to store: the spec with its event resolved to an internal id (null = every tracked event). */
-export type RuleInput = Omit<AlertRule, 'id' | 'basisKept'>;
+export type RuleInput = Omit<AlertRule, 'id' | 'basisKept' | 'basis'> & {
+  /**
+   * Null when the spec does not name one: all-in for a new rule; a rule kept on base from before
+   * price bases keeps base (applying an older rules file again changes no rule's meaning).
+   */
+  basis: PriceBasis | null;
+};
 
 export function ruleInputOf(spec: RuleSpec, eventId: number | null): RuleInput {
   const { seats, ...condition } = spec.condition;
@@ -58,7 +64,7 @@ export function ruleInputOf(spec: RuleSpec, eventId: number | null): RuleInput {
     zone: spec.zone,
     quantity: seats ?? spec.quantity ?? 1,
     ...condition,
-    basis: spec.basis,
+    basis: spec.basis ?? null,
     cooldownMinutes: spec.cooldown === 'none' ? null : spec.cooldown,
     channels: spec.channels,
     paused: spec.paused,
@@ -85,21 +91,25 @@ export async function rulesFor(q: Queryable, eventId: number, marketplace: strin
   return r.rows.map(ruleOf);
 }
 
-// A changed rule loses basis_kept: it is now the rule as written, not the one kept from before price bases.
+// The basis as written ($12), or when the spec names none: all-in for a new rule, the rule's own
+// for one kept on base from before price bases. A rule whose basis is written loses basis_kept:
+// it is now the rule as written, not the one kept from before.
+const KEPT_OR_WRITTEN = `CASE WHEN $12::text IS NULL AND alert_rules.basis_kept THEN alert_rules.basis ELSE coalesce($12::text, 'all-in') END`;
 const UPSERT = `
   INSERT INTO alert_rules (name, event_id, marketplace, zone, quantity, condition, threshold, over_hours, cooldown_minutes, channels, paused, basis)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12::text, 'all-in'))
   ON CONFLICT (name) DO UPDATE SET
     event_id = EXCLUDED.event_id, marketplace = EXCLUDED.marketplace, zone = EXCLUDED.zone, quantity = EXCLUDED.quantity,
     condition = EXCLUDED.condition, threshold = EXCLUDED.threshold, over_hours = EXCLUDED.over_hours,
-    cooldown_minutes = EXCLUDED.cooldown_minutes, channels = EXCLUDED.channels, paused = EXCLUDED.paused, basis = EXCLUDED.basis,
-    basis_kept = false, updated_at = now()
+    cooldown_minutes = EXCLUDED.cooldown_minutes, channels = EXCLUDED.channels, paused = EXCLUDED.paused, basis = ${KEPT_OR_WRITTEN},
+    basis_kept = alert_rules.basis_kept AND $12::text IS NULL, updated_at = now()
   WHERE (alert_rules.event_id, alert_rules.marketplace, alert_rules.zone, alert_rules.quantity, alert_rules.condition,
          alert_rules.threshold, alert_rules.over_hours, alert_rules.cooldown_minutes, alert_rules.channels, alert_rules.paused,
-         alert_rules.basis)
+         alert_rules.basis, alert_rules.basis_kept)
         IS DISTINCT FROM
         (EXCLUDED.event_id, EXCLUDED.marketplace, EXCLUDED.zone, EXCLUDED.quantity, EXCLUDED.condition,
-         EXCLUDED.threshold, EXCLUDED.over_hours, EXCLUDED.cooldown_minutes, EXCLUDED.channels, EXCLUDED.paused, EXCLUDED.basis)
+         EXCLUDED.threshold, EXCLUDED.over_hours, EXCLUDED.cooldown_minutes, EXCLUDED.channels, EXCLUDED.paused, ${KEPT_OR_WRITTEN},
+         alert_rules.basis_kept AND $12::text IS NULL)
   RETURNING id, (xmax = 0) AS inserted`;
 
 function params(r: RuleInput): unknown[] {
@@ -123,7 +133,7 @@ function params(r: RuleInput): unknown[] {
 export async function addRule(db: Db, rule: RuleInput): Promise<AlertRule> {
   const r = await db.query<RuleRow>(
     `INSERT INTO alert_rules (name, event_id, marketplace, zone, quantity, condition, threshold, over_hours, cooldown_minutes, channels, paused, basis)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (name) DO NOTHING RETURNING ${COLUMNS}`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12::text, 'all-in')) ON CONFLICT (name) DO NOTHING RETURNING ${COLUMNS}`,
     params(rule),
   );
   if (!r.rows[0]) throw new Error(`a rule named "${rule.name}" exists already (alerts remove it, or use alerts apply FILE)`);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MARKETPLACE_NAMES, SUMMARY_ZONE, type MarketplaceName } from '../../domain/listing';
-import { DEFAULT_PRICE_BASIS, priceBasisSchema, type PriceBasis } from '../../domain/price-basis';
+import { priceBasisSchema, type PriceBasis } from '../../domain/price-basis';
 import { CHANNEL_NAMES } from '../channels/registry';
 
 /**
@@ -130,8 +130,12 @@ export const ruleSpecSchema = z
       .union([z.literal('none'), z.coerce.number().int('must be whole minutes').positive('must be positive')])
       .default(DEFAULT_COOLDOWN_MINUTES),
     paused: z.boolean().default(false),
-    /** The basis of the figures the rule reads: all-in (default) or base (before fees). */
-    basis: priceBasisSchema.default(DEFAULT_PRICE_BASIS),
+    /**
+     * The basis of the figures the rule reads: all-in or base (before fees). Left out: all-in for a
+     * new rule, and the basis it has for a rule kept on base from before price bases (so applying
+     * an older rules file again does not change what its rules mean).
+     */
+    basis: priceBasisSchema.optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {
