@@ -7,12 +7,10 @@ import { latestListings, latestPrices } from '../db/analytics/latest';
 import { withEventStatus } from '../db/event-status';
 import { daysAgo } from '../db/analytics/query';
 import { sections } from '../db/analytics/sections';
-import { offeredListingsOfEvent } from '../db/analytics/together';
+import { cheapestSeatsOfEvent } from '../db/analytics/together';
 import { unknownZone } from '../db/analytics/zones';
 import type { Db } from '../db/pool';
 import { parseBucket } from '../domain/buckets';
-import { distinctSupply } from '../domain/distinct-supply';
-import { cheapestTogetherForSizes } from '../domain/together';
 import { MARKETPLACES } from '../marketplaces/registry';
 import { loadAlerts, loadEventAlerts } from './alerts';
 import { cachedEventsOverview, loadCycles, loadEventWorkflows } from './data';
@@ -168,23 +166,7 @@ export function registerApi(app: FastifyInstance, db: Db, ui: TemporalUi): void 
   app.get('/api/events/:event/together', async (req) => {
     const ref = await eventOf(db, req);
     const p = parseParams(togetherParams, queryOf(req));
-    const offered = await offeredListingsOfEvent(db, ref.id);
-    // One comparison per currency (never mixed), the currency with the most listings first.
-    const perCurrency = new Map<string, number>();
-    for (const l of offered.listings) perCurrency.set(l.currency, (perCurrency.get(l.currency) ?? 0) + 1);
-    const currencies = [...perCurrency].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([c]) => c);
-    return {
-      event: ref.id,
-      basis: p.basis,
-      seats: p.seats,
-      together: currencies.map((currency) => ({ currency, sizes: cheapestTogetherForSizes(offered.listings, p.seats, p.basis, currency) })),
-      supply: distinctSupply(offered.listings),
-      scrapes: offered.scrapes,
-      // Summary-only marketplaces (and a listings scrape that found none): not in the figures above.
-      withoutListings: offered.scrapes
-        .filter((s) => s.listings === 0)
-        .map((s) => ({ marketplace: s.marketplace, kind: s.kind, capturedAt: s.capturedAt })),
-    };
+    return { event: ref.id, ...(await cheapestSeatsOfEvent(db, ref.id, p.seats, p.basis)) };
   });
 
   app.get('/api/events/:event/prices', async (req) => {

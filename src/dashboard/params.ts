@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { parseBucket } from '../domain/buckets';
-import { basisOption, bucketOption, daysOption, limitOption, marketplaceOption, quantityOption, zoneOption } from '../domain/query-options';
-import { PARTY_SIZES } from '../domain/together';
+import {
+  basisOption,
+  bucketOption,
+  daysOption,
+  limitOption,
+  marketplaceOption,
+  quantityOption,
+  seatsOption,
+  zoneOption,
+} from '../domain/query-options';
 
 /**
  * The JSON API's query parameters, validated with zod; the same options as the CLI's
@@ -16,29 +24,8 @@ const quantity = quantityOption;
 /** `?basis=all-in|base` on every route that answers prices; all-in when absent (16 CFR 464: the total first). */
 const basis = basisOption;
 
-/** The most seats together the together route computes: a group larger than this is not a party buying together. */
-export const MAX_SEATS_TOGETHER = 20;
-
-/** `?seats=1,2,4`: party sizes, comma-separated whole numbers from 1 to MAX_SEATS_TOGETHER, kept in order, repeats dropped. */
-const seats = z
-  .string()
-  .transform((s, ctx): number[] => {
-    const parts = s.split(',').map((x) => x.trim());
-    const out: number[] = [];
-    for (const part of parts) {
-      const n = /^\d+$/.test(part) ? Number(part) : NaN;
-      if (!Number.isInteger(n) || n < 1 || n > MAX_SEATS_TOGETHER) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be whole numbers from 1 to ${MAX_SEATS_TOGETHER}, comma-separated (e.g. 1,2,4); got ${JSON.stringify(part)}`,
-        });
-        return z.NEVER;
-      }
-      if (!out.includes(n)) out.push(n);
-    }
-    return out;
-  })
-  .default(() => [...PARTY_SIZES]);
+/** `?seats=1,2,4`: party sizes (seatsOption, shared with the CLI's --seats). */
+const seats = seatsOption;
 
 export const historyParams = z.strictObject({
   days: days(30),

@@ -1,4 +1,5 @@
 import { DEFAULT_PRICE_BASIS, PRICE_BASES } from './price-basis';
+import { PARTY_SIZES } from './together';
 import { z } from 'zod';
 import { parseBucket, type Bucket } from './buckets';
 import { MARKETPLACE_NAMES } from './listing';
@@ -49,3 +50,27 @@ export const quantityOption = z.coerce
 export const basisOption = z
   .enum(PRICE_BASES, { error: `must be one of ${PRICE_BASES.join(', ')} (all-in: with every mandatory fee; base: before fees)` })
   .default(DEFAULT_PRICE_BASIS);
+
+/** The most seats together the cheapest-together figures compute: a group larger than this is not a party buying together. */
+export const MAX_SEATS_TOGETHER = 20;
+
+/** `?seats=1,2,4` / `--seats 1,2,4`: party sizes, comma-separated whole numbers from 1 to MAX_SEATS_TOGETHER, kept in order, repeats dropped. */
+export const seatsOption = z
+  .string()
+  .transform((s, ctx): number[] => {
+    const parts = s.split(',').map((x) => x.trim());
+    const out: number[] = [];
+    for (const part of parts) {
+      const n = /^\d+$/.test(part) ? Number(part) : NaN;
+      if (!Number.isInteger(n) || n < 1 || n > MAX_SEATS_TOGETHER) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be whole numbers from 1 to ${MAX_SEATS_TOGETHER}, comma-separated (e.g. 1,2,4); got ${JSON.stringify(part)}`,
+        });
+        return z.NEVER;
+      }
+      if (!out.includes(n)) out.push(n);
+    }
+    return out;
+  })
+  .default(() => [...PARTY_SIZES]);

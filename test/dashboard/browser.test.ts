@@ -10,7 +10,7 @@ import { ensureChromium, launchBrowser, testOutputDir } from '../helpers/browser
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { skipOrFail } from '../helpers/skip';
 import { seedDashboardData } from './seed';
-import { storeTogetherCaptures, TOGETHER_FIGURES } from './together-seed';
+import { storeTogetherCaptures, TOGETHER_FIGURES } from '../fixtures/db/together-captures';
 
 /**
  * The dashboard in a real browser (Debian's chromium through playwright-core) over a real
@@ -37,7 +37,7 @@ describe('dashboard in a browser', () => {
     t = await createTestDatabase();
     const seeded = await seedDashboardData(t.db);
     eventId = seeded.eventIds[0]!;
-    // The 5th event: real captures alone (together-seed.ts), for the cheapest seats together.
+    // The 5th event: real captures alone (test/fixtures/db/together-captures.ts), for the cheapest seats together.
     togetherId = seeded.eventIds[4]!;
     await storeTogetherCaptures(t.db, togetherId, new Date(Date.now() - 1_800_000));
     dash = await startDashboard({ db: t.db, port: 0, temporalUi: UI });
@@ -222,12 +222,12 @@ describe('dashboard in a browser', () => {
     assert.equal(h2[0], 'Cheapest seats together');
     const seatsRow = (n: number): Promise<string[]> =>
       page.$$eval(`#together tr[data-seats="${n}"] td`, (tds) => tds.map((td) => td.textContent ?? ''));
-    // 215.33 × 2 = 430.66, StubHub 7421193318 (together-seed.ts).
+    // 215.33 × 2 = 430.66, StubHub 7421193318 (test/fixtures/db/together-captures.ts).
     const two = TOGETHER_FIGURES.allInUsd[1];
     assert.deepEqual(await seatsRow(2), ['2 together', '$430.66', '$215.33', label(two.marketplace), two.section, '–']);
     assert.deepEqual((await seatsRow(4)).slice(0, 3), ['4 together', '$1156.68', '$289.17']);
     const supply = (await page.textContent('#supply')) ?? '';
-    assert.match(supply, /distinct supply: 20 listings \/ 55 tickets \(1 listed on more than one marketplace\)/);
+    assert.match(supply, /distinct supply: 21 listings \/ 57 tickets \(1 listed on more than one marketplace\)/);
     assert.ok(supply.includes(`${label('vividseats')}: 18 listings / 49 tickets`), supply);
     assert.ok(supply.includes(`${label('stubhub')}: 3 listings / 10 tickets`), supply);
     assert.match((await page.textContent('#without-listings')) ?? '', new RegExp(`${label('seatgeek')} \\(summary only\\)`));

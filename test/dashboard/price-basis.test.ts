@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/server';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedDashboardData } from './seed';
-import { storeTogetherCaptures, TOGETHER_FIGURES } from './together-seed';
+import { storeTogetherCaptures, TOGETHER_FIGURES } from '../fixtures/db/together-captures';
 
 type Json = Record<string, unknown>;
 
@@ -152,10 +152,10 @@ describe('dashboard API price basis', () => {
       distinctTickets: number;
       links: Json[];
     };
-    assert.deepEqual(supply.perMarketplace, { stubhub: { listings: 3, tickets: 10 }, vividseats: { listings: 18, tickets: 49 } });
+    assert.deepEqual(supply.perMarketplace, { stubhub: { listings: 4, tickets: 12 }, vividseats: { listings: 18, tickets: 49 } });
     assert.deepEqual(
       [supply.listings, supply.tickets, supply.distinctListings, supply.distinctTickets, supply.links.length],
-      [21, 59, 20, 55, 1],
+      [22, 61, 21, 57, 1],
     );
     assert.deepEqual(supply.links[0]!.listingIds, { stubhub: '7421190001', vividseats: 'VT000012' });
     assert.deepEqual(
@@ -173,7 +173,7 @@ describe('dashboard API price basis', () => {
     for (const want of TOGETHER_FIGURES.baseUsd) {
       const f = byN.get(want.n)!;
       assert.deepEqual({ n: f.n, total: f.total, perTicket: f.perTicket, marketplace: f.marketplace, listingId: f.listingId }, want);
-      assert.deepEqual(f.leftOut, { otherCurrency: 0, noPriceOnBasis: 3 });
+      assert.deepEqual(f.leftOut, { otherCurrency: 0, noPriceOnBasis: 4 });
     }
     for (const seats of ['0', '21', '2,x', '1.5', '']) {
       const r = await get(`/api/events/${togetherId}/together?seats=${seats}`);

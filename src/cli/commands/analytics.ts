@@ -22,9 +22,12 @@ import {
   daysOption,
   limitOption,
   marketplaceOption,
+  MAX_SEATS_TOGETHER,
   quantityOption,
+  seatsOption,
   zoneOption,
 } from '../../domain/query-options';
+import { cheapestSeatsOfEvent } from '../../db/analytics/together';
 import { basisLabel, type PriceBasis } from '../../domain/price-basis';
 import type { CliContext } from '../context';
 import { printObject, printRows, UsageError } from '../output';
@@ -328,6 +331,50 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
         ],
         o,
       );
+    });
+
+  program
+    .command('together')
+    .description(
+      "the cheapest way to buy N seats together for EVENT, across every marketplace's latest scrape: total, per ticket, marketplace, section and row; and the supply with the same seats counted once",
+    )
+    .argument('<event>', EVENT_FORMS_HELP)
+    .option('--seats <n,...>', `party sizes, comma-separated whole numbers from 1 to ${MAX_SEATS_TOGETHER}`, '1,2,4')
+    .addOption(basisFlag())
+    .option('--json', 'print JSON')
+    .action(async (ref: string, raw: unknown) => {
+      const o = parseOptions(z.object({ seats: seatsOption, basis, json }), raw);
+      const db = await ctx.getDb();
+      const event = await eventOf(db, ref, o);
+      const r = await cheapestSeatsOfEvent(db, event.id, o.seats, o.basis);
+      if (o.json) return printObject({ event: event.id, ...r } as unknown as Record<string, unknown>, o);
+      const rows = r.together.flatMap((c) => c.sizes.map((s) => ({ currency: c.currency, n: s.n, figure: s.figure })));
+      printRows(
+        rows,
+        [
+          { header: 'seats', value: (x) => x.n },
+          { header: priced('total', o.basis), value: (x) => x.figure?.total ?? null },
+          { header: priced('per ticket', o.basis), value: (x) => x.figure?.perTicket ?? null },
+          { header: 'cur', value: (x) => x.currency },
+          { header: 'marketplace', value: (x) => x.figure?.marketplace ?? 'no listing sells that many together' },
+          { header: 'section', value: (x) => x.figure?.section ?? null },
+          { header: 'row', value: (x) => x.figure?.row ?? null },
+          { header: 'listing', value: (x) => x.figure?.listingId ?? null },
+        ],
+        o,
+      );
+      const s = r.supply;
+      const per = Object.entries(s.perMarketplace)
+        .map(([m, c]) => `${m} ${c.listings}/${c.tickets}`)
+        .join(', ');
+      writeOut(
+        `\ndistinct supply: ${s.distinctListings} listings / ${s.distinctTickets} tickets (${s.listings} / ${s.tickets} counted per marketplace: ${per || 'none'}; ${s.links.length} listed on more than one marketplace)\n`,
+      );
+      if (r.withoutListings.length > 0)
+        writeOut(
+          `not in these figures (no listings in their latest scrape): ${r.withoutListings.map((w) => `${w.marketplace} (${w.kind === 'summary' ? 'summary only' : 'none found'})`).join(', ')}\n`,
+        );
+      if (rows.length === 0) writeOut('no marketplace of this event has listings yet\n');
     });
 
   program

@@ -1,4 +1,6 @@
-import type { OfferedListing } from '../../domain/together';
+import { distinctSupply, type DistinctSupply } from '../../domain/distinct-supply';
+import type { PriceBasis } from '../../domain/price-basis';
+import { cheapestTogetherForSizes, type OfferedListing } from '../../domain/together';
 import { num, type BuiltQuery, type Queryable } from './query';
 
 /**
@@ -85,4 +87,45 @@ export async function offeredListingsOfEvent(db: Queryable, eventId: number): Pr
     });
   }
   return { listings, scrapes: [...scrapes.values()] };
+}
+
+/** The cheapest seats together of one event on a basis, per currency, with the distinct supply (see cheapestSeatsOfEvent). */
+export interface CheapestSeatsOfEvent {
+  basis: PriceBasis;
+  seats: number[];
+  /** One comparison per currency (never mixed), the currency with the most listings first. */
+  together: { currency: string; sizes: ReturnType<typeof cheapestTogetherForSizes> }[];
+  /** Listings and tickets on offer, with the same seats on several marketplaces counted once (docs/prices.md). */
+  supply: DistinctSupply;
+  scrapes: LatestScrapeOfMarketplace[];
+  /** Marketplaces whose latest scrape gave no listings (summary-only ones, or none found): not in the figures. */
+  withoutListings: { marketplace: string; kind: 'listings' | 'summary'; capturedAt: Date }[];
+}
+
+/**
+ * The cheapest way to buy each number of `seats` together for the event, across the latest
+ * scrape of every marketplace, on `basis`: what the CLI's `together` and GET
+ * /api/events/EVENT/together answer. Two statements' worth of work: one read (offeredListingsOfEvent),
+ * then pure figures (cheapestTogetherForSizes, distinctSupply).
+ */
+export async function cheapestSeatsOfEvent(
+  db: Queryable,
+  eventId: number,
+  seats: readonly number[],
+  basis: PriceBasis,
+): Promise<CheapestSeatsOfEvent> {
+  const offered = await offeredListingsOfEvent(db, eventId);
+  const perCurrency = new Map<string, number>();
+  for (const l of offered.listings) perCurrency.set(l.currency, (perCurrency.get(l.currency) ?? 0) + 1);
+  const currencies = [...perCurrency].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([c]) => c);
+  return {
+    basis,
+    seats: [...seats],
+    together: currencies.map((currency) => ({ currency, sizes: cheapestTogetherForSizes(offered.listings, seats, basis, currency) })),
+    supply: distinctSupply(offered.listings),
+    scrapes: offered.scrapes,
+    withoutListings: offered.scrapes
+      .filter((s) => s.listings === 0)
+      .map((s) => ({ marketplace: s.marketplace, kind: s.kind, capturedAt: s.capturedAt })),
+  };
 }
