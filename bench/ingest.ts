@@ -78,7 +78,7 @@ async function seedInserts(client: pg.PoolClient, rows: NormalizedListing[], eve
         .slice(i, Math.min(i + 100, s + SCRAPE_SIZE))
         .map(
           (l) =>
-            `INSERT INTO listings (${LISTING_COLUMNS.join(', ')}) VALUES (${lit(capturedAt)}, ${eventId}, 'stubhub', ${2_000_000 + s / SCRAPE_SIZE}, ${lit(l.listingId)}, ${lit(l.zone)}, ${lit(l.section)}, ${lit(l.row)}, ${l.quantity}, '{${l.splits.join(',')}}', ${l.basePrice}, ${l.allInPrice ?? 'NULL'}, ${lit(l.currency)});`,
+            `INSERT INTO listings (${LISTING_COLUMNS.join(', ')}) VALUES (${lit(capturedAt)}, ${eventId}, 'stubhub', ${2_000_000 + s / SCRAPE_SIZE}, ${lit(l.listingId)}, ${lit(l.zone)}, ${lit(l.section)}, ${lit(l.row)}, ${l.quantity}, '{${l.splits.join(',')}}', ${l.basePrice ?? 'NULL'}, ${l.allInPrice ?? 'NULL'}, ${lit(l.currency)}, ${l.sellerNetProceeds ?? 'NULL'});`,
         );
       await client.query(batch.join('\n'));
     }
