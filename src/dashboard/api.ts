@@ -200,6 +200,6 @@ export function registerApi(app: FastifyInstance, db: Db, ui: TemporalUi): void 
 
   // What the front end shows of each marketplace: its label and colour, from its descriptor.
   app.get('/api/marketplaces', async () => ({
-    marketplaces: MARKETPLACES.map((m) => ({ name: m.name, label: m.label, color: m.color })),
+    marketplaces: MARKETPLACES.map((m) => ({ name: m.name, label: m.label, color: m.color, priceBases: m.priceBases })),
   }));
 }

@@ -1,3 +1,5 @@
+import type { PriceBasis } from '../domain/price-basis';
+
 /**
  * The pure part of a marketplace's descriptor: what every other part of the product needs to know
  * about a marketplace without talking to it (its name and label, the sheet headers that carry its
@@ -40,6 +42,12 @@ export interface MarketplaceDescriptor<N extends string = string> {
    * page code other than the API's id). Alerts link to it.
    */
   eventPageUrl?: (marketplaceEventId: string) => string;
+  /**
+   * The price bases (src/domain/price-basis.ts) the marketplace gives, each from which field of
+   * its payload, or why it does not give it. A basis not given is null on every figure of this
+   * marketplace, never filled from the other basis.
+   */
+  priceBases: { readonly [B in PriceBasis]: { readonly field: string } | { readonly notGiven: string } };
   /** Every setting of this marketplace: its base URL, its credentials, its rate. */
   settings: readonly MarketplaceSettingSpec[];
   /** The setting holding the requests-per-second rate (one of `settings`). */

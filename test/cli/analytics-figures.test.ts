@@ -270,10 +270,11 @@ describeLayouts('analytics commands on scrapes with hand-worked figures', ({ lay
         mark: null,
       },
     ];
-    const got = await both(['prices'], {
+    // Hand-worked on the base basis (before fees); the all-in test below.
+    const got = await both(['prices', '--basis', 'base'], {
       zone: 'zone',
       source: 'marketplace',
-      lowest: 'lowest',
+      lowest: 'lowest before fees',
       average: 'average',
       highest: 'highest',
       lowest2: 'for 2',
@@ -286,6 +287,23 @@ describeLayouts('analytics commands on scrapes with hand-worked figures', ({ lay
     });
     assert.deepEqual(got.json, asJson(expected), `[${layout}] prices --json`);
     assert.deepEqual(got.table, asTable(expected), `[${layout}] prices`);
+  });
+
+  it('prices all in by default: the same scrapes on the all-in basis, named in the headers', async () => {
+    // SeatGeek's summary: lowest_price 98, average_price 312, highest_price 4650 (fees included).
+    // Vivid Seats' S3 all-in (allInPricePerTicket): #2 263.93, #3 275.40, #4 295.65, #5 318.60, #6 1012.50, #9 11070.00:
+    // lowest 263.93, highest 11070; for 2: #3 2 x 275.40 = 550.80; for 4: #4 4 x 295.65 = 1182.60.
+    const table = parseTable(await run(['prices', event]));
+    const row = (zone: string, source: string) => table.find((r) => r.zone === zone && r.marketplace === source)!;
+    assert.ok(Object.keys(table[0]!).includes('lowest all-in'), 'the header names the basis');
+    assert.deepEqual(
+      [row('ALL', 'seatgeek')['lowest all-in'], row('ALL', 'seatgeek').average, row('ALL', 'seatgeek').highest],
+      ['98', '312', '4650'],
+    );
+    const vs = row('ALL', 'vividseats');
+    assert.deepEqual([vs['lowest all-in'], vs.highest, vs['for 2'], vs['for 4']], ['263.93', '11070', '550.80', '1182.60']);
+    const json = JSON.parse(await run(['prices', event, '--json'])) as { basis: string; lowest: number }[];
+    assert.ok(json.every((r) => r.basis === 'all-in'));
   });
 
   it('listings: the latest scrape of each marketplace, cheapest first, and --limit keeps the cheapest', async () => {
@@ -377,16 +395,16 @@ describeLayouts('analytics commands on scrapes with hand-worked figures', ({ lay
       row: 'row',
       quantity: 'qty',
       splits: 'splits',
-      basePrice: 'price',
+      basePrice: 'before fees',
       allInPrice: 'all-in',
       currency: 'cur',
       listingId: 'listing',
       capturedAt: 'captured',
     };
-    const got = await both(['listings'], columns);
+    const got = await both(['listings', '--basis', 'base'], columns);
     assert.deepEqual(got.json, asJson(expected), `[${layout}] listings --json`);
     assert.deepEqual(got.table, asTable(expected.map((r) => ({ ...r, splits: r.splits.join(',') }))), `[${layout}] listings`);
-    const two = await both(['listings', '--limit', '2'], columns);
+    const two = await both(['listings', '--limit', '2', '--basis', 'base'], columns);
     assert.deepEqual(two.json, asJson(expected.slice(0, 2)), `[${layout}] listings --limit 2 --json`);
   });
 
@@ -528,11 +546,11 @@ describeLayouts('analytics commands on scrapes with hand-worked figures', ({ lay
         lastSeen: S3_AT,
       },
     ];
-    const got = await both(['sections'], {
+    const got = await both(['sections', '--basis', 'base'], {
       zone: 'zone',
       section: 'section',
       source: 'marketplace',
-      lowest: 'lowest',
+      lowest: 'lowest before fees',
       latestLowest: 'latest',
       average: 'average',
       highest: 'highest',
@@ -550,15 +568,17 @@ describeLayouts('analytics commands on scrapes with hand-worked figures', ({ lay
     const columns = {
       source: 'marketplace',
       firstAt: 'first at',
-      first: 'first',
+      first: 'first before fees',
       lastAt: 'last at',
-      last: 'last',
+      last: 'last before fees',
       change: 'change',
       percentChange: '%',
       direction: 'direction',
       points: 'points',
     };
-    const check = async (args: string[], expected: Record<string, unknown>[], series: Record<string, unknown>[]): Promise<void> => {
+    const check = async (given: string[], expected: Record<string, unknown>[], series: Record<string, unknown>[]): Promise<void> => {
+      // Hand-worked before fees.
+      const args = [...given, '--basis', 'base'];
       const table = parseTable(await run(['trend', event, ...args]));
       assert.deepEqual(
         table.map((r) => Object.fromEntries(Object.entries(columns).map(([k, h]) => [k, r[h]]))),

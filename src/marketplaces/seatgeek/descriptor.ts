@@ -10,6 +10,10 @@ export const seatgeek = {
   refPrefixes: ['seatgeek', 'sg'],
   // https://seatgeek.com/<slug>-tickets/<date-city-venue>/<category>/5775632
   eventLinks: [{ host: /(^|\.)seatgeek\.com$/, id: /^\/[^/]+-tickets\/[^/]+\/[^/]+\/(\d+)\/?$/ }],
+  priceBases: {
+    'all-in': { field: 'stats.lowest_price, average_price, median_price, highest_price' },
+    base: { field: 'stats.lowest_sg_base_price (the lowest only)' },
+  },
   settings: [
     { name: 'SEATGEEK_BASE_URL', kind: 'base-url', description: 'SeatGeek Platform API base URL.' },
     { name: 'SEATGEEK_CLIENT_ID', kind: 'credential', description: 'SeatGeek client id.' },

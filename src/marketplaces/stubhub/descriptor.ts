@@ -15,6 +15,13 @@ export const stubhub = {
     { host: /(^|\.)stubhub\.[a-z.]+$/, id: /\/event\/(\d+)(?:\/|$)/ },
     { host: /(^|\.)viagogo\.[a-z.]+$/, id: /\/E-(\d+)(?:\/|$)/ },
   ],
+  priceBases: {
+    'all-in': { field: 'sellerAllInPrice.amt (Pro comparable listings)' },
+    base: {
+      notGiven:
+        "Pro's comparable listings give the buyer's all-in price and the seller's net proceeds (stored apart, never a buyer's price), no price before fees; the Catalog API's min_ticket_price does not say whether it includes fees, so it is stored on neither basis",
+    },
+  },
   settings: [
     { name: 'STUBHUB_BASE_URL', kind: 'base-url', description: 'StubHub / viagogo API base URL.' },
     { name: 'STUBHUB_CLIENT_ID', kind: 'credential', description: 'StubHub OAuth client id.' },

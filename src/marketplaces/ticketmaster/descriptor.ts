@@ -23,6 +23,10 @@ export const ticketmaster = {
       },
     },
   ],
+  priceBases: {
+    'all-in': { field: 'priceRanges[type "standard including fees"].min, max' },
+    base: { field: 'priceRanges[type "standard"].min, max (face value)' },
+  },
   settings: [
     { name: 'TICKETMASTER_BASE_URL', kind: 'base-url', description: 'Ticketmaster Discovery API base URL.' },
     { name: 'TICKETMASTER_API_KEY', kind: 'credential', description: 'Ticketmaster API key.' },

@@ -11,6 +11,10 @@ export const vividseats = {
   // https://www.vividseats.com/<slug>/production/4067924
   eventPageUrl: (id) => `https://www.vividseats.com/production/${encodeURIComponent(id)}`,
   eventLinks: [{ host: /(^|\.)vividseats\.com$/, id: /\/production\/(\d+)(?:\/|$)/ }],
+  priceBases: {
+    'all-in': { field: 'tickets[].allInPricePerTicket (aip in the short form)' },
+    base: { field: 'tickets[].p' },
+  },
   settings: [
     { name: 'VIVIDSEATS_BASE_URL', kind: 'base-url', description: 'Vivid Seats base URL.' },
     {
