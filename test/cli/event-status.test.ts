@@ -74,7 +74,8 @@ describe('event status and hidden zeros on the command line', () => {
     );
     const moved = await cli('prices', String(movedId));
     assert.match(moved.stdout, /^event #\d+ .*; rescheduled \(ticketmaster\): new start 2099-05-01 18:00 UTC$/m);
-    const json = await cli('prices', String(cancelledId), '--json');
+    // The face values (Ticketmaster's "standard" range), before fees.
+    const json = await cli('prices', String(cancelledId), '--json', '--basis', 'base');
     const rows = JSON.parse(json.stdout) as { zone: string; lowest: number; highest: number; eventStatus: string; live: boolean }[];
     assert.deepEqual(
       rows.map((r) => [r.zone, r.lowest, r.highest, r.eventStatus, r.live]),
@@ -83,10 +84,11 @@ describe('event status and hidden zeros on the command line', () => {
   });
 
   it('sources parse: a Ticketmaster min 0.0 is "not given", the summary kept and healthy (exit 0); the status shown', async () => {
-    const r = await cli('sources', 'parse', 'ticketmaster', fixturePath('ticketmaster', 'event-min-zero.json'));
+    const r = await cli('sources', 'parse', 'ticketmaster', fixturePath('ticketmaster', 'event-min-zero.json'), '--basis', 'base');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /not given priceRanges\[0\]\.min\s+min 0\.0 is how Ticketmaster shows a free or hidden category/);
-    assert.match(r.stdout, /highest\s+1450\.00 USD/);
+    assert.match(r.stdout, /^lowest before fees\s*$/m);
+    assert.match(r.stdout, /highest before fees\s+1450\.00 USD/);
     assert.match(r.stdout, /event status\s+onsale/);
     assert.match(r.stdout, /health\s+ok/);
     const rescheduled = await cli('sources', 'parse', 'ticketmaster', fixturePath('ticketmaster', 'event-rescheduled.json'), '--json');
@@ -95,7 +97,7 @@ describe('event status and hidden zeros on the command line', () => {
   });
 
   it('sources parse: Vivid Seats listings without a map zone are all parsed; healthy', async () => {
-    const r = await cli('sources', 'parse', 'vividseats', fixturePath('vividseats', 'listings-unzoned.json'), '--json');
+    const r = await cli('sources', 'parse', 'vividseats', fixturePath('vividseats', 'listings-unzoned.json'), '--json', '--basis', 'base');
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout) as { parsed: number; skipped: number; tickets: number; highest: number; health: string };
     assert.deepEqual([report.parsed, report.skipped, report.tickets, report.highest, report.health], [11, 0, 42, 8400, 'ok']);

@@ -100,8 +100,10 @@ describe('distinct supply: the same seats counted once', () => {
   });
 
   it('never links a listing without an all-in price, nor two in different currencies', () => {
-    const noAllIn = stubHub(mirroredOnStubHub(ticketsById(capture, 'VT000003')).map((l) => ({ ...(l as object), sellerAllInPrice: null })));
-    assert.equal(noAllIn[0]!.allInPrice, null);
+    // StubHub's parser skips a listing without sellerAllInPrice (no buyer's price); the same seats with
+    // the all-in price taken away after parsing stand for any listing without one.
+    const noAllIn = stubHub(mirroredOnStubHub(ticketsById(capture, 'VT000003'))).map((l) => ({ ...l, allInPrice: null }));
+    assert.equal(noAllIn.length, 1);
     assert.equal(distinctSupply([...vs, ...noAllIn]).links.length, 0);
     const cad = stubHub(mirroredOnStubHub(ticketsById(capture, 'VT000003')).map((l) => ({ ...(l as object), currencyCode: 'CAD' })));
     assert.equal(distinctSupply([...vs, ...cad]).links.length, 0);

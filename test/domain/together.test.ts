@@ -15,20 +15,20 @@ import { stubHub, vividSeats } from '../helpers/offered-listings';
  *   VT000016 Promenade 307 V q4 [2,4]   257.00 347.00
  * In comp-listings (USD unless said; no base price: StubHub gives the seller's net proceeds):
  *   7421193302 Floor 2 row 14 q4 all-in 289.17; 7421193318 Loge 134 row hidden q2 all-in 215.33;
- *   7421193355 Upper 312 row 9 q6 no all-in; 7421193390 Upper 312 row 10 q2 BRL 95.00;
- *   7421193391 has no sellerNetProceeds: the parser skips it.
+ *   7421193390 Upper 312 row 10 q2 BRL 95.00; 7421193391 Loge 134 row 3 q2 all-in 240.00 (no
+ *   sellerNetProceeds, which no buyer figure needs); 7421193355 gives no sellerAllInPrice, so no
+ *   buyer's price: the parser skips it.
  */
 const vs = vividSeats('trial/vs_real18.json');
 const sh = stubHub('stubhub/comp-listings.json');
 const only = (...ids: string[]): OfferedListing[] => vs.filter((l) => ids.includes(l.listingId));
 
 describe('the cheapest N seats together', () => {
-  it('parses the captures it is computed from (18 Vivid Seats listings; 4 StubHub ones, 7421193391 skipped)', () => {
+  it('parses the captures it is computed from (18 Vivid Seats listings; 4 StubHub ones, 7421193355 skipped)', () => {
     assert.equal(vs.length, 18);
     assert.deepEqual(
       sh.map((l) => l.listingId),
-      ['7421193302', '7421193318', '7421193355', '7421193390'],
-      'if the StubHub parser starts keeping 7421193391 (Loge 134 row 3, 2 x 240.00 all-in), the candidate counts below grow by one',
+      ['7421193302', '7421193318', '7421193390', '7421193391'],
     );
   });
 
@@ -74,8 +74,8 @@ describe('the cheapest N seats together', () => {
       [cheapestTogether([...vs, ...sh], 4, 'all-in', 'USD')?.listingId, cheapestTogether([...vs, ...sh], 4, 'all-in', 'USD')?.total],
       ['7421193302', 1156.68],
     );
-    // 15 Vivid Seats listings sell 2; on StubHub 7421193302 (any split) and 7421193318 do.
-    assert.equal(two.candidates, 17);
+    // 15 Vivid Seats listings sell 2; on StubHub 7421193302 (any split), 7421193318 and 7421193391 do.
+    assert.equal(two.candidates, 18);
   });
 
   it('leaves out a listing whose splits forbid n, however many tickets it holds', () => {
@@ -101,10 +101,15 @@ describe('the cheapest N seats together', () => {
   });
 
   it('leaves out and counts listings without a price on the basis, never taking the other basis', () => {
-    // 7421193355 has no all-in price (6 tickets that sell 2): left out, not priced from its net proceeds.
+    // A StubHub listing without its all-in price never reaches here (no buyer's price: the parser
+    // skips 7421193355); the three USD ones all give it, the BRL one is another currency.
     const allIn = cheapestTogether(sh, 2, 'all-in', 'USD')!;
-    assert.deepEqual(allIn.leftOut, { otherCurrency: 1, noPriceOnBasis: 1 });
-    assert.equal(allIn.candidates, 2);
+    assert.deepEqual(allIn.leftOut, { otherCurrency: 1, noPriceOnBasis: 0 });
+    assert.equal(allIn.candidates, 3);
+    // The same seats given without a price on the basis are counted, not priced from the other basis.
+    const hidden = sh.map((l) => (l.listingId === '7421193318' ? { ...l, allInPrice: null } : l));
+    const noAllIn = cheapestTogether(hidden, 2, 'all-in', 'USD')!;
+    assert.deepEqual([noAllIn.listingId, noAllIn.total, noAllIn.leftOut], ['7421193391', 480, { otherCurrency: 1, noPriceOnBasis: 1 }]);
     // On the base price StubHub gives nothing: every USD listing is left out, and there is no figure.
     assert.equal(cheapestTogether(sh, 2, 'base', 'USD'), null);
     // Across both marketplaces on base, the StubHub ones are counted as left out beside Vivid Seats' figure.
