@@ -229,7 +229,7 @@ describe('dashboard in a browser', () => {
     const supply = (await page.textContent('#supply')) ?? '';
     assert.match(supply, /distinct supply: 21 listings \/ 57 tickets \(1 listed on more than one marketplace\)/);
     assert.ok(supply.includes(`${label('vividseats')}: 18 listings / 49 tickets`), supply);
-    assert.ok(supply.includes(`${label('stubhub')}: 3 listings / 10 tickets`), supply);
+    assert.ok(supply.includes(`${label('stubhub')}: 4 listings / 12 tickets`), supply);
     assert.match((await page.textContent('#without-listings')) ?? '', new RegExp(`${label('seatgeek')} \\(summary only\\)`));
     assert.deepEqual(await unlabelled(page, 'all-in'), []);
     // The listings show all-in first, then before fees; never the seller's net proceeds.

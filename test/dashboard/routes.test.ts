@@ -68,11 +68,11 @@ describe('dashboard routes', () => {
     for (const route of ['/api/cycles?hours=0', '/api/runs?colour=red']) assert.equal((await fetch(dash.url + route)).status, 400, route);
   });
 
-  it("/api/marketplaces gives each marketplace's label and colour from its descriptor", async () => {
+  it("/api/marketplaces gives each marketplace's label, colour and price bases from its descriptor", async () => {
     const r = (await (await fetch(`${dash.url}/api/marketplaces`)).json()) as { marketplaces: unknown[] };
     assert.deepEqual(
       r.marketplaces,
-      MARKETPLACES.map((m) => ({ name: m.name, label: m.label, color: m.color })),
+      MARKETPLACES.map((m) => ({ name: m.name, label: m.label, color: m.color, priceBases: m.priceBases })),
     );
   });
 

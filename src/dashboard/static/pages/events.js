@@ -24,6 +24,13 @@ export async function eventsPage() {
     change7d: (a, b) => pct(a, 'change7d') - pct(b, 'change7d'),
     scraped: (a, b) => (b.lastScrapeAt || '').localeCompare(a.lastScrapeAt || ''),
   };
+  /** The live marketplace with the lowest price on the basis shown, when every priced one is in one currency; else null. */
+  function cheapestOf(e) {
+    const priced = e.marketplaces.filter((m) => m.live && m.lowest !== null);
+    if (priced.length < 2 || new Set(priced.map((m) => m.currency)).size > 1) return null;
+    return priced.reduce((a, b) => (b.lowest < a.lowest ? b : a));
+  }
+
   function lowestOf(e) {
     const v = e.marketplaces.map((m) => m.lowest).filter((x) => x !== null);
     return v.length ? Math.min(...v) : Infinity;
@@ -87,11 +94,19 @@ export async function eventsPage() {
               markets.map((m) => {
                 const x = e.marketplaces.find((y) => y.source === m);
                 if (!x) return h('td', { class: 'num muted' }, '');
+                // The cheapest marketplace on the basis shown (one currency only: never compared across two).
+                const cheapest = x.live && x === cheapestOf(e);
                 return h(
                   'td',
-                  { class: 'num' },
+                  { class: cheapest ? 'num cheapest' : 'num' },
                   x.live
-                    ? h('div', { class: 'price' }, money(x.lowest, x.currency), x.status !== 'ok' ? status(x.status) : null)
+                    ? h(
+                        'div',
+                        { class: 'price' },
+                        money(x.lowest, x.currency),
+                        cheapest ? h('span', { class: 'tag', title: `cheapest ${basisLabel(state.answeredBasis)}` }, ' cheapest') : null,
+                        x.status !== 'ok' ? status(x.status) : null,
+                      )
                     : // A cancelled or postponed event: its last figure, struck, never as a live price.
                       h('div', { class: 'price muted', title: 'not a live price' }, h('s', {}, money(x.lastLowest, x.currency))),
                   h('div', { class: 'small' }, '24h ', change(x.change24h), ' · 7d ', change(x.change7d)),
