@@ -127,14 +127,22 @@ export function distinctSupply(listings: readonly OfferedListing[], tolerance: n
   const perMarketplace: Record<string, SupplyCount> = {};
   let tickets = 0;
   const buckets = new Map<string, OfferedListing[]>();
+  // An event's listings repeat a few dozen section and row spellings: each is normalized once.
+  const sectionKeys = new Map<string, string>();
+  const rowKeys = new Map<string, string | null>();
   for (const l of listings) {
     const m = (perMarketplace[l.marketplace] ??= { listings: 0, tickets: 0 });
     m.listings++;
     m.tickets += l.quantity;
     tickets += l.quantity;
-    const row = sameRowKey(l.row);
-    if (row === null || l.allInPrice === null) continue;
-    const key = JSON.stringify([sameSectionKey(l.section), row, l.quantity, l.currency]);
+    if (l.row === null || l.allInPrice === null) continue;
+    let row = rowKeys.get(l.row);
+    if (row === undefined) rowKeys.set(l.row, (row = sameRowKey(l.row)));
+    if (row === null) continue;
+    let section = sectionKeys.get(l.section);
+    if (section === undefined) sectionKeys.set(l.section, (section = sameSectionKey(l.section)));
+    // NUL cannot occur in the parts (text from JSON payloads, a number, an ISO code): an unambiguous key.
+    const key = `${section}\u0000${row}\u0000${l.quantity}\u0000${l.currency}`;
     const bucket = buckets.get(key);
     if (bucket) bucket.push(l);
     else buckets.set(key, [l]);
@@ -144,6 +152,8 @@ export function distinctSupply(listings: readonly OfferedListing[], tolerance: n
   let mergedListings = 0;
   let mergedTickets = 0;
   for (const bucket of buckets.values()) {
+    // Listings on one marketplace only are never the same seats (the usual bucket): nothing to pair.
+    if (bucket.length < 2 || bucket.every((l) => l.marketplace === bucket[0]!.marketplace)) continue;
     for (const group of linkBucket(bucket, tolerance)) {
       const members = [...group.members].sort(byMarketplaceThenId);
       const first = members[0]!;
@@ -179,10 +189,14 @@ export function distinctSupply(listings: readonly OfferedListing[], tolerance: n
 /** The groups of two or more linked listings among listings of the same seats key (section, row, quantity, currency). */
 function linkBucket(bucket: readonly OfferedListing[], tolerance: number): Group[] {
   const pairs: { a: OfferedListing; b: OfferedListing; gap: number }[] = [];
-  for (let i = 0; i < bucket.length; i++) {
-    for (let j = i + 1; j < bucket.length; j++) {
-      const [a, b] = [bucket[i]!, bucket[j]!].sort(byMarketplaceThenId) as [OfferedListing, OfferedListing];
-      // Two listings on one marketplace pair up here too; the group check below keeps them apart.
+  // Sorted once, so every pair (i < j) is in marketplace-then-id order.
+  const sorted = [...bucket].sort(byMarketplaceThenId);
+  for (let i = 0; i < sorted.length; i++) {
+    for (let j = i + 1; j < sorted.length; j++) {
+      const a = sorted[i]!;
+      const b = sorted[j]!;
+      // Two listings on one marketplace are never the same seats (the group check would refuse them too).
+      if (a.marketplace === b.marketplace) continue;
       if (!withinTolerance(a.allInPrice!, b.allInPrice!, tolerance)) continue;
       pairs.push({ a, b, gap: Math.abs(Math.round(a.allInPrice! * 100) - Math.round(b.allInPrice! * 100)) });
     }
