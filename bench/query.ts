@@ -108,7 +108,9 @@ export async function generate(
          SELECT s.captured_at, s.event_id, s.marketplace, s.id, 'T' || g, 'Z' || (g % 6), 'S' || (100 + g % 30), chr(65 + g % 20),
                 1 + (g % 8), CASE WHEN g % 3 = 0 THEN '{2,4}'::smallint[] ELSE '{}'::smallint[] END,
                 round((60 + (g * 104729 % 40000) / 100.0)::numeric, 2), round((60 + (g * 104729 % 40000) / 100.0)::numeric * 1.3 + 4, 2), 'USD'
-           FROM scrapes s, generate_series(1, $2) g WHERE s.event_id = $1`,
+           FROM scrapes s, generate_series(1, $2) g WHERE s.event_id = $1
+          -- Each scrape's rows together, as ingest writes them (one COPY per scrape).
+          ORDER BY s.id, g`,
         [id, TOGETHER_LISTINGS / 4],
       );
       togetherEvent = Number(id);
