@@ -1,3 +1,4 @@
+import type { PriceBasis } from '../domain/price-basis';
 import { listPriceChanges, type PriceChangeRow } from '../alerts/changes';
 import { alertHistory, brokenChannels, type AlertHistoryRow } from '../alerts/log';
 import { describeRule, listRules } from '../alerts/rules/store';
@@ -47,10 +48,10 @@ export async function loadAlerts(db: Db, opts: { days: number; limit: number }):
 export async function loadEventAlerts(
   db: Db,
   eventId: number,
-  opts: { days: number; minPercent?: number },
+  opts: { days: number; minPercent?: number; basis?: PriceBasis },
 ): Promise<{ changes: PriceChangeRow[]; alerts: AlertHistoryRow[] }> {
   const [changes, log] = await Promise.all([
-    listPriceChanges(db, { eventId, days: opts.days, minPercent: opts.minPercent }),
+    listPriceChanges(db, { eventId, days: opts.days, minPercent: opts.minPercent, ...(opts.basis ? { basis: opts.basis } : {}) }),
     alertHistory(db, { days: opts.days, limit: 5000 }),
   ]);
   return { changes, alerts: log.filter((a) => a.eventId === eventId) };

@@ -178,7 +178,13 @@ export function registerApi(app: FastifyInstance, db: Db, ui: TemporalUi): void 
   app.get('/api/events/:event/alerts', async (req) => {
     const ref = await eventOf(db, req);
     const p = parseParams(changesParams, queryOf(req));
-    return { event: ref.id, days: p.days, ...(await loadEventAlerts(db, ref.id, { days: p.days, minPercent: p.minPercent })) };
+    return {
+      event: ref.id,
+      days: p.days,
+      // The price changes' basis; the alerts carry their rules' own.
+      basis: p.basis,
+      ...(await loadEventAlerts(db, ref.id, { days: p.days, minPercent: p.minPercent, basis: p.basis })),
+    };
   });
 
   app.get('/api/alerts', async (req) => {

@@ -46,6 +46,7 @@ export const cyclesParams = z.strictObject({ limit: limit(100, 1000), hours: day
 export const alertsParams = z.strictObject({ days: days(30), limit: limit(200, 5000) });
 export const changesParams = z.strictObject({
   days: days(7),
+  basis,
   minPercent: z.coerce.number({ error: 'must be a number' }).min(0, 'must be at least 0').max(1000, 'must be at most 1000').optional(),
 });
 export const eventRefParam = z.strictObject({ event: z.string().min(1, 'must not be empty').max(300) });

@@ -236,9 +236,13 @@ export interface StoredScrapeRef {
 
 /** What evaluating a stored scrape returns to the workflow: the change of its lowest price and the firings to deliver. */
 export interface ScrapeEvaluationSummary {
+  /** The previous scrape's lowest price before fees (`base`). */
   previousLowest: number | null;
-  /** Percent change of the lowest price against the previous scrape; null when either is missing. */
+  /** Percent change of the lowest price before fees against the previous scrape; null when either is missing. */
   changePercent: number | null;
+  /** The same, all in (`all-in`); absent in histories recorded before issue 24. */
+  allInPreviousLowest?: number | null;
+  allInChangePercent?: number | null;
   rulesEvaluated: number;
   /** One per alert fired by this scrape; each is delivered by its own deliverAlerts child. */
   firings: { alertId: number; dedupeKey: string; channels: string[] }[];
@@ -255,6 +259,8 @@ export interface MarketplaceOutcome {
   allInLowestPrice?: number | null;
   /** The change of the lowest price before fees against the previous scrape (the evaluation's figure). */
   priceChangePercent: number | null;
+  /** The same, all in; absent in histories recorded before issue 24 and on the older path without evaluation. */
+  allInPriceChangePercent?: number | null;
   error: string | null;
   /** A scrape that must not pass for a plain success: 'format-drift' (failed) or 'empty' (stored, 0 listings after many). */
   mark?: 'format-drift' | 'empty' | null;

@@ -70,15 +70,20 @@ export async function evaluateStoredScrape(
   return {
     previousLowest: evaluation.previousLowest,
     changePercent: evaluation.changePercent,
+    allInPreviousLowest: evaluation.allInPreviousLowest,
+    allInChangePercent: evaluation.allInChangePercent,
     rulesEvaluated: evaluation.rulesEvaluated,
     firings: evaluation.firings.map((f) => ({ alertId: f.alertId, dedupeKey: f.dedupeKey, channels: f.channels })),
   };
 }
 
 export interface ScrapeEvaluation {
-  /** The ALL zone's lowest price (1 ticket) of the previous scrape and its change in percent. */
+  /** The ALL zone's lowest price (1 ticket) of the previous scrape and its change in percent, before fees. */
   previousLowest: number | null;
   changePercent: number | null;
+  /** The same, all in. */
+  allInPreviousLowest: number | null;
+  allInChangePercent: number | null;
   priceChanges: number;
   rulesEvaluated: number;
   firings: Firing[];
@@ -126,13 +131,15 @@ export async function evaluateScrape(db: Db, scrapeKey: string): Promise<ScrapeE
     const previousLowest = before.get(SUMMARY_ZONE)?.lowest[1] ?? null;
     const skipped = skipReason(scrape) ?? notLiveReason(await eventStatusAt(client, scrape.eventId, scrape.capturedAt));
     const changePercent = skipped ? null : percentChange(previousLowest, now.get(SUMMARY_ZONE)?.lowest[1] ?? null);
+    const allInPreviousLowest = before.get(SUMMARY_ZONE)?.allInLowest[1] ?? null;
+    const allInChangePercent = skipped ? null : percentChange(allInPreviousLowest, now.get(SUMMARY_ZONE)?.allInLowest[1] ?? null);
+    const changes = { previousLowest, changePercent, allInPreviousLowest, allInChangePercent };
 
     // The guard: the first caller for a scrape writes; a later one (retry, replay) reads back.
     if (!(await claimEvaluation(client, scrapeKey))) {
       const done = await evaluationDone(client, scrapeKey);
       return {
-        previousLowest,
-        changePercent,
+        ...changes,
         priceChanges: Number(done?.price_changes ?? 0),
         rulesEvaluated: done?.rules_evaluated ?? 0,
         firings: await firingsOf(client, scrapeKey),
@@ -142,13 +149,13 @@ export async function evaluateScrape(db: Db, scrapeKey: string): Promise<ScrapeE
     }
     if (skipped) {
       await markEvaluationSkipped(client, scrapeKey, skipped);
-      return { previousLowest, changePercent, priceChanges: 0, rulesEvaluated: 0, firings: [], alreadyEvaluated: false, skipped };
+      return { ...changes, priceChanges: 0, rulesEvaluated: 0, firings: [], alreadyEvaluated: false, skipped };
     }
 
     const priceChanges = previous ? await recordPriceChanges(client, scrape, previous, now, before) : 0;
     const rules = await rulesFor(client, scrape.eventId, scrape.marketplace);
     const firings = rules.length > 0 ? await evaluateRules(client, scrape, previous, now, before, rules) : [];
     await markEvaluated(client, scrapeKey, rules.length, firings.length);
-    return { previousLowest, changePercent, priceChanges, rulesEvaluated: rules.length, firings, alreadyEvaluated: false, skipped: null };
+    return { ...changes, priceChanges, rulesEvaluated: rules.length, firings, alreadyEvaluated: false, skipped: null };
   });
 }

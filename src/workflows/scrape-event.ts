@@ -84,7 +84,7 @@ export async function scrapeEvent(input: ScrapeEventInput): Promise<ScrapeEventR
         const ref = patched(SCRAPE_ACTIVITY_PATCH)
           ? await fetcher.scrape({ ...target, cycleId })
           : await fetcher.fetchListings({ ...target, jobId: cycleId });
-        let change: { changePercent: number | null };
+        let change: { changePercent: number | null; allInChangePercent?: number | null };
         if (patched(ALERTS_PATCH)) {
           // Price changes, rules, firings and the scraped mark: done by the scrape activity itself;
           // the local activity only when its result has none (recorded, so replay takes the same
@@ -106,6 +106,8 @@ export async function scrapeEvent(input: ScrapeEventInput): Promise<ScrapeEventR
           // Data only (no command): histories recorded before replay the same.
           ...(ref.allInLowestPrice !== undefined ? { allInLowestPrice: ref.allInLowestPrice } : {}),
           priceChangePercent: change.changePercent,
+          // Data only, as above.
+          ...(change.allInChangePercent !== undefined ? { allInPriceChangePercent: change.allInChangePercent } : {}),
           error: mark ? (ref.healthReason ?? 'empty scrape') : null,
           ...(mark ? { mark } : {}),
           // Data only (no command): histories recorded before replay the same.

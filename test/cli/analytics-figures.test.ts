@@ -275,10 +275,10 @@ describeLayouts('analytics commands on scrapes with hand-worked figures', ({ lay
       zone: 'zone',
       source: 'marketplace',
       lowest: 'lowest before fees',
-      average: 'average',
-      highest: 'highest',
-      lowest2: 'for 2',
-      lowest4: 'for 4',
+      average: 'average before fees',
+      highest: 'highest before fees',
+      lowest2: 'for 2 before fees',
+      lowest4: 'for 4 before fees',
       tickets: 'tickets',
       listings: 'listings',
       currency: 'cur',
@@ -297,11 +297,14 @@ describeLayouts('analytics commands on scrapes with hand-worked figures', ({ lay
     const row = (zone: string, source: string) => table.find((r) => r.zone === zone && r.marketplace === source)!;
     assert.ok(Object.keys(table[0]!).includes('lowest all-in'), 'the header names the basis');
     assert.deepEqual(
-      [row('ALL', 'seatgeek')['lowest all-in'], row('ALL', 'seatgeek').average, row('ALL', 'seatgeek').highest],
+      [row('ALL', 'seatgeek')['lowest all-in'], row('ALL', 'seatgeek')['average all-in'], row('ALL', 'seatgeek')['highest all-in']],
       ['98', '312', '4650'],
     );
     const vs = row('ALL', 'vividseats');
-    assert.deepEqual([vs['lowest all-in'], vs.highest, vs['for 2'], vs['for 4']], ['263.93', '11070', '550.80', '1182.60']);
+    assert.deepEqual(
+      [vs['lowest all-in'], vs['highest all-in'], vs['for 2 all-in'], vs['for 4 all-in']],
+      ['263.93', '11070', '550.80', '1182.60'],
+    );
     const json = JSON.parse(await run(['prices', event, '--json'])) as { basis: string; lowest: number }[];
     assert.ok(json.every((r) => r.basis === 'all-in'));
   });
@@ -551,11 +554,11 @@ describeLayouts('analytics commands on scrapes with hand-worked figures', ({ lay
       section: 'section',
       source: 'marketplace',
       lowest: 'lowest before fees',
-      latestLowest: 'latest',
-      average: 'average',
-      highest: 'highest',
-      lowest2: 'for 2',
-      lowest4: 'for 4',
+      latestLowest: 'latest before fees',
+      average: 'average before fees',
+      highest: 'highest before fees',
+      lowest2: 'for 2 before fees',
+      lowest4: 'for 4 before fees',
       latestTickets: 'tickets',
       samples: 'samples',
       lastSeen: 'last seen',

@@ -190,16 +190,21 @@ describe('dashboard in a browser', () => {
     'Tickets',
     'Last seen',
     'Captured',
+    // The alerts' part: price changes and the alerts fired (an alert's message names its rule's basis).
+    'At',
+    'Change',
+    'Rule',
+    'Message',
+    'Deliveries',
   ]);
   /**
    * The headers of the page's tables that hold prices yet name no basis, or name another one than
-   * `basis` (the listings' "All-in" and "Before fees" name theirs and are both allowed). The price
-   * changes of #event-extra (the alerts' part of the page, price changes recorded by the alert
-   * pipeline on no stated basis) are not this page's tables.
+   * `basis` (the listings' "All-in" and "Before fees" name theirs and are both allowed), the price
+   * changes of #event-extra included (recorded per basis, read on the page's).
    */
   const unlabelled = async (page: Page, basis: 'all-in' | 'base'): Promise<string[]> => {
     const heads = await page.$$eval('main table.grid th', (ths) =>
-      ths.filter((t) => !t.closest('#event-extra')).map((t) => [t.textContent ?? '', t.closest('#listings') ? 'listings' : ''] as const),
+      ths.map((t) => [t.textContent ?? '', t.closest('#listings') ? 'listings' : ''] as const),
     );
     assert.ok(heads.length > 5, `headers: ${heads.length}`);
     const mine = basis === 'all-in' ? /all-in/i : /before fees/i;

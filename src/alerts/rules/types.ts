@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MARKETPLACE_NAMES, SUMMARY_ZONE, type MarketplaceName } from '../../domain/listing';
 import { priceBasisSchema, type PriceBasis } from '../../domain/price-basis';
+import { MAX_SEATS_TOGETHER } from '../../domain/query-options';
 import { CHANNEL_NAMES } from '../channels/registry';
 
 /**
@@ -61,7 +62,8 @@ export function parseCondition(text: string): ParsedCondition {
   if (together) {
     const seats = Number(together[1]);
     const threshold = Number(together[2]);
-    if (!Number.isSafeInteger(seats) || seats < 1) throw new Error(`"${text}": the number of seats together must be a whole number from 1`);
+    if (!Number.isSafeInteger(seats) || seats < 1 || seats > MAX_SEATS_TOGETHER)
+      throw new Error(`"${text}": the number of seats together must be a whole number from 1 to ${MAX_SEATS_TOGETHER}`);
     if (threshold <= 0) throw new Error(`"${text}": together needs a positive total`);
     return { condition: 'together', threshold, overHours: null, seats };
   }

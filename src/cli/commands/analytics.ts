@@ -220,11 +220,11 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
           { header: 'section', value: (r) => r.section },
           { header: 'marketplace', value: (r) => r.source },
           { header: priced('lowest', o.basis), value: (r) => r.lowest },
-          { header: 'latest', value: (r) => r.latestLowest },
-          { header: 'average', value: (r) => r.average },
-          { header: 'highest', value: (r) => r.highest },
-          { header: 'for 2', value: (r) => r.lowest2 },
-          { header: 'for 4', value: (r) => r.lowest4 },
+          { header: priced('latest', o.basis), value: (r) => r.latestLowest },
+          { header: priced('average', o.basis), value: (r) => r.average },
+          { header: priced('highest', o.basis), value: (r) => r.highest },
+          { header: priced('for 2', o.basis), value: (r) => r.lowest2 },
+          { header: priced('for 4', o.basis), value: (r) => r.lowest4 },
           { header: 'tickets', value: (r) => r.latestTickets },
           { header: 'samples', value: (r) => r.samples },
           { header: 'last seen', value: (r) => r.lastSeen },
@@ -370,6 +370,9 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
       writeOut(
         `\ndistinct supply: ${s.distinctListings} listings / ${s.distinctTickets} tickets (${s.listings} / ${s.tickets} counted per marketplace: ${per || 'none'}; ${s.links.length} listed on more than one marketplace)\n`,
       );
+      const noPrice = r.together[0]?.sizes.find((x) => x.figure !== null)?.figure?.leftOut.noPriceOnBasis ?? 0;
+      if (noPrice > 0)
+        writeOut(`left out: ${noPrice} listing(s) that give no price ${basisLabel(o.basis)} (never priced on the other basis)\n`);
       if (r.withoutListings.length > 0)
         writeOut(
           `not in these figures (no listings in their latest scrape): ${r.withoutListings.map((w) => `${w.marketplace} (${w.kind === 'summary' ? 'summary only' : 'none found'})`).join(', ')}\n`,
@@ -396,10 +399,10 @@ export function registerAnalyticsCommands(program: Command, ctx: CliContext): vo
           { header: 'zone', value: (r) => r.zone },
           { header: 'marketplace', value: (r) => r.source },
           { header: priced('lowest', o.basis), value: (r) => r.lowest },
-          { header: 'average', value: (r) => r.average },
-          { header: 'highest', value: (r) => r.highest },
-          { header: 'for 2', value: (r) => r.lowest2 },
-          { header: 'for 4', value: (r) => r.lowest4 },
+          { header: priced('average', o.basis), value: (r) => r.average },
+          { header: priced('highest', o.basis), value: (r) => r.highest },
+          { header: priced('for 2', o.basis), value: (r) => r.lowest2 },
+          { header: priced('for 4', o.basis), value: (r) => r.lowest4 },
           { header: 'tickets', value: (r) => r.tickets },
           { header: 'listings', value: (r) => r.listings },
           { header: 'cur', value: (r) => r.currency },

@@ -1,7 +1,7 @@
 // The Alerts page (/alerts), and the alerts section of the Event page.
 import { api } from '../api.js';
 import { h, scrollTable, show, status, table } from '../dom.js';
-import { ago, money, percent, trendClass, when } from '../format.js';
+import { ago, basisLabel, money, percent, priced, trendClass, when } from '../format.js';
 
 /** An alert's delivery attempts, one line each. */
 const deliveries = (a) =>
@@ -11,19 +11,19 @@ const deliveries = (a) =>
         h('div', { class: 'small' }, `${d.channel} #${d.attempt}: `, status(d.outcome), d.detail ? ` ${d.detail}` : ''),
       );
 
-/** The event page's price changes and alerts fired (last 7 days). */
-export async function eventAlerts(id, box) {
-  const r = await api(`/api/events/${id}/alerts?days=7&minPercent=0.01`);
+/** The event page's price changes (on the page's basis) and alerts fired (last 7 days). */
+export async function eventAlerts(id, box, basis = 'all-in') {
+  const r = await api(`/api/events/${id}/alerts?days=7&minPercent=0.01&basis=${basis}`);
   const changes = r.changes.filter((c) => c.quantity === 1);
   box.replaceChildren(
-    h('h2', {}, 'Price changes, last 7 days (lowest price per ticket)'),
+    h('h2', {}, `Price changes, last 7 days (lowest price per ticket, ${basisLabel(r.basis)})`),
     changes.length === 0
       ? h('p', { class: 'muted' }, 'No price changes recorded in the last 7 days.')
       : h(
           'div',
           { class: 'scroll', id: 'changes' },
           table(
-            ['At', 'Marketplace', 'Zone', 'From', 'To', 'Change', 'Tickets'],
+            ['At', 'Marketplace', 'Zone', priced('From', r.basis), priced('To', r.basis), 'Change', 'Tickets'],
             changes
               .slice(0, 200)
               .map((c) => [

@@ -362,6 +362,6 @@ export async function eventPage() {
       drawSections();
     }),
     api(`/api/events/${id}/listings?limit=50&basis=${basis}`).then(drawListings),
-    eventAlerts(id, extraBox),
+    eventAlerts(id, extraBox, basis),
   ]);
 }
