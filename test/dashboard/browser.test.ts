@@ -261,6 +261,11 @@ describe('dashboard in a browser', () => {
     await page.waitForSelector('#listings table');
     assert.deepEqual(await unlabelled(page, 'base'), []);
     for (const t of await page.$$eval('.cards .card .basis', (cs) => cs.map((x) => x.textContent))) assert.equal(t, 'Lowest, before fees');
+    // StubHub gives no price before fees: its card says so (with the reason on hover), not a bare dash.
+    const stubHubCard = await page.$$eval('.cards .card', (cs) =>
+      cs.filter((c) => c.querySelector('.muted')?.getAttribute('title') === 'stubhub').map((c) => c.querySelector('.big')?.textContent),
+    );
+    assert.deepEqual(stubHubCard, ['not given']);
     assert.equal(await axis(), 'Lowest per ticket, before fees');
     // A reload keeps the basis (from the URL).
     await page.reload();

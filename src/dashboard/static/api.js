@@ -13,6 +13,7 @@ let known;
 /**
  * The marketplaces as the server describes them (/api/marketplaces, from their descriptors), read
  * once: `colorOf(name)` and `labelOf(name)`; a name the server does not know gets grey and itself.
+ * `notGivenOn(name, basis)`: why the marketplace gives no price on that basis, or null when it gives one.
  */
 export function marketplaces() {
   known ??= api('/api/marketplaces').then((r) => {
@@ -20,6 +21,7 @@ export function marketplaces() {
     return {
       colorOf: (name) => byName.get(name)?.color ?? '#555',
       labelOf: (name) => byName.get(name)?.label ?? name,
+      notGivenOn: (name, basis) => byName.get(name)?.priceBases?.[basis]?.notGiven ?? null,
     };
   });
   return known;

@@ -12,7 +12,10 @@ import { eventAlerts } from './alerts.js';
 export async function eventPage() {
   const ref = decodeURIComponent(location.pathname.split('/')[2] || '');
   const basis = basisOfUrl();
-  const [info, { colorOf, labelOf }] = await Promise.all([api(`/api/events/${encodeURIComponent(ref)}?basis=${basis}`), marketplaces()]);
+  const [info, { colorOf, labelOf, notGivenOn }] = await Promise.all([
+    api(`/api/events/${encodeURIComponent(ref)}?basis=${basis}`),
+    marketplaces(),
+  ]);
   const e = info.event;
   const id = e.id;
   const params = new URLSearchParams(location.search);
@@ -261,9 +264,12 @@ export async function eventPage() {
           { class: 'card', style: `border-top: 3px solid ${colorOf(l.source)}` },
           h('div', { class: 'muted', title: l.source }, labelOf(l.source)),
           h('div', { class: 'small basis' }, priced('Lowest', info.basis)),
-          l.live
-            ? h('div', { class: 'big' }, money(l.lowest, l.currency))
-            : h('div', { class: 'big muted', title: 'not a live price' }, h('s', {}, money(l.lowest, l.currency))),
+          l.lowest === null && notGivenOn(l.source, info.basis)
+            ? // A basis the marketplace does not give: say so, never a bare dash (docs/prices.md).
+              h('div', { class: 'big muted', title: notGivenOn(l.source, info.basis) }, 'not given')
+            : l.live
+              ? h('div', { class: 'big' }, money(l.lowest, l.currency))
+              : h('div', { class: 'big muted', title: 'not a live price' }, h('s', {}, money(l.lowest, l.currency))),
           l.eventStatus && l.eventStatus !== 'onsale' ? status(l.eventStatus) : null,
           h(
             'div',
