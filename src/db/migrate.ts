@@ -41,6 +41,10 @@ export interface MigrationStatus {
 }
 
 const FILE_PATTERN = /^(\d{3,})_([a-z0-9_]+)(?:\.(plain|timescaledb))?\.sql$/;
+/** PostgreSQL's SQLSTATE for "deadlock detected". */
+const DEADLOCK_DETECTED = '40P01';
+/** How many times a migration that lost a deadlock is applied before the run fails. */
+const MIGRATION_ATTEMPTS = 3;
 // Any fixed 64-bit key works; this one is "tickettr" in ASCII, so it is recognisable in pg_locks.
 const ADVISORY_LOCK_KEY = '8387236541925320050';
 
@@ -124,18 +128,28 @@ export async function migrate(db: Db, all = loadMigrations(), opts: MigrateOptio
           }
           continue;
         }
-        await client.query('BEGIN');
-        try {
-          await client.query(m.sql);
-          await client.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
-            m.version,
-            m.name,
-            m.checksum,
-          ]);
-          await client.query('COMMIT');
-        } catch (err) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw new Error(`migration ${m.version}_${m.name} failed: ${(err as Error).message}`, { cause: err });
+        for (let attempt = 1; ; attempt++) {
+          await client.query('BEGIN');
+          try {
+            await client.query(m.sql);
+            await client.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
+              m.version,
+              m.name,
+              m.checksum,
+            ]);
+            await client.query('COMMIT');
+            break;
+          } catch (err) {
+            await client.query('ROLLBACK').catch(() => undefined);
+            // A deadlock with a TimescaleDB background job (a policy touching the tables a migration
+            // alters, seen with 040 on a fresh database) rolls the whole migration back: it is
+            // applied again from the start, a few times, before the run gives up.
+            if ((err as { code?: unknown }).code === DEADLOCK_DETECTED && attempt < MIGRATION_ATTEMPTS) {
+              await new Promise((r) => setTimeout(r, 200 * attempt));
+              continue;
+            }
+            throw new Error(`migration ${m.version}_${m.name} failed: ${(err as Error).message}`, { cause: err });
+          }
         }
         done.push(m);
       }
