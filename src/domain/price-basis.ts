@@ -27,14 +27,6 @@ export function basisLabel(basis: PriceBasis): string {
   return basis === 'all-in' ? 'all-in' : 'before fees';
 }
 
-/** The basis from a CLI flag or query parameter value; a RangeError naming the value otherwise. */
-export function parsePriceBasis(value: unknown): PriceBasis {
-  if (value === undefined || value === null || value === '') return DEFAULT_PRICE_BASIS;
-  const parsed = priceBasisSchema.safeParse(value);
-  if (!parsed.success) throw new RangeError(`basis must be one of ${PRICE_BASES.join(', ')}; got ${JSON.stringify(value)}`);
-  return parsed.data;
-}
-
 /**
  * The prefix of a basis's stored price columns: the figures before fees are the unprefixed
  * columns (lowest_price, min_price, ...), the all-in ones the same names after `all_in_`

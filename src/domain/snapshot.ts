@@ -1,5 +1,5 @@
 import { SUMMARY_ZONE, type Currency, type NormalizedListing, type PriceSummary } from './listing';
-import { priceOn, type PriceBasis } from './price-basis';
+import type { PriceBasis } from './price-basis';
 
 /**
  * Snapshot metrics of one scrape: pure functions over normalized listings (no I/O; safe in workflows).
@@ -62,22 +62,11 @@ export function canSellTogether(listing: Pick<NormalizedListing, 'quantity' | 's
   return listing.splits.length === 0 || listing.splits.includes(n);
 }
 
-/** Lowest total price for `n` tickets together from one listing, on a basis, or null when no listing can sell `n`. */
-export function lowestGroupPrice(listings: readonly NormalizedListing[], n: number, basis: PriceBasis = 'all-in'): number | null {
-  let best: number | null = null;
-  for (const l of listings) {
-    const price = priceOn(l, basis);
-    if (price === null || !canSellTogether(l, n)) continue;
-    const total = roundCents(price * n);
-    if (best === null || total < best) best = total;
-  }
-  return best;
-}
-
 /**
  * Metrics over one group of listings (a section, a zone, or the whole event), in one pass: it
- * runs for every section, zone and the event on every scrape. Each figure means exactly what the
- * helper above computes (lowestGroupPrice).
+ * runs for every section, zone and the event on every scrape. A listing counts for a group size
+ * when canSellTogether says so (as cheapestTogether in src/domain/together.ts does across
+ * marketplaces).
  */
 export function metricsOf(
   zone: string,

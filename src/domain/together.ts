@@ -76,12 +76,12 @@ export interface TogetherForSize {
 }
 
 /** Throws a RangeError naming n unless n is a positive integer (a party size). */
-export function assertPartySize(n: number): void {
+function assertPartySize(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`n (the number of seats together) must be a positive integer, got ${String(n)}`);
 }
 
 /** How many listings a comparison on `basis` in `currency` leaves out, and why (see LeftOut). */
-export function countLeftOut(listings: readonly OfferedListing[], basis: PriceBasis, currency: string): LeftOut {
+function countLeftOut(listings: readonly OfferedListing[], basis: PriceBasis, currency: string): LeftOut {
   const leftOut: LeftOut = { otherCurrency: 0, noPriceOnBasis: 0 };
   for (const l of listings) {
     if (l.currency !== currency) leftOut.otherCurrency++;

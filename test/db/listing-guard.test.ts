@@ -47,7 +47,18 @@ const ODD_VALUES: unknown[] = [
   new Date(0),
   12n,
 ];
-const KEYS = ['listingId', 'zone', 'section', 'row', 'quantity', 'splits', 'pricePerTicket', 'allInPrice', 'currency'] as const;
+const KEYS = [
+  'listingId',
+  'zone',
+  'section',
+  'row',
+  'quantity',
+  'splits',
+  'basePrice',
+  'allInPrice',
+  'sellerNetProceeds',
+  'currency',
+] as const;
 
 function mutate(base: Record<string, unknown>, rnd: () => number): unknown {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;

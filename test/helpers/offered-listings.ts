@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FetchedPrices } from '../../src/domain/listing';
+import type { FetchedPrices, NormalizedListing } from '../../src/domain/listing';
 import type { OfferedListing } from '../../src/domain/together';
 import { parseStubHubCompListings } from '../../src/marketplaces/stubhub/adapter';
 import { parseVividSeatsListings } from '../../src/marketplaces/vividseats/adapter';
@@ -18,27 +18,15 @@ export function readFixture(name: string): unknown {
   return JSON.parse(readFileSync(path.join(FIXTURES, name), 'utf8')) as unknown;
 }
 
-/**
- * The fields of a parsed listing these tests read. The base price is read as `pricePerTicket`
- * or `basePrice`, whichever the parser gives (the field is being renamed), so the helper works on
- * either side of that change.
- */
-interface ParsedListing {
-  listingId: string;
-  zone: string;
-  section: string;
-  row: string | null;
-  quantity: number;
-  splits: readonly number[];
-  allInPrice: number | null;
-  currency: string;
-  pricePerTicket?: number;
-  basePrice?: number | null;
-}
+/** The fields of a parsed listing these tests read. */
+type ParsedListing = Pick<
+  NormalizedListing,
+  'listingId' | 'zone' | 'section' | 'row' | 'quantity' | 'splits' | 'allInPrice' | 'basePrice' | 'currency'
+>;
 
 /**
- * A parsed listing as an OfferedListing. StubHub's comparable listings give no price before fees:
- * their other figure is the seller's net proceeds, never a buyer's price, so their base is null.
+ * A parsed listing as an OfferedListing. StubHub's comparable listings give no price before fees
+ * (the parser's basePrice is null; their seller's net proceeds are never a buyer's price).
  */
 export function toOffered(marketplace: string, l: ParsedListing): OfferedListing {
   return {
@@ -50,7 +38,7 @@ export function toOffered(marketplace: string, l: ParsedListing): OfferedListing
     quantity: l.quantity,
     splits: l.splits,
     allInPrice: l.allInPrice,
-    basePrice: marketplace === 'stubhub' ? null : (l.pricePerTicket ?? l.basePrice ?? null),
+    basePrice: l.basePrice,
     currency: l.currency,
   };
 }

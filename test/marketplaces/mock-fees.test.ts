@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MARKETPLACE_NAMES, type FetchedPrices, type MarketplaceName } from '../../src/domain/listing';
+import { MARKETPLACE_NAMES, type FetchedPrices, type MarketplaceName, type NormalizedListing } from '../../src/domain/listing';
 import type { FeeStructure } from '../../src/mock-marketplace/fees';
 import { startMockMarketplace, type MockMarketplace } from '../../src/mock-marketplace/index';
 import { ioOf } from '../../src/marketplaces/adapters';
@@ -39,9 +39,8 @@ const REQUEST: Record<MarketplaceName, (id: string) => { path: string; headers?:
   ticketmaster: (id) => ({ path: `${TICKETMASTER_EVENT_PATH}${id}.json?apikey=mock` }),
 };
 
-/** A parsed listing's base, whether the normalized listing calls it `basePrice` or `pricePerTicket`. */
-const baseOf = (l: unknown): number | null =>
-  (l as { basePrice?: number | null; pricePerTicket?: number }).basePrice ?? (l as { pricePerTicket?: number }).pricePerTicket ?? null;
+/** A parsed listing's price before fees. */
+const baseOf = (l: Pick<NormalizedListing, 'basePrice'>): number | null => l.basePrice;
 
 interface Fetched {
   payload: unknown;

@@ -44,11 +44,10 @@ export function buildOfferedListingsQuery(eventId: number): BuiltQuery {
   };
 }
 
-interface OfferedRaw {
+/** A listings row as the readers of offered listings select it (the columns of OfferedListing). */
+export interface OfferedListingRow {
   marketplace: string;
-  scrape_captured_at: Date;
-  kind: 'listings' | 'summary';
-  listing_id: string | null;
+  listing_id: string;
   zone: string | null;
   section: string | null;
   seat_row: string | null;
@@ -58,6 +57,29 @@ interface OfferedRaw {
   all_in_price: string | null;
   currency: string | null;
 }
+
+/** A listings row as an OfferedListing (prices as numbers; the seller's net proceeds are never read). */
+export function offeredListingOf(r: OfferedListingRow): OfferedListing {
+  return {
+    marketplace: r.marketplace,
+    listingId: r.listing_id,
+    zone: r.zone ?? '',
+    section: r.section ?? '',
+    row: r.seat_row,
+    quantity: r.quantity ?? 0,
+    splits: r.splits ?? [],
+    basePrice: num(r.base_price),
+    allInPrice: num(r.all_in_price),
+    currency: (r.currency ?? '').trim(),
+  };
+}
+
+/** A row of buildOfferedListingsQuery: the scrape, and one of its listings (listing_id null when it has none). */
+type OfferedRaw = Omit<OfferedListingRow, 'listing_id'> & {
+  scrape_captured_at: Date;
+  kind: 'listings' | 'summary';
+  listing_id: string | null;
+};
 
 /**
  * The listings of the latest scrape of every marketplace of the event, and those scrapes. The
@@ -73,18 +95,8 @@ export async function offeredListingsOfEvent(db: Queryable, eventId: number): Pr
     if (!s) scrapes.set(r.marketplace, (s = { marketplace: r.marketplace, capturedAt: r.scrape_captured_at, kind: r.kind, listings: 0 }));
     if (r.listing_id === null) continue;
     s.listings++;
-    listings.push({
-      marketplace: r.marketplace,
-      listingId: r.listing_id,
-      zone: r.zone ?? '',
-      section: r.section ?? '',
-      row: r.seat_row,
-      quantity: r.quantity ?? 0,
-      splits: r.splits ?? [],
-      basePrice: num(r.base_price),
-      allInPrice: num(r.all_in_price),
-      currency: (r.currency ?? '').trim(),
-    });
+    // listing_id is not null here: the row is a listing's (no copy per row on this read's path).
+    listings.push(offeredListingOf(r as OfferedListingRow));
   }
   return { listings, scrapes: [...scrapes.values()] };
 }

@@ -2,6 +2,7 @@ import type { AlertMessage } from '../../alerts/message';
 import type { RuleState } from '../../alerts/rules/evaluate';
 import { basisColumnPrefix, type PriceBasis } from '../../domain/price-basis';
 import type { OfferedListing } from '../../domain/together';
+import { offeredListingOf, type OfferedListingRow } from '../../db/analytics/together';
 import type { Queryable, ScrapeRow } from './evaluate';
 
 /**
@@ -91,18 +92,7 @@ export async function latestListingsOfEvent(
   zone: string,
   marketplace: string | null,
 ): Promise<OfferedListing[]> {
-  const r = await q.query<{
-    marketplace: string;
-    listing_id: string;
-    zone: string;
-    section: string;
-    seat_row: string | null;
-    quantity: number;
-    splits: number[];
-    base_price: string | null;
-    all_in_price: string | null;
-    currency: string;
-  }>(
+  const r = await q.query<OfferedListingRow>(
     `WITH latest AS (
        SELECT DISTINCT ON (marketplace) id, marketplace, captured_at FROM scrapes
         WHERE event_id = $1 AND kind = 'listings' AND health = 'ok' AND ($5::text IS NULL OR marketplace = $5)
@@ -114,18 +104,7 @@ export async function latestListingsOfEvent(
       WHERE $3::text = 'ALL' OR x.zone = $3`,
     [scrape.eventId, scrape.capturedAt, zone, CHEAPER_ELSEWHERE_MAX_AGE_HOURS, marketplace],
   );
-  return r.rows.map((row) => ({
-    marketplace: row.marketplace,
-    listingId: row.listing_id,
-    zone: row.zone,
-    section: row.section,
-    row: row.seat_row,
-    quantity: row.quantity,
-    splits: row.splits,
-    basePrice: row.base_price === null ? null : Number(row.base_price),
-    allInPrice: row.all_in_price === null ? null : Number(row.all_in_price),
-    currency: row.currency.trim(),
-  }));
+  return r.rows.map(offeredListingOf);
 }
 
 /**
