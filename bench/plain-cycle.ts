@@ -116,9 +116,7 @@ export function plainCycle(deps: PlainCycleDeps): PlainCycle {
         catalogError: null,
       };
       await mainActivity(() => main.finishCycle({ summary }));
-      const rate = await mainActivity(() =>
-        main.checkErrorRate({ threshold: errorAlertThreshold, windowMinutes: 60, deliver: 'workflow' }),
-      );
+      const rate = await mainActivity(() => main.checkErrorRate({ threshold: errorAlertThreshold, windowMinutes: 60 }));
       if (rate.alertId !== undefined) await deliver(rate.alertId, rate.channels ?? []);
       await mainActivity(() => main.refreshRollups());
       return { seconds: Number(process.hrtime.bigint() - started) / 1e9, summary };

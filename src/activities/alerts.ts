@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { AlertChannel, AlertMessage } from '../alerts/channel';
+import type { AlertChannel } from '../alerts/channel';
 import { brokenChannels, loadAlertMessage, markBroken, recordDelivery, recordOperatorAlert, wasDelivered } from '../alerts/log';
 import { brokenChannelAlert } from '../alerts/operator';
 import type { Db } from '../db/pool';
@@ -18,40 +18,6 @@ export interface AlertActivityDeps {
   logger: Logger;
   /** The configured channels (src/alerts/channel.ts configuredChannels), resolved on first use. */
   channels: () => readonly AlertChannel[];
-}
-
-/**
- * Sends an operator message to every configured channel that is not broken (except `except`),
- * once each, logging each attempt under `alertId`. Never throws: the log says what happened.
- */
-export async function sendToChannels(
-  deps: AlertActivityDeps,
-  alertId: number,
-  message: AlertMessage,
-  except?: string,
-): Promise<{ delivered: number; failed: number; configured: number }> {
-  const broken = await brokenChannels(deps.db);
-  const targets = deps.channels().filter((c) => c.name !== except && !broken.has(c.name));
-  let delivered = 0;
-  let failed = 0;
-  for (const channel of targets) {
-    try {
-      const outcome = await channel.send(message);
-      await recordDelivery(deps.db, {
-        alertId,
-        channel: channel.name,
-        attempt: 1,
-        outcome: outcome.status,
-        detail: outcome.status === 'delivered' ? outcome.response : outcome.reason,
-      });
-      if (outcome.status === 'delivered') delivered++;
-      else failed++;
-    } catch (err) {
-      failed++;
-      deps.logger.warn(`operator alert on ${channel.name} failed: ${(err as Error).message}`, { alertId });
-    }
-  }
-  return { delivered, failed, configured: targets.length };
 }
 
 /** A stored scrape's evaluation, and the delivery of one alert on one channel. */

@@ -2,25 +2,15 @@ import type { AlertChannel, AlertMessage } from '../alerts/channel';
 import { recordOperatorAlert } from '../alerts/log';
 import { errorRateAlert, formatDriftAlert } from '../alerts/operator';
 import { countRecentErrors, recordCycleEnd, recordScrapeError, recordCycleStart } from '../db/cycles';
-import { sendToChannels } from './alerts';
 import type { MarketplaceName } from '../domain/listing';
 import type { CycleSummary } from '../domain/tracker';
 import type { ActivityDeps, OperatorAlertResult } from './types';
 
 /** The cycle's bookkeeping: its start and end, failed scrapes, and the operator alerts they raise. */
 export function cycleActivities({ db, logger, channels }: ActivityDeps & { channels: () => readonly AlertChannel[] }) {
-  /** Operator alerts travel the price alerts' channels and log: handed to the workflow, or sent here. */
-  async function operatorDelivery(
-    alertId: number,
-    alert: AlertMessage,
-    deliver: 'workflow' | undefined,
-  ): Promise<{ alertId: number; dedupeKey: string; channels: string[] }> {
-    const names = channels().map((c) => c.name as string);
-    if (deliver !== 'workflow') {
-      const sent = await sendToChannels({ db, logger, channels }, alertId, alert);
-      if (sent.configured === 0) logger.warn(`operator alert (no channel configured): ${alert.title}`, { alert });
-    }
-    return { alertId, dedupeKey: alert.dedupeKey, channels: names };
+  /** Operator alerts travel the price alerts' channels and log: recorded here, delivered by the workflow (deliverAlerts). */
+  function operatorDelivery(alertId: number, alert: AlertMessage): { alertId: number; dedupeKey: string; channels: string[] } {
+    return { alertId, dedupeKey: alert.dedupeKey, channels: channels().map((c) => c.name as string) };
   }
 
   return {
@@ -70,13 +60,10 @@ export function cycleActivities({ db, logger, channels }: ActivityDeps & { chann
       marketplace,
       eventId,
       message,
-      deliver,
     }: {
       marketplace: MarketplaceName;
       eventId: number;
       message: string;
-      /** 'workflow': only record the alert; the caller starts its delivery (deliverAlerts). */
-      deliver?: 'workflow';
     }): Promise<OperatorAlertResult> {
       const alert = formatDriftAlert({ marketplace, eventId, message, at: new Date() });
       const alertId = await recordOperatorAlert(db, {
@@ -88,23 +75,20 @@ export function cycleActivities({ db, logger, channels }: ActivityDeps & { chann
       });
       if (alertId === null) return { alerted: false };
       logger.warn(`format drift on ${marketplace}: ${message}`, { marketplace, eventId });
-      return { alerted: true, ...(await operatorDelivery(alertId, alert, deliver)) };
+      return { alerted: true, ...operatorDelivery(alertId, alert) };
     },
 
     /**
      * More than `threshold` errors in the window raises one operator alert per window: the
      * alert's dedupe key names the window, so retries and later cycles in it do not repeat it.
-     * With `deliver: 'workflow'` the alert is only recorded and the caller starts its delivery
-     * (deliverAlerts, retried by Temporal); otherwise it is sent here once per channel.
+     * The alert is only recorded: the caller starts its delivery (deliverAlerts, retried by Temporal).
      */
     async checkErrorRate({
       threshold,
       windowMinutes,
-      deliver,
     }: {
       threshold: number;
       windowMinutes: number;
-      deliver?: 'workflow';
     }): Promise<OperatorAlertResult & { errors: number }> {
       const now = Date.now();
       const errors = await countRecentErrors(db, new Date(now - windowMinutes * 60_000));
@@ -118,7 +102,7 @@ export function cycleActivities({ db, logger, channels }: ActivityDeps & { chann
       });
       if (alertId === null) return { errors, alerted: false };
       logger.warn(alert.text, { errors, threshold });
-      return { errors, alerted: true, ...(await operatorDelivery(alertId, alert, deliver)) };
+      return { errors, alerted: true, ...operatorDelivery(alertId, alert) };
     },
   };
 }

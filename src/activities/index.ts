@@ -3,7 +3,7 @@ import { alertActivities } from './alerts';
 import { catalogActivities } from './catalog';
 import { maintenanceActivities } from './maintenance';
 import { cycleActivities } from './cycles';
-import { fetchActivities, priceChangeActivities, type FetchActivityDeps } from './scrape';
+import { fetchActivities, type FetchActivityDeps } from './scrape';
 import { selfCheckActivities } from './self-check';
 import type { ActivityDeps } from './types';
 
@@ -22,7 +22,6 @@ export function createActivities(deps: ActivityDeps) {
     ...catalogActivities(deps),
     ...cycleActivities({ ...deps, channels }),
     ...alertActivities({ db: deps.db, logger: deps.logger, channels }),
-    ...priceChangeActivities(deps.db),
     ...maintenanceActivities(deps),
   };
 }

@@ -4,9 +4,8 @@ import type { Db } from '../db/pool';
 import { waitingOutDatabase } from '../db/unavailable';
 import type { StoredScrapeRef } from '../domain/tracker';
 import { runScrape, type LiveStep, type ScrapeAttempt, type ScrapeDeps } from '../scrape';
-import { lowestPriceChange } from '../scrape/price-changes';
 import { toActivityFailure } from './failures';
-import type { LegacyFetchListingsInput, ScrapeInput } from './types';
+import type { ScrapeInput } from './types';
 
 /** Failure type of a scrape whose payload no longer matches the marketplace's format (see domain/scrape-health). */
 export const FORMAT_DRIFT_FAILURE = 'MarketplaceFormatDrift';
@@ -87,25 +86,5 @@ export function fetchActivities(deps: FetchActivityDeps) {
      * drift with FORMAT_DRIFT_FAILURE (not retried).
      */
     scrape,
-    /**
-     * The same activity under its name before the glossary's (`jobId` for `cycleId`): scrapeEvent
-     * histories recorded before the `scrape-activity` patch schedule it, so workers keep it until
-     * no such workflow is open. New code calls `scrape`.
-     * @deprecated
-     */
-    fetchListings: ({ jobId, ...rest }: LegacyFetchListingsInput): Promise<StoredScrapeRef> => scrape({ ...rest, cycleId: jobId }),
-  };
-}
-
-/** The price change of a stored scrape (the step before alert rules). */
-export function priceChangeActivities(db: Db) {
-  return {
-    /**
-     * The lowest price of this scrape against the previous scrape of the same event on the same
-     * marketplace. (Alert rules and notifications build on this.)
-     */
-    async detectPriceChanges(ref: StoredScrapeRef): Promise<{ previousLowest: number | null; changePercent: number | null }> {
-      return lowestPriceChange(db, ref);
-    },
   };
 }

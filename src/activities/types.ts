@@ -23,11 +23,6 @@ export interface CatalogSyncSummary {
   invalid: number;
 }
 
-/** ScrapeInput as recorded before the rename. */
-export interface LegacyFetchListingsInput extends Omit<ScrapeInput, 'cycleId'> {
-  jobId: string;
-}
-
 /** `ticket-tracker-stubhub` and so on: one queue per marketplace so each has its own rate limit. */
 export function marketplaceTaskQueue(mainTaskQueue: string, marketplace: MarketplaceName): string {
   return `${mainTaskQueue}-${marketplace}`;

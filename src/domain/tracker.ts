@@ -11,22 +11,6 @@ import { intervalSettingsSchema, RANDOMIZATION } from './sleep';
  */
 export const DEFAULT_TRACKER_WORKFLOW_ID = 'tracker';
 
-/**
- * Histories recorded before the glossary's names keep the old ones: a cycle's id was `jobId` and an
- * event's marketplace ids were `sources`. Inputs and activity results read back from such a history
- * are renamed here before they are parsed, so old workflows replay and in-flight ones go on.
- * Returns a shallow copy; anything that is not a plain object is returned as it is.
- */
-export function withCurrentNames(value: unknown, renames: Readonly<Record<string, string>>): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  for (const [old, current] of Object.entries(renames)) {
-    if (old in out && !(current in out)) out[current] = out[old];
-    delete out[old];
-  }
-  return out;
-}
-
 // Workflows import this module: its schemas are built on first use (`lazy`, see there why).
 const settingsFields = lazy(() => ({
   intervalHours: z.number().positive('must be positive').max(720, 'must be at most 720 hours'),
@@ -110,7 +94,7 @@ const cycleSummaryFields = () =>
     listingsStored: z.number().int(),
     catalogError: z.string().nullable(),
   });
-const cycleSummarySchema = lazy(() => z.preprocess((v) => withCurrentNames(v, { jobId: 'cycleId' }), cycleSummaryFields()));
+const cycleSummarySchema = lazy(cycleSummaryFields);
 
 /** State carried across continue-as-new. */
 const buildTrackerStateSchema = () =>
@@ -161,17 +145,14 @@ export interface DueEvent {
 
 const eventMarketplaceIdSchema = lazy(() => z.object({ marketplace: z.enum(MARKETPLACE_NAMES), marketplaceEventId: z.string().min(1) }));
 
-/** A DueEvent as it travels in history (also as recorded before `sources` became `marketplaceIds`). */
+/** A DueEvent as it travels in history. */
 export const dueEventSchema = lazy(() =>
-  z.preprocess(
-    (v) => withCurrentNames(v, { sources: 'marketplaceIds' }),
-    z.object({
-      id: z.number().int().positive(),
-      name: z.string(),
-      startsAt: z.string().nullable(),
-      marketplaceIds: z.array(eventMarketplaceIdSchema()),
-    }),
-  ),
+  z.object({
+    id: z.number().int().positive(),
+    name: z.string(),
+    startsAt: z.string().nullable(),
+    marketplaceIds: z.array(eventMarketplaceIdSchema()),
+  }),
 );
 
 const scrapeEventInputFields = () =>
@@ -183,8 +164,8 @@ const scrapeEventInputFields = () =>
       onlyMarketplaces: z.array(z.enum(MARKETPLACE_NAMES)).optional(),
     })
     .strict();
-/** scrapeEvent's input; one recorded with `jobId` (before the rename) is read as `cycleId`. */
-export const scrapeEventInputSchema = lazy(() => z.preprocess((v) => withCurrentNames(v, { jobId: 'cycleId' }), scrapeEventInputFields()));
+/** scrapeEvent's input. */
+export const scrapeEventInputSchema = lazy(scrapeEventInputFields);
 export interface ScrapeEventInput {
   event: DueEvent;
   cycleId: string;

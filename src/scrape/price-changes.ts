@@ -4,7 +4,6 @@ import type { StoredScrapeRef } from '../domain/tracker';
 import {
   insertPriceChanges,
   lowestOn,
-  previousLowestPrice,
   type PriceChangeFigures,
   type Queryable,
   type ScrapeRow,
@@ -68,22 +67,4 @@ export async function recordPriceChanges(
   }
   if (rows.length === 0) return 0;
   return insertPriceChanges(q, scrape, previous, rows);
-}
-
-/**
- * The lowest price of this scrape against the previous scrape of the same event on the same
- * marketplace: the detectPriceChanges activity, which scrapeEvent histories recorded before the
- * alerts patch call (newer ones evaluate the scrape instead).
- */
-export async function lowestPriceChange(
-  db: Db,
-  ref: StoredScrapeRef,
-): Promise<{ previousLowest: number | null; changePercent: number | null }> {
-  const prev = await previousLowestPrice(db, ref);
-  const previousLowest = prev?.lowest_price == null ? null : Number(prev.lowest_price);
-  const changePercent =
-    previousLowest !== null && ref.lowestPrice !== null && previousLowest > 0
-      ? Math.round(((ref.lowestPrice - previousLowest) / previousLowest) * 10_000) / 100
-      : null;
-  return { previousLowest, changePercent };
 }

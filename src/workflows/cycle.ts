@@ -1,7 +1,8 @@
-import { ActivityFailure, ChildWorkflowFailure, executeChild, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ChildWorkflowFailure, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { MainActivities } from '../activities';
 import { dueEventSchema, type CycleSummary, type DueEvent, type ScrapeEventResult } from '../domain/tracker';
-import { ALERTS_PATCH, startDelivery } from './deliver-alerts';
+import { startDelivery } from './deliver-alerts';
+import { deprecated } from './deprecated-patches';
 import { scrapeEvent } from './scrape-event';
 
 /**
@@ -26,9 +27,6 @@ const rollups = proxyActivities<MainActivities>({
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 3 },
   summary: 'roll up the periods this cycle touched',
 });
-
-/** The patch that added refreshRollups at the end of a cycle (cycles recorded before it replay without). */
-export const ROLLUPS_AT_CYCLE_END_PATCH = 'rollups-at-cycle-end';
 
 /** Runs `worker` over `items` with at most `limit` in flight (bounded fan-out). */
 async function boundedAll<T, R>(items: readonly T[], limit: number, worker: (item: T) => Promise<R>): Promise<R[]> {
@@ -72,7 +70,7 @@ export async function runCycle(
     }
   }
   const loaded = opts.eventIds ? await db.loadEvents({ ids: opts.eventIds }) : await db.listDueEvents();
-  // Parsed: a history recorded before the rename holds these results with `sources` (dueEventSchema).
+  // Parsed: activity results cross the history as plain JSON (dueEventSchema).
   const due: DueEvent[] = dueEventSchema().array().parse(loaded);
 
   const results = await boundedAll(due, opts.fanout, async (event): Promise<ScrapeEventResult | null> => {
@@ -107,21 +105,17 @@ export async function runCycle(
     catalogError,
   };
   await db.finishCycle({ summary });
-  if (patched(ALERTS_PATCH)) {
-    // The operator's alert travels the price alerts' channels, retried by Temporal (deliverAlerts).
-    const rate = await db.checkErrorRate({ threshold: opts.errorAlertThreshold, windowMinutes: 60, deliver: 'workflow' });
-    if (rate.alertId !== undefined) await startDelivery(rate.alertId, rate.dedupeKey ?? '', rate.channels ?? []);
-  } else {
-    await db.checkErrorRate({ threshold: opts.errorAlertThreshold, windowMinutes: 60 });
-  }
-  if (patched(ROLLUPS_AT_CYCLE_END_PATCH)) {
-    // One call per cycle rolls up the hours and days its scrapes marked. Readers do not wait for
-    // it (history is fresh without it), and the schedules catch up if it fails: never fails a cycle.
-    try {
-      await rollups.refreshRollups();
-    } catch (err) {
-      if (!(err instanceof ActivityFailure)) throw err;
-    }
+  // The operator's alert travels the price alerts' channels, retried by Temporal (deliverAlerts).
+  deprecated('alerts');
+  const rate = await db.checkErrorRate({ threshold: opts.errorAlertThreshold, windowMinutes: 60 });
+  if (rate.alertId !== undefined) await startDelivery(rate.alertId, rate.dedupeKey ?? '', rate.channels ?? []);
+  // One call per cycle rolls up the hours and days its scrapes marked. Readers do not wait for
+  // it (history is fresh without it), and the schedules catch up if it fails: never fails a cycle.
+  deprecated('rollupsAtCycleEnd');
+  try {
+    await rollups.refreshRollups();
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
   }
   return { summary, results, events: due };
 }

@@ -1,22 +1,10 @@
-import { ApplicationFailure, ParentClosePolicy, patched, proxyActivities, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
+import { ApplicationFailure, ParentClosePolicy, proxyActivities, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { z } from 'zod';
 import type { MainActivities } from '../activities';
 import type { OperatorAlertToDeliver } from '../activities/types';
 import { describeZodError } from '../domain/tracker';
-
-/**
- * The patch id of issue 14's path (evaluateScrape + deliverAlerts children + operator alerts
- * delivered by the workflow): histories recorded before it replay the old commands.
- */
-export const ALERTS_PATCH = 'alerts-evaluate-and-deliver';
-
-/**
- * The patch id of the operator's "channel X is broken" alert delivered by its own deliverAlerts
- * child (with Temporal's retries) instead of inline by the deliverAlert activity: histories
- * recorded before it start no such child.
- */
-export const OPERATOR_ALERT_DELIVERY_PATCH = 'operator-alert-delivered-by-workflow';
+import { deprecated } from './deprecated-patches';
 
 /** The detail of a permanent delivery failure that raised an operator alert (activities/alerts.ts). */
 const operatorAlertDetailSchema = z.object({
@@ -64,7 +52,7 @@ export interface DeliverAlertsResult {
  * never delays the others, nor the scrape that raised the alert (this runs as an abandoned
  * child, workflow id `alert/<alert id>/<dedupe key>`, so a second start for the same alert is refused).
  * A channel refusing for good raises the operator's notice, whose delivery this starts as another
- * such child (OPERATOR_ALERT_DELIVERY_PATCH).
+ * such child.
  */
 export async function deliverAlerts(input: DeliverAlertsInput): Promise<DeliverAlertsResult> {
   const parsed = deliverAlertsInputSchema.safeParse(input);
@@ -79,8 +67,10 @@ export async function deliverAlerts(input: DeliverAlertsInput): Promise<DeliverA
       } catch (err) {
         // A channel that refused for good raised the operator's notice: delivered like every alert.
         const operator = operatorAlertOf(err);
-        if (operator && patched(OPERATOR_ALERT_DELIVERY_PATCH))
+        if (operator) {
+          deprecated('operatorAlertDelivery');
           await startDelivery(operator.alertId, operator.dedupeKey, operator.channels);
+        }
         const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
         return { channel, outcome: 'failed', detail: cause instanceof Error ? cause.message : String(cause) };
       }

@@ -1,7 +1,6 @@
 import {
   ActivityFailure,
   ApplicationFailure,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   TimeoutFailure,
@@ -18,7 +17,8 @@ import {
   type ScrapeEventInput,
   type ScrapeEventResult,
 } from '../domain/tracker';
-import { ALERTS_PATCH, startDelivery } from './deliver-alerts';
+import { startDelivery } from './deliver-alerts';
+import { deprecated } from './deprecated-patches';
 
 // Short database steps run as local activities: no task-queue round trip per step, which is
 // most of Temporal's cost per event (see `npm run bench -- cycle`).
@@ -30,9 +30,6 @@ const db = proxyLocalActivities<MainActivities>({
 
 /** Failure type of a format-drift scrape (activities/scrape.ts FORMAT_DRIFT_FAILURE; not imported: activity code stays out of the bundle). */
 const FORMAT_DRIFT_FAILURE = 'MarketplaceFormatDrift';
-
-/** Patch id: the marketplace activity is `scrape` (it was `fetchListings`). */
-const SCRAPE_ACTIVITY_PATCH = 'scrape-activity';
 
 /** Attempts per fetch: the marketplace's own 429/503 Retry-After overrides the backoff in between. */
 export const FETCH_MAX_ATTEMPTS = 4;
@@ -80,22 +77,14 @@ export async function scrapeEvent(input: ScrapeEventInput): Promise<ScrapeEventR
       try {
         const fetcher = fetcherFor(marketplace, event.name, marketplaceEventId);
         const target = { scrapeId, eventId: event.id, marketplace, marketplaceEventId };
-        // Histories recorded before the activity took the glossary's name schedule `fetchListings`.
-        const ref = patched(SCRAPE_ACTIVITY_PATCH)
-          ? await fetcher.scrape({ ...target, cycleId })
-          : await fetcher.fetchListings({ ...target, jobId: cycleId });
-        let change: { changePercent: number | null; allInChangePercent?: number | null };
-        if (patched(ALERTS_PATCH)) {
-          // Price changes, rules, firings and the scraped mark: done by the scrape activity itself;
-          // the local activity only when its result has none (recorded, so replay takes the same
-          // branch). Each firing's delivery is an abandoned child, so channels never delay this scrape.
-          const evaluation = ref.evaluation ?? (await db.evaluateScrape({ ref }));
-          for (const firing of evaluation.firings) await startDelivery(firing.alertId, firing.dedupeKey, firing.channels);
-          change = evaluation;
-        } else {
-          change = await db.detectPriceChanges(ref);
-          await db.markScraped({ eventId: event.id, marketplace, ok: true });
-        }
+        deprecated('scrapeActivity');
+        const ref = await fetcher.scrape({ ...target, cycleId });
+        deprecated('alerts');
+        // Price changes, rules, firings and the scraped mark: done by the scrape activity itself;
+        // the local activity only when its result has none (recorded, so replay takes the same
+        // branch). Each firing's delivery is an abandoned child, so channels never delay this scrape.
+        const change = ref.evaluation ?? (await db.evaluateScrape({ ref }));
+        for (const firing of change.firings) await startDelivery(firing.alertId, firing.dedupeKey, firing.channels);
         const mark = ref.health === 'empty' ? 'empty' : null;
         return {
           marketplace,
@@ -117,10 +106,9 @@ export async function scrapeEvent(input: ScrapeEventInput): Promise<ScrapeEventR
         const message = failureMessage(err);
         const drift = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === FORMAT_DRIFT_FAILURE;
         if (drift) {
-          if (patched(ALERTS_PATCH)) {
-            const raised = await db.reportFormatDrift({ marketplace, eventId: event.id, message, deliver: 'workflow' });
-            if (raised.alertId !== undefined) await startDelivery(raised.alertId, raised.dedupeKey ?? '', raised.channels ?? []);
-          } else await db.reportFormatDrift({ marketplace, eventId: event.id, message });
+          deprecated('alerts');
+          const raised = await db.reportFormatDrift({ marketplace, eventId: event.id, message });
+          if (raised.alertId !== undefined) await startDelivery(raised.alertId, raised.dedupeKey ?? '', raised.channels ?? []);
         }
         // Failed attempts that reached the activity recorded themselves; a timeout never did.
         if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) {

@@ -8,11 +8,11 @@ import { fromRoot } from '../../src/config/paths';
 
 /**
  * The cycle bench's Temporal Cloud Actions (bench/actions.ts), counted by hand on histories
- * recorded from the real workflows (test/fixtures/histories, npm run record-histories) under the
+ * recorded from the real workflows (test/fixtures/bench-histories, recorded by npm run record-histories from an earlier build) under the
  * rules of https://docs.temporal.io/evaluate/cloud/actions.
  */
 const load = (name: string) =>
-  historyFromJSON(JSON.parse(readFileSync(fromRoot('test', 'fixtures', 'histories', name), 'utf8'))).events ?? [];
+  historyFromJSON(JSON.parse(readFileSync(fromRoot('test', 'fixtures', 'bench-histories', name), 'utf8'))).events ?? [];
 
 const T = temporal.api.enums.v1.EventType;
 

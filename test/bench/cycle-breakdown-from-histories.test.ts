@@ -6,9 +6,9 @@ import { childSteps, meanSteps, parentSpans } from '../../bench/cycle-steps';
 import { deltaMetrics, histogram, parseMetrics, total } from '../../bench/prometheus';
 import { fromRoot } from '../../src/config/paths';
 
-/** Histories recorded from the real workflows (test/fixtures/histories, npm run record-histories). */
+/** Histories recorded from the real workflows (test/fixtures/bench-histories, recorded by npm run record-histories from an earlier build). */
 const load = (name: string) =>
-  historyFromJSON(JSON.parse(readFileSync(fromRoot('test', 'fixtures', 'histories', name), 'utf8'))).events ?? [];
+  historyFromJSON(JSON.parse(readFileSync(fromRoot('test', 'fixtures', 'bench-histories', name), 'utf8'))).events ?? [];
 
 const near = (actual: number | undefined, expected: number): void =>
   assert.ok(actual !== undefined && Math.abs(actual - expected) < 1e-3, `${actual} != ${expected}`);

@@ -56,8 +56,7 @@ describe('cycle logic with mocked activities', () => {
     markScraped: async ({ eventId }) => {
       if (scenario.brokenEvents.has(eventId)) throw ApplicationFailure.nonRetryable('database gone', 'Broken');
     },
-    detectPriceChanges: async () => ({ previousLowest: null, changePercent: null }),
-    // The path since issue 14: one local activity records changes, rules and the scraped mark.
+    // One local activity records changes, rules and the scraped mark.
     evaluateScrape: async ({ ref }) => {
       if (scenario.brokenEvents.has(ref.eventId)) throw ApplicationFailure.nonRetryable('database gone', 'Broken');
       return { previousLowest: null, changePercent: null, rulesEvaluated: 0, firings: [] };
@@ -93,10 +92,7 @@ describe('cycle logic with mocked activities', () => {
       healthReason: outcome.empty ? '0 listings after 40' : null,
     };
   };
-  const fetcher: MarketplaceActivities = {
-    scrape,
-    fetchListings: ({ jobId, ...rest }) => scrape({ ...rest, cycleId: jobId }),
-  };
+  const fetcher: MarketplaceActivities = { scrape };
 
   // One set of workers for the whole file (a worker's start and shutdown cost more than a case).
   let taskQueue: string;

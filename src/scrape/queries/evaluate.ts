@@ -236,15 +236,3 @@ export async function insertPriceChanges(
   );
   return r.rowCount ?? 0;
 }
-
-/** The lowest price of the scrape of the same event and marketplace stored before `ref` (any health); undefined when none. */
-export async function previousLowestPrice(db: Db, ref: StoredScrapeRef): Promise<{ lowest_price: string | null } | undefined> {
-  const prev = await db.query<{ lowest_price: string | null }>(
-    `SELECT lowest_price FROM scrapes
-      WHERE event_id = $1 AND marketplace = $2 AND scrape_key <> $3
-        AND captured_at < (SELECT captured_at FROM scrapes WHERE scrape_key = $3)
-      ORDER BY captured_at DESC LIMIT 1`,
-    [ref.eventId, ref.marketplace, ref.scrapeId],
-  );
-  return prev.rows[0];
-}
