@@ -27,6 +27,7 @@ import { createMarketplaceAdapters, type MarketplaceAdapter, type RequestPace } 
 import { fetchOutageDeadline, heartbeatWaitingForDatabase } from './activities/scrape';
 import { pacedRatePerSecond, pacingSpacingMs, RequestPacer } from './db/request-pacing';
 import { fromRoot } from './config/paths';
+import type { WorkerDeploymentVersion } from '@temporalio/common';
 
 /** The prebuilt bundle `npm run build` writes; production workers load it instead of bundling. */
 export const DEFAULT_BUNDLE_PATH = fromRoot('dist', 'workflow-bundle.js');
@@ -77,6 +78,8 @@ export interface WorkerDeps {
   /** Extra activity interceptors (after the metrics one), on every queue. */
   activityInterceptors?: ActivityInterceptorsFactory[];
   identity?: string;
+  /** The Worker Deployment Version to poll as (Worker Versioning); unversioned when absent. */
+  version?: WorkerDeploymentVersion;
 }
 
 export interface TrackerWorkers {
@@ -88,22 +91,27 @@ export interface TrackerWorkers {
   shutdown(): void;
 }
 
+/** The worker's connection to the Temporal frontend at `address` (host:port). */
+export function connectWorkers(address: string): Promise<NativeConnection> {
+  return NativeConnection.connect({ address });
+}
+
+/** A worker's identity on its task queues: `pid@host node vX.Y.Z`. */
+export function workerIdentity(): string {
+  return `${process.pid}@${os.hostname()} node ${process.version}`;
+}
+
+/** The version `env` asks the worker to poll as (WORKER_BUILD_ID), or undefined: unversioned. */
+export function deploymentVersionOf(env: Pick<Env, 'TEMPORAL_DEPLOYMENT_NAME' | 'WORKER_BUILD_ID'>): WorkerDeploymentVersion | undefined {
+  return env.WORKER_BUILD_ID ? { deploymentName: env.TEMPORAL_DEPLOYMENT_NAME, buildId: env.WORKER_BUILD_ID } : undefined;
+}
+
 /**
  * Wires the main task queue (workflows and database activities) and one task queue per enabled
  * marketplace. Each marketplace queue carries `maxTaskQueueActivitiesPerSecond`, which the server
  * enforces for the whole queue, at the request pacing's average (taskQueueDispatchRate); the rate
  * limit itself is kept by the adapters' request pacing (requestPacing), however many workers run.
  */
-/** A worker's identity on its task queues: `pid@host node vX.Y.Z`. */
-/** The worker's connection to the Temporal frontend at `address` (host:port). */
-export function connectWorkers(address: string): Promise<NativeConnection> {
-  return NativeConnection.connect({ address });
-}
-
-export function workerIdentity(): string {
-  return `${process.pid}@${os.hostname()} node ${process.version}`;
-}
-
 export async function createWorkers(deps: WorkerDeps): Promise<TrackerWorkers> {
   const metrics = deps.metrics ?? createWorkerMetrics();
   const adapters = deps.adapters ?? new Map<MarketplaceName, MarketplaceAdapter>();
@@ -114,6 +122,19 @@ export async function createWorkers(deps: WorkerDeps): Promise<TrackerWorkers> {
     interceptors: { activity: [metricsInterceptor(metrics), activityFailureLogger(deps.logger), ...(deps.activityInterceptors ?? [])] },
     // Who polls, as `tracker status` lists it: the SDK's pid@host, with the Node version it runs on.
     identity: deps.identity ?? workerIdentity(),
+    // Every queue of the worker polls as the same version: a pinned workflow's activities run on
+    // its own build too (the marketplace queues included). Workflows default to PINNED: a scrape,
+    // a delivery or a maintenance run completes on the build that started it; the tracker loop
+    // moves at continue-as-new (workflows/tracker-loop.ts).
+    ...(deps.version
+      ? {
+          workerDeploymentOptions: {
+            useWorkerVersioning: true as const,
+            version: deps.version,
+            defaultVersioningBehavior: 'PINNED' as const,
+          },
+        }
+      : {}),
   };
   const main = await Worker.create({
     ...common,
@@ -277,6 +298,7 @@ export async function runWorker(env: Env, logger: Logger = createLogger(env.LOG_
       adapters,
       workflowBundlePath: env.WORKER_BUNDLE_PATH,
       metrics,
+      version: deploymentVersionOf(env),
     });
     if (env.METRICS_PORT > 0) {
       health = await startHealthServer({
@@ -288,8 +310,11 @@ export async function runWorker(env: Env, logger: Logger = createLogger(env.LOG_
         },
       });
     }
+    const version = deploymentVersionOf(env);
     logger.info('worker polling', {
       node: process.version,
+      // Worker Versioning: which version of which deployment this worker serves (null: unversioned).
+      deployment: version ? { name: version.deploymentName, buildId: version.buildId } : null,
       address: env.TEMPORAL_ADDRESS,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueues: workers.all.map((w) => w.options.taskQueue),

@@ -18,8 +18,10 @@ import {
   resumeSignal,
   scrapeNowSignal,
   statusQuery,
+  versionPromotedSignal,
 } from '../workflows/definitions';
 import { applySchedules, listSchedules, type ScheduleRow } from './schedules';
+import { describeDeployment, setCurrentBuild, workflowPollers, type DeploymentState, type Poller } from './deployment';
 
 /** The tracker loop (workflow id "tracker") is not running. */
 export class TrackerNotRunningError extends Error {
@@ -34,11 +36,7 @@ export class ReconfigureRejectedError extends Error {
   override name = 'ReconfigureRejectedError';
 }
 
-/** A worker polling a task queue: its identity (`pid@host node vX`) and last poll (ISO 8601, or null). */
-export interface Poller {
-  identity: string;
-  lastPollAt: string | null;
-}
+export type { Poller } from './deployment';
 
 /** The signals an operator sends the running tracker, by their CLI name. */
 export const TRACKER_SIGNALS = {
@@ -131,17 +129,37 @@ export class TrackerClient {
     await this.tracker.result().catch(() => undefined);
   }
 
-  /** The workers polling `taskQueue` for workflow tasks. */
-  async pollers(taskQueue: string): Promise<Poller[]> {
-    const answer = await this.client.workflowService.describeTaskQueue({
-      namespace: this.namespace,
-      taskQueue: { name: taskQueue },
-      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-    });
-    return (answer.pollers ?? []).map((p) => ({
-      identity: p.identity ?? '?',
-      lastPollAt: p.lastAccessTime?.seconds != null ? new Date(Number(p.lastAccessTime.seconds) * 1000).toISOString() : null,
-    }));
+  /** The workers polling `taskQueue` for workflow tasks, with the version each polls as. */
+  pollers(taskQueue: string): Promise<Poller[]> {
+    return workflowPollers(this.client, this.namespace, taskQueue);
+  }
+
+  /** The worker deployment `name` (Worker Versioning), or null when no versioned worker polled for it. */
+  deployment(name: string): Promise<DeploymentState | null> {
+    return describeDeployment(this.client, this.namespace, name);
+  }
+
+  /**
+   * Makes `buildId` the deployment's Current Version and tells a sleeping tracker loop, so it moves
+   * to the build now rather than at the end of its sleep (versionPromotedSignal). Throws
+   * UnknownBuildIdError naming the build; `trackerSignalled` is false when no tracker runs.
+   */
+  async promote(name: string, buildId: string): Promise<{ previous: string | null; trackerSignalled: boolean }> {
+    const { previous } = await setCurrentBuild(this.client, this.namespace, name, buildId, `ticket-tracker CLI ${process.pid}`);
+    // Signalled until the loop is on the build or busy with a cycle (it moves when the cycle ends):
+    // a workflow task that started before the routing change reached its task queue sees no change.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.tracker.signal(versionPromotedSignal);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return { previous, trackerSignalled: false };
+        throw err;
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+      const [run, status] = await Promise.all([this.tracker.describe(), this.tracker.query(statusQuery)]);
+      const onBuild = run.raw.workflowExecutionInfo?.versioningInfo?.deploymentVersion?.buildId === buildId;
+      if (onBuild || status.phase !== 'sleeping' || attempt >= 10) return { previous, trackerSignalled: true };
+    }
   }
 
   /** Starts a one-off scrape (workflow `scrapeEvents`, id `workflowId`); `result` waits for its report. */

@@ -105,6 +105,12 @@ const buildTrackerStateSchema = () =>
       /** A scrapeNow not yet served: the next cycle starts at once, even when paused. */
       runNow: z.boolean().default(false),
       lastCycle: cycleSummarySchema().nullable().default(null),
+      /**
+       * A sleep between cycles carried across continue-as-new: the run that moved to a new
+       * Worker Deployment Version mid-sleep (docs/upgrades.md) hands the next run the rest of it.
+       * ISO instants: when the cycle ended (a new interval is drawn from there) and the wake-up.
+       */
+      sleeping: z.object({ cycleEnd: z.iso.datetime(), wakeAt: z.iso.datetime() }).strict().nullable().default(null),
     })
     .strict();
 export const trackerStateSchema = lazy(buildTrackerStateSchema);

@@ -23,6 +23,12 @@ export const resumeSignal = defineSignal('resume');
 /** Tracker loop: cut the current sleep short (and run a cycle even while paused). */
 export const scrapeNowSignal = defineSignal('scrapeNow');
 /**
+ * Tracker loop: a new build became the deployment's Current Version (`tracker promote`). A
+ * sleeping loop gets no workflow task of its own when the server's routing changes, so this one
+ * wakes it to look (targetWorkerDeploymentVersionChanged) and move to the new build at once.
+ */
+export const versionPromotedSignal = defineSignal('versionPromoted');
+/**
  * Tracker loop: change some settings; returns the merged settings. A patch that fails validation
  * is rejected before it reaches history (the caller gets the reason, the loop is untouched).
  */

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { parseEnv, type Env } from '../../src/config';
 import { MARKETPLACE_NAMES, type MarketplaceName } from '../../src/domain/listing';
 import { createLogger } from '../../src/logging/logger';
@@ -13,6 +14,12 @@ import type { StorageMode } from '../../src/db/storage-mode';
 import { createTestDatabase, type TestDatabase } from './db';
 import { uniqueTaskQueue } from './temporal';
 
+interface WorkerOpts {
+  activityInterceptors?: ActivityInterceptorsFactory[];
+  /** Poll as this Worker Deployment Version (Worker Versioning); unversioned when absent. */
+  version?: WorkerDeploymentVersion;
+}
+
 export interface TrackerStack {
   env: Env;
   database: TestDatabase;
@@ -20,7 +27,9 @@ export interface TrackerStack {
   marketplaces: MarketplaceAdapters;
   taskQueue: string;
   /** Fresh workers (a worker runs once) polling while `fn` runs, stopped after it. */
-  withWorkers<T>(fn: (workers: TrackerWorkers) => Promise<T>, opts?: { activityInterceptors?: ActivityInterceptorsFactory[] }): Promise<T>;
+  withWorkers<T>(fn: (workers: TrackerWorkers) => Promise<T>, opts?: WorkerOpts): Promise<T>;
+  /** Fresh workers polling until `stop()` resolves (for runs where one set outlives another). */
+  startWorkers(opts?: WorkerOpts): Promise<{ workers: TrackerWorkers; stop(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -56,13 +65,13 @@ export async function startTrackerStack(
   });
   const marketplaces = createMarketplaceAdapters(env, { mockUrl: mock.url });
   const taskQueue = uniqueTaskQueue('tracker');
-  return {
+  const stack: TrackerStack = {
     env,
     database,
     mock,
     marketplaces,
     taskQueue,
-    async withWorkers(fn, workerOpts) {
+    async startWorkers(workerOpts) {
       const workers = await createWorkers({
         connection: temporal.nativeConnection,
         namespace: temporal.namespace ?? 'default',
@@ -72,13 +81,23 @@ export async function startTrackerStack(
         logger: createLogger('error'),
         adapters: adapterMap(marketplaces.adapters),
         activityInterceptors: workerOpts?.activityInterceptors,
+        version: workerOpts?.version,
       });
       const running = workers.run();
+      return {
+        workers,
+        async stop() {
+          workers.shutdown();
+          await running;
+        },
+      };
+    },
+    async withWorkers(fn, workerOpts) {
+      const { workers, stop } = await stack.startWorkers(workerOpts);
       try {
         return await fn(workers);
       } finally {
-        workers.shutdown();
-        await running;
+        await stop();
       }
     },
     async close() {
@@ -87,6 +106,7 @@ export async function startTrackerStack(
       await database.drop();
     },
   };
+  return stack;
 }
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { MarketplaceOutcome, TrackerSettingsPatch, TrackerStatus } from '../../domain/tracker';
 import { settingsOptions, trackerSettingsFrom } from '../tracker-settings';
-import { ReconfigureRejectedError, TRACKER_SIGNALS, type Poller } from '../../client/tracker-client';
+import { ReconfigureRejectedError, TRACKER_SIGNALS, TrackerNotRunningError } from '../../client/tracker-client';
+import { judgePollers, UnknownBuildIdError, type DeploymentState, type PollerVerdict } from '../../client/deployment';
 import { EVENT_FORMS_HELP, EventRefError, resolveEventRef } from '../../catalog/event-ref';
 import { DEFAULT_TRACKER_WORKFLOW_ID } from '../../workflows/definitions';
 import type { CliContext } from '../context';
@@ -23,23 +24,42 @@ function withSettingsFlags(cmd: Command): Command {
     .option('--fanout <n>', 'scrape child workflows in flight at once');
 }
 
-type StatusShown = TrackerStatus & { workers: Poller[]; cliNode: string };
+/** The tracker's own status (null while it is not running), the deployment and its workers. */
+type StatusShown = { tracker: TrackerStatus | null; deployment: DeploymentState | null; workers: PollerVerdict[]; cliNode: string };
 
-function printStatus(status: StatusShown, json: boolean | undefined): void {
-  if (json) return printObject(status as unknown as Record<string, unknown>, { json });
-  const s = status.settings;
-  const last = status.lastCycle;
+/** `ticket-tracker: current b2, versions b1 (draining), b2 (current)`, or why there is none. */
+function deploymentLine(name: string, d: DeploymentState | null): string {
+  if (!d) return `${name}: none (workers run unversioned: WORKER_BUILD_ID is unset)`;
+  const ramping = d.ramping ? `, ramping ${d.ramping.buildId} at ${d.ramping.percent} %` : '';
+  return `${name}: current ${d.current ?? 'unversioned workers'}${ramping}; versions ${d.versions.map((v) => `${v.buildId} (${v.status})`).join(', ') || 'none'}`;
+}
+
+function printStatus(shown: StatusShown, deploymentName: string, json: boolean | undefined): void {
+  if (json)
+    return printObject(
+      { ...(shown.tracker ?? { phase: 'not running' }), deployment: shown.deployment, workers: shown.workers, cliNode: shown.cliNode },
+      { json },
+    );
+  const status = shown.tracker;
+  const s = status?.settings;
+  const last = status?.lastCycle;
   printObject(
     {
-      phase: status.phase,
-      cycle: status.cycle,
-      'next wake-up': status.nextWakeAt ?? '-',
-      interval: `${s.intervalHours} h, ${s.randomization}, factors ${s.minFactor}..${s.maxFactor}, fan-out ${s.fanout}`,
-      'last cycle': last
-        ? `${last.startedAt} → ${last.finishedAt}: ${last.eventsScraped}/${last.eventsDue} events, ${last.marketplacesFailed} marketplace failures${last.marketplacesDrifted ? ` (${last.marketplacesDrifted} format drift)` : ''}${last.marketplacesEmpty ? `, ${last.marketplacesEmpty} empty` : ''}, ${last.listingsStored} listings${last.catalogError ? `; catalog: ${last.catalogError}` : ''}`
-        : '-',
-      workers: status.workers.length > 0 ? status.workers.map((w) => w.identity).join('; ') : 'none polling',
-      'this CLI': `node ${status.cliNode}`,
+      phase: status?.phase ?? 'not running',
+      ...(status && s
+        ? {
+            cycle: status.cycle,
+            'next wake-up': status.nextWakeAt ?? '-',
+            interval: `${s.intervalHours} h, ${s.randomization}, factors ${s.minFactor}..${s.maxFactor}, fan-out ${s.fanout}`,
+            'last cycle': last
+              ? `${last.startedAt} → ${last.finishedAt}: ${last.eventsScraped}/${last.eventsDue} events, ${last.marketplacesFailed} marketplace failures${last.marketplacesDrifted ? ` (${last.marketplacesDrifted} format drift)` : ''}${last.marketplacesEmpty ? `, ${last.marketplacesEmpty} empty` : ''}, ${last.listingsStored} listings${last.catalogError ? `; catalog: ${last.catalogError}` : ''}`
+              : '-',
+          }
+        : {}),
+      deployment: deploymentLine(deploymentName, shown.deployment),
+      workers:
+        shown.workers.length > 0 ? shown.workers.map((w) => `${w.poller.identity} [${w.verdict}: ${w.reason}]`).join('; ') : 'none polling',
+      'this CLI': `node ${shown.cliNode}`,
     },
     {},
   );
@@ -107,9 +127,46 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const temporal = await ctx.getTemporal();
-      const status = await temporal.status();
-      const workers = await temporal.pollers(ctx.getEnv().TEMPORAL_TASK_QUEUE);
-      printStatus({ ...status, workers, cliNode: process.version }, opts.json);
+      const env = ctx.getEnv();
+      const tracker = await temporal.status().catch((err: unknown) => {
+        if (err instanceof TrackerNotRunningError) return null;
+        throw err;
+      });
+      const deployment = await temporal.deployment(env.TEMPORAL_DEPLOYMENT_NAME);
+      const workers = judgePollers(await temporal.pollers(env.TEMPORAL_TASK_QUEUE), env.TEMPORAL_DEPLOYMENT_NAME, deployment);
+      printStatus({ tracker, deployment, workers, cliNode: process.version }, env.TEMPORAL_DEPLOYMENT_NAME, opts.json);
+      // Printed above with the rest; the exit status says it to scripts.
+      const problems = [
+        ...(tracker ? [] : [new TrackerNotRunningError(null).message]),
+        ...workers.filter((w) => w.verdict === 'refused').map((w) => `refused: worker ${w.poller.identity}: ${w.reason}`),
+      ];
+      if (problems.length > 0) throw new Error(problems.join('; '));
+    });
+
+  tracker
+    .command('promote')
+    .argument('<build-id>', 'a build id of the worker deployment (TEMPORAL_DEPLOYMENT_NAME), as `tracker status` lists them')
+    .description(
+      'make a build the Current Version: new scrapes start on it, the tracker loop moves to it at its next continue-as-new, and the previous build drains (docs/upgrades.md)',
+    )
+    .option('--json', 'print JSON')
+    .action(async (buildId: string, opts: { json?: boolean }) => {
+      const name = ctx.getEnv().TEMPORAL_DEPLOYMENT_NAME;
+      try {
+        const { previous, trackerSignalled } = await (await ctx.getTemporal()).promote(name, buildId);
+        printObject(
+          {
+            deployment: name,
+            current: buildId,
+            previous: previous ?? 'unversioned workers',
+            tracker: trackerSignalled ? 'moves to it now (or after its running cycle)' : 'not running',
+          },
+          { json: opts.json === true },
+        );
+      } catch (err) {
+        if (err instanceof UnknownBuildIdError) throw new UsageError(err.message);
+        throw err;
+      }
     });
 
   // The cycles the tracker ran, where one looks for them first; the command is top-level `cycles`.
