@@ -46,6 +46,23 @@ import { createThrowawayDatabase } from '../test/helpers/throwaway-database';
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 /** Fetch activities in flight on the worker (MARKETPLACE_CONCURRENCY). */
 const FETCH_CONCURRENCY = Number(process.env.BENCH_FETCH_CONCURRENCY ?? CONCURRENCY);
+/**
+ * Marketplaces each event is scraped on (BENCH_MARKETPLACES, comma-separated; Vivid Seats alone by
+ * default): each gets its catalog column filled and an unlimited rate, on both sides.
+ */
+const MARKETPLACE_LIST = (process.env.BENCH_MARKETPLACES ?? 'vividseats')
+  .split(',')
+  .map((m) => m.trim())
+  .filter((m) => m !== '');
+/** The catalog id of bench event `i` on each marketplace (each in the form its descriptor accepts). */
+const BENCH_EVENT_IDS: Record<string, (i: number) => string> = {
+  stubhub: (i) => String(150000000 + i),
+  vividseats: (i) => String(100000 + i),
+  seatgeek: (i) => String(7000000 + i),
+  ticketmaster: (i) => `Z7bench${i}`,
+};
+const idOf = (marketplace: string, i: number): string => (MARKETPLACE_LIST.includes(marketplace) ? BENCH_EVENT_IDS[marketplace]!(i) : '');
+const UNLIMITED_RATES = Object.fromEntries(MARKETPLACE_LIST.map((m) => [`${m.toUpperCase()}_RATE_PER_SECOND`, '100000']));
 /** Errors in the last hour that raise the operator's alert: scrapeEvents' default, for the plain loop too. */
 const ERROR_ALERT_THRESHOLD = 10;
 
@@ -144,7 +161,8 @@ export const benchmark: Benchmark = {
       const catalogFile = path.join(dir, 'events.csv');
       const rows = Array.from(
         { length: events },
-        (_, i) => `Bench Event ${i + 1},Bench Arena,Boston,MA,US,2027-09-01 20:00,America/New_York,,${100000 + i},,,TRUE`,
+        (_, i) =>
+          `Bench Event ${i + 1},Bench Arena,Boston,MA,US,2027-09-01 20:00,America/New_York,${idOf('stubhub', i)},${idOf('vividseats', i)},${idOf('seatgeek', i)},${idOf('ticketmaster', i)},TRUE`,
       );
       writeFileSync(
         catalogFile,
@@ -155,9 +173,9 @@ export const benchmark: Benchmark = {
       );
       const env = parseEnv({
         MOCK_MARKETPLACE: 'true',
-        MARKETPLACES: 'vividseats',
+        MARKETPLACES: MARKETPLACE_LIST.join(','),
         EVENTS_FILE: catalogFile,
-        VIVIDSEATS_RATE_PER_SECOND: '100000',
+        ...UNLIMITED_RATES,
         MARKETPLACE_CONCURRENCY: String(CONCURRENCY),
         WORKER_SHUTDOWN_GRACE_SECONDS: '5',
         LOG_LEVEL: 'error',
@@ -180,8 +198,8 @@ export const benchmark: Benchmark = {
         DATABASE_URL: database.url,
         TEMPORAL_ADDRESS: temporal.address,
         MOCK_MARKETPLACE: 'true',
-        MARKETPLACES: 'vividseats',
-        VIVIDSEATS_RATE_PER_SECOND: '100000',
+        MARKETPLACES: MARKETPLACE_LIST.join(','),
+        ...UNLIMITED_RATES,
         MARKETPLACE_CONCURRENCY: String(FETCH_CONCURRENCY),
         WORKER_SHUTDOWN_GRACE_SECONDS: '5',
         // The plain loop's pool has 20 connections (createThrowawayDatabase's poolMax above): the same for the worker.
@@ -304,7 +322,7 @@ export const benchmark: Benchmark = {
       // History of one event with ~5,000 listings: a second mock with a deeper pool.
       const bigMock = await startMock(22_000, cleanups);
       await startWorkerProcess({ ...workerEnv, TEMPORAL_TASK_QUEUE: 'bench-history', MOCK_MARKETPLACE_PORT: bigMock.port }, cleanups);
-      const target = due.find((e) => e.marketplaceIds[0]!.marketplaceEventId === '100006')!;
+      const target = due.find((e) => e.marketplaceIds.some((m) => m.marketplaceEventId === idOf(MARKETPLACE_LIST[0]!, 6)))!;
       const one = await client.workflow.execute(scrapeEvents, {
         taskQueue: 'bench-history',
         workflowId: 'bench-history',
@@ -347,7 +365,7 @@ export const benchmark: Benchmark = {
         floor_cycle_s: round(floorSeconds, 2),
         ratio_temporal_to_plain: round(temporalCycle / plainSeconds, 2),
         overhead_ms_per_event: round(((temporalCycle - plainSeconds) * 1000) / events, 2),
-        history_listings: one.events[0]?.result?.outcomes[0]?.listingsStored ?? 0,
+        history_listings: (one.events[0]?.result?.outcomes ?? []).reduce((n, o) => n + o.listingsStored, 0),
         history_bytes_5000: historyToJSON(history).length,
         worker_rss_peak_mb: round(peak, 1),
         rss_after_cycle_1_mb: round(rssAfter[0]!, 1),

@@ -15,6 +15,7 @@ import { benchmark as sync } from './sync';
 import { benchmark as ingest } from './ingest';
 import { benchmark as query } from './query';
 import { benchmark as dashboard } from './dashboard';
+import { benchmark as storage } from './storage';
 
 // Each benchmark lives in its own file; add one line here per file.
 const BENCHMARKS: Record<string, Benchmark> = {
@@ -27,6 +28,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   ingest,
   query,
   dashboard,
+  storage,
 };
 
 async function main(argv: string[]): Promise<number> {
