@@ -5,7 +5,6 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import type { TrackerSettings, TrackerSettingsPatch, TrackerStatus } from '../domain/tracker';
 import { scrapeEvents, selfCheck, trackerLoop } from '../workflows/index';
 import type { ScrapeEventsResult } from '../workflows/scrape-events';
