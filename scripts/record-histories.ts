@@ -1,10 +1,11 @@
 /**
- * `npm run record-histories`: runs the product's workflows for real (dev server, mock marketplace,
- * embedded PostgreSQL) and saves their histories to test/fixtures/histories/, which the replay
- * test replays on every run. Re-record only on purpose, when a workflow change is meant to be
- * incompatible (and old runs have been drained); otherwise the replay test is the guard.
+ * `npm run record-histories -- FOLDER`: runs the product's workflows for real (dev server, mock
+ * marketplace, embedded PostgreSQL) and saves their histories to test/fixtures/histories/FOLDER/.
+ * The replay test replays the folders test/fixtures/histories/in-flight.json lists against the
+ * current code: record a build's histories there when a later build may be handed its open
+ * workflows (docs/upgrades.md says when), and list the folder with why and until when.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -15,7 +16,12 @@ import { startDevServerEnv } from '../test/helpers/temporal';
 import { archiveAndRetention, dailyRollup, hourlyRollup, selfCheck, trackerLoop } from '../src/workflows';
 import { pauseSignal, reconfigureUpdate, scrapeNowSignal, statusQuery } from '../src/workflows/definitions';
 
-const OUT = fromRoot('test', 'fixtures', 'histories');
+const folder = process.argv[2];
+if (!folder || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(folder)) {
+  process.stderr.write('usage: npm run record-histories -- FOLDER (letters, digits, . _ -; e.g. unversioned-c9ba53c)\n');
+  process.exit(2);
+}
+const OUT = fromRoot('test', 'fixtures', 'histories', folder);
 
 async function save(name: string, handle: WorkflowHandle, runId?: string): Promise<void> {
   const history = await (runId ? handle.client.getHandle(handle.workflowId, runId) : handle).fetchHistory();
@@ -24,6 +30,7 @@ async function save(name: string, handle: WorkflowHandle, runId?: string): Promi
 }
 
 async function main(): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
   const [pg, server] = await Promise.all([startPostgresForTests(), startTemporalForTests()]);
   process.env[ADMIN_URL_VAR] = pg.adminUrl;
   process.env[TEMPORAL_ADDRESS_VAR] = server.address;

@@ -5,10 +5,16 @@
 import type { MarketplaceName } from '../../src/domain/listing';
 import type { MockRequestLogEntry } from '../../src/mock-marketplace';
 
-/** One cycle the suite ran (a `scrapeEvents` workflow over every due event). */
+/** One cycle the suite ran (a `scrapeEvents` workflow over every due event, or one cycle of the tracker loop). */
 export interface CycleRecord {
-  /** Workflow id of the cycle (`chaos-cycle-N`): the first segment of its cycle id and scrape keys. */
+  /** Workflow id of the cycle (`chaos-cycle-N`, or the tracker's): the first segment of its cycle id and scrape keys. */
   workflowId: string;
+  /**
+   * A tracker loop's cycle: its start time, the second segment of its cycle id, since every cycle
+   * of the loop has the same workflow id. Absent for a one-off cycle, whose workflow id is its
+   * own: there a second start time is the same cycle started twice (its scrapes are duplicates).
+   */
+  startedAt?: string;
   /** (event id, marketplace) pairs the cycle had to scrape. */
   expected: { eventId: number; marketplace: MarketplaceName }[];
   /** Marketplaces the suite injected marketplace faults into while this cycle ran (not "healthy"). */
@@ -54,13 +60,18 @@ export interface ScrapeTally {
 }
 
 /** Splits a scrape key (`<workflow id>/<started at>/<event>/<marketplace>`) into its cycle and pair. */
-export function parseScrapeKey(key: string): { workflowId: string; eventId: number; marketplace: string } | null {
+export function parseScrapeKey(key: string): { workflowId: string; startedAt: string; eventId: number; marketplace: string } | null {
   const parts = key.split('/');
   if (parts.length < 4) return null;
   const marketplace = parts[parts.length - 1]!;
   const eventId = Number(parts[parts.length - 2]);
   if (!Number.isInteger(eventId)) return null;
-  return { workflowId: parts[0]!, eventId, marketplace };
+  return { workflowId: parts[0]!, startedAt: parts.slice(1, -2).join('/'), eventId, marketplace };
+}
+
+/** The cycle a record or a scrape belongs to: the workflow id, plus the start time for a tracker's cycles. */
+function cycleKey(workflowId: string, startedAt: string | undefined): string {
+  return startedAt === undefined ? workflowId : `${workflowId}/${startedAt}`;
 }
 
 /**
@@ -69,11 +80,12 @@ export function parseScrapeKey(key: string): { workflowId: string; eventId: numb
  * faults in that cycle), or stored more than once (`scrapesDuplicated`, whatever the faults).
  */
 export function tallyScrapes(cycles: readonly CycleRecord[], stored: readonly StoredScrape[]): ScrapeTally {
+  const trackers = new Set(cycles.filter((c) => c.startedAt !== undefined).map((c) => c.workflowId));
   const byPair = new Map<string, StoredScrape[]>();
   for (const s of stored) {
     const k = parseScrapeKey(s.scrapeKey);
     if (!k) continue;
-    const key = `${k.workflowId}/${k.eventId}/${k.marketplace}`;
+    const key = `${cycleKey(k.workflowId, trackers.has(k.workflowId) ? k.startedAt : undefined)}|${k.eventId}/${k.marketplace}`;
     byPair.set(key, [...(byPair.get(key) ?? []), s]);
   }
   const t: ScrapeTally = {
@@ -91,29 +103,31 @@ export function tallyScrapes(cycles: readonly CycleRecord[], stored: readonly St
   };
   const note = (line: string): void => void (t.examples.length < 10 && t.examples.push(line));
   const ours = new Set(cycles.map((c) => c.workflowId));
+  const name = (key: string): string => key.replace('|', '/');
   for (const c of cycles) {
     if (!c.completed) continue;
     t.cycles++;
     const faulted = new Set(c.faulted);
     for (const { eventId, marketplace } of c.expected) {
       t.scrapesExpected++;
-      const rows = byPair.get(`${c.workflowId}/${eventId}/${marketplace}`) ?? [];
+      const pair = `${cycleKey(c.workflowId, c.startedAt)}|${eventId}/${marketplace}`;
+      const rows = byPair.get(pair) ?? [];
       if (rows.length === 0) {
         if (faulted.has(marketplace)) t.scrapesMissingFaulted++;
         else {
           t.scrapesMissing++;
-          note(`${c.workflowId}/${eventId}/${marketplace}: missing`);
+          note(`${name(pair)}: missing`);
         }
       }
     }
   }
   // Duplicates are counted over every stored scrape of the suite's cycles, completed or not.
   for (const [pair, rows] of byPair) {
-    if (!ours.has(pair.split('/')[0]!)) continue;
+    if (!ours.has(pair.split('/')[0]!.split('|')[0]!)) continue;
     t.scrapesStored += 1;
     if (rows.length > 1) {
       t.scrapesDuplicated += rows.length - 1;
-      note(`${pair}: stored ${rows.length} times`);
+      note(`${name(pair)}: stored ${rows.length} times`);
     }
     for (const r of rows) {
       if (r.served !== null) {

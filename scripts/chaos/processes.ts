@@ -61,6 +61,19 @@ export class ProcessSet {
     await this.waitGone(pid, 10_000);
   }
 
+  /** SIGTERM to the whole group of `child` (a graceful stop), SIGKILL if it is still there after `graceMs`. */
+  async terminate(started: { child: ChildProcess; exited: Promise<void> }, graceMs = 30_000): Promise<void> {
+    const pid = started.child.pid;
+    if (!pid) return;
+    try {
+      process.kill(-pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    if (!(await this.waitGone(pid, graceMs))) await this.kill(started);
+    await started.exited;
+  }
+
   /** Waits until no process of group `pgid` is left (or `timeoutMs` passed). */
   async waitGone(pgid: number, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;

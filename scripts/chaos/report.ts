@@ -10,6 +10,11 @@ export function goalsMet(r: ChaosReport): string[] {
   if (r.max_rate_ratio > 1.05) failed.push(`max_rate_ratio ${r.max_rate_ratio} > 1.05`);
   if (r.processes_left > 0) failed.push(`${r.processes_left} process(es) left`);
   if (r.cycles_failed > 0) failed.push(`${r.cycles_failed} cycle(s) failed`);
+  if (r.upgrade_drills < 1) failed.push('no upgrade drill ran');
+  if (r.nondeterminism_errors > 0) failed.push(`${r.nondeterminism_errors} non-determinism error(s)`);
+  if (r.max_cycle_gap_ratio !== null && r.max_cycle_gap_ratio > 1) failed.push(`max_cycle_gap_ratio ${r.max_cycle_gap_ratio} > 1`);
+  if (r.upgrade && r.upgrade.step_mismatches > 0)
+    failed.push(`${r.upgrade.step_mismatches} scrape(s) ran code of another build than the one they were pinned to`);
   return failed;
 }
 
@@ -33,6 +38,16 @@ export function formatReport(r: ChaosReport): string {
       `${x.maxInWindow} in a window, ${x.allowed} allowed (${x.ratio})`,
     ]),
     ['recovery max', r.recovery_s_max === null ? '-' : `${r.recovery_s_max} s`],
+    ['upgrade drills', String(r.upgrade_drills)],
+    ['non-determinism errors', String(r.nondeterminism_errors)],
+    ['max cycle gap / sleep bound', r.max_cycle_gap_ratio === null ? '-' : String(r.max_cycle_gap_ratio)],
+    ...(r.upgrade
+      ? ([
+          ['  old build drained in', `${r.upgrade.drain_s} s`],
+          ['  scrapes on old / new build', `${r.upgrade.scrapes_on_old_build} / ${r.upgrade.scrapes_on_new_build}`],
+          ['  step mismatches', String(r.upgrade.step_mismatches)],
+        ] as [string, string][])
+      : []),
     ['processes left', String(r.processes_left)],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -24,6 +24,8 @@ import { productionBundleOptions } from '../../src/worker/bundle';
 import { delayWithin, describeStep, drawPlan, type FaultStep } from './plan';
 import { ProcessSet, type Started } from './processes';
 import { startMock, startPostgres, startTemporal, startWorker, workerEnv, type StackPorts } from './stack';
+import { describeDeployment, setCurrentBuild } from '../../src/client/deployment';
+import { BUILD_N, CHAOS_DEPLOYMENT, runUpgradeDrill, type DrillResult } from './upgrade-drill';
 
 export interface ChaosOptions {
   short: boolean;
@@ -67,6 +69,18 @@ export interface ChaosReport {
   recovery_s_max: number | null;
   worker_restarts_refused: number;
   processes_left: number;
+  /** Upgrade drills run (upgrade-drill.ts): 1, or 0 when the run stopped before it. */
+  upgrade_drills: number;
+  nondeterminism_errors: number;
+  /** Longest gap between the drill's cycles over the configured sleep's upper bound (null without a drill). */
+  max_cycle_gap_ratio: number | null;
+  upgrade: {
+    drain_s: number;
+    scrapes_on_old_build: number;
+    scrapes_on_new_build: number;
+    /** scrapeEvent runs whose history does not match their build's code (the new step on the old build, or missing on the new). */
+    step_mismatches: number;
+  } | null;
   examples: string[];
 }
 
@@ -107,7 +121,9 @@ export class ChaosRun {
   private temporal?: DevServerHandle;
   private postgres?: EmbeddedPostgresHandle;
   private mock?: Started;
-  private readonly workers: (Started | undefined)[] = [undefined, undefined];
+  /** Workers 1 and 2 run build N; 3 and 4 are the upgrade drill's build N+1. */
+  private readonly workers: (Started | undefined)[] = [undefined, undefined, undefined, undefined];
+  private drill: DrillResult | null = null;
   private env!: NodeJS.ProcessEnv;
   private databaseUrl = '';
   private stopRequested = false;
@@ -164,12 +180,19 @@ export class ChaosRun {
       bundlePath,
       rates: CHAOS_RATES,
       httpTimeoutMs: HTTP_TIMEOUT_MS,
+      deployment: { name: CHAOS_DEPLOYMENT, buildId: BUILD_N },
+      eventsFile: catalogFile,
     });
     await Promise.all([this.restartWorker(0), this.restartWorker(1)]);
-    log('chaos: stack up (Temporal, PostgreSQL, mock marketplace, 2 workers)');
-
     const connection = await Connection.connect({ address: this.temporal.address });
     const client = new Client({ connection, namespace: 'default' });
+    // Versioned workers take no workflow until their build is the deployment's Current Version.
+    await this.waitFor('build N registered', async () =>
+      (await describeDeployment(client, 'default', CHAOS_DEPLOYMENT))?.versions.some((v) => v.buildId === BUILD_N),
+    );
+    await setCurrentBuild(client, 'default', CHAOS_DEPLOYMENT, BUILD_N, 'chaos');
+    log(`chaos: stack up (Temporal, PostgreSQL, mock marketplace, 2 workers of build ${BUILD_N})`);
+
     const plan = drawPlan({
       seed: this.opts.seed,
       each: this.opts.short
@@ -190,10 +213,37 @@ export class ChaosRun {
       await this.runCycle(client, n);
     }
     await faultLoop;
+    if (!this.stopRequested) {
+      this.drill = await runUpgradeDrill({
+        procs: this.procs,
+        dir: this.dir,
+        client,
+        temporalAddress: this.temporal.address,
+        databaseUrl: this.databaseUrl,
+        taskQueue: TASK_QUEUE,
+        workerEnv: this.env,
+        startWorker: async (i, env) => (this.workers[i] = await startWorker(this.procs, this.dir, i, env)),
+        stopOldWorkers: async () => {
+          await Promise.all([0, 1].map((i) => (this.workers[i] ? this.procs.terminate(this.workers[i]) : undefined)));
+          this.workers[0] = this.workers[1] = undefined;
+        },
+        stopRequested: () => this.stopRequested,
+        log,
+      });
+      this.cycles.push(...this.drill.cycles);
+    }
     await connection.close();
 
     const report = await this.count(started, requestLog);
     return report;
+  }
+
+  private async waitFor(what: string, probe: () => Promise<boolean | undefined>): Promise<void> {
+    const deadline = Date.now() + 120_000;
+    while (!(await probe())) {
+      if (Date.now() > deadline) throw new Error(`chaos: ${what} did not happen within 120 s`);
+      await sleep(200);
+    }
   }
 
   private async syncCatalog(file: string): Promise<void> {
@@ -373,7 +423,7 @@ export class ChaosRun {
            FROM scrapes s
            LEFT JOIN event_sources es ON es.event_id = s.event_id AND es.marketplace = s.marketplace
            LEFT JOIN (SELECT scrape_ref, count(*) AS n, count(DISTINCT listing_id) AS d FROM listings GROUP BY scrape_ref) l ON l.scrape_ref = s.id
-          WHERE s.scrape_key LIKE 'chaos-cycle-%'`,
+          WHERE s.scrape_key LIKE 'chaos-cycle-%' OR s.scrape_key LIKE 'tracker/%'`,
       );
       stored = rows.rows.map((r) => ({
         scrapeKey: r.scrape_key,
@@ -420,6 +470,17 @@ export class ChaosRun {
       recovery_s_max: recoveries.length ? Math.round(Math.max(...recoveries) * 10) / 10 : null,
       worker_restarts_refused: this.workerRestartsRefused,
       processes_left: processesLeft,
+      upgrade_drills: this.drill ? 1 : 0,
+      nondeterminism_errors: (this.drill?.nondeterminismErrors ?? 0) + nondeterminismInLogs(this.dir),
+      max_cycle_gap_ratio: this.drill?.maxCycleGapRatio ?? null,
+      upgrade: this.drill
+        ? {
+            drain_s: this.drill.drainSeconds,
+            scrapes_on_old_build: this.drill.scrapesOnOld,
+            scrapes_on_new_build: this.drill.scrapesOnNew,
+            step_mismatches: this.drill.stepMismatches,
+          }
+        : null,
       examples: tally.examples,
     };
   }
@@ -441,6 +502,16 @@ export class ChaosRun {
   cleanup(keep: boolean): void {
     if (!keep) rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Lines of the workers' logs that report a non-determinism error (Temporal's TMPRL1100). */
+export function nondeterminismInLogs(dir: string): number {
+  let n = 0;
+  for (const f of readdirSync(dir).filter((name) => /^worker-\d+\.log$/.test(name)))
+    n += readFileSync(path.join(dir, f), 'utf8')
+      .split('\n')
+      .filter((line) => /TMPRL1100|nondeterminism/i.test(line)).length;
+  return n;
 }
 
 /** Processes whose command line contains `needle` (from /proc; 0 where /proc is absent). */

@@ -63,6 +63,10 @@ export function workerEnv(opts: {
   bundlePath: string;
   rates: Record<string, number>;
   httpTimeoutMs: number;
+  /** Worker Versioning: the deployment and build the workers poll as. */
+  deployment: { name: string; buildId: string };
+  /** The catalog the tracker loop's cycles sync (the upgrade drill's): the run's own events. */
+  eventsFile: string;
 }): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
@@ -73,6 +77,9 @@ export function workerEnv(opts: {
     MOCK_MARKETPLACE: 'true',
     MOCK_MARKETPLACE_PORT: String(opts.mockPort),
     WORKER_BUNDLE_PATH: opts.bundlePath,
+    EVENTS_FILE: opts.eventsFile,
+    TEMPORAL_DEPLOYMENT_NAME: opts.deployment.name,
+    WORKER_BUILD_ID: opts.deployment.buildId,
     METRICS_PORT: '0',
     TEMPORAL_METRICS_PORT: '0',
     // info: the "worker polling" line tells the suite the worker is ready.

@@ -21,6 +21,7 @@ describe('chaos counting', () => {
   it('reads the cycle, event and marketplace out of a scrape key', () => {
     assert.deepEqual(parseScrapeKey('chaos-cycle-3/2026-11-30T21:00:00.000Z/17/stubhub'), {
       workflowId: 'chaos-cycle-3',
+      startedAt: '2026-11-30T21:00:00.000Z',
       eventId: 17,
       marketplace: 'stubhub',
     });
@@ -56,6 +57,22 @@ describe('chaos counting', () => {
     assert.equal(t.scrapesDuplicated, 1);
     assert.equal(t.listingsDuplicated, 1, 'five rows for four listing ids');
     assert.ok(t.examples.some((e) => e.includes('chaos-cycle-1/2/stubhub: missing')));
+  });
+
+  it("counts each of a tracker loop's cycles apart, though they share the loop's workflow id", () => {
+    const t = tallyScrapes(
+      [
+        { workflowId: 'tracker', startedAt: 't0', expected: [{ eventId: 1, marketplace: 'stubhub' }], faulted: [], completed: true },
+        { workflowId: 'tracker', startedAt: 't1', expected: [{ eventId: 1, marketplace: 'stubhub' }], faulted: [], completed: true },
+        { workflowId: 'tracker', startedAt: 't2', expected: [{ eventId: 1, marketplace: 'stubhub' }], faulted: [], completed: true },
+      ],
+      [scrape('tracker/t0/1/stubhub'), scrape('tracker/t1/1/stubhub'), scrape('tracker/t1/1/stubhub')],
+    );
+    assert.equal(t.cycles, 3);
+    assert.equal(t.scrapesStored, 2);
+    assert.equal(t.scrapesDuplicated, 1, 'cycle t1 stored event 1 twice');
+    assert.equal(t.scrapesMissing, 1, 'cycle t2 stored nothing');
+    assert.deepEqual(t.examples.sort(), ['tracker/t1/1/stubhub: stored 2 times', 'tracker/t2/1/stubhub: missing']);
   });
 
   it('finds the busiest window of each marketplace against its rate', () => {
