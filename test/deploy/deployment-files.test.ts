@@ -154,6 +154,15 @@ describe('docker-compose.yml', { skip: 'skipped' in composeProgram ? composeProg
     }
   });
 
+  it('runs each worker as the build its image tag names, in the ticket-tracker deployment (Worker Versioning)', () => {
+    for (const [name, s] of ownServices) {
+      const tag = s.image!.split(':')[1];
+      assert.equal(tag, '0.1.0');
+      assert.equal(s.environment?.WORKER_BUILD_ID, tag, `${name}: WORKER_BUILD_ID is not the image tag`);
+      assert.equal(s.environment?.TEMPORAL_DEPLOYMENT_NAME, 'ticket-tracker', name);
+    }
+  });
+
   it('publishes the Temporal UI on the port the docs name', () => {
     const ui = Object.values(config.services).find((s) => s.image?.startsWith('temporalio/ui:'));
     assert.ok(
