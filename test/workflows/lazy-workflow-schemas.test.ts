@@ -21,8 +21,8 @@ describe('schemas of the modules workflows import are built on first use', () =>
   it('hands out one schema instance per module, which still refuses bad input naming the field', () => {
     assert.equal(scrapeEventInputSchema(), scrapeEventInputSchema());
     const bad = scrapeEventInputSchema().safeParse({
-      event: { id: 1, name: 'x', startsAt: null, sources: [{ marketplace: 'nowhere', marketplaceEventId: '1' }] },
-      jobId: 'j',
+      event: { id: 1, name: 'x', startsAt: null, marketplaceIds: [{ marketplace: 'nowhere', marketplaceEventId: '1' }] },
+      cycleId: 'j',
     });
     assert.equal(bad.success, false);
     assert.deepEqual(bad.error?.issues[0]?.path, ['event', 'marketplaceIds', 0, 'marketplace']);

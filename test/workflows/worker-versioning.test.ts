@@ -182,9 +182,59 @@ describe('worker versioning: pinned scrapes, the tracker loop moving at continue
         await stray.stop();
       }
       await handle.cancel();
+      await handle.result();
     } finally {
       await v2?.stop();
       await v1.stop().catch(() => undefined);
+    }
+  });
+
+  it('moves a tracker loop running on unversioned workers to the first promoted build', async () => {
+    const client = temporal.client;
+    const ns = temporal.namespace ?? 'default';
+    const name = `${deploymentName}-from-unversioned`;
+    const unversioned = await stack.startWorkers();
+    let versioned: Awaited<ReturnType<TrackerStack['startWorkers']>> | undefined;
+    try {
+      const sleepMs = 60_000;
+      const handle = await client.workflow.start(trackerLoop, {
+        taskQueue: stack.taskQueue,
+        workflowId: DEFAULT_TRACKER_WORKFLOW_ID,
+        args: [{ settings: { intervalHours: sleepMs / 3_600_000, randomization: 'uniform', minFactor: 1, maxFactor: 1, fanout: 2 } }],
+      });
+      const asleep = await waitFor(
+        'an unversioned cycle and its sleep',
+        async () => {
+          const s = await handle.query(statusQuery);
+          return s.cycle >= 1 && s.phase === 'sleeping' ? s : undefined;
+        },
+        120_000,
+      );
+      assert.equal(await buildOf(handle), null, 'runs unversioned');
+      versioned = await stack.startWorkers({ version: { deploymentName: name, buildId: 'v1' } });
+      await waitFor('v1 registered', async () => (await describeDeployment(client, ns, name))?.versions.some((v) => v.buildId === 'v1'));
+      const cliEnv = {
+        TEMPORAL_ADDRESS: temporal.connection.options.address,
+        TEMPORAL_TASK_QUEUE: stack.taskQueue,
+        TEMPORAL_DEPLOYMENT_NAME: name,
+        LOG_LEVEL: 'error',
+        HOME: process.env.HOME,
+      };
+      const promoted = await runCli(['tracker', 'promote', 'v1'], cliEnv);
+      assert.equal(promoted.code, 0, promoted.stderr);
+      // The sleeping loop's next task goes to v1, which replays its unversioned history and moves on.
+      await waitFor('the loop on v1', async () => ((await buildOf(handle)) === 'v1' ? true : undefined), 50_000);
+      const carried = await handle.query(statusQuery);
+      assert.equal(carried.nextWakeAt, asleep.nextWakeAt);
+      // The unversioned workers are refused by name now that a build is current.
+      const status = await runCli(['tracker', 'status'], cliEnv);
+      assert.equal(status.code, 1);
+      assert.match(status.stderr, new RegExp(`unversioned, while deployment ${name} has current build v1`));
+      await handle.cancel();
+      await handle.result();
+    } finally {
+      await versioned?.stop();
+      await unversioned.stop();
     }
   });
 });
