@@ -193,6 +193,8 @@ describe('worker versioning: pinned scrapes, the tracker loop moving at continue
     const client = temporal.client;
     const ns = temporal.namespace ?? 'default';
     const name = `${deploymentName}-from-unversioned`;
+    // A task queue of its own: the first test's queue belongs to a deployment whose builds are gone.
+    const stack = await startTrackerStack(temporal, { eventsFile: writeEventsFile(CATALOG), marketplaces: ['stubhub', 'vividseats'] });
     const unversioned = await stack.startWorkers();
     let versioned: Awaited<ReturnType<TrackerStack['startWorkers']>> | undefined;
     try {
@@ -235,6 +237,7 @@ describe('worker versioning: pinned scrapes, the tracker loop moving at continue
     } finally {
       await versioned?.stop();
       await unversioned.stop();
+      await stack.close();
     }
   });
 });
