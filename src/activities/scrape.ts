@@ -1,6 +1,5 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Db } from '../db/pool';
 import { waitingOutDatabase } from '../db/unavailable';
 import type { StoredScrapeRef } from '../domain/tracker';
 import { runScrape, type LiveStep, type ScrapeAttempt, type ScrapeDeps } from '../scrape';

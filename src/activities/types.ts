@@ -1,7 +1,7 @@
 import type { AlertChannel } from '../alerts/channel';
 import type { Env } from '../config';
 import type { Db } from '../db/pool';
-import type { MarketplaceName, ScrapeInput } from '../domain/listing';
+import type { MarketplaceName } from '../domain/listing';
 
 export type { ScrapeInput } from '../domain/listing';
 import type { Logger } from '../logging/logger';

@@ -1,6 +1,4 @@
-import type { Db } from '../db/pool';
 import { PRICE_BASES } from '../domain/price-basis';
-import type { StoredScrapeRef } from '../domain/tracker';
 import {
   insertPriceChanges,
   lowestOn,

@@ -1,7 +1,5 @@
 import type pg from 'pg';
-import type { Db } from '../../db/pool';
 import type { PriceBasis } from '../../domain/price-basis';
-import type { StoredScrapeRef } from '../../domain/tracker';
 
 /**
  * The SQL of the evaluate step (../evaluate.ts, ../price-changes.ts): the stored scrapes it
