@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type pg from 'pg';
 import type { ScrapeInput } from '../domain/listing';
-import { copyChunks } from '../db/copy';
+import { copyChunks, copyRows } from '../db/copy';
 import type { Db } from '../db/pool';
 import { waitingOutDatabase } from '../db/unavailable';
 import type { EventStatus } from '../domain/event-status';
@@ -18,6 +18,8 @@ import {
   listingCopyLine,
   listingCopyPrefix,
   previousListingsStored,
+  SNAPSHOT_COLUMNS,
+  snapshotCopyLine,
   storedCapture,
   storedScrapeRow,
 } from './queries/store';
@@ -153,8 +155,8 @@ async function copyValidListings(client: pg.ClientBase, raw: readonly unknown[],
  * every listing before its row is written; listings go through COPY; the scrape is assessed
  * (./assess.ts) before its row is written.
  *
- * Round trips: BEGIN with the id reservation, COPY (listings only), the claim with the scrape's
- * counts and snapshots in one statement, COMMIT.
+ * Round trips: BEGIN with the id reservation, COPY of the listings, COPY of the snapshots, the
+ * claim with the scrape's counts in one statement, COMMIT.
  */
 export async function persistScrape(db: Db, input: PersistScrapeInput): Promise<PersistScrapeResult> {
   const envelope = envelopeSchema.safeParse(input);
@@ -169,11 +171,13 @@ export async function persistScrape(db: Db, input: PersistScrapeInput): Promise<
   const client = await db.connect();
   try {
     const scrapeRef = await beginAndReserveId(client);
+    // The fields every listing and snapshot row of the scrape shares, encoded once.
+    const prefix = listingCopyPrefix(capturedAt, eventId, marketplace, scrapeRef);
     const contents =
-      fetched.kind === 'listings'
-        ? await copyValidListings(client, fetched.listings, listingCopyPrefix(capturedAt, eventId, marketplace, scrapeRef))
-        : summaryContents(fetched.summary);
+      fetched.kind === 'listings' ? await copyValidListings(client, fetched.listings, prefix) : summaryContents(fetched.summary);
     const { snapshots, rejected, rejectedCount, listingsStored } = contents;
+    if (snapshots.length > 0)
+      await copyRows(client, 'ticket_snapshots', SNAPSHOT_COLUMNS, snapshots.length, (i) => snapshotCopyLine(prefix, snapshots[i]!));
     // The previous scrape's count matters only for an empty one: looked up then, not on every scrape.
     const previousStored =
       fetched.kind === 'listings' && listingsStored === 0 ? await previousListingsStored(client, eventId, marketplace, capturedAt) : null;
@@ -193,7 +197,7 @@ export async function persistScrape(db: Db, input: PersistScrapeInput): Promise<
       listingsStored,
       listingsRejected: rejectedCount,
       rejected,
-      snapshots,
+      snapshots: snapshots.length,
       lowestPrice,
       allInLowestPrice,
       items,
