@@ -166,7 +166,7 @@ export async function runUpgradeDrill(ctx: DrillContext): Promise<DrillResult> {
       return Number(r.rows[0]?.n ?? 0) >= 2 ? open.cycle_id : undefined;
     });
     const promotedAt = Date.now();
-    await tracker.promote(CHAOS_DEPLOYMENT, BUILD_NEXT);
+    await tracker.promote(CHAOS_DEPLOYMENT, BUILD_NEXT, ctx.taskQueue);
     log(`chaos: upgrade drill: ${BUILD_NEXT} promoted while ${inFlight} had scrapes in flight`);
     await until(`${BUILD_N} drained`, 600_000, ctx.stopRequested, async () =>
       (await runningOn(client, BUILD_N)) === 0 ? true : undefined,

@@ -32,12 +32,20 @@ export interface Poller {
   version: { deploymentName: string; buildId: string } | null;
 }
 
-/** Whether a poller serves the deployment: `serving` (current, ramping, draining), `idle` (a version no workflow is routed to), `refused`. */
+/**
+ * Whether a poller serves the deployment: `serving` (current, ramping, draining), `idle` (a version
+ * no workflow is routed to), `refused` (not of this deployment: this tool's verdict, the server
+ * routes by deployment), `gone` (no poll for STALE_POLL_MS: stopped; the server lists a worker for
+ * minutes after its last poll).
+ */
 export interface PollerVerdict {
   poller: Poller;
-  verdict: 'serving' | 'idle' | 'refused';
+  verdict: 'serving' | 'idle' | 'refused' | 'gone';
   reason: string;
 }
+
+/** A worker that has not polled for this long is taken as stopped (a long poll lasts about a minute). */
+export const STALE_POLL_MS = 120_000;
 
 /** gRPC's NOT_FOUND status code (grpc.io/docs/guides/status-codes): the deployment does not exist yet. */
 const GRPC_NOT_FOUND = 5;
@@ -63,6 +71,16 @@ export class UnknownBuildIdError extends Error {
       `unknown build id "${buildId}": deployment ${deploymentName} has ${
         known.length > 0 ? known.map((v) => `${v.buildId} (${v.status})`).join(', ') : 'no version (no versioned worker has polled)'
       }`,
+    );
+  }
+}
+
+/** A build no live worker polls for: promoting it would strand every workflow routed to it. */
+export class NoWorkerOfBuildError extends Error {
+  override name = 'NoWorkerOfBuildError';
+  constructor(buildId: string, deploymentName: string, taskQueue: string) {
+    super(
+      `no worker of build ${buildId} (deployment ${deploymentName}) polls task queue ${taskQueue}: start its workers first, or the tracker and every new scrape would wait for one`,
     );
   }
 }
@@ -96,10 +114,10 @@ export async function describeDeployment(client: Client, namespace: string, name
 /**
  * Makes `buildId` the Current Version of deployment `name`: new workflows start on it, and the
  * tracker loop moves to it at its next continue-as-new. The build must be a version of the
- * deployment (a worker of that build has polled). Resolves once the routing change has reached
- * the task queues (30 s at most).
+ * deployment (a worker of that build has polled) and, when `taskQueue` is given, a worker of it
+ * must poll that queue now. Resolves once the routing change has reached the task queues (30 s at most).
  *
- * @throws UnknownBuildIdError naming the build and the versions there are.
+ * @throws UnknownBuildIdError naming the build and the versions there are; NoWorkerOfBuildError.
  */
 export async function setCurrentBuild(
   client: Client,
@@ -107,9 +125,17 @@ export async function setCurrentBuild(
   name: string,
   buildId: string,
   identity: string,
+  taskQueue?: string,
 ): Promise<{ previous: string | null }> {
   const before = await describeDeployment(client, namespace, name);
   if (!before || !before.versions.some((v) => v.buildId === buildId)) throw new UnknownBuildIdError(buildId, name, before?.versions ?? []);
+  if (taskQueue) {
+    // Workflows routed to a build nobody polls for wait, the tracker loop with them.
+    const live = judgePollers(await workflowPollers(client, namespace, taskQueue), name, before).filter(
+      (p) => p.verdict !== 'gone' && p.poller.version?.deploymentName === name && p.poller.version.buildId === buildId,
+    );
+    if (live.length === 0) throw new NoWorkerOfBuildError(buildId, name, taskQueue);
+  }
   await client.workflowService.setWorkerDeploymentCurrentVersion({ namespace, deploymentName: name, buildId, identity });
   // The change reaches the task queues asynchronously: until it has, a workflow task still sees
   // the old target (a tracker woken now would not move). 30 s at most, then it returns anyway.
@@ -145,9 +171,21 @@ export async function workflowPollers(client: Client, namespace: string, taskQue
  * deployment has a Current Version (it only serves workflows started before Worker Versioning, and
  * none start there any more); a version nothing is routed to is idle.
  */
-export function judgePollers(pollers: readonly Poller[], name: string, deployment: DeploymentState | null): PollerVerdict[] {
+export function judgePollers(
+  pollers: readonly Poller[],
+  name: string,
+  deployment: DeploymentState | null,
+  now: number = Date.now(),
+): PollerVerdict[] {
   return pollers.map((poller): PollerVerdict => {
     const v = poller.version;
+    const silentMs = poller.lastPollAt ? now - Date.parse(poller.lastPollAt) : 0;
+    if (silentMs > STALE_POLL_MS)
+      return {
+        poller,
+        verdict: 'gone',
+        reason: `${v ? `build ${v.buildId}, ` : ''}last polled ${Math.round(silentMs / 1000)} s ago: stopped`,
+      };
     if (!v) {
       return deployment?.current
         ? { poller, verdict: 'refused', reason: `unversioned, while deployment ${name} has current build ${deployment.current}` }

@@ -100,9 +100,27 @@ export class TrackerClient {
     return this.client.workflow.getHandle(DEFAULT_TRACKER_WORKFLOW_ID);
   }
 
-  /** The tracker's status query. Throws TrackerNotRunningError. */
-  status(): Promise<TrackerStatus> {
+  /**
+   * The tracker's status query. Throws TrackerNotRunningError, also when the loop has ended (a
+   * closed workflow still answers queries, with its last state).
+   */
+  async status(): Promise<TrackerStatus> {
+    const run = await notRunning(() => this.tracker.describe());
+    if (run.status.name !== 'RUNNING') throw new TrackerNotRunningError(`the tracker's last run is ${run.status.name}`);
     return notRunning(() => this.tracker.query(statusQuery));
+  }
+
+  /** The build the tracker's current run is pinned to (null: unversioned), or undefined when no tracker runs. */
+  async trackerBuild(): Promise<{ deploymentName: string; buildId: string } | null | undefined> {
+    try {
+      const run = await this.tracker.describe();
+      if (run.status.name !== 'RUNNING') return undefined;
+      const v = run.raw.workflowExecutionInfo?.versioningInfo?.deploymentVersion;
+      return v?.buildId ? { deploymentName: v.deploymentName ?? '', buildId: v.buildId } : null;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
   }
 
   /** Sends one of TRACKER_SIGNALS; returns the signal's name. Throws TrackerNotRunningError. */
@@ -143,21 +161,23 @@ export class TrackerClient {
    * to the build now rather than at the end of its sleep (versionPromotedSignal). Throws
    * UnknownBuildIdError naming the build; `trackerSignalled` is false when no tracker runs.
    */
-  async promote(name: string, buildId: string): Promise<{ previous: string | null; trackerSignalled: boolean }> {
-    const { previous } = await setCurrentBuild(this.client, this.namespace, name, buildId, `ticket-tracker CLI ${process.pid}`);
+  async promote(name: string, buildId: string, taskQueue: string): Promise<{ previous: string | null; trackerSignalled: boolean }> {
+    const { previous } = await setCurrentBuild(this.client, this.namespace, name, buildId, `ticket-tracker CLI ${process.pid}`, taskQueue);
     // Signalled until the loop is on the build or busy with a cycle (it moves when the cycle ends):
     // a workflow task that started before the routing change reached its task queue sees no change.
     for (let attempt = 1; ; attempt++) {
-      try {
-        await this.tracker.signal(versionPromotedSignal);
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return { previous, trackerSignalled: false };
-        throw err;
-      }
+      if ((await this.trackerBuild()) === undefined) return { previous, trackerSignalled: false };
+      await this.tracker.signal(versionPromotedSignal);
       await new Promise((r) => setTimeout(r, 1000));
-      const [run, status] = await Promise.all([this.tracker.describe(), this.tracker.query(statusQuery)]);
-      const onBuild = run.raw.workflowExecutionInfo?.versioningInfo?.deploymentVersion?.buildId === buildId;
-      if (onBuild || status.phase !== 'sleeping' || attempt >= 10) return { previous, trackerSignalled: true };
+      const onBuild = (await this.trackerBuild())?.buildId === buildId;
+      // A loop whose worker does not answer is left to move when it gets one: the promotion is made.
+      const phase = onBuild
+        ? null
+        : await this.tracker.query(statusQuery).then(
+            (s) => s.phase,
+            () => null,
+          );
+      if (onBuild || phase !== 'sleeping' || attempt >= 10) return { previous, trackerSignalled: true };
     }
   }
 

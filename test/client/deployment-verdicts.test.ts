@@ -47,6 +47,26 @@ describe("tracker status's verdict on each worker", () => {
     assert.match(of('0.0.9').reason, /drained: .* can be stopped/);
   });
 
+  it('takes a worker silent for more than two minutes as gone, whatever its build', () => {
+    const now = Date.parse('2026-12-08T02:00:00Z');
+    const judged = judgePollers(
+      [
+        { identity: 'old', lastPollAt: '2026-12-08T01:57:30.000Z', version: { deploymentName: 'elsewhere', buildId: '0.2.0' } },
+        { identity: 'live', lastPollAt: '2026-12-08T01:59:10.000Z', version: { deploymentName: 'ticket-tracker', buildId: '0.2.0' } },
+      ],
+      'ticket-tracker',
+      deployment,
+      now,
+    );
+    assert.deepEqual(
+      judged.map((j) => [j.poller.identity, j.verdict, j.reason]),
+      [
+        ['old', 'gone', 'build 0.2.0, last polled 150 s ago: stopped'],
+        ['live', 'serving', 'build 0.2.0 (current)'],
+      ],
+    );
+  });
+
   it('takes unversioned workers as serving where no deployment exists (the dev stack)', () => {
     assert.deepEqual(verdictOf(poller('w', null), null), { poller: poller('w', null), verdict: 'serving', reason: 'unversioned' });
   });

@@ -92,7 +92,7 @@ describe('worker versioning: pinned scrapes, the tracker loop moving at continue
       const before = await runCli(['tracker', 'status'], cliEnv);
       assert.equal(before.code, 0, before.stderr);
       assert.match(before.stdout, new RegExp(`${deploymentName}: current b1; versions .*b2 \\((inactive|created)\\)`));
-      assert.match(before.stdout, /\[idle: build b2 \((inactive|created): make it current with `ticket-tracker tracker promote b2`\)\]/);
+      assert.match(before.stdout, /\[idle: build b2 \((inactive|created): make it current with `ticket-tracker tracker promote b2`\); last poll /);
       const unknownPromote = await runCli(['tracker', 'promote', 'b7'], cliEnv);
       assert.equal(unknownPromote.code, 2);
       assert.match(unknownPromote.stderr, /unknown build id "b7"/);
@@ -232,8 +232,14 @@ describe('worker versioning: pinned scrapes, the tracker loop moving at continue
       const status = await runCli(['tracker', 'status'], cliEnv);
       assert.equal(status.code, 1);
       assert.match(status.stderr, new RegExp(`unversioned, while deployment ${name} has current build v1`));
+      assert.match(status.stdout, new RegExp(`tracker build +v1 of ${name}`));
       await handle.cancel();
       await handle.result();
+      // An ended loop still answers queries: status says it is not running all the same.
+      const ended = await runCli(['tracker', 'status'], cliEnv);
+      assert.equal(ended.code, 1);
+      assert.match(ended.stdout, /phase +not running/);
+      assert.match(ended.stderr, /the tracker is not running/);
     } finally {
       await versioned?.stop();
       await unversioned.stop();

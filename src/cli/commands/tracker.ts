@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { MarketplaceOutcome, TrackerSettingsPatch, TrackerStatus } from '../../domain/tracker';
 import { settingsOptions, trackerSettingsFrom } from '../tracker-settings';
 import { ReconfigureRejectedError, TRACKER_SIGNALS, TrackerNotRunningError } from '../../client/tracker-client';
-import { judgePollers, UnknownBuildIdError, type DeploymentState, type PollerVerdict } from '../../client/deployment';
+import { judgePollers, NoWorkerOfBuildError, UnknownBuildIdError, type DeploymentState, type PollerVerdict } from '../../client/deployment';
 import { EVENT_FORMS_HELP, EventRefError, resolveEventRef } from '../../catalog/event-ref';
 import { DEFAULT_TRACKER_WORKFLOW_ID } from '../../workflows/definitions';
 import type { CliContext } from '../context';
@@ -25,7 +25,16 @@ function withSettingsFlags(cmd: Command): Command {
 }
 
 /** The tracker's own status (null while it is not running), the deployment and its workers. */
-type StatusShown = { tracker: TrackerStatus | null; deployment: DeploymentState | null; workers: PollerVerdict[]; cliNode: string };
+type StatusShown = {
+  tracker: TrackerStatus | null;
+  /** Why `tracker` is null: not running, or not answering. */
+  trackerProblem: string | null;
+  /** The build the loop's current run is on (null: unversioned; undefined: no loop runs). */
+  trackerBuild: { deploymentName: string; buildId: string } | null | undefined;
+  deployment: DeploymentState | null;
+  workers: PollerVerdict[];
+  cliNode: string;
+};
 
 /** `ticket-tracker: current b2, versions b1 (draining), b2 (current)`, or why there is none. */
 function deploymentLine(name: string, d: DeploymentState | null): string {
@@ -35,9 +44,23 @@ function deploymentLine(name: string, d: DeploymentState | null): string {
 }
 
 function printStatus(shown: StatusShown, deploymentName: string, json: boolean | undefined): void {
+  const phase = shown.tracker ? shown.tracker.phase : shown.trackerBuild === undefined ? 'not running' : 'not answering';
+  const build =
+    shown.trackerBuild === undefined
+      ? null
+      : shown.trackerBuild
+        ? `${shown.trackerBuild.buildId} of ${shown.trackerBuild.deploymentName}`
+        : 'unversioned';
   if (json)
     return printObject(
-      { ...(shown.tracker ?? { phase: 'not running' }), deployment: shown.deployment, workers: shown.workers, cliNode: shown.cliNode },
+      {
+        ...(shown.tracker ?? { phase }),
+        ...(shown.trackerProblem ? { problem: shown.trackerProblem } : {}),
+        trackerBuild: shown.trackerBuild ?? null,
+        deployment: shown.deployment,
+        workers: shown.workers,
+        cliNode: shown.cliNode,
+      },
       { json },
     );
   const status = shown.tracker;
@@ -45,7 +68,8 @@ function printStatus(shown: StatusShown, deploymentName: string, json: boolean |
   const last = status?.lastCycle;
   printObject(
     {
-      phase: status?.phase ?? 'not running',
+      phase,
+      ...(build ? { 'tracker build': build } : {}),
       ...(status && s
         ? {
             cycle: status.cycle,
@@ -58,7 +82,13 @@ function printStatus(shown: StatusShown, deploymentName: string, json: boolean |
         : {}),
       deployment: deploymentLine(deploymentName, shown.deployment),
       workers:
-        shown.workers.length > 0 ? shown.workers.map((w) => `${w.poller.identity} [${w.verdict}: ${w.reason}]`).join('; ') : 'none polling',
+        shown.workers.length > 0
+          ? shown.workers
+              .map(
+                (w) => `${w.poller.identity} [${w.verdict}: ${w.reason}${w.poller.lastPollAt ? `; last poll ${w.poller.lastPollAt}` : ''}]`,
+              )
+              .join('; ')
+          : 'none polling',
       'this CLI': `node ${shown.cliNode}`,
     },
     {},
@@ -128,16 +158,30 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
     .action(async (opts: { json?: boolean }) => {
       const temporal = await ctx.getTemporal();
       const env = ctx.getEnv();
+      let trackerProblem: string | null = null;
       const tracker = await temporal.status().catch((err: unknown) => {
-        if (err instanceof TrackerNotRunningError) return null;
-        throw err;
+        trackerProblem =
+          err instanceof TrackerNotRunningError
+            ? err.message
+            : `the tracker does not answer its status query (${(err as Error).message}): does a worker of its build poll?`;
+        return null;
       });
-      const deployment = await temporal.deployment(env.TEMPORAL_DEPLOYMENT_NAME);
-      const workers = judgePollers(await temporal.pollers(env.TEMPORAL_TASK_QUEUE), env.TEMPORAL_DEPLOYMENT_NAME, deployment);
-      printStatus({ tracker, deployment, workers, cliNode: process.version }, env.TEMPORAL_DEPLOYMENT_NAME, opts.json);
+      const name = env.TEMPORAL_DEPLOYMENT_NAME;
+      const [trackerBuild, deployment, pollers] = await Promise.all([
+        temporal.trackerBuild(),
+        temporal.deployment(name),
+        temporal.pollers(env.TEMPORAL_TASK_QUEUE),
+      ]);
+      const workers = judgePollers(pollers, name, deployment);
+      printStatus({ tracker, trackerProblem, trackerBuild, deployment, workers, cliNode: process.version }, name, opts.json);
       // Printed above with the rest; the exit status says it to scripts.
       const problems = [
-        ...(tracker ? [] : [new TrackerNotRunningError(null).message]),
+        ...(trackerProblem ? [trackerProblem] : []),
+        ...(trackerBuild && trackerBuild.deploymentName !== name
+          ? [
+              `the tracker runs on build ${trackerBuild.buildId} of deployment ${trackerBuild.deploymentName}, not of ${name}: another deployment's Current Version took this task queue (docs/upgrades.md)`,
+            ]
+          : []),
         ...workers.filter((w) => w.verdict === 'refused').map((w) => `refused: worker ${w.poller.identity}: ${w.reason}`),
       ];
       if (problems.length > 0) throw new Error(problems.join('; '));
@@ -153,7 +197,7 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
     .action(async (buildId: string, opts: { json?: boolean }) => {
       const name = ctx.getEnv().TEMPORAL_DEPLOYMENT_NAME;
       try {
-        const { previous, trackerSignalled } = await (await ctx.getTemporal()).promote(name, buildId);
+        const { previous, trackerSignalled } = await (await ctx.getTemporal()).promote(name, buildId, ctx.getEnv().TEMPORAL_TASK_QUEUE);
         printObject(
           {
             deployment: name,
@@ -164,7 +208,7 @@ export function registerTrackerCommands(program: Command, ctx: CliContext): void
           { json: opts.json === true },
         );
       } catch (err) {
-        if (err instanceof UnknownBuildIdError) throw new UsageError(err.message);
+        if (err instanceof UnknownBuildIdError || err instanceof NoWorkerOfBuildError) throw new UsageError(err.message);
         throw err;
       }
     });
