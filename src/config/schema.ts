@@ -113,7 +113,7 @@ export const ENV_VARS = {
         .regex(/^[A-Za-z0-9_-]{1,200}$/, 'letters, digits, - and _ only (Temporal joins it to the build id with a dot)')
         .default('ticket-tracker'),
     ),
-    'Worker Deployment the workers belong to when WORKER_BUILD_ID is set (Worker Versioning, docs/upgrades.md).',
+    'Worker Deployment the workers belong to when WORKER_BUILD_ID is set (Worker Versioning, docs/upgrades.md): letters, digits, - and _.',
   ),
   WORKER_BUILD_ID: spec(
     'Temporal',
@@ -124,7 +124,7 @@ export const ENV_VARS = {
         .regex(/^[A-Za-z0-9][A-Za-z0-9_.+-]{0,199}$/, 'a letter or digit, then letters, digits, . + - and _ (at most 200)')
         .optional(),
     ),
-    "This worker's build id: when set, the worker polls as that version of TEMPORAL_DEPLOYMENT_NAME (Worker Versioning): scrapes, deliveries and maintenance runs stay on the build that started them, the tracker loop moves to the Current Version at continue-as-new (docs/upgrades.md). Unset: unversioned, as the dev stack runs.",
+    "This worker's build id: when set, the worker polls as that version of TEMPORAL_DEPLOYMENT_NAME (Worker Versioning): scrapes, deliveries and maintenance runs stay on the build that started them, the tracker loop moves to the Current Version at continue-as-new (docs/upgrades.md). Unset: unversioned, as the dev stack runs. A letter or digit, then letters, digits, . + - and _, at most 200.",
   ),
   WORKER_BUNDLE_PATH: spec(
     'Temporal',
