@@ -159,7 +159,8 @@ export class TrackerClient {
   /**
    * Makes `buildId` the deployment's Current Version and tells a sleeping tracker loop, so it moves
    * to the build now rather than at the end of its sleep (versionPromotedSignal). Throws
-   * UnknownBuildIdError naming the build; `trackerSignalled` is false when no tracker runs.
+   * UnknownBuildIdError naming the build, NoWorkerOfBuildError when no live worker of it polls
+   * `taskQueue`; `trackerSignalled` is false when no tracker runs.
    */
   async promote(name: string, buildId: string, taskQueue: string): Promise<{ previous: string | null; trackerSignalled: boolean }> {
     const { previous } = await setCurrentBuild(this.client, this.namespace, name, buildId, `ticket-tracker CLI ${process.pid}`, taskQueue);
