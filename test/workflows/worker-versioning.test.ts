@@ -92,7 +92,10 @@ describe('worker versioning: pinned scrapes, the tracker loop moving at continue
       const before = await runCli(['tracker', 'status'], cliEnv);
       assert.equal(before.code, 0, before.stderr);
       assert.match(before.stdout, new RegExp(`${deploymentName}: current b1; versions .*b2 \\((inactive|created)\\)`));
-      assert.match(before.stdout, /\[idle: build b2 \((inactive|created): make it current with `ticket-tracker tracker promote b2`\); last poll /);
+      assert.match(
+        before.stdout,
+        /\[idle: build b2 \((inactive|created): make it current with `ticket-tracker tracker promote b2`\); last poll /,
+      );
       const unknownPromote = await runCli(['tracker', 'promote', 'b7'], cliEnv);
       assert.equal(unknownPromote.code, 2);
       assert.match(unknownPromote.stderr, /unknown build id "b7"/);
