@@ -288,6 +288,7 @@ export async function runWorker(env: Env, logger: Logger = createLogger(env.LOG_
   try {
     const applied = await migrate(db, undefined, { storageMode: env.STORAGE_MODE });
     if (applied.length > 0) logger.info('applied migrations', { migrations: applied.map((m) => `${m.version}_${m.name}`) });
+    const version = deploymentVersionOf(env);
     const workers = await createWorkers({
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
@@ -298,7 +299,7 @@ export async function runWorker(env: Env, logger: Logger = createLogger(env.LOG_
       adapters,
       workflowBundlePath: env.WORKER_BUNDLE_PATH,
       metrics,
-      version: deploymentVersionOf(env),
+      version,
     });
     if (env.METRICS_PORT > 0) {
       health = await startHealthServer({
@@ -310,7 +311,6 @@ export async function runWorker(env: Env, logger: Logger = createLogger(env.LOG_
         },
       });
     }
-    const version = deploymentVersionOf(env);
     logger.info('worker polling', {
       node: process.version,
       // Worker Versioning: which version of which deployment this worker serves (null: unversioned).

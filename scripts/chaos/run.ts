@@ -25,7 +25,7 @@ import { delayWithin, describeStep, drawPlan, type FaultStep } from './plan';
 import { ProcessSet, type Started } from './processes';
 import { startMock, startPostgres, startTemporal, startWorker, workerEnv, type StackPorts } from './stack';
 import { describeDeployment, setCurrentBuild } from '../../src/client/deployment';
-import { BUILD_N, CHAOS_DEPLOYMENT, runUpgradeDrill, type DrillResult } from './upgrade-drill';
+import { BUILD_N, CHAOS_DEPLOYMENT, runUpgradeDrill, until, type DrillResult } from './upgrade-drill';
 
 export interface ChaosOptions {
   short: boolean;
@@ -187,8 +187,12 @@ export class ChaosRun {
     const connection = await Connection.connect({ address: this.temporal.address });
     const client = new Client({ connection, namespace: 'default' });
     // Versioned workers take no workflow until their build is the deployment's Current Version.
-    await this.waitFor('build N registered', async () =>
-      (await describeDeployment(client, 'default', CHAOS_DEPLOYMENT))?.versions.some((v) => v.buildId === BUILD_N),
+    await until(
+      'build N registered',
+      120_000,
+      () => this.stopRequested,
+      async () =>
+        (await describeDeployment(client, 'default', CHAOS_DEPLOYMENT))?.versions.some((v) => v.buildId === BUILD_N) ? true : undefined,
     );
     await setCurrentBuild(client, 'default', CHAOS_DEPLOYMENT, BUILD_N, 'chaos');
     log(`chaos: stack up (Temporal, PostgreSQL, mock marketplace, 2 workers of build ${BUILD_N})`);
@@ -236,14 +240,6 @@ export class ChaosRun {
 
     const report = await this.count(started, requestLog);
     return report;
-  }
-
-  private async waitFor(what: string, probe: () => Promise<boolean | undefined>): Promise<void> {
-    const deadline = Date.now() + 120_000;
-    while (!(await probe())) {
-      if (Date.now() > deadline) throw new Error(`chaos: ${what} did not happen within 120 s`);
-      await sleep(200);
-    }
   }
 
   private async syncCatalog(file: string): Promise<void> {

@@ -12,7 +12,7 @@ import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import pg from 'pg';
-import { describeDeployment } from '../../src/client/deployment';
+import { buildOfRun, describeDeployment } from '../../src/client/deployment';
 import { TrackerClient } from '../../src/client/tracker-client';
 import { fromRoot } from '../../src/config/paths';
 import type { MarketplaceName } from '../../src/domain/listing';
@@ -79,13 +79,13 @@ export interface DrillResult {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `probe` every 200 ms until it answers, or throws naming `what` after `timeoutMs`. */
-async function until<T>(what: string, timeoutMs: number, stop: () => boolean, probe: () => Promise<T | undefined>): Promise<T> {
+export async function until<T>(what: string, timeoutMs: number, stop: () => boolean, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
     if (v !== undefined) return v;
     if (stop()) throw new Error(`stopped while waiting for ${what}`);
-    if (Date.now() > deadline) throw new Error(`upgrade drill: ${what} did not happen within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline) throw new Error(`chaos: ${what} did not happen within ${timeoutMs / 1000} s`);
     await sleep(200);
   }
 }
@@ -213,7 +213,7 @@ export async function runUpgradeDrill(ctx: DrillContext): Promise<DrillResult> {
             /TMPRL1100|nondeterminism/i.test(e.workflowTaskFailedEventAttributes.failure?.message ?? '')),
       ).length;
       if (wf.type !== 'scrapeEvent') continue;
-      const build = (await handle.describe()).raw.workflowExecutionInfo?.versioningInfo?.deploymentVersion?.buildId;
+      const build = buildOfRun(await handle.describe())?.buildId;
       const hasStep = events.some((e) => e.timerStartedEventAttributes);
       if (build === BUILD_N) scrapesOnOld++;
       else if (build === BUILD_NEXT) scrapesOnNew++;

@@ -1,4 +1,4 @@
-import { isGrpcServiceError, type Client } from '@temporalio/client';
+import { isGrpcServiceError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 
 /**
@@ -46,6 +46,12 @@ export interface PollerVerdict {
 
 /** A worker that has not polled for this long is taken as stopped (a long poll lasts about a minute). */
 export const STALE_POLL_MS = 120_000;
+
+/** The build a workflow run is pinned to, from its description (null: unversioned). */
+export function buildOfRun(run: WorkflowExecutionDescription): { deploymentName: string; buildId: string } | null {
+  const v = run.raw.workflowExecutionInfo?.versioningInfo?.deploymentVersion;
+  return v?.buildId ? { deploymentName: v.deploymentName ?? '', buildId: v.buildId } : null;
+}
 
 /** gRPC's NOT_FOUND status code (grpc.io/docs/guides/status-codes): the deployment does not exist yet. */
 const GRPC_NOT_FOUND = 5;

@@ -20,7 +20,7 @@ import {
   versionPromotedSignal,
 } from '../workflows/definitions';
 import { applySchedules, listSchedules, type ScheduleRow } from './schedules';
-import { describeDeployment, setCurrentBuild, workflowPollers, type DeploymentState, type Poller } from './deployment';
+import { buildOfRun, describeDeployment, setCurrentBuild, workflowPollers, type DeploymentState, type Poller } from './deployment';
 
 /** The tracker loop (workflow id "tracker") is not running. */
 export class TrackerNotRunningError extends Error {
@@ -115,8 +115,7 @@ export class TrackerClient {
     try {
       const run = await this.tracker.describe();
       if (run.status.name !== 'RUNNING') return undefined;
-      const v = run.raw.workflowExecutionInfo?.versioningInfo?.deploymentVersion;
-      return v?.buildId ? { deploymentName: v.deploymentName ?? '', buildId: v.buildId } : null;
+      return buildOfRun(run);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;

@@ -3,8 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { describeDeployment, judgePollers, setCurrentBuild, UnknownBuildIdError, workflowPollers } from '../../src/client/deployment';
+import {
+  buildOfRun,
+  describeDeployment,
+  judgePollers,
+  setCurrentBuild,
+  UnknownBuildIdError,
+  workflowPollers,
+} from '../../src/client/deployment';
 import { trackerLoop } from '../../src/workflows/index';
+import type { TrackerStatus } from '../../src/domain/tracker';
 import { DEFAULT_TRACKER_WORKFLOW_ID, statusQuery } from '../../src/workflows/definitions';
 import { runCli } from '../helpers/cli';
 import { EVENTS_HEADER, startTrackerStack, waitFor, writeEventsFile, type TrackerStack } from '../helpers/stack';
@@ -19,9 +27,30 @@ const CATALOG = [
 /** The build a workflow execution (this run) is pinned to, from DescribeWorkflowExecution. */
 async function buildOf(handle: WorkflowHandle, runId?: string): Promise<string | null> {
   const h = runId ? handle.client.getHandle(handle.workflowId, runId) : handle;
-  const d = await h.describe();
-  const v = d.raw.workflowExecutionInfo?.versioningInfo;
-  return v?.deploymentVersion?.buildId || null;
+  return buildOfRun(await h.describe())?.buildId ?? null;
+}
+
+/** The tracker's status once its first cycle is done and it sleeps. */
+function firstSleep(handle: WorkflowHandle<typeof trackerLoop>, what: string): Promise<TrackerStatus> {
+  return waitFor(
+    what,
+    async () => {
+      const s = await handle.query(statusQuery);
+      return s.cycle >= 1 && s.phase === 'sleeping' ? s : undefined;
+    },
+    120_000,
+  );
+}
+
+/** The environment `ticket-tracker` runs with here: this server, this task queue, this deployment. */
+function cliEnvFor(temporal: TestWorkflowEnvironment, taskQueue: string, deploymentName: string): NodeJS.ProcessEnv {
+  return {
+    TEMPORAL_ADDRESS: temporal.connection.options.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    TEMPORAL_DEPLOYMENT_NAME: deploymentName,
+    LOG_LEVEL: 'error',
+    HOME: process.env.HOME,
+  };
 }
 
 /**
@@ -66,14 +95,7 @@ describe('worker versioning: pinned scrapes, the tracker loop moving at continue
         args: [{ settings: { intervalHours: sleepMs / 3_600_000, randomization: 'uniform', minFactor: 1, maxFactor: 1, fanout: 2 } }],
       });
       const firstRun = handle.firstExecutionRunId;
-      const asleep = await waitFor(
-        'cycle 1 and its sleep',
-        async () => {
-          const s = await handle.query(statusQuery);
-          return s.cycle >= 1 && s.phase === 'sleeping' ? s : undefined;
-        },
-        120_000,
-      );
+      const asleep = await firstSleep(handle, 'cycle 1 and its sleep');
       assert.equal(await buildOf(handle, firstRun), 'b1');
       const wakeAt = Date.parse(asleep.nextWakeAt!);
 
@@ -82,13 +104,7 @@ describe('worker versioning: pinned scrapes, the tracker loop moving at continue
       await waitFor('b2 registered', async () =>
         (await describeDeployment(client, ns, deploymentName))?.versions.some((v) => v.buildId === 'b2'),
       );
-      const cliEnv = {
-        TEMPORAL_ADDRESS: temporal.connection.options.address,
-        TEMPORAL_TASK_QUEUE: stack.taskQueue,
-        TEMPORAL_DEPLOYMENT_NAME: deploymentName,
-        LOG_LEVEL: 'error',
-        HOME: process.env.HOME,
-      };
+      const cliEnv = cliEnvFor(temporal, stack.taskQueue, deploymentName);
       const before = await runCli(['tracker', 'status'], cliEnv);
       assert.equal(before.code, 0, before.stderr);
       assert.match(before.stdout, new RegExp(`${deploymentName}: current b1; versions .*b2 \\((inactive|created)\\)`));
@@ -207,24 +223,11 @@ describe('worker versioning: pinned scrapes, the tracker loop moving at continue
         workflowId: DEFAULT_TRACKER_WORKFLOW_ID,
         args: [{ settings: { intervalHours: sleepMs / 3_600_000, randomization: 'uniform', minFactor: 1, maxFactor: 1, fanout: 2 } }],
       });
-      const asleep = await waitFor(
-        'an unversioned cycle and its sleep',
-        async () => {
-          const s = await handle.query(statusQuery);
-          return s.cycle >= 1 && s.phase === 'sleeping' ? s : undefined;
-        },
-        120_000,
-      );
+      const asleep = await firstSleep(handle, 'an unversioned cycle and its sleep');
       assert.equal(await buildOf(handle), null, 'runs unversioned');
       versioned = await stack.startWorkers({ version: { deploymentName: name, buildId: 'v1' } });
       await waitFor('v1 registered', async () => (await describeDeployment(client, ns, name))?.versions.some((v) => v.buildId === 'v1'));
-      const cliEnv = {
-        TEMPORAL_ADDRESS: temporal.connection.options.address,
-        TEMPORAL_TASK_QUEUE: stack.taskQueue,
-        TEMPORAL_DEPLOYMENT_NAME: name,
-        LOG_LEVEL: 'error',
-        HOME: process.env.HOME,
-      };
+      const cliEnv = cliEnvFor(temporal, stack.taskQueue, name);
       const promoted = await runCli(['tracker', 'promote', 'v1'], cliEnv);
       assert.equal(promoted.code, 0, promoted.stderr);
       // The sleeping loop's next task goes to v1, which replays its unversioned history and moves on.
